@@ -1,0 +1,118 @@
+/**
+ * Channel: agent extension <-> server, JSON over /ws. The agent's first message is `agent.hello`
+ * with the login token from POST /api/v1/auth/login; anything else first is refused.
+ * Requests carry `id`; the server answers `reply` (result typed by AGENT_RESULTS) or `error`.
+ */
+import * as z from 'zod';
+import {
+  AgentRef,
+  AgentStatus,
+  ChatAuthor,
+  ChatLine,
+  ChatText,
+  CommentText,
+  ErrorMessage,
+  Features,
+  Grants,
+  Id,
+  PersonName,
+  QueueEntry,
+  SessionView,
+  Slug,
+  Title,
+  Token,
+  Timestamp,
+  Role,
+} from './common';
+import { message, ReplyMessage, request } from './message';
+
+export const TransferTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('agent'), agentId: Id }),
+  z.object({ kind: z.literal('portal'), slug: Slug }),
+]);
+export type TransferTarget = z.infer<typeof TransferTarget>;
+
+// ---------------------------------------------------------------- agent -> server
+export const AgentToServer = z.discriminatedUnion('type', [
+  message('agent.hello', { token: Token, protocol: z.number().int().min(1).max(1000) }),
+  request('presence.set', { status: AgentStatus }),
+  request('request.accept', { sessionId: Id }),
+  request('session.open', { sessionId: Id }),
+  request('session.end', { sessionId: Id }),
+  request('session.comment', { sessionId: Id, comment: CommentText }),
+  request('session.transfer', { sessionId: Id, target: TransferTarget, comment: CommentText }),
+  request('chat.send', { sessionId: Id, text: ChatText }),
+  message('chat.typing', { sessionId: Id, typing: z.boolean() }),
+  /** Delivery acknowledgement: the agent's client has shown every line up to `seq`. */
+  message('chat.received', { sessionId: Id, seq: z.number().int().min(1) }),
+  request('screen.request', { sessionId: Id }),
+  request('directory.list', {}),
+]);
+export type AgentToServer = z.infer<typeof AgentToServer>;
+
+export const DirectoryAgent = z.object({
+  id: Id,
+  name: PersonName,
+  email: z.string().max(254),
+  online: z.boolean(),
+  status: AgentStatus.optional(),
+});
+
+/** Result schema of each agent request. */
+export const AGENT_RESULTS = {
+  'presence.set': z.object({ status: AgentStatus }),
+  'request.accept': z.object({ session: SessionView, transcript: z.array(ChatLine) }),
+  'session.open': z.object({ session: SessionView, transcript: z.array(ChatLine) }),
+  'session.end': z.object({ sessionId: Id }),
+  'session.comment': z.object({ sessionId: Id }),
+  'session.transfer': z.object({ sessionId: Id }),
+  'chat.send': z.object({ line: ChatLine }),
+  'screen.request': z.object({ sessionId: Id, joinCode: z.string().max(32), expiresAt: Timestamp }),
+  'directory.list': z.object({
+    agents: z.array(DirectoryAgent),
+    portals: z.array(z.object({ slug: Slug, name: Title })),
+  }),
+} satisfies Record<Extract<AgentToServer, { id: string }>['type'], z.ZodType>;
+
+// ---------------------------------------------------------------- server -> agent
+export const ServerToAgent = z.discriminatedUnion('type', [
+  message('agent.welcome', {
+    agent: AgentRef,
+    role: Role,
+    loginId: Id,
+    status: AgentStatus,
+    features: Features,
+    queue: z.array(QueueEntry),
+    sessions: z.array(SessionView),
+  }),
+  ReplyMessage,
+  ErrorMessage,
+  message('presence.changed', { status: AgentStatus }),
+  message('queue.added', { entry: QueueEntry }),
+  message('queue.removed', {
+    sessionId: Id,
+    reason: z.enum(['accepted', 'cancelled', 'transferred', 'ended']),
+    /** Who accepted, when reason is `accepted`. */
+    by: PersonName.optional(),
+  }),
+  message('session.assigned', { session: SessionView, transcript: z.array(ChatLine) }),
+  message('session.updated', { session: SessionView }),
+  message('session.ended', { sessionId: Id, by: z.enum(['customer', 'agent', 'system']) }),
+  message('chat.message', { line: ChatLine }),
+  message('chat.typing', { sessionId: Id, from: ChatAuthor, typing: z.boolean() }),
+  message('chat.delivered', { sessionId: Id, seq: z.number().int().min(1) }),
+  message('helper.status', {
+    sessionId: Id,
+    connected: z.boolean(),
+    grants: Grants,
+    os: z.string().max(200).optional(),
+    error: z.enum(['os_not_supported']).optional(),
+  }),
+  /** The login ended elsewhere (seat taken, logout, account deactivated); the socket closes next. */
+  message('signed_out', {
+    reason: z.enum(['seat_taken', 'logout', 'deactivated']),
+    byName: PersonName.optional(),
+    message: z.string().max(500),
+  }),
+]);
+export type ServerToAgent = z.infer<typeof ServerToAgent>;

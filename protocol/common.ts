@@ -1,0 +1,189 @@
+/**
+ * Schemas shared by several channels: identifiers, people, sessions, queue entries, chat lines.
+ * Every string has a maximum length; every number a range. Parsing (zod) returns a fresh object
+ * holding only the declared fields, which is how we "rebuild from allowed fields" at boundaries.
+ */
+import * as z from 'zod';
+import {
+  CHAT_TEXT_MAX_CHARS,
+  COMMENT_MAX_CHARS,
+  EMAIL_MAX_CHARS,
+  NAME_MAX_CHARS,
+  PROBLEM_MAX_CHARS,
+  REQUEST_ID_MAX_CHARS,
+  SLUG_MAX_CHARS,
+  TITLE_MAX_CHARS,
+  TOKEN_MAX_CHARS,
+} from './limits';
+import { ERROR_CODE_LIST } from './errors';
+
+/** Version of the control protocol; a hello with another major is refused with a clear code. */
+export const PROTOCOL_VERSION = 1;
+
+/** A request id chosen by the client; the reply carries it back. */
+export const RequestId = z.string().min(1).max(REQUEST_ID_MAX_CHARS);
+/** Server-made identifiers (sessions, agents, logins): url-safe, bounded. */
+export const Id = z
+  .string()
+  .min(1)
+  .max(TOKEN_MAX_CHARS)
+  .regex(/^[A-Za-z0-9_-]+$/);
+export const Token = Id;
+export const Slug = z
+  .string()
+  .min(1)
+  .max(SLUG_MAX_CHARS)
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'lowercase letters, digits and inner dashes');
+/** Single-line text a person typed: trimmed, no control characters. */
+const singleLine = (max: number) =>
+  z
+    .string()
+    .max(max * 2)
+    .transform((s) => s.trim())
+    .pipe(
+      z
+        .string()
+        .max(max)
+        // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
+        .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters'),
+    );
+/** Multi-line text a person typed: newlines and tabs allowed, other control characters refused. */
+const multiLine = (max: number) =>
+  z
+    .string()
+    .max(max)
+    // eslint-disable-next-line no-control-regex -- refuse control characters other than \t \n \r
+    .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'no control characters');
+
+export const PersonName = singleLine(NAME_MAX_CHARS).pipe(z.string().min(1));
+export const Title = singleLine(TITLE_MAX_CHARS).pipe(z.string().min(1));
+/** E-mail: trimmed and lowercased (logins match without regard to case or surrounding spaces). */
+export const Email = z
+  .string()
+  .max(EMAIL_MAX_CHARS * 2)
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(
+    z
+      .string()
+      .max(EMAIL_MAX_CHARS)
+      .regex(/^[^\s@]+@[^\s@]+$/, 'an e-mail address'),
+  );
+export const ChatText = multiLine(CHAT_TEXT_MAX_CHARS).pipe(z.string().min(1));
+export const ProblemText = multiLine(PROBLEM_MAX_CHARS);
+export const CommentText = multiLine(COMMENT_MAX_CHARS);
+/** Milliseconds since the Unix epoch. */
+export const Timestamp = z.number().int().min(0).max(8.64e15);
+
+export const ErrorCodeSchema = z.enum(ERROR_CODE_LIST as [string, ...string[]]);
+
+export const AgentStatus = z.enum(['available', 'busy']);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+export const Role = z.enum(['agent', 'manager']);
+export type Role = z.infer<typeof Role>;
+
+/** States of a support session; server/session/ owns the transitions. */
+export const SessionState = z.enum(['queued', 'accepted', 'transferring', 'ended']);
+export type SessionState = z.infer<typeof SessionState>;
+
+/** States of screen sharing within an accepted session. */
+export const ScreenState = z.enum(['none', 'requested', 'consented', 'streaming', 'paused', 'reconnecting']);
+export type ScreenState = z.infer<typeof ScreenState>;
+
+export const AgentRef = z.object({ id: Id, name: PersonName, email: Email });
+export type AgentRef = z.infer<typeof AgentRef>;
+
+export const TransferInfo = z.object({
+  fromAgent: AgentRef,
+  comment: CommentText,
+  at: Timestamp,
+});
+export type TransferInfo = z.infer<typeof TransferInfo>;
+
+/** A waiting request as agents see it in their alert list. */
+export const QueueEntry = z.object({
+  sessionId: Id,
+  portal: z.object({ slug: Slug, name: Title }),
+  customerName: PersonName,
+  customerEmail: Email.optional(),
+  problem: ProblemText,
+  queuedAt: Timestamp,
+  /** Set when the session was transferred to a portal or to this agent. */
+  transfer: TransferInfo.optional(),
+  /** Set when the transfer names one agent: only that agent is alerted. */
+  targetAgentId: Id.optional(),
+});
+export type QueueEntry = z.infer<typeof QueueEntry>;
+
+export const ChatAuthor = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('customer'), name: PersonName }),
+  z.object({ kind: z.literal('agent'), name: PersonName, agentId: Id }),
+  z.object({ kind: z.literal('system') }),
+]);
+export type ChatAuthor = z.infer<typeof ChatAuthor>;
+
+/** One line of a session's transcript; `seq` is per session, from 1, gapless. */
+export const ChatLine = z.object({
+  sessionId: Id,
+  seq: z.number().int().min(1),
+  from: ChatAuthor,
+  text: z.string().max(CHAT_TEXT_MAX_CHARS * 2),
+  at: Timestamp,
+});
+export type ChatLine = z.infer<typeof ChatLine>;
+
+/** A session as its agent sees it. */
+export const SessionView = z.object({
+  id: Id,
+  state: SessionState,
+  screen: ScreenState,
+  portal: z.object({ slug: Slug, name: Title }),
+  customerName: PersonName,
+  customerEmail: Email.optional(),
+  problem: ProblemText,
+  agent: AgentRef.optional(),
+  comment: CommentText,
+  transfer: TransferInfo.optional(),
+  createdAt: Timestamp,
+  acceptedAt: Timestamp.optional(),
+  endedAt: Timestamp.optional(),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+/** Consent a customer gives in the helper's own prompt; each is separate and revocable. */
+export const Grants = z.object({
+  view: z.boolean(),
+  control: z.boolean(),
+  clipboard: z.boolean(),
+  files: z.boolean(),
+  reboot: z.boolean(),
+});
+export type Grants = z.infer<typeof Grants>;
+export const NO_GRANTS: Grants = {
+  view: false,
+  control: false,
+  clipboard: false,
+  files: false,
+  reboot: false,
+};
+
+/** Features a manager switches per agent. */
+export const Features = z.object({
+  screenView: z.boolean(),
+  screenControl: z.boolean(),
+  fileTransfer: z.boolean(),
+  shareMyScreen: z.boolean(),
+  transfer: z.boolean(),
+});
+export type Features = z.infer<typeof Features>;
+
+/** The error reply every channel uses. */
+export const ErrorMessage = z.object({
+  type: z.literal('error'),
+  /** Present when the error answers a request. */
+  id: RequestId.optional(),
+  code: ErrorCodeSchema,
+  message: z.string().max(1000),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ErrorMessage = z.infer<typeof ErrorMessage>;

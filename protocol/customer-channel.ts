@@ -1,0 +1,96 @@
+/**
+ * Channel: customer support page <-> server, JSON over /ws. The page's first message is either
+ * `request.create` (a new request on a portal, same rules as POST /api/v1/portals/SLUG/requests)
+ * or `customer.hello` with the request token it got earlier (after a reload or a lost connection).
+ * Customers are anonymous: the request token is their only credential and names one session.
+ */
+import * as z from 'zod';
+import {
+  ChatAuthor,
+  ChatLine,
+  ChatText,
+  Email,
+  ErrorMessage,
+  Id,
+  PersonName,
+  ProblemText,
+  ScreenState,
+  SessionState,
+  Slug,
+  Timestamp,
+  Title,
+  Token,
+} from './common';
+import { message, ReplyMessage, request } from './message';
+
+export const NewRequest = z.object({
+  name: PersonName,
+  email: Email.optional(),
+  problem: ProblemText,
+});
+export type NewRequest = z.infer<typeof NewRequest>;
+
+// ---------------------------------------------------------------- customer -> server
+export const CustomerToServer = z.discriminatedUnion('type', [
+  message('customer.hello', { requestToken: Token, protocol: z.number().int().min(1).max(1000) }),
+  request('request.create', {
+    portal: Slug,
+    name: PersonName,
+    email: Email.optional(),
+    problem: ProblemText,
+    protocol: z.number().int().min(1).max(1000),
+  }),
+  request('request.cancel', {}),
+  /** After `session_ended`: a new request on the same portal with the same details, in one step. */
+  request('request.restart', {}),
+  request('chat.send', { text: ChatText }),
+  message('chat.typing', { typing: z.boolean() }),
+  message('chat.received', { seq: z.number().int().min(1) }),
+  request('session.end', {}),
+]);
+export type CustomerToServer = z.infer<typeof CustomerToServer>;
+
+export const CustomerSessionView = z.object({
+  sessionId: Id,
+  state: SessionState,
+  screen: ScreenState,
+  portal: z.object({ slug: Slug, name: Title }),
+  customerName: PersonName,
+  agentName: PersonName.optional(),
+  /** 1-based place in the portal's queue while queued. */
+  position: z.number().int().min(1).optional(),
+  agentsAvailable: z.number().int().min(0),
+  queuedAt: Timestamp,
+});
+export type CustomerSessionView = z.infer<typeof CustomerSessionView>;
+
+export const CUSTOMER_RESULTS = {
+  'request.create': z.object({ requestToken: Token, session: CustomerSessionView }),
+  'request.cancel': z.object({ sessionId: Id }),
+  'request.restart': z.object({ requestToken: Token, session: CustomerSessionView }),
+  'chat.send': z.object({ line: ChatLine }),
+  'session.end': z.object({ sessionId: Id }),
+} satisfies Record<Extract<CustomerToServer, { id: string }>['type'], z.ZodType>;
+
+// ---------------------------------------------------------------- server -> customer
+export const ServerToCustomer = z.discriminatedUnion('type', [
+  message('customer.welcome', { session: CustomerSessionView, transcript: z.array(ChatLine) }),
+  ReplyMessage,
+  ErrorMessage,
+  message('queue.position', { position: z.number().int().min(1), agentsAvailable: z.number().int().min(0) }),
+  message('session.accepted', { agentName: PersonName }),
+  /** Another agent took over (transfer accepted), or the session went back to a portal queue. */
+  message('session.transferred', { agentName: PersonName.optional(), portalName: Title.optional() }),
+  message('chat.message', { line: ChatLine }),
+  message('chat.typing', { from: ChatAuthor, typing: z.boolean() }),
+  message('chat.delivered', { seq: z.number().int().min(1) }),
+  message('session.ended', { by: z.enum(['customer', 'agent', 'system']) }),
+  /** The agent asks to see the screen: start the helper (extension bridge) or show the join code. */
+  message('screen.requested', { joinCode: z.string().max(32), expiresAt: Timestamp, agentName: PersonName }),
+  message('screen.status', {
+    state: ScreenState,
+    error: z.enum(['os_not_supported']).optional(),
+    os: z.string().max(200).optional(),
+  }),
+]);
+export type ServerToCustomer = z.infer<typeof ServerToCustomer>;

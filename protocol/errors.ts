@@ -1,0 +1,74 @@
+/**
+ * Stable error codes, shared by every channel and the HTTP API. A code never changes meaning once
+ * released; UIs translate the code (their catalogs), the `message` beside it is English for logs
+ * and for API users. Each code maps to the HTTP status the API answers with.
+ */
+
+export const ERROR_CODES = {
+  // --- malformed input (any channel) ---
+  bad_request: 400,
+  message_too_large: 413,
+  unknown_message_type: 400,
+  invalid_message: 400,
+  not_authenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  origin_not_allowed: 403,
+  // --- accounts and login ---
+  invalid_credentials: 401,
+  account_inactive: 403,
+  too_many_attempts: 429,
+  seat_limit_reached: 409,
+  token_invalid: 401,
+  signed_out: 401,
+  setup_already_done: 404,
+  email_taken: 409,
+  weak_password: 400,
+  // --- queue and sessions ---
+  portal_not_found: 404,
+  no_agents_online: 200,
+  request_not_found: 404,
+  already_accepted: 409,
+  session_not_found: 404,
+  session_ended: 410,
+  not_in_session: 403,
+  illegal_transition: 409,
+  agent_not_found: 404,
+  agent_unavailable: 409,
+  // --- screen sharing and helper ---
+  join_code_invalid: 404,
+  join_code_expired: 410,
+  os_not_supported: 501,
+  helper_not_connected: 409,
+  consent_required: 403,
+  feature_disabled: 403,
+  peer_not_found: 404,
+  backpressure: 503,
+  // --- server ---
+  internal_error: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
+
+/** An error a handler throws to answer the caller with a stable code (never for bugs). */
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Bodies of the HTTP API under /api/v1 (docs/api.md). Requests are validated with these schemas
+ * after the body size check; responses are built to these types (`satisfies`) by the server.
+ */
+import * as z from 'zod';
+import {
+  AgentRef,
+  Email,
+  Features,
+  Id,
+  PersonName,
+  ProblemText,
+  Role,
+  Slug,
+  Title,
+  Token,
+  Timestamp,
+} from './common';
+import { CustomerSessionView } from './customer-channel';
+import { PASSWORD_MAX_CHARS } from './limits';
+
+/** Passwords are checked for length only here; strength rules live with the account code. */
+export const Password = z.string().min(1).max(PASSWORD_MAX_CHARS);
+
+// POST /api/v1/auth/login
+export const LoginRequest = z.object({
+  email: Email,
+  password: Password,
+  /** Ends this other login to take its seat (after a 409 seat_limit_reached). */
+  replace: Id.optional(),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const LoginResponse = z.object({
+  token: Token,
+  loginId: Id,
+  agent: AgentRef,
+  role: Role,
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+/** details of a 409 seat_limit_reached: who holds the seats, so the agent can pick one to end. */
+export const SeatHolder = z.object({
+  loginId: Id,
+  name: PersonName,
+  email: z.string().max(254),
+  since: Timestamp,
+});
+export type SeatHolder = z.infer<typeof SeatHolder>;
+
+// POST /api/v1/setup (one-time, while no manager exists)
+export const SetupRequest = z.object({
+  setupToken: Token,
+  companyName: Title,
+  name: PersonName,
+  email: Email,
+  password: Password,
+});
+export type SetupRequest = z.infer<typeof SetupRequest>;
+
+// POST /api/v1/portals/:slug/requests
+export const CreateRequestBody = z.object({
+  name: PersonName,
+  email: Email.optional(),
+  problem: ProblemText,
+});
+export const CreateRequestResponse = z.object({
+  requestToken: Token,
+  session: CustomerSessionView,
+  /** Present when nobody is available right now: the request waits, the page says so. */
+  notice: z.literal('no_agents_online').optional(),
+});
+export type CreateRequestResponse = z.infer<typeof CreateRequestResponse>;
+
+// GET /api/v1/status
+export const StatusResponse = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  store: z.string(),
+  agentsOnline: z.number().int(),
+  sessionsActive: z.number().int(),
+  queued: z.number().int(),
+});
+export type StatusResponse = z.infer<typeof StatusResponse>;
+
+// Management API (manager token)
+export const UserView = z.object({
+  id: Id,
+  email: z.string(),
+  name: PersonName,
+  role: Role,
+  state: z.enum(['invited', 'active', 'deactivated']),
+  features: Features,
+  portals: z.array(Slug),
+  createdAt: Timestamp,
+});
+export type UserView = z.infer<typeof UserView>;
+
+export const CreateUserRequest = z.object({
+  email: Email,
+  name: PersonName,
+  role: Role,
+  password: Password.optional(),
+  active: z.boolean().default(true),
+});
+export const UpdateUserRequest = z.object({
+  name: PersonName.optional(),
+  role: Role.optional(),
+  state: z.enum(['active', 'deactivated']).optional(),
+  features: Features.partial().optional(),
+  password: Password.optional(),
+});
+export const SeatsRequest = z.object({ seats: z.number().int().min(1).max(100_000) });
+export const CreatePortalRequest = z.object({ slug: Slug, name: Title });
+export const AssignPortalRequest = z.object({ email: Email });
+export const SessionReportQuery = z.object({
+  from: z.coerce.number().int().min(0).optional(),
+  to: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export const ProblemField = ProblemText;

@@ -1,0 +1,36 @@
+/**
+ * Channel: viewer window (agent side) <-> server, JSON over /ws, plus binary data-plane frames
+ * once welcomed. The viewer authenticates with the agent's login token and names the session;
+ * only an agent who holds that session may view it.
+ */
+import * as z from 'zod';
+import { ErrorMessage, Grants, Id, Token } from './common';
+import { OsInfo } from './helper-channel';
+import { message, ReplyMessage } from './message';
+
+export const ViewerToServer = z.discriminatedUnion('type', [
+  message('viewer.hello', { token: Token, sessionId: Id, protocol: z.number().int().min(1).max(1000) }),
+]);
+export type ViewerToServer = z.infer<typeof ViewerToServer>;
+
+export const HelperPresence = z.object({
+  peerId: z.literal(1),
+  grants: Grants,
+  os: OsInfo,
+});
+
+export const ServerToViewer = z.discriminatedUnion('type', [
+  message('viewer.welcome', {
+    sessionId: Id,
+    peerId: z.number().int().min(2).max(0xfffe),
+    helper: HelperPresence.nullable(),
+  }),
+  ReplyMessage,
+  ErrorMessage,
+  message('helper.joined', { helper: HelperPresence }),
+  /** The helper's socket closed; `reconnecting` when it said it was rebooting or may come back. */
+  message('helper.left', { reconnecting: z.boolean() }),
+  message('helper.consent', { grants: Grants }),
+  message('session.ended', { by: z.enum(['customer', 'agent', 'system']) }),
+]);
+export type ServerToViewer = z.infer<typeof ServerToViewer>;

@@ -1,0 +1,56 @@
+/** `lifeline serve`: runs the server until SIGINT/SIGTERM. */
+import { parseArgs } from 'node:util';
+import { startServer } from '../../app';
+import { defaultConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from '../../config';
+import { CliError, USAGE_EXIT } from '../cli-error';
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: String(DEFAULT_PORT) },
+        host: { type: 'string', default: DEFAULT_HOST },
+        data: { type: 'string', default: DEFAULT_DATA_DIR },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'public-url': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true, default: [] },
+        'pages-dir': { type: 'string', default: 'dist/pages' },
+        quiet: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err), USAGE_EXIT);
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port must be 0-65535`, USAGE_EXIT);
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
+    throw new CliError('--tls-cert and --tls-key go together', USAGE_EXIT);
+  }
+  const config = defaultConfig({
+    port,
+    host: values.host,
+    dataDir: values.data,
+    extraOrigins: values['allow-origin'],
+    pagesDir: values['pages-dir'],
+    quiet: values.quiet,
+    ...(values['tls-cert'] && values['tls-key']
+      ? { tls: { certFile: values['tls-cert'], keyFile: values['tls-key'] } }
+      : {}),
+    ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+  });
+  const server = await startServer(config);
+  process.stderr.write(`Lifeline is serving on ${server.url} (data in ${config.dataDir})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('Lifeline is stopping...\n');
+  await server.close();
+  return 0;
+}

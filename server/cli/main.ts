@@ -1,0 +1,50 @@
+/**
+ * `lifeline <command>`: the server (`serve`) and administration for IT and for tests.
+ * Commands are looked up in COMMANDS (one file each under cli/commands/); every command takes
+ * `--data DIR`. Exit codes: 0 done, 1 failed (message on stderr), 2 usage error.
+ */
+import { COMMANDS, type CommandName } from './commands';
+import { CliError, USAGE_EXIT } from './cli-error';
+
+export const USAGE = `Usage: lifeline <command> [options]
+
+Commands:
+  serve [--port N] [--host H] [--data DIR] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin O]...
+  company create --name N
+  user add --email E --role agent|manager [--name N] [--password-stdin] [--inactive]
+  user activate E | user deactivate E
+  user reset-password E --password-stdin
+  user list
+  seats set N|unlimited
+  portal add SLUG [--name N]
+  portal assign SLUG E
+  portal list
+
+Every command takes --data DIR (default ./data). See docs/cli.md.
+`;
+
+function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : USAGE_EXIT;
+  }
+  if (!isCommand(name)) {
+    process.stderr.write(`lifeline: unknown command "${name}"\n\n${USAGE}`);
+    return USAGE_EXIT;
+  }
+  try {
+    return await COMMANDS[name](rest);
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`lifeline ${name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`lifeline ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Server configuration: what `lifeline serve` accepts on its command line, with defaults.
+ */
+import { CHROME_EXTENSION_ORIGIN } from '../protocol/extension-ids';
+
+/** Default TCP port (the port GoToAssist customers already open in their firewalls). */
+export const DEFAULT_PORT = 8200;
+export const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_DATA_DIR = './data';
+
+export interface ServerConfig {
+  /** 0 picks a free port (tests). */
+  port: number;
+  host: string;
+  dataDir: string;
+  tls?: { certFile: string; keyFile: string };
+  /** Extra origins allowed to open WebSockets (besides the server's own and our extension). */
+  extraOrigins: string[];
+  /** URL customers and agents use to reach this server (for links it prints); derived when absent. */
+  publicUrl?: string;
+  /** Where the built pages are (support page, management center). */
+  pagesDir: string;
+  /** Print the setup link and notices to stderr. */
+  quiet: boolean;
+}
+
+export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    port: DEFAULT_PORT,
+    host: DEFAULT_HOST,
+    dataDir: DEFAULT_DATA_DIR,
+    extraOrigins: [],
+    pagesDir: 'dist/pages',
+    quiet: false,
+    ...overrides,
+  };
+}
+
+/** Origins of our own extension builds; Firefox's moz-extension UUID differs per profile. */
+export const EXTENSION_ORIGINS = [CHROME_EXTENSION_ORIGIN];

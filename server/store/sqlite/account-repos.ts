@@ -1,0 +1,177 @@
+/**
+ * SQLite implementations of the company, user and login repositories. The seat check and the
+ * login insert run in one IMMEDIATE transaction, so 100 parallel logins for one free seat produce
+ * exactly one login (SQLite serialises writers; the count and the insert see the same state).
+ */
+import type { CompanyRecord, CompanyRepo, LoginRecord, LoginRepo, UserRecord, UserRepo } from '../store';
+import type { Db } from './open-database';
+import { loginFromRow, userFromRow, type LoginRow, type UserRow } from './rows';
+
+const LOGIN_COLUMNS = 'id, user_id, created_at, last_seen_at, ended_at, end_reason, address';
+
+export function companyRepo(db: Db): CompanyRepo {
+  const get = db.prepare('SELECT id, name, seats, created_at FROM company LIMIT 1');
+  return {
+    async get() {
+      const r = get.get() as
+        { id: string; name: string; seats: number | null; created_at: number } | undefined;
+      return r ? { id: r.id, name: r.name, seats: r.seats, createdAt: r.created_at } : null;
+    },
+    async create(name, now) {
+      const existing = get.get() as { id: string } | undefined;
+      if (existing) {
+        db.prepare('UPDATE company SET name = ? WHERE id = ?').run(name, existing.id);
+      } else {
+        db.prepare('INSERT INTO company (id, name, seats, created_at) VALUES (?, ?, NULL, ?)').run(
+          'company',
+          name,
+          now,
+        );
+      }
+      const r = get.get() as { id: string; name: string; seats: number | null; created_at: number };
+      return { id: r.id, name: r.name, seats: r.seats, createdAt: r.created_at } satisfies CompanyRecord;
+    },
+    async setSeats(seats) {
+      db.prepare('UPDATE company SET seats = ?').run(seats);
+    },
+  };
+}
+
+export function userRepo(db: Db): UserRepo {
+  const cols = 'id, email, name, role, state, password_hash, features, created_at, updated_at';
+  const byEmail = db.prepare(`SELECT ${cols} FROM users WHERE email = ?`);
+  const byId = db.prepare(`SELECT ${cols} FROM users WHERE id = ?`);
+  const all = db.prepare(`SELECT ${cols} FROM users ORDER BY email`);
+  const columns: Record<string, string> = {
+    email: 'email',
+    name: 'name',
+    role: 'role',
+    state: 'state',
+    passwordHash: 'password_hash',
+    features: 'features',
+    updatedAt: 'updated_at',
+  };
+  return {
+    async byEmail(email) {
+      const r = byEmail.get(email) as UserRow | undefined;
+      return r ? userFromRow(r) : null;
+    },
+    async byId(id) {
+      const r = byId.get(id) as UserRow | undefined;
+      return r ? userFromRow(r) : null;
+    },
+    async list() {
+      return (all.all() as UserRow[]).map(userFromRow);
+    },
+    async countManagers() {
+      const r = db.prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'manager'").get() as { n: number };
+      return r.n;
+    },
+    async insert(u: UserRecord) {
+      db.prepare(`INSERT INTO users (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        u.id,
+        u.email,
+        u.name,
+        u.role,
+        u.state,
+        u.passwordHash,
+        JSON.stringify(u.features),
+        u.createdAt,
+        u.updatedAt,
+      );
+    },
+    async update(id, patch) {
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      for (const [key, value] of Object.entries(patch)) {
+        const column = columns[key];
+        if (!column || value === undefined) continue;
+        sets.push(`${column} = ?`);
+        values.push(key === 'features' ? JSON.stringify(value) : value);
+      }
+      if (sets.length === 0) return;
+      db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    },
+  };
+}
+
+export function loginRepo(db: Db): LoginRepo {
+  const activeSeatHolders = db.prepare(
+    `SELECT ${LOGIN_COLUMNS} FROM logins WHERE ended_at IS NULL AND counts_for_seat = 1 ORDER BY created_at`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO logins (id, user_id, token_hash, counts_for_seat, created_at, last_seen_at, ended_at, end_reason, address)
+     VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)`,
+  );
+  const endOne = db.prepare(
+    'UPDATE logins SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
+  );
+  const byId = db.prepare(`SELECT ${LOGIN_COLUMNS} FROM logins WHERE id = ?`);
+
+  const createTx = db.transaction(
+    (
+      input: Parameters<LoginRepo['createWithinSeats']>[0],
+    ): Awaited<ReturnType<LoginRepo['createWithinSeats']>> => {
+      let replaced: LoginRecord | null = null;
+      if (input.replaceLoginId) {
+        const target = byId.get(input.replaceLoginId) as LoginRow | undefined;
+        if (target && target.ended_at === null) {
+          endOne.run(input.login.createdAt, 'seat_taken', target.id);
+          replaced = loginFromRow({ ...target, ended_at: input.login.createdAt, end_reason: 'seat_taken' });
+        }
+      }
+      if (input.countsForSeat && input.seats !== null) {
+        const holders = (activeSeatHolders.all() as LoginRow[]).map(loginFromRow);
+        if (holders.length >= input.seats) return { ok: false, holders };
+      }
+      const l = input.login;
+      insert.run(
+        l.id,
+        l.userId,
+        input.tokenHash,
+        input.countsForSeat ? 1 : 0,
+        l.createdAt,
+        l.lastSeenAt,
+        l.address,
+      );
+      return { ok: true, replaced };
+    },
+  );
+
+  return {
+    async createWithinSeats(input) {
+      return createTx.immediate(input);
+    },
+    async byTokenHash(hash) {
+      const r = db.prepare(`SELECT ${LOGIN_COLUMNS} FROM logins WHERE token_hash = ?`).get(hash) as
+        LoginRow | undefined;
+      return r ? loginFromRow(r) : null;
+    },
+    async byId(id) {
+      const r = byId.get(id) as LoginRow | undefined;
+      return r ? loginFromRow(r) : null;
+    },
+    async active() {
+      return (
+        db
+          .prepare(`SELECT ${LOGIN_COLUMNS} FROM logins WHERE ended_at IS NULL ORDER BY created_at`)
+          .all() as LoginRow[]
+      ).map(loginFromRow);
+    },
+    async activeForUser(userId) {
+      return (
+        db
+          .prepare(
+            `SELECT ${LOGIN_COLUMNS} FROM logins WHERE ended_at IS NULL AND user_id = ? ORDER BY created_at`,
+          )
+          .all(userId) as LoginRow[]
+      ).map(loginFromRow);
+    },
+    async end(id, reason, now) {
+      return endOne.run(now, reason, id).changes === 1;
+    },
+    async touch(id, now) {
+      db.prepare('UPDATE logins SET last_seen_at = ? WHERE id = ?').run(now, id);
+    },
+  };
+}

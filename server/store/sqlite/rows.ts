@@ -1,0 +1,133 @@
+/**
+ * Row <-> record conversion for the SQLite store. Rows are read back through these functions
+ * only, so a column rename touches one place. JSON columns are validated on the way out.
+ */
+import { ChatAuthor, Features, TransferInfo } from '../../../protocol/common';
+import { DEFAULT_FEATURES } from '../../accounts/default-features';
+import type { LoginRecord, SessionRecord, UserRecord } from '../store';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: 'agent' | 'manager';
+  state: UserRecord['state'];
+  password_hash: string | null;
+  features: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export function userFromRow(r: UserRow): UserRecord {
+  const features = Features.partial().safeParse(safeJson(r.features));
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    state: r.state,
+    passwordHash: r.password_hash,
+    features: { ...DEFAULT_FEATURES, ...(features.success ? features.data : {}) },
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface LoginRow {
+  id: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  ended_at: number | null;
+  end_reason: LoginRecord['endReason'];
+  address: string;
+}
+
+export function loginFromRow(r: LoginRow): LoginRecord {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    createdAt: r.created_at,
+    lastSeenAt: r.last_seen_at,
+    endedAt: r.ended_at,
+    endReason: r.end_reason,
+    address: r.address,
+  };
+}
+
+export interface SessionRow {
+  id: string;
+  portal_slug: string;
+  customer_name: string;
+  customer_email: string | null;
+  problem: string;
+  state: SessionRecord['state'];
+  screen: SessionRecord['screen'];
+  agent_id: string | null;
+  target_agent_id: string | null;
+  comment: string;
+  transfer: string | null;
+  created_at: number;
+  queued_at: number;
+  accepted_at: number | null;
+  ended_at: number | null;
+  ended_by: SessionRecord['endedBy'];
+}
+
+export function sessionFromRow(r: SessionRow): SessionRecord {
+  const transfer = r.transfer === null ? null : TransferInfo.safeParse(safeJson(r.transfer));
+  return {
+    id: r.id,
+    portalSlug: r.portal_slug,
+    customerName: r.customer_name,
+    customerEmail: r.customer_email,
+    problem: r.problem,
+    state: r.state,
+    screen: r.screen,
+    agentId: r.agent_id,
+    targetAgentId: r.target_agent_id,
+    comment: r.comment,
+    transfer: transfer?.success ? transfer.data : null,
+    createdAt: r.created_at,
+    queuedAt: r.queued_at,
+    acceptedAt: r.accepted_at,
+    endedAt: r.ended_at,
+    endedBy: r.ended_by,
+  };
+}
+
+/** Column name of each SessionRecord field that callers may patch. */
+export const SESSION_COLUMNS: Record<Exclude<keyof SessionRecord, 'id' | 'createdAt'>, string> = {
+  portalSlug: 'portal_slug',
+  customerName: 'customer_name',
+  customerEmail: 'customer_email',
+  problem: 'problem',
+  state: 'state',
+  screen: 'screen',
+  agentId: 'agent_id',
+  targetAgentId: 'target_agent_id',
+  comment: 'comment',
+  transfer: 'transfer',
+  queuedAt: 'queued_at',
+  acceptedAt: 'accepted_at',
+  endedAt: 'ended_at',
+  endedBy: 'ended_by',
+};
+
+export function sessionColumnValue(key: keyof typeof SESSION_COLUMNS, value: unknown): unknown {
+  if (key === 'transfer') return value === null || value === undefined ? null : JSON.stringify(value);
+  return value ?? null;
+}
+
+export function authorFromJson(text: string): ChatAuthor {
+  const parsed = ChatAuthor.safeParse(safeJson(text));
+  return parsed.success ? parsed.data : { kind: 'system' };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,22 @@
+/** The embedded default store: one SQLite file in the data folder (see open-database.ts). */
+import type { Store } from '../store';
+import { companyRepo, loginRepo, userRepo } from './account-repos';
+import { openDatabase } from './open-database';
+import { auditRepo, portalRepo, sessionRepo, transcriptRepo } from './session-repos';
+
+export function openSqliteStore(dataDir: string): Store {
+  const db = openDatabase(dataDir);
+  return {
+    kind: 'sqlite',
+    company: companyRepo(db),
+    users: userRepo(db),
+    logins: loginRepo(db),
+    portals: portalRepo(db),
+    sessions: sessionRepo(db),
+    transcripts: transcriptRepo(db),
+    audit: auditRepo(db),
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The store: everything the server keeps across restarts, behind one interface so that the
+ * embedded SQLite default (store/sqlite/) and a PostgreSQL implementation can both serve it.
+ * Methods are async for that reason. Operations that decide races (accepting a queued session,
+ * taking the last seat) are single conditional writes here, never read-then-write in callers.
+ */
+import type {
+  ChatAuthor,
+  ChatLine,
+  Features,
+  Role,
+  SessionState,
+  ScreenState,
+  TransferInfo,
+} from '../../protocol/common';
+
+export type UserState = 'invited' | 'active' | 'deactivated';
+
+export interface CompanyRecord {
+  id: string;
+  name: string;
+  /** Concurrent agent logins allowed; null = no limit. */
+  seats: number | null;
+  createdAt: number;
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  state: UserState;
+  /** argon2id PHC string; null while invited without a password. */
+  passwordHash: string | null;
+  features: Features;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface LoginRecord {
+  id: string;
+  userId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  endedAt: number | null;
+  endReason: 'logout' | 'seat_taken' | 'deactivated' | 'password_reset' | null;
+  address: string;
+}
+
+export interface PortalRecord {
+  slug: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface SessionRecord {
+  id: string;
+  portalSlug: string;
+  customerName: string;
+  customerEmail: string | null;
+  problem: string;
+  state: SessionState;
+  screen: ScreenState;
+  agentId: string | null;
+  /** Set while a transfer names one agent: only they are alerted and may accept. */
+  targetAgentId: string | null;
+  comment: string;
+  transfer: TransferInfo | null;
+  createdAt: number;
+  queuedAt: number;
+  acceptedAt: number | null;
+  endedAt: number | null;
+  endedBy: 'customer' | 'agent' | 'system' | null;
+}
+
+export interface AuditEntry {
+  at: number;
+  /** Who acted: a user id, `customer:<session>`, `cli`, `system`. */
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown>;
+  address: string | null;
+}
+
+export interface CompanyRepo {
+  get(): Promise<CompanyRecord | null>;
+  create(name: string, now: number): Promise<CompanyRecord>;
+  setSeats(seats: number | null): Promise<void>;
+}
+
+export interface UserRepo {
+  byEmail(email: string): Promise<UserRecord | null>;
+  byId(id: string): Promise<UserRecord | null>;
+  list(): Promise<UserRecord[]>;
+  countManagers(): Promise<number>;
+  insert(user: UserRecord): Promise<void>;
+  update(id: string, patch: Partial<Omit<UserRecord, 'id' | 'createdAt'>>): Promise<void>;
+}
+
+export interface LoginRepo {
+  /**
+   * Creates a login if the company has a free seat (agents only: `seats` null = unlimited), in
+   * one atomic step; when `replaceLoginId` is given, that login is ended in the same step.
+   * Returns the new login, or `seat_limit` with the logins holding the seats.
+   */
+  createWithinSeats(input: {
+    login: LoginRecord;
+    tokenHash: string;
+    seats: number | null;
+    countsForSeat: boolean;
+    replaceLoginId?: string;
+  }): Promise<{ ok: true; replaced: LoginRecord | null } | { ok: false; holders: LoginRecord[] }>;
+  byTokenHash(tokenHash: string): Promise<LoginRecord | null>;
+  byId(id: string): Promise<LoginRecord | null>;
+  active(): Promise<LoginRecord[]>;
+  activeForUser(userId: string): Promise<LoginRecord[]>;
+  end(id: string, reason: NonNullable<LoginRecord['endReason']>, now: number): Promise<boolean>;
+  touch(id: string, now: number): Promise<void>;
+}
+
+export interface PortalRepo {
+  get(slug: string): Promise<PortalRecord | null>;
+  list(): Promise<PortalRecord[]>;
+  insert(portal: PortalRecord): Promise<void>;
+  assign(slug: string, userId: string): Promise<void>;
+  unassign(slug: string, userId: string): Promise<void>;
+  agentsOf(slug: string): Promise<string[]>;
+  portalsOf(userId: string): Promise<string[]>;
+}
+
+export interface SessionRepo {
+  insert(session: SessionRecord, requestTokenHash: string): Promise<void>;
+  byId(id: string): Promise<SessionRecord | null>;
+  byRequestTokenHash(hash: string): Promise<SessionRecord | null>;
+  /** Sessions not ended, oldest first. */
+  open(): Promise<SessionRecord[]>;
+  /**
+   * Atomic compare-and-set: applies `patch` only if the session is in one of `fromStates`
+   * (and, when given, `expectAgentId` matches). Returns the updated record or null if it lost.
+   */
+  transition(
+    id: string,
+    fromStates: readonly SessionState[],
+    patch: Partial<Omit<SessionRecord, 'id' | 'createdAt'>>,
+    expectAgentId?: string | null,
+  ): Promise<SessionRecord | null>;
+  update(id: string, patch: Partial<Omit<SessionRecord, 'id' | 'createdAt' | 'state'>>): Promise<void>;
+  /** For reports: sessions created in [from, to), newest first. */
+  list(query: { from?: number; to?: number; limit: number }): Promise<SessionRecord[]>;
+}
+
+export interface TranscriptRepo {
+  /** Appends a line with the next gapless `seq` of the session, atomically. */
+  append(sessionId: string, from: ChatAuthor, text: string, at: number): Promise<ChatLine>;
+  lines(sessionId: string, afterSeq?: number): Promise<ChatLine[]>;
+}
+
+export interface AuditRepo {
+  write(entry: AuditEntry): Promise<void>;
+  recent(limit: number): Promise<AuditEntry[]>;
+}
+
+export interface Store {
+  readonly kind: string;
+  readonly company: CompanyRepo;
+  readonly users: UserRepo;
+  readonly logins: LoginRepo;
+  readonly portals: PortalRepo;
+  readonly sessions: SessionRepo;
+  readonly transcripts: TranscriptRepo;
+  readonly audit: AuditRepo;
+  close(): Promise<void>;
+}
