@@ -1,0 +1,129 @@
+/**
+ * What the helper needs from the operating system, as small interfaces. Core helper code
+ * (session, consent, encoder) sees only these; each system implements them in its own folder
+ * (platform/linux/ for X11) and registry.ts picks one. Nothing here is called before consent:
+ * the consent gate (host/consent/) wraps these objects.
+ */
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface Monitor {
+  /** Stable index for the session (0 = primary first). */
+  id: number;
+  name: string;
+  primary: boolean;
+  /** Position and size on the whole desktop, in pixels. */
+  bounds: Rect;
+}
+
+/**
+ * A captured picture: 32 bits per pixel, bytes B,G,R,X in memory (X11's ZPixmap on little-endian
+ * machines, and Windows' DIB order), rows `stride` bytes apart. The buffer may be reused by the
+ * next capture: copy what you keep.
+ */
+export interface PixelBuffer {
+  width: number;
+  height: number;
+  stride: number;
+  data: Uint8Array;
+}
+
+export interface CursorImage {
+  width: number;
+  height: number;
+  hotX: number;
+  hotY: number;
+  /** RGBA, non-premultiplied, width*height*4 bytes. */
+  rgba: Uint8Array;
+  /** Identifies the shape so unchanged shapes are sent once. */
+  serial: number;
+}
+
+export interface ScreenSource {
+  /** The whole desktop's size in pixels (all monitors). */
+  desktopSize(): { width: number; height: number };
+  monitors(): Promise<Monitor[]>;
+  /** Captures `rect` of the desktop (default: all of it) into a buffer the source reuses. */
+  capture(rect?: Rect): Promise<PixelBuffer>;
+  /** Calls `listener` with areas that changed since the last call (X11: XDamage). Returns unsubscribe. */
+  onDamage(listener: (rects: Rect[]) => void): () => void;
+  /** The pointer's position on the desktop. */
+  pointer(): Promise<{ x: number; y: number }>;
+  /** Current cursor shape, or null where the system cannot tell. */
+  cursor(): Promise<CursorImage | null>;
+  close(): Promise<void>;
+}
+
+export type PointerButton = 'left' | 'middle' | 'right' | 'back' | 'forward';
+
+export interface InputSink {
+  /**
+   * A key by physical position (KeyboardEvent.code: 'KeyA', 'ArrowLeft', 'Numpad7', 'F5',
+   * 'MetaLeft'), pressed or released, whatever the customer's keyboard layout.
+   */
+  key(code: string, down: boolean): Promise<void>;
+  /** Types text by character (any Unicode, including é, ü, €), independent of the layout. */
+  type(text: string): Promise<void>;
+  /** Moves the pointer to desktop coordinates. */
+  pointerMove(x: number, y: number): Promise<void>;
+  button(button: PointerButton, down: boolean): Promise<void>;
+  /** Wheel steps: positive dy scrolls down, positive dx scrolls right. */
+  wheel(dx: number, dy: number): Promise<void>;
+  /** Releases every key and button this sink pressed (on revoke or disconnect). */
+  releaseAll(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Clipboard {
+  readText(): Promise<string>;
+  writeText(text: string): Promise<void>;
+  /** Calls `listener` when another application changes the clipboard. Returns unsubscribe. */
+  onChange(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface DirEntry {
+  name: string;
+  kind: 'file' | 'directory' | 'other';
+  size: number;
+  modifiedMs: number;
+}
+
+export interface FileAccess {
+  /** Folders to offer first (home, Desktop, Downloads, Documents where they exist). */
+  places(): Promise<{ name: string; path: string }[]>;
+  list(dir: string): Promise<DirEntry[]>;
+  freeBytes(dir: string): Promise<number>;
+  /** A readable stream of the file from `offset` (for resume). */
+  openRead(
+    path: string,
+    offset: number,
+  ): Promise<{ size: number; read(max: number): Promise<Uint8Array | null>; close(): Promise<void> }>;
+  /** Writes to a temporary file inside `dir`; `commit` verifies nothing itself and renames to `name`. */
+  openWrite(
+    dir: string,
+    name: string,
+    offset: number,
+  ): Promise<{
+    write(chunk: Uint8Array): Promise<void>;
+    commit(): Promise<string>;
+    abort(): Promise<void>;
+    tempPath: string;
+  }>;
+}
+
+/** Everything one system provides; members are null where this system lacks the feature. */
+export interface Platform {
+  readonly name: string;
+  screen(): Promise<ScreenSource>;
+  input(): Promise<InputSink>;
+  clipboard(): Promise<Clipboard>;
+  files(): FileAccess;
+  /** Reboots the machine (after consent) or throws a clear error where not permitted. */
+  reboot(): Promise<void>;
+}
