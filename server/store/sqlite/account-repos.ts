@@ -121,8 +121,11 @@ export function loginRepo(db: Db): LoginRepo {
         }
       }
       if (input.countsForSeat && input.seats !== null) {
+        // A seat is one agent signed in, however many browsers they use: count distinct users,
+        // and an agent who already holds a seat may open another login on it.
         const holders = (activeSeatHolders.all() as LoginRow[]).map(loginFromRow);
-        if (holders.length >= input.seats) return { ok: false, holders };
+        const users = new Set(holders.map((h) => h.userId));
+        if (!users.has(input.login.userId) && users.size >= input.seats) return { ok: false, holders };
       }
       const l = input.login;
       insert.run(

@@ -1,0 +1,55 @@
+/**
+ * Password hashing with argon2id (OWASP parameters: 19 MiB, 2 passes, 1 lane). `verify` against a
+ * dummy hash when the account does not exist, so a wrong e-mail costs the same time as a wrong
+ * password (no account enumeration by timing).
+ */
+import { hash, verify } from '@node-rs/argon2';
+import { PASSWORD_MIN_CHARS } from '../../protocol/limits';
+
+/** argon2id cost: memory in KiB, passes, lanes. */
+const ARGON2_MEMORY_KIB = 19_456;
+const ARGON2_PASSES = 2;
+const ARGON2_LANES = 1;
+/** @node-rs/argon2's Algorithm.Argon2id (a const enum, which isolatedModules cannot inline). */
+const ARGON2ID = 2;
+
+const OPTIONS = {
+  algorithm: ARGON2ID,
+  memoryCost: ARGON2_MEMORY_KIB,
+  timeCost: ARGON2_PASSES,
+  parallelism: ARGON2_LANES,
+};
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, OPTIONS);
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/** Verifies; with `storedHash` null it burns the same time against a dummy hash and returns false. */
+export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+  if (storedHash === null) {
+    dummyHash ??= hashPassword('lifeline-dummy-password-for-timing');
+    await verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  try {
+    return await verify(storedHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** Returns a reason when a new password is too weak, or null when it is acceptable. */
+export function passwordProblem(password: string, email?: string): string | null {
+  if (password.length < PASSWORD_MIN_CHARS) return `use at least ${PASSWORD_MIN_CHARS} characters`;
+  if (
+    email &&
+    password.toLowerCase().includes(email.split('@')[0]!.toLowerCase()) &&
+    email.split('@')[0]!.length >= 3
+  ) {
+    return 'do not use your e-mail name in the password';
+  }
+  if (/^(.)\1*$/.test(password)) return 'do not repeat one character';
+  return null;
+}
