@@ -19,6 +19,8 @@ import { registerStatusRoutes } from './http/routes/status-routes';
 import { setSecurityHeaders } from './http/security-headers';
 import { StaticPages } from './http/static-pages';
 import { createLog, type Log } from './log';
+import { AuthService } from './auth/auth-service';
+import { AccountService } from './accounts/account-service';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
 import { attachHub, type Channel, type Hub } from './ws/hub';
@@ -31,7 +33,14 @@ export interface RunningServer {
   readonly ctx: ServerContext;
   readonly store: Store;
   readonly hub: Hub;
+  readonly services: Services;
   close(): Promise<void>;
+}
+
+/** The server's services, built once per server and shared by HTTP routes, channels and the CLI. */
+export interface Services {
+  auth: AuthService;
+  accounts: AccountService;
 }
 
 export interface StartOptions {
@@ -47,8 +56,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const ctx = createContext(config, store, log, options.now);
   const router = new Router(log);
   const pages = new StaticPages(config.pagesDir);
+  const auth = new AuthService(ctx);
+  const services: Services = { auth, accounts: new AccountService(ctx, auth) };
+
+  // --- HTTP routes (one register function per area) ---
 
   registerStatusRoutes(router, ctx, { agentsOnline: () => 0, sessionsActive: () => 0, queued: () => 0 });
+
+  // --- WebSocket channels (agent, customer, helper, viewer) ---
   const channels: Channel[] = [];
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -106,6 +121,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ctx,
     store,
     hub,
+    services,
     async close() {
       await hub.close();
       await new Promise<void>((resolve) => {
