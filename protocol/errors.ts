@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   setup_already_done: 404,
   email_taken: 409,
   weak_password: 400,
+  last_manager: 409,
+  portal_exists: 409,
   // --- queue and sessions ---
   portal_not_found: 404,
   no_agents_online: 200,

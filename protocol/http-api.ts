@@ -15,6 +15,7 @@ import {
   Title,
   Token,
   Timestamp,
+  TransferInfo,
 } from './common';
 import { CustomerSessionView } from './customer-channel';
 import { PASSWORD_MAX_CHARS } from './limits';
@@ -111,7 +112,8 @@ export const UpdateUserRequest = z.object({
   features: Features.partial().optional(),
   password: Password.optional(),
 });
-export const SeatsRequest = z.object({ seats: z.number().int().min(1).max(100_000) });
+/** `seats: null` lifts the limit (as `lifeline seats set unlimited`). */
+export const SeatsRequest = z.object({ seats: z.number().int().min(1).max(100_000).nullable() });
 export const CreatePortalRequest = z.object({ slug: Slug, name: Title });
 export const AssignPortalRequest = z.object({ email: Email });
 export const SessionReportQuery = z.object({
@@ -120,3 +122,67 @@ export const SessionReportQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export const ProblemField = ProblemText;
+
+// --- Sign-in, first-run setup and management views (docs/api.md) ---
+
+/** GET /api/v1/auth/me: who a token belongs to, what they may do and which portals they serve. */
+export const MeResponse = z.object({
+  loginId: Id,
+  agent: AgentRef,
+  role: Role,
+  features: Features,
+  portals: z.array(z.object({ slug: Slug, name: Title })),
+});
+export type MeResponse = z.infer<typeof MeResponse>;
+
+/** GET /api/v1/setup while no manager exists (404 afterwards). POST answers with a LoginResponse. */
+export const SetupStatus = z.object({ needed: z.boolean() });
+export type SetupStatus = z.infer<typeof SetupStatus>;
+
+/** GET/PUT /api/v1/manage/seats: the limit (null = unlimited) and the agents holding seats now. */
+export const SeatsView = z.object({
+  seats: z.number().int().nullable(),
+  inUse: z.number().int().min(0),
+  loggedIn: z.array(SeatHolder),
+});
+export type SeatsView = z.infer<typeof SeatsView>;
+
+export const PortalView = z.object({
+  slug: Slug,
+  name: Title,
+  agents: z.array(AgentRef),
+  createdAt: Timestamp,
+});
+export type PortalView = z.infer<typeof PortalView>;
+
+/** One row of GET /api/v1/manage/sessions (session reports, with the agent's comments). */
+export const SessionReport = z.object({
+  id: Id,
+  portal: Slug,
+  customerName: z.string(),
+  customerEmail: z.string().nullable(),
+  problem: z.string(),
+  state: z.string(),
+  agent: AgentRef.nullable(),
+  comment: z.string(),
+  transfer: TransferInfo.nullable(),
+  createdAt: Timestamp,
+  acceptedAt: Timestamp.nullable(),
+  endedAt: Timestamp.nullable(),
+  endedBy: z.enum(['customer', 'agent', 'system']).nullable(),
+});
+export type SessionReport = z.infer<typeof SessionReport>;
+
+export const AuditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const AuditView = z.object({
+  at: Timestamp,
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  address: z.string().nullable(),
+});
+export type AuditView = z.infer<typeof AuditView>;
