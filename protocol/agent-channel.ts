@@ -47,6 +47,12 @@ export const AgentToServer = z.discriminatedUnion('type', [
   message('chat.received', { sessionId: Id, seq: z.number().int().min(1) }),
   request('screen.request', { sessionId: Id }),
   request('directory.list', {}),
+  /**
+   * Keepalive: the extension sends one every 20 s. Chrome keeps an MV3 service worker alive only
+   * while its WebSocket carries messages (protocol-level pings do not count), and a reply that
+   * does not come back in time tells the extension the connection is dead.
+   */
+  request('ping', {}),
 ]);
 export type AgentToServer = z.infer<typeof AgentToServer>;
 
@@ -72,6 +78,7 @@ export const AGENT_RESULTS = {
     agents: z.array(DirectoryAgent),
     portals: z.array(z.object({ slug: Slug, name: Title })),
   }),
+  ping: z.object({}),
 } satisfies Record<Extract<AgentToServer, { id: string }>['type'], z.ZodType>;
 
 // ---------------------------------------------------------------- server -> agent
