@@ -117,7 +117,7 @@ export const ServerToAgent = z.discriminatedUnion('type', [
   }),
   /** The login ended elsewhere (seat taken, logout, account deactivated); the socket closes next. */
   message('signed_out', {
-    reason: z.enum(['seat_taken', 'logout', 'deactivated']),
+    reason: z.enum(['seat_taken', 'logout', 'deactivated', 'password_reset']),
     byName: PersonName.optional(),
     message: z.string().max(500),
   }),

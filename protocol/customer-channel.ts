@@ -65,9 +65,18 @@ export const CustomerSessionView = z.object({
 export type CustomerSessionView = z.infer<typeof CustomerSessionView>;
 
 export const CUSTOMER_RESULTS = {
-  'request.create': z.object({ requestToken: Token, session: CustomerSessionView }),
+  /** `notice: no_agents_online` when nobody is available right now: the request waits all the same. */
+  'request.create': z.object({
+    requestToken: Token,
+    session: CustomerSessionView,
+    notice: z.literal('no_agents_online').optional(),
+  }),
   'request.cancel': z.object({ sessionId: Id }),
-  'request.restart': z.object({ requestToken: Token, session: CustomerSessionView }),
+  'request.restart': z.object({
+    requestToken: Token,
+    session: CustomerSessionView,
+    notice: z.literal('no_agents_online').optional(),
+  }),
   'chat.send': z.object({ line: ChatLine }),
   'session.end': z.object({ sessionId: Id }),
 } satisfies Record<Extract<CustomerToServer, { id: string }>['type'], z.ZodType>;

@@ -37,6 +37,8 @@ export const ERROR_CODES = {
   illegal_transition: 409,
   agent_not_found: 404,
   agent_unavailable: 409,
+  /** A hello named a protocol version this server does not speak. */
+  protocol_unsupported: 426,
   // --- screen sharing and helper ---
   join_code_invalid: 404,
   join_code_expired: 410,
@@ -45,6 +47,8 @@ export const ERROR_CODES = {
   consent_required: 403,
   feature_disabled: 403,
   peer_not_found: 404,
+  /** A helper's resume token is unknown or its reconnect grace period has passed. */
+  resume_expired: 410,
   backpressure: 503,
   // --- server ---
   internal_error: 500,

@@ -73,6 +73,15 @@ export const CreateRequestResponse = z.object({
 });
 export type CreateRequestResponse = z.infer<typeof CreateRequestResponse>;
 
+// GET /api/v1/portals/:slug (the support page asks before showing its form)
+export const PortalInfoResponse = z.object({
+  slug: Slug,
+  name: Title,
+  /** Agents serving this portal who are signed in and available right now. */
+  agentsAvailable: z.number().int().min(0),
+});
+export type PortalInfoResponse = z.infer<typeof PortalInfoResponse>;
+
 // GET /api/v1/status
 export const StatusResponse = z.object({
   status: z.enum(['ok', 'degraded']),

@@ -32,3 +32,14 @@ export type HandlerMap<U extends { type: string }, Ctx, R = void> = {
 
 /** Request type -> schema of its reply's result. */
 export type RequestMap = Record<string, z.ZodType>;
+
+/** The result type a request handler returns: its schema's output, or nothing for plain messages. */
+export type ResultOf<Results extends RequestMap, K> = K extends keyof Results ? z.output<Results[K]> : void;
+
+/**
+ * A HandlerMap whose request handlers must return their reply's result (typed by the channel's
+ * results map, e.g. AGENT_RESULTS); plain messages return nothing.
+ */
+export type ResultHandlerMap<U extends { type: string }, Ctx, Results extends RequestMap> = {
+  [K in U['type']]: (msg: MessageOf<U, K>, ctx: Ctx) => ResultOf<Results, K> | Promise<ResultOf<Results, K>>;
+};
