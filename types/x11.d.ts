@@ -1,0 +1,282 @@
+/**
+ * The part of the pure-JS `x11` client (x11@4.2.2, no types of its own) that Lifeline's Linux
+ * platform layer uses. Callbacks follow the package's convention: `(err, result)`, and a callback
+ * that handles an error returns true (otherwise the client also emits 'error'). Events are read
+ * from `rawData` (the 32 wire bytes) by our own parsers, so their parsed fields are not declared.
+ */
+declare module 'x11' {
+  import type { EventEmitter } from 'node:events';
+
+  export type XCallback<T> = (err: XError | null | undefined, result: T) => boolean | void;
+
+  export interface XError extends Error {
+    /** X error code (BadWindow = 3, BadMatch = 8, BadAccess = 10, ...). */
+    error: number;
+    seq: number;
+    badParam: number;
+    majorOpcode: number;
+    minorOpcode: number;
+  }
+
+  export interface XVisual {
+    vid: number;
+    class: number;
+    bits_per_rgb: number;
+    red_mask: number;
+    green_mask: number;
+    blue_mask: number;
+  }
+
+  export interface XScreen {
+    root: number;
+    root_visual: number;
+    root_depth: number;
+    pixel_width: number;
+    pixel_height: number;
+    white_pixel: number;
+    black_pixel: number;
+    /** depth -> visual id -> visual */
+    depths: Record<number, Record<number, XVisual>>;
+  }
+
+  export interface XDisplayInfo {
+    screen: XScreen[];
+    /** In 4-byte units; after BIG-REQUESTS the extended maximum. */
+    max_request_length: number;
+    min_keycode: number;
+    max_keycode: number;
+    /** 0 = LSBFirst, 1 = MSBFirst */
+    image_byte_order: number;
+    /** depth -> pixmap format */
+    format: Record<number, { bits_per_pixel: number; scanline_pad: number }>;
+    vendor: string;
+    release: number;
+    isLocalSocket: boolean;
+    client: XClient;
+  }
+
+  export interface XEvent {
+    type: number;
+    seq: number;
+    name?: string;
+    /** The event's wire bytes (32 for core and most extension events). */
+    rawData: Buffer;
+  }
+
+  export interface XExtensionBase {
+    present: boolean;
+    majorOpcode: number;
+    firstEvent: number;
+    firstError: number;
+  }
+
+  export interface ShmSegment {
+    shmseg: number;
+    size: number;
+    buffer: Buffer;
+    getImage(
+      drawable: number,
+      x: number,
+      y: number,
+      width: number,
+      height: number,
+      planeMask: number,
+      format: number,
+      offset: number,
+      cb: XCallback<{ depth: number; visual: number; size: number }>,
+    ): void;
+    detach(cb?: () => void): void;
+  }
+
+  export interface ShmExtension extends XExtensionBase {
+    major: number;
+    minor: number;
+    provider: unknown;
+    fdCapable: boolean;
+    usable(cb: (err: Error | null, ok: boolean) => void): void;
+    createSegment(size: number, cb: (err: Error | null, seg: ShmSegment) => void): void;
+  }
+
+  export interface DamageExtension extends XExtensionBase {
+    ReportLevel: { RawRectangles: 0; DeltaRectangles: 1; BoundingBox: 2; NonEmpty: 3 };
+    Create(damage: number, drawable: number, reportLevel: number): void;
+    Destroy(damage: number): void;
+    Subtract(damage: number, repair: number, parts: number): void;
+  }
+
+  export interface FixesCursorImage {
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    xhot: number;
+    yhot: number;
+    cursorSerial: number;
+    /** width*height ARGB32 pixels (server byte order), premultiplied alpha. */
+    cursorImage: Buffer;
+  }
+
+  export interface FixesExtension extends XExtensionBase {
+    major: number;
+    minor: number;
+    SelectionEventMask: { SetSelectionOwner: 1; SelectionWindowDestroy: 2; SelectionClientClose: 4 };
+    SelectSelectionInput(window: number, selection: number, eventMask: number): void;
+    GetCursorImage(cb: XCallback<FixesCursorImage>): void;
+  }
+
+  export interface XTestExtension extends XExtensionBase {
+    KeyPress: 2;
+    KeyRelease: 3;
+    ButtonPress: 4;
+    ButtonRelease: 5;
+    MotionNotify: 6;
+    FakeInput(type: number, detail: number, time: number, window: number, x: number, y: number): void;
+  }
+
+  export interface RandrExtension extends XExtensionBase {
+    major_version: number;
+    minor_version: number;
+    NotifyMask: { ScreenChange: number };
+    SelectInput(window: number, mask: number): void;
+  }
+
+  export interface ExtensionMap {
+    shm: ShmExtension;
+    damage: DamageExtension;
+    fixes: FixesExtension;
+    xtest: XTestExtension;
+    randr: RandrExtension;
+  }
+
+  export interface QueryPointerReply {
+    root: number;
+    child: number;
+    rootX: number;
+    rootY: number;
+    keyMask: number;
+  }
+
+  export interface GetPropertyReply {
+    type: number;
+    format: number;
+    bytesAfter: number;
+    data: Buffer;
+  }
+
+  /** Internal output queue; extension requests are packed by hand onto it. */
+  export interface XPackStream {
+    put(buf: Buffer): void;
+    submit(expectsReply?: boolean): boolean;
+  }
+
+  export interface XClient extends EventEmitter {
+    display: XDisplayInfo;
+    seq_num: number;
+    pack_stream: XPackStream;
+    /** seq -> [unpack(replyBody, headerByte1), callback] */
+    replies: Record<number, [((buf: Buffer, opt: number) => unknown) | null, XCallback<unknown>]>;
+
+    require<K extends keyof ExtensionMap>(
+      name: K,
+      cb: (err: Error | null, ext: ExtensionMap[K]) => void,
+    ): void;
+    AllocID(): number;
+    ReleaseID(id: number): void;
+    sync(cb: (err: Error | null) => void): void;
+    close(cb?: (err?: Error) => void): void;
+    terminate(): void;
+
+    CreateWindow(
+      id: number,
+      parent: number,
+      x: number,
+      y: number,
+      width: number,
+      height: number,
+      borderWidth: number,
+      depth: number,
+      cls: number,
+      visual: number,
+      values: { eventMask?: number; overrideRedirect?: number },
+    ): void;
+    ChangeWindowAttributes(wid: number, values: { eventMask?: number }, cb?: XCallback<void>): void;
+    DestroyWindow(wid: number): void;
+    MapWindow(wid: number): void;
+    InternAtom(onlyIfExists: boolean, name: string, cb: XCallback<number>): void;
+    GetAtomName(atom: number, cb: XCallback<string>): void;
+    ChangeProperty(
+      mode: number,
+      wid: number,
+      name: number,
+      type: number,
+      format: number,
+      data: Buffer | number[],
+      cb?: XCallback<void>,
+    ): void;
+    DeleteProperty(wid: number, prop: number, cb?: XCallback<void>): void;
+    GetProperty(
+      del: number,
+      wid: number,
+      name: number,
+      type: number,
+      longOffset: number,
+      longLength: number,
+      cb: XCallback<GetPropertyReply>,
+    ): void;
+    SetSelectionOwner(owner: number, selection: number, time: number, cb?: XCallback<void>): void;
+    GetSelectionOwner(selection: number, cb: XCallback<number>): void;
+    ConvertSelection(
+      requestor: number,
+      selection: number,
+      target: number,
+      property: number,
+      time: number,
+      cb?: XCallback<void>,
+    ): void;
+    SendEvent(
+      destination: number,
+      propagate: number,
+      eventMask: number,
+      event: Buffer,
+      cb?: XCallback<void>,
+    ): void;
+    QueryPointer(wid: number, cb: XCallback<QueryPointerReply>): void;
+    QueryKeymap(cb: XCallback<Buffer>): void;
+    GetInputFocus(cb: XCallback<{ focus: number }>): void;
+    GetImage(
+      format: number,
+      drawable: number,
+      x: number,
+      y: number,
+      width: number,
+      height: number,
+      planeMask: number,
+      cb: XCallback<{ depth: number; visualId: number; data: Buffer }>,
+    ): void;
+    GetGeometry(
+      drawable: number,
+      cb: XCallback<{ width: number; height: number; xPos: number; yPos: number }>,
+    ): void;
+    GetKeyboardMapping(first: number, count: number, cb: XCallback<number[][]>): void;
+    ChangeKeyboardMapping(
+      first: number,
+      keysymsPerKeycode: number,
+      keysyms: number[],
+      cb?: XCallback<void>,
+    ): void;
+    GetModifierMapping(cb: XCallback<number[][]>): void;
+  }
+
+  export function createClient(
+    options: { display?: string; shm?: boolean | 'off'; disableBigRequests?: boolean },
+    cb: (err: Error | null | undefined, display: XDisplayInfo) => void,
+  ): XClient;
+
+  export const eventMask: Record<string, number>;
+}
+
+/** X.Org's keysymdef.h as data: XK_name -> keysym code and, for characters, "(c) NAME". */
+declare module 'x11/lib/keysyms.js' {
+  const table: Record<string, { code: number; description: string | null } | number>;
+  export default table;
+}
