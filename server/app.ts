@@ -16,6 +16,10 @@ import { createContext, type ServerContext } from './context';
 import { sendError } from './http/respond';
 import { Router } from './http/router';
 import { registerStatusRoutes } from './http/routes/status-routes';
+import { registerAuthRoutes } from './http/routes/auth-routes';
+import { registerManageRoutes } from './http/routes/manage-routes';
+import { registerSetupRoutes } from './http/routes/setup-routes';
+import { FirstRunSetup } from './setup/first-run-setup';
 import { setSecurityHeaders } from './http/security-headers';
 import { StaticPages } from './http/static-pages';
 import { createLog, type Log } from './log';
@@ -34,6 +38,8 @@ export interface RunningServer {
   readonly store: Store;
   readonly hub: Hub;
   readonly services: Services;
+  /** `<url>/setup#<token>` while no manager exists (first run), else null. Printed by `serve`. */
+  readonly setupLink: string | null;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   // --- HTTP routes (one register function per area) ---
 
   registerStatusRoutes(router, ctx, { agentsOnline: () => 0, sessionsActive: () => 0, queued: () => 0 });
+  registerAuthRoutes(router, ctx, auth);
+  registerManageRoutes(router, ctx, services);
+  const setup = new FirstRunSetup(ctx, services.accounts, auth);
+  const setupToken = await setup.prepare();
+  registerSetupRoutes(router, setup, pages);
 
   // --- WebSocket channels (agent, customer, helper, viewer) ---
   const channels: Channel[] = [];
@@ -122,6 +133,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     store,
     hub,
     services,
+    setupLink: setupToken ? `${url}/setup#${setupToken}` : null,
     async close() {
       await hub.close();
       await new Promise<void>((resolve) => {

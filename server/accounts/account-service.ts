@@ -13,6 +13,9 @@ import type { ServerContext } from '../context';
 import type { PortalRecord, UserRecord, UserState } from '../store/store';
 import { DEFAULT_FEATURES } from './default-features';
 
+/** Largest seat limit a company may set (a bound, not a business rule). */
+export const MAX_SEATS = 100_000;
+
 export interface NewUser {
   email: string;
   name?: string;
@@ -34,8 +37,13 @@ export class AccountService {
     return company;
   }
 
-  /** null = unlimited. */
+  /** null = unlimited. Lowering the limit signs nobody out: new logins wait until a seat frees. */
   async setSeats(seats: number | null, actor: string): Promise<void> {
+    if (seats !== null && (!Number.isInteger(seats) || seats < 1 || seats > MAX_SEATS))
+      throw new ProtocolError(
+        'bad_request',
+        `seats must be a whole number from 1 to ${MAX_SEATS}, or unlimited`,
+      );
     if (!(await this.ctx.store.company.get()))
       throw new ProtocolError('not_found', 'create the company first');
     await this.ctx.store.company.setSeats(seats);
@@ -116,8 +124,9 @@ export class AccountService {
   ): Promise<UserRecord> {
     const user = await this.requireUser(email);
     if (patch.role === 'agent' && user.role === 'manager') await this.refuseLastManager(user);
+    const name = patch.name?.trim();
     const next = {
-      ...(patch.name ? { name: patch.name } : {}),
+      ...(name ? { name } : {}),
       ...(patch.role ? { role: patch.role } : {}),
       ...(patch.features ? { features: { ...user.features, ...patch.features } } : {}),
       updatedAt: this.ctx.now(),
@@ -129,25 +138,27 @@ export class AccountService {
 
   async addPortal(slug: string, name: string, actor: string): Promise<PortalRecord> {
     if (await this.ctx.store.portals.get(slug))
-      throw new ProtocolError('bad_request', `portal ${slug} already exists`);
+      throw new ProtocolError('portal_exists', `portal ${slug} already exists`);
     const portal = { slug, name, createdAt: this.ctx.now() };
     await this.ctx.store.portals.insert(portal);
     await this.ctx.audit({ actor, action: 'portal.add', target: slug, details: { name } });
     return portal;
   }
 
-  async assignPortal(slug: string, email: string, actor: string, assign = true): Promise<void> {
-    if (!(await this.ctx.store.portals.get(slug)))
-      throw new ProtocolError('portal_not_found', `no portal ${slug}`);
+  /** The agent (by e-mail) serves the portal from now on: its requests alert them. */
+  async assignPortal(slug: string, email: string, actor: string): Promise<UserRecord> {
+    await this.requirePortal(slug);
     const user = await this.requireUser(email);
-    if (assign) await this.ctx.store.portals.assign(slug, user.id);
-    else await this.ctx.store.portals.unassign(slug, user.id);
-    await this.ctx.audit({
-      actor,
-      action: assign ? 'portal.assign' : 'portal.unassign',
-      target: slug,
-      details: { userId: user.id },
-    });
+    await this.ctx.store.portals.assign(slug, user.id);
+    await this.ctx.audit({ actor, action: 'portal.assign', target: slug, details: { userId: user.id } });
+    return user;
+  }
+
+  async unassignPortal(slug: string, userId: string, actor: string): Promise<void> {
+    await this.requirePortal(slug);
+    const user = await this.requireUserById(userId);
+    await this.ctx.store.portals.unassign(slug, user.id);
+    await this.ctx.audit({ actor, action: 'portal.unassign', target: slug, details: { userId: user.id } });
   }
 
   async requireUser(email: string): Promise<UserRecord> {
@@ -156,12 +167,24 @@ export class AccountService {
     return user;
   }
 
+  async requireUserById(id: string): Promise<UserRecord> {
+    const user = await this.ctx.store.users.byId(id);
+    if (!user) throw new ProtocolError('agent_not_found', 'no such user');
+    return user;
+  }
+
+  async requirePortal(slug: string): Promise<PortalRecord> {
+    const portal = await this.ctx.store.portals.get(slug);
+    if (!portal) throw new ProtocolError('portal_not_found', `no portal ${slug}`);
+    return portal;
+  }
+
   private async refuseLastManager(user: UserRecord): Promise<void> {
     const managers = (await this.ctx.store.users.list()).filter(
       (u) => u.role === 'manager' && u.state === 'active',
     );
     if (managers.length <= 1 && managers[0]?.id === user.id) {
-      throw new ProtocolError('forbidden', 'this is the last active manager; add another manager first');
+      throw new ProtocolError('last_manager', 'this is the last active manager; add another manager first');
     }
   }
 }

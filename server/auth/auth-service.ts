@@ -5,14 +5,19 @@
  * Order of checks in login, and why:
  *   throttle -> password (same cost whether or not the e-mail exists) -> account state (only
  *   revealed to someone who knows the password) -> seat limit (atomic in the store).
+ *
+ * Logins ended here (logout, seat taken, deactivation, password reset) are announced on
+ * `events`. A change made by another process (the CLI, on the same database) is not: the store
+ * is the truth, `authenticate` reads it on every call, and live connections call
+ * `endedElsewhere(loginId)` now and then to notice (see docs/cli.md).
  */
 import type { AgentRef, Role } from '../../protocol/common';
 import { ProtocolError } from '../../protocol/errors';
 import type { LoginResponse, SeatHolder } from '../../protocol/http-api';
 import type { ServerContext } from '../context';
 import type { LoginRecord, UserRecord } from '../store/store';
-import { LoginEvents } from './login-events';
-import { verifyPassword } from './passwords';
+import { LoginEvents, type LoginEnded } from './login-events';
+import { prepareDummyHash, verifyPassword } from './passwords';
 import { LoginThrottle } from './throttle';
 import { hashToken, newId, newToken } from './tokens';
 
@@ -38,33 +43,58 @@ export class AuthService {
 
   constructor(private readonly ctx: ServerContext) {
     this.throttle = new LoginThrottle(ctx.now);
+    // Hash the dummy now, so that the first sign-in with an unknown e-mail costs no more than
+    // any other (the timing must not tell whether an account exists).
+    prepareDummyHash().catch(() => undefined);
   }
 
   async login(input: LoginInput): Promise<LoginResponse> {
-    const { store } = this.ctx;
-    const email = input.email;
-    const wait = this.throttle.retryAfterMs(email, input.address);
-    if (wait > 0) {
-      throw new ProtocolError('too_many_attempts', 'too many failed sign-in attempts; wait and try again', {
-        retryAfterSeconds: Math.ceil(wait / 1000),
-      });
-    }
-    const user = await store.users.byEmail(email);
-    const ok = await verifyPassword(user?.passwordHash ?? null, input.password);
-    if (!user || !ok) {
-      this.throttle.recordFailure(email, input.address);
+    const email = input.email.trim().toLowerCase();
+    const decision = this.throttle.begin(email, input.address);
+    if (!decision.ok) {
       await this.ctx.audit({
         actor: 'anonymous',
-        action: 'login.failed',
+        action: 'login.throttled',
         target: email,
         address: input.address,
       });
-      throw new ProtocolError('invalid_credentials', 'invalid e-mail address or password');
+      throw new ProtocolError('too_many_attempts', 'too many failed sign-in attempts; wait and try again', {
+        retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
+      });
+    }
+    const { attempt } = decision;
+    let user: UserRecord | null;
+    try {
+      user = await this.ctx.store.users.byEmail(email);
+      const ok = await verifyPassword(user?.passwordHash ?? null, input.password);
+      if (!user || !ok) {
+        attempt.failed();
+        await this.ctx.audit({
+          actor: 'anonymous',
+          action: 'login.failed',
+          target: email,
+          address: input.address,
+        });
+        throw new ProtocolError('invalid_credentials', 'invalid e-mail address or password');
+      }
+      attempt.succeeded();
+    } finally {
+      attempt.abandoned();
     }
     if (user.state !== 'active') {
+      await this.ctx.audit({
+        actor: user.id,
+        action: 'login.refused_inactive',
+        target: user.id,
+        address: input.address,
+      });
       throw new ProtocolError('account_inactive', 'this account is not activated; contact your manager');
     }
-    this.throttle.recordSuccess(email);
+    return this.createLogin(user, input);
+  }
+
+  private async createLogin(user: UserRecord, input: LoginInput): Promise<LoginResponse> {
+    const { store } = this.ctx;
     const company = await store.company.get();
     const now = this.ctx.now();
     const token = newToken();
@@ -86,6 +116,12 @@ export class AuthService {
     });
     if (!result.ok) {
       const holders = await this.describeHolders(result.holders);
+      await this.ctx.audit({
+        actor: user.id,
+        action: 'login.seat_limit',
+        details: { seats: company?.seats ?? 0 },
+        address: input.address,
+      });
       throw new ProtocolError(
         'seat_limit_reached',
         `all ${company?.seats ?? 0} seats are in use; sign out one of these agents to continue`,
@@ -93,20 +129,18 @@ export class AuthService {
       );
     }
     await this.ctx.audit({ actor: user.id, action: 'login', target: login.id, address: input.address });
-    if (result.replaced) {
+    const takenFrom = result.replaced[0];
+    if (takenFrom) {
       await this.ctx.audit({
         actor: user.id,
         action: 'login.seat_takeover',
-        target: result.replaced.id,
-        details: { replacedUserId: result.replaced.userId },
+        target: takenFrom.userId,
+        details: { endedLogins: result.replaced.map((r) => r.id), newLogin: login.id },
         address: input.address,
       });
-      this.events.emitEnded({
-        loginId: result.replaced.id,
-        userId: result.replaced.userId,
-        reason: 'seat_taken',
-        byName: user.name,
-      });
+    }
+    for (const r of result.replaced) {
+      this.events.emitEnded({ loginId: r.id, userId: r.userId, reason: 'seat_taken', byName: user.name });
     }
     return { token, loginId: login.id, agent: agentRef(user), role: user.role };
   }
@@ -141,6 +175,25 @@ export class AuthService {
     return { user, login };
   }
 
+  /**
+   * For live connections: has this login ended, or its account been deactivated, since it was
+   * checked? Catches changes made by another process (the CLI), which `events` cannot announce.
+   * Returns the event to act on, or null while the login is still good.
+   */
+  async endedElsewhere(loginId: string): Promise<LoginEnded | null> {
+    const login = await this.ctx.store.logins.byId(loginId);
+    if (!login) return { loginId, userId: '', reason: 'logout' };
+    if (login.endedAt !== null) {
+      return { loginId, userId: login.userId, reason: login.endReason ?? 'logout' };
+    }
+    const user = await this.ctx.store.users.byId(login.userId);
+    if (!user || user.state !== 'active') {
+      await this.endLogin(login, 'deactivated');
+      return { loginId, userId: login.userId, reason: 'deactivated' };
+    }
+    return null;
+  }
+
   private async endLogin(
     login: LoginRecord,
     reason: 'logout' | 'deactivated' | 'password_reset',
@@ -150,9 +203,13 @@ export class AuthService {
     }
   }
 
-  private async describeHolders(holders: LoginRecord[]): Promise<SeatHolder[]> {
+  /** One entry per agent holding a seat (their first login), oldest first. */
+  async describeHolders(holders: LoginRecord[]): Promise<SeatHolder[]> {
     const out: SeatHolder[] = [];
-    for (const h of holders) {
+    const seen = new Set<string>();
+    for (const h of [...holders].sort((a, b) => a.createdAt - b.createdAt)) {
+      if (seen.has(h.userId)) continue;
+      seen.add(h.userId);
       const u = await this.ctx.store.users.byId(h.userId);
       if (u) out.push({ loginId: h.id, name: u.name, email: u.email, since: h.createdAt });
     }

@@ -26,11 +26,16 @@ export function hashPassword(password: string): Promise<string> {
 
 let dummyHash: Promise<string> | null = null;
 
+/** The hash that unknown accounts are verified against; made once, ahead of the first login. */
+export function prepareDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword('lifeline-dummy-password-for-timing');
+  return dummyHash;
+}
+
 /** Verifies; with `storedHash` null it burns the same time against a dummy hash and returns false. */
 export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
   if (storedHash === null) {
-    dummyHash ??= hashPassword('lifeline-dummy-password-for-timing');
-    await verify(await dummyHash, password).catch(() => false);
+    await verify(await prepareDummyHash(), password).catch(() => false);
     return false;
   }
   try {

@@ -1,66 +1,126 @@
 /**
- * Login throttling: per account (e-mail) and per client address, exponential backoff after a few
- * free failures. A success clears the account's count. Memory is bounded: the oldest entries are
- * evicted past MAX_ENTRIES, and entries expire after the longest backoff.
+ * Login throttling: per account (e-mail) and per client address, exponential backoff once the
+ * free failures are used up. A success clears the account's count.
+ *
+ * Attempts are counted while they run, not only when they fail: a password check takes tens of
+ * milliseconds, so an attacker firing 100 guesses in parallel would otherwise get all 100 past
+ * the check before the first failure is recorded. An account therefore has at most as many
+ * attempts in flight as it has free failures left (and one at a time once they are used up).
+ * Addresses are not limited in flight: an office behind one NAT signs its agents in together.
+ *
+ * Memory is bounded: the oldest entries are evicted past MAX_ENTRIES, and entries expire after
+ * the longest backoff.
  */
 
-/** Failures allowed before backoff starts. */
+/** Failures allowed before backoff starts (the next attempt after these waits). */
 export const FREE_FAILURES = 5;
-/** First backoff after the free failures, in ms; doubles per further failure. */
+/** Backoff after the last free failure, in ms; doubles per further failure. */
 export const BASE_BACKOFF_MS = 1_000;
 /** Longest backoff, in ms. */
 export const MAX_BACKOFF_MS = 15 * 60_000;
 /** Per-address failures are allowed more freely (an office behind one NAT shares an address). */
 export const ADDRESS_FREE_FAILURES = 30;
+/** Wait suggested to an attempt refused because earlier attempts on the account are still running, in ms. */
+export const IN_FLIGHT_RETRY_MS = 1_000;
 /** Tracked keys at most (accounts + addresses). */
 const MAX_ENTRIES = 100_000;
 
 interface Entry {
   failures: number;
   blockedUntil: number;
-  lastFailure: number;
+  /** Time of the last failure (or of the entry's creation), for expiry. */
+  lastActivity: number;
+  /** Attempts that passed the check and have not finished. */
+  inFlight: number;
 }
+
+/** One attempt that passed the throttle; report how it ended exactly once. */
+export interface LoginAttempt {
+  /** The password was right (whatever happened next): clears the account's failures. */
+  succeeded(): void;
+  /** The credentials were wrong: counts against the account and the address. */
+  failed(): void;
+  /** The attempt ended without a verdict (an internal error): releases its slot only. */
+  abandoned(): void;
+}
+
+export type ThrottleDecision = { ok: true; attempt: LoginAttempt } | { ok: false; retryAfterMs: number };
 
 export class LoginThrottle {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Milliseconds the caller must wait, or 0 when the attempt may go ahead. */
-  retryAfterMs(email: string, address: string): number {
+  /** Lets an attempt go ahead (and counts it as running), or says how long to wait. */
+  begin(email: string, address: string): ThrottleDecision {
     const t = this.now();
-    return Math.max(this.wait(`a:${email}`, t), this.wait(`ip:${address}`, t), 0);
+    const accountKey = `a:${email}`;
+    const addressKey = `ip:${address}`;
+    const account = this.live(accountKey, t);
+    const byAddress = this.live(addressKey, t);
+    const wait = Math.max(
+      account ? account.blockedUntil - t : 0,
+      byAddress ? byAddress.blockedUntil - t : 0,
+      account && account.inFlight > 0 && account.failures + account.inFlight >= FREE_FAILURES
+        ? IN_FLIGHT_RETRY_MS
+        : 0,
+    );
+    if (wait > 0) return { ok: false, retryAfterMs: wait };
+
+    const entry = account ?? { failures: 0, blockedUntil: 0, lastActivity: t, inFlight: 0 };
+    entry.inFlight += 1;
+    this.put(accountKey, entry);
+    let finished = false;
+    const finish = (outcome: 'success' | 'failure' | 'none') => {
+      if (finished) return;
+      finished = true;
+      const e = this.entries.get(accountKey);
+      if (e) e.inFlight = Math.max(0, e.inFlight - 1);
+      const at = this.now();
+      if (outcome === 'failure') {
+        this.bump(accountKey, FREE_FAILURES, at);
+        this.bump(addressKey, ADDRESS_FREE_FAILURES, at);
+      } else if (outcome === 'success' && e) {
+        e.failures = 0;
+        e.blockedUntil = 0;
+      }
+      const after = this.entries.get(accountKey);
+      if (after && after.failures === 0 && after.inFlight === 0) this.entries.delete(accountKey);
+    };
+    return {
+      ok: true,
+      attempt: {
+        succeeded: () => finish('success'),
+        failed: () => finish('failure'),
+        abandoned: () => finish('none'),
+      },
+    };
   }
 
-  recordFailure(email: string, address: string): void {
-    const t = this.now();
-    this.bump(`a:${email}`, FREE_FAILURES, t);
-    this.bump(`ip:${address}`, ADDRESS_FREE_FAILURES, t);
-  }
-
-  recordSuccess(email: string): void {
-    this.entries.delete(`a:${email}`);
-  }
-
-  private wait(key: string, t: number): number {
+  /** The entry for `key` unless it has expired (then it is dropped). */
+  private live(key: string, t: number): Entry | undefined {
     const e = this.entries.get(key);
-    if (!e) return 0;
-    if (t - e.lastFailure > MAX_BACKOFF_MS) {
+    if (!e) return undefined;
+    if (e.inFlight === 0 && t - e.lastActivity > MAX_BACKOFF_MS) {
       this.entries.delete(key);
-      return 0;
+      return undefined;
     }
-    return e.blockedUntil - t;
+    return e;
   }
 
   private bump(key: string, free: number, t: number): void {
-    const e = this.entries.get(key) ?? { failures: 0, blockedUntil: 0, lastFailure: t };
-    if (t - e.lastFailure > MAX_BACKOFF_MS) e.failures = 0;
+    const e = this.live(key, t) ?? { failures: 0, blockedUntil: 0, lastActivity: t, inFlight: 0 };
     e.failures += 1;
-    e.lastFailure = t;
-    if (e.failures > free) {
-      const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (e.failures - free - 1));
+    e.lastActivity = t;
+    if (e.failures >= free) {
+      const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(30, e.failures - free));
       e.blockedUntil = t + backoff;
     }
+    this.put(key, e);
+  }
+
+  /** (Re)inserts at the young end of the map, evicting the oldest entry past MAX_ENTRIES. */
+  private put(key: string, e: Entry): void {
     this.entries.delete(key);
     this.entries.set(key, e);
     if (this.entries.size > MAX_ENTRIES) {

@@ -101,8 +101,11 @@ export interface UserRepo {
 export interface LoginRepo {
   /**
    * Creates a login if the company has a free seat (agents only: `seats` null = unlimited), in
-   * one atomic step; when `replaceLoginId` is given, that login is ended in the same step.
-   * Returns the new login, or `seat_limit` with the logins holding the seats.
+   * one atomic step. A seat is one agent, however many browsers they sign in from. When no seat
+   * is free and `replaceLoginId` names a login holding one, every seat login of that agent is
+   * ended in the same step (`replaced`); a replace is ignored when a seat is free anyway, so an
+   * agent who picked someone to replace after a 409 never signs them out needlessly.
+   * Returns `ok: false` with the logins holding the seats when no seat could be had.
    */
   createWithinSeats(input: {
     login: LoginRecord;
@@ -110,7 +113,7 @@ export interface LoginRepo {
     seats: number | null;
     countsForSeat: boolean;
     replaceLoginId?: string;
-  }): Promise<{ ok: true; replaced: LoginRecord | null } | { ok: false; holders: LoginRecord[] }>;
+  }): Promise<{ ok: true; replaced: LoginRecord[] } | { ok: false; holders: LoginRecord[] }>;
   byTokenHash(tokenHash: string): Promise<LoginRecord | null>;
   byId(id: string): Promise<LoginRecord | null>;
   active(): Promise<LoginRecord[]>;

@@ -45,6 +45,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   const server = await startServer(config);
   process.stderr.write(`Lifeline is serving on ${server.url} (data in ${config.dataDir})\n`);
+  if (server.setupLink) {
+    // First run: the one way to create the first manager. Printed even with --quiet (there is
+    // no other way to get it); a new link at each start until setup is done.
+    process.stderr.write(
+      `\nNo manager exists yet. Open this one-time link to create the company and its first manager:\n\n  ${server.setupLink}\n\n` +
+        `(Or use the CLI: lifeline company create --name N; lifeline user add --email E --role manager --password-stdin)\n\n`,
+    );
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

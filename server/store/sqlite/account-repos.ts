@@ -112,20 +112,21 @@ export function loginRepo(db: Db): LoginRepo {
     (
       input: Parameters<LoginRepo['createWithinSeats']>[0],
     ): Awaited<ReturnType<LoginRepo['createWithinSeats']>> => {
-      let replaced: LoginRecord | null = null;
-      if (input.replaceLoginId) {
-        const target = byId.get(input.replaceLoginId) as LoginRow | undefined;
-        if (target && target.ended_at === null) {
-          endOne.run(input.login.createdAt, 'seat_taken', target.id);
-          replaced = loginFromRow({ ...target, ended_at: input.login.createdAt, end_reason: 'seat_taken' });
-        }
-      }
+      let replaced: LoginRecord[] = [];
       if (input.countsForSeat && input.seats !== null) {
         // A seat is one agent signed in, however many browsers they use: count distinct users,
         // and an agent who already holds a seat may open another login on it.
         const holders = (activeSeatHolders.all() as LoginRow[]).map(loginFromRow);
         const users = new Set(holders.map((h) => h.userId));
-        if (!users.has(input.login.userId) && users.size >= input.seats) return { ok: false, holders };
+        if (!users.has(input.login.userId) && users.size >= input.seats) {
+          const target = holders.find((h) => h.id === input.replaceLoginId);
+          // Ending one agent frees one seat; after a lowered limit that may not be enough.
+          if (!target || users.size - 1 >= input.seats) return { ok: false, holders };
+          const at = input.login.createdAt;
+          replaced = holders.filter((h) => h.userId === target.userId);
+          for (const h of replaced) endOne.run(at, 'seat_taken', h.id);
+          replaced = replaced.map((h) => ({ ...h, endedAt: at, endReason: 'seat_taken' as const }));
+        }
       }
       const l = input.login;
       insert.run(
