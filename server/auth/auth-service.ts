@@ -43,9 +43,15 @@ export class AuthService {
 
   constructor(private readonly ctx: ServerContext) {
     this.throttle = new LoginThrottle(ctx.now);
-    // Hash the dummy now, so that the first sign-in with an unknown e-mail costs no more than
-    // any other (the timing must not tell whether an account exists).
-    prepareDummyHash().catch(() => undefined);
+  }
+
+  /**
+   * Hashes the dummy password ahead of the first sign-in, so that the first attempt with an
+   * unknown e-mail costs no more than any other (timing must not tell whether an account exists).
+   * Called by whoever opens a login door (the HTTP routes); the CLI never needs it.
+   */
+  prepare(): Promise<void> {
+    return prepareDummyHash().then(() => undefined);
   }
 
   async login(input: LoginInput): Promise<LoginResponse> {

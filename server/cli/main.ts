@@ -10,15 +10,16 @@ export const USAGE = `Usage: lifeline <command> [options]
 
 Commands:
   serve [--port N] [--host H] [--data DIR] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin O]...
-  company create --name N
+  company create --name N | company show
   user add --email E --role agent|manager [--name N] [--password-stdin] [--inactive]
   user activate E | user deactivate E
   user reset-password E --password-stdin
-  user list
-  seats set N|unlimited
+  user list [--json]
+  user features E [--set screenView=on,shareMyScreen=off] [--json]
+  seats set N|unlimited | seats show
   portal add SLUG [--name N]
-  portal assign SLUG E
-  portal list
+  portal assign SLUG E | portal unassign SLUG E
+  portal list [--json]
 
 Every command takes --data DIR (default ./data). See docs/cli.md.
 `;

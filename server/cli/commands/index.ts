@@ -1,10 +1,18 @@
 /** The command table of the `lifeline` CLI: name -> handler (argv after the name) -> exit code. */
+import { companyCommand } from './company-command';
+import { portalCommand } from './portal-command';
+import { seatsCommand } from './seats-command';
 import { serveCommand } from './serve-command';
+import { userCommand } from './user-command';
 
 export type Command = (argv: string[]) => Promise<number>;
 
 export const COMMANDS = {
   serve: serveCommand,
+  company: companyCommand,
+  user: userCommand,
+  seats: seatsCommand,
+  portal: portalCommand,
 } satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -15,6 +15,7 @@ import type { Router } from '../router';
 import { readValidBody } from '../validated-input';
 
 export function registerAuthRoutes(router: Router, ctx: ServerContext, auth: AuthService): void {
+  auth.prepare().catch((err: unknown) => ctx.log.error('auth_prepare_failed', { error: String(err) }));
   router.add('POST', '/api/v1/auth/login', async ({ req, res, address }) => {
     const body = await readValidBody(req, res, LoginRequest);
     let result: LoginResponse;
