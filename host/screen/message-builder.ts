@@ -1,0 +1,108 @@
+/**
+ * Packs operations into screen UPDATE messages of at most SCREEN_MESSAGE_MAX_BYTES. Operation
+ * headers and JPEG bytes go in as they come; PALETTE/RAW data is written straight into the
+ * message's lossless section, which is deflated (persistent stream) when the message closes. A
+ * message closes when the next operation could push its worst-case size over the limit, so the
+ * limit holds even for incompressible data. The last message of an update carries END.
+ */
+import {
+  ByteWriter,
+  SCREEN_MAX_INFLATED_BYTES,
+  SCREEN_MAX_OPS_PER_MESSAGE,
+  SCREEN_MESSAGE_MAX_BYTES,
+  writeOperation,
+  writeUpdateHeader,
+  type ScreenOperation,
+} from '../../protocol/screen';
+import type { DeflateStream } from './deflate-stream';
+
+/** Worst-case bytes of an operation header (op, 4 varints, extra fields). */
+const OP_HEADER_MAX_BYTES = 40;
+/** Room for the message header and the zlib length. */
+const MESSAGE_OVERHEAD_BYTES = 32;
+
+/** Deflate's worst case for `n` stored bytes: 5 bytes per 16 KiB block plus the flush marker. */
+function deflateBound(n: number): number {
+  return n + Math.ceil(n / 16_384) * 5 + 16;
+}
+
+interface ClosedPart {
+  ops: Uint8Array;
+  opCount: number;
+  zlib: Uint8Array;
+}
+
+export class MessageBuilder {
+  private ops = new ByteWriter(4096);
+  private opCount = 0;
+  private jpegBytes = 0;
+  /** Lossless section input; handed to zlib at close, so a fresh writer per message. */
+  private lossless = new ByteWriter(64 * 1024);
+  private readonly parts: ClosedPart[] = [];
+
+  constructor(private readonly deflate: DeflateStream) {}
+
+  private worstCase(extraOps: number, extraLossless: number): number {
+    return (
+      MESSAGE_OVERHEAD_BYTES + this.ops.length + extraOps + deflateBound(this.lossless.length + extraLossless)
+    );
+  }
+
+  /**
+   * Adds an operation. For PALETTE/RAW, `dataBytes` is the size of its lossless data and the
+   * returned view must be filled with exactly that data; otherwise the result is null.
+   */
+  async add(op: ScreenOperation, dataBytes = 0): Promise<Uint8Array | null> {
+    const opBytes = OP_HEADER_MAX_BYTES + (op.op === 'jpeg' ? op.data.byteLength : 0);
+    if (
+      this.opCount > 0 &&
+      (this.worstCase(opBytes, dataBytes) > SCREEN_MESSAGE_MAX_BYTES ||
+        this.lossless.length + dataBytes > SCREEN_MAX_INFLATED_BYTES ||
+        this.opCount + 1 > SCREEN_MAX_OPS_PER_MESSAGE)
+    ) {
+      await this.close();
+    }
+    if (
+      this.worstCase(opBytes, dataBytes) > SCREEN_MESSAGE_MAX_BYTES ||
+      dataBytes > SCREEN_MAX_INFLATED_BYTES
+    ) {
+      throw new RangeError(`operation too large for one message (${opBytes} + ${dataBytes} bytes)`);
+    }
+    writeOperation(this.ops, op);
+    this.opCount++;
+    if (op.op === 'jpeg') this.jpegBytes += op.data.byteLength;
+    return dataBytes > 0 ? this.lossless.reserve(dataBytes) : null;
+  }
+
+  get empty(): boolean {
+    return this.opCount === 0 && this.parts.length === 0;
+  }
+
+  /** Closes the open message, if any (deflating its lossless section). */
+  private async close(): Promise<void> {
+    if (this.opCount === 0) return;
+    const input = this.lossless.view();
+    const zlib = input.byteLength > 0 ? await this.deflate.compress(input) : new Uint8Array(0);
+    this.parts.push({ ops: this.ops.toBytes(), opCount: this.opCount, zlib });
+    this.ops.reset();
+    this.opCount = 0;
+    this.jpegBytes = 0;
+    this.lossless = new ByteWriter(64 * 1024);
+  }
+
+  /** Ends the update: the messages in order, sequence numbers from `nextSeq()`, END on the last. */
+  async finish(nextSeq: () => number): Promise<Uint8Array[]> {
+    await this.close();
+    const out: Uint8Array[] = [];
+    this.parts.forEach((part, i) => {
+      const w = new ByteWriter(part.ops.byteLength + part.zlib.byteLength + 16);
+      writeUpdateHeader(w, nextSeq(), i === this.parts.length - 1, part.opCount);
+      w.bytes(part.ops);
+      w.varint(part.zlib.byteLength);
+      w.bytes(part.zlib);
+      out.push(w.toBytes());
+    });
+    this.parts.length = 0;
+    return out;
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * Encodes one changed rectangle by its content:
+ *   1 colour            -> FILL
+ *   2..256 colours      -> PALETTE (packed 1/2/4/8-bit indices through the persistent zlib stream)
+ *   more, in 64x64 tiles -> each tile again as FILL or PALETTE, and runs of many-colour
+ *                          ("photographic") tiles as one JPEG (lossy mode) or RAW (lossless mode)
+ * Text and UI are almost always few colours per rectangle, so they stay lossless; only areas
+ * that really are pictures go to JPEG. Big rectangles are cut into bands so each operation's
+ * data fits a message.
+ */
+import { bitsPerIndex, paletteDataBytes, paletteRowBytes, PALETTE_MAX_COLORS } from '../../protocol/screen';
+import type { Rect } from '../platform/types';
+import type { JpegEncoder } from './jpeg-encoder';
+import type { MessageBuilder } from './message-builder';
+import { PaletteBuilder } from './palette-builder';
+import type { PixelView } from './pixel-view';
+
+/** Largest lossless data of one operation, in bytes (bands keep messages well under the limit). */
+const OP_DATA_MAX_BYTES = 256 * 1024;
+/** Side of a classification tile, in pixels. */
+const CLASS_TILE = 64;
+/** Smallest photographic area sent as JPEG, in pixels; smaller ones are not worth JPEG's ~600-byte headers. */
+const JPEG_MIN_PIXELS = 32 * 32;
+/** Largest JPEG, in pixels (bounds the JPEG's bytes well under a message). */
+const JPEG_MAX_PIXELS = 1920 * 128;
+
+export interface EncodeQuality {
+  /** False: never JPEG. */
+  lossy: boolean;
+  /** JPEG quality, 1-100. */
+  jpegQuality: number;
+}
+
+export interface EncodeCounters {
+  fill: number;
+  palette: number;
+  raw: number;
+  jpeg: number;
+  copy: number;
+  /** Pixels sent lossy (JPEG). */
+  lossyPixels: number;
+}
+
+export function emptyCounters(): EncodeCounters {
+  return { fill: 0, palette: 0, raw: 0, jpeg: 0, copy: 0, lossyPixels: 0 };
+}
+
+export class RectEncoder {
+  private readonly palette = new PaletteBuilder();
+
+  constructor(private readonly jpeg: JpegEncoder) {}
+
+  /** Encodes `rect` of `view`; returns the rectangles sent lossy (for a later lossless refresh). */
+  async encode(
+    view: PixelView,
+    rect: Rect,
+    out: MessageBuilder,
+    quality: EncodeQuality,
+    counters: EncodeCounters,
+  ): Promise<Rect[]> {
+    const n = this.palette.build(view, rect, PALETTE_MAX_COLORS);
+    if (n >= 1) {
+      await this.emitFew(rect, n, out, counters);
+      return [];
+    }
+    return this.encodeTiles(view, rect, out, quality, counters);
+  }
+
+  /** FILL or PALETTE from the palette builder's current state (built for `rect`). */
+  private async emitFew(rect: Rect, n: number, out: MessageBuilder, counters: EncodeCounters): Promise<void> {
+    const colors = this.palette.colors;
+    if (n === 1) {
+      const c = colors[0]!;
+      await out.add({
+        op: 'fill',
+        x: rect.x,
+        y: rect.y,
+        w: rect.width,
+        h: rect.height,
+        r: c >> 16,
+        g: (c >> 8) & 255,
+        b: c & 255,
+      });
+      counters.fill++;
+      return;
+    }
+    const rowBytes = paletteRowBytes(n, rect.width);
+    const bandRows = Math.max(1, Math.floor((OP_DATA_MAX_BYTES - n * 3) / rowBytes));
+    const bits = bitsPerIndex(n);
+    for (let r0 = 0; r0 < rect.height; r0 += bandRows) {
+      const h = Math.min(bandRows, rect.height - r0);
+      const data = await out.add(
+        { op: 'palette', x: rect.x, y: rect.y + r0, w: rect.width, h, colors: n },
+        paletteDataBytes(n, rect.width, h),
+      );
+      let o = 0;
+      for (let i = 0; i < n; i++) {
+        const c = colors[i]!;
+        data![o++] = c >> 16;
+        data![o++] = (c >> 8) & 255;
+        data![o++] = c & 255;
+      }
+      packIndices(this.palette.indices, rect.width, r0, h, bits, data!, o);
+      counters.palette++;
+    }
+  }
+
+  private async encodeTiles(
+    view: PixelView,
+    rect: Rect,
+    out: MessageBuilder,
+    quality: EncodeQuality,
+    counters: EncodeCounters,
+  ): Promise<Rect[]> {
+    const cols = Math.ceil(rect.width / CLASS_TILE);
+    const rows = Math.ceil(rect.height / CLASS_TILE);
+    const photo = new Uint8Array(cols * rows);
+    for (let ty = 0; ty < rows; ty++) {
+      for (let tx = 0; tx < cols; tx++) {
+        const tile = tileRect(rect, tx, ty);
+        const n = this.palette.build(view, tile, PALETTE_MAX_COLORS);
+        if (n >= 1) await this.emitFew(tile, n, out, counters);
+        else photo[ty * cols + tx] = 1;
+      }
+    }
+    // Runs of photographic tiles per tile row, then runs with the same columns merged downwards.
+    const runs: Rect[] = [];
+    for (let ty = 0; ty < rows; ty++) {
+      let tx = 0;
+      while (tx < cols) {
+        if (photo[ty * cols + tx] === 0) {
+          tx++;
+          continue;
+        }
+        const start = tx;
+        while (tx < cols && photo[ty * cols + tx] === 1) tx++;
+        const a = tileRect(rect, start, ty);
+        const b = tileRect(rect, tx - 1, ty);
+        const run = { x: a.x, y: a.y, width: b.x + b.width - a.x, height: a.height };
+        const above = runs.find(
+          (o) =>
+            o.x === run.x &&
+            o.width === run.width &&
+            o.y + o.height === run.y &&
+            (o.height + run.height) * o.width <= JPEG_MAX_PIXELS,
+        );
+        if (above) above.height += run.height;
+        else runs.push(run);
+      }
+    }
+    const lossy: Rect[] = [];
+    for (const run of runs) {
+      if (
+        quality.lossy &&
+        run.width * run.height >= JPEG_MIN_PIXELS &&
+        (await this.emitJpeg(view, run, out, quality))
+      ) {
+        counters.jpeg++;
+        counters.lossyPixels += run.width * run.height;
+        lossy.push(run);
+      } else {
+        await emitRaw(view, run, out, counters);
+      }
+    }
+    return lossy;
+  }
+
+  private async emitJpeg(
+    view: PixelView,
+    rect: Rect,
+    out: MessageBuilder,
+    quality: EncodeQuality,
+  ): Promise<boolean> {
+    const data = this.jpeg.encode(view, rect, quality.jpegQuality);
+    // A JPEG larger than a quarter message is noise, not a picture: lossless RAW is as small.
+    if (data.byteLength > OP_DATA_MAX_BYTES * 2) return false;
+    await out.add({ op: 'jpeg', x: rect.x, y: rect.y, w: rect.width, h: rect.height, data });
+    return true;
+  }
+}
+
+async function emitRaw(
+  view: PixelView,
+  rect: Rect,
+  out: MessageBuilder,
+  counters: EncodeCounters,
+): Promise<void> {
+  const bandRows = Math.max(1, Math.floor(OP_DATA_MAX_BYTES / (rect.width * 3)));
+  for (let r0 = 0; r0 < rect.height; r0 += bandRows) {
+    const h = Math.min(bandRows, rect.height - r0);
+    const data = (await out.add(
+      { op: 'raw', x: rect.x, y: rect.y + r0, w: rect.width, h },
+      rect.width * h * 3,
+    ))!;
+    let o = 0;
+    for (let row = 0; row < h; row++) {
+      const base = (rect.y + r0 + row) * view.pitch + rect.x;
+      for (let col = 0; col < rect.width; col++) {
+        const p = view.u32[base + col]!;
+        data[o++] = (p >> 16) & 255;
+        data[o++] = (p >> 8) & 255;
+        data[o++] = p & 255;
+      }
+    }
+    counters.raw++;
+  }
+}
+
+function tileRect(rect: Rect, tx: number, ty: number): Rect {
+  const x = rect.x + tx * CLASS_TILE;
+  const y = rect.y + ty * CLASS_TILE;
+  return {
+    x,
+    y,
+    width: Math.min(CLASS_TILE, rect.x + rect.width - x),
+    height: Math.min(CLASS_TILE, rect.y + rect.height - y),
+  };
+}
+
+/** Packs rows [r0, r0+h) of 8-bit indices (row width `w`) at `bits` per index, MSB first, rows byte-padded. */
+export function packIndices(
+  idx: Uint8Array,
+  w: number,
+  r0: number,
+  h: number,
+  bits: 1 | 2 | 4 | 8,
+  out: Uint8Array,
+  offset: number,
+): void {
+  let o = offset;
+  if (bits === 8) {
+    out.set(idx.subarray(r0 * w, (r0 + h) * w), o);
+    return;
+  }
+  const perByte = 8 / bits;
+  for (let row = r0; row < r0 + h; row++) {
+    let i = row * w;
+    const end = i + w;
+    while (i < end) {
+      let byte = 0;
+      let shift = 8 - bits;
+      for (let k = 0; k < perByte; k++) {
+        if (i < end) byte |= idx[i++]! << shift;
+        shift -= bits;
+      }
+      out[o++] = byte;
+    }
+  }
+}

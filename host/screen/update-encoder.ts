@@ -1,0 +1,130 @@
+/**
+ * One viewer's screen stream, one update at a time: given a captured frame and where it may have
+ * changed, produces the screen messages that bring the viewer's picture up to date.
+ *
+ *   scan damaged areas against the viewer's copy -> find vertical moves (scrolls) in what changed,
+ *   send them as COPY and apply them to the copy -> re-scan -> encode the remaining rectangles by
+ *   content -> commit them to the copy.
+ *
+ * The viewer's copy holds the source pixels even where JPEG was sent, so lossy areas are not
+ * re-sent until they change (or the caller forces a lossless refresh of them).
+ */
+import { ByteWriter, writeReset } from '../../protocol/screen';
+import type { PixelBuffer, Rect } from '../platform/types';
+import { ChangeDetector } from './change-detector';
+import { DeflateStream, DEFLATE_LEVEL } from './deflate-stream';
+import type { JpegEncoder } from './jpeg-encoder';
+import { MessageBuilder } from './message-builder';
+import { MOVE_MIN_ROWS, MoveDetector } from './move-detector';
+import { PixelViewer } from './pixel-view';
+import { emptyCounters, RectEncoder, type EncodeCounters, type EncodeQuality } from './rect-encoder';
+
+/** Most moves searched per update (e.g. two terminals scrolling at once). */
+const MOVES_PER_UPDATE_MAX = 3;
+const SEQ_MAX = 0xffffffff;
+
+export interface UpdateResult {
+  /** Screen messages in order; empty when nothing changed. */
+  messages: Uint8Array[];
+  counters: EncodeCounters;
+  /** Areas sent as JPEG in this update. */
+  lossy: Rect[];
+}
+
+export class UpdateEncoder {
+  private detector: ChangeDetector | null = null;
+  private deflate: DeflateStream | null = null;
+  private readonly moves = new MoveDetector();
+  private readonly rects: RectEncoder;
+  private readonly viewer = new PixelViewer();
+  private seq = 0;
+  private everything = false;
+
+  constructor(
+    jpeg: JpegEncoder,
+    private readonly deflateLevel = DEFLATE_LEVEL,
+  ) {
+    this.rects = new RectEncoder(jpeg);
+  }
+
+  get size(): { width: number; height: number } | null {
+    return this.detector ? { width: this.detector.width, height: this.detector.height } : null;
+  }
+
+  private nextSeq = (): number => {
+    this.seq = this.seq >= SEQ_MAX ? 1 : this.seq + 1;
+    return this.seq;
+  };
+
+  /** Starts a new stream of `width` x `height`: returns the RESET message; the next update sends everything. */
+  reset(width: number, height: number): Uint8Array {
+    this.deflate?.close();
+    this.deflate = new DeflateStream(this.deflateLevel);
+    this.detector = new ChangeDetector(width, height);
+    this.everything = true;
+    const w = new ByteWriter(16);
+    writeReset(w, this.nextSeq(), width, height);
+    return w.toBytes();
+  }
+
+  /**
+   * Encodes what changed in `frame` inside `damage` (null: compare the whole frame). `force`
+   * areas are re-sent whatever the comparison says (a lossless refresh of JPEG areas).
+   */
+  async encode(
+    frame: PixelBuffer,
+    damage: readonly Rect[] | null,
+    quality: EncodeQuality,
+    force: readonly Rect[] = [],
+  ): Promise<UpdateResult> {
+    const detector = this.detector;
+    if (detector === null || this.deflate === null) throw new Error('UpdateEncoder.encode before reset');
+    if (frame.width !== detector.width || frame.height !== detector.height) {
+      throw new RangeError(
+        `frame ${frame.width}x${frame.height} does not match the stream's ${detector.width}x${detector.height}`,
+      );
+    }
+    const view = this.viewer.view(frame);
+    const out = new MessageBuilder(this.deflate);
+    const counters = emptyCounters();
+    if (this.everything) {
+      detector.markAll();
+      this.everything = false;
+    } else {
+      detector.scan(view, damage ?? [{ x: 0, y: 0, width: frame.width, height: frame.height }]);
+      for (let i = 0; i < MOVES_PER_UPDATE_MAX; i++) {
+        const bounds = detector.dirtyBounds();
+        if (bounds === null || bounds.height < MOVE_MIN_ROWS * 2) break;
+        const move = this.moves.detect(detector.prev, view, bounds);
+        if (move === null) break;
+        const { rect, srcY } = move;
+        await out.add({
+          op: 'copy',
+          x: rect.x,
+          y: rect.y,
+          w: rect.width,
+          h: rect.height,
+          srcX: rect.x,
+          srcY,
+        });
+        counters.copy++;
+        detector.copyWithin(rect, rect.x, srcY);
+        detector.clearTiles(bounds);
+        detector.scan(view, [bounds]);
+      }
+      for (const r of force) detector.markAll(r);
+    }
+    const lossy: Rect[] = [];
+    for (const rect of detector.takeRects()) {
+      lossy.push(...(await this.rects.encode(view, rect, out, quality, counters)));
+      detector.commit(view, rect);
+    }
+    const messages = out.empty ? [] : await out.finish(this.nextSeq);
+    return { messages, counters, lossy };
+  }
+
+  close(): void {
+    this.deflate?.close();
+    this.deflate = null;
+  }
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { parseScreenMessage } from '../../../protocol/screen';
+import { TurboJpegEncoder } from '../../../host/screen/jpeg-encoder';
+import { UpdateEncoder } from '../../../host/screen/update-encoder';
+import type { EncodeQuality } from '../../../host/screen/rect-encoder';
+import type { PixelBuffer, Rect } from '../../../host/platform/types';
+import { ScreenDecoder } from '../../../ui/decoder/screen-decoder';
+import { TurboJpegDecoder } from '../../ui/decoder/turbo-jpeg-decoder';
+import { blank, clone, copyRect, countDiff, fill, photo, scrollUp, setPixel, text } from './synthetic';
+
+const LOSSY: EncodeQuality = { lossy: true, jpegQuality: 70 };
+const LOSSLESS: EncodeQuality = { lossy: false, jpegQuality: 70 };
+
+/** An encoder and a decoder connected directly, with the bytes and operations of each update. */
+async function pair(first: PixelBuffer, quality = LOSSY) {
+  const enc = new UpdateEncoder(new TurboJpegEncoder());
+  const dec = new ScreenDecoder({ jpeg: new TurboJpegDecoder() });
+  await dec.apply(enc.reset(first.width, first.height));
+  const lossy: Rect[] = [];
+  const send = async (frame: PixelBuffer, damage: Rect[] | null = null, q = quality) => {
+    const result = await enc.encode(frame, damage, q);
+    let bytes = 0;
+    const ops: string[] = [];
+    for (const m of result.messages) {
+      bytes += m.byteLength;
+      const parsed = parseScreenMessage(m, dec.framebuffer);
+      if (parsed.kind === 'update') ops.push(...parsed.ops.map((o) => o.op));
+      await dec.apply(m);
+    }
+    lossy.push(...result.lossy);
+    return { bytes, ops, result };
+  };
+  const initial = await send(first);
+  return { enc, dec, send, lossy, initial };
+}
+
+describe('UpdateEncoder -> ScreenDecoder round trip', () => {
+  it('reconstructs a text-like desktop exactly, as palette operations', async () => {
+    const f = blank(640, 480);
+    text(f, { x: 20, y: 20, width: 600, height: 440 }, 1);
+    const { dec, initial } = await pair(f);
+    expect(countDiff(f, dec.framebuffer!.data)).toBe(0);
+    expect(initial.ops).not.toContain('jpeg');
+    expect(initial.ops).toContain('palette');
+  });
+
+  it('sends a solid area as one fill and nothing when nothing changed', async () => {
+    const f = blank(320, 200, 0x336699);
+    const { dec, initial, send } = await pair(f);
+    expect(initial.ops).toEqual(['fill']);
+    expect(countDiff(f, dec.framebuffer!.data)).toBe(0);
+    const again = await send(clone(f));
+    expect(again.bytes).toBe(0);
+  });
+
+  it('sends a small change as a small rectangle (a keystroke costs tens of bytes)', async () => {
+    const f = blank(800, 600, 0x000000);
+    text(f, { x: 0, y: 0, width: 800, height: 600 }, 2);
+    const { dec, send } = await pair(f);
+    const g = clone(f);
+    fill(g, { x: 300, y: 130, width: 6, height: 13 }, 0x000000);
+    for (let i = 0; i < 20; i++) setPixel(g, 300 + (i % 6), 131 + (i % 11), 0xffffff);
+    const upd = await send(g, [{ x: 0, y: 0, width: 800, height: 600 }]);
+    expect(countDiff(g, dec.framebuffer!.data)).toBe(0);
+    expect(upd.ops).toEqual(['palette']);
+    expect(upd.bytes).toBeLessThan(80);
+  });
+
+  it('sends a terminal scroll as a COPY plus the exposed rows', async () => {
+    const f = blank(800, 600, 0x000000);
+    const term = { x: 10, y: 10, width: 600, height: 520 };
+    text(f, term, 3);
+    const { dec, send, initial } = await pair(f);
+    const perLine = initial.bytes / (term.height / 13);
+    let g = f;
+    for (const lines of [1, 3, 7]) {
+      g = clone(g);
+      scrollUp(g, term, 13 * lines);
+      text(g, { x: term.x, y: term.y + term.height - 13 * lines, width: term.width, height: 13 * lines }, 10 + lines);
+      const upd = await send(g, [term]);
+      expect(countDiff(g, dec.framebuffer!.data)).toBe(0);
+      expect(upd.ops[0]).toBe('copy');
+      // About the cost of the new lines alone, not of the 40 lines of the terminal.
+      expect(upd.bytes).toBeLessThan(perLine * lines * 1.5 + 100);
+    }
+  });
+
+  it('detects a scroll down too, and a scroll of a region that has a static border', async () => {
+    const f = blank(640, 480, 0x404040);
+    const page = { x: 100, y: 50, width: 400, height: 380 };
+    text(f, page, 4, 0x000000, 0xffffff);
+    const { dec, send } = await pair(f);
+    const g = clone(f);
+    // Scroll down by 40: content moves to higher y.
+    copyRect(g, { x: page.x, y: page.y, width: page.width, height: page.height - 40 }, page.x, page.y + 40);
+    text(g, { x: page.x, y: page.y, width: page.width, height: 40 }, 9, 0x000000, 0xffffff);
+    const upd = await send(g, null);
+    expect(countDiff(g, dec.framebuffer!.data)).toBe(0);
+    expect(upd.ops).toContain('copy');
+  });
+
+  it('reconstructs a window moved across the desktop exactly', async () => {
+    const f = blank(800, 600, 0x3a6ea5);
+    const win = { x: 50, y: 60, width: 300, height: 200 };
+    text(f, win, 5, 0x000000, 0xf0f0f0);
+    const { dec, send } = await pair(f);
+    const g = blank(800, 600, 0x3a6ea5);
+    text(g, { x: 200, y: 160, width: 300, height: 200 }, 5, 0x000000, 0xf0f0f0);
+    await send(g, [win, { x: 200, y: 160, width: 300, height: 200 }]);
+    expect(countDiff(g, dec.framebuffer!.data)).toBe(0);
+  });
+
+  it('sends photographic areas as JPEG and keeps the text around them lossless', async () => {
+    const f = blank(800, 600, 0xffffff);
+    text(f, { x: 0, y: 0, width: 800, height: 200 }, 6, 0x000000, 0xffffff);
+    const pic = { x: 128, y: 256, width: 384, height: 256 };
+    photo(f, pic, 7);
+    const { dec, initial, lossy } = await pair(f);
+    expect(initial.ops).toContain('jpeg');
+    expect(lossy.length).toBeGreaterThan(0);
+    for (const r of lossy) {
+      // JPEG areas cover the picture only.
+      expect(r.x >= pic.x - 64 && r.x + r.width <= pic.x + pic.width + 64).toBe(true);
+    }
+    expect(countDiff(f, dec.framebuffer!.data, undefined, lossy)).toBe(0);
+    // And the picture is close to the source (mean absolute error per channel).
+    let err = 0;
+    for (let y = pic.y; y < pic.y + pic.height; y++) {
+      for (let x = pic.x; x < pic.x + pic.width; x++) {
+        const o = y * f.stride + x * 4;
+        const d = (y * f.width + x) * 4;
+        err += Math.abs(dec.framebuffer!.data[d]! - f.data[o + 2]!);
+      }
+    }
+    expect(err / (pic.width * pic.height)).toBeLessThan(12);
+  });
+
+  it('sends photographic areas losslessly when asked', async () => {
+    const f = blank(400, 300, 0xffffff);
+    photo(f, { x: 50, y: 50, width: 300, height: 200 }, 8);
+    const { dec, initial } = await pair(f, LOSSLESS);
+    expect(initial.ops).not.toContain('jpeg');
+    expect(initial.ops).toContain('raw');
+    expect(countDiff(f, dec.framebuffer!.data)).toBe(0);
+  });
+
+  it('splits a large incompressible update into several messages under the size limit', async () => {
+    const f = blank(1920, 1080, 0);
+    photo(f, { x: 0, y: 0, width: 1920, height: 1080 }, 9);
+    const { dec, initial } = await pair(f, LOSSLESS);
+    expect(initial.result.messages.length).toBeGreaterThan(1);
+    for (const m of initial.result.messages) expect(m.byteLength).toBeLessThanOrEqual(1024 * 1024);
+    expect(countDiff(f, dec.framebuffer!.data)).toBe(0);
+  });
+
+  it('handles frames whose stride is wider than their width', async () => {
+    const f = blank(333, 77, 0x112233, 5);
+    text(f, { x: 3, y: 3, width: 320, height: 70 }, 10);
+    const { dec, send } = await pair(f);
+    expect(countDiff(f, dec.framebuffer!.data)).toBe(0);
+    const g = clone(f);
+    photo(g, { x: 100, y: 10, width: 64, height: 40 }, 11);
+    await send(g, null, LOSSLESS);
+    expect(countDiff(g, dec.framebuffer!.data)).toBe(0);
+  });
+});
