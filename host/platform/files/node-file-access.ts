@@ -1,0 +1,281 @@
+/**
+ * FileAccess over plain Node fs (any OS). Contract for writes: data goes to a temporary file in the
+ * target folder (".<name>.lifeline-part", kept for resume), and commit() moves it to the sanitised
+ * name, or to "name (1).ext", "name (2).ext"... when that exists: an existing file is never
+ * overwritten (the final name is claimed with O_EXCL before the rename). Every path written is
+ * checked to lie directly in realpath(dir), and files are opened with O_NOFOLLOW so a planted
+ * symlink cannot redirect a write.
+ */
+import { constants as C } from 'node:fs';
+import {
+  lstat,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  stat,
+  statfs,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { ProtocolError } from '../../../protocol/errors';
+import type { DirEntry, FileAccess } from '../types';
+import { alternativeNames, safeFileName } from './safe-file-name';
+
+/** Most bytes one read() returns (and allocates), whatever the caller asks for. */
+export const READ_CHUNK_MAX_BYTES = 1024 * 1024;
+/** How many "name (n).ext" alternatives commit() tries before giving up. */
+export const MAX_NAME_ALTERNATIVES = 999;
+/** Suffix of the temporary file an upload is written to until commit. */
+export const PART_SUFFIX = '.lifeline-part';
+/** Entries stat'ed at once while listing a folder. */
+const LIST_STAT_BATCH = 64;
+
+// O_NOFOLLOW does not exist on Windows (Node reports it as undefined there).
+const NOFOLLOW = C.O_NOFOLLOW ?? 0;
+
+export interface NodeFileAccessOptions {
+  /** The customer's home folder (default: os.homedir()). */
+  home?: string;
+  /** Environment for XDG_CONFIG_HOME (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+function fileError(err: unknown, what: string): ProtocolError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return new ProtocolError('not_found', `${what}: no such file or folder`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new ProtocolError('forbidden', `${what}: permission denied`);
+  if (code === 'ELOOP') return new ProtocolError('forbidden', `${what}: refusing to follow a symbolic link`);
+  if (code === 'ENOSPC') return new ProtocolError('unavailable', `${what}: the disk is full`);
+  return new ProtocolError('internal_error', `${what}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** The path of `name` in `realDir`, refusing anything that would not land directly in it. */
+function inside(realDir: string, name: string): string {
+  const full = path.join(realDir, name);
+  if (path.dirname(full) !== realDir || path.basename(full) !== name) {
+    throw new ProtocolError('forbidden', 'file name would leave the target folder');
+  }
+  return full;
+}
+
+async function realDirectory(dir: string): Promise<string> {
+  let real: string;
+  try {
+    real = await realpath(dir);
+  } catch (err) {
+    throw fileError(err, 'target folder');
+  }
+  const st = await stat(real).catch((err: unknown) => {
+    throw fileError(err, 'target folder');
+  });
+  if (!st.isDirectory()) throw new ProtocolError('bad_request', 'the target is not a folder');
+  return real;
+}
+
+function checkOffset(offset: number, max: number): void {
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset > max) {
+    throw new ProtocolError('bad_request', `offset ${offset} is outside the file (0..${max})`);
+  }
+}
+
+export class NodeFileAccess implements FileAccess {
+  private readonly home: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(options: NodeFileAccessOptions = {}) {
+    this.home = options.home ?? homedir();
+    this.env = options.env ?? process.env;
+  }
+
+  async places(): Promise<{ name: string; path: string }[]> {
+    const xdg = await this.xdgUserDirs();
+    const candidates = [
+      { name: 'Home', path: this.home },
+      { name: 'Desktop', path: xdg.DESKTOP ?? path.join(this.home, 'Desktop') },
+      { name: 'Downloads', path: xdg.DOWNLOAD ?? path.join(this.home, 'Downloads') },
+      { name: 'Documents', path: xdg.DOCUMENTS ?? path.join(this.home, 'Documents') },
+    ];
+    const out: { name: string; path: string }[] = [];
+    for (const c of candidates) {
+      const st = await stat(c.path).catch(() => null);
+      if (st?.isDirectory() && !out.some((o) => o.path === c.path)) out.push(c);
+    }
+    return out;
+  }
+
+  async list(dir: string): Promise<DirEntry[]> {
+    const entries = await readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+      throw fileError(err, 'folder');
+    });
+    const out: DirEntry[] = [];
+    for (let i = 0; i < entries.length; i += LIST_STAT_BATCH) {
+      const batch = entries.slice(i, i + LIST_STAT_BATCH);
+      const stats = await Promise.all(
+        batch.map(async (e) => {
+          const full = path.join(dir, e.name);
+          // Follow symlinks for what they point to; a dangling one is listed as "other".
+          const st = (await stat(full).catch(() => null)) ?? (await lstat(full).catch(() => null));
+          if (!st) return null;
+          const kind: DirEntry['kind'] = st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other';
+          return { name: e.name, kind, size: st.isFile() ? st.size : 0, modifiedMs: Math.round(st.mtimeMs) };
+        }),
+      );
+      for (const s of stats) if (s) out.push(s);
+    }
+    return out.sort(
+      (a, b) =>
+        Number(b.kind === 'directory') - Number(a.kind === 'directory') || a.name.localeCompare(b.name),
+    );
+  }
+
+  async freeBytes(dir: string): Promise<number> {
+    try {
+      const s = await statfs(dir);
+      return s.bavail * s.bsize;
+    } catch (err) {
+      throw fileError(err, 'folder');
+    }
+  }
+
+  async openRead(file: string, offset: number) {
+    let fh: FileHandle;
+    try {
+      fh = await open(file, C.O_RDONLY);
+    } catch (err) {
+      throw fileError(err, 'file');
+    }
+    const st = await fh.stat();
+    if (!st.isFile()) {
+      await fh.close();
+      throw new ProtocolError('bad_request', 'only regular files can be downloaded');
+    }
+    const size = st.size;
+    try {
+      checkOffset(offset, size);
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    let position = offset;
+    let closed = false;
+    return {
+      size,
+      async read(max: number): Promise<Uint8Array | null> {
+        if (closed) throw new ProtocolError('bad_request', 'the file is closed');
+        const want = Math.min(
+          Math.max(1, Math.floor(max) || 1),
+          READ_CHUNK_MAX_BYTES,
+          Math.max(0, size - position),
+        );
+        if (want === 0) return null;
+        const buf = Buffer.allocUnsafe(want);
+        const { bytesRead } = await fh.read(buf, 0, want, position);
+        if (bytesRead === 0) return null; // the file shrank meanwhile
+        position += bytesRead;
+        return buf.subarray(0, bytesRead);
+      },
+      async close(): Promise<void> {
+        if (closed) return;
+        closed = true;
+        await fh.close();
+      },
+    };
+  }
+
+  async openWrite(dir: string, name: string, offset: number) {
+    const realDir = await realDirectory(dir);
+    const safe = safeFileName(name);
+    const tempPath = inside(realDir, `.${safe}${PART_SUFFIX}`);
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new ProtocolError('bad_request', `offset ${offset} is invalid`);
+    let fh: FileHandle;
+    try {
+      if (offset > 0) {
+        const st = await lstat(tempPath);
+        if (!st.isFile()) throw new ProtocolError('forbidden', 'the partial upload is not a regular file');
+        checkOffset(offset, st.size);
+        fh = await open(tempPath, C.O_WRONLY | NOFOLLOW);
+        await fh.truncate(offset);
+      } else {
+        fh = await open(tempPath, C.O_WRONLY | C.O_CREAT | C.O_TRUNC | NOFOLLOW, 0o666);
+      }
+    } catch (err) {
+      if (err instanceof ProtocolError) throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && offset > 0) {
+        throw new ProtocolError('not_found', 'there is no partial upload to resume');
+      }
+      throw fileError(err, 'upload');
+    }
+    let position = offset;
+    let state: 'open' | 'committed' | 'aborted' = 'open';
+    const ensureOpen = () => {
+      if (state !== 'open') throw new ProtocolError('bad_request', `the upload is already ${state}`);
+    };
+    return {
+      tempPath,
+      async write(chunk: Uint8Array): Promise<void> {
+        ensureOpen();
+        let done = 0;
+        while (done < chunk.length) {
+          const { bytesWritten } = await fh
+            .write(chunk, done, chunk.length - done, position + done)
+            .catch((err: unknown) => {
+              throw fileError(err, 'upload');
+            });
+          done += bytesWritten;
+        }
+        position += done;
+      },
+      async commit(): Promise<string> {
+        ensureOpen();
+        state = 'committed';
+        await fh.sync();
+        await fh.close();
+        for (const candidate of alternativeNames(safe, MAX_NAME_ALTERNATIVES)) {
+          const finalPath = inside(realDir, candidate);
+          try {
+            // Claim the name atomically: fails if anything (file, folder, symlink) has it.
+            const claim = await open(finalPath, C.O_WRONLY | C.O_CREAT | C.O_EXCL | NOFOLLOW, 0o666);
+            await claim.close();
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+            throw fileError(err, 'saving the file');
+          }
+          try {
+            await rename(tempPath, finalPath);
+          } catch (err) {
+            await unlink(finalPath).catch(() => undefined); // give the claimed name back
+            throw fileError(err, 'saving the file');
+          }
+          return finalPath;
+        }
+        throw new ProtocolError('unavailable', `too many files named like "${safe}" in the folder`);
+      },
+      async abort(): Promise<void> {
+        if (state !== 'open') return;
+        state = 'aborted';
+        await fh.close().catch(() => undefined);
+        await unlink(tempPath).catch(() => undefined);
+      },
+    };
+  }
+
+  /** XDG user folders (they have local names, e.g. "Bureau"), from ~/.config/user-dirs.dirs. */
+  private async xdgUserDirs(): Promise<Record<string, string>> {
+    const configHome = this.env.XDG_CONFIG_HOME || path.join(this.home, '.config');
+    const text = await readFile(path.join(configHome, 'user-dirs.dirs'), 'utf8').catch(() => '');
+    const out: Record<string, string> = {};
+    for (const line of text.split('\n')) {
+      const m = /^XDG_([A-Z]+)_DIR="([^"]*)"\s*$/u.exec(line.trim());
+      if (!m) continue;
+      const value = m[2]!.replace(/^\$HOME(?=\/|$)/u, this.home);
+      if (path.isAbsolute(value)) out[m[1]!] = value;
+    }
+    return out;
+  }
+}
