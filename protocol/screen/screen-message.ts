@@ -235,3 +235,10 @@ function checkRect(x: number, y: number, w: number, h: number, frame: { width: n
     throw new ScreenFormatError('out_of_bounds', `rectangle ${x},${y} ${w}x${h} outside ${frame.width}x${frame.height}`);
   }
 }
+
+/** The sequence number of a screen message (any kind), without parsing the rest. */
+export function screenMessageSeq(payload: Uint8Array): number {
+  const r = new ByteReader(payload);
+  r.u8();
+  return r.varint();
+}

@@ -1,0 +1,65 @@
+/**
+ * Picks how photographic areas are sent, from how the link keeps up: a ladder from lossless down
+ * to JPEG quality 30. Each time an update had to wait for the window (the link is the
+ * bottleneck) the level steps down; after a quiet stretch of updates that never waited it steps
+ * up again. Steps are rate-limited so one burst does not slam quality to the floor. Text and UI
+ * are lossless at every level (rect-encoder.ts decides by content).
+ */
+import type { QualityMode } from '../../protocol/screen';
+import type { EncodeQuality } from './rect-encoder';
+
+/** Quality levels, best first. */
+export const QUALITY_LADDER: readonly EncodeQuality[] = [
+  { lossy: false, jpegQuality: 95 },
+  { lossy: true, jpegQuality: 90 },
+  { lossy: true, jpegQuality: 80 },
+  { lossy: true, jpegQuality: 70 },
+  { lossy: true, jpegQuality: 55 },
+  { lossy: true, jpegQuality: 40 },
+  { lossy: true, jpegQuality: 30 },
+];
+/** Where a new stream starts: JPEG 80 until the link shows what it can do. */
+export const QUALITY_START_LEVEL = 2;
+/** Shortest time between two steps down, in ms. */
+const STEP_DOWN_MIN_MS = 300;
+/** Time without waiting for the window before a step up, in ms. */
+const STEP_UP_AFTER_MS = 2000;
+
+export class QualityController {
+  private level = QUALITY_START_LEVEL;
+  private lastDown = -Infinity;
+  private clearSince: number;
+  private mode: QualityMode = 'auto';
+
+  constructor(now: number) {
+    this.clearSince = now;
+  }
+
+  setMode(mode: QualityMode): void {
+    this.mode = mode;
+  }
+
+  current(): EncodeQuality {
+    return this.mode === 'lossless' ? QUALITY_LADDER[0]! : QUALITY_LADDER[this.level]!;
+  }
+
+  get levelIndex(): number {
+    return this.level;
+  }
+
+  /** An update had to wait for the window. */
+  onBlocked(now: number): void {
+    this.clearSince = now;
+    if (now - this.lastDown < STEP_DOWN_MIN_MS) return;
+    if (this.level < QUALITY_LADDER.length - 1) this.level++;
+    this.lastDown = now;
+  }
+
+  /** An update went out without waiting. */
+  onClear(now: number): void {
+    if (now - this.clearSince >= STEP_UP_AFTER_MS && this.level > 0) {
+      this.level--;
+      this.clearSince = now;
+    }
+  }
+}
