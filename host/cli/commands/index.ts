@@ -1,0 +1,13 @@
+/** The commands a person types; native-messaging mode is recognised separately (native-caller.ts). */
+import { joinCommand } from './join-command';
+import { installCommand, uninstallCommand } from './manifest-commands';
+
+export type Command = (args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
+
+export const COMMANDS = {
+  join: joinCommand,
+  install: installCommand,
+  uninstall: uninstallCommand,
+} satisfies Record<string, Command>;
+
+export type CommandName = keyof typeof COMMANDS;

@@ -1,0 +1,66 @@
+/**
+ * `lifeline-helper join <code> [--server URL]`: the standalone helper, for a customer without the
+ * extension. Validates the join code and the server address, then drives the same
+ * HelperController as native mode. Until the session client exists it reports what it would do.
+ */
+import { parseArgs } from 'node:util';
+import { JoinCode } from '../../../protocol/helper-channel';
+import { ProtocolError } from '../../../protocol/errors';
+import { parseServerUrl } from '../../native/server-url';
+import { CliError, EXIT_OK, EXIT_USAGE } from '../cli-error';
+import { createHelperController } from '../create-controller';
+import { usageError } from './usage-error';
+
+/** Environment variable naming the server when --server is not given. */
+export const SERVER_ENV = 'LIFELINE_SERVER';
+
+export async function joinCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = (() => {
+    try {
+      return parseArgs({
+        args,
+        options: { server: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (err) {
+      throw usageError(err);
+    }
+  })();
+  const [codeText, extra] = parsed.positionals;
+  if (codeText === undefined)
+    throw new CliError('missing the join code (the agent gives it to you)', EXIT_USAGE);
+  if (extra !== undefined) throw new CliError(`unexpected argument "${extra}"`, EXIT_USAGE);
+  const code = JoinCode.safeParse(codeText);
+  if (!code.success) {
+    throw new CliError(
+      `"${codeText.slice(0, 80)}" is not a join code: it has 9 digits, e.g. 123-456-789`,
+      EXIT_USAGE,
+    );
+  }
+  const serverText = parsed.values.server ?? env[SERVER_ENV];
+  if (serverText === undefined) {
+    throw new CliError(
+      `no server: pass --server https://support.example.com (or set ${SERVER_ENV})`,
+      EXIT_USAGE,
+    );
+  }
+  let server: string;
+  try {
+    server = parseServerUrl(serverText);
+  } catch (err) {
+    if (err instanceof ProtocolError) throw new CliError(err.message, EXIT_USAGE);
+    throw err;
+  }
+
+  const log = (line: string) => process.stderr.write(`lifeline-helper: ${line}\n`);
+  const controller = createHelperController(log);
+  const { state } = await controller.join({ server, joinCode: code.data });
+  const shown = code.data.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1-$2-$3');
+  process.stdout.write(
+    `Join code ${shown} is well-formed. The helper would now connect to ${server}, show you who asks to ` +
+      `see your screen and share nothing until you agree (state: ${state}).\n`,
+  );
+  await controller.close();
+  return EXIT_OK;
+}

@@ -1,0 +1,64 @@
+/**
+ * `lifeline-helper`: the helper's entry point (bundled to dist/host/lifeline-helper.mjs).
+ *   - started by a browser (native messaging): recognised from its arguments, runs the native loop;
+ *   - `join <code> [--server URL]`: the standalone helper;
+ *   - `install` / `uninstall`: native-messaging manifests;
+ *   - `--version`, `--help`.
+ * Exit codes: cli-error.ts (0 ok, 1 failed, 2 usage, 3 native framing broken).
+ */
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError } from './cli-error';
+import { COMMANDS, type CommandName } from './commands';
+import { nativeCommand } from './commands/native-command';
+import { nativeCaller } from './native-caller';
+import { HELPER_VERSION } from './version';
+
+export const USAGE = `Usage: lifeline-helper <command> [options]
+
+Commands:
+  join <code> [--server URL]   share this screen with the agent who gave you the code
+                               (the server may also come from LIFELINE_SERVER)
+  install [--browser B]... [--system | --user-data-dir DIR]
+                               register the helper with browsers (native messaging);
+                               B is chrome, chromium, edge, firefox or all
+                               (default: the browsers found on this machine)
+  uninstall [same options]     remove what install wrote
+  --version                    print the version
+  --help                       print this help
+
+Browsers start the helper themselves (with the caller's origin as argument); see docs/deployment.md.
+`;
+
+function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    const caller = nativeCaller(argv);
+    if (caller) return await nativeCommand(caller);
+    const [name, ...rest] = argv;
+    if (name === '--version' || name === '-v' || name === 'version') {
+      process.stdout.write(`${HELPER_VERSION}\n`);
+      return EXIT_OK;
+    }
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      (name === undefined ? process.stderr : process.stdout).write(USAGE);
+      return name === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    if (!isCommand(name)) {
+      process.stderr.write(`lifeline-helper: unknown command "${name.slice(0, 80)}"\n\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    return await COMMANDS[name](rest, env);
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`lifeline-helper: ${err.message}\n`);
+      if (err.exitCode === EXIT_USAGE) process.stderr.write(`\n${USAGE}`);
+      return err.exitCode;
+    }
+    process.stderr.write(
+      `lifeline-helper: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    return EXIT_FAILED;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What the helper does for each extension->host request: one handler per ExtensionToHost type
+ * (a missing one does not compile), each returning the `result` its reply carries, typed per
+ * request by NATIVE_RESULTS. Handlers throw ProtocolError to answer with a code.
+ */
+import type * as z from 'zod';
+import type { HandlerMap, MessageOf } from '../../protocol/message';
+import type { ExtensionToHost, NATIVE_RESULTS } from '../../protocol/native-channel';
+import type { HelperController } from './helper-controller';
+import type { OsDescription } from './os-info';
+import { parseServerUrl } from './server-url';
+
+export interface NativeContext {
+  controller: HelperController;
+  /** The helper's version (package.json). */
+  version: string;
+  os: OsDescription;
+  log: (line: string) => void;
+}
+
+type NativeType = ExtensionToHost['type'];
+export type NativeResult<K extends NativeType> = z.output<(typeof NATIVE_RESULTS)[K]>;
+
+/** HandlerMap, refined so that each handler's result has its request's reply type. */
+export type NativeHandlers = {
+  [K in NativeType]: (msg: MessageOf<ExtensionToHost, K>, ctx: NativeContext) => Promise<NativeResult<K>>;
+};
+
+export const nativeHandlers = {
+  'host.hello': async (msg, ctx) => {
+    ctx.log(`extension ${msg.extensionVersion} said hello`);
+    return { version: ctx.version, os: ctx.os.os, supported: ctx.os.supported };
+  },
+  'host.join': async (msg, ctx) => {
+    const server = parseServerUrl(msg.server);
+    return ctx.controller.join({ server, joinCode: msg.joinCode });
+  },
+  'host.consent': (msg, ctx) => ctx.controller.consent(msg.grants),
+  'host.stop': (_msg, ctx) => ctx.controller.stop(),
+} satisfies NativeHandlers satisfies HandlerMap<ExtensionToHost, NativeContext, unknown>;
