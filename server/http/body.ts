@@ -17,8 +17,11 @@ export function readJsonBody(req: IncomingMessage, maxBytes = HTTP_BODY_MAX_BYTE
       resolve({ ok: false, code: 'message_too_large', message: `body larger than ${maxBytes} bytes` });
       return;
     }
+    // JSON only, whether the length is declared or the body is chunked: this also keeps plain
+    // cross-site HTML forms (which cannot send application/json) away from every API route.
     const type = req.headers['content-type'] ?? '';
-    if (declared > 0 && !/^application\/json\b/i.test(type)) {
+    const hasBody = declared > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !/^application\/json\b/i.test(type)) {
       req.resume();
       resolve({ ok: false, code: 'bad_request', message: 'send the body as application/json' });
       return;

@@ -36,9 +36,9 @@ export function runGroup<M extends Record<string, SubCommand>>(group: string, co
       .map((c) => `  lifeline ${group} ${c.usage} [--data DIR]`)
       .join('\n');
   return async (argv: string[], io: CliIo = processIo): Promise<number> => {
-    const [name, ...rest] = argv;
+    const [name, ...rest] = dataFirst(argv);
     if (!name || !Object.hasOwn(commands, name)) {
-      const what = name ? `unknown sub-command "${name}"` : 'which one?';
+      const what = name && !name.startsWith('-') ? `unknown sub-command "${name}"` : 'which one?';
       throw new CliError(`${what}\n\nUsage:\n${usage()}`, USAGE_EXIT);
     }
     const command: SubCommand = commands[name]!;
@@ -77,6 +77,13 @@ export function runGroup<M extends Record<string, SubCommand>>(group: string, co
     }
     return 0;
   };
+}
+
+/** `lifeline user --data D add ...` works too: a leading --data moves after the sub-command. */
+function dataFirst(argv: string[]): string[] {
+  if (argv[0] === '--data' && argv.length >= 2) return [...argv.slice(2), argv[0], argv[1]!];
+  if (argv[0]?.startsWith('--data=')) return [...argv.slice(1), argv[0]];
+  return argv;
 }
 
 /** Validates one argument with a protocol schema; a bad value is a usage error naming the argument. */
