@@ -113,6 +113,8 @@ export interface FileAccess {
     write(chunk: Uint8Array): Promise<void>;
     commit(): Promise<string>;
     abort(): Promise<void>;
+    /** Closes the file but keeps the partial upload, so openWrite(dir, name, offset) can resume it later. */
+    suspend?(): Promise<void>;
     tempPath: string;
   }>;
 }

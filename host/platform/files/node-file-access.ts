@@ -212,7 +212,7 @@ export class NodeFileAccess implements FileAccess {
       throw fileError(err, 'upload');
     }
     let position = offset;
-    let state: 'open' | 'committed' | 'aborted' = 'open';
+    let state: 'open' | 'committed' | 'aborted' | 'suspended' = 'open';
     const ensureOpen = () => {
       if (state !== 'open') throw new ProtocolError('bad_request', `the upload is already ${state}`);
     };
@@ -256,10 +256,16 @@ export class NodeFileAccess implements FileAccess {
         }
         throw new ProtocolError('unavailable', `too many files named like "${safe}" in the folder`);
       },
-      async abort(): Promise<void> {
+      async suspend(): Promise<void> {
         if (state !== 'open') return;
+        state = 'suspended';
+        await fh.close();
+      },
+      async abort(): Promise<void> {
+        if (state === 'committed' || state === 'aborted') return;
+        const wasOpen = state === 'open';
         state = 'aborted';
-        await fh.close().catch(() => undefined);
+        if (wasOpen) await fh.close().catch(() => undefined);
         await unlink(tempPath).catch(() => undefined);
       },
     };
