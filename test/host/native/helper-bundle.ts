@@ -17,10 +17,11 @@ export interface HelperBundle {
   remove(): void;
 }
 
-export async function buildHelperBundle(): Promise<HelperBundle> {
+/** `subdir` puts the bundle one folder deeper (e.g. a name with spaces and quotes). */
+export async function buildHelperBundle(subdir = ''): Promise<HelperBundle> {
   mkdirSync(join(REPO_ROOT, 'dist'), { recursive: true });
   const dir = mkdtempSync(join(REPO_ROOT, 'dist', '.test-host-'));
-  const path = join(dir, 'lifeline-helper.mjs');
+  const path = join(dir, subdir, 'lifeline-helper.mjs');
   await promisify(execFile)(process.execPath, ['scripts/bundle-host.mjs', '--outfile', path], {
     cwd: REPO_ROOT,
   });
