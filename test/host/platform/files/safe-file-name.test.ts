@@ -50,7 +50,12 @@ function assertSafe(name: string): void {
   expect(name.length).toBeGreaterThan(0);
   expect(name).not.toBe('.');
   expect(name).not.toBe('..');
-  expect(name).not.toMatch(/[/\\<>:"|?*\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
+  expect(name).not.toMatch(/[/\\<>:"|?*\u202a-\u202e\u2066-\u2069]/u);
+  expect(
+    [...name].some(
+      (ch) => ch.codePointAt(0)! < 0x20 || (ch.codePointAt(0)! >= 0x7f && ch.codePointAt(0)! <= 0x9f),
+    ),
+  ).toBe(false);
   expect(name).not.toMatch(/[. ]$/u);
   expect(Buffer.byteLength(name, 'utf8')).toBeLessThanOrEqual(FILE_NAME_MAX_BYTES);
   expect(name.split('.')[0]).not.toMatch(/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i);
