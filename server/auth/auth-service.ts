@@ -58,12 +58,8 @@ export class AuthService {
     const email = input.email.trim().toLowerCase();
     const decision = this.throttle.begin(email, input.address);
     if (!decision.ok) {
-      await this.ctx.audit({
-        actor: 'anonymous',
-        action: 'login.throttled',
-        target: email,
-        address: input.address,
-      });
+      // Not audited: refusing costs nothing, so a flood of these would only fill the log; the
+      // failures that caused the wait are in it.
       throw new ProtocolError('too_many_attempts', 'too many failed sign-in attempts; wait and try again', {
         retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
       });
