@@ -242,6 +242,8 @@ declare module 'x11' {
     ): void;
     QueryPointer(wid: number, cb: XCallback<QueryPointerReply>): void;
     QueryKeymap(cb: XCallback<Buffer>): void;
+    /** revertTo: 0 None, 1 PointerRoot, 2 Parent */
+    SetInputFocus(wid: number, revertTo: number, cb?: XCallback<void>): void;
     GetInputFocus(cb: XCallback<{ focus: number }>): void;
     GetImage(
       format: number,

@@ -3,7 +3,9 @@
  * (RawRectangles: the server reports every drawing operation, so nothing needs resetting with
  * DamageSubtract), created when the first listener subscribes and destroyed with the last.
  * Rectangles are collected for DAMAGE_COALESCE_MS after the first one arrives, then merged
- * (rect-coalesce.ts) and handed to every listener in one call.
+ * (rect-coalesce.ts) and handed to every listener in one call. The server starts a new Damage
+ * with everything damaged, so the first report after subscribing is the whole screen: what a new
+ * viewer needs anyway; later subscribers get the same first report.
  */
 import type { DamageExtension } from 'x11';
 import type { Rect } from '../types';
@@ -41,7 +43,15 @@ export class DamageWatch {
 
   subscribe(listener: (rects: Rect[]) => void): () => void {
     this.listeners.add(listener);
-    if (this.listeners.size === 1) this.start();
+    if (this.listeners.size === 1) {
+      this.start();
+    } else {
+      // Later subscribers get the same first report the server gives the first one.
+      const size = this.desktopSize();
+      setTimeout(() => {
+        if (this.listeners.has(listener)) listener([{ x: 0, y: 0, width: size.width, height: size.height }]);
+      }, 0);
+    }
     return () => {
       if (!this.listeners.delete(listener)) return;
       if (this.listeners.size === 0) this.stop();

@@ -1,0 +1,169 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { X11ScreenSource } from '../../../../../host/platform/linux/x11-screen-source';
+import { silentPlatformLog } from '../../../../../host/platform/linux/x11-log';
+import type { PixelBuffer, Rect } from '../../../../../host/platform/types';
+import { startXvfb, type XDisplay } from '../../../../support/xvfb';
+import { waitFor } from '../support/wait-for';
+import { parseXwd } from '../support/xwd-image';
+
+const run = promisify(execFile);
+const TITLE = 'lifeline-screen-test';
+
+let x: XDisplay;
+let screen: X11ScreenSource;
+let core: X11ScreenSource;
+let xterm: Rect;
+
+async function xdotool(...args: string[]): Promise<string> {
+  return (await run('xdotool', args, { env: x.env })).stdout;
+}
+
+function copyOf(p: PixelBuffer): Buffer {
+  return Buffer.from(p.data.subarray(0, p.stride * p.height));
+}
+
+beforeAll(async () => {
+  x = await startXvfb({ width: 1920, height: 1080 });
+  x.spawnClient('xterm', ['-T', TITLE, '-geometry', '80x20+40+30', '-e', 'sh', '-c', 'ls -la /; echo Lifeline capture test; sleep 600'], {
+    LC_ALL: 'C.UTF-8',
+  });
+  const id = await waitFor('the xterm window', async () => {
+    const found = (await xdotool('search', '--name', TITLE).catch(() => '')).trim();
+    return found ? found.split('\n')[0]! : undefined;
+  });
+  const geometry = await xdotool('getwindowgeometry', '--shell', id);
+  const num = (k: string) => Number(new RegExp(`^${k}=(\\d+)$`, 'm').exec(geometry)![1]);
+  xterm = { x: num('X'), y: num('Y'), width: num('WIDTH'), height: num('HEIGHT') };
+  screen = await X11ScreenSource.open(x.display, silentPlatformLog);
+  core = await X11ScreenSource.open(x.display, silentPlatformLog, { forceCoreCapture: true });
+  // Let the xterm finish drawing its text.
+  await new Promise((r) => setTimeout(r, 500));
+});
+
+afterAll(async () => {
+  await screen?.close();
+  await core?.close();
+  await x?.stop();
+});
+
+describe('X11ScreenSource capture', () => {
+  it('captures through MIT-SHM, byte for byte what core GetImage returns', async () => {
+    expect(screen.captureMethod).toBe('mit-shm');
+    expect(core.captureMethod).toBe('core-getimage');
+    expect(screen.desktopSize()).toEqual({ width: 1920, height: 1080 });
+    const shm = await screen.capture();
+    expect(shm).toMatchObject({ width: 1920, height: 1080, stride: 1920 * 4 });
+    const a = copyOf(shm);
+    const b = copyOf(await core.capture());
+    expect(a.length).toBe(1920 * 1080 * 4);
+    expect(Buffer.compare(a, b)).toBe(0);
+    // The xterm really is in the picture: its area has more than two colours.
+    const colours = new Set<number>();
+    for (let y = xterm.y; y < xterm.y + xterm.height; y += 3) {
+      for (let xx = xterm.x; xx < xterm.x + xterm.width; xx += 3) colours.add(a.readUInt32LE((y * 1920 + xx) * 4) & 0xffffff);
+    }
+    expect(colours.size).toBeGreaterThan(1);
+  });
+
+  it('equals what xwd (an independent X client) dumps, pixel for pixel', async () => {
+    const frame = copyOf(await screen.capture());
+    const dump = await run('xwd', ['-root', '-silent'], { env: x.env, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+    const xwd = parseXwd(dump.stdout);
+    expect([xwd.width, xwd.height]).toEqual([1920, 1080]);
+    let differing = 0;
+    for (let i = 0, n = 1920 * 1080; i < n; i++) {
+      const o = i * 4;
+      const d = i * 3;
+      if (frame[o] !== xwd.bgr[d] || frame[o + 1] !== xwd.bgr[d + 1] || frame[o + 2] !== xwd.bgr[d + 2]) differing++;
+    }
+    expect(differing).toBe(0);
+  });
+
+  it('captures a rectangle equal to the same area of the full frame', async () => {
+    const full = copyOf(await screen.capture());
+    const rect = { x: xterm.x + 3, y: xterm.y + 5, width: 301, height: 77 };
+    const part = await screen.capture(rect);
+    expect(part).toMatchObject({ width: 301, height: 77, stride: 301 * 4 });
+    for (let row = 0; row < rect.height; row++) {
+      const want = full.subarray(((rect.y + row) * 1920 + rect.x) * 4, ((rect.y + row) * 1920 + rect.x + rect.width) * 4);
+      const got = part.data.subarray(row * part.stride, row * part.stride + rect.width * 4);
+      expect(Buffer.compare(Buffer.from(got), want)).toBe(0);
+    }
+  });
+
+  it('refuses areas outside the desktop', async () => {
+    await expect(screen.capture({ x: 1900, y: 0, width: 100, height: 10 })).rejects.toThrow(/not inside the 1920x1080 desktop/);
+    await expect(screen.capture({ x: 0, y: 0, width: 0, height: 10 })).rejects.toThrow(/not inside/);
+    await expect(screen.capture({ x: -1, y: 0, width: 10, height: 10 })).rejects.toThrow(/not inside/);
+  });
+});
+
+describe('X11ScreenSource changes, pointer, cursor, monitors', () => {
+  it('reports damage where the xterm changed', async () => {
+    const seen: Rect[] = [];
+    const stop = screen.onDamage((rects) => seen.push(...rects));
+    try {
+      // A new subscription first hears that everything changed (the server starts a Damage that way).
+      await waitFor('the initial report', () => seen.length > 0);
+      expect(seen).toEqual([{ x: 0, y: 0, width: 1920, height: 1080 }]);
+      seen.length = 0;
+      await xdotool('mousemove', String(xterm.x + 50), String(xterm.y + 50));
+      await xdotool('type', '--delay', '5', 'damage here');
+      await waitFor('damage reports', () => seen.length > 0);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      stop();
+    }
+    const inXterm = (r: Rect) =>
+      r.x < xterm.x + xterm.width && r.x + r.width > xterm.x && r.y < xterm.y + xterm.height && r.y + r.height > xterm.y;
+    expect(seen.some(inXterm)).toBe(true);
+    for (const r of seen) {
+      expect(r.x).toBeGreaterThanOrEqual(0);
+      expect(r.y).toBeGreaterThanOrEqual(0);
+      expect(r.x + r.width).toBeLessThanOrEqual(1920);
+      expect(r.y + r.height).toBeLessThanOrEqual(1080);
+    }
+    // Typing changes a small area, not the whole screen.
+    expect(seen.every((r) => r.width * r.height < 1920 * 1080)).toBe(true);
+  });
+
+  it('stops reporting after unsubscribe', async () => {
+    let calls = 0;
+    const stop = screen.onDamage(() => calls++);
+    stop();
+    await xdotool('type', '--delay', '5', 'more');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(calls).toBe(0);
+  });
+
+  it('tells the pointer position the X server has', async () => {
+    await xdotool('mousemove', '123', '456');
+    expect(await screen.pointer()).toEqual({ x: 123, y: 456 });
+  });
+
+  it('reads the cursor shape through XFIXES', async () => {
+    const cursor = await screen.cursor();
+    expect(cursor).not.toBeNull();
+    expect(cursor!.width).toBeGreaterThan(0);
+    expect(cursor!.rgba.length).toBe(cursor!.width * cursor!.height * 4);
+    expect(cursor!.hotX).toBeLessThan(cursor!.width);
+    // Same shape twice: same serial, same object (not converted again).
+    expect(await screen.cursor()).toBe(cursor);
+  });
+
+  it('lists one monitor, then the RandR monitors set with xrandr', async () => {
+    expect(await screen.monitors()).toEqual([
+      { id: 0, name: 'screen', primary: true, bounds: { x: 0, y: 0, width: 1920, height: 1080 } },
+    ]);
+    await run('xrandr', ['--setmonitor', 'right', '960/254x1080/286+960+0', 'none'], { env: x.env });
+    await run('xrandr', ['--setmonitor', 'left', '960/254x1080/286+0+0', 'screen'], { env: x.env });
+    const monitors = await screen.monitors();
+    expect(monitors.map((m) => [m.id, m.name, m.bounds])).toEqual([
+      [0, 'left', { x: 0, y: 0, width: 960, height: 1080 }],
+      [1, 'right', { x: 960, y: 0, width: 960, height: 1080 }],
+    ]);
+    expect(monitors.filter((m) => m.primary)).toHaveLength(1);
+  });
+});
