@@ -13,7 +13,10 @@ export class BrowserJpegDecoder implements JpegDecoder {
     const bitmap = await createImageBitmap(new Blob([copy], { type: 'image/jpeg' }));
     try {
       if (this.canvas === null || this.canvas.width < width || this.canvas.height < height) {
-        this.canvas = new OffscreenCanvas(Math.max(width, this.canvas?.width ?? 0), Math.max(height, this.canvas?.height ?? 0));
+        this.canvas = new OffscreenCanvas(
+          Math.max(width, this.canvas?.width ?? 0),
+          Math.max(height, this.canvas?.height ?? 0),
+        );
         this.ctx = this.canvas.getContext('2d', { willReadFrequently: true });
       }
       const ctx = this.ctx;

@@ -32,10 +32,16 @@ export class InflateStream {
         if (this.produced > expected) break;
       }
     } catch (e) {
-      throw new ScreenFormatError('bad_zlib', `inflate failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw new ScreenFormatError(
+        'bad_zlib',
+        `inflate failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     if (this.produced !== expected) {
-      throw new ScreenFormatError('bad_zlib', `zlib section gave ${this.produced} bytes, operations need ${expected}`);
+      throw new ScreenFormatError(
+        'bad_zlib',
+        `zlib section gave ${this.produced} bytes, operations need ${expected}`,
+      );
     }
     if (this.chunks.length === 1) return this.chunks[0]!;
     const out = new Uint8Array(expected);

@@ -84,9 +84,16 @@ export class ScreenDecoder {
       const msg = parseScreenMessage(payload, ready ? this.fb : null);
       if (msg.kind === 'reset') {
         if (msg.width * msg.height > this.maxPixels) {
-          throw new ScreenFormatError('too_large', `screen ${msg.width}x${msg.height} over this viewer's limit`);
+          throw new ScreenFormatError(
+            'too_large',
+            `screen ${msg.width}x${msg.height} over this viewer's limit`,
+          );
         }
-        this.fb = { width: msg.width, height: msg.height, data: new Uint8ClampedArray(msg.width * msg.height * 4) };
+        this.fb = {
+          width: msg.width,
+          height: msg.height,
+          data: new Uint8ClampedArray(msg.width * msg.height * 4),
+        };
         this.inflate = new InflateStream();
         this.stateValue = 'ready';
         return { seq: msg.seq, reset: true, end: false, rects: [] };
@@ -108,7 +115,12 @@ export class ScreenDecoder {
   }
 
   /** Paints one operation; returns the new read position in the lossless section. */
-  private async paint(fb: Framebuffer, op: ScreenOperation, lossless: Uint8Array | null, at: number): Promise<number> {
+  private async paint(
+    fb: Framebuffer,
+    op: ScreenOperation,
+    lossless: Uint8Array | null,
+    at: number,
+  ): Promise<number> {
     const d = fb.data;
     const stride = fb.width * 4;
     switch (op.op) {
@@ -148,7 +160,8 @@ export class ScreenDecoder {
             const byte = src[p + (bitPos >> 3)]!;
             const index = (byte >> (8 - bits - (bitPos & 7))) & mask;
             bitPos += bits;
-            if (index >= n) throw new ScreenFormatError('bad_value', `palette index ${index} of ${n} colours`);
+            if (index >= n)
+              throw new ScreenFormatError('bad_value', `palette index ${index} of ${n} colours`);
             d[o++] = pal[index * 3]!;
             d[o++] = pal[index * 3 + 1]!;
             d[o++] = pal[index * 3 + 2]!;
@@ -175,15 +188,22 @@ export class ScreenDecoder {
       case 'jpeg': {
         const size = jpegSize(op.data);
         if (size.width !== op.w || size.height !== op.h) {
-          throw new ScreenFormatError('bad_jpeg', `JPEG of ${size.width}x${size.height} for a ${op.w}x${op.h} rectangle`);
+          throw new ScreenFormatError(
+            'bad_jpeg',
+            `JPEG of ${size.width}x${size.height} for a ${op.w}x${op.h} rectangle`,
+          );
         }
         let rgba: Uint8Array | Uint8ClampedArray;
         try {
           rgba = await this.options.jpeg.decode(op.data, op.w, op.h);
         } catch (e) {
-          throw new ScreenFormatError('bad_jpeg', `JPEG did not decode: ${e instanceof Error ? e.message : String(e)}`);
+          throw new ScreenFormatError(
+            'bad_jpeg',
+            `JPEG did not decode: ${e instanceof Error ? e.message : String(e)}`,
+          );
         }
-        if (rgba.byteLength !== op.w * op.h * 4) throw new ScreenFormatError('bad_jpeg', 'JPEG decoded to the wrong size');
+        if (rgba.byteLength !== op.w * op.h * 4)
+          throw new ScreenFormatError('bad_jpeg', 'JPEG decoded to the wrong size');
         for (let y = 0; y < op.h; y++) {
           d.set(rgba.subarray(y * op.w * 4, (y + 1) * op.w * 4), (op.y + y) * stride + op.x * 4);
         }

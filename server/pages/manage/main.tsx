@@ -1,0 +1,36 @@
+/**
+ * Entry of the management center (/manage): sign-in for managers, then the lists of users,
+ * portals and sessions from /api/v1/manage/*. A minimal shell: administration is also available
+ * through the `lifeline` CLI; richer management screens come later.
+ */
+import { render } from 'preact';
+import { useState } from 'preact/hooks';
+import { createPageI18n } from '../../../ui/i18n/i18n';
+import { I18nProvider } from '../../../ui/i18n/use-i18n';
+import { loadManageToken, saveManageToken } from '../shared/manage-token';
+import { ManageHome } from './manage-home';
+import { SignInForm } from './sign-in-form';
+import '../shared/page.css';
+
+function ManageApp() {
+  const [token, setToken] = useState<string | null>(loadManageToken());
+  const signIn = (t: string | null) => {
+    saveManageToken(t);
+    setToken(t);
+  };
+  return token ? (
+    <ManageHome token={token} onSignOut={() => signIn(null)} />
+  ) : (
+    <SignInForm onSignedIn={signIn} />
+  );
+}
+
+const root = document.getElementById('app');
+if (root) {
+  render(
+    <I18nProvider i18n={createPageI18n()}>
+      <ManageApp />
+    </I18nProvider>,
+    root,
+  );
+}

@@ -1,0 +1,60 @@
+/**
+ * Entry of the support page (/support/<portal>): reads the portal from the address, builds the
+ * controller with the real WebSocket, sessionStorage and the extension bridge, and mounts the app.
+ */
+import { render } from 'preact';
+import { PortalInfoResponse } from '../../../protocol/http-api';
+import { Slug } from '../../../protocol/common';
+import { createPageI18n } from '../../../ui/i18n/i18n';
+import { I18nProvider } from '../../../ui/i18n/use-i18n';
+import { PageBridgeClient } from '../../../ui/support/page-bridge-client';
+import { RequestStore, type KeyValueStorage } from '../../../ui/support/request-store';
+import { SupportController } from '../../../ui/support/support-controller';
+import { SupportApp } from '../../../ui/support/views/support-app';
+import { ApiError, apiJson } from '../shared/api-client';
+import '../shared/page.css';
+
+function sessionStore(): KeyValueStorage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+const slugText = decodeURIComponent(location.pathname.replace(/^\/support\//, '').replace(/\/$/, ''));
+const slug = Slug.safeParse(slugText);
+const i18n = createPageI18n();
+const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+
+const controller = new SupportController({
+  slug: slug.success ? slug.data : 'unknown',
+  wsUrl,
+  createSocket: (url) => new WebSocket(url),
+  fetchPortal: async (s) => {
+    if (!slug.success) return null;
+    try {
+      const info = await apiJson(`/api/v1/portals/${encodeURIComponent(s)}`, PortalInfoResponse);
+      return { name: info.name, agentsAvailable: info.agentsAvailable };
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 'portal_not_found' || err.code === 'not_found'))
+        return null;
+      throw err;
+    }
+  },
+  store: new RequestStore(sessionStore(), slug.success ? slug.data : 'unknown'),
+  createBridge: (onChange, onStatus) => new PageBridgeClient(window, onChange, onStatus),
+});
+
+window.addEventListener('online', () => controller.reconnectNow());
+
+const root = document.getElementById('app');
+if (root) {
+  render(
+    <I18nProvider i18n={i18n}>
+      <SupportApp controller={controller} />
+    </I18nProvider>,
+    root,
+  );
+  controller.start();
+}

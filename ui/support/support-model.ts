@@ -1,0 +1,99 @@
+/**
+ * What the support page shows, as one immutable value the controller replaces on every change
+ * (views render from it and never mutate it).
+ */
+import type { ChatLine, ScreenState } from '../../protocol/common';
+import type { CustomerSessionView, NewRequest } from '../../protocol/customer-channel';
+import type { ErrorCode } from '../../protocol/errors';
+import type { HelperState } from '../../protocol/native-channel';
+import type { PendingChatLine } from '../chat/chat-types';
+import type { ConnectionState } from './customer-socket';
+import type { BridgeInfo } from './page-bridge-client';
+import type { PhaseName } from './support-phase';
+
+export type EndedBy = 'customer' | 'agent' | 'system';
+
+export interface ScreenModel {
+  /** The agent's request (screen.requested); null when none is pending or shown. */
+  request: { joinCode: string; expiresAt: number; agentName: string } | null;
+  /** Screen-sharing state reported by the server (screen.status / the session view). */
+  state: ScreenState;
+  /** The helper reported that this system is not supported (named in `os`). */
+  unsupportedOs: string | null;
+  /** Starting the helper through the extension. */
+  helper: 'idle' | 'starting' | 'started' | 'failed';
+  helperState: HelperState | null;
+  helperFailure: { code: ErrorCode; os: string | null } | null;
+}
+
+export interface SupportModel {
+  portal: { slug: string; name: string | null; agentsAvailable: number | null };
+  phase: PhaseName;
+  endedBy: EndedBy | null;
+  connection: ConnectionState;
+  /** True for a few seconds after a lost connection came back. */
+  reconnected: boolean;
+  /** What the customer typed in the form (kept for "start a new request"). */
+  details: NewRequest | null;
+  session: CustomerSessionView | null;
+  /** Local time the wait started (ms), for the waiting clock. */
+  waitingSince: number | null;
+  /** The customer chose to keep waiting when nobody was online. */
+  keepWaiting: boolean;
+  lines: readonly ChatLine[];
+  pending: readonly PendingChatLine[];
+  deliveredSeq: number;
+  agentTyping: string | null;
+  transfer: { agentName: string | null; portalName: string | null } | null;
+  /** Why the last form submission failed. */
+  formError: ErrorCode | null;
+  /** Why the last other action (cancel, end, restart) failed. */
+  actionError: ErrorCode | null;
+  bridge: BridgeInfo;
+  screen: ScreenModel;
+}
+
+export const NO_SCREEN: ScreenModel = {
+  request: null,
+  state: 'none',
+  unsupportedOs: null,
+  helper: 'idle',
+  helperState: null,
+  helperFailure: null,
+};
+
+export function initialModel(slug: string): SupportModel {
+  return {
+    portal: { slug, name: null, agentsAvailable: null },
+    phase: 'loading',
+    endedBy: null,
+    connection: { name: 'idle' },
+    reconnected: false,
+    details: null,
+    session: null,
+    waitingSince: null,
+    keepWaiting: false,
+    lines: [],
+    pending: [],
+    deliveredSeq: 0,
+    agentTyping: null,
+    transfer: null,
+    formError: null,
+    actionError: null,
+    bridge: { presence: 'probing', helper: null },
+    screen: NO_SCREEN,
+  };
+}
+
+/** Nobody can take the request right now (the "no agents online" view). */
+export function noAgentsOnline(model: SupportModel): boolean {
+  return model.phase === 'waiting' && model.session !== null && model.session.agentsAvailable === 0;
+}
+
+/** Merges lines by seq (the server's copy wins), in seq order. */
+export function mergeLines(current: readonly ChatLine[], incoming: readonly ChatLine[]): ChatLine[] {
+  const bySeq = new Map<number, ChatLine>();
+  for (const l of current) bySeq.set(l.seq, l);
+  for (const l of incoming) bySeq.set(l.seq, l);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
