@@ -29,6 +29,12 @@ import { openSqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
 import { attachHub, type Channel, type Hub } from './ws/hub';
 import { createOriginPolicy } from './ws/origin';
+import { registerPortalRoutes } from './http/routes/portal-routes';
+import {
+  createSupportWorkflow,
+  type SupportWorkflow,
+  type WorkflowOptions,
+} from './session/support-workflow';
 
 export interface RunningServer {
   readonly url: string;
@@ -47,6 +53,8 @@ export interface RunningServer {
 export interface Services {
   auth: AuthService;
   accounts: AccountService;
+  /** Presence, queue, sessions, chat, screen sharing, relay and the WebSocket channels. */
+  workflow: SupportWorkflow;
 }
 
 export interface StartOptions {
@@ -54,6 +62,8 @@ export interface StartOptions {
   now?: () => number;
   /** Use this store instead of opening the SQLite file in config.dataDir. */
   store?: Store;
+  /** Shorter timings and buffer limits for tests (reconnect grace, relay water marks). */
+  workflow?: Partial<WorkflowOptions>;
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -63,11 +73,16 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const router = new Router(log);
   const pages = new StaticPages(config.pagesDir);
   const auth = new AuthService(ctx);
-  const services: Services = { auth, accounts: new AccountService(ctx, auth) };
+  const services: Services = {
+    auth,
+    accounts: new AccountService(ctx, auth),
+    workflow: createSupportWorkflow(ctx, auth, options.workflow),
+  };
 
   // --- HTTP routes (one register function per area) ---
 
-  registerStatusRoutes(router, ctx, { agentsOnline: () => 0, sessionsActive: () => 0, queued: () => 0 });
+  registerStatusRoutes(router, ctx, services.workflow.liveCounts);
+  registerPortalRoutes(router, services.workflow.sessions);
   registerAuthRoutes(router, ctx, auth);
   registerManageRoutes(router, ctx, services);
   const setup = new FirstRunSetup(ctx, services.accounts, auth);
@@ -75,7 +90,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   registerSetupRoutes(router, setup, pages);
 
   // --- WebSocket channels (agent, customer, helper, viewer) ---
-  const channels: Channel[] = [];
+  const channels: Channel[] = services.workflow.channels;
+  await services.workflow.load();
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     setSecurityHeaders(res);
@@ -135,6 +151,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     services,
     setupLink: setupToken ? `${url}/setup#${setupToken}` : null,
     async close() {
+      services.workflow.close();
       await hub.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

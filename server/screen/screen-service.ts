@@ -1,0 +1,459 @@
+/**
+ * Screen sharing around an accepted session: the agent asks (`screen.request` -> a join code the
+ * customer's page shows or hands to the installed helper), the helper joins with that code
+ * (`helper.hello` credential `join`) or comes back with its resume token (`resume`) after a
+ * reboot or a network loss, the customer's consent travels from the helper's own prompt to the
+ * agent and the page, and viewers (the agent's viewer windows) join the session's data plane.
+ *
+ * State lives here in memory (screen-machine.ts decides every change) and is mirrored into the
+ * session record for reports and for the agent's SessionView. A helper that drops without
+ * `helper.stop` leaves the screen `reconnecting`; it may resume within the grace period
+ * (RECONNECT_GRACE_MS), after which sharing ends and the chat session goes on. Resume tokens
+ * live in memory, hashed: after a server restart the helper needs a new join code.
+ */
+import type { ServerToAgent } from '../../protocol/agent-channel';
+import { NO_GRANTS, type Grants, type ScreenState } from '../../protocol/common';
+import type { ServerToCustomer } from '../../protocol/customer-channel';
+import { ProtocolError } from '../../protocol/errors';
+import type { OsInfo, ServerToHelper } from '../../protocol/helper-channel';
+import { RECONNECT_GRACE_MS } from '../../protocol/limits';
+import type { ServerToViewer } from '../../protocol/viewer-channel';
+import { hashToken, newToken } from '../auth/tokens';
+import type { ServerContext } from '../context';
+import type { Presence } from '../presence/presence';
+import { DEFAULT_FLOW_LIMITS, type FlowLimits } from '../relay/flow-control';
+import { Relay } from '../relay/relay';
+import type { RelayPeer } from '../relay/relay-peer';
+import type { SessionEndedBy } from '../session/session-events';
+import type { SessionService } from '../session/session-service';
+import type { UserRecord } from '../store/store';
+import { CLOSE, type Connection } from '../ws/connection';
+import { sendToHelper, sendToViewer } from '../ws/channels/typed-send';
+import { describeOs } from './describe-os';
+import { JoinCodes } from './join-codes';
+import { canScreen, nextScreenState, type ScreenEvent } from './screen-machine';
+
+export interface ScreenTimings {
+  /** How long a dropped helper may take to resume, in ms. */
+  reconnectGraceMs: number;
+}
+
+export const DEFAULT_SCREEN_TIMINGS: ScreenTimings = { reconnectGraceMs: RECONNECT_GRACE_MS };
+
+interface ScreenSession {
+  readonly sessionId: string;
+  state: ScreenState;
+  helper: RelayPeer | null;
+  grants: Grants;
+  os: OsInfo | null;
+  resumeHash: string | null;
+  graceTimer: ReturnType<typeof setTimeout> | null;
+  /** Viewer peer -> the agent behind it. */
+  readonly viewers: Map<RelayPeer, { userId: string; agentName: string }>;
+}
+
+export type HelperWelcome = Extract<ServerToHelper, { type: 'helper.welcome' }>;
+export type ViewerWelcome = Extract<ServerToViewer, { type: 'viewer.welcome' }>;
+type HelperPresenceView = NonNullable<ViewerWelcome['helper']>;
+
+export interface HelperHello {
+  os: OsInfo;
+  supported: boolean;
+}
+
+export class ScreenService {
+  readonly joinCodes: JoinCodes;
+  readonly relay: Relay;
+  private readonly screens = new Map<string, ScreenSession>();
+  private readonly byResumeHash = new Map<string, string>();
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly sessions: SessionService,
+    private readonly presence: Presence,
+    private readonly timings: ScreenTimings = DEFAULT_SCREEN_TIMINGS,
+    flowLimits: FlowLimits = DEFAULT_FLOW_LIMITS,
+  ) {
+    this.joinCodes = new JoinCodes(ctx.now);
+    this.relay = new Relay(
+      {
+        grantsOf: (id) => this.screens.get(id)?.grants ?? NO_GRANTS,
+        onScreenFrame: (id) => this.onScreenFrame(id),
+      },
+      ctx.log,
+      flowLimits,
+    );
+    sessions.events.on('ended', ({ sessionId, by }) => this.onSessionEnded(sessionId, by));
+    sessions.events.on('released', ({ sessionId, formerAgentId }) =>
+      this.onReleased(sessionId, formerAgentId),
+    );
+  }
+
+  /** Start-up: no helper survives a restart, so open sessions' screens go back to `none`. */
+  async load(): Promise<void> {
+    for (const s of await this.ctx.store.sessions.open()) {
+      if (s.screen !== 'none') await this.ctx.store.sessions.update(s.id, { screen: 'none' });
+    }
+  }
+
+  /** The agent asks to see the customer's screen: a fresh join code, shown on the customer's page. */
+  async request(
+    user: UserRecord,
+    sessionId: string,
+    address?: string,
+  ): Promise<{ joinCode: string; expiresAt: number }> {
+    if (!user.features.screenView) {
+      throw new ProtocolError(
+        'feature_disabled',
+        'your manager has not enabled screen viewing for your account',
+      );
+    }
+    await this.sessions.held(user, sessionId);
+    const ss = this.screen(sessionId, 'none');
+    if (ss.helper)
+      throw new ProtocolError('illegal_transition', "the customer's helper is already connected");
+    nextScreenState(ss.state, 'request');
+    const { code, expiresAt } = this.joinCodes.issue(sessionId);
+    await this.move(ss, 'request');
+    this.sessions.customers.send(sessionId, {
+      type: 'screen.requested',
+      joinCode: code,
+      expiresAt,
+      agentName: user.name,
+    });
+    await this.ctx.audit({
+      actor: user.id,
+      action: 'screen.request',
+      target: sessionId,
+      ...(address ? { address } : {}),
+    });
+    return { joinCode: code, expiresAt };
+  }
+
+  /** A helper arrives with a join code. Throws ProtocolError (the channel answers and closes). */
+  async joinWithCode(
+    conn: Connection,
+    joinCode: string,
+    hello: HelperHello,
+  ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
+    const sessionId = this.joinCodes.redeem(joinCode, conn.address);
+    const s = await this.sessions.record(sessionId);
+    if (s.state === 'ended') throw new ProtocolError('session_ended', 'this support session has ended');
+    const ss = this.screen(sessionId, s.screen);
+    if (s.state !== 'accepted' || ss.state !== 'requested' || ss.helper) {
+      throw new ProtocolError('illegal_transition', 'this session is not waiting for a helper');
+    }
+    if (!hello.supported) {
+      const os = describeOs(hello.os);
+      ss.os = hello.os;
+      await this.move(ss, 'stop', { error: 'os_not_supported', os });
+      this.tellAgent(sessionId, {
+        type: 'helper.status',
+        sessionId,
+        connected: false,
+        grants: NO_GRANTS,
+        os,
+        error: 'os_not_supported',
+      });
+      throw new ProtocolError('os_not_supported', `screen sharing is not supported on ${os} yet`, { os });
+    }
+    return this.attach(ss, conn, hello.os, s.customerName);
+  }
+
+  /** A helper comes back after a reboot or a network loss, within the grace period. */
+  async resume(
+    conn: Connection,
+    resumeToken: string,
+    hello: HelperHello,
+  ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
+    const hash = hashToken(resumeToken);
+    const sessionId = this.byResumeHash.get(hash);
+    const ss = sessionId ? this.screens.get(sessionId) : undefined;
+    if (!sessionId || !ss || ss.resumeHash !== hash) {
+      throw new ProtocolError(
+        'resume_expired',
+        'this helper can no longer resume; ask the agent for a new code',
+      );
+    }
+    const s = await this.sessions.record(sessionId);
+    if (s.state !== 'accepted') throw new ProtocolError('session_ended', 'this support session has ended');
+    if (ss.helper) {
+      // The old socket has not noticed it is dead yet (half-open TCP): this one replaces it.
+      const old = ss.helper;
+      await this.dropHelper(ss, old);
+      old.conn.ws.terminate();
+    }
+    if (ss.state !== 'reconnecting')
+      throw new ProtocolError('resume_expired', 'screen sharing has ended; ask for a new code');
+    return this.attach(ss, conn, hello.os, s.customerName);
+  }
+
+  /** Consent given or revoked in the helper's own prompt. */
+  async consent(peer: RelayPeer, grants: Grants): Promise<void> {
+    const ss = this.screens.get(peer.sessionId);
+    if (!ss || ss.helper !== peer)
+      throw new ProtocolError('helper_not_connected', 'this helper is not attached');
+    const event: ScreenEvent = grants.view ? 'consent' : 'revoke';
+    nextScreenState(ss.state, event);
+    ss.grants = { ...grants };
+    await this.move(ss, event);
+    this.tellAgent(peer.sessionId, this.helperStatus(ss));
+    this.tellViewers(ss, { type: 'helper.consent', grants: ss.grants });
+    await this.ctx.audit({
+      actor: `customer:${peer.sessionId}`,
+      action: 'screen.consent',
+      target: peer.sessionId,
+      details: { grants: ss.grants },
+      address: peer.conn.address,
+    });
+  }
+
+  /** The helper says a reboot is starting: the drop that follows is expected (logged as such). */
+  rebooting(peer: RelayPeer): void {
+    const ss = this.screens.get(peer.sessionId);
+    if (!ss || ss.helper !== peer)
+      throw new ProtocolError('helper_not_connected', 'this helper is not attached');
+    this.ctx.log.info('helper_rebooting', { session: peer.sessionId });
+  }
+
+  /** The customer pressed stop in the helper: sharing ends, the chat goes on. */
+  async stop(peer: RelayPeer): Promise<void> {
+    const ss = this.screens.get(peer.sessionId);
+    if (!ss || ss.helper !== peer)
+      throw new ProtocolError('helper_not_connected', 'this helper is not attached');
+    await this.endSharing(ss);
+    peer.conn.close(CLOSE.normal, 'screen sharing stopped');
+  }
+
+  /** The helper's socket closed. Without a stop first, the screen waits in `reconnecting`. */
+  async helperClosed(peer: RelayPeer): Promise<void> {
+    const ss = this.screens.get(peer.sessionId);
+    if (!ss || ss.helper !== peer) {
+      this.relay.remove(peer);
+      return;
+    }
+    await this.dropHelper(ss, peer);
+  }
+
+  /** An agent's viewer window joins the data plane of a session they hold. */
+  async joinViewer(
+    user: UserRecord,
+    sessionId: string,
+    conn: Connection,
+  ): Promise<{ peer: RelayPeer; welcome: ViewerWelcome }> {
+    if (!user.features.screenView) {
+      throw new ProtocolError(
+        'feature_disabled',
+        'your manager has not enabled screen viewing for your account',
+      );
+    }
+    const s = await this.sessions.held(user, sessionId);
+    const ss = this.screen(sessionId, s.screen);
+    const peer = this.relay.addViewer(sessionId, conn);
+    if (!peer) throw new ProtocolError('unavailable', 'this session has as many viewers as it can take');
+    ss.viewers.set(peer, { userId: user.id, agentName: user.name });
+    if (ss.helper) {
+      sendToHelper(ss.helper.conn, {
+        type: 'peer.joined',
+        peer: { peerId: peer.peerId, agentName: user.name },
+      });
+    }
+    return {
+      peer,
+      welcome: { type: 'viewer.welcome', sessionId, peerId: peer.peerId, helper: this.helperPresence(ss) },
+    };
+  }
+
+  viewerClosed(peer: RelayPeer): void {
+    this.relay.remove(peer);
+    const ss = this.screens.get(peer.sessionId);
+    if (!ss || !ss.viewers.delete(peer)) return;
+    if (ss.helper) sendToHelper(ss.helper.conn, { type: 'peer.left', peerId: peer.peerId });
+  }
+
+  /** Server shutdown: no grace timer may fire into a closed store. */
+  close(): void {
+    for (const ss of this.screens.values()) this.clearGrace(ss);
+  }
+
+  stateOf(sessionId: string): ScreenState {
+    return this.screens.get(sessionId)?.state ?? 'none';
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private async attach(
+    ss: ScreenSession,
+    conn: Connection,
+    os: OsInfo,
+    customerName: string,
+  ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
+    if (ss.state === 'reconnecting') await this.move(ss, 'resume');
+    this.clearGrace(ss);
+    const peer = this.relay.attachHelper(ss.sessionId, conn);
+    ss.helper = peer;
+    ss.os = os;
+    ss.grants = { ...NO_GRANTS };
+    const resumeToken = newToken();
+    this.setResume(ss, hashToken(resumeToken));
+    this.tellAgent(ss.sessionId, this.helperStatus(ss));
+    const presence = this.helperPresence(ss);
+    if (presence) this.tellViewers(ss, { type: 'helper.joined', helper: presence });
+    return {
+      peer,
+      welcome: {
+        type: 'helper.welcome',
+        sessionId: ss.sessionId,
+        resumeToken,
+        peerId: 1,
+        customerName,
+        viewers: [...ss.viewers].map(([p, v]) => ({ peerId: p.peerId, agentName: v.agentName })),
+      },
+    };
+  }
+
+  private async dropHelper(ss: ScreenSession, peer: RelayPeer): Promise<void> {
+    this.relay.remove(peer);
+    ss.helper = null;
+    ss.grants = { ...NO_GRANTS };
+    if (!canScreen(ss.state, 'drop')) return;
+    await this.move(ss, 'drop');
+    this.tellAgent(ss.sessionId, this.helperStatus(ss));
+    this.tellViewers(ss, { type: 'helper.left', reconnecting: true });
+    this.clearGrace(ss);
+    ss.graceTimer = setTimeout(() => {
+      ss.graceTimer = null;
+      if (ss.state !== 'reconnecting' || this.screens.get(ss.sessionId) !== ss) return;
+      this.ctx.log.info('helper_resume_expired', { session: ss.sessionId });
+      this.endSharing(ss).catch((err: unknown) =>
+        this.ctx.log.error('screen_end_failed', { error: String(err) }),
+      );
+    }, this.timings.reconnectGraceMs);
+    ss.graceTimer.unref();
+  }
+
+  /** Sharing is over (stop, grace expired); the chat session goes on. */
+  private async endSharing(ss: ScreenSession): Promise<void> {
+    const helper = ss.helper;
+    if (helper) this.relay.remove(helper);
+    ss.helper = null;
+    ss.grants = { ...NO_GRANTS };
+    this.clearGrace(ss);
+    this.setResume(ss, null);
+    if (canScreen(ss.state, 'stop')) await this.move(ss, 'stop');
+    this.tellAgent(ss.sessionId, this.helperStatus(ss));
+    this.tellViewers(ss, { type: 'helper.left', reconnecting: false });
+  }
+
+  private onScreenFrame(sessionId: string): void {
+    const ss = this.screens.get(sessionId);
+    if (!ss || ss.state !== 'consented') return;
+    this.move(ss, 'stream').catch((err: unknown) =>
+      this.ctx.log.error('screen_state_failed', { error: String(err) }),
+    );
+  }
+
+  private onSessionEnded(sessionId: string, by: SessionEndedBy): void {
+    this.joinCodes.revoke(sessionId);
+    const ss = this.screens.get(sessionId);
+    if (!ss) return;
+    this.screens.delete(sessionId);
+    this.clearGrace(ss);
+    this.setResume(ss, null);
+    const ended = { type: 'session.ended', by } as const;
+    if (ss.helper) {
+      sendToHelper(ss.helper.conn, ended);
+      ss.helper.conn.close(CLOSE.sessionEnded, 'the support session has ended');
+      this.relay.remove(ss.helper);
+    }
+    for (const peer of ss.viewers.keys()) {
+      sendToViewer(peer.conn, ended);
+      peer.conn.close(CLOSE.sessionEnded, 'the support session has ended');
+      this.relay.remove(peer);
+    }
+  }
+
+  /** The session went to a transfer queue: its former agent's viewers leave. */
+  private onReleased(sessionId: string, formerAgentId: string): void {
+    const ss = this.screens.get(sessionId);
+    if (!ss) return;
+    this.joinCodes.revoke(sessionId);
+    for (const [peer, v] of ss.viewers) {
+      if (v.userId !== formerAgentId) continue;
+      peer.conn.error('not_in_session', 'the session was transferred; this viewer closes');
+      peer.conn.close(CLOSE.normal, 'session transferred');
+      this.viewerClosed(peer);
+    }
+  }
+
+  private async move(
+    ss: ScreenSession,
+    event: ScreenEvent,
+    extra: { error?: 'os_not_supported'; os?: string } = {},
+  ): Promise<void> {
+    const next = nextScreenState(ss.state, event);
+    const changed = next !== ss.state;
+    ss.state = next;
+    if (changed) await this.ctx.store.sessions.update(ss.sessionId, { screen: next });
+    if (changed || extra.error) {
+      this.sessions.customers.send(ss.sessionId, {
+        type: 'screen.status',
+        state: next,
+        ...extra,
+      } satisfies ServerToCustomer);
+      await this.sessions.pushUpdate(ss.sessionId);
+    }
+  }
+
+  private screen(sessionId: string, state: ScreenState): ScreenSession {
+    let ss = this.screens.get(sessionId);
+    if (!ss) {
+      ss = {
+        sessionId,
+        state,
+        helper: null,
+        grants: { ...NO_GRANTS },
+        os: null,
+        resumeHash: null,
+        graceTimer: null,
+        viewers: new Map(),
+      };
+      this.screens.set(sessionId, ss);
+    }
+    return ss;
+  }
+
+  private setResume(ss: ScreenSession, hash: string | null): void {
+    if (ss.resumeHash) this.byResumeHash.delete(ss.resumeHash);
+    ss.resumeHash = hash;
+    if (hash) this.byResumeHash.set(hash, ss.sessionId);
+  }
+
+  private clearGrace(ss: ScreenSession): void {
+    if (ss.graceTimer) clearTimeout(ss.graceTimer);
+    ss.graceTimer = null;
+  }
+
+  private helperStatus(ss: ScreenSession): Extract<ServerToAgent, { type: 'helper.status' }> {
+    return {
+      type: 'helper.status',
+      sessionId: ss.sessionId,
+      connected: ss.helper !== null,
+      grants: ss.grants,
+      ...(ss.os ? { os: describeOs(ss.os) } : {}),
+    };
+  }
+
+  private helperPresence(ss: ScreenSession): HelperPresenceView | null {
+    return ss.helper && ss.os ? { peerId: 1, grants: ss.grants, os: ss.os } : null;
+  }
+
+  private tellAgent(sessionId: string, message: ServerToAgent): void {
+    const agentId = this.sessions.holderOf(sessionId);
+    if (agentId) this.presence.send(agentId, message);
+  }
+
+  private tellViewers(ss: ScreenSession, message: ServerToViewer): void {
+    for (const peer of ss.viewers.keys()) sendToViewer(peer.conn, message);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The customer sockets of each session (a customer may have the support page open in two
+ * tabs). A link's session can change once: `request.restart` moves it to the new session.
+ */
+import type { ServerToCustomer } from '../../protocol/customer-channel';
+import type { Connection } from '../ws/connection';
+
+export interface CustomerLink {
+  readonly conn: Connection;
+  sessionId: string;
+  /**
+   * Pushes held back while the link's welcome is being built, so the welcome always comes
+   * first; `release` sends them after it. (A chat line may then be both in the welcome's
+   * transcript and in a held `chat.message`: pages key lines by seq.)
+   */
+  held?: string[];
+}
+
+export class CustomerLinks {
+  private readonly bySession = new Map<string, Set<CustomerLink>>();
+
+  add(link: CustomerLink): void {
+    let set = this.bySession.get(link.sessionId);
+    if (!set) {
+      set = new Set();
+      this.bySession.set(link.sessionId, set);
+    }
+    set.add(link);
+  }
+
+  remove(link: CustomerLink): void {
+    const set = this.bySession.get(link.sessionId);
+    if (!set) return;
+    set.delete(link);
+    if (set.size === 0) this.bySession.delete(link.sessionId);
+  }
+
+  move(link: CustomerLink, sessionId: string): void {
+    this.remove(link);
+    link.sessionId = sessionId;
+    this.add(link);
+  }
+
+  isConnected(sessionId: string): boolean {
+    return this.bySession.has(sessionId);
+  }
+
+  send(sessionId: string, message: ServerToCustomer): void {
+    const set = this.bySession.get(sessionId);
+    if (!set) return;
+    const text = JSON.stringify(message);
+    for (const link of set) {
+      if (link.held) link.held.push(text);
+      else if (link.conn.isOpen) link.conn.ws.send(text);
+    }
+  }
+
+  /** Sends what was held back during the welcome, then lets pushes through. */
+  release(link: CustomerLink): void {
+    const held = link.held ?? [];
+    delete link.held;
+    for (const text of held) if (link.conn.isOpen) link.conn.ws.send(text);
+  }
+}

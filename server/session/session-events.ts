@@ -1,0 +1,31 @@
+/**
+ * What the session service tells the parts that live beside a session (screen sharing, the
+ * relay): a session ended, or left its agent (transfer). Listeners run synchronously after the
+ * store has recorded the change.
+ */
+export type SessionEndedBy = 'customer' | 'agent' | 'system';
+
+export interface SessionEventMap {
+  ended: { sessionId: string; by: SessionEndedBy };
+  /** The session is no longer held by `formerAgentId` (it went to a transfer queue). */
+  released: { sessionId: string; formerAgentId: string };
+}
+
+type Listener<K extends keyof SessionEventMap> = (event: SessionEventMap[K]) => void;
+
+export class SessionEvents {
+  private readonly listeners: { [K in keyof SessionEventMap]: Set<Listener<K>> } = {
+    ended: new Set(),
+    released: new Set(),
+  };
+
+  on<K extends keyof SessionEventMap>(kind: K, listener: Listener<K>): () => void {
+    const set = this.listeners[kind] as Set<Listener<K>>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  emit<K extends keyof SessionEventMap>(kind: K, event: SessionEventMap[K]): void {
+    for (const l of this.listeners[kind] as Set<Listener<K>>) l(event);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Builds the live support workflow of one server, once: presence, the session service and its
+ * chat, screen sharing with its join codes and relay, and the four WebSocket channels that speak
+ * for them. app.ts registers the channels with the hub, the portal routes with the router, and
+ * feeds the status page from `liveCounts`. Also keeps agent sockets honest about their logins:
+ * the auth service announces logins it ends, and a periodic check catches those ended by another
+ * process (the CLI on the same database), so those sockets get `signed_out` too.
+ */
+import type { AuthService } from '../auth/auth-service';
+import type { ServerContext } from '../context';
+import type { LiveCounts } from '../http/routes/status-routes';
+import { LoginSockets } from '../presence/login-sockets';
+import { Presence } from '../presence/presence';
+import { wireSignOut } from '../presence/signed-out';
+import { DEFAULT_FLOW_LIMITS, type FlowLimits } from '../relay/flow-control';
+import { DEFAULT_SCREEN_TIMINGS, ScreenService, type ScreenTimings } from '../screen/screen-service';
+import { agentChannel } from '../ws/channels/agent-channel';
+import { customerChannel } from '../ws/channels/customer-channel';
+import { helperChannel } from '../ws/channels/helper-channel';
+import { viewerChannel } from '../ws/channels/viewer-channel';
+import type { Channel } from '../ws/hub';
+import { ChatService } from './chat-service';
+import { REQUESTS_PER_ADDRESS } from './request-limit';
+import { SessionService } from './session-service';
+
+/** How often live sockets re-check that their login still stands (changes made by the CLI), in ms. */
+export const LOGIN_RECHECK_MS = 30_000;
+
+export interface WorkflowOptions extends ScreenTimings, FlowLimits {
+  loginRecheckMs: number;
+  /** New support requests one client address may open per 10 minutes. */
+  requestsPerAddress: number;
+}
+
+export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
+  ...DEFAULT_SCREEN_TIMINGS,
+  ...DEFAULT_FLOW_LIMITS,
+  loginRecheckMs: LOGIN_RECHECK_MS,
+  requestsPerAddress: REQUESTS_PER_ADDRESS,
+};
+
+export interface SupportWorkflow {
+  readonly presence: Presence;
+  readonly loginSockets: LoginSockets;
+  readonly sessions: SessionService;
+  readonly chat: ChatService;
+  readonly screen: ScreenService;
+  readonly channels: Channel[];
+  readonly liveCounts: LiveCounts;
+  /** Rebuilds the queue from the store; call once before the server takes connections. */
+  load(): Promise<void>;
+  close(): void;
+}
+
+export function createSupportWorkflow(
+  ctx: ServerContext,
+  auth: AuthService,
+  overrides: Partial<WorkflowOptions> = {},
+): SupportWorkflow {
+  const options = { ...DEFAULT_WORKFLOW_OPTIONS, ...overrides };
+  const presence = new Presence();
+  const loginSockets = new LoginSockets();
+  const sessions = new SessionService(ctx, presence, options.requestsPerAddress);
+  const chat = new ChatService(ctx, sessions, presence);
+  const screen = new ScreenService(ctx, sessions, presence, options, options);
+  const unwire = wireSignOut(auth, loginSockets);
+  const log = ctx.log;
+
+  const recheck = setInterval(() => {
+    void (async () => {
+      for (const loginId of loginSockets.loginIds()) {
+        const ended = await auth.endedElsewhere(loginId);
+        if (ended) loginSockets.signOut(ended);
+      }
+    })().catch((err: unknown) => log.error('login_recheck_failed', { error: String(err) }));
+  }, options.loginRecheckMs);
+  recheck.unref();
+
+  const channels: Channel[] = [
+    agentChannel({ auth, store: ctx.store, presence, loginSockets, sessions, chat, screen, log }),
+    customerChannel({ sessions, chat, log }),
+    helperChannel({ screen, log }),
+    viewerChannel({ auth, screen, loginSockets, log }),
+  ];
+
+  return {
+    presence,
+    loginSockets,
+    sessions,
+    chat,
+    screen,
+    channels,
+    liveCounts: {
+      agentsOnline: () => presence.onlineCount(),
+      sessionsActive: () => sessions.counts().inProgress,
+      queued: () => sessions.counts().queued,
+    },
+    async load() {
+      await sessions.load();
+      await screen.load();
+    },
+    close() {
+      clearInterval(recheck);
+      unwire();
+      screen.close();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The agent channel on /ws: the extension signs in with `agent.hello` (its login token), gets
+ * `agent.welcome` (status, features, the queue it may accept from, the sessions it holds) and
+ * then works the queue: presence, accept, chat, comments, transfer, end, screen requests. Every
+ * message goes through the channel's union and one handler per type. The socket is registered
+ * under its login, so a login ended elsewhere (seat taken, logout, deactivation, password reset)
+ * gets `signed_out` and is closed; the agent's support sessions stay as they are.
+ */
+import { type AGENT_RESULTS, AgentToServer } from '../../../protocol/agent-channel';
+import type { ResultHandlerMap } from '../../../protocol/message';
+import { agentRef, type AuthService } from '../../auth/auth-service';
+import type { Log } from '../../log';
+import type { LoginSockets } from '../../presence/login-sockets';
+import type { AgentLink, Presence } from '../../presence/presence';
+import { signedOutMessage } from '../../presence/signed-out';
+import type { ScreenService } from '../../screen/screen-service';
+import type { ChatService } from '../../session/chat-service';
+import type { SessionService } from '../../session/session-service';
+import type { Store, UserRecord } from '../../store/store';
+import { CLOSE, type Connection } from '../connection';
+import type { Channel, ChannelSession } from '../hub';
+import { Dispatcher } from './dispatch';
+import { alreadyOpen, parseHello, requireProtocol } from './hello';
+import { sendToAgent } from './typed-send';
+import { ProtocolError } from '../../../protocol/errors';
+
+export interface AgentChannelDeps {
+  auth: AuthService;
+  store: Store;
+  presence: Presence;
+  loginSockets: LoginSockets;
+  sessions: SessionService;
+  chat: ChatService;
+  screen: ScreenService;
+  log: Log;
+}
+
+interface AgentCtx {
+  conn: Connection;
+  userId: string;
+  /** The account as it is now (features and state can change while the agent is connected). */
+  user(): Promise<UserRecord>;
+}
+
+export function agentChannel(deps: AgentChannelDeps): Channel {
+  const { presence, sessions, chat, screen } = deps;
+
+  const handlers: ResultHandlerMap<AgentToServer, AgentCtx, typeof AGENT_RESULTS> = {
+    'agent.hello': () => alreadyOpen(),
+    ping: () => ({}),
+    'presence.set': ({ status }, c) => {
+      presence.setStatus(c.userId, status);
+      return { status };
+    },
+    'request.accept': async ({ sessionId }, c) => sessions.accept(await c.user(), sessionId, c.conn.address),
+    'session.open': async ({ sessionId }, c) => sessions.open(await c.user(), sessionId),
+    'session.end': async ({ sessionId }, c) => {
+      await sessions.end(sessionId, { kind: 'agent', user: await c.user(), address: c.conn.address });
+      return { sessionId };
+    },
+    'session.comment': async ({ sessionId, comment }, c) => {
+      await sessions.comment(await c.user(), sessionId, comment);
+      return { sessionId };
+    },
+    'session.transfer': async ({ sessionId, target, comment }, c) => {
+      await sessions.transfer(await c.user(), sessionId, target, comment, c.conn.address);
+      return { sessionId };
+    },
+    'chat.send': async ({ sessionId, text }, c) => ({
+      line: await chat.send(sessionId, { kind: 'agent', user: await c.user() }, text),
+    }),
+    'chat.typing': async ({ sessionId, typing }, c) => {
+      await chat.typing(sessionId, { kind: 'agent', user: await c.user() }, typing);
+    },
+    'chat.received': async ({ sessionId, seq }, c) => {
+      await chat.received(sessionId, { kind: 'agent', user: await c.user() }, seq);
+    },
+    'screen.request': async ({ sessionId }, c) => ({
+      sessionId,
+      ...(await screen.request(await c.user(), sessionId, c.conn.address)),
+    }),
+    'directory.list': () => sessions.directory(),
+  };
+
+  return {
+    name: 'agent',
+    firstTypes: ['agent.hello'],
+    async open(conn: Connection, text: string): Promise<ChannelSession> {
+      const hello = parseHello(AgentToServer, text, 'agent.hello');
+      requireProtocol(hello.protocol);
+      const { user, login } = await deps.auth.authenticate(hello.token);
+      const portals = new Set(await deps.store.portals.portalsOf(user.id));
+      const { sessions: held } = await sessions.welcomeFor(user.id);
+      if (!conn.isOpen) throw new ProtocolError('unavailable', 'connection closed during sign-in');
+
+      // From here to the welcome nothing awaits: no push can overtake the welcome.
+      const link: AgentLink = { conn, userId: user.id, loginId: login.id };
+      const status = presence.add(link);
+      const unregister = deps.loginSockets.add(login.id, (event) => {
+        sendToAgent(conn, signedOutMessage(event));
+        conn.close(CLOSE.signedOut, event.reason === 'seat_taken' ? 'signed out: seat taken' : 'signed out');
+      });
+      sendToAgent(conn, {
+        type: 'agent.welcome',
+        agent: agentRef(user),
+        role: user.role,
+        loginId: login.id,
+        status,
+        features: user.features,
+        queue: sessions.queue.visibleTo(user.id, portals),
+        sessions: held,
+      });
+
+      const ctx: AgentCtx = {
+        conn,
+        userId: user.id,
+        async user() {
+          const now = await deps.store.users.byId(user.id);
+          if (!now || now.state !== 'active') {
+            throw new ProtocolError('account_inactive', 'this account is not active any more');
+          }
+          return now;
+        },
+      };
+      const dispatcher = new Dispatcher('agent', conn, AgentToServer, handlers, ctx, deps.log);
+      return {
+        onText: (t) => dispatcher.onText(t),
+        onBinary: () =>
+          conn.error('invalid_message', 'binary frames belong to the helper and viewer channels'),
+        onClose: () => {
+          unregister();
+          presence.remove(link);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The viewer channel on /ws: an agent's viewer window joins the data plane of a session the
+ * agent holds (`viewer.hello` with the agent's login token and the session id), learns its peer
+ * id and whether the helper is there, and then exchanges binary frames with the helper through
+ * the relay. Registered under its login like the agent's other sockets, so a login ended
+ * elsewhere closes it too.
+ */
+import { ViewerToServer } from '../../../protocol/viewer-channel';
+import type { ResultHandlerMap } from '../../../protocol/message';
+import type { AuthService } from '../../auth/auth-service';
+import type { Log } from '../../log';
+import type { LoginSockets } from '../../presence/login-sockets';
+import { signedOutText } from '../../presence/signed-out';
+import type { ScreenService } from '../../screen/screen-service';
+import { CLOSE, type Connection } from '../connection';
+import type { Channel, ChannelSession } from '../hub';
+import { Dispatcher } from './dispatch';
+import { alreadyOpen, parseHello, requireProtocol } from './hello';
+import { sendToViewer } from './typed-send';
+
+export interface ViewerChannelDeps {
+  auth: AuthService;
+  screen: ScreenService;
+  loginSockets: LoginSockets;
+  log: Log;
+}
+
+/** This channel has no requests (no ids), only messages. */
+type NoResults = Record<never, never>;
+
+export function viewerChannel(deps: ViewerChannelDeps): Channel {
+  const handlers: ResultHandlerMap<ViewerToServer, void, NoResults> = {
+    'viewer.hello': () => alreadyOpen(),
+  };
+
+  return {
+    name: 'viewer',
+    firstTypes: ['viewer.hello'],
+    async open(conn: Connection, text: string): Promise<ChannelSession> {
+      const hello = parseHello(ViewerToServer, text, 'viewer.hello');
+      requireProtocol(hello.protocol);
+      const { user, login } = await deps.auth.authenticate(hello.token);
+      const { peer, welcome } = await deps.screen.joinViewer(user, hello.sessionId, conn);
+      const unregister = deps.loginSockets.add(login.id, (event) => {
+        conn.error('signed_out', signedOutText(event), undefined, { reason: event.reason });
+        conn.close(CLOSE.signedOut, 'signed out');
+      });
+      sendToViewer(conn, welcome);
+      const dispatcher = new Dispatcher('viewer', conn, ViewerToServer, handlers, undefined, deps.log);
+      return {
+        onText: (t) => dispatcher.onText(t),
+        onBinary: (data) => dispatcher.onBinary(data.byteLength, () => deps.screen.relay.forward(peer, data)),
+        onClose: () => {
+          unregister();
+          deps.screen.viewerClosed(peer);
+        },
+      };
+    },
+  };
+}
