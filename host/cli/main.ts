@@ -2,7 +2,7 @@
  * `lifeline-helper`: the helper's entry point (bundled to dist/host/lifeline-helper.mjs).
  *   - started by a browser (native messaging): recognised from its arguments, runs the native loop;
  *   - `join <code> [--server URL]`: the standalone helper;
- *   - `install` / `uninstall`: native-messaging manifests;
+ *   - `install` / `uninstall`: native-messaging manifests; `policy`: enterprise policy templates;
  *   - `--version`, `--help`.
  * Exit codes: cli-error.ts (0 ok, 1 failed, 2 usage, 3 native framing broken).
  */
@@ -22,6 +22,8 @@ Commands:
                                B is chrome, chromium, edge, firefox or all
                                (default: the browsers found on this machine)
   uninstall [same options]     remove what install wrote
+  policy --browser B --server URL [--install-from URL]
+                               print the enterprise policy (force-install, server address)
   --version                    print the version
   --help                       print this help
 

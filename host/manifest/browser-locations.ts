@@ -62,37 +62,29 @@ const LINUX: Table = {
 };
 
 const MAC_APP_SUPPORT = 'Library/Application Support';
+/** macOS: user paths under $HOME; system paths under /Library (which differ for Chrome and Edge). */
 const MAC: Table = {
   chrome: {
     user: {
       dir: `${MAC_APP_SUPPORT}/Google/Chrome/NativeMessagingHosts`,
       detect: `${MAC_APP_SUPPORT}/Google/Chrome`,
     },
-    system: {
-      dir: `${MAC_APP_SUPPORT}/Google/Chrome/NativeMessagingHosts`,
-      detect: `${MAC_APP_SUPPORT}/Google`,
-    },
+    system: { dir: 'Library/Google/Chrome/NativeMessagingHosts', detect: 'Applications/Google Chrome.app' },
   },
   chromium: {
     user: { dir: `${MAC_APP_SUPPORT}/Chromium/NativeMessagingHosts`, detect: `${MAC_APP_SUPPORT}/Chromium` },
-    system: {
-      dir: `${MAC_APP_SUPPORT}/Chromium/NativeMessagingHosts`,
-      detect: `${MAC_APP_SUPPORT}/Chromium`,
-    },
+    system: { dir: `${MAC_APP_SUPPORT}/Chromium/NativeMessagingHosts`, detect: 'Applications/Chromium.app' },
   },
   edge: {
     user: {
       dir: `${MAC_APP_SUPPORT}/Microsoft Edge/NativeMessagingHosts`,
       detect: `${MAC_APP_SUPPORT}/Microsoft Edge`,
     },
-    system: {
-      dir: `${MAC_APP_SUPPORT}/Microsoft Edge/NativeMessagingHosts`,
-      detect: `${MAC_APP_SUPPORT}/Microsoft Edge`,
-    },
+    system: { dir: 'Library/Microsoft/Edge/NativeMessagingHosts', detect: 'Applications/Microsoft Edge.app' },
   },
   firefox: {
     user: { dir: `${MAC_APP_SUPPORT}/Mozilla/NativeMessagingHosts`, detect: `${MAC_APP_SUPPORT}/Firefox` },
-    system: { dir: `${MAC_APP_SUPPORT}/Mozilla/NativeMessagingHosts`, detect: `${MAC_APP_SUPPORT}/Mozilla` },
+    system: { dir: `${MAC_APP_SUPPORT}/Mozilla/NativeMessagingHosts`, detect: 'Applications/Firefox.app' },
   },
 };
 

@@ -1,6 +1,7 @@
 /** The commands a person types; native-messaging mode is recognised separately (native-caller.ts). */
 import { joinCommand } from './join-command';
 import { installCommand, uninstallCommand } from './manifest-commands';
+import { policyCommand } from './policy-command';
 
 export type Command = (args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
 
@@ -8,6 +9,7 @@ export const COMMANDS = {
   join: joinCommand,
   install: installCommand,
   uninstall: uninstallCommand,
+  policy: policyCommand,
 } satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;

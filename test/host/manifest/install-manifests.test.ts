@@ -167,12 +167,19 @@ describe('installManifests (other scopes and systems)', () => {
     expect(codeOf(() => install({ bundlePath: join(home, 'missing.mjs') }))).toBe('not_found');
   });
 
-  it('uses the macOS folders on darwin', () => {
-    const report = install({ ctx: { ...ctx, platform: 'darwin' }, browsers: ['chrome', 'firefox'] });
-    expect(report.files.map((f) => f.path.slice(home.length))).toEqual([
+  it('uses the macOS folders on darwin, per user and system-wide', () => {
+    const mac = { ...ctx, platform: 'darwin' };
+    const user = install({ ctx: mac, browsers: ['chrome', 'firefox'] });
+    expect(user.files.map((f) => f.path.slice(home.length))).toEqual([
       '/Library/Application Support/Lifeline/lifeline-helper-host',
       `/Library/Application Support/Google/Chrome/NativeMessagingHosts/${MANIFEST}`,
       `/Library/Application Support/Mozilla/NativeMessagingHosts/${MANIFEST}`,
+    ]);
+    const system = install({ ctx: mac, scope: 'system', browsers: ['chrome', 'edge'] });
+    expect(system.files.map((f) => f.path.slice(root.length))).toEqual([
+      '/Library/Application Support/Lifeline/lifeline-helper-host',
+      `/Library/Google/Chrome/NativeMessagingHosts/${MANIFEST}`,
+      `/Library/Microsoft/Edge/NativeMessagingHosts/${MANIFEST}`,
     ]);
   });
 });
