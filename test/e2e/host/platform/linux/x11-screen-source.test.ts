@@ -26,9 +26,22 @@ function copyOf(p: PixelBuffer): Buffer {
 
 beforeAll(async () => {
   x = await startXvfb({ width: 1920, height: 1080 });
-  x.spawnClient('xterm', ['-T', TITLE, '-geometry', '80x20+40+30', '-e', 'sh', '-c', 'ls -la /; echo Lifeline capture test; sleep 600'], {
-    LC_ALL: 'C.UTF-8',
-  });
+  x.spawnClient(
+    'xterm',
+    [
+      '-T',
+      TITLE,
+      '-geometry',
+      '80x20+40+30',
+      '-e',
+      'sh',
+      '-c',
+      'ls -la /; echo Lifeline capture test; sleep 600',
+    ],
+    {
+      LC_ALL: 'C.UTF-8',
+    },
+  );
   const id = await waitFor('the xterm window', async () => {
     const found = (await xdotool('search', '--name', TITLE).catch(() => '')).trim();
     return found ? found.split('\n')[0]! : undefined;
@@ -62,21 +75,27 @@ describe('X11ScreenSource capture', () => {
     // The xterm really is in the picture: its area has more than two colours.
     const colours = new Set<number>();
     for (let y = xterm.y; y < xterm.y + xterm.height; y += 3) {
-      for (let xx = xterm.x; xx < xterm.x + xterm.width; xx += 3) colours.add(a.readUInt32LE((y * 1920 + xx) * 4) & 0xffffff);
+      for (let xx = xterm.x; xx < xterm.x + xterm.width; xx += 3)
+        colours.add(a.readUInt32LE((y * 1920 + xx) * 4) & 0xffffff);
     }
     expect(colours.size).toBeGreaterThan(1);
   });
 
   it('equals what xwd (an independent X client) dumps, pixel for pixel', async () => {
     const frame = copyOf(await screen.capture());
-    const dump = await run('xwd', ['-root', '-silent'], { env: x.env, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+    const dump = await run('xwd', ['-root', '-silent'], {
+      env: x.env,
+      encoding: 'buffer',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const xwd = parseXwd(dump.stdout);
     expect([xwd.width, xwd.height]).toEqual([1920, 1080]);
     let differing = 0;
     for (let i = 0, n = 1920 * 1080; i < n; i++) {
       const o = i * 4;
       const d = i * 3;
-      if (frame[o] !== xwd.bgr[d] || frame[o + 1] !== xwd.bgr[d + 1] || frame[o + 2] !== xwd.bgr[d + 2]) differing++;
+      if (frame[o] !== xwd.bgr[d] || frame[o + 1] !== xwd.bgr[d + 1] || frame[o + 2] !== xwd.bgr[d + 2])
+        differing++;
     }
     expect(differing).toBe(0);
   });
@@ -87,14 +106,19 @@ describe('X11ScreenSource capture', () => {
     const part = await screen.capture(rect);
     expect(part).toMatchObject({ width: 301, height: 77, stride: 301 * 4 });
     for (let row = 0; row < rect.height; row++) {
-      const want = full.subarray(((rect.y + row) * 1920 + rect.x) * 4, ((rect.y + row) * 1920 + rect.x + rect.width) * 4);
+      const want = full.subarray(
+        ((rect.y + row) * 1920 + rect.x) * 4,
+        ((rect.y + row) * 1920 + rect.x + rect.width) * 4,
+      );
       const got = part.data.subarray(row * part.stride, row * part.stride + rect.width * 4);
       expect(Buffer.compare(Buffer.from(got), want)).toBe(0);
     }
   });
 
   it('refuses areas outside the desktop', async () => {
-    await expect(screen.capture({ x: 1900, y: 0, width: 100, height: 10 })).rejects.toThrow(/not inside the 1920x1080 desktop/);
+    await expect(screen.capture({ x: 1900, y: 0, width: 100, height: 10 })).rejects.toThrow(
+      /not inside the 1920x1080 desktop/,
+    );
     await expect(screen.capture({ x: 0, y: 0, width: 0, height: 10 })).rejects.toThrow(/not inside/);
     await expect(screen.capture({ x: -1, y: 0, width: 10, height: 10 })).rejects.toThrow(/not inside/);
   });
@@ -117,7 +141,10 @@ describe('X11ScreenSource changes, pointer, cursor, monitors', () => {
       stop();
     }
     const inXterm = (r: Rect) =>
-      r.x < xterm.x + xterm.width && r.x + r.width > xterm.x && r.y < xterm.y + xterm.height && r.y + r.height > xterm.y;
+      r.x < xterm.x + xterm.width &&
+      r.x + r.width > xterm.x &&
+      r.y < xterm.y + xterm.height &&
+      r.y + r.height > xterm.y;
     expect(seen.some(inXterm)).toBe(true);
     for (const r of seen) {
       expect(r.x).toBeGreaterThanOrEqual(0);

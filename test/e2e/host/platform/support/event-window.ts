@@ -40,12 +40,27 @@ export class EventWindow {
     });
   }
 
-  static async open(display: string, bounds: { x: number; y: number; width: number; height: number }): Promise<EventWindow> {
+  static async open(
+    display: string,
+    bounds: { x: number; y: number; width: number; height: number },
+  ): Promise<EventWindow> {
     const conn = await X11Connection.open(display, silentPlatformLog);
     const window = conn.client.AllocID();
-    conn.client.CreateWindow(window, conn.root, bounds.x, bounds.y, bounds.width, bounds.height, 0, 0, INPUT_OUTPUT, 0, {
-      eventMask: MASK,
-    });
+    conn.client.CreateWindow(
+      window,
+      conn.root,
+      bounds.x,
+      bounds.y,
+      bounds.width,
+      bounds.height,
+      0,
+      0,
+      INPUT_OUTPUT,
+      0,
+      {
+        eventMask: MASK,
+      },
+    );
     conn.client.MapWindow(window);
     await conn.sync();
     conn.client.SetInputFocus(window, 1);
