@@ -9,7 +9,7 @@
  * Logins ended here (logout, seat taken, deactivation, password reset) are announced on
  * `events`. A change made by another process (the CLI, on the same database) is not: the store
  * is the truth, `authenticate` reads it on every call, and live connections call
- * `endedElsewhere(loginId)` now and then to notice (see docs/cli.md).
+ * `endedElsewhere(loginId)` now and then to notice (the support workflow does, every 30 s).
  */
 import type { AgentRef, Role } from '../../protocol/common';
 import { ProtocolError } from '../../protocol/errors';

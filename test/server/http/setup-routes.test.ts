@@ -1,10 +1,14 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerConfig } from '../../../server/config';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { addAccount, api } from './api-client';
 
 const servers: TestServer[] = [];
-async function fresh(dataDir?: string): Promise<TestServer> {
-  const s = await startTestServer(dataDir ? { dataDir } : {});
+async function fresh(config: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const s = await startTestServer(config);
   servers.push(s);
   return s;
 }
@@ -45,8 +49,8 @@ async function expectSealed(server: TestServer) {
 }
 
 describe('first-run setup', () => {
-  it('offers a one-time link while no manager exists', async () => {
-    const server = await fresh();
+  it('offers a one-time link while no manager exists, with the built-in page when none is built', async () => {
+    const server = await fresh({ pagesDir: join(tmpdir(), 'lifeline-no-pages-here') });
     tokenOf(server);
     expect(await api(server, 'GET', '/api/v1/setup')).toMatchObject({ status: 200, body: { needed: true } });
     const page = await fetch(`${server.url}/setup`);
@@ -58,6 +62,21 @@ describe('first-run setup', () => {
     const script = await fetch(`${server.url}/setup/setup.js`);
     expect(script.headers.get('content-type')).toContain('javascript');
     expect(await script.text()).toContain('/api/v1/setup');
+  });
+
+  it('serves the built setup page when there is one, and seals it too', async () => {
+    const pagesDir = mkdtempSync(join(tmpdir(), 'lifeline-pages-'));
+    mkdirSync(join(pagesDir, 'setup'));
+    writeFileSync(join(pagesDir, 'setup', 'index.html'), '<!doctype html><title>built setup page</title>');
+    try {
+      const server = await fresh({ pagesDir });
+      const page = await fetch(`${server.url}/setup/`);
+      expect(await page.text()).toContain('built setup page');
+      await addAccount(server, 'it@acme.example', 'manager');
+      await expectSealed(server);
+    } finally {
+      rmSync(pagesDir, { recursive: true, force: true });
+    }
   });
 
   it('creates the company and its first manager, signs them in, audits it, then seals every setup route', async () => {
@@ -95,7 +114,7 @@ describe('first-run setup', () => {
     const oldToken = tokenOf(first);
     await first.stop(true);
     servers.splice(servers.indexOf(first), 1);
-    const second = await fresh(first.dataDir);
+    const second = await fresh({ dataDir: first.dataDir });
     const newToken = tokenOf(second);
     expect(newToken).not.toBe(oldToken);
     const stale = await api(second, 'POST', '/api/v1/setup', form(oldToken));
@@ -104,7 +123,7 @@ describe('first-run setup', () => {
     expect((await api(second, 'POST', '/api/v1/setup', form(newToken))).status).toBe(201);
     await second.stop(true);
     servers.splice(servers.indexOf(second), 1);
-    const third = await fresh(first.dataDir);
+    const third = await fresh({ dataDir: first.dataDir });
     expect(third.setupLink).toBeNull();
     await expectSealed(third);
   });
