@@ -26,12 +26,19 @@ export interface BridgeInfo {
   helper: BridgeHelperAvailability | null;
 }
 
+/** The parts of a `message` event the bridge reads. */
+export interface BridgeEvent {
+  readonly source: unknown;
+  readonly origin: string;
+  readonly data: unknown;
+}
+
 /** The window API the bridge uses (the real `window` in the page, a stand-in in tests). */
 export interface BridgeWindow {
   readonly location: { readonly origin: string };
   postMessage(message: unknown, targetOrigin: string): void;
-  addEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
-  removeEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
+  addEventListener(type: 'message', listener: (ev: BridgeEvent) => void): void;
+  removeEventListener(type: 'message', listener: (ev: BridgeEvent) => void): void;
 }
 
 export class BridgeError extends Error {
@@ -56,7 +63,7 @@ export class PageBridgeClient {
   private probeTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly pending = new Map<string, PendingStart>();
   private nextId = 1;
-  private readonly listener = (ev: MessageEvent) => this.receive(ev);
+  private readonly listener = (ev: BridgeEvent) => this.receive(ev);
 
   constructor(
     private readonly win: BridgeWindow,
@@ -119,7 +126,7 @@ export class PageBridgeClient {
     this.win.postMessage(msg, this.win.location.origin);
   }
 
-  private receive(ev: MessageEvent): void {
+  private receive(ev: BridgeEvent): void {
     if (ev.source !== this.win || ev.origin !== this.win.location.origin) return;
     const data: unknown = ev.data;
     if (typeof data !== 'object' || data === null) return;

@@ -429,15 +429,11 @@ export class SupportController {
 
   private helloRefused(code: ErrorCode): void {
     if (code === 'session_ended') {
-      if (this.afterWelcome) {
-        // Restarting after a reconnect: the old session is over for good; create a new request.
-        this.afterWelcome = null;
-        this.token = null;
-        this.socket.stop();
-        this.socket.connect();
-        return;
-      }
-      this.ended('system');
+      // The server still binds this socket to the ended session, so request.restart can follow.
+      const next = this.afterWelcome;
+      this.afterWelcome = null;
+      if (next) next();
+      else this.ended('system');
       return;
     }
     if (TOKEN_UNKNOWN.includes(code)) {
