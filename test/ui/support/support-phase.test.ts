@@ -16,8 +16,13 @@ describe('support page phases', () => {
     const reach = (from: PhaseName) => {
       const seen = new Set<PhaseName>([from]);
       const todo = [from];
-      while (todo.length)
-        for (const n of PHASE_MOVES[todo.pop()!]) if (!seen.has(n)) (seen.add(n), todo.push(n));
+      for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+        for (const n of PHASE_MOVES[next]) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          todo.push(n);
+        }
+      }
       return seen;
     };
     expect([...reach('loading')].sort()).toEqual([...PHASES].sort());
