@@ -1,26 +1,42 @@
 // Builds the agent extension: `wxt build` (Chrome/Edge MV3) and `wxt build -b firefox --mv3`.
 // The Chrome manifest carries `key` so the extension ID is fixed (native-messaging manifests and
 // the server's Origin allowlist depend on it); Firefox gets a fixed gecko id instead.
+// LIFELINE_E2E=1 makes the end-to-end test build in .output/e2e/ (see extension/lib/build-env.ts);
+// a normal build never contains the test behaviour.
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { FIREFOX_EXTENSION_ID, MANIFEST_PUBLIC_KEY } from './protocol/extension-ids';
+
+const e2e = process.env.LIFELINE_E2E === '1';
 
 export default defineConfig({
   srcDir: '.',
   entrypointsDir: 'extension',
   publicDir: 'extension/public',
-  outDir: '.output',
+  outDir: e2e ? '.output/e2e' : '.output',
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({
+    plugins: [preact()],
+    define: { 'import.meta.env.LIFELINE_E2E': JSON.stringify(e2e ? 'true' : 'false') },
+  }),
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'notifications', 'alarms', 'nativeMessaging', 'offscreen'],
+    // Server address typed at sign-in (or set by policy): the login API needs host access to it.
     host_permissions: ['http://*/*', 'https://*/*'],
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' } } }
-      : { key: MANIFEST_PUBLIC_KEY }),
+      ? {
+          permissions: ['storage', 'notifications', 'alarms', 'nativeMessaging', 'scripting'],
+          browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' } },
+        }
+      : {
+          // Chrome 116 keeps a service worker alive while its WebSocket carries messages.
+          minimum_chrome_version: '116',
+          permissions: ['storage', 'notifications', 'alarms', 'nativeMessaging', 'scripting', 'offscreen'],
+          storage: { managed_schema: 'managed-schema.json' },
+          key: MANIFEST_PUBLIC_KEY,
+        }),
   }),
 });

@@ -1,0 +1,191 @@
+/**
+ * One session's window: who the customer is and what they asked, the shared chat view
+ * (ui/chat) with the typing indicator and delivery marks, the agent's tools (Windows menu,
+ * view screen, transfer, end session, canned replies) and the comments field.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ChatView, type ChatLabels } from '../../ui/chat/chat-view';
+import type { ChatLine } from '../../protocol/common';
+import { currentLanguage, t } from '../lib/i18n';
+import { ask } from '../lib/ui-client';
+import { usePageState } from '../lib/page-state';
+import { chatPortName, type SessionDetail } from '../lib/ui-protocol';
+import { CannedPanel } from './canned-panel';
+import { CommentsField } from './comments-field';
+import { ScreenPanel } from './screen-panel';
+import { TransferPanel } from './transfer-panel';
+import { WindowsMenu } from './windows-menu';
+import { insertIntoComposer } from './insert-text';
+
+type Panel = 'none' | 'transfer' | 'canned' | 'screen';
+
+export function ChatWindow({ sessionId }: { sessionId: string }) {
+  const { view, detail } = usePageState(chatPortName(sessionId));
+  const [panel, setPanel] = useState<Panel>('none');
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const chatRoot = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (detail) document.title = t('chatWindowTitle', detail.session.customerName);
+  }, [detail?.session.customerName]);
+
+  if (!detail || !view) return <p class="loading">{t('loading')}</p>;
+  const closed = detail.closed;
+  const online = view.connection === 'online';
+  const me = view.agent;
+  const run = async (action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+    } catch {
+      setError(t('errorAction'));
+    }
+  };
+
+  return (
+    <div class="chat-window" data-session={sessionId}>
+      <header class="session-head">
+        <div class="customer">
+          <h1>{detail.session.customerName}</h1>
+          <p class="muted">
+            {detail.session.portal.name}
+            {detail.session.customerEmail ? ` · ${detail.session.customerEmail}` : ''}
+          </p>
+          {detail.session.problem && <p class="problem">{detail.session.problem}</p>}
+          {detail.session.transfer && (
+            <p class="transfer-note">
+              {t('transferredBy', detail.session.transfer.fromAgent.name)}{' '}
+              {detail.session.transfer.comment && <q>{detail.session.transfer.comment}</q>}
+            </p>
+          )}
+        </div>
+        <nav class="tools" aria-label={t('tools')}>
+          <WindowsMenu view={view} current={sessionId} />
+          <button
+            type="button"
+            class="view-screen"
+            aria-pressed={panel === 'screen'}
+            disabled={closed !== null}
+            onClick={() => setPanel(panel === 'screen' ? 'none' : 'screen')}
+          >
+            {t('viewScreen')}
+          </button>
+          <button
+            type="button"
+            class="transfer"
+            aria-pressed={panel === 'transfer'}
+            disabled={closed !== null || !online}
+            onClick={() => setPanel(panel === 'transfer' ? 'none' : 'transfer')}
+          >
+            {t('transfer')}
+          </button>
+          <button
+            type="button"
+            class="canned"
+            aria-pressed={panel === 'canned'}
+            onClick={() => setPanel(panel === 'canned' ? 'none' : 'canned')}
+          >
+            {t('cannedReplies')}
+          </button>
+          {confirmEnd ? (
+            <span class="confirm-end">
+              <button
+                type="button"
+                class="danger end-confirm"
+                onClick={() => {
+                  setConfirmEnd(false);
+                  void run(() => ask({ type: 'session.end', sessionId }));
+                }}
+              >
+                {t('endSessionConfirm')}
+              </button>
+              <button type="button" onClick={() => setConfirmEnd(false)}>
+                {t('cancel')}
+              </button>
+            </span>
+          ) : (
+            <button
+              type="button"
+              class="danger end-session"
+              disabled={closed !== null || !online}
+              onClick={() => setConfirmEnd(true)}
+            >
+              {t('endSession')}
+            </button>
+          )}
+        </nav>
+      </header>
+      {closed && (
+        <p class="closed-banner" role="status">
+          {closedText(closed)}
+        </p>
+      )}
+      {error && <p role="alert">{error}</p>}
+      {panel === 'screen' && <ScreenPanel sessionId={sessionId} screen={detail.screen} online={online} />}
+      {panel === 'transfer' && (
+        <TransferPanel sessionId={sessionId} myAgentId={me?.id ?? ''} onDone={() => setPanel('none')} />
+      )}
+      {panel === 'canned' && me && (
+        <CannedPanel
+          agentId={me.id}
+          onInsert={(text) => {
+            if (chatRoot.current) insertIntoComposer(chatRoot.current, text);
+          }}
+        />
+      )}
+      <div class="chat-area" ref={chatRoot}>
+        <ChatView
+          lines={detail.transcript}
+          self={{ kind: 'agent', agentId: me?.id ?? '' }}
+          deliveredSeq={detail.deliveredSeq}
+          peerTyping={detail.customerTyping ? detail.session.customerName : null}
+          canSend={closed === null && online}
+          notice={noticeText(detail, online)}
+          labels={chatLabels()}
+          locale={currentLanguage()}
+          systemText={systemText}
+          onSend={(text) => void run(() => ask({ type: 'chat.send', sessionId, text }))}
+          onTyping={(typing) => void ask({ type: 'chat.typing', sessionId, typing }).catch(() => undefined)}
+          onShown={(seq) => void ask({ type: 'chat.received', sessionId, seq }).catch(() => undefined)}
+        />
+      </div>
+      <CommentsField sessionId={sessionId} initial={detail.session.comment} disabled={closed !== null} />
+    </div>
+  );
+}
+
+function chatLabels(): ChatLabels {
+  return {
+    transcript: t('chatTranscript'),
+    composer: t('chatComposer'),
+    send: t('chatSend'),
+    you: t('chatYou'),
+    typing: (name) => t('chatTyping', name),
+    sending: t('chatSending'),
+    sent: t('chatSent'),
+    delivered: t('chatDelivered'),
+    failed: t('chatFailed'),
+    retry: t('chatRetry'),
+    empty: t('chatEmpty'),
+  };
+}
+
+function systemText(line: ChatLine): string {
+  return line.text;
+}
+
+function noticeText(detail: SessionDetail, online: boolean): string | null {
+  if (detail.closed) return null;
+  return online ? null : t('chatOffline');
+}
+
+function closedText(closed: NonNullable<SessionDetail['closed']>): string {
+  const texts: Record<typeof closed, string> = {
+    ended_by_customer: t('closedByCustomer'),
+    ended_by_agent: t('closedByAgent'),
+    ended_by_system: t('closedBySystem'),
+    transferred: t('closedTransferred'),
+  };
+  return texts[closed];
+}

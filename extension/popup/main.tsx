@@ -1,0 +1,20 @@
+/**
+ * The popup: the agent's alert list. Signed out: the sign-in form (server, e-mail, password) with
+ * the server's errors in plain words and the seat-limit question. Signed in: availability, the
+ * waiting customers with Accept, the agent's open sessions, sign-out.
+ */
+import { mountPage, usePageState } from '../lib/page-state';
+import { t } from '../lib/i18n';
+import { SignIn } from './sign-in';
+import { AlertList } from './alert-list';
+
+function Popup() {
+  const { view } = usePageState('popup');
+  if (!view) return <p class="loading">{t('loading')}</p>;
+  return view.connection === 'signed_out' ? <SignIn view={view} /> : <AlertList view={view} />;
+}
+
+void mountPage(() => {
+  document.title = t('extName');
+  return <Popup />;
+});
