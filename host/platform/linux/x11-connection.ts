@@ -75,7 +75,15 @@ export class X11Connection {
     (client as unknown as { stream?: NodeJS.EventEmitter }).stream?.on('close', onEnd);
   }
 
-  static open(displayName: string, log: PlatformLog): Promise<X11Connection> {
+  /**
+   * `fdPassing: false` connects over a plain socket that cannot pass a shared-memory segment, as a
+   * remote display would (tests and diagnosis use it to exercise the core GetImage fallback).
+   */
+  static open(
+    displayName: string,
+    log: PlatformLog,
+    options: { fdPassing?: boolean } = {},
+  ): Promise<X11Connection> {
     return new Promise((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => {
@@ -89,7 +97,8 @@ export class X11Connection {
       }, X_CONNECT_TIMEOUT_MS);
       let client: XClient;
       try {
-        client = createClient({ display: displayName }, (err, info) => {
+        const transport = options.fdPassing === false ? { shm: false } : {};
+        client = createClient({ display: displayName, ...transport }, (err, info) => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);

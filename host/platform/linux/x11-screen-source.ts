@@ -34,6 +34,8 @@ export class InvalidCaptureRectError extends Error {
 export interface X11ScreenOptions {
   /** Skip MIT-SHM (benchmarks compare the two ways). */
   forceCoreCapture?: boolean;
+  /** Connect without descriptor passing, as over a remote display: MIT-SHM then cannot attach. */
+  noFdPassing?: boolean;
 }
 
 export class X11ScreenSource implements ScreenSource {
@@ -69,7 +71,7 @@ export class X11ScreenSource implements ScreenSource {
     log: PlatformLog,
     options: X11ScreenOptions = {},
   ): Promise<X11ScreenSource> {
-    const conn = await X11Connection.open(displayName, log);
+    const conn = await X11Connection.open(displayName, log, { fdPassing: !options.noFdPassing });
     try {
       const layout = pixelLayoutOf(conn.info, conn.screen);
       const frameBytes = conn.screen.pixel_width * conn.screen.pixel_height * BYTES_PER_PIXEL;

@@ -115,6 +115,26 @@ describe('X11ScreenSource capture', () => {
     }
   });
 
+  it('falls back to core GetImage, saying why, where no shared segment can be passed', async () => {
+    const lines: string[] = [];
+    const log = {
+      info: () => {},
+      warn: (event: string, f?: Record<string, unknown>) => lines.push(`${event} ${f?.reason}`),
+    };
+    const remote = await X11ScreenSource.open(x.display, log, { noFdPassing: true });
+    try {
+      expect(remote.captureMethod).toBe('core-getimage');
+      expect(lines).toEqual([
+        'screen.capture_fallback no shared-memory provider (no writable /dev/shm or no fd passing)',
+      ]);
+      const a = copyOf(await remote.capture({ x: 0, y: 0, width: 640, height: 480 }));
+      const b = copyOf(await screen.capture({ x: 0, y: 0, width: 640, height: 480 }));
+      expect(Buffer.compare(a, b)).toBe(0);
+    } finally {
+      await remote.close();
+    }
+  });
+
   it('refuses areas outside the desktop', async () => {
     await expect(screen.capture({ x: 1900, y: 0, width: 100, height: 10 })).rejects.toThrow(
       /not inside the 1920x1080 desktop/,
