@@ -233,3 +233,70 @@ export function seenType(
 ): Promise<TestMessage> {
   return seen(client, (m) => m.type === type, type, from, timeoutMs);
 }
+
+export const TEST_OS = { platform: 'linux', release: '6.1.0', arch: 'x64', display: 'x11' };
+
+/** The helper's hello (as host/ sends it). */
+export function helperHello(
+  credential: { kind: 'join'; joinCode: string } | { kind: 'resume'; resumeToken: string },
+  options: {
+    os?: typeof TEST_OS | { platform: string; release: string; arch: string };
+    supported?: boolean;
+  } = {},
+): Record<string, unknown> {
+  return {
+    type: 'helper.hello',
+    credential,
+    protocol: PROTOCOL_VERSION,
+    version: '0.1.0',
+    os: options.os ?? TEST_OS,
+    supported: options.supported ?? true,
+  };
+}
+
+/** Connects a helper (no Origin: a native program) and waits for its welcome or error. */
+export async function connectHelper(
+  server: TestServer,
+  credential: { kind: 'join'; joinCode: string } | { kind: 'resume'; resumeToken: string },
+  options: Parameters<typeof helperHello>[1] = {},
+): Promise<{ client: TestWsClient; first: TestMessage }> {
+  const client = await TestWsClient.connect(server.wsUrl);
+  client.send(helperHello(credential, options));
+  const first = await client.waitFor(
+    (m) => m.type === 'helper.welcome' || m.type === 'error',
+    5000,
+    'helper.welcome',
+  );
+  return { client, first };
+}
+
+/** Connects a viewer window for `agent` on `sessionId` and waits for its welcome or error. */
+export async function connectViewer(
+  server: TestServer,
+  token: string,
+  sessionId: string,
+): Promise<{ client: TestWsClient; first: TestMessage }> {
+  const client = await TestWsClient.connect(server.wsUrl, server.url);
+  client.send({ type: 'viewer.hello', token, sessionId, protocol: PROTOCOL_VERSION });
+  const first = await client.waitFor(
+    (m) => m.type === 'viewer.welcome' || m.type === 'error',
+    5000,
+    'viewer.welcome',
+  );
+  return { client, first };
+}
+
+/** An accepted session with screen sharing asked for: the join code and both parties. */
+export async function screenRequested(
+  server: TestServer,
+  agent: ConnectedAgent,
+  slug: string,
+): Promise<ConnectedCustomer & { joinCode: string }> {
+  const customer = await acceptedSession(server, agent, slug);
+  const reply = resultOf<{ joinCode: string }>(
+    await agent.client.request({ type: 'screen.request', sessionId: customer.sessionId }),
+  );
+  return { ...customer, joinCode: reply.joinCode };
+}
+
+export const ALL_GRANTS = { view: true, control: true, clipboard: true, files: true, reboot: true };
