@@ -8,6 +8,7 @@
  * after its last release, and the original (empty) mappings come back SCRATCH_RESTORE_DELAY_MS
  * after the last use, or at close.
  */
+import { ProtocolError } from '../../../protocol/errors';
 import type { KeyboardMap } from './keyboard-map';
 import type { X11Connection } from './x11-connection';
 
@@ -23,13 +24,6 @@ interface Slot {
   keysym: number;
   pressed: number;
   lastUsedMs: number;
-}
-
-export class NoSpareKeycodeError extends Error {
-  constructor() {
-    super('the keyboard mapping has no free keycode to type this character with');
-    this.name = 'NoSpareKeycodeError';
-  }
 }
 
 export class ScratchKeys {
@@ -55,7 +49,12 @@ export class ScratchKeys {
       return bound.keycode;
     }
     const free = this.slots.filter((s) => s.pressed === 0).sort((a, b) => a.lastUsedMs - b.lastUsedMs)[0];
-    if (!free) throw new NoSpareKeycodeError();
+    if (!free) {
+      throw new ProtocolError(
+        'unavailable',
+        'the keyboard mapping has no free keycode to type this character with',
+      );
+    }
     const wait = free.lastUsedMs + SCRATCH_REUSE_MS - Date.now();
     free.pressed++; // reserve it while we wait
     if (free.keysym !== 0 && wait > 0) await new Promise((r) => setTimeout(r, wait));

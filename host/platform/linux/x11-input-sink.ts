@@ -90,8 +90,9 @@ export class X11InputSink implements InputSink {
 
   type(text: string): Promise<void> {
     return this.enqueue(async () => {
-      const chars = [...text.replace(/\r\n/g, '\n')];
-      if (chars.length > TYPE_MAX_CHARS) {
+      // UTF-16 length bounds the code points from above: refuse before splitting a huge string.
+      const chars = text.length > TYPE_MAX_CHARS * 2 ? null : [...text.replace(/\r\n/g, '\n')];
+      if (!chars || chars.length > TYPE_MAX_CHARS) {
         throw new ProtocolError(
           'message_too_large',
           `text to type is longer than ${TYPE_MAX_CHARS} characters`,

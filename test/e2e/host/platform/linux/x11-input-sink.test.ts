@@ -7,7 +7,7 @@ import type { QueryPointerReply } from 'x11';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWN_KEY_CODES, keysymsForCode } from '../../../../../host/platform/linux/key-codes';
 import { X11Connection } from '../../../../../host/platform/linux/x11-connection';
-import { X11InputSink } from '../../../../../host/platform/linux/x11-input-sink';
+import { TYPE_MAX_CHARS, X11InputSink } from '../../../../../host/platform/linux/x11-input-sink';
 import { silentPlatformLog } from '../../../../../host/platform/linux/x11-log';
 import { ProtocolError } from '../../../../../protocol/errors';
 import { startXvfb, type XDisplay } from '../../../../support/xvfb';
@@ -159,6 +159,8 @@ describe('X11InputSink keyboard', () => {
     const err = await sink.key('NotAKey', true).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProtocolError);
     expect((err as ProtocolError).code).toBe('bad_request');
+    const long = await sink.type('a'.repeat(TYPE_MAX_CHARS + 1)).catch((e: unknown) => e);
+    expect((long as ProtocolError).code).toBe('message_too_large');
   });
 });
 
