@@ -5,10 +5,11 @@
  *
  * Never crashes on input: malformed JSON, unknown types, invalid fields, non-UTF-8 bytes are each
  * answered with an `error` carrying a stable code (and the request id when it could be read), and
- * the loop goes on. Two things end it:
+ * the loop goes on. Requests are handled one at a time, in arrival order. Two things end it:
  *   - the input ends (the browser closed the port): the controller is closed, exit NATIVE_EXIT_OK;
- *   - a length prefix over NATIVE_INBOUND_MAX_BYTES: the stream cannot be resynchronised, so the
- *     host answers `message_too_large`, writes one line to stderr and exits NATIVE_EXIT_PROTOCOL.
+ *   - a length prefix over NATIVE_INBOUND_MAX_BYTES (the stream cannot be resynchronised) or input
+ *     that ends inside a message: the host answers with an error, writes one line to stderr and
+ *     exits NATIVE_EXIT_PROTOCOL.
  * A reply that would exceed NATIVE_OUTBOUND_MAX_BYTES is never written: an error goes instead.
  */
 import type { Readable } from 'node:stream';
