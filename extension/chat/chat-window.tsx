@@ -4,7 +4,7 @@
  * view screen, transfer, end session, canned replies) and the comments field.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ChatView, type ChatLabels } from '../../ui/chat/chat-view';
+import { ChatView, type ChatLabels, type PendingChatLine } from '../../ui/chat/chat-view';
 import type { ChatLine } from '../../protocol/common';
 import { currentLanguage, t } from '../lib/i18n';
 import { ask } from '../lib/ui-client';
@@ -24,6 +24,8 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
   const [panel, setPanel] = useState<Panel>('none');
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState<PendingChatLine[]>([]);
+  const nextLocal = useRef(1);
   const chatRoot = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -40,6 +42,16 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
       await action();
     } catch {
       setError(t('errorAction'));
+    }
+  };
+  /** Sends a line, shown as pending until the server confirms it (then it is in the transcript). */
+  const send = async (localId: string, text: string) => {
+    setPending((p) => [...p.filter((x) => x.localId !== localId), { localId, text, at: Date.now() }]);
+    try {
+      await ask({ type: 'chat.send', sessionId, text });
+      setPending((p) => p.filter((x) => x.localId !== localId));
+    } catch {
+      setPending((p) => p.map((x) => (x.localId === localId ? { ...x, failed: true } : x)));
     }
   };
 
@@ -137,6 +149,7 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
       <div class="chat-area" ref={chatRoot}>
         <ChatView
           lines={detail.transcript}
+          pending={pending}
           self={{ kind: 'agent', agentId: me?.id ?? '' }}
           deliveredSeq={detail.deliveredSeq}
           peerTyping={detail.customerTyping ? detail.session.customerName : null}
@@ -145,7 +158,11 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
           labels={chatLabels()}
           locale={currentLanguage()}
           systemText={systemText}
-          onSend={(text) => void run(() => ask({ type: 'chat.send', sessionId, text }))}
+          onSend={(text) => void send(`l${nextLocal.current++}`, text)}
+          onRetry={(localId) => {
+            const line = pending.find((p) => p.localId === localId);
+            if (line) void send(localId, line.text);
+          }}
           onTyping={(typing) => void ask({ type: 'chat.typing', sessionId, typing }).catch(() => undefined)}
           onShown={(seq) => void ask({ type: 'chat.received', sessionId, seq }).catch(() => undefined)}
         />

@@ -22,8 +22,16 @@ export const TILE_MIN_WIDTH_PX = 320;
 export const TILE_MIN_HEIGHT_PX = 360;
 
 export function cascade(count: number, area: WindowArea): Bounds[] {
-  const width = Math.min(CASCADE_WIDTH_PX, area.width);
-  const height = Math.min(CASCADE_HEIGHT_PX, area.height);
+  // Leave room for every step on a small screen, down to the smallest usable chat window.
+  const room = Math.max(0, count - 1) * CASCADE_STEP_PX;
+  const width = Math.max(
+    Math.min(TILE_MIN_WIDTH_PX, area.width),
+    Math.min(CASCADE_WIDTH_PX, area.width - room),
+  );
+  const height = Math.max(
+    Math.min(TILE_MIN_HEIGHT_PX, area.height),
+    Math.min(CASCADE_HEIGHT_PX, area.height - room),
+  );
   const stepsX = Math.max(1, Math.floor((area.width - width) / CASCADE_STEP_PX) + 1);
   const stepsY = Math.max(1, Math.floor((area.height - height) / CASCADE_STEP_PX) + 1);
   const steps = Math.min(stepsX, stepsY);
