@@ -21,7 +21,10 @@ export class UnsupportedPixelFormatError extends Error {
 /** X visual class TrueColor. */
 const TRUE_COLOR = 4;
 
-export function pixelLayoutOf(info: XDisplayInfo, screen: XScreen): PixelLayout {
+export function pixelLayoutOf(
+  info: Pick<XDisplayInfo, 'format' | 'image_byte_order'>,
+  screen: XScreen,
+): PixelLayout {
   const depth = screen.root_depth;
   const format = info.format[depth];
   const visual = screen.depths[depth]?.[screen.root_visual];
