@@ -76,7 +76,7 @@ export class ChangeDetector {
     const x0 = r.x;
     const x1 = r.x + r.width;
     for (let y = r.y; y < r.y + r.height; y++) {
-      const cRow = y * cur.pitch;
+      const cRow = y * cur.pitch + cur.offset;
       const pRow = y * prev.pitch;
       if (
         cur.bytes.compare(prev.bytes, (pRow + x0) * 4, (pRow + x1) * 4, (cRow + x0) * 4, (cRow + x1) * 4) ===
@@ -169,7 +169,7 @@ export class ChangeDetector {
           tx++;
           continue;
         }
-        let x0 = this.minX[i]!;
+        const x0 = this.minX[i]!;
         let x1 = this.maxX[i]!;
         let y0 = this.minY[i]!;
         let y1 = this.maxY[i]!;
@@ -197,7 +197,7 @@ export class ChangeDetector {
   commit(cur: PixelView, rect: Rect): void {
     const p = this.prev;
     for (let y = rect.y; y < rect.y + rect.height; y++) {
-      const c = y * cur.pitch + rect.x;
+      const c = y * cur.pitch + cur.offset + rect.x;
       p.u32.set(cur.u32.subarray(c, c + rect.width), y * p.pitch + rect.x);
     }
   }

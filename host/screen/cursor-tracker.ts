@@ -7,16 +7,24 @@ import { encodeCursorMessage } from '../../protocol/screen/cursor-message';
 import { CURSOR_MAX_SIDE } from '../../protocol/screen/limits';
 import type { CursorImage, Rect, ScreenSource } from '../platform/types';
 
-/** Pointer position poll interval, in ms (~60 Hz). */
+/** Pointer position poll interval while the pointer moves, in ms (~60 Hz). */
 export const POINTER_POLL_MS = 16;
-/** Cursor shape poll interval, in ms (shapes change on hover, rarely). */
+/** Pointer position poll interval once it has been still for POINTER_IDLE_AFTER_MS, in ms. */
+const POINTER_IDLE_POLL_MS = 100;
+/** Still time after which polling slows down, in ms. */
+const POINTER_IDLE_AFTER_MS = 1000;
+/** Cursor shape poll interval while the pointer moves (hovering changes shapes), in ms. */
 export const CURSOR_SHAPE_POLL_MS = 100;
+/** Cursor shape poll interval while the pointer is still (an application may still change it), in ms. */
+const CURSOR_SHAPE_IDLE_POLL_MS = 1000;
 
 export class CursorTracker {
   private lastX = NaN;
   private lastY = NaN;
   private lastSerial: number | null = null;
   private lastShapeAt = -Infinity;
+  private lastPointerAt = -Infinity;
+  private lastMoveAt = -Infinity;
   private busy = false;
 
   constructor(
@@ -32,12 +40,18 @@ export class CursorTracker {
     this.lastSerial = null;
   }
 
-  /** One poll; cheap when nothing changed. Errors of the source are left to the caller. */
+  /**
+   * One poll, meant to be called every POINTER_POLL_MS; it skips the X round trips it does not
+   * need (a still pointer is asked about 10 times a second). Errors are left to the caller.
+   */
   async poll(now: number): Promise<void> {
     if (this.busy) return;
+    const moving = now - this.lastMoveAt < POINTER_IDLE_AFTER_MS;
+    if (!moving && now - this.lastPointerAt < POINTER_IDLE_POLL_MS) return;
     this.busy = true;
     try {
-      if (now - this.lastShapeAt >= CURSOR_SHAPE_POLL_MS) {
+      this.lastPointerAt = now;
+      if (now - this.lastShapeAt >= (moving ? CURSOR_SHAPE_POLL_MS : CURSOR_SHAPE_IDLE_POLL_MS)) {
         this.lastShapeAt = now;
         const shape = await this.source.cursor();
         if (shape !== null && shape.serial !== this.lastSerial) {
@@ -49,6 +63,7 @@ export class CursorTracker {
       const x = p.x - this.origin.x;
       const y = p.y - this.origin.y;
       if (x !== this.lastX || y !== this.lastY) {
+        this.lastMoveAt = now;
         this.lastX = x;
         this.lastY = y;
         this.send(encodeCursorMessage({ kind: 'position', x, y }));
@@ -63,7 +78,15 @@ function shapeMessage(c: CursorImage) {
   // A shape over the protocol's size limit is sent as "no shape": the viewer falls back to its own.
   const tooBig = c.width > CURSOR_MAX_SIDE || c.height > CURSOR_MAX_SIDE || c.width === 0 || c.height === 0;
   return tooBig
-    ? { kind: 'shape' as const, serial: c.serial, width: 0, height: 0, hotX: 0, hotY: 0, rgba: new Uint8Array(0) }
+    ? {
+        kind: 'shape' as const,
+        serial: c.serial,
+        width: 0,
+        height: 0,
+        hotX: 0,
+        hotY: 0,
+        rgba: new Uint8Array(0),
+      }
     : {
         kind: 'shape' as const,
         serial: c.serial,

@@ -26,7 +26,7 @@ export class TurboJpegEncoder implements JpegEncoder {
     if (this.scratch.byteLength < bytes) this.scratch = Buffer.alloc(bytes);
     const tight = new Uint32Array(this.scratch.buffer, this.scratch.byteOffset, width * height);
     for (let row = 0; row < height; row++) {
-      const s = (y + row) * view.pitch + x;
+      const s = (y + row) * view.pitch + view.offset + x;
       tight.set(view.u32.subarray(s, s + width), row * width);
     }
     const out = jpegTurbo.compressSync(this.scratch.subarray(0, bytes), {

@@ -35,7 +35,6 @@ interface ClosedPart {
 export class MessageBuilder {
   private ops = new ByteWriter(4096);
   private opCount = 0;
-  private jpegBytes = 0;
   /** Lossless section input; handed to zlib at close, so a fresh writer per message. */
   private lossless = new ByteWriter(64 * 1024);
   private readonly parts: ClosedPart[] = [];
@@ -70,7 +69,6 @@ export class MessageBuilder {
     }
     writeOperation(this.ops, op);
     this.opCount++;
-    if (op.op === 'jpeg') this.jpegBytes += op.data.byteLength;
     return dataBytes > 0 ? this.lossless.reserve(dataBytes) : null;
   }
 
@@ -86,7 +84,6 @@ export class MessageBuilder {
     this.parts.push({ ops: this.ops.toBytes(), opCount: this.opCount, zlib });
     this.ops.reset();
     this.opCount = 0;
-    this.jpegBytes = 0;
     this.lossless = new ByteWriter(64 * 1024);
   }
 

@@ -38,7 +38,7 @@ export class PaletteBuilder {
     let lastIndex = 0;
     let o = 0;
     for (let row = 0; row < height; row++) {
-      const base = (y + row) * view.pitch + x;
+      const base = (y + row) * view.pitch + view.offset + x;
       for (let col = 0; col < width; col++) {
         const p = u32[base + col]! & RGB_MASK;
         if (p !== lastPixel) {

@@ -10,6 +10,12 @@ export interface PixelView {
   height: number;
   /** Row pitch in pixels (u32 words). */
   pitch: number;
+  /**
+   * Added to `y * pitch + x` to find a pixel: 0 for a full frame; for a partial capture whose
+   * top-left is (ox, oy) in the stream's coordinates, -(oy * pitch + ox), so callers keep using
+   * stream coordinates (and touch only pixels inside the capture).
+   */
+  offset: number;
   u32: Uint32Array;
   /** The same memory as a Node Buffer, for native memcmp via Buffer#compare. */
   bytes: Buffer;
@@ -18,7 +24,8 @@ export interface PixelView {
 export class PixelViewer {
   private scratch: Uint8Array | null = null;
 
-  view(pb: PixelBuffer): PixelView {
+  /** A view of `pb`, whose top-left pixel is at `origin` in the stream's coordinates. */
+  view(pb: PixelBuffer, origin: { x: number; y: number } = { x: 0, y: 0 }): PixelView {
     if (pb.stride % 4 !== 0) throw new RangeError(`stride ${pb.stride} is not whole pixels`);
     if (pb.data.byteLength < pb.stride * (pb.height - 1) + pb.width * 4)
       throw new RangeError('pixel buffer too small');
@@ -33,6 +40,7 @@ export class PixelViewer {
       width: pb.width,
       height: pb.height,
       pitch: pb.stride / 4,
+      offset: -(origin.y * (pb.stride / 4) + origin.x),
       u32: new Uint32Array(data.buffer, data.byteOffset, Math.floor(data.byteLength / 4)),
       bytes: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
     };
@@ -42,5 +50,5 @@ export class PixelViewer {
 /** A tightly packed BGRX frame the encoder owns (the viewer's copy of the screen). */
 export function ownedView(width: number, height: number): PixelView {
   const ab = new ArrayBuffer(width * height * 4);
-  return { width, height, pitch: width, u32: new Uint32Array(ab), bytes: Buffer.from(ab) };
+  return { width, height, pitch: width, offset: 0, u32: new Uint32Array(ab), bytes: Buffer.from(ab) };
 }

@@ -194,7 +194,7 @@ async function emitRaw(
     ))!;
     let o = 0;
     for (let row = 0; row < h; row++) {
-      const base = (rect.y + r0 + row) * view.pitch + rect.x;
+      const base = (rect.y + r0 + row) * view.pitch + view.offset + rect.x;
       for (let col = 0; col < rect.width; col++) {
         const p = view.u32[base + col]!;
         data[o++] = (p >> 16) & 255;

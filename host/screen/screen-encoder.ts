@@ -37,7 +37,7 @@ export type ScreenChannel = 'screen' | 'cursor' | 'control';
 /** Shortest time between two updates, in ms (bounds CPU when something redraws continuously). */
 export const MIN_UPDATE_INTERVAL_MS = 8;
 /** Interval of the full compare that catches changes no damage report announced, in ms. */
-export const FULL_COMPARE_MS = 1000;
+export const FULL_COMPARE_MS = 3000;
 /** Still time after which JPEG areas are re-sent losslessly, in ms. */
 export const LOSSLESS_REFRESH_IDLE_MS = 1500;
 /** More pending damage rectangles than this are replaced by one full compare. */
@@ -77,7 +77,11 @@ export interface ScreenEncoderStats {
 }
 
 type State = 'created' | 'running' | 'closed';
-const TRANSITIONS: Record<State, State[]> = { created: ['running', 'closed'], running: ['closed'], closed: [] };
+const TRANSITIONS: Record<State, State[]> = {
+  created: ['running', 'closed'],
+  running: ['closed'],
+  closed: [],
+};
 
 export class ScreenEncoder {
   private state: State = 'created';
@@ -108,7 +112,10 @@ export class ScreenEncoder {
     private readonly options: ScreenEncoderOptions,
   ) {
     this.now = options.now ?? (() => performance.now());
-    this.encoder = new UpdateEncoder(options.jpeg ?? new TurboJpegEncoder(), options.deflateLevel ?? DEFLATE_LEVEL);
+    this.encoder = new UpdateEncoder(
+      options.jpeg ?? new TurboJpegEncoder(),
+      options.deflateLevel ?? DEFLATE_LEVEL,
+    );
     this.flow = new FlowControl(options.windowBytes);
     this.quality = new QualityController(this.now());
     this.minInterval = options.minIntervalMs ?? MIN_UPDATE_INTERVAL_MS;
@@ -131,7 +138,8 @@ export class ScreenEncoder {
   }
 
   private transition(to: State): void {
-    if (!TRANSITIONS[this.state].includes(to)) throw new Error(`ScreenEncoder: ${this.state} -> ${to} is not allowed`);
+    if (!TRANSITIONS[this.state].includes(to))
+      throw new Error(`ScreenEncoder: ${this.state} -> ${to} is not allowed`);
     this.state = to;
   }
 
@@ -151,7 +159,12 @@ export class ScreenEncoder {
     }
     if (this.options.cursor ?? true) {
       this.cursor = new CursorTracker(this.source, (p) => this.sendCursor(p), this.view);
-      this.timers.push(setInterval(() => void this.cursor?.poll(this.now()).catch((e) => this.options.onError?.(e)), POINTER_POLL_MS));
+      this.timers.push(
+        setInterval(
+          () => void this.cursor?.poll(this.now()).catch((e) => this.options.onError?.(e)),
+          POINTER_POLL_MS,
+        ),
+      );
     }
     this.wake();
   }
@@ -177,7 +190,10 @@ export class ScreenEncoder {
 
   select(target: ScreenTarget): void {
     if (this.state !== 'running') return;
-    void this.applyTarget(target).then(() => this.wake(), (e) => this.options.onError?.(e));
+    void this.applyTarget(target).then(
+      () => this.wake(),
+      (e) => this.options.onError?.(e),
+    );
   }
 
   refresh(): void {
@@ -191,7 +207,12 @@ export class ScreenEncoder {
   }
 
   stats(): ScreenEncoderStats {
-    return { ...this.statsValue, counters: { ...this.statsValue.counters }, flow: this.flow.snapshot(), qualityLevel: this.quality.levelIndex };
+    return {
+      ...this.statsValue,
+      counters: { ...this.statsValue.counters },
+      flow: this.flow.snapshot(),
+      qualityLevel: this.quality.levelIndex,
+    };
   }
 
   async close(): Promise<void> {
@@ -224,7 +245,12 @@ export class ScreenEncoder {
       'control',
       encodeControl({
         type: 'screen.monitors',
-        monitors: monitors.map((m) => ({ id: m.id, name: m.name.slice(0, 64), primary: m.primary, bounds: { ...m.bounds } })),
+        monitors: monitors.map((m) => ({
+          id: m.id,
+          name: m.name.slice(0, 64),
+          primary: m.primary,
+          bounds: { ...m.bounds },
+        })),
         selected,
       }),
     );
@@ -234,7 +260,8 @@ export class ScreenEncoder {
     this.lastDamageAt = this.now();
     for (const r of rects) {
       const inside = intersect(r, this.view);
-      if (inside) this.pendingDamage.push({ ...inside, x: inside.x - this.view.x, y: inside.y - this.view.y });
+      if (inside)
+        this.pendingDamage.push({ ...inside, x: inside.x - this.view.x, y: inside.y - this.view.y });
     }
     if (this.pendingDamage.length > DAMAGE_RECTS_MAX) {
       this.pendingDamage = [this.pendingDamage.reduce(union)];
@@ -270,11 +297,14 @@ export class ScreenEncoder {
   }
 
   private later(ms: number): void {
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = null;
-      if (this.hasWork(this.now()) && this.flow.canSend() && !this.busy) void this.update();
-      else this.wake();
-    }, Math.max(0, ms));
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = null;
+        if (this.hasWork(this.now()) && this.flow.canSend() && !this.busy) void this.update();
+        else this.wake();
+      },
+      Math.max(0, ms),
+    );
   }
 
   private async update(): Promise<void> {
@@ -285,25 +315,37 @@ export class ScreenEncoder {
     try {
       const t0 = this.now();
       const desktop = this.source.desktopSize();
-      if (this.view.x + this.view.width > desktop.width || this.view.y + this.view.height > desktop.height || (this.target.kind === 'desktop' && (desktop.width !== this.view.width || desktop.height !== this.view.height))) {
+      if (
+        this.view.x + this.view.width > desktop.width ||
+        this.view.y + this.view.height > desktop.height ||
+        (this.target.kind === 'desktop' &&
+          (desktop.width !== this.view.width || desktop.height !== this.view.height))
+      ) {
         await this.applyTarget(this.target);
       }
-      const frame = await this.source.capture(this.view);
+      let damage: Rect[] | null = this.pendingAll ? null : this.pendingDamage;
+      const size = this.encoder.size;
+      const fresh = this.needReset || size?.width !== this.view.width || size?.height !== this.view.height;
+      const refresh = !fresh && damage !== null && damage.length === 0 && this.refreshDue(t0);
+      this.pendingAll = false;
+      this.pendingDamage = [];
+      // Damage-only updates capture just the damaged area's bounding box (a keystroke reads a few
+      // hundred pixels, not 8 MB); resets, full compares and refreshes capture the whole view.
+      const box = !fresh && !refresh && damage !== null && damage.length > 0 ? damage.reduce(union) : null;
+      const grab = box ? { ...box, x: box.x + this.view.x, y: box.y + this.view.y } : this.view;
+      const frame = await this.source.capture(grab);
       const t1 = this.now();
       this.statsValue.captureMs += t1 - t0;
       const messages: Uint8Array[] = [];
-      let damage: Rect[] | null = this.pendingAll ? null : this.pendingDamage;
-      const refresh = !this.needReset && damage !== null && damage.length === 0 && this.refreshDue(t1);
-      this.pendingAll = false;
-      this.pendingDamage = [];
-      if (this.needReset || frame.width !== this.encoder.size?.width || frame.height !== this.encoder.size?.height) {
+      if (fresh || (box === null && (frame.width !== this.view.width || frame.height !== this.view.height))) {
         messages.push(this.encoder.reset(frame.width, frame.height));
         this.needReset = false;
         this.lossy = [];
         damage = null;
       }
       const quality = refresh ? QUALITY_LADDER[0]! : this.quality.current();
-      const result = await this.encoder.encode(frame, damage, quality, refresh ? this.lossy : []);
+      const origin = box ? { x: box.x, y: box.y } : { x: 0, y: 0 };
+      const result = await this.encoder.encode(frame, damage, quality, refresh ? this.lossy : [], origin);
       if (refresh) this.lossy = [];
       this.lossy.push(...result.lossy);
       messages.push(...result.messages);

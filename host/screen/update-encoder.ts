@@ -17,6 +17,7 @@ import type { JpegEncoder } from './jpeg-encoder';
 import { MessageBuilder } from './message-builder';
 import { MOVE_MIN_ROWS, MoveDetector } from './move-detector';
 import { PixelViewer } from './pixel-view';
+import { intersect } from './rect-math';
 import { emptyCounters, RectEncoder, type EncodeCounters, type EncodeQuality } from './rect-encoder';
 
 /** Most moves searched per update (e.g. two terminals scrolling at once). */
@@ -70,28 +71,41 @@ export class UpdateEncoder {
   /**
    * Encodes what changed in `frame` inside `damage` (null: compare the whole frame). `force`
    * areas are re-sent whatever the comparison says (a lossless refresh of JPEG areas).
+   * `frame` may be a partial capture whose top-left is `origin`: then `damage` and `force` must
+   * lie inside it (what is outside is not looked at).
    */
   async encode(
     frame: PixelBuffer,
     damage: readonly Rect[] | null,
     quality: EncodeQuality,
     force: readonly Rect[] = [],
+    origin: { x: number; y: number } = { x: 0, y: 0 },
   ): Promise<UpdateResult> {
     const detector = this.detector;
     if (detector === null || this.deflate === null) throw new Error('UpdateEncoder.encode before reset');
-    if (frame.width !== detector.width || frame.height !== detector.height) {
+    const area = { x: origin.x, y: origin.y, width: frame.width, height: frame.height };
+    const whole =
+      origin.x === 0 && origin.y === 0 && frame.width === detector.width && frame.height === detector.height;
+    if (
+      area.x < 0 ||
+      area.y < 0 ||
+      area.x + area.width > detector.width ||
+      area.y + area.height > detector.height
+    ) {
       throw new RangeError(
-        `frame ${frame.width}x${frame.height} does not match the stream's ${detector.width}x${detector.height}`,
+        `frame ${frame.width}x${frame.height}+${origin.x}+${origin.y} outside the stream's ${detector.width}x${detector.height}`,
       );
     }
-    const view = this.viewer.view(frame);
+    if (!whole && (this.everything || damage === null))
+      throw new RangeError('a full update needs a full frame');
+    const view = this.viewer.view(frame, origin);
     const out = new MessageBuilder(this.deflate);
     const counters = emptyCounters();
     if (this.everything) {
       detector.markAll();
       this.everything = false;
     } else {
-      detector.scan(view, damage ?? [{ x: 0, y: 0, width: frame.width, height: frame.height }]);
+      detector.scan(view, damage === null ? [area] : clipAll(damage, area));
       for (let i = 0; i < MOVES_PER_UPDATE_MAX; i++) {
         const bounds = detector.dirtyBounds();
         if (bounds === null || bounds.height < MOVE_MIN_ROWS * 2) break;
@@ -112,7 +126,7 @@ export class UpdateEncoder {
         detector.clearTiles(bounds);
         detector.scan(view, [bounds]);
       }
-      for (const r of force) detector.markAll(r);
+      for (const r of clipAll(force, area)) detector.markAll(r);
     }
     const lossy: Rect[] = [];
     for (const rect of detector.takeRects()) {
@@ -127,4 +141,8 @@ export class UpdateEncoder {
     this.deflate?.close();
     this.deflate = null;
   }
+}
+
+function clipAll(rects: readonly Rect[], area: Rect): Rect[] {
+  return rects.map((r) => intersect(r, area)).filter((r): r is Rect => r !== null);
 }

@@ -50,7 +50,8 @@ export class ByteReader {
 
   /** A view (not a copy) of the next `n` bytes. */
   bytes(n: number): Uint8Array {
-    if (n > this.remaining) throw new ScreenFormatError('truncated', `needs ${n} bytes, has ${this.remaining}`);
+    if (n > this.remaining)
+      throw new ScreenFormatError('truncated', `needs ${n} bytes, has ${this.remaining}`);
     const out = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return out;

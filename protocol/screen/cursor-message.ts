@@ -16,7 +16,15 @@ import { ScreenFormatError } from './screen-format-error';
 export const CURSOR_KIND = { shape: 1, position: 2 } as const;
 
 export type CursorMessage =
-  | { kind: 'shape'; serial: number; width: number; height: number; hotX: number; hotY: number; rgba: Uint8Array }
+  | {
+      kind: 'shape';
+      serial: number;
+      width: number;
+      height: number;
+      hotX: number;
+      hotY: number;
+      rgba: Uint8Array;
+    }
   | { kind: 'position'; x: number; y: number };
 
 export function encodeCursorMessage(msg: CursorMessage): Uint8Array {
@@ -41,7 +49,8 @@ export function encodeCursorMessage(msg: CursorMessage): Uint8Array {
 
 /** Parses a cursor payload; the RGBA of a shape is a view into `payload`. */
 export function parseCursorMessage(payload: Uint8Array): CursorMessage {
-  if (payload.byteLength > SCREEN_MESSAGE_MAX_BYTES) throw new ScreenFormatError('too_large', 'cursor message too large');
+  if (payload.byteLength > SCREEN_MESSAGE_MAX_BYTES)
+    throw new ScreenFormatError('too_large', 'cursor message too large');
   const r = new ByteReader(payload);
   const kind = r.u8();
   if (kind === CURSOR_KIND.shape) {
@@ -53,8 +62,10 @@ export function parseCursorMessage(payload: Uint8Array): CursorMessage {
     if (width > CURSOR_MAX_SIDE || height > CURSOR_MAX_SIDE) {
       throw new ScreenFormatError('too_large', `cursor ${width}x${height} over the limit`);
     }
-    if ((width === 0) !== (height === 0)) throw new ScreenFormatError('bad_value', 'cursor with one zero side');
-    if (width > 0 && (hotX >= width || hotY >= height)) throw new ScreenFormatError('bad_value', 'hotspot outside cursor');
+    if ((width === 0) !== (height === 0))
+      throw new ScreenFormatError('bad_value', 'cursor with one zero side');
+    if (width > 0 && (hotX >= width || hotY >= height))
+      throw new ScreenFormatError('bad_value', 'hotspot outside cursor');
     const rgba = r.bytes(width * height * 4);
     r.end();
     return { kind: 'shape', serial, width, height, hotX, hotY, rgba };

@@ -22,7 +22,14 @@ export const MONITORS_MAX = 16;
 
 export const ScreenTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('desktop') }),
-  z.object({ kind: z.literal('monitor'), id: z.number().int().min(0).max(MONITORS_MAX - 1) }),
+  z.object({
+    kind: z.literal('monitor'),
+    id: z
+      .number()
+      .int()
+      .min(0)
+      .max(MONITORS_MAX - 1),
+  }),
 ]);
 export type ScreenTarget = z.infer<typeof ScreenTarget>;
 
@@ -30,7 +37,11 @@ const Coord = z.number().int().min(-65_535).max(65_535);
 const Side = z.number().int().min(1).max(65_535);
 
 export const MonitorInfo = z.object({
-  id: z.number().int().min(0).max(MONITORS_MAX - 1),
+  id: z
+    .number()
+    .int()
+    .min(0)
+    .max(MONITORS_MAX - 1),
   name: z.string().max(64),
   primary: z.boolean(),
   bounds: z.object({ x: Coord, y: Coord, width: Side, height: Side }),

@@ -169,7 +169,8 @@ export function parseScreenMessage(
     }
     return { kind: 'reset', seq, width, height };
   }
-  if (kind !== SCREEN_KIND.update) throw new ScreenFormatError('bad_value', `unknown screen message kind ${kind}`);
+  if (kind !== SCREEN_KIND.update)
+    throw new ScreenFormatError('bad_value', `unknown screen message kind ${kind}`);
   if (frame === null) throw new ScreenFormatError('not_ready', 'update before the first reset');
   const flags = r.u8();
   if ((flags & ~UPDATE_FLAG_END) !== 0) throw new ScreenFormatError('bad_value', `unknown flags ${flags}`);
@@ -193,7 +194,8 @@ export function parseScreenMessage(
   const zlib = r.bytes(zlibLength);
   r.end();
   if (inflatedBytes > 0 && zlibLength === 0) throw new ScreenFormatError('bad_zlib', 'zlib section missing');
-  if (inflatedBytes === 0 && zlibLength !== 0) throw new ScreenFormatError('bad_zlib', 'unexpected zlib section');
+  if (inflatedBytes === 0 && zlibLength !== 0)
+    throw new ScreenFormatError('bad_zlib', 'unexpected zlib section');
   return { kind: 'update', seq, end: (flags & UPDATE_FLAG_END) !== 0, ops, zlib, inflatedBytes };
 }
 
@@ -229,10 +231,19 @@ function readOperation(r: ByteReader, frame: { width: number; height: number }):
   }
 }
 
-function checkRect(x: number, y: number, w: number, h: number, frame: { width: number; height: number }): void {
+function checkRect(
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  frame: { width: number; height: number },
+): void {
   if (w < 1 || h < 1) throw new ScreenFormatError('bad_value', `empty rectangle ${w}x${h}`);
   if (x + w > frame.width || y + h > frame.height) {
-    throw new ScreenFormatError('out_of_bounds', `rectangle ${x},${y} ${w}x${h} outside ${frame.width}x${frame.height}`);
+    throw new ScreenFormatError(
+      'out_of_bounds',
+      `rectangle ${x},${y} ${w}x${h} outside ${frame.width}x${frame.height}`,
+    );
   }
 }
 

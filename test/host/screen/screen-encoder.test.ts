@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeAck, encodeControl, parseControlToViewer, parseCursorMessage, screenMessageSeq } from '../../../protocol/screen';
+import {
+  encodeAck,
+  encodeControl,
+  parseControlToViewer,
+  parseCursorMessage,
+  screenMessageSeq,
+} from '../../../protocol/screen';
 import { ScreenEncoder, type ScreenChannel } from '../../../host/screen/screen-encoder';
 import { ScreenDecoder } from '../../../ui/decoder/screen-decoder';
 import { TurboJpegDecoder } from '../../ui/decoder/turbo-jpeg-decoder';
@@ -87,12 +93,16 @@ describe('ScreenEncoder', () => {
     const t = setup(src, { autoAck: true });
     await t.encoder.start();
     await until(() => t.decoder.framebuffer?.width === 640);
-    expect(t.encoder.onControl(encodeControl({ type: 'screen.select', target: { kind: 'monitor', id: 1 } }))).toBe(true);
+    expect(
+      t.encoder.onControl(encodeControl({ type: 'screen.select', target: { kind: 'monitor', id: 1 } })),
+    ).toBe(true);
     await until(() => t.decoder.framebuffer?.width === 320);
     const fb = t.decoder.framebuffer!;
     await until(() => countDiff({ ...desk, width: 320, data: desk.data.subarray(320 * 4) }, fb.data) === 0);
     t.encoder.onControl(encodeControl({ type: 'screen.select', target: { kind: 'desktop' } }));
-    await until(() => t.decoder.framebuffer?.width === 640 && countDiff(desk, t.decoder.framebuffer.data) === 0);
+    await until(
+      () => t.decoder.framebuffer?.width === 640 && countDiff(desk, t.decoder.framebuffer.data) === 0,
+    );
   });
 
   it('never starts an update while the bytes in flight reach the window', async () => {
@@ -129,7 +139,9 @@ describe('ScreenEncoder', () => {
     await t.deliver();
     // Ten changes while nothing is acknowledged: at most one update may start.
     for (let i = 0; i < 10; i++) {
-      src.paint({ x: 0, y: i * 40, width: 800, height: 40 }, (pb) => text(pb, { x: 0, y: i * 40, width: 800, height: 40 }, 100 + i));
+      src.paint({ x: 0, y: i * 40, width: 800, height: 40 }, (pb) =>
+        text(pb, { x: 0, y: i * 40, width: 800, height: 40 }, 100 + i),
+      );
       await new Promise((r) => setTimeout(r, 15));
     }
     const sentWhileBlocked = t.queued.length;
@@ -152,10 +164,14 @@ describe('ScreenEncoder', () => {
     await until(() => t.queued.length >= 2);
     const startLevel = t.encoder.stats().qualityLevel;
     for (let i = 0; i < 4; i++) {
-      src.paint({ x: 0, y: 0, width: 400, height: 300 }, (pb) => text(pb, { x: 0, y: 0, width: 400, height: 300 }, 200 + i));
+      src.paint({ x: 0, y: 0, width: 400, height: 300 }, (pb) =>
+        text(pb, { x: 0, y: 0, width: 400, height: 300 }, 200 + i),
+      );
       await new Promise((r) => setTimeout(r, 20));
       // A second change while the first is unacknowledged: the update has to wait.
-      src.paint({ x: 0, y: 0, width: 400, height: 300 }, (pb) => text(pb, { x: 0, y: 0, width: 400, height: 300 }, 300 + i));
+      src.paint({ x: 0, y: 0, width: 400, height: 300 }, (pb) =>
+        text(pb, { x: 0, y: 0, width: 400, height: 300 }, 300 + i),
+      );
       // Deliver slowly: each ack only after a long wait.
       await new Promise((r) => setTimeout(r, 320));
       await t.deliver();
@@ -171,7 +187,9 @@ describe('ScreenEncoder', () => {
     await until(() => t.decoder.framebuffer !== null && countDiff(desk, t.decoder.framebuffer.data) === 0);
     await expect(t.decoder.apply(new Uint8Array([2, 99, 0, 1, 9]))).rejects.toThrow();
     expect(t.decoder.state).toBe('failed');
-    src.paint({ x: 0, y: 0, width: 10, height: 10 }, (pb) => fill(pb, { x: 0, y: 0, width: 10, height: 10 }, 0xff0000));
+    src.paint({ x: 0, y: 0, width: 10, height: 10 }, (pb) =>
+      fill(pb, { x: 0, y: 0, width: 10, height: 10 }, 0xff0000),
+    );
     t.encoder.onControl(encodeControl({ type: 'screen.refresh' }));
     await until(() => t.decoder.state === 'ready' && countDiff(desk, t.decoder.framebuffer!.data) === 0);
   });
@@ -179,12 +197,24 @@ describe('ScreenEncoder', () => {
   it('sends the cursor shape once per serial and positions when the pointer moves', async () => {
     const desk = blank(200, 100);
     const src = new FakeScreenSource(desk);
-    src.cursorImage = { width: 2, height: 2, hotX: 1, hotY: 1, serial: 7, rgba: new Uint8Array(16).fill(200) };
+    src.cursorImage = {
+      width: 2,
+      height: 2,
+      hotX: 1,
+      hotY: 1,
+      serial: 7,
+      rgba: new Uint8Array(16).fill(200),
+    };
     const t = setup(src, { autoAck: true });
     await t.encoder.start();
     await until(() => t.cursor.length >= 2);
     src.pointerPos = { x: 50, y: 60 };
-    await until(() => t.cursor.some((c) => { const m = parseCursorMessage(c); return m.kind === 'position' && m.x === 50; }));
+    await until(() =>
+      t.cursor.some((c) => {
+        const m = parseCursorMessage(c);
+        return m.kind === 'position' && m.x === 50;
+      }),
+    );
     await new Promise((r) => setTimeout(r, 250));
     const shapes = t.cursor.map((c) => parseCursorMessage(c)).filter((m) => m.kind === 'shape');
     expect(shapes).toHaveLength(1);

@@ -42,7 +42,8 @@ export function getPixel(pb: PixelBuffer, x: number, y: number): number {
 }
 
 export function fill(pb: PixelBuffer, r: Rect, rgb: number): void {
-  for (let y = r.y; y < r.y + r.height; y++) for (let x = r.x; x < r.x + r.width; x++) setPixel(pb, x, y, rgb);
+  for (let y = r.y; y < r.y + r.height; y++)
+    for (let x = r.x; x < r.x + r.width; x++) setPixel(pb, x, y, rgb);
 }
 
 /** Text-like content: 6x13 cells with random 2-colour "glyphs" on a background. */
@@ -55,7 +56,8 @@ export function text(pb: PixelBuffer, r: Rect, seed: number, fg = 0xe0e0e0, bg =
     for (let cx = r.x; cx + 6 <= r.x + r.width; cx += 6) {
       if (rand() < 0.15) continue;
       const glyph = glyphs[Math.floor(rand() * glyphs.length)]!;
-      for (let i = 0; i < glyph.length; i++) if (glyph[i]) setPixel(pb, cx + (i % 6), cy + Math.floor(i / 6), fg);
+      for (let i = 0; i < glyph.length; i++)
+        if (glyph[i]) setPixel(pb, cx + (i % 6), cy + Math.floor(i / 6), fg);
     }
   }
 }
@@ -77,7 +79,11 @@ export function photo(pb: PixelBuffer, r: Rect, seed: number): void {
 /** Moves rows [y0, y1) of `r`'s columns up by `dy` (a terminal scroll), exposing `dy` rows at the bottom. */
 export function scrollUp(pb: PixelBuffer, r: Rect, dy: number): void {
   for (let y = r.y; y < r.y + r.height - dy; y++) {
-    pb.data.copyWithin(y * pb.stride + r.x * 4, (y + dy) * pb.stride + r.x * 4, (y + dy) * pb.stride + (r.x + r.width) * 4);
+    pb.data.copyWithin(
+      y * pb.stride + r.x * 4,
+      (y + dy) * pb.stride + r.x * 4,
+      (y + dy) * pb.stride + (r.x + r.width) * 4,
+    );
   }
 }
 
@@ -106,7 +112,12 @@ export function countDiff(
       if (exclude.some((e) => x >= e.x && x < e.x + e.width && y >= e.y && y < e.y + e.height)) continue;
       const o = y * frame.stride + x * 4;
       const d = (y * frame.width + x) * 4;
-      if (rgba[d] !== frame.data[o + 2] || rgba[d + 1] !== frame.data[o + 1] || rgba[d + 2] !== frame.data[o] || rgba[d + 3] !== 255) {
+      if (
+        rgba[d] !== frame.data[o + 2] ||
+        rgba[d + 1] !== frame.data[o + 1] ||
+        rgba[d + 2] !== frame.data[o] ||
+        rgba[d + 3] !== 255
+      ) {
         diffs++;
       }
     }

@@ -76,7 +76,11 @@ describe('UpdateEncoder -> ScreenDecoder round trip', () => {
     for (const lines of [1, 3, 7]) {
       g = clone(g);
       scrollUp(g, term, 13 * lines);
-      text(g, { x: term.x, y: term.y + term.height - 13 * lines, width: term.width, height: 13 * lines }, 10 + lines);
+      text(
+        g,
+        { x: term.x, y: term.y + term.height - 13 * lines, width: term.width, height: 13 * lines },
+        10 + lines,
+      );
       const upd = await send(g, [term]);
       expect(countDiff(g, dec.framebuffer!.data)).toBe(0);
       expect(upd.ops[0]).toBe('copy');

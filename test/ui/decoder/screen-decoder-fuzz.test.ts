@@ -5,7 +5,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter, ScreenFormatError, writeReset, writeUpdateHeader, writeOperation, parseCursorMessage, parseAck } from '../../../protocol/screen';
+import {
+  ByteWriter,
+  ScreenFormatError,
+  writeReset,
+  writeUpdateHeader,
+  writeOperation,
+  parseCursorMessage,
+  parseAck,
+} from '../../../protocol/screen';
 import { UpdateEncoder } from '../../../host/screen/update-encoder';
 import { TurboJpegEncoder } from '../../../host/screen/jpeg-encoder';
 import { ScreenDecoder } from '../../../ui/decoder/screen-decoder';

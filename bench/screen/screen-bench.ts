@@ -1,0 +1,406 @@
+/**
+ * Screen benchmark: our helper's encoder against TigerVNC's x0vncserver (ZRLE), side by side on
+ * ONE Xvfb 1920x1080 desktop with an xterm, driven by one input script (XTEST): typing, a
+ * 400-line scroll, mouse moves, then a full frame. Prints bytes per keystroke, per scrolled line,
+ * per mouse move, full-frame bytes, key-to-first-update latency, CPU time of each server process,
+ * and capture+diff time per 1080p frame against a plain copy. Not a test: numbers, not verdicts.
+ *
+ * Our bytes are counted as the relay would carry them: payload + the 8-byte data-plane header
+ * ("plain"), and also with end-to-end encryption (+8-byte counter +16-byte GCM tag per message,
+ * "sealed"); RFB bytes are everything x0vncserver sent after the handshake (no encryption).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { X11InputSink } from '../../host/platform/linux/x11-input-sink';
+import { X11ScreenSource } from '../../host/platform/linux/x11-screen-source';
+import { silentPlatformLog } from '../../host/platform/linux/x11-log';
+import { ChangeDetector } from '../../host/screen/change-detector';
+import { PixelViewer } from '../../host/screen/pixel-view';
+import { DataChannel, FRAME_HEADER_BYTES } from '../../protocol/frame';
+import { encodeAck, encodeControl, screenMessageSeq } from '../../protocol/screen';
+import { ScreenDecoder } from '../../ui/decoder/screen-decoder';
+import { startXvfb, type XDisplay } from '../../test/support/xvfb';
+import { TurboJpegDecoder } from '../../test/ui/decoder/turbo-jpeg-decoder';
+import { countDiff } from '../../test/host/screen/synthetic';
+import { xwdCapture } from '../../test/e2e/screen/xwd-capture';
+import { CHANNEL_STATS, readFrames, writeFrame } from './link-framing';
+import { RfbClient } from './rfb-client';
+
+/** Per-message bytes that end-to-end encryption adds beyond the data-plane header (counter + GCM tag). */
+const SEAL_EXTRA_BYTES = 8 + 16;
+const KEYSTROKES = 60;
+/** Time between keystrokes, in ms: long enough for both servers to finish each update. */
+const KEY_GAP_MS = 150;
+const SCROLL_LINES = 400;
+const MOUSE_MOVES = 100;
+const QUIET_MS = 800;
+const CLK_TCK = 100;
+const CAPTURE_ROUNDS = 30;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitPort(port: number, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const ok = await new Promise<boolean>((r) => {
+      const c = net.connect(port, '127.0.0.1');
+      c.once('connect', () => (c.destroy(), r(true)));
+      c.once('error', () => r(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+/** Our side as the benchmark sees it: bytes at the socket, arrival times, a decoder that acks. */
+class HelperLink {
+  plainBytes = 0;
+  sealedBytes = 0;
+  messages = 0;
+  lastDataAt = 0;
+  arrivals: number[] = [];
+  /** Bytes (plain) from the last RESET to the END of the update after it. */
+  lastFullFrame = { plain: 0, sealed: 0, done: false };
+  decoder = new ScreenDecoder({ jpeg: new TurboJpegDecoder() });
+  stats: unknown = null;
+  private chain = Promise.resolve();
+  private inFull = false;
+
+  constructor(readonly sock: net.Socket) {
+    readFrames(sock, (channel, payload, at) => {
+      this.lastDataAt = performance.now();
+      if (channel === CHANNEL_STATS) {
+        this.stats = JSON.parse(Buffer.from(payload).toString());
+        return;
+      }
+      if (channel !== DataChannel.screen && channel !== DataChannel.cursor) return;
+      const plain = payload.byteLength + FRAME_HEADER_BYTES;
+      this.plainBytes += plain;
+      this.sealedBytes += plain + SEAL_EXTRA_BYTES;
+      this.messages++;
+      if (channel !== DataChannel.screen) return;
+      this.arrivals.push(at);
+      const copy = new Uint8Array(payload);
+      if (copy[0] === 1) {
+        this.inFull = true;
+        this.lastFullFrame = { plain: 0, sealed: 0, done: false };
+      }
+      if (this.inFull) {
+        this.lastFullFrame.plain += plain;
+        this.lastFullFrame.sealed += plain + SEAL_EXTRA_BYTES;
+      }
+      this.chain = this.chain.then(async () => {
+        const r = await this.decoder.apply(copy);
+        if (r.end && this.inFull) {
+          this.inFull = false;
+          this.lastFullFrame.done = true;
+        }
+        writeFrame(sock, DataChannel.ack, encodeAck(screenMessageSeq(copy)));
+      });
+    });
+  }
+
+  control(payload: Uint8Array): void {
+    writeFrame(this.sock, DataChannel.control, payload);
+  }
+
+  async fetchStats(): Promise<Record<string, unknown>> {
+    this.stats = null;
+    writeFrame(this.sock, CHANNEL_STATS, new Uint8Array(0));
+    while (this.stats === null) await sleep(10);
+    return this.stats as Record<string, unknown>;
+  }
+}
+
+async function quiet(rfb: RfbClient, ours: HelperLink, maxMs = 20_000): Promise<void> {
+  const end = performance.now() + maxMs;
+  while (performance.now() < end) {
+    await sleep(100);
+    const last = Math.max(rfb.lastDataAt, ours.lastDataAt);
+    if (performance.now() - last >= QUIET_MS) return;
+  }
+}
+
+interface Side {
+  bytes: number;
+  sealed?: number;
+}
+
+async function main(): Promise<void> {
+  const children: ChildProcess[] = [];
+  let x: XDisplay | null = null;
+  let scratchDir: string | null = null;
+  try {
+    x = await startXvfb({ width: 1920, height: 1080 });
+    // A terminal that fills the screen (6x13 font), and a script that prints realistic lines one
+    // by one (20 ms apart) so the terminal really scrolls line by line, as a log or build does.
+    const scratch = mkdtempSync(join(tmpdir(), 'lifeline-bench-'));
+    scratchDir = scratch;
+    const script = join(scratch, 'scroll.sh');
+    writeFileSync(
+      script,
+      `i=0; while [ $i -lt $1 ]; do i=$((i+1)); printf '%5d  -rw-r--r--  1 customer staff  %6d Jan  6 12:%02d  report-%04d.txt  lorem ipsum dolor sit amet, consectetur adipiscing elit %s\\n' $i $((i*7919 % 99999)) $((i % 60)) $i "$(date +%N)"; sleep 0.02; done\n`,
+    );
+    x.spawnClient('xterm', ['-geometry', '316x82+0+0', '-e', 'bash', '--norc', '--noprofile']);
+    await sleep(1500);
+    const input = await X11InputSink.open(x.display, silentPlatformLog);
+    await input.pointerMove(960, 540); // no window manager: keyboard focus follows the pointer
+
+    // TigerVNC's scraping server on the same display. Debian's `x0vncserver` is a Perl wrapper that
+    // daemonizes; the server binary itself is X0tigervnc, run in the foreground so its PID is ours.
+    const rfbPort = await freePort();
+    const vnc = spawn(
+      'X0tigervnc',
+      ['-display', x.display, '-rfbport', String(rfbPort), '-SecurityTypes', 'None', '-localhost=1'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    children.push(vnc);
+    await waitPort(rfbPort);
+
+    // Our helper's encoder in its own process, linked over loopback TCP.
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const linkPort = (server.address() as net.AddressInfo).port;
+    const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+    const helper = spawn(process.execPath, ['--import', 'tsx', 'bench/screen/helper-child.ts'], {
+      env: { ...process.env, DISPLAY: x.display, BENCH_PORT: String(linkPort) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.push(helper);
+    const sock = await accepted;
+    sock.setNoDelay(true);
+    const ours = new HelperLink(sock);
+    const rfb = await RfbClient.connect(rfbPort);
+    await quiet(rfb, ours);
+
+    const initial = { rfb: rfb.bytes, ours: ours.plainBytes, oursSealed: ours.sealedBytes };
+    const cpu0 = { vnc: cpuMs(vnc.pid!), ours: cpuMs(helper.pid!) };
+
+    // --- typing
+    const typing = { rfb: rfb.bytes, ours: ours.plainBytes, sealed: ours.sealedBytes };
+    const latRfb: number[] = [];
+    const latOurs: number[] = [];
+    const letters = 'lifelineremotesupportfortheagentandthecustomer'.split('');
+    for (let i = 0; i < KEYSTROKES; i++) {
+      const ch = letters[i % letters.length]!;
+      const t0 = performance.now();
+      await input.key(`Key${ch.toUpperCase()}`, true);
+      await input.key(`Key${ch.toUpperCase()}`, false);
+      await sleep(KEY_GAP_MS);
+      const r = rfb.updates.find((u) => u.firstByteAt >= t0);
+      const o = ours.arrivals.find((a) => a >= t0);
+      if (r) latRfb.push(r.firstByteAt - t0);
+      if (o !== undefined) latOurs.push(o - t0);
+    }
+    await quiet(rfb, ours);
+    const perKey: Side & { rfb: number; ours: number } = {
+      rfb: (rfb.bytes - typing.rfb) / KEYSTROKES,
+      ours: (ours.plainBytes - typing.ours) / KEYSTROKES,
+      bytes: 0,
+      sealed: (ours.sealedBytes - typing.sealed) / KEYSTROKES,
+    };
+    // End the typed line (bash answers "command not found"), then type the scroll command.
+    await input.key('Enter', true);
+    await input.key('Enter', false);
+    await quiet(rfb, ours);
+    // Fill the terminal with text first, so each later scroll moves a screen full of text.
+    await input.type(`sh ${script} 90`);
+    await input.key('Enter', true);
+    await input.key('Enter', false);
+    await quiet(rfb, ours);
+    await input.type(`sh ${script} ${SCROLL_LINES}`);
+    await quiet(rfb, ours);
+
+    // --- scrolling
+    const scroll0 = { rfb: rfb.bytes, ours: ours.plainBytes, sealed: ours.sealedBytes };
+    await input.key('Enter', true);
+    await input.key('Enter', false);
+    await quiet(rfb, ours);
+    const perLine = {
+      rfb: (rfb.bytes - scroll0.rfb) / SCROLL_LINES,
+      ours: (ours.plainBytes - scroll0.ours) / SCROLL_LINES,
+      sealed: (ours.sealedBytes - scroll0.sealed) / SCROLL_LINES,
+    };
+
+    // --- mouse
+    const mouse0 = { rfb: rfb.bytes, ours: ours.plainBytes, sealed: ours.sealedBytes };
+    for (let i = 0; i < MOUSE_MOVES; i++) {
+      await input.pointerMove(600 + ((i * 13) % 700), 300 + ((i * 7) % 500));
+      await sleep(20);
+    }
+    await quiet(rfb, ours);
+    const perMove = {
+      rfb: (rfb.bytes - mouse0.rfb) / MOUSE_MOVES,
+      ours: (ours.plainBytes - mouse0.ours) / MOUSE_MOVES,
+      sealed: (ours.sealedBytes - mouse0.sealed) / MOUSE_MOVES,
+    };
+
+    // --- full frame (the xterm is now full of text)
+    const n0 = rfb.updates.length;
+    rfb.request(false);
+    await quiet(rfb, ours);
+    const fullRfb = rfb.updates.slice(n0).reduce((s, u) => s + u.bytes, 0);
+    ours.control(encodeControl({ type: 'screen.refresh' }));
+    await quiet(rfb, ours);
+    const full = { rfb: fullRfb, ours: ours.lastFullFrame.plain, sealed: ours.lastFullFrame.sealed };
+
+    const cpu1 = { vnc: cpuMs(vnc.pid!), ours: cpuMs(helper.pid!) };
+    const helperStats = await ours.fetchStats();
+
+    // The decoder's picture must equal the screen (everything here is lossless content).
+    const truth = xwdCapture(x.display);
+    if (process.env.BENCH_SHOT)
+      spawnSync('sh', [
+        '-c',
+        `xwd -root -silent -display ${x.display} | convert xwd:- -resize 50% ${process.env.BENCH_SHOT}`,
+      ]);
+    const fb = ours.decoder.framebuffer!;
+    const mismatched = countDiff(truth, fb.data);
+
+    // --- capture + diff per 1080p frame vs a plain copy
+    const src = await X11ScreenSource.open(x.display, silentPlatformLog);
+    const det = new ChangeDetector(1920, 1080);
+    const viewer = new PixelViewer();
+    const tCap: number[] = [];
+    const tDiff: number[] = [];
+    const tCopy: number[] = [];
+    const full1080 = [{ x: 0, y: 0, width: 1920, height: 1080 }];
+    for (let i = 0; i < CAPTURE_ROUNDS; i++) {
+      const a = performance.now();
+      const frame = await src.capture();
+      const b = performance.now();
+      const view = viewer.view(frame);
+      if (i === 0) det.commit(view, full1080[0]!);
+      det.scan(view, full1080);
+      det.takeRects();
+      const c = performance.now();
+      const copy = Buffer.from(frame.data); // a fresh 8 MB buffer + copy, the naive way
+      const d = performance.now();
+      if (copy.byteLength === 0) throw new Error('empty frame');
+      tCap.push(b - a);
+      tDiff.push(c - b);
+      tCopy.push(d - c);
+    }
+    await src.close();
+    await input.close();
+
+    const med = (xs: number[]) => percentile(xs, 50);
+    const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : (a / b).toFixed(3) + 'x');
+    const rows: [string, string, string, string, string][] = [
+      [
+        'bytes per keystroke',
+        perKey.rfb.toFixed(1),
+        perKey.ours.toFixed(1),
+        perKey.sealed!.toFixed(1),
+        ratio(perKey.ours, perKey.rfb),
+      ],
+      [
+        'bytes per scrolled line',
+        perLine.rfb.toFixed(1),
+        perLine.ours.toFixed(1),
+        perLine.sealed.toFixed(1),
+        ratio(perLine.ours, perLine.rfb),
+      ],
+      [
+        'bytes per mouse move',
+        perMove.rfb.toFixed(1),
+        perMove.ours.toFixed(1),
+        perMove.sealed.toFixed(1),
+        ratio(perMove.ours, perMove.rfb),
+      ],
+      [
+        'full frame, xterm full of text (bytes)',
+        String(full.rfb),
+        String(full.ours),
+        String(full.sealed),
+        ratio(full.ours, full.rfb),
+      ],
+      [
+        'connect until idle (bytes; near-empty desktop)',
+        String(initial.rfb),
+        String(initial.ours),
+        String(initial.oursSealed),
+        ratio(initial.ours, initial.rfb),
+      ],
+      [
+        'key -> first update p50 (ms)',
+        med(latRfb).toFixed(1),
+        med(latOurs).toFixed(1),
+        '',
+        ratio(med(latOurs), med(latRfb)),
+      ],
+      [
+        'key -> first update p90 (ms)',
+        percentile(latRfb, 90).toFixed(1),
+        percentile(latOurs, 90).toFixed(1),
+        '',
+        ratio(percentile(latOurs, 90), percentile(latRfb, 90)),
+      ],
+      [
+        'key -> first update p99 (ms)',
+        percentile(latRfb, 99).toFixed(1),
+        percentile(latOurs, 99).toFixed(1),
+        '',
+        ratio(percentile(latOurs, 99), percentile(latRfb, 99)),
+      ],
+      [
+        'server CPU during the script (ms)',
+        (cpu1.vnc - cpu0.vnc).toFixed(0),
+        (cpu1.ours - cpu0.ours).toFixed(0),
+        '',
+        ratio(cpu1.ours - cpu0.ours, cpu1.vnc - cpu0.vnc),
+      ],
+    ];
+    console.log('\n## Screen: Lifeline helper vs TigerVNC x0vncserver (ZRLE), one Xvfb 1920x1080 + xterm\n');
+    console.log('| measure | x0vncserver ZRLE | ours (plain) | ours (sealed) | ours/ZRLE (plain) |');
+    console.log('|---|---|---|---|---|');
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    console.log(
+      `\nkeystrokes ${KEYSTROKES} (latency samples: ZRLE ${latRfb.length}, ours ${latOurs.length}), scrolled lines ${SCROLL_LINES}, mouse moves ${MOUSE_MOVES}`,
+    );
+    console.log('\n## Capture + diff per 1080p frame (medians of ' + CAPTURE_ROUNDS + ')\n');
+    console.log('| step | ms |');
+    console.log('|---|---|');
+    console.log(`| capture (X11ScreenSource) | ${med(tCap).toFixed(2)} |`);
+    console.log(
+      `| diff against the previous frame (ChangeDetector.scan, full frame) | ${med(tDiff).toFixed(2)} |`,
+    );
+    console.log(`| plain copy (fresh 8 MB Buffer + copy) | ${med(tCopy).toFixed(2)} |`);
+    console.log(`| capture + diff vs plain copy | ${ratio(med(tCap) + med(tDiff), med(tCopy))} |`);
+    console.log(`\nhelper encoder stats: ${JSON.stringify(helperStats)}`);
+    console.log(`decoder picture vs xwd capture: ${mismatched} differing pixels`);
+    rfb.close();
+    sock.destroy();
+    server.close();
+  } finally {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+    await x?.stop();
+    if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+  }
+}
+
+await main();
