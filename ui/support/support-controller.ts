@@ -71,6 +71,11 @@ export class SupportController {
   private afterWelcome: (() => void) | null = null;
   /** Set while a "leave my details" re-creates the request with the e-mail. */
   private leaveAfterCreate = false;
+  /**
+   * Set while request.cancel is on its way: the server announces the end (session.ended) before
+   * it answers the request, and that end is the cancel, not an agent's doing.
+   */
+  private cancelling = false;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectedTimer: ReturnType<typeof setTimeout> | null = null;
   private wasLost = false;
@@ -153,13 +158,18 @@ export class SupportController {
 
   cancel(): void {
     if (this.model.phase !== 'waiting') return;
+    this.cancelling = true;
     this.socket
       .request('request.cancel', {})
       .then(() => {
+        this.cancelling = false;
         if (!this.move('cancelled', { actionError: null })) return;
         this.forgetRequest();
       })
-      .catch((err: unknown) => this.set({ actionError: codeOf(err) }));
+      .catch((err: unknown) => {
+        this.cancelling = false;
+        this.set({ actionError: codeOf(err) });
+      });
   }
 
   /** "No agents online": keep waiting (hides the question). */
@@ -180,9 +190,11 @@ export class SupportController {
       return;
     }
     const details: NewRequest = { ...this.model.details, email };
+    this.cancelling = true;
     this.socket
       .request('request.cancel', {})
       .then(() => {
+        this.cancelling = false;
         this.token = null;
         this.leaveAfterCreate = true;
         this.socket.stop();
@@ -190,7 +202,10 @@ export class SupportController {
         this.deps.store.save({ token: null, details });
         this.socket.connect();
       })
-      .catch((err: unknown) => this.set({ actionError: codeOf(err) }));
+      .catch((err: unknown) => {
+        this.cancelling = false;
+        this.set({ actionError: codeOf(err) });
+      });
   }
 
   /** From the ended view: a new request with the same details, in one click. */
@@ -309,11 +324,14 @@ export class SupportController {
     'chat.delivered': (msg) => {
       if (msg.seq > this.model.deliveredSeq) this.set({ deliveredSeq: msg.seq });
     },
-    'session.ended': (msg) => this.ended(msg.by),
+    'session.ended': (msg) => {
+      if (!this.cancelling) this.ended(msg.by);
+    },
     'screen.requested': (msg) => {
       this.patchScreen({
         request: { joinCode: msg.joinCode, expiresAt: msg.expiresAt, agentName: msg.agentName },
         state: 'requested',
+        unsupportedOs: null,
         helper: 'idle',
         helperFailure: null,
       });
