@@ -20,15 +20,29 @@ export function ConnectionBanner({ model, actions }: ViewProps) {
       </p>
     ) : null;
   }
-  return <LostBanner retryAt={c.name === 'lost' ? c.retryAt : null} onNow={() => actions.reconnectNow()} />;
+  return (
+    <LostBanner
+      retryAt={c.name === 'lost' ? c.retryAt : null}
+      attempt={c.attempt}
+      onNow={() => actions.reconnectNow()}
+    />
+  );
 }
 
-function LostBanner({ retryAt, onNow }: { retryAt: number | null; onNow: () => void }) {
+function LostBanner({
+  retryAt,
+  attempt,
+  onNow,
+}: {
+  retryAt: number | null;
+  attempt: number;
+  onNow: () => void;
+}) {
   const { t } = useI18n();
   const now = useNow(COUNTDOWN_TICK_MS);
   const seconds = retryAt === null ? 0 : Math.max(0, Math.ceil((retryAt - now) / 1000));
   return (
-    <div class="ll-banner ll-banner-lost" role="alert" data-testid="connection">
+    <div class="ll-banner ll-banner-lost" role="alert" data-testid="connection" data-attempt={attempt}>
       <p>
         <strong>{t('support.connection.lost')}</strong>{' '}
         {retryAt === null || seconds === 0
