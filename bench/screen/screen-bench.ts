@@ -186,7 +186,11 @@ async function main(): Promise<void> {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const linkPort = (server.address() as net.AddressInfo).port;
     const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
-    const helper = spawn(process.execPath, ['--import', 'tsx', 'bench/screen/helper-child.ts'], {
+    // BENCH_PROFILE=dir writes a CPU profile of the helper process there (to see where its time goes).
+    const profile = process.env.BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+      : [];
+    const helper = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/screen/helper-child.ts'], {
       env: { ...process.env, DISPLAY: x.display, BENCH_PORT: String(linkPort) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -396,6 +400,7 @@ async function main(): Promise<void> {
     rfb.close();
     sock.destroy();
     server.close();
+    await new Promise((r) => (helper.exitCode === null ? helper.once('exit', r) : r(null)));
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
     await x?.stop();

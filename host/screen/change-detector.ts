@@ -69,6 +69,26 @@ export class ChangeDetector {
     }
   }
 
+  /**
+   * Rows of `rect` where `cur` differs from the previous frame: the first and last such row, by
+   * whole-row memcmp only (cheap; no per-tile work), or null when nothing changed.
+   */
+  changedRows(cur: PixelView, rect: Rect): { first: number; last: number } | null {
+    const r = intersect(rect, { x: 0, y: 0, width: this.width, height: this.height });
+    if (r === null) return null;
+    let first = -1;
+    let last = -1;
+    for (let y = r.y; y < r.y + r.height; y++) {
+      const c = (y * cur.pitch + cur.offset + r.x) * 4;
+      const p = (y * this.prev.pitch + r.x) * 4;
+      if (cur.bytes.compare(this.prev.bytes, p, p + r.width * 4, c, c + r.width * 4) !== 0) {
+        if (first < 0) first = y;
+        last = y;
+      }
+    }
+    return first < 0 ? null : { first, last };
+  }
+
   private scanRect(cur: PixelView, r: Rect): void {
     const prev = this.prev;
     const c32 = cur.u32;

@@ -10,10 +10,12 @@
 import zlib from 'node:zlib';
 
 /**
- * zlib level for screen data. Measured on a 1080p xterm frame: packed 1-bit indices 14.7 KB at
- * level 1, 11.0 KB at level 6 (1 ms); 8-bit indices 54 KB vs 28 KB (3 ms vs 12 ms).
+ * zlib level for screen data. Measured on a 1080p frame of a full xterm (2 colours, 1-bit
+ * indices): level 6 15.5 KB, level 9 14.7 KB (x0vncserver's ZRLE: 16.4 KB); on 8-bit indices
+ * (anti-aliased text) level 9 is about half the size of level 6. Updates are small except full
+ * frames, so the extra time (a few ms per full frame) buys bytes on every link.
  */
-export const DEFLATE_LEVEL = 6;
+export const DEFLATE_LEVEL = 9;
 
 export class DeflateStream {
   private readonly z: zlib.DeflateRaw;

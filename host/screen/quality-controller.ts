@@ -1,6 +1,6 @@
 /**
  * Picks how photographic areas are sent, from how the link keeps up: a ladder from lossless down
- * to JPEG quality 30. Each time an update had to wait for the window (the link is the
+ * to JPEG quality 30 (`auto` mode uses JPEG 90 and below). Each time an update had to wait for the window (the link is the
  * bottleneck) the level steps down; after a quiet stretch of updates that never waited it steps
  * up again. Steps are rate-limited so one burst does not slam quality to the floor. Text and UI
  * are lossless at every level (rect-encoder.ts decides by content).
@@ -18,6 +18,12 @@ export const QUALITY_LADDER: readonly EncodeQuality[] = [
   { lossy: true, jpegQuality: 40 },
   { lossy: true, jpegQuality: 30 },
 ];
+/**
+ * Best level `auto` mode climbs to: JPEG 90. Changing photographic areas stay lossy in `auto`
+ * (lossless RAW of moving pictures costs more CPU and bytes than any link gains); they become
+ * lossless by the encoder's idle refresh once they stop changing, or always in `lossless` mode.
+ */
+export const QUALITY_AUTO_BEST_LEVEL = 1;
 /** Where a new stream starts: JPEG 80 until the link shows what it can do. */
 export const QUALITY_START_LEVEL = 2;
 /** Shortest time between two steps down, in ms. */
@@ -57,7 +63,7 @@ export class QualityController {
 
   /** An update went out without waiting. */
   onClear(now: number): void {
-    if (now - this.clearSince >= STEP_UP_AFTER_MS && this.level > 0) {
+    if (now - this.clearSince >= STEP_UP_AFTER_MS && this.level > QUALITY_AUTO_BEST_LEVEL) {
       this.level--;
       this.clearSince = now;
     }

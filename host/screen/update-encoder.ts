@@ -17,7 +17,7 @@ import type { JpegEncoder } from './jpeg-encoder';
 import { MessageBuilder } from './message-builder';
 import { MOVE_MIN_ROWS, MoveDetector } from './move-detector';
 import { PixelViewer } from './pixel-view';
-import { intersect } from './rect-math';
+import { intersect, union } from './rect-math';
 import { emptyCounters, RectEncoder, type EncodeCounters, type EncodeQuality } from './rect-encoder';
 
 /** Most moves searched per update (e.g. two terminals scrolling at once). */
@@ -105,24 +105,31 @@ export class UpdateEncoder {
       detector.markAll();
       this.everything = false;
     } else {
-      detector.scan(view, damage === null ? [area] : clipAll(damage, area));
-      for (let i = 0; i < MOVES_PER_UPDATE_MAX; i++) {
+      const regions = damage === null ? [area] : clipAll(damage, area);
+      // Big damage first gets a cheap row-level look for a scroll over the damaged box: finding
+      // it before the fine scan spares comparing every pixel of rows that merely moved.
+      const box = regions.length > 0 ? regions.reduce(union) : null;
+      let moved = false;
+      if (box !== null && box.height >= MOVE_MIN_ROWS * 2) {
+        const rows = detector.changedRows(view, box);
+        if (rows !== null && rows.last - rows.first + 1 >= MOVE_MIN_ROWS * 2) {
+          const region = { x: box.x, y: rows.first, width: box.width, height: rows.last - rows.first + 1 };
+          const move = this.moves.detect(detector.prev, view, region);
+          if (move !== null) {
+            await this.sendMove(out, move.rect, move.srcY, counters);
+            moved = true;
+          }
+        }
+      }
+      detector.scan(view, regions);
+      // Otherwise look on the exact changed area (a scroll beside other changing content, or
+      // several areas moving at once).
+      for (let i = 0; !moved && i < MOVES_PER_UPDATE_MAX; i++) {
         const bounds = detector.dirtyBounds();
         if (bounds === null || bounds.height < MOVE_MIN_ROWS * 2) break;
         const move = this.moves.detect(detector.prev, view, bounds);
         if (move === null) break;
-        const { rect, srcY } = move;
-        await out.add({
-          op: 'copy',
-          x: rect.x,
-          y: rect.y,
-          w: rect.width,
-          h: rect.height,
-          srcX: rect.x,
-          srcY,
-        });
-        counters.copy++;
-        detector.copyWithin(rect, rect.x, srcY);
+        await this.sendMove(out, move.rect, move.srcY, counters);
         detector.clearTiles(bounds);
         detector.scan(view, [bounds]);
       }
@@ -135,6 +142,18 @@ export class UpdateEncoder {
     }
     const messages = out.empty ? [] : await out.finish(this.nextSeq);
     return { messages, counters, lossy };
+  }
+
+  /** Sends a vertical move and applies it to the viewer's copy. */
+  private async sendMove(
+    out: MessageBuilder,
+    rect: Rect,
+    srcY: number,
+    counters: EncodeCounters,
+  ): Promise<void> {
+    await out.add({ op: 'copy', x: rect.x, y: rect.y, w: rect.width, h: rect.height, srcX: rect.x, srcY });
+    counters.copy++;
+    this.detector!.copyWithin(rect, rect.x, srcY);
   }
 
   close(): void {
