@@ -40,13 +40,15 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
         ...(req.replace ? { replace: req.replace } : {}),
       });
       if (!body.success) return { kind: 'invalid_credentials' };
-      if (agent.state.lastServer !== address.origin) {
-        agent.state.lastServer = address.origin;
-        await saveLastServer(address.origin);
-        onServerChanged(address.origin);
-      }
       const outcome = await login(address.origin, body.data);
       if (outcome.kind === 'ok') {
+        // Remembered only once it proved to be a Lifeline server: it prefills the next sign-in
+        // and is the server whose support pages may use the helper bridge.
+        if (agent.state.lastServer !== address.origin) {
+          agent.state.lastServer = address.origin;
+          await saveLastServer(address.origin);
+          onServerChanged(address.origin);
+        }
         await agent.signIn({
           origin: address.origin,
           token: outcome.login.token,

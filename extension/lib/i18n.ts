@@ -44,8 +44,9 @@ export async function useLanguage(language: Language): Promise<void> {
 /** The language the strings are in (for Intl formatting and `lang` attributes). */
 export function currentLanguage(): ShippedLanguage {
   if (chosenLanguage) return chosenLanguage;
-  const ui = browser.i18n.getUILanguage().toLowerCase();
-  return ui.startsWith('fr') ? 'fr' : 'en';
+  // Asked of the catalog itself: the language getMessage really answers in (Chromium's
+  // @@ui_locale and getUILanguage() can name another locale than the catalog it picked).
+  return browser.i18n.getMessage('catalogLanguage') === 'fr' ? 'fr' : 'en';
 }
 
 export function t(key: MessageKey, ...substitutions: (string | number)[]): string {

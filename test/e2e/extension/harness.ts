@@ -6,7 +6,7 @@
  * what only the extension can see (its notifications) from its service worker.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
@@ -92,11 +92,39 @@ export interface AgentBrowser {
   close(): Promise<void>;
 }
 
-export async function launchAgentBrowser(
-  options: { lang?: string; extraArgs?: string[] } = {},
-): Promise<AgentBrowser> {
+export interface LaunchOptions {
+  /** UI language (e.g. "fr"): --lang and the process locale. */
+  lang?: string;
+  extraArgs?: string[];
+  /** Extra environment for the browser (inherited by native hosts it starts). */
+  env?: NodeJS.ProcessEnv;
+  /** A native-messaging host to install in this profile: its executable and manifest name. */
+  nativeHost?: { name: string; executable: string };
+}
+
+export async function launchAgentBrowser(options: LaunchOptions = {}): Promise<AgentBrowser> {
   ensureBuilt();
   const userDataDir = mkdtempSync(join(tmpdir(), 'lifeline-chromium-'));
+  if (options.nativeHost) {
+    // Chromium with --user-data-dir=D reads host manifests from D/NativeMessagingHosts/.
+    const dir = join(userDataDir, 'NativeMessagingHosts');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, `${options.nativeHost.name}.json`),
+      JSON.stringify({
+        name: options.nativeHost.name,
+        description: 'Lifeline helper (test stand-in)',
+        path: options.nativeHost.executable,
+        type: 'stdio',
+        allowed_origins: [`${EXTENSION_URL}/`],
+      }),
+    );
+  }
+  const env = {
+    ...process.env,
+    ...(options.lang ? { LANGUAGE: options.lang, LANG: `${options.lang}_FR.UTF-8` } : {}),
+    ...options.env,
+  };
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -109,9 +137,7 @@ export async function launchAgentBrowser(
       ...(options.lang ? [`--lang=${options.lang}`, `--accept-lang=${options.lang}`] : []),
       ...(options.extraArgs ?? []),
     ],
-    ...(options.lang
-      ? { env: { ...process.env, LANGUAGE: options.lang, LANG: `${options.lang}_FR.UTF-8` } }
-      : {}),
+    env,
   });
   const worker = async (): Promise<WebWorker> => {
     const target = await browser.waitForTarget(

@@ -1,0 +1,144 @@
+/**
+ * Transfer between two agents, each in their own browser with the built extension: the first
+ * hands the session over with a comment; the second gets the alert (the comment in it) and the
+ * queue entry with the comment, accepts, and has the conversation so far.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { startTestServer, type TestServer } from '../../support/test-server';
+import { closeAll, customerViaWs, seen, type ConnectedCustomer } from '../../support/workflow';
+import { createAgent, createPortal, PASSWORD, type TestAgent } from './accounts';
+import {
+  EXTENSION_URL,
+  launchAgentBrowser,
+  notifications,
+  pagesStartingWith,
+  screenshot,
+  signInThroughPopup,
+  textOf,
+  until,
+  type AgentBrowser,
+} from './harness';
+
+interface CreatedNotification {
+  id: string;
+  title: string;
+  message: string;
+}
+declare const chrome: {
+  notifications: { create(id: string, options: { title: string; message: string }): Promise<string> };
+};
+declare const self: { createdNotifications?: CreatedNotification[] };
+
+let server: TestServer;
+let portal: string;
+let first: { agent: TestAgent; browser: AgentBrowser; popup: Page };
+let second: { agent: TestAgent; browser: AgentBrowser; popup: Page };
+let customer: ConnectedCustomer;
+
+async function signedIn(name: string) {
+  const agent = await createAgent(server, { portals: [portal], name });
+  const browser = await launchAgentBrowser();
+  const popup = await browser.openPage('popup.html');
+  await popup.setViewport({ width: 380, height: 600 });
+  await signInThroughPopup(popup, server.url, agent.email, PASSWORD);
+  await popup.waitForSelector('.connection.online');
+  return { agent, browser, popup };
+}
+
+async function chatWindow(browser: AgentBrowser, sessionId: string): Promise<Page> {
+  const url = `${EXTENSION_URL}/chat.html?session=${sessionId}`;
+  return until(async () => (await pagesStartingWith(browser.browser, url))[0], 5000, 'the chat window');
+}
+
+beforeAll(async () => {
+  server = await startTestServer({}, { workflow: { requestsPerAddress: 10_000 } });
+  portal = await createPortal(server, 'Colour printing');
+  first = await signedIn('Frank First');
+  second = await signedIn('Sam Second');
+  // Record what the second agent's alerts say, as the extension hands them to the system.
+  const w = await second.browser.worker();
+  await w.evaluate(() => {
+    const created: CreatedNotification[] = [];
+    self.createdNotifications = created;
+    const original = chrome.notifications.create.bind(chrome.notifications);
+    chrome.notifications.create = (id, options) => {
+      created.push({ id, title: options.title, message: options.message });
+      return original(id, options);
+    };
+  });
+});
+afterAll(async () => {
+  await closeAll(customer?.client);
+  await first?.browser.close();
+  await second?.browser.close();
+  await server?.stop();
+});
+
+it('transfers a session to another agent, whose alert and queue show the comment', async () => {
+  customer = await customerViaWs(server, portal, {
+    name: 'Terry Transfer',
+    problem: 'Colours come out wrong',
+  });
+  await first.popup.waitForSelector(`.queue-entry[data-session="${customer.sessionId}"] button.accept`);
+  await first.popup.click(`.queue-entry[data-session="${customer.sessionId}"] button.accept`);
+  await customer.client.waitType('session.accepted');
+  // The other agent's alert for this request is withdrawn when the first one accepts.
+  const alertId = `lifeline-request:${customer.sessionId}`;
+  await until(
+    async () => ((await notifications(second.browser)).includes(alertId) ? undefined : true),
+    3000,
+    'withdrawal',
+  );
+
+  const chat = await chatWindow(first.browser, customer.sessionId);
+  await chat.type('textarea.ll-chat-input', 'Let me get a colour specialist');
+  await chat.keyboard.press('Enter');
+  await seen(customer.client, (m) => m.type === 'chat.message', 'the first line');
+
+  await chat.click('button.transfer');
+  await chat.waitForSelector(`#transfer-target option[value="agent:${second.agent.id}"]`);
+  await chat.select('#transfer-target', `agent:${second.agent.id}`);
+  await chat.type('#transfer-comment', 'Needs the ICC profile for the Xerox');
+  await chat.click('button.transfer-submit');
+  expect(await textOf(chat, '.closed-banner')).toBe(
+    'The session was transferred. You can close this window.',
+  );
+  await customer.client.waitType('session.transferred');
+
+  // The second agent: a new alert naming who transferred it, with the comment.
+  await until(
+    async () => ((await notifications(second.browser)).includes(alertId) ? true : undefined),
+    3000,
+    'the alert',
+  );
+  const w = await second.browser.worker();
+  const created = await w.evaluate(() => self.createdNotifications ?? []);
+  const alert = created.filter((n) => n.id === alertId).at(-1);
+  expect(alert?.title).toBe('Terry Transfer, transferred by Frank First');
+  expect(alert?.message).toContain('Needs the ICC profile for the Xerox');
+  expect(alert?.message).toContain('Colours come out wrong');
+
+  const entry = `.queue-entry[data-session="${customer.sessionId}"]`;
+  expect(await textOf(second.popup, `${entry} .transfer`)).toBe(
+    'Transferred by Frank First: Needs the ICC profile for the Xerox',
+  );
+  await screenshot(second.popup, 'popup-transfer.png');
+  // Only the named agent is alerted: the first agent's queue stays empty.
+  expect(await first.popup.$(entry)).toBeNull();
+
+  await second.popup.click(`${entry} button.accept`);
+  const chat2 = await chatWindow(second.browser, customer.sessionId);
+  expect(await textOf(chat2, '.transfer-note')).toBe(
+    'Transferred by Frank First: Needs the ICC profile for the Xerox',
+  );
+  await chat2.waitForFunction(() =>
+    [...document.querySelectorAll('.ll-chat-text')].some(
+      (e) => e.textContent === 'Let me get a colour specialist',
+    ),
+  );
+  const accepted = await customer.client.waitFor(
+    (m) => m.type === 'session.transferred' && m.agentName !== undefined,
+  );
+  expect(accepted.agentName).toBe('Sam Second');
+});
