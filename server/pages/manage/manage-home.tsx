@@ -3,6 +3,7 @@ import type { FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import * as z from 'zod';
 import { MeResponse, PortalView, SessionReport, UserView } from '../../../protocol/http-api';
+import type { MessageKey, TFunction } from '../../../ui/i18n/i18n';
 import { useI18n } from '../../../ui/i18n/use-i18n';
 import { ApiError, apiJson } from '../shared/api-client';
 import { apiErrorText } from '../shared/error-text';
@@ -185,13 +186,26 @@ function SessionsTab({ token, onAuthLost }: TabProps) {
             <td>{s.portal}</td>
             <td>{s.customerName}</td>
             <td>{s.agent?.name ?? ''}</td>
-            <td>{s.state}</td>
+            <td>{sessionStateText(t, s.state)}</td>
             <td>{s.comment}</td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+const SESSION_STATE_KEYS: Readonly<Record<string, MessageKey>> = {
+  queued: 'manage.sessionState.queued',
+  accepted: 'manage.sessionState.accepted',
+  transferring: 'manage.sessionState.transferring',
+  ended: 'manage.sessionState.ended',
+};
+
+/** A session state in words; a state this page does not know yet is shown as the server names it. */
+function sessionStateText(t: TFunction, state: string): string {
+  const key = SESSION_STATE_KEYS[state];
+  return key ? t(key) : state;
 }
 
 const TAB_VIEWS: Record<Tab, FunctionComponent<TabProps>> = {
