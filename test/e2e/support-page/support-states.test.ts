@@ -189,6 +189,44 @@ describe('support page views', () => {
     await page.close();
   });
 
+  it('follows screen sharing as the helper joins, the customer consents, and sharing stops', async () => {
+    await addPortal(server, 'share', 'Share Desk');
+    const agent = await agentOn('share', 'Hugo Helper');
+    const { page, csp } = await openPage(chromium.browser);
+    const sessionId = await chatWith(page, 'share', agent);
+    const { joinCode } = resultOf<{ joinCode: string }>(
+      await agent.client.request({ type: 'screen.request', sessionId }),
+    );
+    await page.waitForSelector('[data-testid="join-code"]');
+
+    const helper = await TestWsClient.connect(server.wsUrl);
+    clients.push(helper);
+    helper.send({
+      type: 'helper.hello',
+      credential: { kind: 'join', joinCode },
+      protocol: PROTOCOL_VERSION,
+      version: '0.1.0',
+      os: { platform: 'linux', release: '6.1', arch: 'x64', display: 'x11' },
+      supported: true,
+    });
+    await helper.waitType('helper.welcome');
+    const grants = { view: true, control: false, clipboard: false, files: false, reboot: false };
+    helper.send({ type: 'helper.consent', grants });
+    await page.waitForSelector('[data-screen="consented"]');
+    await waitForText(page, 'Screen sharing with Hugo Helper is starting…');
+    // The join code is gone once the helper is in: nothing left to type.
+    expect(await page.$('[data-testid="join-code"]')).toBeNull();
+
+    helper.send({ type: 'helper.consent', grants: { ...grants, view: false } });
+    await page.waitForSelector('[data-screen="paused"]');
+    await waitForText(page, 'Screen sharing is paused.');
+
+    helper.send({ type: 'helper.stop' });
+    await page.waitForFunction(() => document.querySelector('[data-screen]') === null);
+    expect(csp).toEqual([]);
+    await page.close();
+  });
+
   it('starts the helper through the Lifeline extension when it is on the page', async () => {
     await addPortal(server, 'bridge', 'Bridge Desk');
     const agent = await agentOn('bridge', 'Bea Bridge');
