@@ -1,0 +1,109 @@
+/**
+ * Applies the viewers' input events (protocol/data/input.ts) to the desktop, through the consent
+ * gate's InputSink only: keys by physical code, text by character, pointer, buttons, wheel, the
+ * menu's key combinations, and release.all. Events run one at a time in arrival order (a key
+ * press never overtakes the move before it). `control` is checked twice: when the event arrives
+ * (refused at once, nothing queued) and again by the gate when the event runs, so a revoke stops
+ * every queued event; the gate's revoke also releases every key and button held.
+ */
+import { ProtocolError } from '../../protocol/errors';
+import type { InputEvent } from '../../protocol/data/input';
+import type { HandlerMap } from '../../protocol/message';
+import type { ConsentGate } from '../consent/consent-gate';
+import type { InputSink } from '../platform/types';
+
+/** Keys each combination presses, in order (released in reverse). */
+export const COMBO_KEYS: Readonly<
+  Record<Extract<InputEvent, { type: 'keys.combo' }>['combo'], readonly string[]>
+> = {
+  'ctrl-alt-del': ['ControlLeft', 'AltLeft', 'Delete'],
+  super: ['MetaLeft'],
+  'print-screen': ['PrintScreen'],
+  'alt-tab': ['AltLeft', 'Tab'],
+  'alt-f4': ['AltLeft', 'F4'],
+};
+
+/** Most events waiting to run; past this, new ones are refused (a flood must not build a backlog). */
+export const INPUT_QUEUE_MAX = 1024;
+
+export type InputOutcome = 'applied' | 'refused' | 'failed';
+
+export interface InputDispatcherOptions {
+  /** An event was refused or failed; `code` is stable (consent_required, backpressure, ...). */
+  onRejected?(code: string, message: string): void;
+}
+
+const handlers: HandlerMap<InputEvent, InputSink> = {
+  key: (m, sink) => sink.key(m.code, m.down),
+  text: (m, sink) => sink.type(m.text),
+  'pointer.move': (m, sink) => sink.pointerMove(m.x, m.y),
+  'pointer.button': async (m, sink) => {
+    await sink.pointerMove(m.x, m.y);
+    await sink.button(m.button, m.down);
+  },
+  'pointer.wheel': async (m, sink) => {
+    await sink.pointerMove(m.x, m.y);
+    await sink.wheel(m.dx, m.dy);
+  },
+  'keys.combo': async (m, sink) => {
+    const keys = COMBO_KEYS[m.combo];
+    for (const k of keys) await sink.key(k, true);
+    for (const k of [...keys].reverse()) await sink.key(k, false);
+  },
+  'release.all': (_m, sink) => sink.releaseAll(),
+};
+
+export class InputDispatcher {
+  private chain: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  private counts = { applied: 0, refused: 0, failed: 0 };
+
+  constructor(
+    private readonly gate: ConsentGate,
+    private readonly options: InputDispatcherOptions = {},
+  ) {}
+
+  stats(): { applied: number; refused: number; failed: number } {
+    return { ...this.counts };
+  }
+
+  dispatch(event: InputEvent): Promise<InputOutcome> {
+    if (!this.gate.has('control')) {
+      return Promise.resolve(
+        this.reject('refused', 'consent_required', 'the customer has not allowed control'),
+      );
+    }
+    if (this.queued >= INPUT_QUEUE_MAX) {
+      return Promise.resolve(this.reject('refused', 'backpressure', 'too many input events waiting'));
+    }
+    this.queued++;
+    const run = this.chain.then(() => this.apply(event));
+    this.chain = run;
+    return run;
+  }
+
+  private async apply(event: InputEvent): Promise<InputOutcome> {
+    try {
+      // The gate checks `control` now, when the event runs, not when it arrived.
+      const sink = await this.gate.input();
+      const handler = handlers[event.type] as (m: InputEvent, s: InputSink) => Promise<void>;
+      await handler(event, sink);
+      this.counts.applied++;
+      return 'applied';
+    } catch (err) {
+      if (err instanceof ProtocolError && err.code === 'consent_required') {
+        return this.reject('refused', err.code, err.message);
+      }
+      const code = err instanceof ProtocolError ? err.code : 'internal_error';
+      return this.reject('failed', code, err instanceof Error ? err.message : String(err));
+    } finally {
+      this.queued--;
+    }
+  }
+
+  private reject(outcome: 'refused' | 'failed', code: string, message: string): InputOutcome {
+    this.counts[outcome]++;
+    this.options.onRejected?.(code, message);
+    return outcome;
+  }
+}

@@ -1,0 +1,623 @@
+/**
+ * The helper's session client: the real HelperController behind both ways of starting the
+ * helper (native messaging, standalone `join` / `resume`). It connects to `<server>/ws`, says
+ * `helper.hello` (join code, or resume token), and then:
+ *   - keeps one ViewerPeer per viewer the server announces (welcome's `viewers`, peer.joined),
+ *     each with its own end-to-end handshake, keys and screen encoder;
+ *   - asks the customer's consent for each agent that arrives (`host.consent_needed`) and applies
+ *     the answer through the ConsentGate, reporting every grant and revoke to the server
+ *     (`helper.consent`); nothing is captured, injected, read or written before that;
+ *   - reports its state (`host.status`) on every change, for the extension's window or the
+ *     standalone indicator;
+ *   - on socket loss (network, or after `helper.rebooting`) reconnects from ONE timer with backoff
+ *     and jitter using the resume token of the last welcome, for up to RECONNECT_GRACE_MS;
+ *   - on a viewer's reboot request (granted `reboot` only) says `helper.rebooting`, saves the
+ *     resume token to the per-user state file, and asks the platform to reboot.
+ * States: helper-state-machine.ts. Errors meant for the caller are ProtocolErrors.
+ */
+import { NO_GRANTS, PROTOCOL_VERSION, type Grants } from '../../protocol/common';
+import { ProtocolError, isErrorCode, type ErrorCode } from '../../protocol/errors';
+import { parseFrame, DataChannel } from '../../protocol/frame';
+import type { OsInfo, ServerToHelper } from '../../protocol/helper-channel';
+import { HELLO_TIMEOUT_MS } from '../../protocol/limits';
+import type { HandlerMap } from '../../protocol/message';
+import type { HelperState } from '../../protocol/native-channel';
+import { ConsentGate } from '../consent/consent-gate';
+import type { HelperController, HelperEvent, JoinRequest } from '../native/helper-controller';
+import {
+  currentSystem,
+  describeOs,
+  loadPlatform,
+  unsupportedReason,
+  type SystemFacts,
+} from '../platform/registry';
+import type { Platform } from '../platform/types';
+import { HeldAnnotations, type AnnotationSurface } from './annotation-surface';
+import type { ClipboardMemory } from './clipboard-exchange';
+import { HelperStateMachine, type SessionState } from './helper-state-machine';
+import { InputDispatcher } from './input-dispatcher';
+import { ReconnectTimer, type ReconnectTimerOptions } from './reconnect-timer';
+import { deleteResumeState, defaultStateFile, writeResumeState } from './resume-state-file';
+import { LINK_CONNECT_TIMEOUT_MS, ServerLink, type HelloMessage } from './server-link';
+import { ScreenSourceView } from './shared-screen-source';
+import { ViewerPeer, type EncoderTuning, type ViewerPeerStats } from './viewer-peer';
+
+/** How long join/resume may wait for the server's welcome, in ms. */
+export const JOIN_TIMEOUT_MS = LINK_CONNECT_TIMEOUT_MS + HELLO_TIMEOUT_MS;
+/** After helper.stop, how long the server has to close the socket before the helper does, in ms. */
+const STOP_CLOSE_WAIT_MS = 2000;
+/** What the helper asks an agent's consent for by default: everything, each answered separately. */
+export const ALL_CAPABILITIES: Grants = {
+  view: true,
+  control: true,
+  clipboard: true,
+  files: true,
+  reboot: true,
+};
+/** Codes after which a resume can never succeed: stop trying and end. */
+const FINAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'resume_expired',
+  'session_ended',
+  'session_not_found',
+  'os_not_supported',
+  'protocol_unsupported',
+  'join_code_invalid',
+  'join_code_expired',
+  'illegal_transition',
+  'too_many_attempts',
+]);
+
+/** Events beyond the native channel's: for the standalone terminal and for tests. */
+export type SessionNotice =
+  | { type: 'viewer.ready'; peerId: number; agentName: string; sas: string }
+  | { type: 'viewer.left'; peerId: number; agentName: string }
+  | { type: 'reconnecting'; attempt: number }
+  | { type: 'rebooting' }
+  | { type: 'refused'; request: string; code: ErrorCode; message: string }
+  | { type: 'ended'; code: ErrorCode | null; message: string };
+
+export interface SessionClientOptions {
+  /** The helper's version, sent in the hello. */
+  version: string;
+  /** The system to describe and load a platform for (default: this machine). */
+  system?: SystemFacts;
+  /** Builds the Platform (default: loadPlatform for `system`); tests pass fakes. */
+  platform?: (system: SystemFacts) => Promise<Platform>;
+  /** The per-user resume state file (default: $XDG_STATE_HOME/lifeline/resume.json). */
+  stateFile?: string;
+  /** Grants asked for when an agent arrives (default: all five). */
+  requested?: Grants;
+  reconnect?: ReconnectTimerOptions;
+  encoder?: EncoderTuning;
+  annotations?: AnnotationSurface;
+  /** One line for the log (stderr in both modes). */
+  log?: (line: string) => void;
+  /** Silence after which the link counts as dead, in ms (tests shorten it). */
+  linkSilenceMs?: number;
+}
+
+type Credential = HelloMessage['credential'];
+
+interface PendingJoin {
+  resolve(): void;
+  reject(err: ProtocolError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class SessionClient implements HelperController {
+  private readonly machine: HelperStateMachine;
+  private readonly listeners = new Set<(event: HelperEvent) => void>();
+  private readonly noticeListeners = new Set<(notice: SessionNotice) => void>();
+  private readonly peers = new Map<number, ViewerPeer>();
+  private readonly approvedAgents = new Set<string>();
+  private readonly pendingAgents = new Set<string>();
+  private readonly clipboardMemory: ClipboardMemory = { last: null };
+  private readonly reconnect: ReconnectTimer;
+  private readonly annotations: AnnotationSurface;
+  private readonly system: SystemFacts;
+  private readonly os: OsInfo;
+  private readonly unsupported: string | null;
+  private readonly stateFile: string;
+  private readonly log: (line: string) => void;
+  private gate: ConsentGate | null = null;
+  private input: InputDispatcher | null = null;
+  private link: ServerLink | null = null;
+  private server: string | null = null;
+  private resumeToken: string | null = null;
+  private sessionId: string | null = null;
+  private welcomed = false;
+  private pendingJoin: PendingJoin | null = null;
+  private stopping = false;
+  private stopTimer: ReturnType<typeof setTimeout> | null = null;
+  private unwatchClipboard: (() => void) | null = null;
+  private endedResolve!: () => void;
+  /** Resolves once the session has ended (stop, session over, resume impossible). */
+  readonly ended: Promise<void>;
+  private readonly handlers: HandlerMap<ServerToHelper, ServerLink>;
+
+  constructor(private readonly options: SessionClientOptions) {
+    this.system = options.system ?? currentSystem();
+    this.os = describeOs(this.system);
+    this.unsupported = unsupportedReason(this.system);
+    this.stateFile = options.stateFile ?? defaultStateFile();
+    this.log = options.log ?? ((line) => process.stderr.write(`lifeline-helper: ${line}\n`));
+    this.reconnect = new ReconnectTimer(options.reconnect);
+    this.annotations = options.annotations ?? new HeldAnnotations();
+    this.machine = new HelperStateMachine(() => this.emitStatus());
+    this.ended = new Promise((resolve) => (this.endedResolve = resolve));
+    this.handlers = {
+      'helper.welcome': (m, link) => this.onWelcome(m, link),
+      reply: () => {},
+      error: (m, link) =>
+        this.onServerError(isErrorCode(m.code) ? m.code : 'internal_error', m.message, link),
+      'peer.joined': (m) => this.addPeer(m.peer.peerId, m.peer.agentName),
+      'peer.left': (m) => void this.removePeer(m.peerId),
+      'session.ended': (m) =>
+        void this.finish(
+          'session_ended',
+          m.by === 'customer' ? 'you ended the support session' : 'the support session has ended',
+        ),
+    };
+  }
+
+  // ------------------------------------------------------------------ HelperController
+
+  get state(): SessionState {
+    return this.machine.state;
+  }
+
+  currentState(): HelperState {
+    return this.machine.reported();
+  }
+
+  /** Joins with a join code; resolves once the server welcomed the helper. */
+  async join(request: JoinRequest): Promise<{ state: HelperState }> {
+    return this.start(request.server, { kind: 'join', joinCode: request.joinCode });
+  }
+
+  /** Comes back after a reboot (or a crash) with a saved resume token. */
+  async resume(request: { server: string; resumeToken: string }): Promise<{ state: HelperState }> {
+    this.resumeToken = request.resumeToken;
+    return this.start(request.server, { kind: 'resume', resumeToken: request.resumeToken });
+  }
+
+  async consent(grants: Grants): Promise<{ grants: Grants }> {
+    const state = this.machine.state;
+    if (
+      state !== 'waiting_consent' &&
+      state !== 'sharing' &&
+      state !== 'paused' &&
+      state !== 'reconnecting'
+    ) {
+      throw new ProtocolError(
+        'illegal_transition',
+        `cannot change consent while ${this.machine.reported()}`,
+        {
+          state: this.machine.reported(),
+        },
+      );
+    }
+    const gate = this.requireGate();
+    const next = { ...grants };
+    const any = Object.values(next).some(Boolean);
+    // The gate first: a revoke is in force before anything else happens.
+    await gate.set(next);
+    if (any) {
+      for (const name of this.pendingAgents) this.approvedAgents.add(name);
+      this.pendingAgents.clear();
+    }
+    if (this.welcomed && this.link?.isOpen)
+      this.link.send({ type: 'helper.consent', grants: gate.current() });
+    this.applyGrantsToPeers();
+    this.syncClipboardWatch();
+    if (this.machine.can(any ? 'grant' : 'revoke_all')) this.machine.move(any ? 'grant' : 'revoke_all');
+    this.emitStatus();
+    return { grants: gate.current() };
+  }
+
+  async stop(): Promise<{ state: HelperState }> {
+    if (this.machine.state === 'ended') {
+      throw new ProtocolError('illegal_transition', 'sharing has already ended', { state: 'ended' });
+    }
+    this.stopping = true;
+    await this.gate?.stopAll();
+    const link = this.link;
+    if (link && link.isOpen && this.welcomed) {
+      link.send({ type: 'helper.stop' });
+      // The server closes the socket once it has handled the stop; closing first could make it
+      // see a drop (and wait for a resume) instead of a stop.
+      this.stopTimer = setTimeout(() => link.close(1000, 'stopped'), STOP_CLOSE_WAIT_MS);
+    } else {
+      link?.close(1000, 'stopped');
+    }
+    await this.finish(null, 'you stopped sharing');
+    return { state: this.machine.reported() };
+  }
+
+  onEvent(listener: (event: HelperEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Session notices (SAS, reconnects, refusals, end) beyond the native channel's events. */
+  onNotice(listener: (notice: SessionNotice) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.machine.state !== 'ended') await this.stop().catch(() => undefined);
+    await this.gate?.close();
+    this.annotations.close();
+    this.listeners.clear();
+    this.noticeListeners.clear();
+  }
+
+  // ------------------------------------------------------------------ for tests and the CLI
+
+  /** The gate every platform call goes through (null before join). */
+  get consentGate(): ConsentGate | null {
+    return this.gate;
+  }
+
+  viewerStats(): { peerId: number; agentName: string; sas: string | null; stats: ViewerPeerStats }[] {
+    return [...this.peers.values()].map((p) => ({
+      peerId: p.peerId,
+      agentName: p.agentName,
+      sas: p.sas,
+      stats: p.stats(),
+    }));
+  }
+
+  /** Drops the socket as a network failure would (tests of the resume path). */
+  dropLinkForTest(): void {
+    this.link?.terminate();
+  }
+
+  // ------------------------------------------------------------------ connecting
+
+  private async start(server: string, credential: Credential): Promise<{ state: HelperState }> {
+    this.machine.move('join');
+    this.server = server;
+    if (!this.unsupported) {
+      const make = this.options.platform ?? ((system) => loadPlatform({ system }));
+      this.gate = new ConsentGate(await make(this.system));
+      this.input = new InputDispatcher(this.gate);
+    }
+    const welcomed = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => this.failJoin(new ProtocolError('unavailable', `no answer from ${server} in time`)),
+        JOIN_TIMEOUT_MS,
+      );
+      this.pendingJoin = { resolve, reject, timer };
+    });
+    this.connect(credential);
+    try {
+      await welcomed;
+    } catch (err) {
+      if (this.unsupported && err instanceof ProtocolError && err.code === 'os_not_supported') {
+        // The server said it to the page and the agent; the customer gets our own, fuller words.
+        throw new ProtocolError('os_not_supported', this.unsupported, { os: this.os });
+      }
+      throw err;
+    }
+    return { state: this.machine.reported() };
+  }
+
+  private connect(credential: Credential): void {
+    const hello: HelloMessage = {
+      type: 'helper.hello',
+      credential,
+      protocol: PROTOCOL_VERSION,
+      version: this.options.version.slice(0, 32),
+      os: this.os,
+      supported: this.unsupported === null,
+    };
+    const link: ServerLink = new ServerLink(
+      this.server!,
+      hello,
+      {
+        onMessage: (msg) => {
+          if (this.link !== link) return;
+          const handler = this.handlers[msg.type] as (m: ServerToHelper, l: ServerLink) => void;
+          handler(msg, link);
+        },
+        onFrame: (frame) => {
+          if (this.link === link) this.onFrame(frame);
+        },
+        onClose: (info) => {
+          if (this.link === link) this.onLinkClosed(info);
+        },
+        onInvalid: (reason) => this.log(`ignored an invalid message from the server (${reason})`),
+      },
+      this.options.linkSilenceMs,
+    );
+    this.link = link;
+    this.welcomed = false;
+  }
+
+  private onWelcome(m: Extract<ServerToHelper, { type: 'helper.welcome' }>, link: ServerLink): void {
+    this.welcomed = true;
+    this.resumeToken = m.resumeToken;
+    this.sessionId = m.sessionId;
+    this.reconnect.reset();
+    const gate = this.requireGate();
+    if (this.machine.state === 'reconnecting' && gate.sharing) {
+      // Same process, same customer: the consent given still holds; the server hears it again.
+      link.send({ type: 'helper.consent', grants: gate.current() });
+      this.machine.move('welcome_sharing');
+    } else if (this.machine.can('welcome')) {
+      this.machine.move('welcome');
+    }
+    // Viewers start a fresh handshake with every new helper socket (they are told helper.joined).
+    for (const peer of this.peers.values()) void peer.close();
+    this.peers.clear();
+    for (const v of m.viewers) this.addPeer(v.peerId, v.agentName);
+    const join = this.pendingJoin;
+    this.pendingJoin = null;
+    if (join) {
+      clearTimeout(join.timer);
+      join.resolve();
+    }
+    this.emitStatus();
+  }
+
+  private onServerError(code: ErrorCode, message: string, link: ServerLink): void {
+    if (!this.welcomed) {
+      // The hello was refused. The server keeps the socket open for another try; we do not.
+      link.close(1000, 'hello refused');
+      if (this.pendingJoin) {
+        this.failJoin(new ProtocolError(code, message));
+        return;
+      }
+      if (FINAL_CODES.has(code)) {
+        void this.finish(code, message);
+        return;
+      }
+      this.log(`the server refused to resume (${code}: ${message}); trying again`);
+      return;
+    }
+    // After the welcome: relay notices (a frame dropped for missing consent, a viewer gone).
+    this.log(`server: ${code}: ${message}`);
+  }
+
+  private failJoin(err: ProtocolError): void {
+    const join = this.pendingJoin;
+    if (!join) return;
+    this.pendingJoin = null;
+    clearTimeout(join.timer);
+    const link = this.link;
+    this.link = null;
+    link?.close(1000, 'join failed');
+    void this.finish(err.code, err.message).then(() => join.reject(err));
+  }
+
+  private onLinkClosed(info: { code: number; reason: string; opened: boolean; error?: string }): void {
+    this.link = null;
+    const wasWelcomed = this.welcomed;
+    this.welcomed = false;
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    if (this.stopping || this.machine.state === 'ended') return;
+    if (this.pendingJoin && this.resumeToken === null) {
+      const why = info.opened
+        ? `the server closed the connection (${info.code})`
+        : (info.error ?? 'unreachable');
+      this.failJoin(new ProtocolError('unavailable', `could not join through ${this.server}: ${why}`));
+      return;
+    }
+    if (wasWelcomed) this.log(`lost the connection to the server (${info.error ?? info.code}); reconnecting`);
+    for (const peer of this.peers.values()) void peer.close();
+    this.peers.clear();
+    if (this.machine.can('lost')) this.machine.move('lost');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const token = this.resumeToken;
+    if (token === null) {
+      void this.finish('unavailable', 'the connection to the server was lost');
+      return;
+    }
+    const scheduled = this.reconnect.schedule(() => {
+      if (this.machine.state === 'ended' || this.link !== null) return;
+      this.notice({ type: 'reconnecting', attempt: this.reconnect.attempts });
+      this.connect({ kind: 'resume', resumeToken: this.resumeToken ?? token });
+    });
+    if (!scheduled) {
+      void this.finish('resume_expired', 'could not reach the server again within 10 minutes; sharing ended');
+    }
+  }
+
+  private async finish(code: ErrorCode | null, message: string): Promise<void> {
+    if (this.machine.state === 'ended') return;
+    this.reconnect.cancel();
+    this.stopClipboardWatch();
+    await this.gate?.stopAll().catch(() => undefined);
+    for (const peer of this.peers.values()) await peer.close();
+    this.peers.clear();
+    if (!this.stopping) {
+      const link = this.link;
+      this.link = null;
+      link?.close(1000, 'ended');
+    }
+    this.machine.move(this.stopping ? 'stop' : 'end');
+    await deleteResumeState(this.stateFile).catch(() => undefined);
+    this.notice({ type: 'ended', code, message });
+    this.endedResolve();
+  }
+
+  // ------------------------------------------------------------------ viewers
+
+  private addPeer(peerId: number, agentName: string): void {
+    if (!this.gate || !this.input) return;
+    const old = this.peers.get(peerId);
+    if (old) void old.close();
+    const peer = new ViewerPeer(peerId, agentName, {
+      gate: this.gate,
+      input: this.input,
+      clipboard: this.clipboardMemory,
+      annotations: this.annotations,
+      encoder: this.options.encoder,
+      sendFrame: (frame) => this.link?.sendFrame(frame),
+      viewOf: (shared) => new ScreenSourceView(shared),
+      onReboot: (p) => void this.reboot(p),
+      onReady: (p) => this.notice({ type: 'viewer.ready', peerId, agentName, sas: p.sas ?? '' }),
+      log: (event, details) => this.log(`${event} ${JSON.stringify(details ?? {})}`),
+    });
+    this.peers.set(peerId, peer);
+    if (this.approvedAgents.has(agentName)) {
+      peer.setView(this.gate.has('view'));
+    } else if (!this.pendingAgents.has(agentName)) {
+      this.pendingAgents.add(agentName);
+      this.emit({
+        type: 'host.consent_needed',
+        agentName,
+        requested: { ...(this.options.requested ?? ALL_CAPABILITIES) },
+      });
+    }
+    this.emitStatus();
+  }
+
+  private async removePeer(peerId: number): Promise<void> {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    this.peers.delete(peerId);
+    await peer.close();
+    this.notice({ type: 'viewer.left', peerId, agentName: peer.agentName });
+    this.emitStatus();
+  }
+
+  private applyGrantsToPeers(): void {
+    const view = this.gate?.has('view') ?? false;
+    for (const peer of this.peers.values()) peer.setView(view && this.approvedAgents.has(peer.agentName));
+  }
+
+  private onFrame(frame: Uint8Array): void {
+    const parsed = parseFrame(frame);
+    if (!parsed.ok) {
+      this.log(`dropped a malformed frame (${parsed.error})`);
+      return;
+    }
+    const peer = this.peers.get(parsed.header.from);
+    if (!peer) return; // a viewer that left, or one the server has not announced yet
+    if (parsed.header.channel === DataChannel.handshake) peer.onHandshake(parsed.payload);
+    else void peer.onSealed(frame);
+  }
+
+  // ------------------------------------------------------------------ clipboard
+
+  private syncClipboardWatch(): void {
+    if (this.gate?.has('clipboard')) {
+      if (this.unwatchClipboard) return;
+      let active = true;
+      this.unwatchClipboard = () => (active = false);
+      const gate = this.gate;
+      void gate
+        .clipboard()
+        .then((clip) => {
+          if (!active) return;
+          const off = clip.onChange(() => void this.onLocalClipboard());
+          this.unwatchClipboard = () => {
+            active = false;
+            off();
+          };
+        })
+        .catch((err: unknown) => this.log(`clipboard unavailable: ${String(err)}`));
+    } else {
+      this.stopClipboardWatch();
+    }
+  }
+
+  private stopClipboardWatch(): void {
+    this.unwatchClipboard?.();
+    this.unwatchClipboard = null;
+  }
+
+  private async onLocalClipboard(): Promise<void> {
+    const gate = this.gate;
+    if (!gate?.has('clipboard')) return;
+    try {
+      const text = await (await gate.clipboard()).readText();
+      if (text === this.clipboardMemory.last) return;
+      this.clipboardMemory.last = text;
+      for (const peer of this.peers.values()) {
+        if (this.approvedAgents.has(peer.agentName)) peer.clipboardChanged(text);
+      }
+    } catch (err) {
+      this.log(`reading the clipboard failed: ${String(err)}`);
+    }
+  }
+
+  // ------------------------------------------------------------------ reboot
+
+  private async reboot(peer: ViewerPeer): Promise<void> {
+    const gate = this.requireGate();
+    if (!gate.has('reboot')) {
+      peer.refuse('session.reboot', 'consent_required', 'the customer has not allowed a reboot');
+      this.notice({
+        type: 'refused',
+        request: 'session.reboot',
+        code: 'consent_required',
+        message: 'reboot not granted',
+      });
+      return;
+    }
+    const link = this.link;
+    if (!link || !this.welcomed || !this.resumeToken || !this.sessionId || !this.server) {
+      peer.refuse('session.reboot', 'unavailable', 'the helper is not connected');
+      return;
+    }
+    try {
+      await writeResumeState(this.stateFile, {
+        server: this.server,
+        resumeToken: this.resumeToken,
+        sessionId: this.sessionId,
+        savedAt: Date.now(),
+      });
+    } catch (err) {
+      peer.refuse(
+        'session.reboot',
+        'internal_error',
+        `the session could not be saved for after the reboot: ${String(err)}`,
+      );
+      return;
+    }
+    link.send({ type: 'helper.rebooting' });
+    this.notice({ type: 'rebooting' });
+    this.log(`rebooting at the agent's request; the session resumes after the restart (${this.stateFile})`);
+    try {
+      await gate.reboot();
+    } catch (err) {
+      const code: ErrorCode = err instanceof ProtocolError ? err.code : 'internal_error';
+      const message = err instanceof Error ? err.message : String(err);
+      await deleteResumeState(this.stateFile).catch(() => undefined);
+      peer.refuse('session.reboot', isErrorCode(code) ? code : 'internal_error', message);
+      this.notice({ type: 'refused', request: 'session.reboot', code, message });
+    }
+  }
+
+  // ------------------------------------------------------------------ events
+
+  private requireGate(): ConsentGate {
+    if (!this.gate) throw new ProtocolError('illegal_transition', 'the helper has not joined a session');
+    return this.gate;
+  }
+
+  private emitStatus(): void {
+    const names = [...new Set([...this.peers.values()].map((p) => p.agentName))].slice(0, 32);
+    this.emit({
+      type: 'host.status',
+      state: this.machine.reported(),
+      grants: this.gate?.current() ?? { ...NO_GRANTS },
+      agentNames: names,
+    });
+  }
+
+  private emit(event: HelperEvent): void {
+    for (const l of [...this.listeners]) l(event);
+  }
+
+  private notice(notice: SessionNotice): void {
+    for (const l of [...this.noticeListeners]) l(notice);
+  }
+}

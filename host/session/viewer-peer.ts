@@ -1,0 +1,355 @@
+/**
+ * The helper's side of ONE viewer: the end-to-end handshake on the `handshake` channel
+ * (protocol/crypto, the viewer speaks first with its commitment), then everything else sealed with
+ * this viewer's own keys: its own ScreenEncoder (its own persistent zlib stream and flow-control
+ * window) fed by its acks, its control messages (monitor, quality, refresh, pause/resume, reboot),
+ * and its input, clipboard and annotations, each handed to the session's gate-checked parts.
+ *
+ *   handshaking --agreed--> ready --close--> closed
+ *   ready --a new commit (the viewer started over)--> handshaking
+ *
+ * A frame that fails to open (tampered, replayed, another key) is dropped and counted, never
+ * applied. Nothing is captured unless the session says `view` is granted (setView) and the viewer
+ * has not paused its stream; the gate checks again at every capture.
+ */
+import { isCryptoError } from '../../protocol/crypto/crypto-error';
+import type { E2eSession } from '../../protocol/crypto/e2e-session';
+import { startHandshake, type Handshake } from '../../protocol/crypto/handshake';
+import { HandshakeKind } from '../../protocol/crypto/handshake-message';
+import { AnnotationMessage } from '../../protocol/data/annotations';
+import { InputEvent } from '../../protocol/data/input';
+import {
+  encodeSessionControl,
+  parseAnyControlToHelper,
+  type ControlToHelper,
+  type RefusedRequest,
+} from '../../protocol/data/session-control';
+import type { ErrorCode } from '../../protocol/errors';
+import { DataChannel, encodeFrame, PEER_HELPER, type DataChannelId } from '../../protocol/frame';
+import { CONTROL_MESSAGE_MAX_BYTES } from '../../protocol/limits';
+import type { HandlerMap } from '../../protocol/message';
+import type { QualityMode, ScreenTarget } from '../../protocol/screen/screen-control';
+import type { ConsentGate } from '../consent/consent-gate';
+import type { ScreenSource } from '../platform/types';
+import { ScreenEncoder, type ScreenEncoderOptions, type ScreenEncoderStats } from '../screen/screen-encoder';
+import type { AnnotationSurface } from './annotation-surface';
+import { ClipboardExchange, type ClipboardMemory } from './clipboard-exchange';
+import type { InputDispatcher } from './input-dispatcher';
+import { decodeJsonPayload } from './json-payload';
+
+export type ViewerPeerState = 'handshaking' | 'ready' | 'closed';
+
+/** Options passed through to each ScreenEncoder (tests and benchmarks tune these). */
+export type EncoderTuning = Omit<ScreenEncoderOptions, 'send' | 'target' | 'onError'>;
+
+export interface ViewerPeerDeps {
+  gate: ConsentGate;
+  /** Sends one complete frame to the server. */
+  sendFrame(frame: Uint8Array): void;
+  input: InputDispatcher;
+  clipboard: ClipboardMemory;
+  annotations: AnnotationSurface;
+  /** The viewer asked for a reboot (the session checks the grant and does it). */
+  onReboot(peer: ViewerPeer): void;
+  /** The handshake finished: `peer.sas` is the code both people compare. */
+  onReady(peer: ViewerPeer): void;
+  log(event: string, details?: Record<string, unknown>): void;
+  encoder?: EncoderTuning;
+  /** Wraps the shared screen source for this viewer (copying its frames). */
+  viewOf(shared: ScreenSource): ScreenSource;
+}
+
+export interface ViewerPeerStats {
+  state: ViewerPeerState;
+  framesSent: number;
+  bytesSent: number;
+  framesOpened: number;
+  framesRejected: number;
+  screen: ScreenEncoderStats | null;
+}
+
+export class ViewerPeer {
+  private stateValue: ViewerPeerState = 'handshaking';
+  private handshake: Promise<Handshake>;
+  private session: E2eSession | null = null;
+  private handshakeChain: Promise<unknown> = Promise.resolve();
+  private encoder: ScreenEncoder | null = null;
+  private encoderStarting: Promise<void> | null = null;
+  private viewGranted = false;
+  private paused = false;
+  private target: ScreenTarget = { kind: 'desktop' };
+  private quality: QualityMode = 'auto';
+  private readonly clip: ClipboardExchange;
+  private readonly controlHandlers: HandlerMap<ControlToHelper, Uint8Array>;
+  private counts = { framesSent: 0, bytesSent: 0, framesOpened: 0, framesRejected: 0 };
+  private lastEncoderStats: ScreenEncoderStats | null = null;
+  /** Last refusal sent per request kind, so a flood of refused input gets one notice a second. */
+  private readonly lastRefusalAt = new Map<RefusedRequest, number>();
+
+  constructor(
+    readonly peerId: number,
+    readonly agentName: string,
+    private readonly deps: ViewerPeerDeps,
+  ) {
+    this.handshake = startHandshake('helper');
+    this.clip = new ClipboardExchange(
+      deps.gate,
+      (payload) => this.send(DataChannel.clipboard, payload),
+      deps.clipboard,
+      undefined,
+      (m) => deps.log('clipboard_refused_by_viewer', { peer: peerId, code: m.code }),
+    );
+    this.controlHandlers = {
+      'screen.select': (m, raw) => {
+        this.target = m.target;
+        this.encoder?.onControl(raw);
+      },
+      'screen.refresh': (_m, raw) => {
+        this.encoder?.onControl(raw);
+      },
+      'screen.quality': (m, raw) => {
+        this.quality = m.mode;
+        this.encoder?.onControl(raw);
+      },
+      'screen.pause': () => this.setPaused(true),
+      'screen.resume': () => this.setPaused(false),
+      'session.reboot': () => this.deps.onReboot(this),
+    };
+  }
+
+  get state(): ViewerPeerState {
+    return this.stateValue;
+  }
+
+  /** The short authentication string of the agreed keys (null before the handshake ends). */
+  get sas(): string | null {
+    return this.session?.sas ?? null;
+  }
+
+  get streaming(): boolean {
+    return this.encoder !== null;
+  }
+
+  stats(): ViewerPeerStats {
+    return {
+      state: this.stateValue,
+      ...this.counts,
+      screen: this.encoder?.stats() ?? this.lastEncoderStats,
+    };
+  }
+
+  /** A payload of this viewer's handshake channel (cleartext). */
+  onHandshake(payload: Uint8Array): void {
+    const copy = payload.slice();
+    this.handshakeChain = this.handshakeChain.then(() => this.handshakeStep(copy));
+  }
+
+  /** A sealed frame from this viewer (any channel but handshake). */
+  async onSealed(frame: Uint8Array): Promise<void> {
+    const session = this.session;
+    if (!session || this.stateValue !== 'ready') {
+      this.counts.framesRejected++;
+      return;
+    }
+    let opened;
+    try {
+      opened = await session.open(frame);
+    } catch (err) {
+      this.counts.framesRejected++;
+      this.deps.log('frame_rejected', {
+        peer: this.peerId,
+        code: isCryptoError(err) ? err.code : 'unknown',
+      });
+      return;
+    }
+    if (this.session !== session) return; // a new handshake started meanwhile
+    this.counts.framesOpened++;
+    await this.onPlain(opened.channel, opened.plaintext);
+  }
+
+  /** The customer's `view` grant changed (or the stream may start now). */
+  setView(granted: boolean): void {
+    this.viewGranted = granted;
+    this.syncEncoder();
+  }
+
+  /** A clipboard change on the customer's side: send it if clipboard sharing is on. */
+  clipboardChanged(text: string): void {
+    if (this.stateValue === 'ready' && this.deps.gate.has('clipboard')) this.clip.sendText(text);
+  }
+
+  /** Tells the viewer a request was refused, at most once a second per kind. */
+  refuse(request: RefusedRequest, code: ErrorCode, message: string): void {
+    const now = performance.now();
+    const last = this.lastRefusalAt.get(request) ?? -Infinity;
+    if (request !== 'session.reboot' && now - last < 1000) return;
+    this.lastRefusalAt.set(request, now);
+    this.send(
+      DataChannel.control,
+      encodeSessionControl({ type: 'session.refused', request, code, message: message.slice(0, 300) }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.stateValue === 'closed') return;
+    this.stateValue = 'closed';
+    this.deps.annotations.clear(this.peerId);
+    await this.stopEncoder();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** A method, not a field read: the state may change across the awaits of a handshake step. */
+  private isClosed(): boolean {
+    return this.stateValue === 'closed';
+  }
+
+  private async handshakeStep(payload: Uint8Array): Promise<void> {
+    if (this.stateValue === 'closed') return;
+    let hs = await this.handshake;
+    // A commitment while agreed (or after a failed attempt) is the viewer starting over.
+    if (payload[1] === HandshakeKind.commit && hs.state() !== 'awaiting_commit') {
+      await this.stopEncoder();
+      this.session = null;
+      this.stateValue = 'handshaking';
+      this.handshake = startHandshake('helper');
+      hs = await this.handshake;
+    }
+    try {
+      const step = await hs.receive(payload);
+      if (step.send) {
+        this.sendRaw(
+          encodeFrame({ channel: DataChannel.handshake, from: PEER_HELPER, to: this.peerId }, step.send),
+        );
+      }
+      if (step.session && !this.isClosed()) {
+        this.session = step.session;
+        this.stateValue = 'ready';
+        this.deps.onReady(this);
+        this.syncEncoder();
+      }
+    } catch (err) {
+      this.deps.log('handshake_failed', {
+        peer: this.peerId,
+        code: isCryptoError(err) ? err.code : 'unknown',
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  private async onPlain(channel: DataChannelId, plaintext: Uint8Array): Promise<void> {
+    switch (channel) {
+      case DataChannel.ack:
+        this.encoder?.onAck(plaintext);
+        return;
+      case DataChannel.control:
+        return this.onControl(plaintext);
+      case DataChannel.input: {
+        const parsed = decodeJsonPayload(InputEvent, plaintext, CONTROL_MESSAGE_MAX_BYTES);
+        if (!parsed.ok) {
+          this.deps.log('input_invalid', { peer: this.peerId, reason: parsed.message });
+          return;
+        }
+        const outcome = await this.deps.input.dispatch(parsed.value);
+        if (outcome === 'refused')
+          this.refuse('input', 'consent_required', 'the customer has not allowed control');
+        return;
+      }
+      case DataChannel.clipboard:
+        return this.clip.onPayload(plaintext);
+      case DataChannel.annotations: {
+        if (!this.deps.gate.has('view')) return;
+        const parsed = decodeJsonPayload(AnnotationMessage, plaintext, CONTROL_MESSAGE_MAX_BYTES);
+        if (parsed.ok) this.deps.annotations.apply(this.peerId, parsed.value);
+        else this.deps.log('annotation_invalid', { peer: this.peerId, reason: parsed.message });
+        return;
+      }
+      default:
+        // screen/cursor come from the helper only; files are not handled by this build.
+        this.deps.log('channel_ignored', { peer: this.peerId, channel });
+    }
+  }
+
+  private onControl(raw: Uint8Array): void {
+    const parsed = parseAnyControlToHelper(raw);
+    if (!parsed.ok) {
+      this.deps.log('control_invalid', { peer: this.peerId, reason: parsed.message });
+      return;
+    }
+    const msg = parsed.value;
+    const handler = this.controlHandlers[msg.type] as (m: ControlToHelper, raw: Uint8Array) => void;
+    handler(msg, raw);
+  }
+
+  private setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.syncEncoder();
+    this.send(DataChannel.control, encodeSessionControl({ type: 'screen.paused', paused }));
+  }
+
+  /** Starts or stops this viewer's encoder to match: ready, `view` granted, not paused. */
+  private syncEncoder(): void {
+    const want =
+      this.stateValue === 'ready' && this.viewGranted && !this.paused && this.deps.gate.has('view');
+    if (want && this.encoder === null && this.encoderStarting === null) {
+      this.encoderStarting = this.startEncoder().finally(() => {
+        this.encoderStarting = null;
+        this.syncEncoder();
+      });
+    } else if (!want && this.encoder !== null) {
+      void this.stopEncoder();
+    }
+  }
+
+  private async startEncoder(): Promise<void> {
+    let shared: ScreenSource;
+    try {
+      shared = await this.deps.gate.screen();
+    } catch (err) {
+      this.deps.log('screen_unavailable', { peer: this.peerId, error: String(err) });
+      return;
+    }
+    const encoder = new ScreenEncoder(this.deps.viewOf(shared), {
+      ...this.deps.encoder,
+      target: this.target,
+      send: (channel, payload) => {
+        if (this.encoder === encoder) this.send(DataChannel[channel], payload);
+      },
+      onError: (err) => this.deps.log('screen_error', { peer: this.peerId, error: String(err) }),
+    });
+    if (this.quality !== 'auto') encoder.setQuality(this.quality);
+    this.encoder = encoder;
+    try {
+      await encoder.start();
+    } catch (err) {
+      this.deps.log('screen_start_failed', { peer: this.peerId, error: String(err) });
+      if (this.encoder === encoder) this.encoder = null;
+      await encoder.close();
+    }
+  }
+
+  private async stopEncoder(): Promise<void> {
+    const encoder = this.encoder;
+    if (!encoder) return;
+    this.encoder = null;
+    this.lastEncoderStats = encoder.stats();
+    await encoder.close();
+  }
+
+  private send(channel: DataChannelId, plaintext: Uint8Array): void {
+    const session = this.session;
+    if (!session || this.stateValue !== 'ready') return;
+    session.seal(channel, this.peerId, plaintext).then(
+      (frame) => {
+        if (this.session === session) this.sendRaw(frame);
+      },
+      (err: unknown) => this.deps.log('seal_failed', { peer: this.peerId, error: String(err) }),
+    );
+  }
+
+  private sendRaw(frame: Uint8Array): void {
+    this.counts.framesSent++;
+    this.counts.bytesSent += frame.byteLength;
+    this.deps.sendFrame(frame);
+  }
+}
