@@ -26,7 +26,7 @@ export const PEER_MAX = 0xfffe;
 /** `to` value that the server fans out to every viewer of the session. */
 export const PEER_ALL_VIEWERS = 0xffff;
 
-/** Logical channels inside the data plane; the payload format of each lives in protocol/data/. */
+/** Logical channels inside the data plane; payload formats: protocol/crypto (handshake), protocol/screen (screen, cursor, ack, control), protocol/data (input, clipboard, annotations, session control). */
 export const DataChannel = {
   /** Key agreement (cleartext public keys); everything else is encrypted. */
   handshake: 1,
