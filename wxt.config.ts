@@ -26,6 +26,9 @@ export default defineConfig({
     default_locale: 'en',
     // Server address typed at sign-in (or set by policy): the login API needs host access to it.
     host_permissions: ['http://*/*', 'https://*/*'],
+    // Firefox's MV3 default adds upgrade-insecure-requests, which turns ws:// into wss:// and
+    // breaks servers on a company network without TLS; the rest is both browsers' default.
+    content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
     ...(browser === 'firefox'
       ? {
           permissions: ['storage', 'notifications', 'alarms', 'nativeMessaging', 'scripting'],

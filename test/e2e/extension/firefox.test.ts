@@ -1,0 +1,90 @@
+/**
+ * Firefox ESR with the Firefox MV3 build (an event-page background): the extension installs, an
+ * agent signs in through the popup and receives a new-request alert. Driven by puppeteer-core
+ * over WebDriver BiDi, which cannot navigate to moz-extension:// pages, so the test build
+ * (LIFELINE_E2E=1, .output/e2e/firefox-mv3) opens the popup in a tab itself; the extension's
+ * UUID is pinned with the pref extensions.webextensions.uuids so its pages are known.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { FIREFOX_EXTENSION_ID } from '../../../protocol/extension-ids';
+import { startTestServer, type TestServer } from '../../support/test-server';
+import { closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
+import { createAgent, createPortal, PASSWORD } from './accounts';
+import { ensureBuilt, ROOT, screenshot, signInThroughPopup, textOf, until } from './harness';
+
+const FIREFOX_BUILD = join(ROOT, '.output/e2e/firefox-mv3');
+/** The moz-extension UUID this test pins for the extension (any fixed UUID works). */
+const EXTENSION_UUID = '6f1f7a9e-2b6c-4c55-9a3e-5d1c0b7e4a21';
+const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
+
+declare const browser: { notifications: { getAll(): Promise<Record<string, unknown>> } };
+
+let server: TestServer;
+let firefox: Browser;
+let popup: Page;
+let customer: ConnectedCustomer | undefined;
+
+beforeAll(async () => {
+  ensureBuilt(FIREFOX_BUILD, ['wxt', 'build', '-b', 'firefox', '--mv3'], { LIFELINE_E2E: '1' });
+  server = await startTestServer({}, { workflow: { requestsPerAddress: 10_000 } });
+  firefox = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: '/usr/bin/firefox-esr',
+    headless: true,
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_EXTENSION_ID]: EXTENSION_UUID }),
+      // Headless Firefox has no system notification service and closes every alert at once;
+      // Firefox's own alert windows keep it up, as a desktop's notification area would.
+      'alerts.useSystemBackend': false,
+    },
+  });
+});
+afterAll(async () => {
+  await closeAll(customer?.client);
+  await firefox?.close();
+  await server?.stop();
+});
+
+it('installs, and an agent signs in and gets the alert for a new request', async () => {
+  const id = await firefox.installExtension(FIREFOX_BUILD);
+  expect(id).toBe(FIREFOX_EXTENSION_ID);
+  // BiDi reports the tab's URL as about:blank (it did not see the navigation), so ask the page.
+  popup = await until(
+    async () => {
+      for (const page of await firefox.pages()) {
+        const href = await page.evaluate(() => location.href).catch(() => '');
+        if (href.startsWith(`${EXTENSION_ORIGIN}/popup.html`)) return page;
+      }
+      return undefined;
+    },
+    15_000,
+    'the popup tab the test build opens',
+    200,
+  );
+  expect(await textOf(popup, 'h1', 10_000)).toBe('Sign in to Lifeline');
+
+  const slug = await createPortal(server, 'Firefox desk');
+  const agent = await createAgent(server, { portals: [slug], name: 'Fiona Firefox' });
+  await signInThroughPopup(popup, server.url, agent.email, PASSWORD);
+  await popup.waitForSelector('.connection.online', { timeout: 15_000 });
+  expect(await textOf(popup, '.agent-name')).toBe('Fiona Firefox');
+
+  customer = await customerViaWs(server, slug, { name: 'Gecko Gabi', problem: 'Tabs crash' });
+  const alertId = `lifeline-request:${customer.sessionId}`;
+  await popup.waitForSelector(`.queue-entry[data-session="${customer.sessionId}"]`, { timeout: 5000 });
+  const shown = await until(
+    async () => {
+      const ids = Object.keys(await popup.evaluate(() => browser.notifications.getAll()));
+      return ids.includes(alertId) ? ids : undefined;
+    },
+    5000,
+    'the Firefox notification',
+  );
+  expect(shown).toContain(alertId);
+  expect(await textOf(popup, `.queue-entry[data-session="${customer.sessionId}"] .customer`)).toBe(
+    'Gecko Gabi',
+  );
+  await screenshot(popup, 'firefox-popup-queue.png');
+});
