@@ -13,9 +13,9 @@
 import { ProtocolError } from '../../protocol/errors';
 import { SEALED_PLAINTEXT_MAX_BYTES } from '../../protocol/crypto/e2e-session';
 import { CLIPBOARD_MAX_CHARS, CLIPBOARD_PART_CHARS, ClipboardMessage } from '../../protocol/data/clipboard';
+import { encodeJsonPayload, parseJsonPayload } from '../../protocol/data/json-payload';
 import type { HandlerMap } from '../../protocol/message';
 import type { ConsentGate } from '../consent/consent-gate';
-import { decodeJsonPayload, encodeJsonPayload } from './json-payload';
 
 type ClipError = Extract<ClipboardMessage, { type: 'clip.error' }>;
 
@@ -69,7 +69,7 @@ export class ClipboardExchange {
 
   /** One payload from the viewer's clipboard channel. */
   async onPayload(payload: Uint8Array): Promise<void> {
-    const parsed = decodeJsonPayload(ClipboardMessage, payload, this.limits.maxPartBytes);
+    const parsed = parseJsonPayload(ClipboardMessage, payload, this.limits.maxPartBytes);
     if (!parsed.ok) {
       this.incoming = null;
       this.error('unavailable', `clipboard message refused: ${parsed.message}`.slice(0, 300));

@@ -3,7 +3,9 @@
  * which refuses an event the table does not list with ProtocolError('illegal_transition').
  *
  *   idle --join/resume--> connecting --welcome--> waiting_consent --grant--> sharing
- *   sharing --revoke_all--> paused --grant--> sharing          (paused: consented once, nothing shared now)
+ *   sharing --revoke_all | pause--> paused --grant | resume--> sharing
+ *     (paused: consented, but no picture now: the customer revoked everything, or an agent's
+ *      viewer paused the stream with stream.pause)
  *   connecting | waiting_consent | sharing | paused --lost--> reconnecting
  *   reconnecting --welcome--> waiting_consent, --welcome_sharing--> sharing (grants kept across a network loss)
  *   every state but ended --stop/end--> ended
@@ -18,7 +20,16 @@ export type SessionState =
   'idle' | 'connecting' | 'waiting_consent' | 'sharing' | 'paused' | 'reconnecting' | 'ended';
 
 export type SessionEvent =
-  'join' | 'welcome' | 'welcome_sharing' | 'grant' | 'revoke_all' | 'lost' | 'stop' | 'end';
+  | 'join'
+  | 'welcome'
+  | 'welcome_sharing'
+  | 'grant'
+  | 'revoke_all'
+  | 'pause'
+  | 'resume'
+  | 'lost'
+  | 'stop'
+  | 'end';
 
 export const SESSION_TRANSITIONS: Readonly<
   Record<SessionState, Readonly<Partial<Record<SessionEvent, SessionState>>>>
@@ -32,8 +43,23 @@ export const SESSION_TRANSITIONS: Readonly<
     stop: 'ended',
     end: 'ended',
   },
-  sharing: { grant: 'sharing', revoke_all: 'paused', lost: 'reconnecting', stop: 'ended', end: 'ended' },
-  paused: { grant: 'sharing', revoke_all: 'paused', lost: 'reconnecting', stop: 'ended', end: 'ended' },
+  sharing: {
+    grant: 'sharing',
+    revoke_all: 'paused',
+    pause: 'paused',
+    lost: 'reconnecting',
+    stop: 'ended',
+    end: 'ended',
+  },
+  paused: {
+    grant: 'sharing',
+    revoke_all: 'paused',
+    pause: 'paused',
+    resume: 'sharing',
+    lost: 'reconnecting',
+    stop: 'ended',
+    end: 'ended',
+  },
   reconnecting: {
     welcome: 'waiting_consent',
     welcome_sharing: 'sharing',

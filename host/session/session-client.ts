@@ -130,6 +130,10 @@ export class SessionClient implements HelperController {
   private stopping = false;
   private stopTimer: ReturnType<typeof setTimeout> | null = null;
   private unwatchClipboard: (() => void) | null = null;
+  /** An agent's viewer paused the picture (stream.pause) for everyone. */
+  private agentPaused = false;
+  /** The pause state last told to the viewers. */
+  private toldPaused = false;
   private endedResolve!: () => void;
   /** Resolves once the session has ended (stop, session over, resume impossible). */
   readonly ended: Promise<void>;
@@ -208,9 +212,9 @@ export class SessionClient implements HelperController {
     }
     if (this.welcomed && this.link?.isOpen)
       this.link.send({ type: 'helper.consent', grants: gate.current() });
-    this.applyGrantsToPeers();
-    this.syncClipboardWatch();
     if (this.machine.can(any ? 'grant' : 'revoke_all')) this.machine.move(any ? 'grant' : 'revoke_all');
+    this.syncSharing();
+    this.syncClipboardWatch();
     this.emitStatus();
     return { grants: gate.current() };
   }
@@ -342,6 +346,9 @@ export class SessionClient implements HelperController {
     this.sessionId = m.sessionId;
     this.reconnect.reset();
     const gate = this.requireGate();
+    // A new socket means new viewer keys; the agent's pause does not outlive the old link.
+    this.agentPaused = false;
+    this.toldPaused = false;
     if (this.machine.state === 'reconnecting' && gate.sharing) {
       // Same process, same customer: the consent given still holds; the server hears it again.
       link.send({ type: 'helper.consent', grants: gate.current() });
@@ -461,12 +468,17 @@ export class SessionClient implements HelperController {
       sendFrame: (frame) => this.link?.sendFrame(frame),
       viewOf: (shared) => new ScreenSourceView(shared),
       onReboot: (p) => void this.reboot(p),
-      onReady: (p) => this.notice({ type: 'viewer.ready', peerId, agentName, sas: p.sas ?? '' }),
+      onStreamPause: (_p, paused) => this.onStreamPause(paused),
+      onReady: (p) => {
+        const by = this.pausedBy();
+        if (by !== null) p.sendStreamState(true, by);
+        this.notice({ type: 'viewer.ready', peerId, agentName, sas: p.sas ?? '' });
+      },
       log: (event, details) => this.log(`${event} ${JSON.stringify(details ?? {})}`),
     });
     this.peers.set(peerId, peer);
     if (this.approvedAgents.has(agentName)) {
-      peer.setView(this.gate.has('view'));
+      peer.setView(this.gate.has('view') && !this.agentPaused);
     } else if (!this.pendingAgents.has(agentName)) {
       this.pendingAgents.add(agentName);
       this.emit({
@@ -487,9 +499,37 @@ export class SessionClient implements HelperController {
     this.emitStatus();
   }
 
-  private applyGrantsToPeers(): void {
-    const view = this.gate?.has('view') ?? false;
+  /** Whether the picture is paused now, and by whom (null: it flows, or nothing was granted yet). */
+  private pausedBy(): 'agent' | 'customer' | null {
+    if (this.agentPaused) return 'agent';
+    if (this.machine.state === 'paused' || (this.machine.state === 'sharing' && !this.gate?.has('view')))
+      return 'customer';
+    return null;
+  }
+
+  /**
+   * Brings the state machine (sharing <-> paused), every viewer's encoder and the viewers'
+   * stream.state in line with the grants and the agent's pause.
+   */
+  private syncSharing(): void {
+    const state = this.machine.state;
+    if (state === 'sharing' && this.agentPaused) this.machine.move('pause');
+    else if (state === 'paused' && !this.agentPaused && this.gate?.sharing) this.machine.move('resume');
+    const view = (this.gate?.has('view') ?? false) && !this.agentPaused;
     for (const peer of this.peers.values()) peer.setView(view && this.approvedAgents.has(peer.agentName));
+    const by = this.pausedBy();
+    const paused = by !== null;
+    if (paused !== this.toldPaused) {
+      this.toldPaused = paused;
+      for (const peer of this.peers.values()) peer.sendStreamState(paused, by ?? 'agent');
+    }
+  }
+
+  private onStreamPause(paused: boolean): void {
+    if (this.agentPaused === paused) return;
+    this.agentPaused = paused;
+    this.syncSharing();
+    this.emitStatus();
   }
 
   private onFrame(frame: Uint8Array): void {

@@ -2,15 +2,16 @@
  * The helper's side of ONE viewer: the end-to-end handshake on the `handshake` channel
  * (protocol/crypto, the viewer speaks first with its commitment), then everything else sealed with
  * this viewer's own keys: its own ScreenEncoder (its own persistent zlib stream and flow-control
- * window) fed by its acks, its control messages (monitor, quality, refresh, pause/resume, reboot),
+ * window) fed by its acks, its control messages (monitor, quality, refresh, ping, pause/resume,
+ * reboot),
  * and its input, clipboard and annotations, each handed to the session's gate-checked parts.
  *
  *   handshaking --agreed--> ready --close--> closed
  *   ready --a new commit (the viewer started over)--> handshaking
  *
  * A frame that fails to open (tampered, replayed, another key) is dropped and counted, never
- * applied. Nothing is captured unless the session says `view` is granted (setView) and the viewer
- * has not paused its stream; the gate checks again at every capture.
+ * applied. Nothing is captured unless the session says this viewer may see the screen (setView:
+ * `view` granted for its agent, sharing not paused); the gate checks again at every capture.
  */
 import { isCryptoError } from '../../protocol/crypto/crypto-error';
 import type { E2eSession } from '../../protocol/crypto/e2e-session';
@@ -18,10 +19,11 @@ import { startHandshake, type Handshake } from '../../protocol/crypto/handshake'
 import { HandshakeKind } from '../../protocol/crypto/handshake-message';
 import { AnnotationMessage } from '../../protocol/data/annotations';
 import { InputEvent } from '../../protocol/data/input';
+import { encodeJsonPayload, parseJsonPayload } from '../../protocol/data/json-payload';
 import {
-  encodeSessionControl,
   parseAnyControlToHelper,
   type ControlToHelper,
+  type ControlToViewer,
   type RefusedRequest,
 } from '../../protocol/data/session-control';
 import type { ErrorCode } from '../../protocol/errors';
@@ -35,7 +37,6 @@ import { ScreenEncoder, type ScreenEncoderOptions, type ScreenEncoderStats } fro
 import type { AnnotationSurface } from './annotation-surface';
 import { ClipboardExchange, type ClipboardMemory } from './clipboard-exchange';
 import type { InputDispatcher } from './input-dispatcher';
-import { decodeJsonPayload } from './json-payload';
 
 export type ViewerPeerState = 'handshaking' | 'ready' | 'closed';
 
@@ -51,6 +52,8 @@ export interface ViewerPeerDeps {
   annotations: AnnotationSurface;
   /** The viewer asked for a reboot (the session checks the grant and does it). */
   onReboot(peer: ViewerPeer): void;
+  /** The viewer paused or resumed the picture (for every viewer: the session decides). */
+  onStreamPause(peer: ViewerPeer, paused: boolean): void;
   /** The handshake finished: `peer.sas` is the code both people compare. */
   onReady(peer: ViewerPeer): void;
   log(event: string, details?: Record<string, unknown>): void;
@@ -76,7 +79,6 @@ export class ViewerPeer {
   private encoder: ScreenEncoder | null = null;
   private encoderStarting: Promise<void> | null = null;
   private viewGranted = false;
-  private paused = false;
   private target: ScreenTarget = { kind: 'desktop' };
   private quality: QualityMode = 'auto';
   private readonly clip: ClipboardExchange;
@@ -111,8 +113,10 @@ export class ViewerPeer {
         this.quality = m.mode;
         this.encoder?.onControl(raw);
       },
-      'screen.pause': () => this.setPaused(true),
-      'screen.resume': () => this.setPaused(false),
+      'stream.pause': () => this.deps.onStreamPause(this, true),
+      'stream.resume': () => this.deps.onStreamPause(this, false),
+      // Answered at once: the viewer measures the round trip through the relay.
+      ping: (m) => this.send(DataChannel.control, encodeControlMessage({ type: 'pong', id: m.id })),
       'session.reboot': () => this.deps.onReboot(this),
     };
   }
@@ -167,10 +171,18 @@ export class ViewerPeer {
     await this.onPlain(opened.channel, opened.plaintext);
   }
 
-  /** The customer's `view` grant changed (or the stream may start now). */
+  /**
+   * Whether this viewer may see the screen now (the customer's `view` grant for its agent, and
+   * sharing not paused): the encoder starts or stops to match.
+   */
   setView(granted: boolean): void {
     this.viewGranted = granted;
     this.syncEncoder();
+  }
+
+  /** Tells this viewer whether the picture is paused, and by whom. */
+  sendStreamState(paused: boolean, by: 'agent' | 'customer'): void {
+    this.send(DataChannel.control, encodeControlMessage({ type: 'stream.state', paused, by }));
   }
 
   /** A clipboard change on the customer's side: send it if clipboard sharing is on. */
@@ -186,7 +198,7 @@ export class ViewerPeer {
     this.lastRefusalAt.set(request, now);
     this.send(
       DataChannel.control,
-      encodeSessionControl({ type: 'session.refused', request, code, message: message.slice(0, 300) }),
+      encodeControlMessage({ type: 'session.refused', request, code, message: message.slice(0, 300) }),
     );
   }
 
@@ -245,7 +257,7 @@ export class ViewerPeer {
       case DataChannel.control:
         return this.onControl(plaintext);
       case DataChannel.input: {
-        const parsed = decodeJsonPayload(InputEvent, plaintext, CONTROL_MESSAGE_MAX_BYTES);
+        const parsed = parseJsonPayload(InputEvent, plaintext, CONTROL_MESSAGE_MAX_BYTES);
         if (!parsed.ok) {
           this.deps.log('input_invalid', { peer: this.peerId, reason: parsed.message });
           return;
@@ -259,7 +271,7 @@ export class ViewerPeer {
         return this.clip.onPayload(plaintext);
       case DataChannel.annotations: {
         if (!this.deps.gate.has('view')) return;
-        const parsed = decodeJsonPayload(AnnotationMessage, plaintext, CONTROL_MESSAGE_MAX_BYTES);
+        const parsed = parseJsonPayload(AnnotationMessage, plaintext, CONTROL_MESSAGE_MAX_BYTES);
         if (parsed.ok) this.deps.annotations.apply(this.peerId, parsed.value);
         else this.deps.log('annotation_invalid', { peer: this.peerId, reason: parsed.message });
         return;
@@ -281,16 +293,9 @@ export class ViewerPeer {
     handler(msg, raw);
   }
 
-  private setPaused(paused: boolean): void {
-    this.paused = paused;
-    this.syncEncoder();
-    this.send(DataChannel.control, encodeSessionControl({ type: 'screen.paused', paused }));
-  }
-
-  /** Starts or stops this viewer's encoder to match: ready, `view` granted, not paused. */
+  /** Starts or stops this viewer's encoder to match: ready, and allowed to see the screen. */
   private syncEncoder(): void {
-    const want =
-      this.stateValue === 'ready' && this.viewGranted && !this.paused && this.deps.gate.has('view');
+    const want = this.stateValue === 'ready' && this.viewGranted && this.deps.gate.has('view');
     if (want && this.encoder === null && this.encoderStarting === null) {
       this.encoderStarting = this.startEncoder().finally(() => {
         this.encoderStarting = null;
@@ -352,4 +357,8 @@ export class ViewerPeer {
     this.counts.bytesSent += frame.byteLength;
     this.deps.sendFrame(frame);
   }
+}
+
+function encodeControlMessage(msg: ControlToViewer): Uint8Array {
+  return encodeJsonPayload(msg);
 }

@@ -277,6 +277,28 @@ describe('helper session through the real server', () => {
     await client.consent({ ...ALL_GRANTS, reboot: false, files: false });
   });
 
+  it('pauses the picture on stream.pause, resumes with a RESET, and answers ping with pong', async () => {
+    await viewer.sendControl({ type: 'ping', id: 41 });
+    await viewer.until(() => viewer.control.some((m) => m.type === 'pong' && m.id === 41), 5000, 'pong');
+    await viewer.sendControl({ type: 'stream.pause' });
+    await viewer.until(
+      () => viewer.control.some((m) => m.type === 'stream.state' && m.paused && m.by === 'agent'),
+      5000,
+      'stream.state paused',
+    );
+    await waitFor('paused', () => client.state === 'paused');
+    const frames = viewer.counts.screenFrames;
+    x.run('xdotool', ['type', '--delay', '15', 'echo while paused']);
+    await wait(800);
+    expect(viewer.counts.screenFrames).toBe(frames);
+    const resets = viewer.counts.resets;
+    await viewer.sendControl({ type: 'stream.resume' });
+    await waitFor('sharing', () => client.state === 'sharing');
+    await viewer.until(() => viewer.counts.resets > resets, 10_000, 'a RESET after resume');
+    expect(await settle()).toBe(0);
+    expect(viewer.control.some((m) => m.type === 'stream.state' && !m.paused)).toBe(true);
+  });
+
   it('reconnects with its resume token after its socket is killed, and streams again', async () => {
     const from = viewer.messages.length;
     const handshakes = viewer.counts.handshakes;

@@ -17,7 +17,12 @@ import type { E2eSession } from '../../../protocol/crypto/e2e-session';
 import { startHandshake, type Handshake } from '../../../protocol/crypto/handshake';
 import type { ClipboardMessage } from '../../../protocol/data/clipboard';
 import type { InputEvent } from '../../../protocol/data/input';
-import { parseAnyControlToViewer, type ControlToViewer } from '../../../protocol/data/session-control';
+import { encodeJsonPayload } from '../../../protocol/data/json-payload';
+import {
+  parseAnyControlToViewer,
+  type ControlToHelper,
+  type ControlToViewer,
+} from '../../../protocol/data/session-control';
 import {
   DataChannel,
   encodeFrame,
@@ -28,14 +33,11 @@ import {
 import { DATA_FRAME_MAX_BYTES } from '../../../protocol/limits';
 import {
   encodeAck,
-  encodeControl,
   parseCursorMessage,
   screenMessageSeq,
   SCREEN_KIND,
   type CursorMessage,
 } from '../../../protocol/screen';
-import type { ScreenControlToHelper } from '../../../protocol/screen/screen-control';
-import type { SessionControlToHelper } from '../../../protocol/data/session-control';
 import { ScreenDecoder } from '../../../ui/decoder/screen-decoder';
 import { TurboJpegDecoder } from '../../ui/decoder/turbo-jpeg-decoder';
 
@@ -122,8 +124,8 @@ export class NodeViewer {
     await this.sendJson(DataChannel.input, event);
   }
 
-  async sendControl(msg: ScreenControlToHelper | SessionControlToHelper): Promise<void> {
-    await this.sendSealed(DataChannel.control, encodeControl(msg as ScreenControlToHelper));
+  async sendControl(msg: ControlToHelper): Promise<void> {
+    await this.sendSealed(DataChannel.control, encodeJsonPayload(msg));
   }
 
   async sendClipboard(msg: ClipboardMessage): Promise<void> {
