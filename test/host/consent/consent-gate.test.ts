@@ -43,8 +43,9 @@ function recordingPlatform(calls: Call[], gateRef: { gate?: ConsentGate }): Plat
         pointerMove: async () => rec('control', 'pointerMove'),
         button: async () => rec('control', 'button'),
         wheel: async () => rec('control', 'wheel'),
-        releaseAll: async () =>
-          calls.push({ capability: 'control', op: 'releaseAll', grantsAtCall: gateRef.gate!.current() }),
+        releaseAll: async () => {
+          calls.push({ capability: 'control', op: 'releaseAll', grantsAtCall: gateRef.gate!.current() });
+        },
         close: async () => {},
       };
     },
