@@ -1,22 +1,21 @@
 /**
- * The one place that chooses the HelperController both modes drive. For now that is the
- * in-memory state machine (host/native/local-helper-controller.ts): the session client that
- * connects to the server is not in this build, so a join is validated and recorded, and a line on
- * stderr says that nothing connects. Replace the body of this function when the client lands.
+ * The one place that chooses the HelperController both modes drive: the session client
+ * (host/session/session-client.ts), which connects to the server, asks consent and shares the
+ * screen. Native mode gets it as a HelperController (the extension's window asks and calls
+ * consent()); the standalone commands (`join`, `resume`) get the SessionClient itself, for its
+ * notices (security code, reconnects) and its `ended` promise.
  */
 import type { HelperController } from '../native/helper-controller';
-import { LocalHelperController } from '../native/local-helper-controller';
+import { SessionClient } from '../session/session-client';
+import { HELPER_VERSION } from './version';
+
+export function createSessionClient(
+  log: (line: string) => void,
+  options: { stateFile?: string } = {},
+): SessionClient {
+  return new SessionClient({ version: HELPER_VERSION, log, ...options });
+}
 
 export function createHelperController(log: (line: string) => void): HelperController {
-  const local = new LocalHelperController();
-  return {
-    join: async (request) => {
-      log(`the session client is not in this build: ${request.server} will not be contacted`);
-      return local.join(request);
-    },
-    consent: (grants) => local.consent(grants),
-    stop: () => local.stop(),
-    onEvent: (listener) => local.onEvent(listener),
-    close: () => local.close(),
-  };
+  return createSessionClient(log);
 }

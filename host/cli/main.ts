@@ -1,7 +1,7 @@
 /**
  * `lifeline-helper`: the helper's entry point (bundled to dist/host/lifeline-helper.mjs).
  *   - started by a browser (native messaging): recognised from its arguments, runs the native loop;
- *   - `join <code> [--server URL]`: the standalone helper;
+ *   - `join <code> [--server URL]`: the standalone helper; `resume`: back after a reboot;
  *   - `install` / `uninstall`: native-messaging manifests; `policy`: enterprise policy templates;
  *   - `--version`, `--help`.
  * Exit codes: cli-error.ts (0 ok, 1 failed, 2 usage, 3 native framing broken).
@@ -17,6 +17,8 @@ export const USAGE = `Usage: lifeline-helper <command> [options]
 Commands:
   join <code> [--server URL]   share this screen with the agent who gave you the code
                                (the server may also come from LIFELINE_SERVER)
+  resume [--state-file FILE]   come back into the session saved before a reboot
+                               (default file: $XDG_STATE_HOME/lifeline/resume.json)
   install [--browser B]... [--system | --user-data-dir DIR]
                                register the helper with browsers (native messaging);
                                B is chrome, chromium, edge, firefox or all

@@ -1,14 +1,16 @@
 /**
  * `lifeline-helper join <code> [--server URL]`: the standalone helper, for a customer without the
- * extension. Validates the join code and the server address, then drives the same
- * HelperController as native mode. Until the session client exists it reports what it would do.
+ * extension. Validates the join code and the server address, joins through the same session
+ * client as native mode, then asks consent in a desktop dialog or the terminal and shows the
+ * sharing indicator (host/session/standalone-driver.ts) until sharing ends. Ctrl+C stops sharing.
  */
 import { parseArgs } from 'node:util';
 import { JoinCode } from '../../../protocol/helper-channel';
 import { ProtocolError } from '../../../protocol/errors';
 import { parseServerUrl } from '../../native/server-url';
-import { CliError, EXIT_OK, EXIT_USAGE } from '../cli-error';
-import { createHelperController } from '../create-controller';
+import { runStandaloneSession } from '../../session/standalone-command';
+import { CliError, EXIT_USAGE } from '../cli-error';
+import { createSessionClient } from '../create-controller';
 import { usageError } from './usage-error';
 
 /** Environment variable naming the server when --server is not given. */
@@ -54,13 +56,13 @@ export async function joinCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   }
 
   const log = (line: string) => process.stderr.write(`lifeline-helper: ${line}\n`);
-  const controller = createHelperController(log);
-  const { state } = await controller.join({ server, joinCode: code.data });
+  const client = createSessionClient(log);
   const shown = code.data.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1-$2-$3');
-  process.stdout.write(
-    `Join code ${shown} is well-formed. The helper would now connect to ${server}, show you who asks to ` +
-      `see your screen and share nothing until you agree (state: ${state}).\n`,
-  );
-  await controller.close();
-  return EXIT_OK;
+  process.stdout.write(`Connecting to ${server} with code ${shown}...\n`);
+  try {
+    return await runStandaloneSession(client, () => client.join({ server, joinCode: code.data }), env);
+  } catch (err) {
+    if (err instanceof ProtocolError) throw new CliError(err.message);
+    throw err;
+  }
 }

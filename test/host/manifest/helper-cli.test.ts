@@ -77,13 +77,16 @@ describe('lifeline-helper command line', () => {
     });
   });
 
-  it('join validates the code and the server, then says what it would do', () => {
-    const ok = helper(['join', '123 456 789', '--server', 'https://help.example.com/support']);
-    expect(ok.code).toBe(0);
+  it('join validates the code and the server, then connects (a clear failure when nothing answers)', () => {
+    // Port 9 on loopback: nothing listens, so the session client fails at once with a clear line.
+    const ok = helper(['join', '123 456 789', '--server', 'http://127.0.0.1:9/support']);
+    expect(ok.code).toBe(1);
     expect(ok.stdout).toContain('123-456-789');
-    expect(ok.stdout).toContain('https://help.example.com');
-    expect(ok.stderr).toContain('session client is not in this build');
-    expect(helper(['join', '123456789'], { LIFELINE_SERVER: 'http://10.0.0.5:8200' }).code).toBe(0);
+    expect(ok.stdout).toContain('http://127.0.0.1:9');
+    expect(ok.stderr).toContain('could not join through http://127.0.0.1:9');
+    expect(helper(['join', '123456789'], { LIFELINE_SERVER: 'http://127.0.0.1:9' }).stderr).toContain(
+      'could not join through http://127.0.0.1:9',
+    );
     expect(helper(['join', '12345'])).toMatchObject({ code: 2, stderr: expect.stringContaining('9 digits') });
     expect(helper(['join', '123456789'])).toMatchObject({
       code: 2,

@@ -1,0 +1,48 @@
+/**
+ * `lifeline-helper resume [--state-file FILE]`: comes back into the session saved before a reboot
+ * (host/session/resume-state-file.ts: server and resume token, 0600, at most 10 minutes old),
+ * asks consent again (a restarted helper never assumes the old answer) and shares until the end.
+ * The saved state is deleted once the server has taken it: a resume token works once.
+ */
+import { parseArgs } from 'node:util';
+import { ProtocolError } from '../../../protocol/errors';
+import { defaultStateFile, deleteResumeState, readResumeState } from '../../session/resume-state-file';
+import { runStandaloneSession } from '../../session/standalone-command';
+import { CliError, EXIT_USAGE } from '../cli-error';
+import { createSessionClient } from '../create-controller';
+import { usageError } from './usage-error';
+
+export async function resumeCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = (() => {
+    try {
+      return parseArgs({ args, options: { 'state-file': { type: 'string' } }, strict: true });
+    } catch (err) {
+      throw usageError(err);
+    }
+  })();
+  const file = parsed.values['state-file'] ?? defaultStateFile(env);
+  let state;
+  try {
+    state = await readResumeState(file);
+  } catch (err) {
+    if (err instanceof ProtocolError)
+      throw new CliError(err.message, err.code === 'bad_request' ? EXIT_USAGE : 1);
+    throw err;
+  }
+  const log = (line: string) => process.stderr.write(`lifeline-helper: ${line}\n`);
+  const client = createSessionClient(log, { stateFile: file });
+  process.stdout.write(`Resuming the session with ${state.server}...\n`);
+  try {
+    return await runStandaloneSession(
+      client,
+      async () => {
+        await client.resume({ server: state.server, resumeToken: state.resumeToken });
+        await deleteResumeState(file);
+      },
+      env,
+    );
+  } catch (err) {
+    if (err instanceof ProtocolError) throw new CliError(err.message);
+    throw err;
+  }
+}
