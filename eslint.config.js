@@ -3,7 +3,21 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https'];
+// Bare builtin names go in `paths` (exact module names): as `patterns` they would also match our
+// own folders of the same name (protocol/crypto).
+const nodeBuiltinNames = [
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'zlib',
+  'stream',
+];
+const nodeBuiltins = ['node:*'];
 
 export default tseslint.config(
   { ignores: ['node_modules', '.output', '.wxt', 'dist', 'data', 'coverage'] },
@@ -56,6 +70,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: nodeBuiltinNames.map((name) => ({
+            name,
+            message: 'protocol/ runs in browsers too: no Node APIs.',
+          })),
           patterns: [
             { group: nodeBuiltins, message: 'protocol/ runs in browsers too: no Node APIs.' },
             {
@@ -73,6 +91,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: nodeBuiltinNames.map((name) => ({ name, message: 'Browser code: no Node APIs.' })),
           patterns: [
             { group: nodeBuiltins, message: 'Browser code: no Node APIs.' },
             {
