@@ -8,6 +8,9 @@ import preact from '@preact/preset-vite';
 import { FIREFOX_EXTENSION_ID, MANIFEST_PUBLIC_KEY } from './protocol/extension-ids';
 
 const e2e = process.env.LIFELINE_E2E === '1';
+// The screen viewer shares clipboard text both ways (read when its window gets focus, write when
+// the customer copies something).
+const VIEWER_PERMISSIONS = ['clipboardRead', 'clipboardWrite'];
 
 export default defineConfig({
   srcDir: '.',
@@ -31,13 +34,28 @@ export default defineConfig({
     content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
     ...(browser === 'firefox'
       ? {
-          permissions: ['storage', 'notifications', 'alarms', 'nativeMessaging', 'scripting'],
+          permissions: [
+            'storage',
+            'notifications',
+            'alarms',
+            'nativeMessaging',
+            'scripting',
+            ...VIEWER_PERMISSIONS,
+          ],
           browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' } },
         }
       : {
           // Chrome 116 keeps a service worker alive while its WebSocket carries messages.
           minimum_chrome_version: '116',
-          permissions: ['storage', 'notifications', 'alarms', 'nativeMessaging', 'scripting', 'offscreen'],
+          permissions: [
+            'storage',
+            'notifications',
+            'alarms',
+            'nativeMessaging',
+            'scripting',
+            'offscreen',
+            ...VIEWER_PERMISSIONS,
+          ],
           storage: { managed_schema: 'managed-schema.json' },
           key: MANIFEST_PUBLIC_KEY,
         }),

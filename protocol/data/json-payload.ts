@@ -11,7 +11,7 @@ import { parseMessage, type ParseResult } from '../parse';
 /** Largest JSON payload on a data channel, in bytes (a sealed frame adds 32 bytes). */
 export const JSON_PAYLOAD_MAX_BYTES = DATA_FRAME_MAX_BYTES - 4096;
 
-export function encodeJsonPayload(msg: { type: string }): Uint8Array {
+export function encodeJsonPayload<T extends { type: string }>(msg: T): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(msg));
 }
 

@@ -1,0 +1,714 @@
+/**
+ * The viewer's core, framework-free: one session's data plane as the agent's viewer sees it.
+ *
+ *   socket (viewer-socket.ts) -> e2e key agreement (e2e-link.ts) -> opened frames by channel:
+ *     screen   -> order check -> decoder worker (decoder-client.ts) -> painter; ack per message
+ *     cursor   -> cursor shape/position -> painter
+ *     control  -> monitors (screen.monitors), pause state (stream.state), round trips (pong)
+ *     clipboard-> assembled text -> onClipboard
+ *   agent -> helper: input, annotations, clipboard, control (monitor, quality, refresh, pause,
+ *   resume, ping), each sealed for the helper, sent only while the matching grant holds.
+ *
+ * A frame that fails authentication (tampered on the way) is refused by the crypto layer; the
+ * stream is then treated as broken: nothing more is painted until a fresh RESET, which the viewer
+ * asks for at once, and the agent sees an error. A gap in the screen sequence does the same. So
+ * the picture is either right or visibly being repaired, never silently wrong.
+ *
+ * The socket reconnects from one timer with backoff and jitter, unless the server refused the
+ * hello for good (token, session, feature) or the session ended. UIs subscribe to snapshots
+ * (state changes, not frames: painting goes straight to the Painter).
+ */
+import type { Grants } from '../../protocol/common';
+import type { AnnotationMessage } from '../../protocol/data/annotations';
+import { ClipboardMessage } from '../../protocol/data/clipboard';
+import type { InputEvent } from '../../protocol/data/input';
+import { encodeJsonPayload, parseJsonPayload } from '../../protocol/data/json-payload';
+import type { StreamControlToHelper } from '../../protocol/data/stream-control';
+import { parseAnyControlToViewer, type ControlToViewer } from '../../protocol/data/session-control';
+import type { HandlerMap } from '../../protocol/message';
+import type { ErrorCode } from '../../protocol/errors';
+import { DataChannel, parseFrame, PEER_HELPER, type DataChannelId } from '../../protocol/frame';
+import { encodeAck } from '../../protocol/screen/ack-message';
+import {
+  encodeControl,
+  type MonitorInfo,
+  type QualityMode,
+  type ScreenControlToHelper,
+  type ScreenTarget,
+} from '../../protocol/screen/screen-control';
+import { SCREEN_KIND, screenMessageSeq } from '../../protocol/screen/screen-message';
+import { CursorDecoder, type CursorShape } from '../decoder/cursor-decoder';
+import { ClipAssembler, splitClip } from './clipboard-chunks';
+import type { Point } from './coordinate-map';
+import { DecoderClient, type DecoderPort } from './decoder-client';
+import { E2eLink, isCryptoError, type E2eSession } from './e2e-link';
+import {
+  canControl,
+  canMoveConnection,
+  derivePhase,
+  nextConnection,
+  type Connection,
+  type Phase,
+} from './viewer-phase';
+import { ViewerSocket, type CreateSocket, type ViewerPush, type ViewerWelcome } from './viewer-socket';
+import { ViewerStats, type StatsSnapshot } from './viewer-stats';
+import type { DirtyRect } from './worker/worker-messages';
+
+/** Interval between round-trip pings while the link is secure, in ms. */
+export const PING_INTERVAL_MS = 1000;
+/** A refresh asked for after a broken stream is asked again after this long without a RESET, in ms. */
+export const REFRESH_RETRY_MS = 3000;
+/** First reconnect delay, in ms; doubles up to RECONNECT_MAX_MS, with up to 30 % jitter. */
+export const RECONNECT_FIRST_MS = 500;
+export const RECONNECT_MAX_MS = 15_000;
+
+/** Hello errors after which reconnecting cannot help. */
+const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
+  'token_invalid',
+  'signed_out',
+  'account_inactive',
+  'feature_disabled',
+  'session_not_found',
+  'session_ended',
+  'not_in_session',
+  'forbidden',
+  'not_authenticated',
+  'protocol_unsupported',
+]);
+/** Close codes of server/ws/connection.ts that end the viewer for good. */
+const CLOSE_SIGNED_OUT = 4003;
+const CLOSE_SESSION_ENDED = 4004;
+
+/** Draws the remote picture; the DOM implementation is canvas-painter.ts. */
+export interface Painter {
+  /** The next present is a picture of this size (a new stream). */
+  reset(width: number, height: number): void;
+  /** Paints one complete update; returns the main thread's time spent, in ms. */
+  present(rects: DirtyRect[]): number;
+  /** Clears the picture (view revoked, helper gone). */
+  blank(): void;
+  cursorShape(shape: CursorShape | null): void;
+  cursorMove(position: Point | null): void;
+}
+
+export type NoticeKey =
+  | 'controlRevoked'
+  | 'controlGranted'
+  | 'viewRevoked'
+  | 'frameRefused'
+  | 'decodeFailed'
+  | 'handshakeFailed'
+  | 'helperLeft'
+  | 'helperReconnecting'
+  | 'clipTooLarge'
+  | 'clipTooLargeForCustomer'
+  | 'clipRefused'
+  | 'clipNotGranted'
+  | 'clipUnavailable'
+  | 'clipReceived'
+  | 'clipSent'
+  | 'clipReadFailed'
+  | 'clipWriteFailed'
+  | 'screenshotSaved'
+  | 'screenshotFailed'
+  | 'pausedByCustomer';
+
+export interface Notice {
+  key: NoticeKey;
+  level: 'info' | 'warning' | 'error';
+  /** Values shown in the message (sizes, file names). */
+  args: string[];
+  /** Increases with each notice, so a UI can tell two equal notices apart. */
+  serial: number;
+}
+
+export interface ViewerSnapshot {
+  phase: Phase;
+  connection: Connection;
+  /** Why the server refused (phase `refused`). */
+  refusedCode: ErrorCode | null;
+  endedBy: 'customer' | 'agent' | 'system' | null;
+  sas: string | null;
+  grants: Grants | null;
+  controlAllowed: boolean;
+  helperReconnecting: boolean;
+  frame: { width: number; height: number } | null;
+  monitors: MonitorInfo[];
+  selected: ScreenTarget;
+  /** Desktop position of the picture's top-left corner (the selected monitor's origin). */
+  origin: Point;
+  paused: { by: 'agent' | 'customer' } | null;
+  /** Asked to pause or resume, the helper has not confirmed yet. */
+  pausePending: 'pause' | 'resume' | null;
+  /** The stream is being repaired after a refused or undecodable frame. */
+  damaged: boolean;
+  refusedFrames: number;
+  quality: QualityMode;
+  notice: Notice | null;
+}
+
+export interface ViewerSessionOptions {
+  url: string;
+  token: string;
+  sessionId: string;
+  painter: Painter;
+  createDecoder: () => DecoderPort;
+  createSocket?: CreateSocket;
+  now?: () => number;
+  random?: () => number;
+  /** Picture quality asked for from the start (default `auto`). */
+  quality?: QualityMode;
+  /** Remote clipboard text arrived (complete). */
+  onClipboard?: (text: string) => void;
+  /** The helper asked for the agent's clipboard (clip.request). */
+  onClipboardRequest?: () => void;
+}
+
+type Listener = (s: ViewerSnapshot) => void;
+
+export class ViewerSession {
+  private connection: Connection = 'connecting';
+  private socket: ViewerSocket | null = null;
+  private readonly link: E2eLink;
+  private readonly decoder: DecoderClient;
+  private readonly cursor = new CursorDecoder();
+  private readonly stats = new ViewerStats();
+  private readonly clips = new ClipAssembler();
+  private readonly listeners = new Set<Listener>();
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private state: ViewerSnapshot;
+  private helperPresent = false;
+  private viewWasGranted = false;
+  private hasPicture = false;
+  /** Screen messages are applied only from a RESET on, in sequence. */
+  private streamOk = false;
+  private expectedSeq: number | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private reconnectDelay = RECONNECT_FIRST_MS;
+  private nextClipId = 1;
+  private noticeSerial = 0;
+  private closed = false;
+
+  constructor(private readonly options: ViewerSessionOptions) {
+    this.now = options.now ?? (() => performance.now());
+    this.random = options.random ?? Math.random;
+    this.state = {
+      phase: 'connecting',
+      connection: 'connecting',
+      refusedCode: null,
+      endedBy: null,
+      sas: null,
+      grants: null,
+      controlAllowed: false,
+      helperReconnecting: false,
+      frame: null,
+      monitors: [],
+      selected: { kind: 'desktop' },
+      origin: { x: 0, y: 0 },
+      paused: null,
+      pausePending: null,
+      damaged: false,
+      refusedFrames: 0,
+      quality: options.quality ?? 'auto',
+      notice: null,
+    };
+    this.link = new E2eLink({
+      send: (frame) => this.socket?.sendFrame(frame),
+      secured: (session) => this.onSecured(session),
+      failed: (code) => {
+        if (code !== 'timeout') this.notify('handshakeFailed', 'error', [code]);
+      },
+    });
+    this.decoder = new DecoderClient(options.createDecoder(), {
+      reset: (width, height) => {
+        options.painter.reset(width, height);
+        this.update({ frame: { width, height } });
+      },
+      present: (rects) => this.onPresent(rects),
+      applied: (seq) => this.sendSealed(DataChannel.ack, encodeAck(seq)),
+      failed: (code, message) => this.breakStream('decodeFailed', `${code}: ${message}`),
+    });
+    this.connect();
+  }
+
+  // ------------------------------------------------------------------ public surface
+
+  get snapshot(): ViewerSnapshot {
+    return this.state;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    listener(this.state);
+    return () => this.listeners.delete(listener);
+  }
+
+  statsSnapshot(): StatsSnapshot {
+    return this.stats.snapshot(this.now());
+  }
+
+  /** Main-thread paint times so far, in ms (benchmarks). */
+  paintTimes(): readonly number[] {
+    return this.stats.paintTimes();
+  }
+
+  /** Sends one input event; false when control is not allowed now (view only, paused, ...). */
+  sendInput(event: InputEvent): boolean {
+    if (!this.state.controlAllowed && event.type !== 'release.all') return false;
+    return this.sendSealed(DataChannel.input, encodeJsonPayload(event));
+  }
+
+  sendAnnotation(msg: AnnotationMessage): boolean {
+    if (!this.state.grants?.view || !this.link.session) return false;
+    return this.sendSealed(DataChannel.annotations, encodeJsonPayload(msg));
+  }
+
+  selectMonitor(target: ScreenTarget): void {
+    this.sendControl({ type: 'screen.select', target });
+  }
+
+  setQuality(mode: QualityMode): void {
+    this.update({ quality: mode });
+    this.sendControl({ type: 'screen.quality', mode });
+  }
+
+  pause(): void {
+    if (this.state.phase !== 'streaming' && this.state.phase !== 'waiting_picture') return;
+    this.update({ pausePending: 'pause' });
+    this.sendStream({ type: 'stream.pause' });
+  }
+
+  resume(): void {
+    if (this.state.phase !== 'paused') return;
+    this.update({ pausePending: 'resume' });
+    this.sendStream({ type: 'stream.resume' });
+  }
+
+  /**
+   * Shares the agent's clipboard text with the customer. Returns false (with a notice) when it is
+   * too large or clipboard sharing is not granted.
+   */
+  sendClipboard(text: string): boolean {
+    if (!this.state.grants?.clipboard) {
+      this.notify('clipNotGranted', 'warning');
+      return false;
+    }
+    const split = splitClip(text, this.nextClipId++ >>> 0);
+    if (!split.ok) {
+      this.notify('clipTooLarge', 'error', [String(split.chars), String(split.max)]);
+      return false;
+    }
+    for (const m of split.messages) this.sendSealed(DataChannel.clipboard, encodeJsonPayload(m));
+    return true;
+  }
+
+  /** Asks the helper for the customer's clipboard (explicit "pull"). */
+  requestClipboard(): boolean {
+    if (!this.state.grants?.clipboard) {
+      this.notify('clipNotGranted', 'warning');
+      return false;
+    }
+    return this.sendSealed(DataChannel.clipboard, encodeJsonPayload({ type: 'clip.request' }));
+  }
+
+  /** Shows a notice raised by the UI layer (screenshot saved, clipboard read failed, ...). */
+  notify(key: NoticeKey, level: Notice['level'] = 'info', args: string[] = []): void {
+    this.update({ notice: { key, level, args, serial: ++this.noticeSerial } });
+  }
+
+  dismissNotice(): void {
+    this.update({ notice: null });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopTimers();
+    this.link.drop();
+    this.socket?.close();
+    this.decoder.close();
+    this.listeners.clear();
+  }
+
+  // ------------------------------------------------------------------ connection
+
+  private connect(): void {
+    if (this.closed) return;
+    this.socket = new ViewerSocket(
+      this.options.url,
+      { token: this.options.token, sessionId: this.options.sessionId },
+      {
+        welcome: (m) => this.onWelcome(m),
+        push: (m) => this.onPush(m),
+        frame: (f) => void this.onFrame(f),
+        closed: (info) => this.onSocketClosed(info),
+      },
+      this.options.createSocket,
+    );
+  }
+
+  private moveConnection(to: Connection): void {
+    this.connection = nextConnection(this.connection, to);
+  }
+
+  private onWelcome(m: ViewerWelcome): void {
+    this.moveConnection('open');
+    this.reconnectDelay = RECONNECT_FIRST_MS;
+    this.helperPresent = m.helper !== null;
+    this.viewWasGranted = m.helper?.grants.view ?? false;
+    this.update({ grants: m.helper?.grants ?? null, helperReconnecting: false });
+    if (m.helper) void this.link.start();
+  }
+
+  private onSocketClosed(info: { code: number; refused: ErrorCode | null; welcomed: boolean }): void {
+    this.socket = null;
+    this.leaveHelper(false);
+    if (this.closed || this.connection === 'ended' || this.connection === 'refused') return;
+    if (info.code === CLOSE_SESSION_ENDED) {
+      this.moveConnection('ended');
+      this.update({ endedBy: this.state.endedBy ?? 'system' });
+      return;
+    }
+    if (info.code === CLOSE_SIGNED_OUT || (info.refused !== null && FINAL_CODES.has(info.refused))) {
+      this.moveConnection('refused');
+      this.update({ refusedCode: info.refused ?? 'signed_out' });
+      return;
+    }
+    this.moveConnection('retrying');
+    this.update({});
+    const delay = this.reconnectDelay * (1 + 0.3 * this.random());
+    this.reconnectDelay = Math.min(RECONNECT_MAX_MS, this.reconnectDelay * 2);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.closed || !canMoveConnection(this.connection, 'connecting')) return;
+      this.moveConnection('connecting');
+      this.update({});
+      this.connect();
+    }, delay);
+  }
+
+  private onPush(m: ViewerPush): void {
+    switch (m.type) {
+      case 'helper.joined':
+        this.helperPresent = true;
+        this.viewWasGranted = m.helper.grants.view;
+        this.update({ grants: m.helper.grants, helperReconnecting: false });
+        void this.link.start();
+        return;
+      case 'helper.left':
+        this.leaveHelper(m.reconnecting);
+        this.notify(m.reconnecting ? 'helperReconnecting' : 'helperLeft', 'warning');
+        return;
+      case 'helper.consent':
+        this.onConsent(m.grants);
+        return;
+      case 'session.ended':
+        this.update({ endedBy: m.by });
+        if (canMoveConnection(this.connection, 'ended')) this.moveConnection('ended');
+        this.leaveHelper(false);
+        this.socket?.close();
+        return;
+      case 'reply':
+      case 'error':
+        // Relay notices (a frame dropped for want of consent, the helper gone): the consent and
+        // presence messages already tell the agent; nothing more to show.
+        return;
+    }
+  }
+
+  private onConsent(grants: Grants): void {
+    const before = this.state.grants;
+    if (before?.view && !grants.view) {
+      // At once: the picture goes, and nothing from the old stream is painted any more.
+      this.dropStream();
+      this.blankPicture();
+      this.notify('viewRevoked', 'warning');
+    } else if (before?.control && !grants.control) {
+      this.notify('controlRevoked', 'warning');
+    } else if (before && !before.control && grants.control && grants.view) {
+      this.notify('controlGranted', 'info');
+    }
+    if (grants.view) this.viewWasGranted = true;
+    this.update({ grants });
+  }
+
+  private leaveHelper(reconnecting: boolean): void {
+    this.helperPresent = false;
+    this.link.drop();
+    this.stopPings();
+    this.stats.resetPings();
+    this.dropStream();
+    if (!reconnecting) this.blankPicture();
+    this.update({
+      sas: null,
+      paused: null,
+      pausePending: null,
+      helperReconnecting: reconnecting,
+      monitors: [],
+    });
+  }
+
+  // ------------------------------------------------------------------ data plane
+
+  private onSecured(session: E2eSession): void {
+    this.update({ sas: session.sas });
+    if (this.state.quality !== 'auto') this.sendControl({ type: 'screen.quality', mode: this.state.quality });
+    this.stopPings();
+    this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
+    this.ping();
+  }
+
+  private async onFrame(frame: Uint8Array): Promise<void> {
+    this.stats.bytesReceived(frame.byteLength, this.now());
+    const parsed = parseFrame(frame);
+    if (!parsed.ok || parsed.header.from !== PEER_HELPER) return;
+    if (parsed.header.channel === DataChannel.handshake) {
+      await this.link.receive(parsed.payload);
+      return;
+    }
+    const session = this.link.session;
+    if (!session) return;
+    let plaintext: Uint8Array;
+    let channel: DataChannelId;
+    try {
+      const opened = await session.open(frame);
+      plaintext = opened.plaintext;
+      channel = opened.channel;
+    } catch (e) {
+      if (this.link.session !== session) return; // keys changed meanwhile
+      if (isCryptoError(e) && e.code === 'frame_replayed') return; // an old copy: nothing lost
+      this.update({ refusedFrames: this.state.refusedFrames + 1 });
+      this.breakStream('frameRefused', isCryptoError(e) ? e.code : String(e));
+      return;
+    }
+    if (this.link.session !== session) return;
+    this.onPlaintext(channel, plaintext);
+  }
+
+  private onPlaintext(channel: DataChannelId, payload: Uint8Array): void {
+    switch (channel) {
+      case DataChannel.screen:
+        this.onScreen(payload);
+        return;
+      case DataChannel.cursor:
+        this.onCursor(payload);
+        return;
+      case DataChannel.control:
+        this.onControl(payload);
+        return;
+      case DataChannel.clipboard:
+        this.onClipboard(payload);
+        return;
+      default:
+        // input, annotations, ack and files do not flow helper -> viewer in this version.
+        return;
+    }
+  }
+
+  private onScreen(payload: Uint8Array): void {
+    if (!this.state.grants?.view || this.state.paused) return;
+    let seq: number;
+    try {
+      seq = screenMessageSeq(payload);
+    } catch {
+      this.breakStream('decodeFailed', 'screen message without a sequence number');
+      return;
+    }
+    if (payload[0] === SCREEN_KIND.reset) {
+      this.streamOk = true;
+      this.expectedSeq = (seq + 1) >>> 0;
+      this.clearRefreshTimer();
+      this.decoder.screen(payload);
+      return;
+    }
+    if (!this.streamOk) return; // waiting for the RESET we asked for
+    if (seq !== this.expectedSeq) {
+      this.breakStream('decodeFailed', `screen message ${seq} where ${this.expectedSeq} was due`);
+      return;
+    }
+    this.expectedSeq = (seq + 1) >>> 0;
+    this.decoder.screen(payload);
+  }
+
+  private onPresent(rects: DirtyRect[]): void {
+    if (!this.streamOk) return; // painted before the break was noticed: not shown
+    const ms = this.options.painter.present(rects);
+    this.stats.presented(this.now(), ms);
+    if (!this.hasPicture || this.state.damaged) {
+      this.hasPicture = true;
+      this.update({ damaged: false });
+    }
+  }
+
+  private onCursor(payload: Uint8Array): void {
+    if (!this.state.grants?.view) return;
+    try {
+      const what = this.cursor.apply(payload);
+      if (what === 'shape') this.options.painter.cursorShape(this.cursor.shape);
+      else this.options.painter.cursorMove(this.cursor.position);
+    } catch {
+      // A bad cursor message costs the pointer's look, nothing else.
+    }
+  }
+
+  private onControl(payload: Uint8Array): void {
+    const parsed = parseAnyControlToViewer(payload);
+    if (!parsed.ok) return;
+    const msg = parsed.value;
+    (this.controlHandlers[msg.type] as (m: ControlToViewer) => void)(msg);
+  }
+
+  private readonly controlHandlers: HandlerMap<ControlToViewer, void> = {
+    'screen.monitors': (m) => {
+      const sel = m.selected;
+      const monitor = sel.kind === 'monitor' ? m.monitors.find((x) => x.id === sel.id) : undefined;
+      this.update({
+        monitors: m.monitors,
+        selected: sel,
+        origin: monitor ? { x: monitor.bounds.x, y: monitor.bounds.y } : { x: 0, y: 0 },
+      });
+    },
+    pong: (m) => this.stats.pongReceived(m.id, this.now()),
+    'stream.state': (m) => {
+      const wasPaused = this.state.paused !== null;
+      if (m.paused) {
+        this.update({ paused: { by: m.by }, pausePending: null });
+        if (!wasPaused && m.by === 'customer') this.notify('pausedByCustomer', 'info');
+      } else {
+        // Resumed: the helper starts a new stream with a RESET; until then nothing is applied.
+        this.dropStream();
+        this.update({ paused: null, pausePending: null });
+      }
+    },
+    'session.refused': (m) => {
+      if (m.request === 'clipboard') this.notify('clipNotGranted', 'warning');
+      else if (m.request === 'input') this.notify('controlRevoked', 'warning');
+    },
+  };
+
+  private onClipboard(payload: Uint8Array): void {
+    const parsed = parseJsonPayload(ClipboardMessage, payload);
+    if (!parsed.ok) return;
+    const out = this.clips.receive(parsed.value);
+    if (!out) return;
+    switch (out.kind) {
+      case 'clip':
+        this.options.onClipboard?.(out.text);
+        return;
+      case 'refused':
+        this.sendSealed(DataChannel.clipboard, encodeJsonPayload(out.reply));
+        this.notify('clipRefused', 'error', [String(out.chars), String(out.max)]);
+        return;
+      case 'request':
+        this.options.onClipboardRequest?.();
+        return;
+      case 'error':
+        this.notify(
+          out.code === 'too_large'
+            ? 'clipTooLargeForCustomer'
+            : out.code === 'not_granted'
+              ? 'clipNotGranted'
+              : 'clipUnavailable',
+          'error',
+        );
+        return;
+    }
+  }
+
+  /** Stops applying the stream, asks the helper for a fresh one, and shows why. */
+  private breakStream(notice: 'frameRefused' | 'decodeFailed', detail: string): void {
+    const wasOk = this.streamOk;
+    this.dropStream();
+    if (this.hasPicture) this.update({ damaged: true });
+    this.notify(notice, 'error', [detail.slice(0, 200)]);
+    if (wasOk || this.refreshTimer === null) this.askRefresh();
+  }
+
+  private dropStream(): void {
+    this.streamOk = false;
+    this.expectedSeq = null;
+    this.decoder.restart();
+  }
+
+  private blankPicture(): void {
+    this.hasPicture = false;
+    this.options.painter.blank();
+    this.options.painter.cursorShape(null);
+  }
+
+  private askRefresh(): void {
+    this.clearRefreshTimer();
+    this.sendControl({ type: 'screen.refresh' });
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      if (!this.streamOk && this.link.session && this.state.grants?.view && !this.state.paused)
+        this.askRefresh();
+    }, REFRESH_RETRY_MS);
+  }
+
+  private ping(): void {
+    if (!this.link.session) return;
+    const id = this.stats.pingSent(this.now());
+    this.sendStream({ type: 'ping', id });
+  }
+
+  private sendControl(msg: ScreenControlToHelper): void {
+    this.sendSealed(DataChannel.control, encodeControl(msg));
+  }
+
+  private sendStream(msg: StreamControlToHelper): void {
+    this.sendSealed(DataChannel.control, encodeJsonPayload(msg));
+  }
+
+  /** Seals and sends in call order (seal() resolves in call order); false when there is no link. */
+  private sendSealed(channel: DataChannelId, payload: Uint8Array): boolean {
+    const session = this.link.session;
+    const socket = this.socket;
+    if (!session || !socket) return false;
+    session.seal(channel, PEER_HELPER, payload).then(
+      (frame) => {
+        if (this.link.session === session) socket.sendFrame(frame);
+      },
+      () => undefined, // too large or keys exhausted: the caller's limits prevent the first
+    );
+    return true;
+  }
+
+  // ------------------------------------------------------------------ state
+
+  private update(patch: Partial<ViewerSnapshot>): void {
+    const next = { ...this.state, ...patch, connection: this.connection };
+    next.phase = derivePhase({
+      connection: this.connection,
+      helperPresent: this.helperPresent,
+      secure: next.sas !== null,
+      grants: next.grants,
+      viewWasGranted: this.viewWasGranted,
+      paused: next.paused !== null,
+      hasPicture: this.hasPicture,
+    });
+    next.controlAllowed = canControl(next.phase, next.grants);
+    this.state = next;
+    for (const l of this.listeners) l(next);
+  }
+
+  private stopPings(): void {
+    if (this.pingTimer !== null) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+  }
+
+  private clearRefreshTimer(): void {
+    if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+  }
+
+  private stopTimers(): void {
+    this.stopPings();
+    this.clearRefreshTimer();
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+  }
+}
