@@ -79,7 +79,10 @@ export function attachHub(
     for (const ws of wss.clients) {
       // A socket the relay paused (its destination is slow) cannot read our pongs; the relay's
       // own stall cut bounds how long a pause lasts, so skip it here rather than kill it.
-      if (ws.isPaused) continue;
+      if (ws.isPaused) {
+        alive.set(ws, true);
+        continue;
+      }
       if (alive.get(ws) === false) {
         ws.terminate();
         continue;
