@@ -134,6 +134,12 @@ export class SessionClient implements HelperController {
   private agentPaused = false;
   /** The pause state last told to the viewers. */
   private toldPaused = false;
+  /**
+   * The system accepted a reboot: this process is about to die, and the saved resume token must
+   * stay valid for the helper started after it. So no reconnect (a resume now would make the
+   * server issue a new token) and the state file is kept.
+   */
+  private rebootPending = false;
   private endedResolve!: () => void;
   /** Resolves once the session has ended (stop, session over, resume impossible). */
   readonly ended: Promise<void>;
@@ -226,7 +232,10 @@ export class SessionClient implements HelperController {
     this.stopping = true;
     await this.gate?.stopAll();
     const link = this.link;
-    if (link && link.isOpen && this.welcomed) {
+    if (this.rebootPending) {
+      // Stopped by the system's shutdown: the server keeps waiting for the resume after the reboot.
+      link?.terminate();
+    } else if (link && link.isOpen && this.welcomed) {
       link.send({ type: 'helper.stop' });
       // The server closes the socket once it has handled the stop; closing first could make it
       // see a drop (and wait for a resume) instead of a stop.
@@ -412,10 +421,14 @@ export class SessionClient implements HelperController {
       this.failJoin(new ProtocolError('unavailable', `could not join through ${this.server}: ${why}`));
       return;
     }
-    if (wasWelcomed) this.log(`lost the connection to the server (${info.error ?? info.code}); reconnecting`);
     for (const peer of this.peers.values()) void peer.close();
     this.peers.clear();
     if (this.machine.can('lost')) this.machine.move('lost');
+    if (this.rebootPending) {
+      this.log('the connection closed for the reboot; the helper started after it resumes the session');
+      return;
+    }
+    if (wasWelcomed) this.log(`lost the connection to the server (${info.error ?? info.code}); reconnecting`);
     this.scheduleReconnect();
   }
 
@@ -448,7 +461,7 @@ export class SessionClient implements HelperController {
       link?.close(1000, 'ended');
     }
     this.machine.move(this.stopping ? 'stop' : 'end');
-    await deleteResumeState(this.stateFile).catch(() => undefined);
+    if (!this.rebootPending) await deleteResumeState(this.stateFile).catch(() => undefined);
     this.notice({ type: 'ended', code, message });
     this.endedResolve();
   }
@@ -626,8 +639,10 @@ export class SessionClient implements HelperController {
     this.notice({ type: 'rebooting' });
     this.log(`rebooting at the agent's request; the session resumes after the restart (${this.stateFile})`);
     try {
+      this.rebootPending = true;
       await gate.reboot();
     } catch (err) {
+      this.rebootPending = false;
       const code: ErrorCode = err instanceof ProtocolError ? err.code : 'internal_error';
       const message = err instanceof Error ? err.message : String(err);
       await deleteResumeState(this.stateFile).catch(() => undefined);

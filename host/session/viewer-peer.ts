@@ -150,6 +150,9 @@ export class ViewerPeer {
 
   /** A sealed frame from this viewer (any channel but handshake). */
   async onSealed(frame: Uint8Array): Promise<void> {
+    // The viewer seals as soon as it has the keys, which can be before this side has finished
+    // agreeing them (the last handshake step is still running): wait for it, in arrival order.
+    if (this.stateValue === 'handshaking') await this.handshakeChain;
     const session = this.session;
     if (!session || this.stateValue !== 'ready') {
       this.counts.framesRejected++;

@@ -1,0 +1,249 @@
+/**
+ * The session client against a real server (SQLite, /ws, relay on 127.0.0.1) with the real
+ * support workflow (agent, customer, screen.request for the join code), and a fake platform (the
+ * X11 one runs in test/e2e/helper/): an unsupported system still says hello and ends with a clear
+ * os_not_supported; a wrong code is refused with its code; consent is asked naming the agent and
+ * every grant or revoke reaches the agent and the page; stop ends sharing on the server; a lost
+ * socket comes back with the resume token; a reboot asked by the viewer is refused without the
+ * grant, and with it saves the resume token (0600) before the platform reboots, after which a new
+ * client resumes the same session with that token.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ProtocolError } from '../../../protocol/errors';
+import type { HelperEvent } from '../../../host/native/helper-controller';
+import { readResumeState } from '../../../host/session/resume-state-file';
+import { SessionClient, type SessionNotice } from '../../../host/session/session-client';
+import { startTestServer, type TestServer } from '../../support/test-server';
+import {
+  ALL_GRANTS,
+  addAgent,
+  addPortal,
+  closeAll,
+  connectViewer,
+  screenRequested,
+  seen,
+  type ConnectedAgent,
+} from '../../support/workflow';
+import type { TestWsClient } from '../../support/ws-client';
+import { NodeViewer } from '../../e2e/helper/node-viewer';
+import { fakePlatform, type FakePlatform } from './fake-platform';
+
+const slug = 'helper-unit';
+const LINUX = { platform: 'linux', release: '6.1.0', arch: 'x64', env: { DISPLAY: ':0' } };
+let server: TestServer;
+let agent: ConnectedAgent;
+let tmp: string;
+const open: { close(): unknown }[] = [];
+const clients: SessionClient[] = [];
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-session-'));
+  server = await startTestServer();
+  await addPortal(server, slug);
+  agent = await addAgent(server, { portals: [slug], name: 'Robin Agent' });
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close();
+  for (const o of open.splice(0)) o.close();
+});
+
+afterAll(async () => {
+  await closeAll(agent?.client);
+  await server?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function wait(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function until(pred: () => boolean, what: string, timeoutMs = 5000) {
+  const end = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await wait(10);
+  }
+}
+
+function client(
+  platform: FakePlatform | null,
+  system = LINUX,
+  stateFile = path.join(tmp, `state-${clients.length}`, 'resume.json'),
+) {
+  const events: HelperEvent[] = [];
+  const notices: SessionNotice[] = [];
+  const c = new SessionClient({
+    version: '0.1.0',
+    system,
+    platform: async () => platform ?? fakePlatform(),
+    stateFile,
+    log: () => undefined,
+    reconnect: { firstDelayMs: 20, maxDelayMs: 100 },
+    encoder: { fullCompareMs: 0, cursor: false },
+  });
+  c.onEvent((e) => events.push(e));
+  c.onNotice((n) => notices.push(n));
+  clients.push(c);
+  return { c, events, notices, stateFile };
+}
+
+async function sharedSession() {
+  const customer = await screenRequested(server, agent, slug);
+  open.push(customer.client);
+  return customer;
+}
+
+describe('SessionClient against the real server', () => {
+  it('on an unsupported system says hello with supported:false and ends with a clear os_not_supported', async () => {
+    const customer = await sharedSession();
+    const from = agent.client.received.length;
+    const { c } = client(null, { platform: 'win32', release: '10.0.19045', arch: 'x64', env: {} });
+    const err = await c.join({ server: server.url, joinCode: customer.joinCode }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).code).toBe('os_not_supported');
+    expect((err as ProtocolError).message).toMatch(/Windows 10\.0\.19045 is not supported yet/);
+    expect(c.state).toBe('ended');
+    // The server told the agent and the page the same thing.
+    const status = await seen(
+      agent.client,
+      (m) => m.type === 'helper.status' && m.error === 'os_not_supported',
+      'status',
+      from,
+    );
+    expect(String(status.os)).toMatch(/Windows/);
+    await seen(customer.client, (m) => m.type === 'screen.status' && m.error === 'os_not_supported', 'page');
+  });
+
+  it('a wrong join code is refused with its code, and the helper ends', async () => {
+    const { c } = client(fakePlatform());
+    const err = await c.join({ server: server.url, joinCode: '000000001' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'join_code_invalid' });
+    expect(c.state).toBe('ended');
+    await expect(c.consent(ALL_GRANTS)).rejects.toMatchObject({ code: 'illegal_transition' });
+  });
+
+  it('asks consent naming the agent; each grant and revoke reaches the agent and the page; stop ends sharing', async () => {
+    const customer = await sharedSession();
+    const platform = fakePlatform();
+    const { c, events } = client(platform);
+    await expect(c.consent(ALL_GRANTS)).rejects.toMatchObject({ code: 'illegal_transition' });
+    expect(await c.join({ server: server.url, joinCode: customer.joinCode })).toEqual({
+      state: 'waiting_consent',
+    });
+    const v = await connectViewer(server, agent.token, customer.sessionId);
+    open.push(v.client);
+    await until(() => events.some((e) => e.type === 'host.consent_needed'), 'consent_needed');
+    expect(events.find((e) => e.type === 'host.consent_needed')).toEqual({
+      type: 'host.consent_needed',
+      agentName: 'Robin Agent',
+      requested: ALL_GRANTS,
+    });
+    // Nothing was opened before consent.
+    expect(platform.opened).toEqual([]);
+    const from = agent.client.received.length;
+    await c.consent({ ...ALL_GRANTS, control: false, reboot: false });
+    expect(c.state).toBe('sharing');
+    await seen(
+      agent.client,
+      (m) => m.type === 'helper.status' && (m.grants as { view: boolean }).view,
+      'grant',
+      from,
+    );
+    await seen(v.client as TestWsClient, (m) => m.type === 'helper.consent', 'viewer hears it');
+    await seen(customer.client, (m) => m.type === 'screen.status' && m.state === 'consented', 'page');
+    await c.consent({ view: false, control: false, clipboard: false, files: false, reboot: false });
+    expect(c.state).toBe('paused');
+    expect(c.currentState()).toBe('waiting_consent');
+    await seen(customer.client, (m) => m.type === 'screen.status' && m.state === 'paused', 'paused');
+    await c.consent({ ...ALL_GRANTS, reboot: false });
+    await c.stop();
+    expect(c.state).toBe('ended');
+    expect(c.consentGate!.sharing).toBe(false);
+    await until(() => server.services.workflow.screen.stateOf(customer.sessionId) === 'none', 'screen none');
+    expect(events.at(-1)).toMatchObject({ type: 'host.status', state: 'ended' });
+  });
+
+  it('comes back with its resume token after its socket is dropped, keeping the consent given', async () => {
+    const customer = await sharedSession();
+    const { c, notices } = client(fakePlatform());
+    c.onEvent((e) => {
+      if (e.type === 'host.consent_needed') void c.consent({ ...ALL_GRANTS, reboot: false });
+    });
+    await c.join({ server: server.url, joinCode: customer.joinCode });
+    const v = await connectViewer(server, agent.token, customer.sessionId);
+    open.push(v.client);
+    await until(() => c.state === 'sharing', 'sharing');
+    const from = v.client.received.length;
+    c.dropLinkForTest();
+    await seen(v.client, (m) => m.type === 'helper.left' && m.reconnecting === true, 'left', from);
+    await seen(v.client, (m) => m.type === 'helper.joined', 'joined', from);
+    await seen(
+      v.client,
+      (m) => m.type === 'helper.consent' && (m.grants as { view: boolean }).view,
+      'consent again',
+      from,
+    );
+    await until(() => c.state === 'sharing', 'sharing again');
+    expect(notices.some((n) => n.type === 'reconnecting')).toBe(true);
+  });
+
+  it('reboot: refused without the grant; with it, saves the token (0600) and reboots; a new helper resumes', async () => {
+    const customer = await sharedSession();
+    const platform = fakePlatform();
+    const { c, notices, stateFile } = client(platform);
+    let grants = { ...ALL_GRANTS, reboot: false };
+    c.onEvent((e) => {
+      if (e.type === 'host.consent_needed') void c.consent(grants);
+    });
+    await c.join({ server: server.url, joinCode: customer.joinCode });
+    const viewer = await NodeViewer.connect(server.wsUrl, server.url, agent.token, customer.sessionId);
+    open.push(viewer);
+    await viewer.until(() => viewer.sas !== null && c.state === 'sharing', 5000, 'keys and consent');
+    await viewer.sendControl({ type: 'session.reboot' });
+    await viewer.until(
+      () => viewer.control.some((m) => m.type === 'session.refused' && m.code === 'consent_required'),
+      5000,
+      'refusal',
+    );
+    expect(platform.reboots).toBe(0);
+    grants = ALL_GRANTS;
+    await c.consent(ALL_GRANTS);
+    await viewer.sendControl({ type: 'session.reboot' });
+    await until(() => platform.reboots === 1, 'the reboot');
+    expect(notices.some((n) => n.type === 'rebooting')).toBe(true);
+    expect(statSync(stateFile).mode & 0o777).toBe(0o600);
+    const saved = await readResumeState(stateFile);
+    expect(saved).toMatchObject({ server: server.url, sessionId: customer.sessionId });
+    // The machine goes down: the socket drops, and this helper does not reconnect (its token stays good).
+    const from = viewer.messages.length;
+    c.dropLinkForTest();
+    await viewer.waitMessage((m) => m.type === 'helper.left' && m.reconnecting === true, from);
+    await wait(200);
+    expect(server.services.workflow.screen.stateOf(customer.sessionId)).toBe('reconnecting');
+    await c.close(); // the system's SIGTERM during shutdown: no helper.stop
+    expect(server.services.workflow.screen.stateOf(customer.sessionId)).toBe('reconnecting');
+    expect((await readResumeState(stateFile)).resumeToken).toBe(saved.resumeToken);
+    // After the restart: a new helper with the saved token.
+    const after = client(fakePlatform(), LINUX, stateFile);
+    expect(await after.c.resume({ server: saved.server, resumeToken: saved.resumeToken })).toEqual({
+      state: 'waiting_consent',
+    });
+    await viewer.waitMessage((m) => m.type === 'helper.joined', from);
+    expect(server.services.workflow.screen.stateOf(customer.sessionId)).toBe('requested');
+    // It asks again: a restarted helper never assumes the old answer.
+    await until(() => after.events.some((e) => e.type === 'host.consent_needed'), 'consent asked again');
+  });
+
+  it('a resume token that is no longer valid ends with resume_expired', async () => {
+    const { c } = client(fakePlatform());
+    const err = await c
+      .resume({ server: server.url, resumeToken: 'not-a-live-token' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'resume_expired' });
+    expect(c.state).toBe('ended');
+  });
+});
