@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../protocol/errors';
 import type { HelperEvent } from '../../../host/native/helper-controller';
+import type { SystemFacts } from '../../../host/platform/registry';
 import { readResumeState } from '../../../host/session/resume-state-file';
 import { SessionClient, type SessionNotice } from '../../../host/session/session-client';
 import { startTestServer, type TestServer } from '../../support/test-server';
@@ -32,7 +33,7 @@ import { NodeViewer } from '../../e2e/helper/node-viewer';
 import { fakePlatform, type FakePlatform } from './fake-platform';
 
 const slug = 'helper-unit';
-const LINUX = { platform: 'linux', release: '6.1.0', arch: 'x64', env: { DISPLAY: ':0' } };
+const LINUX: SystemFacts = { platform: 'linux', release: '6.1.0', arch: 'x64', env: { DISPLAY: ':0' } };
 let server: TestServer;
 let agent: ConnectedAgent;
 let tmp: string;
