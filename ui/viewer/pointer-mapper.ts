@@ -37,6 +37,7 @@ export class PointerMapper {
   private lastSent: Point | null = null;
   private wheelX = 0;
   private wheelY = 0;
+  private wheelMode = 0;
 
   /** A move; returns the event to send now, or null when it waits (flushMove() sends it later). */
   move(client: Point, geo: PointerGeometry, now: number): InputEvent | null {
@@ -82,6 +83,12 @@ export class PointerMapper {
     geo: PointerGeometry,
     now: number,
   ): InputEvent[] {
+    if (deltaMode !== this.wheelMode) {
+      // Another device (mouse wheel vs touchpad): its remainder means nothing in the new unit.
+      this.wheelMode = deltaMode;
+      this.wheelX = 0;
+      this.wheelY = 0;
+    }
     const perStep =
       deltaMode === 1
         ? WHEEL_LINES_PER_STEP

@@ -576,7 +576,9 @@ export class ViewerSession {
       const wasPaused = this.state.paused !== null;
       if (m.paused) {
         this.update({ paused: { by: m.by }, pausePending: null });
-        if (!wasPaused && m.by === 'customer') this.notify('pausedByCustomer', 'info');
+        // A customer who took back `view` "pauses" too: the revoke notice already says it better.
+        if (!wasPaused && m.by === 'customer' && this.state.grants?.view)
+          this.notify('pausedByCustomer', 'info');
       } else {
         // Resumed: the helper starts a new stream with a RESET; until then nothing is applied.
         this.dropStream();
