@@ -9,14 +9,9 @@
  * States: idle -> handshaking -> secure; any -> idle (drop); handshaking -> failed (error).
  */
 import { DataChannel, encodeFrame, PEER_HELPER } from '../../protocol/frame';
-/* eslint-disable no-restricted-imports -- protocol/crypto is WebCrypto-only browser code; the
-   lint rule's bare 'crypto' pattern (meant for Node's module) also matches this folder's name. */
 import { isCryptoError, type CryptoErrorCode } from '../../protocol/crypto/crypto-error';
 import type { E2eSession } from '../../protocol/crypto/e2e-session';
 import { startHandshake, type Handshake } from '../../protocol/crypto/handshake';
-/* eslint-enable no-restricted-imports */
-
-export { isCryptoError, type E2eSession };
 
 /** How long the helper may take to answer the commitment before the viewer starts over, in ms. */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;

@@ -41,7 +41,9 @@ import { CursorDecoder, type CursorShape } from '../decoder/cursor-decoder';
 import { ClipAssembler, splitClip } from './clipboard-chunks';
 import type { Point } from './coordinate-map';
 import { DecoderClient, type DecoderPort } from './decoder-client';
-import { E2eLink, isCryptoError, type E2eSession } from './e2e-link';
+import { E2eLink } from './e2e-link';
+import { isCryptoError } from '../../protocol/crypto/crypto-error';
+import type { E2eSession } from '../../protocol/crypto/e2e-session';
 import {
   canControl,
   canMoveConnection,
