@@ -27,15 +27,25 @@ export type ShippedLanguage = (typeof SHIPPED_LANGUAGES)[number];
 
 let chosen: Catalog | null = null;
 let chosenLanguage: ShippedLanguage | null = null;
+let setting: Language = 'browser';
+
+/** The language setting last applied with useLanguage. */
+export function languageSetting(): Language {
+  return setting;
+}
 
 /** Applies the language setting; call before the first render. */
 export async function useLanguage(language: Language): Promise<void> {
+  setting = language;
   if (language === 'browser') {
     chosen = null;
     chosenLanguage = null;
   } else {
     const response = await fetch(browser.runtime.getURL(`/_locales/${language}/messages.json`));
-    chosen = Catalog.parse(await response.json());
+    const catalog = Catalog.parse(await response.json());
+    // A later call won while this one was loading: its choice stands.
+    if (setting !== language) return;
+    chosen = catalog;
     chosenLanguage = language;
   }
   if (typeof document !== 'undefined') document.documentElement.lang = currentLanguage();

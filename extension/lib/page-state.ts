@@ -5,10 +5,10 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { render, type ComponentChild } from 'preact';
-import { useLanguage } from './i18n';
+import { languageSetting, useLanguage } from './i18n';
 import { ask, listen } from './ui-client';
 import type { AgentView, ConsentView, SessionDetail } from './ui-protocol';
-import type { EffectiveSettings, Language } from './settings';
+import type { EffectiveSettings } from './settings';
 
 export interface PageState {
   view: AgentView | null;
@@ -28,16 +28,15 @@ export function usePageState(portName: string): PageState {
     languageEpoch: 0,
   });
   useEffect(() => {
-    let language: Language | null = null;
     return listen(portName, (push) => {
       if (push.type === 'view') setState((s) => ({ ...s, view: push.view }));
       else if (push.type === 'session') setState((s) => ({ ...s, detail: push.detail }));
       else if (push.type === 'consent') setState((s) => ({ ...s, consent: push.view }));
       else {
         const next = push.effective.settings.language;
-        const changed = language !== null && language !== next;
-        language = next;
-        if (changed) {
+        // Compared with what this page applied (not with the previous push): the setting may
+        // have changed between the page's first render and its first push.
+        if (next !== languageSetting()) {
           void useLanguage(next).then(() =>
             setState((s) => ({ ...s, effective: push.effective, languageEpoch: s.languageEpoch + 1 })),
           );

@@ -23,6 +23,7 @@ import {
   until,
   type AgentBrowser,
   type ChromeApi,
+  POLL_MS,
 } from './harness';
 
 declare const chrome: ChromeApi;
@@ -55,16 +56,17 @@ afterAll(async () => {
 
 async function chatWindow(sessionId: string): Promise<Page> {
   const url = `${EXTENSION_URL}/chat.html?session=${sessionId}`;
-  return until(
+  const page = await until(
     async () => (await pagesStartingWith(browser.browser, url))[0],
     5000,
     `chat window of ${sessionId}`,
   );
+  await page.waitForSelector('.chat-window textarea.ll-chat-input');
+  return page;
 }
 
 async function chatWindowBounds() {
-  const w = await browser.worker();
-  return w.evaluate(async () => {
+  return browser.inWorker(async () => {
     const all = await chrome.windows.getAll({ populate: true, windowTypes: ['popup'] });
     return all
       .filter((win) => win.tabs?.some((t) => t.url?.includes('/chat.html')))
@@ -109,7 +111,7 @@ describe('alerts', () => {
     const waited = await textOf(popup, `${entry} .waiting`);
     await popup.waitForFunction(
       (sel, before) => document.querySelector(sel)?.textContent?.trim() !== before,
-      { timeout: 3000 },
+      { timeout: 3000, polling: POLL_MS },
       `${entry} .waiting`,
       waited,
     );
@@ -152,7 +154,7 @@ describe('alerts', () => {
     expect(Date.now() - accepted).toBeLessThan(1000);
     await popup.waitForFunction(
       (sel) => document.querySelector(sel) === null,
-      {},
+      { polling: POLL_MS },
       `.queue-entry[data-session="${customer.sessionId}"]`,
     );
     await closeAll(colleague.client);
@@ -194,10 +196,12 @@ describe('a session', () => {
     expect(await textOf(chat, '.ll-chat-typing-text')).toBe('Casey Customer is typing…');
     const reply = await first.client.request({ type: 'chat.send', text: 'Thank you! It is a LaserJet.' });
     expect(reply.type).toBe('reply');
-    await chat.waitForFunction(() =>
-      [...document.querySelectorAll('.ll-chat-peer .ll-chat-text')].some(
-        (e) => e.textContent === 'Thank you! It is a LaserJet.',
-      ),
+    await chat.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.ll-chat-peer .ll-chat-text')].some(
+          (e) => e.textContent === 'Thank you! It is a LaserJet.',
+        ),
+      { polling: POLL_MS },
     );
     // The line ends the customer's typing indicator.
     await chat.waitForSelector('.ll-chat-typing[data-active=false]');
@@ -229,9 +233,8 @@ describe('a session', () => {
     );
     expect((line.line as { text: string }).text).toBe('Have you tried turning it off and on again?');
     // Stored per agent, in the storage that follows the agent's browser profile.
-    const w = await browser.worker();
-    const stored = await w.evaluate(
-      async (key) => (await chrome.storage.sync.get(key))[key],
+    const stored = await browser.inWorker(
+      async (key: string) => (await chrome.storage.sync.get(key))[key],
       `canned:${me.id}`,
     );
     expect(stored).toEqual(['Have you tried turning it off and on again?']);
@@ -320,7 +323,7 @@ describe('a session', () => {
     expect(await chat.$eval('textarea.ll-chat-input', (t) => (t as HTMLTextAreaElement).disabled)).toBe(true);
     await popup.waitForFunction(
       (sel) => document.querySelector(sel) === null,
-      {},
+      { polling: POLL_MS },
       `.open-session[data-session="${first.sessionId}"]`,
     );
   });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { CHROME_EXTENSION_ID } from '../../../protocol/extension-ids';
 
 /** The parts of Chrome's extension API the tests evaluate inside the extension's contexts. */
@@ -41,6 +41,12 @@ export const ROOT = resolve(import.meta.dirname, '../../..');
 export const CHROME_BUILD = join(ROOT, '.output/chrome-mv3');
 export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 export const EXTENSION_URL = `chrome-extension://${CHROME_EXTENSION_ID}`;
+
+/**
+ * Polling interval for waitForFunction, in ms. Puppeteer's default polls on animation frames,
+ * which never come in a tab the browser hides (the popup tab behind a chat window): use a timer.
+ */
+export const POLL_MS = 100;
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -85,8 +91,12 @@ export function ensureBuilt(
 export interface AgentBrowser {
   browser: Browser;
   userDataDir: string;
-  /** The extension's service worker as it is now (Chrome may have restarted it). */
-  worker(): Promise<WebWorker>;
+  /**
+   * Runs a function in the extension's service worker (as it is now: Chrome may have restarted
+   * it) and returns its JSON result. Attaches for this call only: a worker handle kept attached
+   * leaves a restarted worker stuck in "starting" under puppeteer.
+   */
+  inWorker<A, R>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
   /** Opens an extension page (e.g. "popup.html") in a new tab. */
   openPage(path: string): Promise<Page>;
   close(): Promise<void>;
@@ -139,20 +149,34 @@ export async function launchAgentBrowser(options: LaunchOptions = {}): Promise<A
     ],
     env,
   });
-  const worker = async (): Promise<WebWorker> => {
+  const inWorker = async <A, R>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> => {
     const target = await browser.waitForTarget(
       (t) => t.type() === 'service_worker' && t.url().startsWith(EXTENSION_URL),
       { timeout: 10_000 },
     );
-    const w = await target.worker();
-    if (!w) throw new Error('the extension service worker has no worker handle');
-    return w;
+    const session = await target.createCDPSession();
+    try {
+      const { result, exceptionDetails } = await session.send('Runtime.evaluate', {
+        expression: `(${fn.toString()})(${JSON.stringify(arg ?? null)})`,
+        awaitPromise: true,
+        returnByValue: true,
+      });
+      if (exceptionDetails)
+        throw new Error(
+          `in the service worker: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`,
+        );
+      return result.value as R;
+    } finally {
+      await session.detach().catch(() => undefined);
+    }
   };
-  await worker();
+  await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(EXTENSION_URL), {
+    timeout: 10_000,
+  });
   return {
     browser,
     userDataDir,
-    worker,
+    inWorker,
     async openPage(path: string) {
       const page = await browser.newPage();
       await page.goto(`${EXTENSION_URL}/${path}`);
@@ -173,8 +197,7 @@ export interface ShownNotification {
 
 /** The extension's notifications, read in its service worker (what the agent sees). */
 export async function notifications(agent: AgentBrowser): Promise<string[]> {
-  const w = await agent.worker();
-  return w.evaluate(async () => Object.keys(await chrome.notifications.getAll()));
+  return agent.inWorker(async () => Object.keys(await chrome.notifications.getAll()));
 }
 
 /** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */

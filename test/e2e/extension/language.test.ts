@@ -5,7 +5,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { createAgent, PASSWORD } from './accounts';
-import { launchAgentBrowser, screenshot, signInThroughPopup, textOf, type AgentBrowser } from './harness';
+import {
+  launchAgentBrowser,
+  screenshot,
+  signInThroughPopup,
+  textOf,
+  type AgentBrowser,
+  POLL_MS,
+} from './harness';
 
 let server: TestServer;
 let browser: AgentBrowser;
@@ -38,10 +45,16 @@ it('switches to the language chosen in the options, over the browser language', 
   const popup = await browser.openPage('popup.html');
   await options.select('#language', 'en');
   // Both pages re-render in English without a reload.
-  await options.waitForFunction(() => document.querySelector('h1')?.textContent === 'Lifeline options');
-  await popup.waitForFunction(() => document.querySelector('h1')?.textContent === 'Sign in to Lifeline');
+  await options.waitForFunction(() => document.querySelector('h1')?.textContent === 'Lifeline options', {
+    polling: POLL_MS,
+  });
+  await popup.waitForFunction(() => document.querySelector('h1')?.textContent === 'Sign in to Lifeline', {
+    polling: POLL_MS,
+  });
   await options.select('#language', 'browser');
-  await popup.waitForFunction(() => document.querySelector('h1')?.textContent === 'Connexion à Lifeline');
+  await popup.waitForFunction(() => document.querySelector('h1')?.textContent === 'Connexion à Lifeline', {
+    polling: POLL_MS,
+  });
   await options.close();
   await popup.close();
 });

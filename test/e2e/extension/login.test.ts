@@ -15,6 +15,7 @@ import {
   until,
   type AgentBrowser,
   screenshot,
+  POLL_MS,
 } from './harness';
 
 let server: TestServer;
@@ -83,9 +84,7 @@ describe('sign-in errors shown in the popup', () => {
     // The countdown ends and the button comes back.
     await popup.waitForFunction(
       () => !(document.querySelector('button[type=submit]') as HTMLButtonElement).disabled,
-      {
-        timeout: 10_000,
-      },
+      { timeout: 10_000, polling: POLL_MS },
     );
     expect(await textOf(popup, '.login-error')).toBe(
       'Too many sign-in attempts earlier. You can try again now.',
@@ -132,8 +131,7 @@ describe('seat limit and sign-out', () => {
   it('signs out: the server forgets the token and the popup shows the sign-in form again', async () => {
     const popup = await agent.openPage('popup.html');
     await popup.waitForSelector('.alert-list');
-    const w = await agent.worker();
-    const token = await w.evaluate(async () => {
+    const token = await agent.inWorker(async () => {
       const stored = await chrome.storage.local.get('account');
       return (stored.account as { token: string }).token;
     });

@@ -121,10 +121,9 @@ beforeAll(async () => {
   await popup.waitForSelector('.alert-list');
   await popup.click('button.logout');
   await popup.close();
-  const w = await browser.worker();
   const scripts = await until(
     async () => {
-      const s = await w.evaluate(() => chrome.scripting.getRegisteredContentScripts());
+      const s = await browser.inWorker(() => chrome.scripting.getRegisteredContentScripts());
       return s.length > 0 ? s : undefined;
     },
     5000,

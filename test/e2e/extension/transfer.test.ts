@@ -18,6 +18,7 @@ import {
   textOf,
   until,
   type AgentBrowser,
+  POLL_MS,
 } from './harness';
 
 interface CreatedNotification {
@@ -48,7 +49,13 @@ async function signedIn(name: string) {
 
 async function chatWindow(browser: AgentBrowser, sessionId: string): Promise<Page> {
   const url = `${EXTENSION_URL}/chat.html?session=${sessionId}`;
-  return until(async () => (await pagesStartingWith(browser.browser, url))[0], 5000, 'the chat window');
+  const page = await until(
+    async () => (await pagesStartingWith(browser.browser, url))[0],
+    5000,
+    'the chat window',
+  );
+  await page.waitForSelector('.chat-window textarea.ll-chat-input');
+  return page;
 }
 
 beforeAll(async () => {
@@ -57,8 +64,7 @@ beforeAll(async () => {
   first = await signedIn('Frank First');
   second = await signedIn('Sam Second');
   // Record what the second agent's alerts say, as the extension hands them to the system.
-  const w = await second.browser.worker();
-  await w.evaluate(() => {
+  await second.browser.inWorker(() => {
     const created: CreatedNotification[] = [];
     self.createdNotifications = created;
     const original = chrome.notifications.create.bind(chrome.notifications);
@@ -112,8 +118,7 @@ it('transfers a session to another agent, whose alert and queue show the comment
     3000,
     'the alert',
   );
-  const w = await second.browser.worker();
-  const created = await w.evaluate(() => self.createdNotifications ?? []);
+  const created = await second.browser.inWorker(() => self.createdNotifications ?? []);
   const alert = created.filter((n) => n.id === alertId).at(-1);
   expect(alert?.title).toBe('Terry Transfer, transferred by Frank First');
   expect(alert?.message).toContain('Needs the ICC profile for the Xerox');
@@ -132,10 +137,12 @@ it('transfers a session to another agent, whose alert and queue show the comment
   expect(await textOf(chat2, '.transfer-note')).toBe(
     'Transferred by Frank First: Needs the ICC profile for the Xerox',
   );
-  await chat2.waitForFunction(() =>
-    [...document.querySelectorAll('.ll-chat-text')].some(
-      (e) => e.textContent === 'Let me get a colour specialist',
-    ),
+  await chat2.waitForFunction(
+    () =>
+      [...document.querySelectorAll('.ll-chat-text')].some(
+        (e) => e.textContent === 'Let me get a colour specialist',
+      ),
+    { polling: POLL_MS },
   );
   const accepted = await customer.client.waitFor(
     (m) => m.type === 'session.transferred' && m.agentName !== undefined,

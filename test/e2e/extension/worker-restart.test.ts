@@ -1,0 +1,109 @@
+/**
+ * Chrome stops an extension's service worker when it wants to (idle, memory, updates). The agent
+ * must not notice: the live picture is in storage, and the watchdog alarm (every 30 s) wakes the
+ * worker, which reconnects by itself and alerts what came in meanwhile, without alerting again
+ * what was already alerted.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { startTestServer, type TestServer } from '../../support/test-server';
+import { closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
+import { createAgent, createPortal, PASSWORD, type TestAgent } from './accounts';
+import {
+  EXTENSION_URL,
+  launchAgentBrowser,
+  notifications,
+  signInThroughPopup,
+  until,
+  type AgentBrowser,
+} from './harness';
+
+declare const chrome: {
+  storage: { session: { get(key: string): Promise<Record<string, unknown>> } };
+  action: { getBadgeText(details: object): Promise<string> };
+};
+
+/** The watchdog alarm fires every 30 s; allow for Chrome's alarm granularity on top. */
+const WATCHDOG_WAIT_MS = 45_000;
+
+let server: TestServer;
+let browser: AgentBrowser;
+let me: TestAgent;
+let portal: string;
+let popup: Page;
+const customers: ConnectedCustomer[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({}, { workflow: { requestsPerAddress: 10_000 } });
+  portal = await createPortal(server);
+  me = await createAgent(server, { portals: [portal] });
+  browser = await launchAgentBrowser();
+  popup = await browser.openPage('popup.html');
+  await signInThroughPopup(popup, server.url, me.email, PASSWORD);
+  await popup.waitForSelector('.connection.online');
+  await popup.close();
+});
+afterAll(async () => {
+  await closeAll(...customers.map((c) => c.client));
+  await browser?.close();
+  await server?.stop();
+});
+
+it('comes back by itself after Chrome stops the service worker, with its state and without repeating alerts', async () => {
+  const first = await customerViaWs(server, portal, { name: 'Before Stop' });
+  customers.push(first);
+  await until(
+    async () =>
+      (await notifications(browser)).includes(`lifeline-request:${first.sessionId}`) ? true : undefined,
+    3000,
+    'the first alert',
+  );
+  expect(await browser.inWorker(() => chrome.action.getBadgeText({}))).toBe('1');
+
+  // Stop every service worker, as Chrome does on its own.
+  const page = await browser.browser.newPage();
+  const cdp = await page.createCDPSession();
+  await cdp.send('ServiceWorker.enable');
+  // The tab holding this DevTools session stays open until the end: closing it would start
+  // the worker again at once, and the point is that nothing but the extension's alarm does.
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  const stoppedAt = Date.now();
+  await until(
+    async () => (server.services.workflow.presence.isOnline(me.id) ? undefined : true),
+    5000,
+    'the agent to drop off the server',
+  );
+
+  // While the worker is stopped, a second customer asks for help.
+  const second = await customerViaWs(server, portal, { name: 'While Stopped' });
+  customers.push(second);
+
+  // Nobody touches the extension: the watchdog alarm wakes it and it reconnects.
+  await until(
+    async () => (server.services.workflow.presence.isOnline(me.id) ? true : undefined),
+    WATCHDOG_WAIT_MS,
+    'the agent to be back online',
+    250,
+  );
+  // Back within the watchdog's period (plus the time to start and sign in again).
+  expect(Date.now() - stoppedAt).toBeLessThan(WATCHDOG_WAIT_MS);
+  await until(
+    async () =>
+      (await notifications(browser)).includes(`lifeline-request:${second.sessionId}`) ? true : undefined,
+    5000,
+    'the alert for the request that came in meanwhile',
+  );
+  expect(await browser.inWorker(() => chrome.action.getBadgeText({}))).toBe('2');
+  // The first request is remembered as alerted (storage.session survived the stop).
+  const live = await browser.inWorker(
+    async () => (await chrome.storage.session.get('live')).live as { alerted: string[] },
+  );
+  expect(live.alerted).toEqual([first.sessionId, second.sessionId]);
+
+  // And the popup shows both, at once.
+  const again = await browser.browser.newPage();
+  await again.goto(`${EXTENSION_URL}/popup.html`);
+  await again.waitForSelector(`.queue-entry[data-session="${second.sessionId}"]`);
+  expect(await again.$(`.queue-entry[data-session="${first.sessionId}"]`)).not.toBeNull();
+  await page.close();
+}, 90_000);
