@@ -25,9 +25,15 @@ export async function runStandaloneSession(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    // Subscribed before joining: the welcome may already name an agent whose consent is needed.
+    let announced!: () => void;
+    const connected = new Promise<void>((resolve) => (announced = resolve));
+    const done = runStandalone(client, ui, out, connected);
     try {
       await start();
     } catch (err) {
+      announced();
+      await done;
       if (err instanceof ProtocolError) throw err;
       throw new ProtocolError('internal_error', err instanceof Error ? err.message : String(err));
     }
@@ -35,7 +41,8 @@ export async function runStandaloneSession(
       'Connected. Nothing is shared until you agree: you will be asked when the agent opens the viewer' +
         (ui.prompt ? ` (${ui.prompt.kind === 'terminal' ? 'here' : 'in a dialog'}).` : '.'),
     );
-    const end = await runStandalone(client, ui, out);
+    announced();
+    const end = await done;
     return end.code === null || end.code === 'session_ended' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);

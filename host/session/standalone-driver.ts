@@ -17,8 +17,10 @@ export async function runStandalone(
   client: SessionClient,
   ui: StandaloneUi,
   out: (line: string) => void,
+  /** Questions wait for this (the join's own messages come first); subscribe before joining. */
+  started: Promise<unknown> = Promise.resolve(),
 ): Promise<EndNotice> {
-  let asking: Promise<unknown> = Promise.resolve();
+  let asking: Promise<unknown> = started.catch(() => undefined);
   // A function, not a narrowed read: the state changes across the awaits below.
   const isEnded = () => client.state === 'ended';
   let end: EndNotice = { type: 'ended', code: null, message: 'sharing ended' };

@@ -19,7 +19,7 @@ export class TtyLines {
   private closed = false;
 
   constructor(
-    input: Readable,
+    private readonly input: Readable,
     private readonly output: Writable,
   ) {
     this.rl = createInterface({ input, terminal: false, crlfDelay: Infinity });
@@ -70,8 +70,10 @@ export class TtyLines {
     return () => this.listeners.delete(listener);
   }
 
+  /** Stops reading; a terminal opened here is released, so it no longer keeps the process alive. */
   close(): void {
     this.closed = true;
     this.rl.close();
+    if (this.input instanceof tty.ReadStream) this.input.destroy();
   }
 }
