@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { QueueEntry } from '../../../protocol/common';
+import type { NotificationOptions as Options } from '../../../extension/background/alert-manager';
 
 const catalog = JSON.parse(
   readFileSync(resolve(import.meta.dirname, '../../../extension/public/_locales/en/messages.json'), 'utf8'),
@@ -23,7 +24,6 @@ vi.mock('webextension-polyfill', () => ({
   },
 }));
 const { AlertManager, notificationIdOf } = await import('../../../extension/background/alert-manager');
-type Options = import('../../../extension/background/alert-manager').NotificationOptions;
 
 class Clock {
   now = 1_000_000;

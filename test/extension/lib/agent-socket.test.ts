@@ -49,7 +49,11 @@ function recorder() {
   const refusals: string[] = [];
   const waiters: { pred: () => boolean; resolve: () => void }[] = [];
   const check = () => {
-    for (const w of [...waiters]) if (w.pred()) waiters.splice(waiters.indexOf(w), 1) && w.resolve();
+    for (const w of [...waiters]) {
+      if (!w.pred()) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   };
   return {
     states,
@@ -180,7 +184,7 @@ describe('against a peer that stops answering', () => {
     silent = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await new Promise((r) => silent.once('listening', r));
     const a = silent.address();
-    url = `ws://127.0.0.1:${typeof a === 'object' ? a.port : 0}/ws`;
+    url = `ws://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/ws`;
     silent.on('connection', (ws) => {
       connections++;
       ws.once('message', () =>
