@@ -430,7 +430,8 @@ export class ViewerSession {
       this.notify('viewRevoked', 'warning');
     } else if (before?.control && !grants.control) {
       this.notify('controlRevoked', 'warning');
-    } else if (before && !before.control && grants.control && grants.view) {
+    } else if (before?.view && !before.control && grants.control && grants.view) {
+      // Control added while the agent was already watching (not the first consent).
       this.notify('controlGranted', 'info');
     }
     if (grants.view) this.viewWasGranted = true;

@@ -91,9 +91,11 @@ export function ViewerApp(props: ViewerAppProps) {
     <div class="viewer" ref={root} data-phase={state?.phase ?? 'connecting'}>
       {controller && state && <StatusBar t={t} state={state} session={controller.session} />}
       {controller && state && (
-        <Toolbar t={t} state={state} prefs={prefs} controller={controller} fullscreen={fullscreen} />
+        <div class="viewer-bars">
+          <Toolbar t={t} state={state} prefs={prefs} controller={controller} fullscreen={fullscreen} />
+          <DrawTools t={t} state={state} prefs={prefs} controller={controller} />
+        </div>
       )}
-      {controller && state && <DrawTools t={t} state={state} prefs={prefs} controller={controller} />}
       {controller && state && (
         <NoticeBanner t={t} notice={state.notice} onDismiss={() => controller.session.dismissNotice()} />
       )}
