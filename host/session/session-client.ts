@@ -44,6 +44,11 @@ import { ViewerPeer, type EncoderTuning, type ViewerPeerStats } from './viewer-p
 
 /** How long join/resume may wait for the server's welcome, in ms. */
 export const JOIN_TIMEOUT_MS = LINK_CONNECT_TIMEOUT_MS + HELLO_TIMEOUT_MS;
+/**
+ * After the system accepted a reboot, how long this process waits to be stopped by it before it
+ * concludes the reboot is not happening and reconnects as after any loss, in ms.
+ */
+export const REBOOT_STALL_MS = 120_000;
 /** After helper.stop, how long the server has to close the socket before the helper does, in ms. */
 const STOP_CLOSE_WAIT_MS = 2000;
 /** What the helper asks an agent's consent for by default: everything, each answered separately. */
@@ -641,6 +646,13 @@ export class SessionClient implements HelperController {
     try {
       this.rebootPending = true;
       await gate.reboot();
+      const stall = setTimeout(() => {
+        if (!this.rebootPending || this.machine.state === 'ended') return;
+        this.rebootPending = false;
+        this.log('the reboot did not happen; reconnecting');
+        if (this.link === null) this.scheduleReconnect();
+      }, REBOOT_STALL_MS);
+      stall.unref?.();
     } catch (err) {
       this.rebootPending = false;
       const code: ErrorCode = err instanceof ProtocolError ? err.code : 'internal_error';

@@ -13,6 +13,8 @@
  * bit is rejected and never painted, both ways; the helper comes back with its resume token after
  * its socket is killed; stop ends sharing for the server, the agent and the viewer.
  */
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,6 +50,8 @@ const events: HelperEvent[] = [];
 const notices: SessionNotice[] = [];
 const logLines: string[] = [];
 const figures: Record<string, unknown> = {};
+let consentedAt = NaN;
+const run = promisify(execFile);
 let xtermId = '';
 const slug = 'helper-e2e';
 
@@ -55,9 +59,15 @@ function wait(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false,
+  timeoutMs = 15_000,
+  refresh?: () => Promise<void>,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
+    await refresh?.();
     const v = probe();
     if (v !== undefined && v !== false) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -134,7 +144,10 @@ beforeAll(async () => {
   client.onNotice((n) => notices.push(n));
   // What native mode does: the extension shows its window on consent_needed and calls consent().
   client.onEvent((e) => {
-    if (e.type === 'host.consent_needed') void client.consent({ ...ALL_GRANTS, reboot: false, files: false });
+    if (e.type === 'host.consent_needed') {
+      consentedAt = performance.now();
+      void client.consent({ ...ALL_GRANTS, reboot: false, files: false });
+    }
   });
   const joined = await client.join({ server: server.url, joinCode: customer.joinCode });
   expect(joined.state).toBe('waiting_consent');
@@ -166,6 +179,11 @@ describe('helper session through the real server', () => {
       'grants',
     );
     expect(await settle()).toBe(0);
+    figures.firstPicture = {
+      msAfterConsent: Math.round((viewer.firstPictureAt ?? NaN) - consentedAt),
+      bytes: viewer.counts.screenBytes,
+      messages: viewer.counts.screenFrames,
+    };
     expect(viewer.control.some((m) => m.type === 'screen.monitors')).toBe(true);
   });
 
@@ -233,6 +251,44 @@ describe('helper session through the real server', () => {
     await typeLine(` > ${arrows}`);
     expect(await waitFor('the arrows file', () => fileText(arrows) || undefined)).toBe('abc\n');
     expect(await settle()).toBe(0);
+  });
+
+  it('shares the clipboard both ways through the real X CLIPBOARD, in parts', async () => {
+    // Viewer -> customer: a clip of 300,000 characters (two parts) lands in the X clipboard.
+    const text = 'Grüße € '.repeat(37_500);
+    await viewer.sendClipboard({ type: 'clip.begin', clipId: 1, totalChars: text.length });
+    await viewer.sendClipboard({ type: 'clip.part', clipId: 1, text: text.slice(0, 200_000) });
+    await viewer.sendClipboard({ type: 'clip.part', clipId: 1, text: text.slice(200_000) });
+    await viewer.sendClipboard({ type: 'clip.end', clipId: 1 });
+    // xclip runs asynchronously: the selection's owner is this very process (the helper), which
+    // must keep answering while xclip asks.
+    const xclipOut = async () =>
+      await run('xclip', ['-o', '-selection', 'clipboard'], { env: x.env, timeout: 5000, maxBuffer: 8 << 20 })
+        .then((r) => r.stdout)
+        .catch(() => '');
+    let got = '';
+    await waitFor(
+      'the X clipboard',
+      () => got === text || undefined,
+      15_000,
+      async () => {
+        got = await xclipOut();
+      },
+    );
+    // Customer -> viewer: another application copies; the viewer receives it.
+    const from = viewer.clipboard.length;
+    const copier = spawn('xclip', ['-i', '-selection', 'clipboard'], {
+      env: x.env,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    copier.stdin.end('copied on the customer side ✓');
+    await viewer.until(
+      () => viewer.clipboard.slice(from).some((m) => m.type === 'clip.end'),
+      10_000,
+      'clip.end',
+    );
+    const parts = viewer.clipboard.slice(from).flatMap((m) => (m.type === 'clip.part' ? [m.text] : []));
+    expect(parts.join('')).toBe('copied on the customer side ✓');
   });
 
   it('rejects a frame with one flipped bit, both ways, and never applies or paints it', async () => {

@@ -54,6 +54,8 @@ export class NodeViewer {
   decoder = new ScreenDecoder({ jpeg: new TurboJpegDecoder() });
   session: E2eSession | null = null;
   peerId = 0;
+  /** When the first complete update was applied (performance.now()), for the report's figures. */
+  firstPictureAt: number | null = null;
   /** Figures for the report. */
   readonly counts = {
     screenFrames: 0,
@@ -251,7 +253,8 @@ export class NodeViewer {
         this.awaitingReset = false;
         this.counts.resets++;
       }
-      await this.decoder.apply(payload);
+      const applied = await this.decoder.apply(payload);
+      if (applied.end && this.firstPictureAt === null) this.firstPictureAt = performance.now();
     }
     // Acknowledge every message, applied or dropped: the helper's window must not stall.
     await this.sendSealed(DataChannel.ack, encodeAck(screenMessageSeq(payload)));
