@@ -1,0 +1,57 @@
+/** The per-user resume state file: 0600, validated, refused when stale, shared with others or malformed. */
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RECONNECT_GRACE_MS } from '../../../protocol/limits';
+import {
+  defaultStateDir,
+  deleteResumeState,
+  readResumeState,
+  writeResumeState,
+} from '../../../host/session/resume-state-file';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-state-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const state = {
+  server: 'https://help.example.com',
+  resumeToken: 'tok_ABC-123',
+  sessionId: 'sess_1',
+  savedAt: Date.now(),
+};
+
+describe('resume state file', () => {
+  it('lives in $XDG_STATE_HOME/lifeline, else ~/.local/state/lifeline (relative XDG values ignored)', () => {
+    expect(defaultStateDir({ XDG_STATE_HOME: '/x/state', HOME: '/home/c' })).toBe('/x/state/lifeline');
+    expect(defaultStateDir({ XDG_STATE_HOME: 'rel', HOME: '/home/c' })).toBe('/home/c/.local/state/lifeline');
+    expect(defaultStateDir({ HOME: '/home/c' })).toBe('/home/c/.local/state/lifeline');
+  });
+
+  it('is written 0600 in a 0700 folder and read back; deleting twice is harmless', async () => {
+    const file = path.join(tmp, 'a', 'lifeline', 'resume.json');
+    await writeResumeState(file, state);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    expect(await readResumeState(file)).toEqual(state);
+    await deleteResumeState(file);
+    await deleteResumeState(file);
+    await expect(readResumeState(file)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('refuses a stale, shared, malformed or oversized file with a code', async () => {
+    const file = path.join(tmp, 'b.json');
+    await writeResumeState(file, { ...state, savedAt: Date.now() - RECONNECT_GRACE_MS - 1000 });
+    await expect(readResumeState(file)).rejects.toMatchObject({ code: 'resume_expired' });
+    await writeResumeState(file, state);
+    chmodSync(file, 0o644);
+    await expect(readResumeState(file)).rejects.toMatchObject({ code: 'bad_request' });
+    writeFileSync(file, '{"server":"https://x","resumeToken":"has spaces","sessionId":"s","savedAt":1}', {
+      mode: 0o600,
+    });
+    chmodSync(file, 0o600);
+    await expect(readResumeState(file)).rejects.toMatchObject({ code: 'bad_request' });
+    writeFileSync(file, 'x'.repeat(5000));
+    chmodSync(file, 0o600);
+    await expect(readResumeState(file)).rejects.toMatchObject({ code: 'bad_request' });
+  });
+});
