@@ -6,7 +6,7 @@
  */
 import browser from 'webextension-polyfill';
 import { defineBackground } from 'wxt/utils/define-background';
-import { IS_E2E_BUILD } from '../lib/build-env';
+import { IS_E2E_BUILD, IS_FIREFOX } from '../lib/build-env';
 import { useLanguage } from '../lib/i18n';
 import { NO_POLICY, readManagedPolicy, type ManagedPolicy } from '../lib/managed-policy';
 import { applyPolicy, readStoredSettings } from '../lib/settings';
@@ -19,6 +19,7 @@ import { sessionIdOfNotification } from './alert-manager';
 import { loadAccount, loadLastServer, loadLive, loadNotice, loadStoredSettingsRaw } from './persisted-state';
 import { registerSupportBridge } from './support-bridge-registration';
 import { createUiHandlers } from './ui-handlers';
+import { keepEventPageAlive } from './event-page-keepalive';
 import { answerUiRequest, isOwnPage, PortRegistry, type UiHandlers } from './ui-server';
 
 /** The reconnect backstop alarm and its period, in minutes (Chrome's minimum is 0.5). */
@@ -115,6 +116,7 @@ export default defineBackground(() => {
     return rt;
   });
   ready.catch((err: unknown) => console.error('lifeline: background failed to start', err));
+  if (IS_FIREFOX) keepEventPageAlive(() => runtime?.agent.state.account != null);
 
   browser.runtime.onMessage.addListener((raw: unknown, sender: browser.Runtime.MessageSender) => {
     if (OffscreenPlay.safeParse(raw).success) return undefined;

@@ -18,6 +18,12 @@ const FIREFOX_BUILD = join(ROOT, '.output/e2e/firefox-mv3');
 /** The moz-extension UUID this test pins for the extension (any fixed UUID works). */
 const EXTENSION_UUID = '6f1f7a9e-2b6c-4c55-9a3e-5d1c0b7e4a21';
 const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
+/**
+ * Firefox suspends an idle event page after this long, in ms. Its default is 30 s; 25 s here so
+ * that the watchdog alarm (also every 30 s, itself an event that wakes the page) cannot hide a
+ * missing keepalive by landing just in time.
+ */
+const EVENT_PAGE_IDLE_MS = 25_000;
 
 declare const browser: { notifications: { getAll(): Promise<Record<string, unknown>> } };
 
@@ -25,6 +31,7 @@ let server: TestServer;
 let firefox: Browser;
 let popup: Page;
 let customer: ConnectedCustomer | undefined;
+let agentId = '';
 
 beforeAll(async () => {
   ensureBuilt(FIREFOX_BUILD, ['wxt', 'build', '-b', 'firefox', '--mv3'], { LIFELINE_E2E: '1' });
@@ -38,6 +45,7 @@ beforeAll(async () => {
       // Headless Firefox has no system notification service and closes every alert at once;
       // Firefox's own alert windows keep it up, as a desktop's notification area would.
       'alerts.useSystemBackend': false,
+      'extensions.background.idle.timeout': EVENT_PAGE_IDLE_MS,
     },
   });
 });
@@ -67,6 +75,7 @@ it('installs, and an agent signs in and gets the alert for a new request', async
 
   const slug = await createPortal(server, 'Firefox desk');
   const agent = await createAgent(server, { portals: [slug], name: 'Fiona Firefox' });
+  agentId = agent.id;
   await signInThroughPopup(popup, server.url, agent.email, PASSWORD);
   await popup.waitForSelector('.connection.online', { timeout: 15_000 });
   expect(await textOf(popup, '.agent-name')).toBe('Fiona Firefox');
@@ -88,3 +97,13 @@ it('installs, and an agent signs in and gets the alert for a new request', async
   );
   await screenshot(popup, 'firefox-popup-queue.png');
 });
+
+it('stays online with no extension page open, past the event page idle timeout', async () => {
+  await popup.close();
+  // Watched for one and a half idle timeouts: the agent never drops off the server.
+  const until = Date.now() + EVENT_PAGE_IDLE_MS * 1.5;
+  while (Date.now() < until) {
+    expect(server.services.workflow.presence.isOnline(agentId)).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}, 90_000);
