@@ -9,6 +9,8 @@ import { ask } from '../lib/ui-client';
 import { formatClock } from '../lib/format-time';
 import type { ScreenView } from '../lib/ui-protocol';
 import type { Grants } from '../../protocol/common';
+import { openViewerWindow } from '../viewer/open-viewer';
+import { catalogKey } from '../../ui/viewer/viewer-text';
 
 export function ScreenPanel(props: { sessionId: string; screen: ScreenView; online: boolean }) {
   const [busy, setBusy] = useState(false);
@@ -48,6 +50,11 @@ export function ScreenPanel(props: { sessionId: string; screen: ScreenView; onli
       <p class="helper-status" role="status">
         {helperText(screen)}
       </p>
+      {(screen.joinCode || screen.helper) && (
+        <button type="button" class="open-viewer" onClick={() => void openViewerWindow(props.sessionId)}>
+          {t(catalogKey('openViewer'))}
+        </button>
+      )}
       {error && <p role="alert">{error}</p>}
     </section>
   );

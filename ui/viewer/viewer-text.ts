@@ -79,6 +79,7 @@ export const VIEWER_TEXT_KEYS = [
   'damaged',
   'missingSession',
   'notSignedIn',
+  'openViewer',
   'notice_controlRevoked',
   'notice_controlGranted',
   'notice_viewRevoked',

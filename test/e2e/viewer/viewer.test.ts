@@ -196,7 +196,13 @@ beforeAll(async () => {
   });
   await helper.join({ server: server.url, joinCode });
 
-  viewer = await agent.open(`viewer.html?session=${customer.sessionId}`);
+  // The chat window's "open the viewer" opens it in its own window.
+  await chat.waitForSelector('button.open-viewer');
+  await chat.click('button.open-viewer');
+  viewer = await pageStartingWith(
+    agent.browser,
+    `${EXTENSION_URL}/viewer.html?session=${customer.sessionId}`,
+  );
   await viewer.setViewport({ width: 900, height: 700 });
   await viewer.bringToFront();
 });
@@ -211,6 +217,16 @@ afterAll(async () => {
 });
 
 describe('the viewer window', () => {
+  it('opens once per session from the chat window', async () => {
+    await chat.click('button.open-viewer');
+    await wait(500);
+    const viewers = agent.browser
+      .targets()
+      .filter((t) => t.type() === 'page' && t.url().includes('/viewer.html?session='));
+    expect(viewers).toHaveLength(1);
+    await viewer.bringToFront();
+  });
+
   it('shows the same security code as the helper, and the customer screen exactly', async () => {
     const sas = await until('the security code', () =>
       viewer.$eval('.sas-code', (e) => e.textContent).catch(() => null),
