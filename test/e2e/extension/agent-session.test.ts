@@ -132,6 +132,46 @@ describe('alerts', () => {
     expect(await popup.$(entry)).not.toBeNull();
   });
 
+  it('plays the sound from an offscreen document (a service worker has no audio)', async () => {
+    const contexts = await browser.inWorker(() =>
+      chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] }),
+    );
+    expect(contexts).toHaveLength(1);
+  });
+
+  it('gives a busy agent no alert, and gives it when they are available again', async () => {
+    await popup.click('button.presence');
+    await popup.waitForSelector('button.presence.busy');
+    await until(
+      async () => (server.services.workflow.presence.isAvailable(me.id) ? undefined : true),
+      3000,
+      'busy on the server',
+    );
+    const customer = await customerViaWs(server, portal, { name: 'Patient Pat' });
+    customers.push(customer);
+    const id = `lifeline-request:${customer.sessionId}`;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(await notifications(browser)).not.toContain(id);
+    await popup.click('button.presence');
+    await popup.waitForSelector('button.presence.available');
+    await until(
+      async () => ((await notifications(browser)).includes(id) ? true : undefined),
+      3000,
+      'the alert',
+    );
+    // Someone else takes it, so the rest of the suite starts from an empty queue.
+    const other = await addAgent(server, { portals: [portal] });
+    expect((await other.client.request({ type: 'request.accept', sessionId: customer.sessionId })).type).toBe(
+      'reply',
+    );
+    await until(
+      async () => ((await notifications(browser)).includes(id) ? undefined : true),
+      3000,
+      'the withdrawal',
+    );
+    await closeAll(other.client);
+  });
+
   it('withdraws the alert at once when another agent accepts the request', async () => {
     const colleague = await addAgent(server, { portals: [portal], name: 'Cleo Colleague' });
     const customer = await customerViaWs(server, portal, { name: 'Quick Quentin' });
