@@ -100,7 +100,8 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
     },
 
     'session.detail': async (req) => {
-      await agent.ensureTranscript(req.sessionId);
+      // Offline, the transcript comes later (with the next welcome); the session is still shown.
+      await agent.ensureTranscript(req.sessionId).catch(() => undefined);
       const detail = agent.detail(req.sessionId);
       if (!detail) throw new UiRefusal('session_not_found', 'this session is not yours or has ended');
       return detail;

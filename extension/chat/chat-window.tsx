@@ -27,12 +27,20 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
   const [pending, setPending] = useState<PendingChatLine[]>([]);
   const nextLocal = useRef(1);
   const chatRoot = useRef<HTMLDivElement>(null);
+  const [missing, setMissing] = useState(false);
+
+  useEffect(() => {
+    // A window restored for a session this agent no longer has (browser restarted, signed out).
+    ask({ type: 'session.detail', sessionId }).catch(() => setMissing(true));
+  }, [sessionId]);
 
   useEffect(() => {
     if (detail) document.title = t('chatWindowTitle', detail.session.customerName);
   }, [detail?.session.customerName]);
 
-  if (!detail || !view) return <p class="loading">{t('loading')}</p>;
+  if (!detail || !view) {
+    return <p class={missing ? 'missing' : 'loading'}>{missing ? t('sessionNotFound') : t('loading')}</p>;
+  }
   const closed = detail.closed;
   const online = view.connection === 'online';
   const me = view.agent;

@@ -14,29 +14,32 @@ export const CANNED_MAX_CHARS = 1000;
 const CannedList = z.array(z.string().max(CANNED_MAX_CHARS)).max(CANNED_MAX_COUNT);
 const keyOf = (agentId: string) => `canned:${agentId}`;
 
-function area(): browser.Storage.StorageArea {
-  return browser.storage.sync ?? browser.storage.local;
+async function read(area: browser.Storage.StorageArea | undefined, key: string): Promise<string[] | null> {
+  if (!area) return null;
+  try {
+    const parsed = CannedList.safeParse((await area.get(key))[key]);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function loadCanned(agentId: string): Promise<string[]> {
   const key = keyOf(agentId);
-  try {
-    const raw = await area().get(key);
-    const parsed = CannedList.safeParse(raw[key]);
-    return parsed.success ? parsed.data : [];
-  } catch {
-    return [];
-  }
+  // Sync first (follows the agent); local holds them where sync refused (quota) or is missing.
+  return (await read(browser.storage.sync, key)) ?? (await read(browser.storage.local, key)) ?? [];
 }
 
 export async function saveCanned(agentId: string, replies: readonly string[]): Promise<string[]> {
   const clean = [...new Set(replies.map((r) => r.trim()).filter((r) => r.length > 0))]
     .map((r) => r.slice(0, CANNED_MAX_CHARS))
     .slice(0, CANNED_MAX_COUNT);
+  const key = keyOf(agentId);
   try {
-    await area().set({ [keyOf(agentId)]: clean });
+    await browser.storage.sync.set({ [key]: clean });
+    await browser.storage.local.remove(key);
   } catch {
-    await browser.storage.local.set({ [keyOf(agentId)]: clean });
+    await browser.storage.local.set({ [key]: clean });
   }
   return clean;
 }
