@@ -435,7 +435,9 @@ export class ViewerSession {
       this.notify('controlGranted', 'info');
     }
     if (grants.view) this.viewWasGranted = true;
-    this.update({ grants });
+    // The screen is shared again: the "stopped sharing" notice is no longer true.
+    const stale = !before?.view && grants.view && this.state.notice?.key === 'viewRevoked';
+    this.update({ grants, ...(stale ? { notice: null } : {}) });
   }
 
   private leaveHelper(reconnecting: boolean): void {

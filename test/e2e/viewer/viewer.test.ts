@@ -20,6 +20,8 @@ import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionClient } from '../../../host/session/session-client';
+import { X11Connection } from '../../../host/platform/linux/x11-connection';
+import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { ALL_GRANTS, closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
@@ -80,7 +82,7 @@ async function until<T>(
   for (;;) {
     try {
       const v = await probe();
-      if (v !== undefined && v !== null && v !== false) return v;
+      if (v !== undefined && v !== null && v !== false && v !== '') return v;
     } catch (e) {
       last = e;
     }
@@ -127,6 +129,22 @@ function xclipOut(): Promise<string> {
       resolve(err ? '' : stdout),
     );
   });
+}
+
+/** X's ShiftMask bit in the modifier state. */
+const SHIFT_MASK = 1;
+
+/** The modifier state of the customer's X server (QueryPointer's mask, buttons masked out). */
+async function xModifiers(): Promise<number> {
+  const c = await X11Connection.open(x.display, silentPlatformLog);
+  try {
+    const reply = await c.call<{ keyMask: number }>('QueryPointer', (cb) =>
+      c.client.QueryPointer(c.root, cb),
+    );
+    return reply.keyMask & 0xff;
+  } finally {
+    await c.close();
+  }
 }
 
 function pointer(): { x: number; y: number } {
@@ -187,6 +205,7 @@ beforeAll(async () => {
     system: { platform: 'linux', release: os.release(), arch: process.arch, env: { DISPLAY: x.display } },
     stateFile: path.join(tmp, 'state', 'resume.json'),
     annotations: surface,
+    // LIFELINE_DEBUG=1 shows the helper's log lines when a test needs diagnosing.
     log: (line) => {
       if (process.env.LIFELINE_DEBUG) console.log('helper:', line);
     },
@@ -376,6 +395,24 @@ describe('the viewer window', () => {
     await wait(300);
     expect(pointer()).toEqual(pointerBefore);
 
+    // Text: the agent clicks where it goes and types it; undo removes the latest drawing.
+    await viewer.click('button.tool-text');
+    const spot = await clientPointOf(viewer, { x: 150, y: 650 });
+    await viewer.mouse.click(spot.x, spot.y);
+    await viewer.waitForSelector('.text-prompt-input');
+    await viewer.type('.text-prompt-input', 'Click here');
+    await viewer.keyboard.press('Enter');
+    const text = await until('the text at the helper', () =>
+      surface.messages.slice(before).find((m) => m.msg.type === 'shape.add' && m.msg.shape.kind === 'text'),
+    );
+    expect(text.msg).toMatchObject({ shape: { kind: 'text', at: [150, 650], text: 'Click here' } });
+    await viewer.click('button.undo-drawing');
+    await until('the undo', () =>
+      surface.messages
+        .slice(before)
+        .some((m) => m.msg.type === 'shape.remove' && m.msg.id === (text.msg as { id: number }).id),
+    );
+
     await viewer.click('button.erase-all');
     await until('the erase', () => surface.messages.slice(before).some((m) => m.msg.type === 'shapes.clear'));
     expect(
@@ -472,6 +509,63 @@ describe('the viewer window', () => {
     await helper.consent(GRANTS);
     await until('streaming again', async () => (await phaseOf(viewer)) === 'streaming');
     await settled(viewer);
+  });
+});
+
+describe('keyboard comfort', () => {
+  it("switches size with the viewer's own shortcut, and not once the shortcuts are off", async () => {
+    // The pointer (so the customer's keyboard focus) away from the xterm: keys that do go to the
+    // customer's side here land on the bare desktop.
+    const away = await clientPointOf(viewer, { x: 900, y: 700 });
+    await viewer.mouse.click(away.x, away.y);
+    const scale = () => viewer.$eval('.stage', (e) => (e as HTMLElement).dataset.scale);
+    const pressShortcut = async () => {
+      await viewer.keyboard.down('Control');
+      await viewer.keyboard.down('Alt');
+      await viewer.keyboard.down('Shift');
+      await viewer.keyboard.press('KeyZ');
+      await viewer.keyboard.up('Shift');
+      await viewer.keyboard.up('Alt');
+      await viewer.keyboard.up('Control');
+    };
+    expect(await scale()).toBe('fit');
+    await pressShortcut();
+    expect(await scale()).toBe('actual');
+    await viewer.click('.keyboard-menu summary');
+    await viewer.click('input.viewer-shortcuts');
+    await viewer.click('.keyboard-menu summary');
+    await pressShortcut();
+    expect(await scale()).toBe('actual');
+    await viewer.click('.keyboard-menu summary');
+    await viewer.click('input.viewer-shortcuts');
+    await viewer.click('.keyboard-menu summary');
+    await viewer.click('button.scale-toggle');
+    expect(await scale()).toBe('fit');
+  });
+
+  it('releases held keys on the customer side when the viewer loses focus', async () => {
+    await focusXterm();
+    await viewer.keyboard.down('Shift');
+    expect(
+      await until(
+        'Shift held on the customer X server',
+        async () => ((await xModifiers()) & SHIFT_MASK) !== 0,
+      ),
+    ).toBe(true);
+    await viewer.evaluate(() => window.dispatchEvent(new Event('blur')));
+    expect(await until('Shift released', async () => (await xModifiers()) === 0)).toBe(true);
+    await viewer.keyboard.up('Shift');
+  });
+
+  it('goes full screen and back', async () => {
+    await viewer.click('button.fullscreen');
+    await until('full screen', () => viewer.evaluate(() => document.fullscreenElement !== null));
+    await until(
+      'the button to say so',
+      async () => (await viewer.$eval('button.fullscreen', (e) => e.textContent)) === 'Exit full screen',
+    );
+    await viewer.click('button.fullscreen');
+    await until('windowed', () => viewer.evaluate(() => document.fullscreenElement === null));
   });
 });
 

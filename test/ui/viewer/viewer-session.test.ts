@@ -194,6 +194,24 @@ describe('ViewerSession with the real helper session', () => {
     await until('control again', () => v.session.snapshot.controlAllowed);
   });
 
+  it("sends the special keys menu's combinations and releases everything on request", async () => {
+    const v = (current = openViewer());
+    await until('control', () => v.session.snapshot.controlAllowed);
+    const before = platform.sink.calls.length;
+    v.session.sendInput({ type: 'keys.combo', combo: 'ctrl-alt-del' });
+    v.session.sendInput({ type: 'release.all' });
+    await until('the combination', () => platform.sink.calls.length >= before + 7);
+    expect(platform.sink.calls.slice(before)).toEqual([
+      'key ControlLeft down',
+      'key AltLeft down',
+      'key Delete down',
+      'key Delete up',
+      'key AltLeft up',
+      'key ControlLeft up',
+      'releaseAll',
+    ]);
+  });
+
   it('blanks the picture at once when the customer stops sharing the screen, and comes back', async () => {
     const v = (current = openViewer());
     await pictureMatches(v);
@@ -204,6 +222,7 @@ describe('ViewerSession with the real helper session', () => {
     await client.consent(GRANTS);
     await pictureMatches(v);
     expect(v.session.snapshot.phase).toBe('streaming');
+    expect(v.session.snapshot.notice).toBeNull();
   });
 
   it('pauses and resumes sharing without ending the session', async () => {
