@@ -70,12 +70,18 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+const checked = new Set<string>();
+
 /** Builds the extension (`npx wxt build`, plus env for a variant) when missing or stale. */
 export function ensureBuilt(
   outDir = CHROME_BUILD,
   args: string[] = ['wxt', 'build'],
   env: NodeJS.ProcessEnv = {},
 ): void {
+  // Once per test file: rebuilding while a browser of this file runs the extension from that
+  // folder would swap its files underneath it (others edit extension/ and protocol/ meanwhile).
+  if (checked.has(outDir)) return;
+  checked.add(outDir);
   const manifest = join(outDir, 'manifest.json');
   const sources = Math.max(
     newestMtime(join(ROOT, 'extension')),
