@@ -43,8 +43,8 @@ function SasBadge(props: { t: Translate; sas: string | null }) {
 
 function ControlBadge(props: { t: Translate; state: ViewerSnapshot }) {
   const { state, t } = props;
-  if (state.phase !== 'streaming' && state.phase !== 'paused' && state.phase !== 'waiting_picture')
-    return null;
+  // While paused nothing is sent either way: no badge rather than a "control" that does nothing.
+  if (state.phase !== 'streaming' && state.phase !== 'waiting_picture') return null;
   const control = state.grants?.control === true;
   return (
     <span class={`badge ${control ? 'badge-control' : 'badge-view-only'}`} data-control={String(control)}>
