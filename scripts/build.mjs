@@ -3,6 +3,7 @@
 //   - the agent extension for Chrome/Edge (MV3) and Firefox (MV3)   -> .output/
 //   - the pages the server serves (support page, management center)  -> dist/pages/
 //   - the helper bundled to one plain JS file (starts in ~0.1 s)       -> dist/host/
+//   - the helper download for customers without the extension         -> dist/downloads/
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -11,7 +12,7 @@ const steps = [
   ['npx', ['wxt', 'build', '-b', 'firefox', '--mv3']],
 ];
 if (existsSync('vite.pages.config.ts')) steps.push(['npx', ['vite', 'build', '-c', 'vite.pages.config.ts']]);
-if (existsSync('scripts/bundle-host.mjs')) steps.push(['node', ['scripts/bundle-host.mjs']]);
+steps.push(['node', ['scripts/bundle-host.mjs']], ['node', ['scripts/package-helper.mjs']]);
 
 for (const [cmd, args] of steps) {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });

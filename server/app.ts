@@ -30,6 +30,7 @@ import type { Store } from './store/store';
 import { attachHub, type Channel, type Hub } from './ws/hub';
 import { createOriginPolicy } from './ws/origin';
 import { registerPortalRoutes } from './http/routes/portal-routes';
+import { registerDownloadRoutes } from './http/routes/download-routes';
 import {
   createSupportWorkflow,
   type SupportWorkflow,
@@ -83,6 +84,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
 
   registerStatusRoutes(router, ctx, services.workflow.liveCounts);
   registerPortalRoutes(router, services.workflow.sessions);
+  registerDownloadRoutes(router, config.downloadsDir);
   registerAuthRoutes(router, ctx, auth);
   registerManageRoutes(router, ctx, services);
   const setup = new FirstRunSetup(ctx, services.accounts, auth);

@@ -20,6 +20,8 @@ export interface ServerConfig {
   publicUrl?: string;
   /** Where the built pages are (support page, management center). */
   pagesDir: string;
+  /** Where the helper downloads are (scripts/package-helper.mjs). */
+  downloadsDir: string;
   /** Print the setup link and notices to stderr. */
   quiet: boolean;
 }
@@ -31,6 +33,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     dataDir: DEFAULT_DATA_DIR,
     extraOrigins: [],
     pagesDir: 'dist/pages',
+    downloadsDir: 'dist/downloads',
     quiet: false,
     ...overrides,
   };
