@@ -367,7 +367,8 @@ export class ViewerSession {
 
   private onSocketClosed(info: { code: number; refused: ErrorCode | null; welcomed: boolean }): void {
     this.socket = null;
-    this.leaveHelper(false);
+    // Our own connection dropped: keep the last picture (dimmed by the phase) while reconnecting.
+    this.leaveHelper(false, false);
     if (this.closed || this.connection === 'ended' || this.connection === 'refused') return;
     if (info.code === CLOSE_SESSION_ENDED) {
       this.moveConnection('ended');
@@ -440,13 +441,13 @@ export class ViewerSession {
     this.update({ grants, ...(stale ? { notice: null } : {}) });
   }
 
-  private leaveHelper(reconnecting: boolean): void {
+  private leaveHelper(reconnecting: boolean, blank = !reconnecting): void {
     this.helperPresent = false;
     this.link.drop();
     this.stopPings();
     this.stats.resetPings();
     this.dropStream();
-    if (!reconnecting) this.blankPicture();
+    if (blank) this.blankPicture();
     this.update({
       sas: null,
       paused: null,

@@ -68,6 +68,8 @@ interface Opened {
   states: ViewerSnapshot[];
 }
 
+const sockets: NodeSocket[] = [];
+
 function openViewer(tamper?: Tamper): Opened {
   const painter = new FramebufferPainter();
   const clips: string[] = [];
@@ -78,7 +80,11 @@ function openViewer(tamper?: Tamper): Opened {
     sessionId: customer.sessionId,
     painter,
     createDecoder: () => new InProcessDecoder(),
-    createSocket: (url) => new NodeSocket(url, server.url, tamper),
+    createSocket: (url) => {
+      const socket = new NodeSocket(url, server.url, tamper);
+      sockets.push(socket);
+      return socket;
+    },
     onClipboard: (t) => clips.push(t),
   });
   session.subscribe((s) => states.push(s));
@@ -296,6 +302,25 @@ describe('ViewerSession with the real helper session', () => {
     await pictureMatches(v);
   });
 
+  it('reconnects by itself after losing its socket, with new keys and a fresh picture', async () => {
+    const v = (current = openViewer());
+    await pictureMatches(v);
+    const firstSas = v.session.snapshot.sas;
+    const presents = v.painter.presents;
+    sockets.at(-1)!.ws.terminate();
+    await until('the retry', () => v.states.some((s) => s.connection === 'retrying'));
+    // The last picture stays while reconnecting.
+    expect(v.painter.blanks).toBe(0);
+    await until(
+      'streaming again',
+      () => v.session.snapshot.phase === 'streaming' && v.painter.presents > presents,
+    );
+    await pictureMatches(v);
+    expect(v.session.snapshot.sas).toMatch(/^\d{3} \d{3}$/);
+    // Fresh keys each time (a 1 in 10^6 chance of the same code).
+    expect(v.session.snapshot.sas).not.toBe(firstSas);
+  });
+
   it('refuses a frame with one flipped bit: a visible error, never a wrong picture, then a fresh picture', async () => {
     let screenFrames = 0;
     let flipped = false;
@@ -320,5 +345,39 @@ describe('ViewerSession with the real helper session', () => {
     // The viewer asked for a new stream and shows the right picture again.
     await pictureMatches(v);
     await until('repaired', () => !v.session.snapshot.damaged);
+  });
+
+  it('stops for good when the server refuses the sign-in, saying why', async () => {
+    const painter = new FramebufferPainter();
+    const session = new ViewerSession({
+      url: server.wsUrl,
+      token: 'not-a-valid-token',
+      sessionId: customer.sessionId,
+      painter,
+      createDecoder: () => new InProcessDecoder(),
+      createSocket: (url) => new NodeSocket(url, server.url),
+    });
+    try {
+      await until('the refusal', () => session.snapshot.phase === 'refused');
+      expect(session.snapshot.refusedCode).toBe('token_invalid');
+      await wait(1200);
+      expect(session.snapshot.connection).toBe('refused');
+    } finally {
+      session.close();
+    }
+  });
+
+  // Last: it ends the session.
+  it('ends when the customer ends the session, and does not reconnect', async () => {
+    const v = (current = openViewer());
+    await pictureMatches(v);
+    await customer.client.request({ type: 'session.end' });
+    await until('the end', () => v.session.snapshot.phase === 'ended');
+    expect(v.session.snapshot.endedBy).toBe('customer');
+    expect(v.painter.blanks).toBeGreaterThan(0);
+    const count = sockets.length;
+    await wait(1500);
+    expect(sockets.length).toBe(count);
+    expect(v.session.snapshot.connection).toBe('ended');
   });
 });
