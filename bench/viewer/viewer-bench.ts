@@ -15,21 +15,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
-import { X11InputSink } from '../host/platform/linux/x11-input-sink';
-import { silentPlatformLog } from '../host/platform/linux/x11-log';
-import { startTestServer } from '../test/support/test-server';
-import { startXvfb, type XDisplay } from '../test/support/xvfb';
-import { customerViaWs } from '../test/support/workflow';
-import { createAgent, createPortal, PASSWORD } from '../test/e2e/extension/accounts';
+import { X11InputSink } from '../../host/platform/linux/x11-input-sink';
+import { silentPlatformLog } from '../../host/platform/linux/x11-log';
+import { startTestServer } from '../../test/support/test-server';
+import { startXvfb, type XDisplay } from '../../test/support/xvfb';
+import { customerViaWs } from '../../test/support/workflow';
+import { createAgent, createPortal, PASSWORD } from '../../test/e2e/extension/accounts';
 import {
   EXTENSION_URL,
   launchAgentChromium,
   pageStartingWith,
   signIn,
   type AgentChromium,
-} from '../test/e2e/viewer/support/viewer-browser';
-import { RfbClient } from './screen/rfb-client';
-import { PROBE_SCRIPT, type ProbeData } from './viewer-page-probe';
+} from '../../test/e2e/viewer/support/viewer-browser';
+import { RfbClient } from '../screen/rfb-client';
+import { PROBE_SCRIPT, type ProbeData } from './page-probe';
 
 /** Key presses per phase. */
 const KEYS = 40;
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     const joinCode = (await chat.$eval('.join-code strong', (e) => e.textContent ?? '')).replace(/\s/g, '');
 
     // The customer's helper, in its own process.
-    const helper = spawn(process.execPath, ['--import', 'tsx', 'bench/viewer-helper-child.ts'], {
+    const helper = spawn(process.execPath, ['--import', 'tsx', 'bench/viewer/helper-child.ts'], {
       env: { ...process.env, DISPLAY: x.display, BENCH_SERVER: server.url, BENCH_JOIN_CODE: joinCode },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

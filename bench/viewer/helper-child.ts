@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { SessionClient } from '../host/session/session-client';
+import { SessionClient } from '../../host/session/session-client';
 
 const display = process.env.DISPLAY;
 const server = process.env.BENCH_SERVER;
