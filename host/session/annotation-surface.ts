@@ -1,11 +1,12 @@
 /**
  * Where the agent's drawings (protocol/data/annotations.ts) go on the customer's machine. The
- * overlay that draws them on the customer's screen (excluded from capture, so drawings never come
- * back in the picture stream) belongs to the viewer issue; until it lands, the session hands every
- * valid message to an AnnotationSurface and the default one only keeps the current drawings, so
- * the overlay can start from them. Bounded: at most ANNOTATION_SHAPES_MAX shapes are held.
+ * session hands every valid message to an AnnotationSurface: on an X desktop the overlay of
+ * host/overlay/ (drawn on the customer's screen, excluded from capture, so drawings never come
+ * back in the picture stream); elsewhere HeldAnnotations, which only keeps the current drawings.
+ * Bounded: at most ANNOTATION_SHAPES_MAX shapes are held.
  */
 import type { AnnotationMessage, Shape } from '../../protocol/data/annotations';
+import type { ScreenSource } from '../platform/types';
 
 /** Shapes held at once; older ones are dropped first. */
 export const ANNOTATION_SHAPES_MAX = 1000;
@@ -16,6 +17,11 @@ export interface AnnotationSurface {
   /** The viewer left or the customer stopped sharing: its drawings go. */
   clear(peerId: number): void;
   close(): void;
+  /**
+   * A surface that draws on the customer's real screen wraps every viewer's screen source with
+   * this, so its drawings never come back in the picture stream (host/overlay/).
+   */
+  excludeFrom?(source: ScreenSource): ScreenSource;
 }
 
 /** Holds the drawings without showing them (no overlay yet). */

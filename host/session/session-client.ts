@@ -32,7 +32,8 @@ import {
   type SystemFacts,
 } from '../platform/registry';
 import type { Platform } from '../platform/types';
-import { HeldAnnotations, type AnnotationSurface } from './annotation-surface';
+import { createAnnotationSurface } from '../overlay/choose-annotation-surface';
+import type { AnnotationSurface } from './annotation-surface';
 import type { ClipboardMemory } from './clipboard-exchange';
 import { HelperStateMachine, type SessionState } from './helper-state-machine';
 import { InputDispatcher } from './input-dispatcher';
@@ -157,7 +158,8 @@ export class SessionClient implements HelperController {
     this.stateFile = options.stateFile ?? defaultStateFile();
     this.log = options.log ?? ((line) => process.stderr.write(`lifeline-helper: ${line}\n`));
     this.reconnect = new ReconnectTimer(options.reconnect);
-    this.annotations = options.annotations ?? new HeldAnnotations();
+    // On an X desktop: the overlay that draws on the customer's screen (host/overlay/).
+    this.annotations = options.annotations ?? createAnnotationSurface(this.system, this.log);
     this.machine = new HelperStateMachine(() => this.emitStatus());
     this.ended = new Promise((resolve) => (this.endedResolve = resolve));
     this.handlers = {
@@ -484,7 +486,11 @@ export class SessionClient implements HelperController {
       annotations: this.annotations,
       encoder: this.options.encoder,
       sendFrame: (frame) => this.link?.sendFrame(frame),
-      viewOf: (shared) => new ScreenSourceView(shared),
+      viewOf: (shared) => {
+        const view = new ScreenSourceView(shared);
+        // Captures must not show the drawings the overlay puts on the customer's screen.
+        return this.annotations.excludeFrom?.(view) ?? view;
+      },
       onReboot: (p) => void this.reboot(p),
       onStreamPause: (_p, paused) => this.onStreamPause(paused),
       onReady: (p) => {
@@ -535,6 +541,8 @@ export class SessionClient implements HelperController {
     else if (state === 'paused' && !this.agentPaused && this.gate?.sharing) this.machine.move('resume');
     const view = (this.gate?.has('view') ?? false) && !this.agentPaused;
     for (const peer of this.peers.values()) peer.setView(view && this.approvedAgents.has(peer.agentName));
+    // Without view, no drawing stays on the customer's screen (the overlay window goes).
+    if (!this.gate?.has('view')) for (const peerId of this.peers.keys()) this.annotations.clear(peerId);
     const by = this.pausedBy();
     const paused = by !== null;
     if (paused !== this.toldPaused) {
