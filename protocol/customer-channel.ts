@@ -101,5 +101,7 @@ export const ServerToCustomer = z.discriminatedUnion('type', [
     error: z.enum(['os_not_supported']).optional(),
     os: z.string().max(200).optional(),
   }),
+  /** "Share my screen": the agent started (`active`) or stopped showing their screen; watch with share.watch. */
+  message('share.status', { active: z.boolean(), agentName: PersonName.optional() }),
 ]);
 export type ServerToCustomer = z.infer<typeof ServerToCustomer>;

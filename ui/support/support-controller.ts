@@ -26,7 +26,14 @@ import { dispatch } from './dispatch';
 import { BridgeError, type BridgeInfo, type PageBridgeClient } from './page-bridge-client';
 import type { RequestStore } from './request-store';
 import { canMove, LIVE_PHASES, type PhaseName } from './support-phase';
-import { initialModel, mergeLines, NO_SCREEN, type EndedBy, type SupportModel } from './support-model';
+import {
+  initialModel,
+  mergeLines,
+  NO_AGENT_SHARE,
+  NO_SCREEN,
+  type EndedBy,
+  type SupportModel,
+} from './support-model';
 
 /** The agent's typing indicator goes away if no update comes for this long, in ms. */
 export const PEER_TYPING_EXPIRE_MS = 10_000;
@@ -144,6 +151,11 @@ export class SupportController {
     this.bridge?.stop();
     if (this.typingTimer) clearTimeout(this.typingTimer);
     if (this.reconnectedTimer) clearTimeout(this.reconnectedTimer);
+  }
+
+  /** What the agent's screen panel needs to open its own watcher socket (null without a request). */
+  shareAccess(): { wsUrl: string; requestToken: string } | null {
+    return this.token === null ? null : { wsUrl: this.deps.wsUrl, requestToken: this.token };
   }
 
   // ------------------------------------------------------------------ customer actions
@@ -289,7 +301,8 @@ export class SupportController {
       const next = this.afterWelcome;
       this.afterWelcome = null;
       this.applySession(msg.session);
-      this.set({ lines: mergeLines([], msg.transcript) });
+      // A share in progress is announced again right after the welcome (share.status).
+      this.set({ lines: mergeLines([], msg.transcript), agentShare: NO_AGENT_SHARE });
       // A restart waiting for this welcome goes on from here; otherwise follow the session.
       if (next) next();
       else this.follow(msg.session);
@@ -336,6 +349,9 @@ export class SupportController {
         helperFailure: null,
       });
       this.autoStartHelper();
+    },
+    'share.status': (msg) => {
+      this.set({ agentShare: { active: msg.active, agentName: msg.agentName ?? null } });
     },
     'screen.status': (msg) => {
       const unsupported = msg.error === 'os_not_supported';
@@ -469,7 +485,8 @@ export class SupportController {
 
   private ended(by: EndedBy): void {
     if (this.model.phase === 'ended') return;
-    if (!this.move('ended', { endedBy: by, agentTyping: null, screen: NO_SCREEN, transfer: null })) return;
+    const cleared = { agentTyping: null, screen: NO_SCREEN, agentShare: NO_AGENT_SHARE, transfer: null };
+    if (!this.move('ended', { endedBy: by, ...cleared })) return;
     // Keep the token: request.restart needs it. The socket closes when the server closes it.
   }
 

@@ -26,6 +26,14 @@ export interface ScreenModel {
   helperFailure: { code: ErrorCode; os: string | null } | null;
 }
 
+/** "Share my screen": whether the agent is showing their screen now (share.status). */
+export interface AgentShareModel {
+  active: boolean;
+  agentName: string | null;
+}
+
+export const NO_AGENT_SHARE: AgentShareModel = { active: false, agentName: null };
+
 export interface SupportModel {
   portal: { slug: string; name: string | null; agentsAvailable: number | null };
   phase: PhaseName;
@@ -51,6 +59,7 @@ export interface SupportModel {
   actionError: ErrorCode | null;
   bridge: BridgeInfo;
   screen: ScreenModel;
+  agentShare: AgentShareModel;
 }
 
 export const NO_SCREEN: ScreenModel = {
@@ -82,6 +91,7 @@ export function initialModel(slug: string): SupportModel {
     actionError: null,
     bridge: { presence: 'probing', helper: null },
     screen: NO_SCREEN,
+    agentShare: NO_AGENT_SHARE,
   };
 }
 
