@@ -9,11 +9,16 @@ import { ErrorMessage, Grants, PersonName } from './common';
 import { JoinCode, OsInfo } from './helper-channel';
 import { message, request, ReplyMessage } from './message';
 
+/**
+ * `paused`: the customer consented, but no picture flows now (they revoked everything, or an
+ * agent's viewer paused the stream); the consent window offers to grant again or to stop.
+ */
 export const HelperState = z.enum([
   'idle',
   'connecting',
   'waiting_consent',
   'sharing',
+  'paused',
   'reconnecting',
   'ended',
 ]);
@@ -38,12 +43,31 @@ export const NATIVE_RESULTS = {
   'host.stop': z.object({ state: HelperState }),
 } satisfies Record<ExtensionToHost['type'], z.ZodType>;
 
+/**
+ * A viewer whose end-to-end handshake is done, with its short authentication string ("123 456"):
+ * the customer compares it with the code the agent's viewer shows.
+ */
+export const SecuredViewer = z.object({
+  agentName: PersonName,
+  sas: z.string().regex(/^\d{3} \d{3}$/),
+});
+export type SecuredViewer = z.infer<typeof SecuredViewer>;
+
+/** Most viewers listed in one host.status (a session takes at most 16). */
+export const STATUS_VIEWERS_MAX = 32;
+
 // ---------------------------------------------------------------- host -> extension
 export const HostToExtension = z.discriminatedUnion('type', [
   ReplyMessage,
   ErrorMessage,
   /** The helper needs the customer's consent: the extension opens its consent window. */
   message('host.consent_needed', { agentName: PersonName, requested: Grants }),
-  message('host.status', { state: HelperState, grants: Grants, agentNames: z.array(PersonName).max(32) }),
+  message('host.status', {
+    state: HelperState,
+    grants: Grants,
+    agentNames: z.array(PersonName).max(STATUS_VIEWERS_MAX),
+    /** The secured viewers and their codes (absent from helpers older than this field). */
+    viewers: z.array(SecuredViewer).max(STATUS_VIEWERS_MAX).optional(),
+  }),
 ]);
 export type HostToExtension = z.infer<typeof HostToExtension>;

@@ -4,7 +4,7 @@
  * only an agent who holds that session may view it.
  */
 import * as z from 'zod';
-import { ErrorMessage, Grants, Id, Token } from './common';
+import { ErrorMessage, Features, Grants, Id, Token } from './common';
 import { OsInfo } from './helper-channel';
 import { message, ReplyMessage } from './message';
 
@@ -24,6 +24,12 @@ export const ServerToViewer = z.discriminatedUnion('type', [
     sessionId: Id,
     peerId: z.number().int().min(2).max(0xfffe),
     helper: HelperPresence.nullable(),
+    /**
+     * The agent's features as the server read them at this hello (a manager's change applies at
+     * the next hello). Without `screenControl` the relay refuses this viewer's input frames, so
+     * the viewer shows view-only. Optional only for servers older than this field.
+     */
+    features: Features.optional(),
   }),
   ReplyMessage,
   ErrorMessage,

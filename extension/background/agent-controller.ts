@@ -165,6 +165,7 @@ export class AgentController {
       agent: account?.agent ?? null,
       role: account?.role ?? null,
       presence: live.presence,
+      features: live.features,
       queue: [...live.queue].sort((a, b) => a.queuedAt - b.queuedAt),
       sessions: live.sessions,
       windows: this.windows.sessionIds(),
@@ -305,6 +306,7 @@ export class AgentController {
         void saveAccount(this.state.account);
       }
       live.presence = m.status;
+      live.features = m.features;
       live.queue = m.queue;
       const stillOpen = new Set(m.sessions.map((s) => s.id));
       for (const s of live.sessions) {

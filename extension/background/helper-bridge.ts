@@ -63,6 +63,7 @@ export class HelperBridge {
     requested: NO_GRANTS,
     granted: NO_GRANTS,
     answered: false,
+    viewers: [],
   };
 
   constructor(
@@ -86,6 +87,7 @@ export class HelperBridge {
       requested: NO_GRANTS,
       granted: NO_GRANTS,
       answered: false,
+      viewers: [],
     });
     const port = this.connect();
     if (!port) return this.fail('helper_not_connected', 'the Lifeline helper is not installed');
@@ -177,7 +179,7 @@ export class HelperBridge {
   async stop(): Promise<void> {
     if (!this.port) return;
     const result = await this.request({ type: 'host.stop' });
-    this.update({ state: result.state, granted: NO_GRANTS });
+    this.update({ state: result.state, granted: NO_GRANTS, viewers: [] });
   }
 
   /** The page's tab closed or navigated away: nothing more is relayed there. */
@@ -219,7 +221,8 @@ export class HelperBridge {
       void this.openConsentWindow();
       return;
     }
-    this.update({ state: message.state, granted: message.grants });
+    // A helper older than the `viewers` field lists no codes; then none is shown.
+    this.update({ state: message.state, granted: message.grants, viewers: message.viewers ?? [] });
   }
 
   private async openConsentWindow(): Promise<void> {

@@ -10,6 +10,7 @@ import {
   AgentRef,
   AgentStatus,
   ChatLine,
+  Features,
   Id,
   QueueEntry,
   Role,
@@ -30,6 +31,8 @@ export type Account = z.infer<typeof Account>;
 
 export const Live = z.object({
   presence: AgentStatus,
+  /** The agent's features from the last agent.welcome (null before it; older stored pictures). */
+  features: Features.nullable().default(null),
   queue: z.array(QueueEntry),
   sessions: z.array(SessionView),
   /** Sessions this agent no longer holds but whose chat window is still open. */
@@ -50,6 +53,7 @@ export type Live = z.infer<typeof Live>;
 
 export const EMPTY_LIVE: Live = {
   presence: 'available',
+  features: null,
   queue: [],
   sessions: [],
   closed: {},

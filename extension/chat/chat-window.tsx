@@ -44,6 +44,8 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
   const closed = detail.closed;
   const online = view.connection === 'online';
   const me = view.agent;
+  // The server refuses screen.request without it; the button says so before the agent tries.
+  const screenView = view.features?.screenView !== false;
   const run = async (action: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -86,11 +88,18 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
             type="button"
             class="view-screen"
             aria-pressed={panel === 'screen'}
-            disabled={closed !== null}
+            disabled={closed !== null || !screenView}
+            title={screenView ? undefined : t('viewScreenDisabled')}
+            aria-describedby={screenView ? undefined : 'view-screen-off'}
             onClick={() => setPanel(panel === 'screen' ? 'none' : 'screen')}
           >
             {t('viewScreen')}
           </button>
+          {!screenView && (
+            <span id="view-screen-off" class="feature-off">
+              {t('viewScreenDisabled')}
+            </span>
+          )}
           <button
             type="button"
             class="transfer"
@@ -142,7 +151,9 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
         </p>
       )}
       {error && <p role="alert">{error}</p>}
-      {panel === 'screen' && <ScreenPanel sessionId={sessionId} screen={detail.screen} online={online} />}
+      {panel === 'screen' && screenView && (
+        <ScreenPanel sessionId={sessionId} screen={detail.screen} online={online} />
+      )}
       {panel === 'transfer' && (
         <TransferPanel sessionId={sessionId} myAgentId={me?.id ?? ''} onDone={() => setPanel('none')} />
       )}

@@ -2,7 +2,8 @@
  * The customer's consent window (customer mode, native helper started through the extension):
  * what the agent asks for, each capability a separate checkbox (nothing ticked until the customer
  * ticks it), "Allow" and "Refuse", and once anything is shared a one-click "Stop sharing". A
- * capability unticked later is revoked at once.
+ * capability unticked later is revoked at once. It also shows the security code (SAS) of each
+ * agent's viewer, which the agent sees too, and says when sharing is paused.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { NO_GRANTS, type Grants } from '../../protocol/common';
@@ -46,7 +47,10 @@ function Consent() {
   const requested = GRANT_ORDER.filter((g) => consent.requested[g]);
   const sharing = GRANT_ORDER.filter((g) => consent.granted[g]);
   const live =
-    consent.state === 'sharing' || consent.state === 'waiting_consent' || consent.state === 'reconnecting';
+    consent.state === 'sharing' ||
+    consent.state === 'waiting_consent' ||
+    consent.state === 'paused' ||
+    consent.state === 'reconnecting';
 
   return (
     <main>
@@ -93,6 +97,23 @@ function Consent() {
         <p class="sharing" role="status">
           {t('consentSharing', sharing.map((g) => t(`grant_${g}`)).join(', '))}
         </p>
+      )}
+      {consent.state === 'paused' && (
+        <p class="paused" role="status">
+          {t('helperState_paused')}
+        </p>
+      )}
+      {live && consent.viewers.length > 0 && (
+        <section class="security-codes">
+          <ul>
+            {consent.viewers.map((v) => (
+              <li key={v.agentName} class="security-code" data-agent={v.agentName}>
+                <span>{t('consentSasLabel', v.agentName)}</span> <strong class="sas">{v.sas}</strong>
+              </li>
+            ))}
+          </ul>
+          <p class="why">{t('consentSasHint')}</p>
+        </section>
       )}
       {!live && <p role="status">{t(`helperState_${consent.state}`)}</p>}
       {live && (

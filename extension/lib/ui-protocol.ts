@@ -14,6 +14,7 @@ import {
   ChatText,
   CommentText,
   ErrorCodeSchema,
+  Features,
   Grants,
   Id,
   PersonName,
@@ -24,7 +25,7 @@ import {
   Timestamp,
   Title,
 } from '../../protocol/common';
-import { HelperState } from '../../protocol/native-channel';
+import { HelperState, SecuredViewer, STATUS_VIEWERS_MAX } from '../../protocol/native-channel';
 import { BridgeHelperAvailability } from '../../protocol/page-bridge';
 import { PASSWORD_MAX_CHARS } from '../../protocol/limits';
 import { LoginOutcome } from './login-client';
@@ -53,6 +54,8 @@ export const AgentView = z.object({
   agent: AgentRef.nullable(),
   role: Role.nullable(),
   presence: AgentStatus,
+  /** What the agent's manager enabled, from the last agent.welcome (null before the first). */
+  features: Features.nullable(),
   queue: z.array(QueueEntry),
   sessions: z.array(SessionView),
   /** Sessions that have a chat window open. */
@@ -94,6 +97,8 @@ export const ConsentView = z.object({
   requested: Grants,
   granted: Grants,
   answered: z.boolean(),
+  /** Viewers whose end-to-end handshake is done, with the code the agent sees too. */
+  viewers: z.array(SecuredViewer).max(STATUS_VIEWERS_MAX),
 });
 export type ConsentView = z.infer<typeof ConsentView>;
 

@@ -1,7 +1,9 @@
 /**
  * One socket on a session's data plane: the helper (peer 1) or a viewer (peer 2 and up), with
- * the flow-control bookkeeping the relay keeps for it.
+ * the flow-control bookkeeping the relay keeps for it, and for a viewer the features its agent
+ * had at its hello (what it may send: frame-features.ts).
  */
+import type { Features } from '../../protocol/common';
 import type { Connection } from '../ws/connection';
 
 export type PeerRole = 'helper' | 'viewer';
@@ -21,6 +23,8 @@ export class RelayPeer {
     readonly sessionId: string,
     readonly peerId: number,
     readonly role: PeerRole,
+    /** The viewer's agent's features (null for the helper). */
+    readonly features: Features | null = null,
   ) {}
 
   get paused(): boolean {

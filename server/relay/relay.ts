@@ -2,12 +2,13 @@
  * The data plane: binary frames between the helper (peer 1) and the viewers (peers 2..) of one
  * session, routed by the 8-byte header of protocol/frame.ts. The relay reads the header only:
  * the payload is end-to-end ciphertext. It stamps `from` with the sender's real peer id (a client
- * cannot speak for another), checks the channel against the customer's grants (frame-grants.ts),
+ * cannot speak for another), checks the channel against a viewer's features (frame-features.ts:
+ * its agent's manager may not have enabled control) and the customer's grants (frame-grants.ts),
  * and forwards: viewer -> helper, helper -> one viewer or all viewers. A frame it cannot deliver
- * (unknown `to`, malformed header, missing consent) is dropped WITH an error notice to its sender,
- * never silently. Backpressure is flow-control.ts.
+ * (unknown `to`, malformed header, feature off, missing consent) is dropped WITH an error notice
+ * to its sender, never silently. Backpressure is flow-control.ts.
  */
-import type { Grants } from '../../protocol/common';
+import type { Features, Grants } from '../../protocol/common';
 import type { ErrorCode } from '../../protocol/errors';
 import {
   DataChannel,
@@ -21,6 +22,7 @@ import {
 import type { Log } from '../log';
 import type { Connection } from '../ws/connection';
 import { DEFAULT_FLOW_LIMITS, FlowControl, type FlowLimits } from './flow-control';
+import { FEATURE_WORDS, featureFor } from './frame-features';
 import { grantFor } from './frame-grants';
 import { RelayPeer } from './relay-peer';
 
@@ -86,13 +88,16 @@ export class Relay {
     return peer;
   }
 
-  /** Adds a viewer; null when the session already has MAX_VIEWERS_PER_SESSION. */
-  addViewer(sessionId: string, conn: Connection): RelayPeer | null {
+  /**
+   * Adds a viewer whose agent has `features` (read at its hello); null when the session already
+   * has MAX_VIEWERS_PER_SESSION.
+   */
+  addViewer(sessionId: string, conn: Connection, features: Features): RelayPeer | null {
     const room = this.room(sessionId);
     if (room.viewers.size >= MAX_VIEWERS_PER_SESSION) return null;
     const id = room.allocateViewerId();
     if (id === null) return null;
-    const peer = new RelayPeer(conn, sessionId, id, 'viewer');
+    const peer = new RelayPeer(conn, sessionId, id, 'viewer', { ...features });
     room.viewers.set(id, peer);
     return peer;
   }
@@ -128,6 +133,17 @@ export class Relay {
     }
     const { channel, to } = parsed.header;
     const room = this.rooms.get(src.sessionId);
+    // The agent's account first: a manager's "off" holds whatever the customer granted.
+    const feature = src.role === 'viewer' ? featureFor(channel) : null;
+    if (feature !== null && src.features?.[feature] !== true) {
+      this.refuse(
+        src,
+        'feature_disabled',
+        `frame dropped: your manager has not enabled ${FEATURE_WORDS[feature]} for your account`,
+        { channel, to, feature },
+      );
+      return;
+    }
     const grant = grantFor(channel);
     if (grant !== null && !this.hooks.grantsOf(src.sessionId)[grant]) {
       this.refuse(src, 'consent_required', `frame dropped: the customer has not granted ${grant}`, {

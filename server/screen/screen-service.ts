@@ -235,7 +235,11 @@ export class ScreenService {
     await this.dropHelper(ss, peer);
   }
 
-  /** An agent's viewer window joins the data plane of a session they hold. */
+  /**
+   * An agent's viewer window joins the data plane of a session they hold. Refused without the
+   * `screenView` feature; the welcome tells the viewer its features, and the relay holds it to
+   * them (no input frames without `screenControl`).
+   */
   async joinViewer(
     user: UserRecord,
     sessionId: string,
@@ -249,7 +253,7 @@ export class ScreenService {
     }
     const s = await this.sessions.held(user, sessionId);
     const ss = this.screen(sessionId, s.screen);
-    const peer = this.relay.addViewer(sessionId, conn);
+    const peer = this.relay.addViewer(sessionId, conn, user.features);
     if (!peer) throw new ProtocolError('unavailable', 'this session has as many viewers as it can take');
     ss.viewers.set(peer, { userId: user.id, agentName: user.name });
     if (ss.helper) {
@@ -260,7 +264,14 @@ export class ScreenService {
     }
     return {
       peer,
-      welcome: { type: 'viewer.welcome', sessionId, peerId: peer.peerId, helper: this.helperPresence(ss) },
+      welcome: {
+        type: 'viewer.welcome',
+        sessionId,
+        peerId: peer.peerId,
+        helper: this.helperPresence(ss),
+        // Read at this hello, like the relay's copy: a manager's change applies at the next one.
+        features: { ...user.features },
+      },
     };
   }
 

@@ -6,7 +6,7 @@
  * Phase, derived: the connection first, then the helper, the key agreement, the customer's
  * consent, pause, and whether a picture has arrived.
  */
-import type { Grants } from '../../protocol/common';
+import type { Features, Grants } from '../../protocol/common';
 
 export type Connection = 'connecting' | 'open' | 'retrying' | 'ended' | 'refused';
 
@@ -63,7 +63,15 @@ export function derivePhase(f: PhaseFacts): Phase {
   return f.hasPicture ? 'streaming' : 'waiting_picture';
 }
 
-/** Whether the agent's input may be sent now. */
-export function canControl(phase: Phase, grants: Grants | null): boolean {
-  return phase === 'streaming' && grants?.control === true;
+/**
+ * Whether the agent's input may be sent now: the customer granted control AND the agent's manager
+ * enabled it (`features` null: a server that did not say; its relay still decides).
+ */
+export function canControl(phase: Phase, grants: Grants | null, features: Features | null = null): boolean {
+  return phase === 'streaming' && grants?.control === true && features?.screenControl !== false;
+}
+
+/** The agent's account may not control (the relay would refuse every input frame). */
+export function controlDisabledByAccount(features: Features | null): boolean {
+  return features?.screenControl === false;
 }

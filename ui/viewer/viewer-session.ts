@@ -18,7 +18,7 @@
  * hello for good (token, session, feature) or the session ended. UIs subscribe to snapshots
  * (state changes, not frames: painting goes straight to the Painter).
  */
-import type { Grants } from '../../protocol/common';
+import type { Features, Grants } from '../../protocol/common';
 import type { AnnotationMessage } from '../../protocol/data/annotations';
 import { ClipboardMessage } from '../../protocol/data/clipboard';
 import type { InputEvent } from '../../protocol/data/input';
@@ -47,6 +47,7 @@ import type { E2eSession } from '../../protocol/crypto/e2e-session';
 import {
   canControl,
   canMoveConnection,
+  controlDisabledByAccount,
   derivePhase,
   nextConnection,
   type Connection,
@@ -132,6 +133,11 @@ export interface ViewerSnapshot {
   endedBy: 'customer' | 'agent' | 'system' | null;
   sas: string | null;
   grants: Grants | null;
+  /**
+   * The agent's features, told by the server at each hello (null: not told). Without
+   * `screenControl` the viewer is view-only whatever the customer granted, and sends no input.
+   */
+  features: Features | null;
   controlAllowed: boolean;
   helperReconnecting: boolean;
   frame: { width: number; height: number } | null;
@@ -204,6 +210,7 @@ export class ViewerSession {
       endedBy: null,
       sas: null,
       grants: null,
+      features: null,
       controlAllowed: false,
       helperReconnecting: false,
       frame: null,
@@ -257,9 +264,14 @@ export class ViewerSession {
     return this.stats.paintTimes();
   }
 
-  /** Sends one input event; false when control is not allowed now (view only, paused, ...). */
+  /**
+   * Sends one input event; false when control is not allowed now (view only, paused, ...).
+   * `release.all` still goes out after a revoke (nothing may stay pressed), but never from an
+   * account without control: it never pressed anything, and the relay would refuse it.
+   */
   sendInput(event: InputEvent): boolean {
-    if (!this.state.controlAllowed && event.type !== 'release.all') return false;
+    const accountOff = controlDisabledByAccount(this.state.features);
+    if (accountOff || (!this.state.controlAllowed && event.type !== 'release.all')) return false;
     return this.sendSealed(DataChannel.input, encodeJsonPayload(event));
   }
 
@@ -361,7 +373,11 @@ export class ViewerSession {
     this.reconnectDelay = RECONNECT_FIRST_MS;
     this.helperPresent = m.helper !== null;
     this.viewWasGranted = m.helper?.grants.view ?? false;
-    this.update({ grants: m.helper?.grants ?? null, helperReconnecting: false });
+    this.update({
+      grants: m.helper?.grants ?? null,
+      features: m.features ?? null,
+      helperReconnecting: false,
+    });
     if (m.helper) void this.link.start();
   }
 
@@ -424,14 +440,16 @@ export class ViewerSession {
 
   private onConsent(grants: Grants): void {
     const before = this.state.grants;
+    // An account without control is view-only anyway: the customer's control grant changes nothing.
+    const controlMatters = !controlDisabledByAccount(this.state.features);
     if (before?.view && !grants.view) {
       // At once: the picture goes, and nothing from the old stream is painted any more.
       this.dropStream();
       this.blankPicture();
       this.notify('viewRevoked', 'warning');
-    } else if (before?.control && !grants.control) {
+    } else if (controlMatters && before?.control && !grants.control) {
       this.notify('controlRevoked', 'warning');
-    } else if (before?.view && !before.control && grants.control && grants.view) {
+    } else if (controlMatters && before?.view && !before.control && grants.control && grants.view) {
       // Control added while the agent was already watching (not the first consent).
       this.notify('controlGranted', 'info');
     }
@@ -698,7 +716,7 @@ export class ViewerSession {
       paused: next.paused !== null,
       hasPicture: this.hasPicture,
     });
-    next.controlAllowed = canControl(next.phase, next.grants);
+    next.controlAllowed = canControl(next.phase, next.grants, next.features);
     this.state = next;
     for (const l of this.listeners) l(next);
   }

@@ -4,9 +4,9 @@
  * against ServerToViewer (rebuilt from declared fields, never cast), passes binary data-plane
  * frames through after a size check, and reports how it ended.
  *
- * States: connecting -> hello_sent -> welcomed -> closed. A close before the welcome carries the
- * error the server gave for the hello (token, session, feature), so the caller knows whether a
- * retry can help. One socket per instance: reconnecting means a new ViewerSocket.
+ * States: connecting -> hello_sent -> welcomed -> closed. An error answering the hello closes the
+ * socket at once, and the close carries that error (token, session, feature), so the caller knows
+ * whether a retry can help. One socket per instance: reconnecting means a new ViewerSocket.
  */
 import { PROTOCOL_VERSION } from '../../protocol/common';
 import { isErrorCode, type ErrorCode } from '../../protocol/errors';
@@ -121,6 +121,14 @@ export class ViewerSocket {
       return;
     }
     if (msg.type === 'error' && isErrorCode(msg.code)) this.lastError = msg.code;
+    if (msg.type === 'error' && this.stateValue === 'hello_sent') {
+      // The hello was refused. The server keeps the socket open for another hello; this one is
+      // done: closing now tells the session at once (feature off, bad token, ...) instead of
+      // after the server's hello timeout. The session decides whether a new socket may help.
+      this.ws.close(1000, 'hello refused');
+      this.finish(1000);
+      return;
+    }
     if (this.stateValue === 'welcomed') this.events.push(msg);
   }
 

@@ -26,6 +26,7 @@ export const VIEWER_TEXT_KEYS = [
   'helperReconnecting',
   'badgeViewOnly',
   'badgeControl',
+  'controlNotEnabled',
   'quality_unknown',
   'quality_good',
   'quality_fair',

@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ErrorCode } from '../../../protocol/errors';
+import { controlDisabledByAccount } from '../viewer-phase';
 import type { ViewerSession, ViewerSnapshot } from '../viewer-session';
 import type { StatsSnapshot } from '../viewer-stats';
 import type { Translate, ViewerTextKey } from '../viewer-text';
@@ -41,13 +42,27 @@ function SasBadge(props: { t: Translate; sas: string | null }) {
   );
 }
 
-function ControlBadge(props: { t: Translate; state: ViewerSnapshot }) {
+/** View only (why: the customer's consent or the agent's account) or "you have control". */
+export function ControlBadge(props: { t: Translate; state: ViewerSnapshot }) {
   const { state, t } = props;
   // While paused nothing is sent either way: no badge rather than a "control" that does nothing.
   if (state.phase !== 'streaming' && state.phase !== 'waiting_picture') return null;
+  if (controlDisabledByAccount(state.features)) {
+    // The manager's choice, not the customer's: say so, whatever the customer granted.
+    return (
+      <span class="badge badge-view-only" data-control="false" data-reason="feature_disabled">
+        {t('badgeViewOnly')}
+        <span class="badge-reason">{t('controlNotEnabled')}</span>
+      </span>
+    );
+  }
   const control = state.grants?.control === true;
   return (
-    <span class={`badge ${control ? 'badge-control' : 'badge-view-only'}`} data-control={String(control)}>
+    <span
+      class={`badge ${control ? 'badge-control' : 'badge-view-only'}`}
+      data-control={String(control)}
+      data-reason={control ? undefined : 'consent'}
+    >
       {control ? t('badgeControl') : t('badgeViewOnly')}
     </span>
   );
