@@ -38,8 +38,6 @@ export const ServerToSharer = z.discriminatedUnion('type', [
     sessionId: Id,
     peerId: z.literal(1),
     customerName: PersonName,
-    /** Watchers already there (a customer page that was waiting for this). */
-    watchers: z.array(WatcherPeer).max(64),
   }),
   ErrorMessage,
   message('watcher.joined', { peer: WatcherPeer }),

@@ -14,10 +14,13 @@ import { Presence } from '../presence/presence';
 import { wireSignOut } from '../presence/signed-out';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from '../relay/flow-control';
 import { DEFAULT_SCREEN_TIMINGS, ScreenService, type ScreenTimings } from '../screen/screen-service';
+import { ShareService } from '../share/share-service';
 import { agentChannel } from '../ws/channels/agent-channel';
 import { customerChannel } from '../ws/channels/customer-channel';
 import { helperChannel } from '../ws/channels/helper-channel';
+import { sharerChannel } from '../ws/channels/sharer-channel';
 import { viewerChannel } from '../ws/channels/viewer-channel';
+import { watcherChannel } from '../ws/channels/watcher-channel';
 import type { Channel } from '../ws/hub';
 import { ChatService } from './chat-service';
 import { REQUESTS_PER_ADDRESS } from './request-limit';
@@ -45,6 +48,8 @@ export interface SupportWorkflow {
   readonly sessions: SessionService;
   readonly chat: ChatService;
   readonly screen: ScreenService;
+  /** "Share my screen": the agent's screen to the customer, on a data plane of its own. */
+  readonly share: ShareService;
   readonly channels: Channel[];
   readonly liveCounts: LiveCounts;
   /** Rebuilds the queue from the store; call once before the server takes connections. */
@@ -63,6 +68,7 @@ export function createSupportWorkflow(
   const sessions = new SessionService(ctx, presence, options.requestsPerAddress);
   const chat = new ChatService(ctx, sessions, presence);
   const screen = new ScreenService(ctx, sessions, presence, options, options);
+  const share = new ShareService(ctx, sessions, options);
   const unwire = wireSignOut(auth, loginSockets);
   const log = ctx.log;
 
@@ -78,9 +84,16 @@ export function createSupportWorkflow(
 
   const channels: Channel[] = [
     agentChannel({ auth, store: ctx.store, presence, loginSockets, sessions, chat, screen, log }),
-    customerChannel({ sessions, chat, log }),
+    customerChannel({
+      sessions,
+      chat,
+      log,
+      afterWelcome: (link) => share.greetCustomer(link.sessionId, link.conn),
+    }),
     helperChannel({ screen, log }),
     viewerChannel({ auth, screen, loginSockets, log }),
+    sharerChannel({ auth, share, loginSockets, log }),
+    watcherChannel({ share, log }),
   ];
 
   return {
@@ -89,6 +102,7 @@ export function createSupportWorkflow(
     sessions,
     chat,
     screen,
+    share,
     channels,
     liveCounts: {
       agentsOnline: () => presence.onlineCount(),

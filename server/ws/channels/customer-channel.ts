@@ -21,6 +21,8 @@ export interface CustomerChannelDeps {
   sessions: SessionService;
   chat: ChatService;
   log: Log;
+  /** Called once a returning page has its welcome (e.g. to announce a share in progress). */
+  afterWelcome?: (link: CustomerLink) => void;
 }
 
 interface CustomerCtx {
@@ -96,6 +98,7 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
           throw err;
         }
         sessions.customers.release(link);
+        deps.afterWelcome?.(link);
       }
       const dispatcher = new Dispatcher('customer', conn, CustomerToServer, handlers, { link }, deps.log);
       return {
