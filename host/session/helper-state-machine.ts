@@ -10,8 +10,9 @@
  *   reconnecting --welcome--> waiting_consent, --welcome_sharing--> sharing (grants kept across a network loss)
  *   every state but ended --stop/end--> ended
  *
- * The native channel's HelperState has no `paused`: `reported()` shows it as `waiting_consent`,
- * which is what the extension's window offers then (grant again, or stop).
+ * The native channel's HelperState is this same set of states: `reported()` says `paused` as it
+ * is, so the extension's window can tell the customer that nothing is shown now (it still offers
+ * to grant again, or to stop).
  */
 import { ProtocolError } from '../../protocol/errors';
 import type { HelperState } from '../../protocol/native-channel';
@@ -112,5 +113,5 @@ export class HelperStateMachine {
 }
 
 export function reportedState(state: SessionState): HelperState {
-  return state === 'paused' ? 'waiting_consent' : state;
+  return state;
 }

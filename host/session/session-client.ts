@@ -7,8 +7,8 @@
  *   - asks the customer's consent for each agent that arrives (`host.consent_needed`) and applies
  *     the answer through the ConsentGate, reporting every grant and revoke to the server
  *     (`helper.consent`); nothing is captured, injected, read or written before that;
- *   - reports its state (`host.status`) on every change, for the extension's window or the
- *     standalone indicator;
+ *   - reports its state (`host.status`: `paused` included, and each secured viewer's security
+ *     code) on every change, for the extension's window or the standalone indicator;
  *   - on socket loss (network, or after `helper.rebooting`) reconnects from ONE timer with backoff
  *     and jitter using the resume token of the last welcome, for up to RECONNECT_GRACE_MS;
  *   - on a viewer's reboot request (granted `reboot` only) says `helper.rebooting`, saves the
@@ -21,7 +21,7 @@ import { parseFrame, DataChannel } from '../../protocol/frame';
 import type { OsInfo, ServerToHelper } from '../../protocol/helper-channel';
 import { HELLO_TIMEOUT_MS } from '../../protocol/limits';
 import type { HandlerMap } from '../../protocol/message';
-import type { HelperState } from '../../protocol/native-channel';
+import { STATUS_VIEWERS_MAX, type HelperState, type SecuredViewer } from '../../protocol/native-channel';
 import { ConsentGate } from '../consent/consent-gate';
 import type { HelperController, HelperEvent, JoinRequest } from '../native/helper-controller';
 import {
@@ -497,6 +497,8 @@ export class SessionClient implements HelperController {
         const by = this.pausedBy();
         if (by !== null) p.sendStreamState(true, by);
         this.notice({ type: 'viewer.ready', peerId, agentName, sas: p.sas ?? '' });
+        // The consent window (native) and the indicator (standalone) show this viewer's code.
+        this.emitStatus();
       },
       log: (event, details) => this.log(`${event} ${JSON.stringify(details ?? {})}`),
     });
@@ -679,12 +681,20 @@ export class SessionClient implements HelperController {
   }
 
   private emitStatus(): void {
-    const names = [...new Set([...this.peers.values()].map((p) => p.agentName))].slice(0, 32);
+    const peers = [...this.peers.values()];
+    const names = [...new Set(peers.map((p) => p.agentName))].slice(0, STATUS_VIEWERS_MAX);
+    // Each secured viewer with its own code: two viewers of one agent have two different codes.
+    const viewers: SecuredViewer[] = [];
+    for (const p of peers) {
+      const sas = p.state === 'ready' ? p.sas : null;
+      if (sas !== null) viewers.push({ agentName: p.agentName, sas });
+    }
     this.emit({
       type: 'host.status',
       state: this.machine.reported(),
       grants: this.gate?.current() ?? { ...NO_GRANTS },
       agentNames: names,
+      viewers: viewers.slice(0, STATUS_VIEWERS_MAX),
     });
   }
 

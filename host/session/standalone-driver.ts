@@ -1,8 +1,9 @@
 /**
  * The standalone helper's conversation with the customer around a SessionClient: asks consent
  * for each agent that arrives (a desktop dialog or the terminal, host/consent/prompts/), shows
- * the sharing indicator while anything is shared (its "stop" calls stop()), prints the security
- * code (SAS) of each viewer so the customer can compare it with the agent's, and reports
+ * the sharing indicator while anything is shared (its "stop" calls stop(); it shows each viewer's
+ * security code and the pause too), prints the security code (SAS) of each viewer as it is
+ * agreed so the customer can compare it with the agent's, and reports
  * reconnects, refusals and the end. Consent is never assumed: with no way to ask, it says so and
  * stops. Resolves with the session's last notice once the session has ended.
  */
@@ -57,7 +58,12 @@ export async function runStandalone(
     }
     const anything = Object.values(event.grants).some(Boolean);
     if (anything && event.state !== 'ended')
-      ui.indicator.show({ agentNames: event.agentNames, grants: event.grants });
+      ui.indicator.show({
+        agentNames: event.agentNames,
+        grants: event.grants,
+        codes: event.viewers ?? [],
+        paused: event.state === 'paused',
+      });
     else ui.indicator.hide();
   });
 

@@ -1,14 +1,26 @@
 /**
- * What the customer sees while anything is shared: who sees what, and a one-click (or one-key)
- * "stop". Native mode shows it in the extension's window (from host.status); standalone mode
- * shows it in the terminal and, on an X desktop, as a small always-on-top window as well. Every
- * indicator calls the same `onStop` given at creation.
+ * What the customer sees while anything is shared: who sees what, the security code of each
+ * agent's viewer (the agent sees the same digits: different digits mean someone is in between),
+ * whether the picture is paused, and a one-click (or one-key) "stop". Native mode shows it in the
+ * extension's window (from host.status); standalone mode shows it in the terminal and, on an X
+ * desktop, as a small always-on-top window as well. Every indicator calls the same `onStop`
+ * given at creation.
  */
 import type { Grants } from '../../../protocol/common';
+
+/** A viewer whose end-to-end handshake is done, and its security code ("123 456"). */
+export interface ViewerCode {
+  agentName: string;
+  sas: string;
+}
 
 export interface SharingState {
   agentNames: string[];
   grants: Grants;
+  /** Secured viewers (none until a handshake is done). */
+  codes?: readonly ViewerCode[];
+  /** Consented, but no picture now (an agent's viewer paused it). */
+  paused?: boolean;
 }
 
 export interface SharingIndicator {
@@ -40,4 +52,11 @@ export function namesText(names: string[]): string {
   if (names.length === 0) return 'the support agent';
   if (names.length === 1) return names[0]!;
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+}
+
+/** "Security code with Alex: 123 456." / "Security codes: Alex 123 456, Sam 654 321." / "". */
+export function codesText(codes: readonly ViewerCode[] = []): string {
+  if (codes.length === 0) return '';
+  if (codes.length === 1) return `Security code with ${codes[0]!.agentName}: ${codes[0]!.sas}.`;
+  return `Security codes: ${codes.map((c) => `${c.agentName} ${c.sas}`).join(', ')}.`;
 }

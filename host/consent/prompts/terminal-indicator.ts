@@ -1,10 +1,11 @@
 /**
  * The sharing indicator as a terminal line: "Sharing with Alex Agent (screen, control). Type s
- * and Enter to stop." printed whenever what is shared changes; the line "s" (or "stop") typed on
- * the controlling terminal stops sharing.
+ * and Enter to stop. Security code with Alex Agent: 123 456." printed whenever what is shared,
+ * the codes or the pause change; the line "s" (or "stop") typed on the controlling terminal stops
+ * sharing.
  */
 import { describeGrants } from './consent-prompt';
-import { namesText, type SharingIndicator, type SharingState } from './sharing-indicator';
+import { codesText, namesText, type SharingIndicator, type SharingState } from './sharing-indicator';
 import type { TtyLines } from './tty-lines';
 
 export class TerminalIndicator implements SharingIndicator {
@@ -21,7 +22,13 @@ export class TerminalIndicator implements SharingIndicator {
   }
 
   show(state: SharingState): void {
-    const text = `Sharing with ${namesText(state.agentNames)} (${describeGrants(state.grants)}). Type s and Enter to stop.`;
+    const text = [
+      `Sharing with ${namesText(state.agentNames)} (${describeGrants(state.grants)}). Type s and Enter to stop.`,
+      state.paused ? 'Paused: nothing is shown now.' : '',
+      codesText(state.codes),
+    ]
+      .filter(Boolean)
+      .join(' ');
     if (text === this.shown) return;
     this.shown = text;
     this.tty.write(`\n* ${text}\n`);

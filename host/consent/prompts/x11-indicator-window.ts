@@ -1,13 +1,13 @@
 /**
  * The sharing indicator as a small X window at the top centre of the screen: "Lifeline: sharing
- * with <agent> - Stop", white on red, override-redirect (no window manager decorates, moves or
+ * with <agent> (code 123 456) - Stop" (", paused" while the picture is paused), white on red, override-redirect (no window manager decorates, moves or
  * hides it) and raised again every INDICATOR_RAISE_MS so it stays on top. A click anywhere on it
  * stops sharing. It has its own X connection (the `x11` package), opened only when something is
  * shared. The core font "fixed" is Latin-1, so characters outside it are shown as "?"; the
  * window is drawn from our own text only (no markup).
  */
 import { createClient, type XClient, type XDisplayInfo, type XEvent } from 'x11';
-import { namesText, type SharingIndicator, type SharingState } from './sharing-indicator';
+import { namesText, type SharingIndicator, type SharingState, type ViewerCode } from './sharing-indicator';
 
 /** How often the window is raised above others, in ms. */
 export const INDICATOR_RAISE_MS = 2000;
@@ -29,9 +29,15 @@ const EVENT_BUTTON_PRESS = 4;
 const MASK_BUTTON_PRESS = 0x00000004;
 const MASK_EXPOSURE = 0x00008000;
 
-/** The indicator's text, in Latin-1 for the core font. */
-export function indicatorText(agentNames: string[]): string {
-  const text = `Lifeline: sharing with ${namesText(agentNames)} - Stop`;
+/** The indicator's text, in Latin-1 for the core font; the security codes, when known, in brackets. */
+export function indicatorText(
+  agentNames: string[],
+  codes: readonly ViewerCode[] = [],
+  paused = false,
+): string {
+  const digits = codes.map((c) => c.sas);
+  const code = digits.length === 0 ? '' : ` (${digits.length === 1 ? 'code' : 'codes'} ${digits.join(', ')})`;
+  const text = `Lifeline: sharing with ${namesText(agentNames)}${code}${paused ? ', paused' : ''} - Stop`;
   // Control characters and anything outside Latin-1 become "?".
   return text.replace(/[^\u0020-\u007e\u00a0-\u00ff]/g, '?').slice(0, TEXT_MAX_CHARS);
 }
@@ -85,7 +91,7 @@ export class X11IndicatorWindow implements SharingIndicator {
 
   show(state: SharingState): void {
     if (this.closed) return;
-    const text = indicatorText(state.agentNames);
+    const text = indicatorText(state.agentNames, state.codes, state.paused);
     const screen = this.info.screen[0]!;
     const width = text.length * CHAR_WIDTH + 2 * PADDING;
     const x = Math.max(0, Math.round((screen.pixel_width - width) / 2));

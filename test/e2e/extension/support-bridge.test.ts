@@ -223,6 +223,49 @@ describe("the configured server's support page", () => {
     );
     expect(status.state).toBe('sharing');
 
+    // The security code of the agent's viewer, which the agent sees too (the helper's host.status).
+    await consent.waitForSelector('.security-code .sas');
+    expect(
+      await consent.$$eval('.security-code', (items) =>
+        items.map((i) => i.textContent?.replace(/\s+/g, ' ')),
+      ),
+    ).toEqual(['Security code with Alex Agent: 482 913']);
+    expect(await consent.$eval('.security-codes .why', (p) => p.textContent)).toContain(
+      'The agent sees the same code',
+    );
+    await screenshot(consent, 'consent-window-sharing.png');
+
+    // Everything unticked: each change applies at once; with nothing left the helper is paused,
+    // and the window says so (it still offers the boxes, the codes and "stop").
+    await consent.click('input[name=view]');
+    await consent.click('input[name=control]');
+    await until(
+      async () =>
+        hostMessages().find(
+          (m) => m.type === 'host.consent' && !Object.values(m.grants as object).some(Boolean),
+        ),
+      5000,
+      'a consent that grants nothing',
+    );
+    await consent.waitForSelector('p.paused');
+    expect(await consent.$eval('p.paused', (p) => p.textContent)).toBe(
+      'Sharing is paused: nothing of this computer is shown now.',
+    );
+    expect(await consent.$('.security-code .sas')).not.toBeNull();
+    expect(await consent.$('.sharing')).toBeNull();
+    await until(
+      async () =>
+        (await page.evaluate(() => window.bridgeMessages)).find(
+          (m) => m.type === 'helper.status' && m.state === 'paused',
+        ),
+      5000,
+      'helper.status paused on the page',
+    );
+    // Ticked again: sharing again, the notice goes.
+    await consent.click('input[name=view]');
+    await consent.waitForSelector('.sharing');
+    expect(await consent.$('p.paused')).toBeNull();
+
     // One click stops everything.
     await consent.waitForSelector('button.stop');
     await consent.click('button.stop');

@@ -78,10 +78,11 @@ describe('HelperStateMachine', () => {
     }
   });
 
-  it('reports only states the native channel knows (paused shows as waiting_consent)', () => {
+  it('reports every state as the native channel names it, paused included', () => {
     for (const s of Object.keys(SESSION_TRANSITIONS) as SessionState[]) {
       expect(HelperState.safeParse(reportedState(s)).success).toBe(true);
+      expect(reportedState(s)).toBe(s);
     }
-    expect(reportedState('paused')).toBe('waiting_consent');
+    expect(reportedState('paused')).toBe('paused');
   });
 });

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../protocol/errors';
+import { HostToExtension } from '../../../protocol/native-channel';
 import type { HelperEvent } from '../../../host/native/helper-controller';
 import type { SystemFacts } from '../../../host/platform/registry';
 import { readResumeState } from '../../../host/session/resume-state-file';
@@ -158,7 +159,8 @@ describe('SessionClient against the real server', () => {
     await seen(customer.client, (m) => m.type === 'screen.status' && m.state === 'consented', 'page');
     await c.consent({ view: false, control: false, clipboard: false, files: false, reboot: false });
     expect(c.state).toBe('paused');
-    expect(c.currentState()).toBe('waiting_consent');
+    expect(c.currentState()).toBe('paused');
+    expect(events.at(-1)).toMatchObject({ type: 'host.status', state: 'paused' });
     await seen(customer.client, (m) => m.type === 'screen.status' && m.state === 'paused', 'paused');
     await c.consent({ ...ALL_GRANTS, reboot: false });
     await c.stop();
@@ -237,6 +239,46 @@ describe('SessionClient against the real server', () => {
     expect(server.services.workflow.screen.stateOf(customer.sessionId)).toBe('requested');
     // It asks again: a restarted helper never assumes the old answer.
     await until(() => after.events.some((e) => e.type === 'host.consent_needed'), 'consent asked again');
+  });
+
+  it('host.status carries each secured viewer’s security code, equal to the viewer’s own, and says paused', async () => {
+    const customer = await sharedSession();
+    const { c, events } = client(fakePlatform());
+    c.onEvent((e) => {
+      if (e.type === 'host.consent_needed') void c.consent({ ...ALL_GRANTS, reboot: false });
+    });
+    await c.join({ server: server.url, joinCode: customer.joinCode });
+    const lastStatus = () => events.filter((e) => e.type === 'host.status').at(-1);
+    // Two viewer windows of the same agent: two handshakes, two codes, both listed.
+    const first = await NodeViewer.connect(server.wsUrl, server.url, agent.token, customer.sessionId);
+    open.push(first);
+    await first.until(() => first.sas !== null && c.state === 'sharing', 5000, 'first viewer secured');
+    await until(() => (lastStatus()?.viewers ?? []).length === 1, 'one code in host.status');
+    expect(lastStatus()).toMatchObject({
+      state: 'sharing',
+      agentNames: ['Robin Agent'],
+      viewers: [{ agentName: 'Robin Agent', sas: first.sas }],
+    });
+    const second = await NodeViewer.connect(server.wsUrl, server.url, agent.token, customer.sessionId);
+    open.push(second);
+    await second.until(() => second.sas !== null, 5000, 'second viewer secured');
+    await until(() => (lastStatus()?.viewers ?? []).length === 2, 'two codes in host.status');
+    const codes = (lastStatus()?.viewers ?? []).map((v) => v.sas).sort();
+    expect(codes).toEqual([first.sas!, second.sas!].sort());
+    // Every status is what the native channel accepts (the extension validates it).
+    for (const e of events) expect(HostToExtension.safeParse(e).success).toBe(true);
+
+    // The agent pauses the picture: the helper reports paused (not waiting_consent), then sharing.
+    await first.sendControl({ type: 'stream.pause' });
+    await until(() => lastStatus()?.state === 'paused', 'paused by the agent');
+    expect(lastStatus()?.viewers).toHaveLength(2);
+    await first.sendControl({ type: 'stream.resume' });
+    await until(() => lastStatus()?.state === 'sharing', 'sharing again');
+
+    // A viewer that closes leaves the list.
+    second.close();
+    await until(() => (lastStatus()?.viewers ?? []).length === 1, 'one code again');
+    expect(lastStatus()?.viewers).toEqual([{ agentName: 'Robin Agent', sas: first.sas }]);
   });
 
   it('a resume token that is no longer valid ends with resume_expired', async () => {

@@ -90,6 +90,29 @@ describe('TerminalIndicator', () => {
     indicator.hide();
     expect(t.shown()).toContain('Nothing is shared now.');
   });
+
+  it('prints the security code of each secured viewer, and says when the picture is paused', () => {
+    const t = terminal();
+    const indicator = new TerminalIndicator(t.tty, () => undefined);
+    const grants = { ...NO_GRANTS, view: true };
+    indicator.show({ agentNames: ['Alex'], grants });
+    indicator.show({ agentNames: ['Alex'], grants, codes: [{ agentName: 'Alex', sas: '123 456' }] });
+    expect(t.shown()).toContain(
+      'Sharing with Alex (screen). Type s and Enter to stop. Security code with Alex: 123 456.',
+    );
+    indicator.show({
+      agentNames: ['Alex', 'Sam'],
+      grants,
+      codes: [
+        { agentName: 'Alex', sas: '123 456' },
+        { agentName: 'Sam', sas: '654 321' },
+      ],
+      paused: true,
+    });
+    expect(t.shown()).toContain(
+      'Type s and Enter to stop. Paused: nothing is shown now. Security codes: Alex 123 456, Sam 654 321.',
+    );
+  });
 });
 
 describe('dialog prompts', () => {
@@ -156,5 +179,21 @@ describe('X indicator text', () => {
     expect(indicatorText(['Zoë'])).toBe('Lifeline: sharing with Zoë - Stop');
     expect(indicatorText(['李'])).toBe('Lifeline: sharing with ? - Stop');
     expect(indicatorText([])).toBe('Lifeline: sharing with the support agent - Stop');
+  });
+
+  it('shows the security codes and the pause', () => {
+    expect(indicatorText(['Alex'], [{ agentName: 'Alex', sas: '123 456' }])).toBe(
+      'Lifeline: sharing with Alex (code 123 456) - Stop',
+    );
+    expect(
+      indicatorText(
+        ['Alex', 'Sam'],
+        [
+          { agentName: 'Alex', sas: '123 456' },
+          { agentName: 'Sam', sas: '654 321' },
+        ],
+        true,
+      ),
+    ).toBe('Lifeline: sharing with Alex and Sam (codes 123 456, 654 321), paused - Stop');
   });
 });
