@@ -9,8 +9,10 @@ import type * as z from 'zod';
 import { AGENT_RESULTS, AgentToServer, ServerToAgent } from '../../protocol/agent-channel';
 import { CUSTOMER_RESULTS, CustomerToServer, ServerToCustomer } from '../../protocol/customer-channel';
 import { ERROR_CODE_LIST } from '../../protocol/errors';
+import { ControlToHelper, ControlToViewer } from '../../protocol/data/session-control';
 import { HelperToServer, ServerToHelper } from '../../protocol/helper-channel';
 import { ExtensionToHost, HostToExtension, NATIVE_RESULTS } from '../../protocol/native-channel';
+import { ExtensionToPage, PageToExtension } from '../../protocol/page-bridge';
 import { ServerToViewer, ViewerToServer } from '../../protocol/viewer-channel';
 import { membersOf } from './zod-arbitrary';
 
@@ -28,6 +30,10 @@ const SECTIONS: Record<string, { schema: z.ZodType; results?: Record<string, z.Z
   'Server -> viewer': { schema: ServerToViewer, results: {} },
   'Extension -> host': { schema: ExtensionToHost },
   'Host -> extension': { schema: HostToExtension, results: NATIVE_RESULTS },
+  'Page -> extension': { schema: PageToExtension },
+  'Extension -> page': { schema: ExtensionToPage },
+  'Viewer -> helper (control)': { schema: ControlToHelper },
+  'Helper -> viewer (control)': { schema: ControlToViewer },
 };
 
 function examplesBySection(): Map<string, unknown[]> {
