@@ -1,0 +1,368 @@
+/**
+ * The drawing overlay on a real X server (Xvfb, an xterm on a solid background), checked with
+ * independent X tools (xwd captures, xdotool's pointer and window queries, xwininfo):
+ *   - each shape paints exactly the pixels of its outline in its exact colour, nothing else
+ *     (the SHAPE region and the fill are the rasteriser's pixels), text from the X fonts;
+ *   - the highlighter paints even rows only: the xterm shows through the others;
+ *   - the helper's own capture (X11ScreenSource, MIT-SHM) through the mask equals the screen as it
+ *     was before the drawings, whatever is drawn, removed or moved;
+ *   - removing one of two overlapping shapes repaints the other; erase all destroys the window;
+ *   - clicks go through (a middle click on a stroke pastes into the xterm below);
+ *   - the laser shows, moves, hides, and never moves the X pointer;
+ *   - without an X display the overlay drops drawings with one log line.
+ * Figures (not asserted): time to show an arrow, a 1000-point stroke and a laser move, and the
+ * cost the mask adds to a full-screen capture with drawings shown.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rasterizeShape } from '../../../host/overlay/shape-raster';
+import type { SpanRegion } from '../../../host/overlay/span-region';
+import { X11AnnotationOverlay } from '../../../host/overlay/x11-annotation-overlay';
+import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
+import { X11ScreenSource } from '../../../host/platform/linux/x11-screen-source';
+import type { PixelBuffer, ScreenSource } from '../../../host/platform/types';
+import { ScreenSourceView } from '../../../host/session/shared-screen-source';
+import type { AnnotationMessage, Shape } from '../../../protocol/data/annotations';
+import { startXvfb, type XDisplay } from '../../support/xvfb';
+import { getPixel } from '../../host/screen/synthetic';
+import { xwdCapture } from '../screen/xwd-capture';
+
+const W = 1024;
+const H = 768;
+const BOUNDS = { x: 0, y: 0, width: W, height: H };
+const BACKGROUND = 0x204060;
+const PEER = 3;
+
+let x: XDisplay;
+let overlay: X11AnnotationOverlay;
+let source: X11ScreenSource;
+let masked: ScreenSource;
+let baseline: PixelBuffer;
+let rootChildren = 0;
+let tmp = '';
+const logs: string[] = [];
+const figures: Record<string, unknown> = {};
+
+function wait(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function send(msg: AnnotationMessage): Promise<void> {
+  overlay.apply(PEER, msg);
+  await overlay.idle();
+}
+
+/** Pixels (as "x,y") where two captures differ. */
+function diff(a: PixelBuffer, b: PixelBuffer): Set<string> {
+  const out = new Set<string>();
+  for (let y = 0; y < a.height; y++)
+    for (let xx = 0; xx < a.width; xx++) if (getPixel(a, xx, y) !== getPixel(b, xx, y)) out.add(`${xx},${y}`);
+  return out;
+}
+
+function pixelsOf(r: SpanRegion): Set<string> {
+  const s = new Set<string>();
+  r.forEachSpan((y, x0, x1) => {
+    for (let i = x0; i < x1; i++) s.add(`${i},${y}`);
+  });
+  return s;
+}
+
+function rgb(hex: string): number {
+  return parseInt(hex.slice(1), 16);
+}
+
+function children(): number {
+  const out = x.run('xwininfo', ['-root', '-children']);
+  const m = /(\d+) child(ren)?/.exec(out);
+  return m ? Number(m[1]) : 0;
+}
+
+function mouse(): { x: number; y: number; window: string } {
+  const out = x.run('xdotool', ['getmouselocation', '--shell']);
+  const v = (k: string) => new RegExp(`^${k}=(\\d+)`, 'm').exec(out)?.[1] ?? '';
+  return { x: Number(v('X')), y: Number(v('Y')), window: v('WINDOW') };
+}
+
+/** The helper's own capture of the whole screen, through the mask. */
+async function maskedCapture(): Promise<PixelBuffer> {
+  const f = await masked.capture();
+  return { ...f, data: f.data.slice() };
+}
+
+async function until(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await wait(50);
+  }
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-overlay-'));
+  x = await startXvfb({ width: W, height: H });
+  x.run('xsetroot', ['-solid', '#204060']);
+  x.spawnClient('xterm', ['-geometry', '80x24+40+40', '-e', 'bash', '--norc', '--noprofile'], { PS1: '$ ' });
+  await until('the xterm', () => {
+    try {
+      return x.run('xdotool', ['search', '--onlyvisible', '--class', 'xterm']).trim() !== '';
+    } catch {
+      return false;
+    }
+  });
+  x.run('xdotool', ['mousemove', '5', '5']);
+  await wait(300);
+  source = await X11ScreenSource.open(x.display, silentPlatformLog);
+  overlay = new X11AnnotationOverlay(x.display, (event, details) =>
+    logs.push(`${event} ${JSON.stringify(details)}`),
+  );
+  masked = overlay.excludeFrom(new ScreenSourceView(source));
+  baseline = xwdCapture(x.display);
+  rootChildren = children();
+});
+
+afterAll(async () => {
+  overlay?.close();
+  await overlay?.idle();
+  await masked?.close();
+  await x?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  console.log('overlay figures', JSON.stringify(figures));
+});
+
+describe('the X11 drawing overlay', () => {
+  it('paints exactly the outline of pen, arrow and rectangle in their colours; captures exclude them', async () => {
+    const shapes: Shape[] = [
+      {
+        kind: 'pen',
+        points: [
+          [600, 100],
+          [700, 160],
+          [760, 120],
+          [820, 220],
+        ],
+        color: '#43a047',
+        width: 4,
+      },
+      { kind: 'arrow', from: [560, 400], to: [900, 600], color: '#e53935', width: 4 },
+      { kind: 'rectangle', from: [620, 640], to: [960, 740], color: '#fdd835', width: 6 },
+    ];
+    let expected = new Set<string>();
+    let id = 1;
+    for (const shape of shapes) {
+      const t0 = performance.now();
+      await send({ type: 'shape.add', id: id++, shape });
+      figures[`${shape.kind}Ms`] = Number((performance.now() - t0).toFixed(1));
+      expected = new Set([
+        ...expected,
+        ...pixelsOf(rasterizeShape(shape as Exclude<Shape, { kind: 'text' }>, BOUNDS)),
+      ]);
+    }
+    const screen = xwdCapture(x.display);
+    // On the solid background no painted pixel can equal what was there: the diff is the shape.
+    expect(diff(baseline, screen)).toEqual(expected);
+    for (const shape of shapes) {
+      const region = rasterizeShape(shape as Exclude<Shape, { kind: 'text' }>, BOUNDS);
+      region.forEachSpan((y, x0) => expect(getPixel(screen, x0, y)).toBe(rgb(shape.color)));
+    }
+    expect(diff(baseline, await maskedCapture()).size).toBe(0);
+    expect(children()).toBe(rootChildren + 1);
+    await send({ type: 'shapes.clear' });
+  });
+
+  it('paints the highlighter on even rows only: the xterm shows through the rows between', async () => {
+    const shape: Shape = {
+      kind: 'highlighter',
+      points: [
+        [60, 60],
+        [400, 60],
+        [400, 200],
+      ],
+      color: '#fdd835',
+      width: 18,
+    };
+    await send({ type: 'shape.add', id: 10, shape });
+    const screen = xwdCapture(x.display);
+    const changed = diff(baseline, screen);
+    expect(changed.size).toBeGreaterThan(1000);
+    for (const p of changed) {
+      const [px, py] = p.split(',').map(Number) as [number, number];
+      expect(py % 2).toBe(0);
+      expect(getPixel(screen, px, py)).toBe(rgb('#fdd835'));
+    }
+    // An odd row inside the stroke is the xterm as it was.
+    for (let px = 70; px < 390; px++) expect(getPixel(screen, px, 61)).toBe(getPixel(baseline, px, 61));
+    expect(diff(baseline, await maskedCapture()).size).toBe(0);
+    await send({ type: 'shapes.clear' });
+  });
+
+  it('draws text with the X fonts at the point (top-left), in its colour, and keeps it out of captures', async () => {
+    const shape: Shape = {
+      kind: 'text',
+      at: [560, 300],
+      text: 'Click here: Save',
+      color: '#1e88e5',
+      size: 24,
+    };
+    await send({ type: 'shape.add', id: 20, shape });
+    const screen = xwdCapture(x.display);
+    const changed = [...diff(baseline, screen)].map((p) => p.split(',').map(Number) as [number, number]);
+    expect(changed.length).toBeGreaterThan(200);
+    for (const [px, py] of changed) {
+      expect(getPixel(screen, px, py)).toBe(rgb('#1e88e5'));
+      expect(px).toBeGreaterThanOrEqual(560);
+      expect(py).toBeGreaterThanOrEqual(300);
+      expect(py).toBeLessThan(300 + 40);
+    }
+    expect(diff(baseline, await maskedCapture()).size).toBe(0);
+    await send({ type: 'shapes.clear' });
+  });
+
+  it('repaints what stays when an overlapping shape is removed, and shows the screen again where it was', async () => {
+    const under: Shape = { kind: 'rectangle', from: [600, 200], to: [800, 300], color: '#1e88e5', width: 8 };
+    const over: Shape = {
+      kind: 'pen',
+      points: [
+        [580, 250],
+        [820, 250],
+      ],
+      color: '#e53935',
+      width: 10,
+    };
+    await send({ type: 'shape.add', id: 30, shape: under });
+    await send({ type: 'shape.add', id: 31, shape: over });
+    expect(getPixel(xwdCapture(x.display), 600, 250)).toBe(rgb('#e53935'));
+    await send({ type: 'shape.remove', id: 31 });
+    const screen = xwdCapture(x.display);
+    const rect = pixelsOf(rasterizeShape(under as Exclude<Shape, { kind: 'text' }>, BOUNDS));
+    expect(diff(baseline, screen)).toEqual(rect);
+    expect(getPixel(screen, 600, 250)).toBe(rgb('#1e88e5'));
+    expect(getPixel(screen, 700, 250)).toBe(BACKGROUND);
+    expect(diff(baseline, await maskedCapture()).size).toBe(0);
+    await send({ type: 'shapes.clear' });
+  });
+
+  it('lets clicks through to the window below (a middle click on a stroke pastes into the xterm)', async () => {
+    const file = path.join(tmp, 'clicked.txt');
+    await send({
+      type: 'shape.add',
+      id: 40,
+      shape: {
+        kind: 'pen',
+        points: [
+          [150, 150],
+          [250, 150],
+        ],
+        color: '#000000',
+        width: 20,
+      },
+    });
+    expect(getPixel(xwdCapture(x.display), 200, 150)).toBe(0x000000);
+    // The PRIMARY selection holds a command; xterm pastes it on a middle click, if it gets the click.
+    const copier = spawn('xclip', ['-quiet', '-i', '-selection', 'primary'], {
+      env: x.env,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    copier.stdin.end(`echo through > ${file}`);
+    try {
+      await wait(300);
+      // bash's bracketed paste does not run a pasted line: Return does (the xterm has the focus).
+      x.run('xdotool', ['mousemove', '200', '150', 'click', '2']);
+      await wait(200);
+      x.run('xdotool', ['key', 'Return']);
+      await until('the command pasted by the click', () => existsSync(file), 10_000);
+      expect(readFileSync(file, 'utf8')).toBe('through\n');
+    } finally {
+      // xclip (-quiet: in the foreground) keeps a window to own the selection until it stops.
+      if (copier.exitCode === null && copier.signalCode === null) {
+        const exited = new Promise((r) => copier.once('exit', r));
+        copier.kill('SIGTERM');
+        await exited;
+      }
+    }
+    x.run('xdotool', ['mousemove', '5', '5']);
+    await send({ type: 'shapes.clear' });
+    // The xterm printed the command: the baseline is the screen as it is now.
+    await wait(300);
+    baseline = xwdCapture(x.display);
+  });
+
+  it('shows and moves the laser without ever moving the X pointer', async () => {
+    x.run('xdotool', ['mousemove', '33', '44']);
+    const before = mouse();
+    await send({ type: 'laser', at: [700, 500] });
+    let screen = xwdCapture(x.display);
+    expect(getPixel(screen, 700, 500)).toBe(rgb('#ff1744'));
+    const moves = 30;
+    const t0 = performance.now();
+    for (let i = 1; i <= moves; i++) await send({ type: 'laser', at: [700 + i * 4, 500 + i * 2] });
+    figures.laserMoveMs = Number(((performance.now() - t0) / moves).toFixed(2));
+    screen = xwdCapture(x.display);
+    expect(getPixel(screen, 700 + moves * 4, 500 + moves * 2)).toBe(rgb('#ff1744'));
+    expect(getPixel(screen, 700, 500)).toBe(BACKGROUND); // where it was is the screen again
+    expect(diff(baseline, await maskedCapture()).size).toBe(0);
+    const after = mouse();
+    expect({ x: after.x, y: after.y }).toEqual({ x: before.x, y: before.y });
+    await send({ type: 'laser', at: null });
+    expect(diff(baseline, xwdCapture(x.display)).size).toBe(0);
+    expect(children()).toBe(rootChildren);
+  });
+
+  it('destroys its window when the last drawing goes, and the screen is exactly as before', async () => {
+    const stroke: [number, number][] = Array.from({ length: 1000 }, (_, i) => [
+      100 + Math.round(i * 0.8),
+      400 + Math.round(80 * Math.sin(i / 40)),
+    ]);
+    const t0 = performance.now();
+    await send({
+      type: 'shape.add',
+      id: 50,
+      shape: { kind: 'pen', points: stroke, color: '#e53935', width: 4 },
+    });
+    figures.pen1000PointsMs = Number((performance.now() - t0).toFixed(1));
+    expect(overlay.windowId).not.toBe(0);
+    // The cost the mask adds to a full-screen capture while this stroke is shown (median of 15).
+    const plain: number[] = [];
+    const withMask: number[] = [];
+    const view = new ScreenSourceView(source);
+    for (let i = 0; i < 15; i++) {
+      let t = performance.now();
+      await view.capture();
+      plain.push(performance.now() - t);
+      t = performance.now();
+      await masked.capture();
+      withMask.push(performance.now() - t);
+    }
+    const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+    figures.fullCaptureMs = {
+      plain: Number(median(plain).toFixed(2)),
+      masked: Number(median(withMask).toFixed(2)),
+    };
+    figures.strokePixels = overlay.mask.covered.pixelCount();
+    await send({ type: 'shapes.clear' });
+    expect(overlay.windowId).toBe(0);
+    expect(children()).toBe(rootChildren);
+    expect(diff(baseline, xwdCapture(x.display)).size).toBe(0);
+    expect(overlay.mask.idle).toBe(true);
+  });
+
+  it('without an X display, drops drawings with one log line', async () => {
+    const lines: string[] = [];
+    const none = new X11AnnotationOverlay(':4999', (event, d) => lines.push(`${event} ${JSON.stringify(d)}`));
+    none.apply(1, {
+      type: 'shape.add',
+      id: 1,
+      shape: { kind: 'pen', points: [[1, 1]], color: '#000000', width: 2 },
+    });
+    none.apply(1, { type: 'laser', at: [5, 5] });
+    await none.idle();
+    expect(lines.filter((l) => l.startsWith('overlay_unavailable'))).toHaveLength(1);
+    expect(none.windowId).toBe(0);
+    none.close();
+    await none.idle();
+    expect(logs.filter((l) => !l.startsWith('overlay_unavailable'))).toEqual([]);
+  });
+});
