@@ -1,0 +1,82 @@
+/**
+ * `lifeline serve --tls-cert --tls-key`: the server speaks HTTPS and WSS on its one port, so it
+ * can serve 443 directly. The certificate is a throwaway self-signed one made by openssl.
+ */
+import { execFileSync } from 'node:child_process';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { makeDataDir, startTestServer, type TestServer } from '../support/test-server';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  const dir = makeDataDir();
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
+  server = await startTestServer({ dataDir: dir, tls: { certFile, keyFile } });
+});
+afterAll(() => server.stop());
+
+describe('TLS', () => {
+  it('answers HTTPS on the same port', async () => {
+    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(`${server.url}/api/v1/status`, { rejectUnauthorized: false }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(JSON.parse(body)).toMatchObject({ status: 'ok' });
+  });
+
+  it('accepts WebSocket upgrades over TLS (wss) with the same origin rules', async () => {
+    expect(server.wsUrl).toMatch(/^wss:\/\//);
+    const ws = new WebSocket(server.wsUrl, { rejectUnauthorized: false, origin: server.url });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    ws.send(JSON.stringify({ type: 'nonsense' }));
+    const reply = await new Promise<{ code: string }>((resolve) =>
+      ws.once('message', (d: Buffer) => resolve(JSON.parse(d.toString()))),
+    );
+    expect(reply.code).toBe('unknown_message_type');
+    ws.close();
+    const refused = new WebSocket(server.wsUrl, {
+      rejectUnauthorized: false,
+      origin: 'https://evil.example',
+    });
+    const status = await new Promise<number>((resolve) =>
+      refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
+    expect(status).toBe(403);
+  });
+});
