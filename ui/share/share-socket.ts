@@ -1,0 +1,163 @@
+/**
+ * One WebSocket of "share my screen" (the sharer's or a watcher's, protocol/share/share-channel.ts):
+ * sends the channel's first message when it opens, validates every text message against the
+ * channel's server->client union (rebuilt from declared fields, never cast), passes binary
+ * data-plane frames through after a size check (only once welcomed), and reports how it ended:
+ * the server's error code for the hello (feature_disabled, session_ended, ...) lets the caller
+ * tell a refusal from a dropped connection.
+ *
+ * States: connecting -> hello_sent -> welcomed -> closed. One socket per instance: reconnecting
+ * means a new ShareSocket.
+ */
+import type * as z from 'zod';
+import { isErrorCode, type ErrorCode } from '../../protocol/errors';
+import { DATA_FRAME_MAX_BYTES } from '../../protocol/limits';
+import { parseMessage } from '../../protocol/parse';
+
+/** The parts of a WebSocket used here: the browser's, or the `ws` package's in Node tests. */
+export interface ShareWebSocket {
+  binaryType: BinaryType;
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  onopen: ((ev: Event) => void) | null;
+  onmessage: ((ev: MessageEvent) => void) | null;
+  onclose: ((ev: CloseEvent) => void) | null;
+  onerror: ((ev: Event) => void) | null;
+  send(data: string | ArrayBufferView<ArrayBuffer>): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type CreateShareSocket = (url: string) => ShareWebSocket;
+
+export type ShareSocketState = 'connecting' | 'hello_sent' | 'welcomed' | 'closed';
+
+export interface ClosedInfo {
+  /** The WebSocket close code. */
+  code: number;
+  /** The last error code the server sent (the hello's refusal, or a fatal error), if any. */
+  refused: ErrorCode | null;
+  welcomed: boolean;
+}
+
+export interface ShareSocketEvents<W, P> {
+  welcome(msg: W): void;
+  push(msg: P): void;
+  frame(frame: Uint8Array): void;
+  closed(info: ClosedInfo): void;
+}
+
+const OPEN = 1;
+
+export class ShareSocket<U extends { type: string }, K extends U['type']> {
+  private stateValue: ShareSocketState = 'connecting';
+  private readonly ws: ShareWebSocket;
+  private lastError: ErrorCode | null = null;
+
+  constructor(
+    url: string,
+    private readonly hello: Record<string, unknown> & { type: string },
+    private readonly schema: z.ZodType<U>,
+    private readonly welcomeType: K,
+    private readonly events: ShareSocketEvents<Extract<U, { type: K }>, Exclude<U, { type: K }>>,
+    create: CreateShareSocket,
+  ) {
+    this.ws = create(url);
+    this.ws.binaryType = 'arraybuffer';
+    this.ws.onopen = () => this.onOpen();
+    this.ws.onmessage = (ev) => this.onMessage(ev.data);
+    this.ws.onclose = (ev) => this.finish(ev.code);
+    this.ws.onerror = () => undefined; // a close event always follows
+  }
+
+  get state(): ShareSocketState {
+    return this.stateValue;
+  }
+
+  /** Bytes queued in the browser, not yet on the wire. */
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  /** Sends a JSON message of the channel (after the welcome). */
+  sendText(msg: { type: string }): boolean {
+    if (this.stateValue !== 'welcomed' || this.ws.readyState !== OPEN) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  sendFrame(frame: Uint8Array): boolean {
+    if (this.stateValue !== 'welcomed' || this.ws.readyState !== OPEN) return false;
+    // WebSocket.send takes views of plain ArrayBuffers only (never shared memory).
+    this.ws.send(
+      frame.buffer instanceof ArrayBuffer
+        ? new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength)
+        : new Uint8Array(frame),
+    );
+    return true;
+  }
+
+  close(): void {
+    if (this.stateValue === 'closed') return;
+    try {
+      this.ws.close(1000, 'done');
+    } catch {
+      // already closing
+    }
+    this.finish(1000);
+  }
+
+  private onOpen(): void {
+    if (this.stateValue !== 'connecting') return;
+    this.stateValue = 'hello_sent';
+    this.ws.send(JSON.stringify(this.hello));
+  }
+
+  private onMessage(data: unknown): void {
+    if (this.stateValue === 'closed') return;
+    if (data instanceof ArrayBuffer) {
+      // The server never sends more than this; a larger frame is dropped before any copy.
+      if (this.stateValue !== 'welcomed' || data.byteLength > DATA_FRAME_MAX_BYTES) return;
+      this.events.frame(new Uint8Array(data));
+      return;
+    }
+    if (typeof data !== 'string') return;
+    const parsed = parseMessage(this.schema, data);
+    if (!parsed.ok) return; // the server speaks this union; anything else is dropped
+    const msg = parsed.value;
+    if (isWelcome(msg, this.welcomeType)) {
+      if (this.stateValue !== 'hello_sent') return;
+      this.stateValue = 'welcomed';
+      this.events.welcome(msg);
+      return;
+    }
+    const error = errorCodeOf(msg);
+    if (error !== null) this.lastError = error;
+    if (this.stateValue === 'welcomed') {
+      this.events.push(msg as Exclude<U, { type: K }>);
+      return;
+    }
+    // The hello was refused: the server leaves the socket open for another try, which this
+    // socket never makes (a retry is a new ShareSocket), so it closes now and says why.
+    if (error !== null) this.close();
+  }
+
+  private finish(code: number): void {
+    if (this.stateValue === 'closed') return;
+    const welcomed = this.stateValue === 'welcomed';
+    this.stateValue = 'closed';
+    this.ws.onopen = this.ws.onmessage = this.ws.onclose = null;
+    this.events.closed({ code, refused: this.lastError, welcomed });
+  }
+}
+
+function isWelcome<U extends { type: string }, K extends U['type']>(
+  msg: U,
+  type: K,
+): msg is Extract<U, { type: K }> {
+  return msg.type === type;
+}
+
+function errorCodeOf(msg: { type: string }): ErrorCode | null {
+  if (msg.type !== 'error' || !('code' in msg)) return null;
+  return isErrorCode(msg.code) ? msg.code : null;
+}
