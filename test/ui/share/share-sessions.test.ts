@@ -68,7 +68,7 @@ function socketFactory(tamper?: (frame: Uint8Array) => Uint8Array): CreateShareS
     ws.onerror = (ev) => wrapper.onerror?.(ev as unknown as Event);
     ws.onmessage = (ev) => {
       const data = ev.data instanceof ArrayBuffer ? tamper(new Uint8Array(ev.data)).slice().buffer : ev.data;
-      wrapper.onmessage?.({ data } as MessageEvent);
+      wrapper.onmessage?.(new MessageEvent('message', { data }));
     };
     return wrapper;
   };
