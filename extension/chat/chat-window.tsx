@@ -13,6 +13,7 @@ import { chatPortName, type SessionDetail } from '../lib/ui-protocol';
 import { CannedPanel } from './canned-panel';
 import { CommentsField } from './comments-field';
 import { ScreenPanel } from './screen-panel';
+import { ShareScreenButton } from './share-screen-button';
 import { TransferPanel } from './transfer-panel';
 import { WindowsMenu } from './windows-menu';
 import { insertIntoComposer } from './insert-text';
@@ -100,6 +101,11 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
               {t('viewScreenDisabled')}
             </span>
           )}
+          <ShareScreenButton
+            sessionId={sessionId}
+            enabled={view.features?.shareMyScreen ?? null}
+            closed={closed !== null}
+          />
           <button
             type="button"
             class="transfer"

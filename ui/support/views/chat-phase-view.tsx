@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/use-i18n';
 import { chatLabels } from './chat-labels';
 import { errorText } from './error-text';
 import { ScreenSharePanel } from './screen-share-panel';
+import { AgentScreenPanel } from '../../share/view/agent-screen-panel';
 import type { ViewProps } from './view-props';
 
 export function ChatPhaseView(props: ViewProps) {
@@ -39,6 +40,12 @@ export function ChatPhaseView(props: ViewProps) {
         </p>
       )}
       <ScreenSharePanel {...props} />
+      {model.agentShare.active && (
+        <AgentScreenPanel
+          access={actions.shareAccess()}
+          agentName={model.agentShare.agentName ?? agent ?? ''}
+        />
+      )}
       <div class="ll-chat-box">
         <ChatView
           lines={model.lines}
