@@ -9,7 +9,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ErrorCode } from '../../protocol/errors';
 import { CanvasJpegEncoder } from '../../ui/share/canvas-jpeg-encoder';
 import { captureDisplay, type DisplayCapture } from '../../ui/share/display-capture';
-import { SHARE_MAX_FPS, SharerSession, type SharerSnapshot } from '../../ui/share/sharer-session';
+import {
+  SHARE_MAX_FPS,
+  SharerSession,
+  type SharerPhase,
+  type SharerSnapshot,
+} from '../../ui/share/sharer-session';
 import { t, type MessageKey } from '../lib/i18n';
 
 interface Props {
@@ -141,21 +146,19 @@ export function ShareApp({ url, token, sessionId }: Props) {
   );
 }
 
+/** What the page says in each phase. */
+const PHASE_TEXT: Record<SharerPhase, (s: SharerSnapshot) => string> = {
+  connecting: () => t('share_phase_connecting'),
+  sharing: (s) => t('share_phase_sharing', s.customerName ?? ''),
+  reconnecting: () => t('share_phase_reconnecting'),
+  stopped: () => t('share_phase_stopped'),
+  ended: () => t('share_phase_ended'),
+  refused: (s) => {
+    const key = s.refused ? REFUSALS[s.refused] : undefined;
+    return key ? t(key) : t('share_refused_other', s.refused ?? 'unknown');
+  },
+};
+
 function statusText(s: SharerSnapshot): string {
-  switch (s.phase) {
-    case 'connecting':
-      return t('share_phase_connecting');
-    case 'sharing':
-      return t('share_phase_sharing', s.customerName ?? '');
-    case 'reconnecting':
-      return t('share_phase_reconnecting');
-    case 'stopped':
-      return t('share_phase_stopped');
-    case 'ended':
-      return t('share_phase_ended');
-    case 'refused': {
-      const key = s.refused ? REFUSALS[s.refused] : undefined;
-      return key ? t(key) : t('share_refused_other', s.refused ?? 'unknown');
-    }
-  }
+  return PHASE_TEXT[s.phase](s);
 }

@@ -21,6 +21,7 @@
 import { PROTOCOL_VERSION } from '../../protocol/common';
 import type { ErrorCode } from '../../protocol/errors';
 import { DataChannel, parseFrame } from '../../protocol/frame';
+import type { HandlerMap } from '../../protocol/message';
 import { parseAck } from '../../protocol/screen/ack-message';
 import { ServerToSharer } from '../../protocol/share/share-channel';
 import { parseWatcherControl } from '../../protocol/share/share-data';
@@ -206,35 +207,31 @@ export class SharerSession {
   }
 
   private onPush(msg: Push): void {
-    switch (msg.type) {
-      case 'watcher.joined': {
-        const id = msg.peer.peerId;
-        this.watchers.set(
-          id,
-          new WatcherLink(
-            id,
-            (frame) => this.socket?.sendFrame(frame),
-            () => {
-              this.emit();
-              this.schedule(0);
-            },
-          ),
-        );
-        this.emit();
-        return;
-      }
-      case 'watcher.left':
-        this.watchers.delete(msg.peerId);
-        this.emit();
-        return;
-      case 'session.ended':
-        this.finish('ended');
-        return;
-      case 'error':
-        // Frame refusals and the like: nothing to repair here; a fatal one closes the socket.
-        return;
-    }
+    const handler = this.pushHandlers[msg.type] as (m: Push, ctx: void) => void;
+    handler(msg, undefined);
   }
+
+  private readonly pushHandlers: HandlerMap<Push, void> = {
+    'watcher.joined': ({ peer }) => {
+      const link = new WatcherLink(
+        peer.peerId,
+        (frame) => this.socket?.sendFrame(frame),
+        () => {
+          this.emit();
+          this.schedule(0);
+        },
+      );
+      this.watchers.set(peer.peerId, link);
+      this.emit();
+    },
+    'watcher.left': ({ peerId }) => {
+      this.watchers.delete(peerId);
+      this.emit();
+    },
+    'session.ended': () => this.finish('ended'),
+    // Frame refusals and the like: nothing to repair here; a fatal one closes the socket.
+    error: () => undefined,
+  };
 
   private onClosed(info: ClosedInfo): void {
     this.socket = null;

@@ -21,6 +21,7 @@ import { PROTOCOL_VERSION } from '../../protocol/common';
 import type { E2eSession } from '../../protocol/crypto/e2e-session';
 import type { ErrorCode } from '../../protocol/errors';
 import { DataChannel, parseFrame, PEER_HELPER } from '../../protocol/frame';
+import type { HandlerMap } from '../../protocol/message';
 import { encodeAck } from '../../protocol/screen/ack-message';
 import { SCREEN_KIND, screenMessageSeq } from '../../protocol/screen/screen-message';
 import { ServerToWatcher } from '../../protocol/share/share-channel';
@@ -88,6 +89,8 @@ export interface WatcherSnapshot {
   bytesPerSecond: number;
   picturesShown: number;
 }
+
+type Push = Exclude<ServerToWatcher, { type: 'share.watching' }>;
 
 export class WatcherSession {
   private socket: ShareSocket<ServerToWatcher, 'share.watching'> | null = null;
@@ -190,8 +193,8 @@ export class WatcherSession {
         },
         push: (msg) => {
           if (this.socket !== socket) return;
-          if (msg.type === 'share.stopped') this.finish('stopped');
-          else if (msg.type === 'session.ended') this.finish('ended');
+          const handler = this.pushHandlers[msg.type] as (m: Push, ctx: void) => void;
+          handler(msg, undefined);
         },
         frame: (frame) => {
           if (this.socket === socket) this.onFrame(frame);
@@ -204,6 +207,13 @@ export class WatcherSession {
     );
     this.socket = socket;
   }
+
+  private readonly pushHandlers: HandlerMap<Push, void> = {
+    'share.stopped': () => this.finish('stopped'),
+    'session.ended': () => this.finish('ended'),
+    // A refused frame or the like: nothing to repair; a fatal one closes the socket.
+    error: () => undefined,
+  };
 
   private onClosed(info: ClosedInfo): void {
     this.socket = null;
