@@ -9,8 +9,8 @@
  *   - before drawing new pixels: `cover(region, clean)` with a capture of them taken before the
  *     draw request is sent (pixels already covered keep their older, cleaner copy);
  *   - after the X server has removed pixels from the screen (a sync round trip after unshaping):
- *     `keepOnly(stillCovered)`. The removed pixels are "retired" with a new epoch and listeners
- *     hear them as exposed areas, so encoders capture them again.
+ *     `release(gone)` (or `keepOnly(stillCovered)`). The removed pixels are "retired" with a new
+ *     epoch and listeners hear them as exposed areas, so encoders capture them again.
  * Contract with captures (masked-screen-source.ts): `beginCapture()` before asking the X server,
  * `apply(frame, area, token)` on the result, `endCapture(token)` after. A capture begun before a
  * removal may have been served while the overlay still showed those pixels, so retired pixels
@@ -86,7 +86,11 @@ export class OverlayMask {
       const img = images.find((i) => y >= i.y && y < i.y + i.height && x0 >= i.x && x1 <= i.x + i.width);
       if (!img) throw new RangeError(`no clean capture holds row ${y}, x ${x0}..${x1}`);
       const start = (y - img.y) * img.stride + (x0 - img.x) * BYTES_PER_PIXEL;
-      additions.push([y, { x0, x1, px: img.data.slice(start, start + (x1 - x0) * BYTES_PER_PIXEL) }]);
+      // A copy: the image may be a capture buffer its source reuses (and a Node Buffer's slice()
+      // would share its memory).
+      const px = new Uint8Array((x1 - x0) * BYTES_PER_PIXEL);
+      px.set(img.data.subarray(start, start + px.byteLength));
+      additions.push([y, { x0, x1, px }]);
     });
     for (const [y, span] of additions) {
       const row = this.clean.get(y);
@@ -102,27 +106,36 @@ export class OverlayMask {
 
   /**
    * The overlay now covers only `still` (called once the X server has taken the rest off the
-   * screen). Returns the exposed areas, which listeners hear too.
+   * screen). Returns the exposed areas, which listeners hear too. Costs a pass over everything
+   * covered: `release` is the cheap way when the caller knows what went.
    */
   keepOnly(still: SpanRegion): Rect[] {
-    const gone = this.coveredRegion.subtract(still);
-    if (gone.isEmpty) return [];
+    return this.release(this.coveredRegion.subtract(still));
+  }
+
+  /**
+   * The pixels of `gone` are off the screen now (called once the X server has removed them).
+   * Costs a pass over `gone`'s rows only. Returns the exposed areas, which listeners hear too.
+   */
+  release(gone: SpanRegion): Rect[] {
+    const out = gone.intersect(this.coveredRegion);
+    if (out.isEmpty) return [];
     const rows = new Map<number, CleanSpan[]>();
-    for (const y of gone.ys()) {
+    for (const y of out.ys()) {
       const spans = this.clean.get(y) ?? [];
-      const goneSpans = gone.spansAt(y);
+      const goneSpans = out.spansAt(y);
       const kept: CleanSpan[] = [];
-      const out: CleanSpan[] = [];
-      for (const s of spans) splitSpan(s, goneSpans, kept, out);
+      const retired: CleanSpan[] = [];
+      for (const s of spans) splitSpan(s, goneSpans, kept, retired);
       if (kept.length > 0) this.clean.set(y, kept);
       else this.clean.delete(y);
-      if (out.length > 0) rows.set(y, out);
+      if (retired.length > 0) rows.set(y, retired);
     }
-    this.coveredRegion = this.coveredRegion.subtract(gone);
+    this.coveredRegion = this.coveredRegion.subtract(out);
     this.epoch++;
     this.retired.push({ epoch: this.epoch, rows });
     this.prune();
-    const exposed = bandBoxes(gone);
+    const exposed = bandBoxes(out);
     for (const l of [...this.listeners]) l(exposed.map((r) => ({ ...r })));
     return exposed;
   }
@@ -204,16 +217,25 @@ function writeRows(rows: Map<number, CleanSpan[]>, frame: PixelBuffer, area: Rec
   }
 }
 
+/** Spans up to this many pixels are copied pixel by pixel (cheaper than two subarrays and a set). */
+const SHORT_SPAN_PX = 32;
+
 function writeRow(spans: CleanSpan[], y: number, frame: PixelBuffer, area: Rect, right: number): void {
   const rowStart = (y - area.y) * frame.stride;
+  const dst = frame.data;
   for (const s of spans) {
     const a = Math.max(s.x0, area.x);
     const b = Math.min(s.x1, right);
     if (b <= a) continue;
-    frame.data.set(
-      s.px.subarray((a - s.x0) * BYTES_PER_PIXEL, (b - s.x0) * BYTES_PER_PIXEL),
-      rowStart + (a - area.x) * BYTES_PER_PIXEL,
-    );
+    const from = (a - s.x0) * BYTES_PER_PIXEL;
+    const to = (b - s.x0) * BYTES_PER_PIXEL;
+    const at = rowStart + (a - area.x) * BYTES_PER_PIXEL;
+    if (b - a <= SHORT_SPAN_PX) {
+      const px = s.px;
+      for (let i = from, o = at; i < to; i++, o++) dst[o] = px[i]!;
+    } else {
+      dst.set(s.px.subarray(from, to), at);
+    }
   }
 }
 

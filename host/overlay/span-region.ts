@@ -73,6 +73,27 @@ export class SpanRegion {
     return { x: x0, y: ys[0]!, width: x1 - x0, height: ys[ys.length - 1]! - ys[0]! + 1 };
   }
 
+  /** The union of many regions at once (one sort per row, not one copy per region). */
+  static unionAll(regions: Iterable<SpanRegion>): SpanRegion {
+    const raw = new Map<number, number[]>();
+    let only: SpanRegion | null = null;
+    let count = 0;
+    for (const r of regions) {
+      if (r.isEmpty) continue;
+      only = r;
+      count++;
+      for (const [y, s] of r.rows) {
+        const row = raw.get(y);
+        if (row) for (const v of s) row.push(v);
+        else raw.set(y, [...s]);
+      }
+    }
+    if (count <= 1) return only ?? SpanRegion.empty;
+    const rows = new Map<number, readonly number[]>();
+    for (const [y, r] of raw) rows.set(y, normalRow(r));
+    return new SpanRegion(rows);
+  }
+
   union(other: SpanRegion): SpanRegion {
     if (other.isEmpty) return this;
     if (this.isEmpty) return other;

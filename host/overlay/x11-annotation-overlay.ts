@@ -1,17 +1,17 @@
 /**
  * The AnnotationSurface of an X11 desktop: the agent's drawings appear on the customer's real
- * screen, in a click-through overlay (x11-overlay-windows.ts), and never come back in the picture
+ * screen, in click-through overlay windows (x11-overlay-windows.ts), and never come back in the picture
  * stream: every capture goes through `excludeFrom(source)`, which writes the clean pixels under
  * the drawings over it (overlay-mask.ts).
  *
  * Order of work for each message (one at a time, in arrival order; laser moves coalesce to the
  * latest position per viewer):
  *   add:    rasterise (shape-raster.ts; text: x11-text-raster.ts) -> capture the pixels not yet
- *           covered, as they are now (before drawing) -> mask.cover -> shape + fill the window.
- *   remove: reshape the window to what remains, repaint overlaps -> sync with the X server (the
- *           pixels are off the screen) -> mask.keepOnly(what remains): exposed areas are reported
- *           as damage, so encoders capture them afresh.
- *   laser:  like add for the new position, then move the laser window, sync, keepOnly.
+ *           covered, as they are now (before drawing) -> mask.cover -> map its shaped window.
+ *   remove: destroy its window -> sync with the X server (the pixels are off the screen) ->
+ *           mask.release(what no other drawing covers): exposed areas are reported as damage,
+ *           so encoders capture them afresh.
+ *   laser:  like add for the new position, then move the laser window, sync, release the old spot.
  * The X connection and windows exist only while something is drawn: when the last drawing and
  * laser go (erase all, the viewer leaving, view revoked, the session ending) the windows are
  * destroyed and the connection closed; the next drawing opens them again. When the overlay cannot
@@ -20,7 +20,7 @@
  * cleanly (windows destroyed first, then the mask released) rather than leave a stroke unmasked.
  */
 import type { AnnotationMessage, Shape } from '../../protocol/data/annotations';
-import type { Rect, ScreenSource } from '../platform/types';
+import type { ScreenSource } from '../platform/types';
 import { ANNOTATION_SHAPES_MAX, type AnnotationSurface } from '../session/annotation-surface';
 import { MaskedScreenSource } from './masked-screen-source';
 import { OverlayMask, type CleanImage } from './overlay-mask';
@@ -38,7 +38,6 @@ const CLEAN_BAND_ROWS = 32;
 interface DrawnShape extends PaintedShape {
   key: string;
   peerId: number;
-  bounds: Rect | null;
 }
 
 interface Live {
@@ -54,14 +53,23 @@ export class X11AnnotationOverlay implements AnnotationSurface {
   /** Latest laser position per viewer not yet shown (null: hide). */
   private readonly laserTargets = new Map<number, readonly [number, number] | null>();
   private readonly template = laserTemplate();
+  /** Union of every shape's pixels, kept between changes (a laser move must not recompute it). */
+  private shapesUnion: SpanRegion | null = SpanRegion.empty;
   private live: Live | null = null;
   private chain: Promise<void> = Promise.resolve();
   private unavailableUntil = 0;
   private closed = false;
 
+  /**
+   * `screen`: the helper's own screen source (the session passes the consent gate's, so clean
+   * pixels are read only while `view` is granted). Its MIT-SHM capture reads the clean pixels;
+   * without it they are read with core GetImage on the overlay's connection, which the X server
+   * makes slow (milliseconds per request, growing with the overlay's shape) once much is drawn.
+   */
   constructor(
     private readonly display: string,
     private readonly log: OverlayLog,
+    private readonly screen?: () => Promise<ScreenSource>,
   ) {}
 
   apply(peerId: number, msg: AnnotationMessage): void {
@@ -111,9 +119,9 @@ export class X11AnnotationOverlay implements AnnotationSurface {
     return this.chain;
   }
 
-  /** The drawing window while one exists, else 0 (tests). */
-  get windowId(): number {
-    return this.live?.windows.windowId ?? 0;
+  /** Overlay windows on the screen now (tests). */
+  get windowCount(): number {
+    return this.live?.windows.windowCount ?? 0;
   }
 
   laserWindowId(peerId: number): number {
@@ -147,12 +155,15 @@ export class X11AnnotationOverlay implements AnnotationSurface {
       bounds: region.bounds(),
     };
     this.shapes.set(key, drawn);
-    live.windows.add(drawn);
+    this.shapesUnion = old ? null : (this.shapesUnion?.union(region) ?? null);
+    live.windows.add(key, drawn);
     const removed = old ? [old] : [];
     if (this.shapes.size > ANNOTATION_SHAPES_MAX) {
       const oldest = this.shapes.values().next().value;
       if (oldest) {
         this.shapes.delete(oldest.key);
+        this.shapesUnion = null;
+        live.windows.remove(oldest.key);
         removed.push(oldest);
       }
     }
@@ -161,17 +172,23 @@ export class X11AnnotationOverlay implements AnnotationSurface {
 
   private async removeWhere(pred: (s: DrawnShape) => boolean, laserPeers: number[]): Promise<void> {
     const removed = [...this.shapes.values()].filter(pred);
-    for (const s of removed) this.shapes.delete(s.key);
-    let lasersGone = false;
-    for (const peer of laserPeers) {
-      if (!this.lasers.delete(peer)) continue;
-      this.live?.windows.hideLaser(peer);
-      lasersGone = true;
+    for (const s of removed) {
+      this.shapes.delete(s.key);
+      this.live?.windows.remove(s.key);
     }
-    if (removed.length === 0 && !lasersGone) return;
+    if (removed.length > 0) this.shapesUnion = null;
+    const lasersGone: SpanRegion[] = [];
+    for (const peer of laserPeers) {
+      const region = this.lasers.get(peer);
+      if (!region) continue;
+      this.lasers.delete(peer);
+      this.live?.windows.hideLaser(peer);
+      lasersGone.push(region);
+    }
+    if (removed.length === 0 && lasersGone.length === 0) return;
     const live = this.live;
     if (!live) return;
-    await this.afterRemoval(live, removed);
+    await this.afterRemoval(live, removed, lasersGone);
   }
 
   private async laser(peerId: number): Promise<void> {
@@ -186,32 +203,49 @@ export class X11AnnotationOverlay implements AnnotationSurface {
     if (!live) return;
     const placed = placeLaser(at, live.windows.bounds, this.template);
     await this.coverClean(live, placed.region);
+    const before = this.lasers.get(peerId);
     live.windows.laser(peerId, placed.origin, this.template, live.display.pixel(parseColor(LASER_COLOR)));
     this.lasers.set(peerId, placed.region);
+    if (!before) return;
     await live.display.sync();
-    // Where the laser was is off the screen now.
-    this.mask.keepOnly(this.coveredNow());
+    // Where the laser was is off the screen now, unless something else covers it.
+    this.mask.release(before.subtract(this.shapesRegion()).subtract(this.lasersRegion()));
   }
 
-  /** Takes `removed` off the screen, then releases what no longer needs masking. */
-  private async afterRemoval(live: Live, removed: DrawnShape[]): Promise<void> {
+  /**
+   * After windows of `removed` drawings and `lasersGone` were destroyed: waits until the X server
+   * has done it, then releases from the mask whatever no remaining drawing or laser covers.
+   */
+  private async afterRemoval(
+    live: Live,
+    removed: DrawnShape[],
+    lasersGone: SpanRegion[] = [],
+  ): Promise<void> {
     if (this.shapes.size === 0 && this.lasers.size === 0) {
       await this.teardown();
       return;
     }
-    const boxes = removed.map((s) => s.bounds).filter((b): b is Rect => b !== null);
-    if (boxes.length > 0) {
-      const visible = this.shapesRegion();
-      live.windows.reshape(visible, boxes.reduce(unionRect));
-    }
     await live.display.sync();
-    this.mask.keepOnly(this.coveredNow());
+    const candidates = SpanRegion.unionAll([...removed.map((s) => s.region), ...lasersGone]);
+    this.mask.release(candidates.subtract(this.shapesRegion()).subtract(this.lasersRegion()));
   }
 
-  /** Captures the pixels of `region` the overlay does not cover yet, and hands them to the mask. */
+  /**
+   * Captures the pixels of `region` the overlay does not cover yet, as the screen shows them now
+   * (before the overlay draws them), and hands them to the mask. The capture has finished before
+   * any drawing request is sent, so it cannot contain the new drawing.
+   */
   private async coverClean(live: Live, region: SpanRegion): Promise<void> {
     const fresh = region.subtract(this.mask.covered);
-    if (fresh.isEmpty) return;
+    const box = fresh.bounds();
+    if (box === null) return;
+    if (this.screen) {
+      // One capture of the box; the source may reuse its buffer at its next capture, so the
+      // mask copies what it needs right here, before anything else runs.
+      const frame = await (await this.screen()).capture(box);
+      this.mask.cover(fresh, [{ ...box, stride: frame.stride, data: frame.data }]);
+      return;
+    }
     const bands = new Map<number, { x0: number; x1: number; y0: number; y1: number }>();
     for (const y of fresh.ys()) {
       const s = fresh.spansAt(y);
@@ -236,15 +270,12 @@ export class X11AnnotationOverlay implements AnnotationSurface {
   }
 
   private shapesRegion(): SpanRegion {
-    let all = SpanRegion.empty;
-    for (const s of this.shapes.values()) all = all.union(s.region);
-    return all;
+    this.shapesUnion ??= SpanRegion.unionAll([...this.shapes.values()].map((s) => s.region));
+    return this.shapesUnion;
   }
 
-  private coveredNow(): SpanRegion {
-    let all = this.shapesRegion();
-    for (const l of this.lasers.values()) all = all.union(l);
-    return all;
+  private lasersRegion(): SpanRegion {
+    return SpanRegion.unionAll(this.lasers.values());
   }
 
   private async open(): Promise<Live | null> {
@@ -263,7 +294,7 @@ export class X11AnnotationOverlay implements AnnotationSurface {
     }
     this.live = {
       display,
-      windows: new X11OverlayWindows(display, () => this.shapes.values()),
+      windows: new X11OverlayWindows(display),
       text: new X11TextRaster(display),
     };
     return this.live;
@@ -274,6 +305,7 @@ export class X11AnnotationOverlay implements AnnotationSurface {
     const live = this.live;
     this.live = null;
     this.shapes.clear();
+    this.shapesUnion = SpanRegion.empty;
     this.lasers.clear();
     if (live) {
       live.text.close();
@@ -283,12 +315,4 @@ export class X11AnnotationOverlay implements AnnotationSurface {
     }
     this.mask.clearAll();
   }
-}
-
-function unionRect(a: Rect, b: Rect): Rect {
-  const x0 = Math.min(a.x, b.x);
-  const y0 = Math.min(a.y, b.y);
-  const x1 = Math.max(a.x + a.width, b.x + b.width);
-  const y1 = Math.max(a.y + a.height, b.y + b.height);
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }

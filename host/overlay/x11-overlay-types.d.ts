@@ -20,11 +20,6 @@ declare module 'x11' {
       rectangles: [number, number, number, number][],
       ordering?: number,
     ): void;
-    GetRectangles(
-      window: number,
-      kind: number,
-      cb: XCallback<{ ordering: number; rectangles: [number, number, number, number][] }>,
-    ): void;
   }
 
   interface ExtensionMap {
@@ -48,7 +43,6 @@ declare module 'x11' {
         backgroundPixel?: number;
         eventMask?: number;
         overrideRedirect?: number;
-        saveUnder?: number;
       },
     ): void;
     ConfigureWindow(wid: number, values: { x?: number; y?: number; stackMode?: number }): void;
@@ -80,7 +74,8 @@ declare module 'x11' {
       }>,
     ): void;
     PolyText8(drawable: number, gc: number, x: number, y: number, items: string[]): void;
-    UnmapWindow(wid: number): void;
     RaiseWindow(wid: number): void;
+    /** `children`: the window's children in stacking order, bottom first. */
+    QueryTree(wid: number, cb: XCallback<{ root: number; parent: number; children: number[] }>): void;
   }
 }

@@ -1,107 +1,89 @@
 /**
- * The overlay's X windows, drawn with core requests and shaped with SHAPE:
- *   - one drawing window over the whole screen: override-redirect (no window manager touches
- *     it), no background (the server never paints it), bounding shape = exactly the drawn pixels
- *     (everything else of the screen stays visible and live), input shape empty (every click and
- *     key goes to the windows below). Shapes are solid rectangles filled in their exact colour.
- *   - one small window per laser pointer, shaped to the laser's dot and halo, its background the
- *     laser colour (the server paints it), moved with ConfigureWindow: the X pointer is never
- *     moved (no WarpPointer, no XTEST here).
- * All are raised every OVERLAY_RAISE_MS so windows that come up later do not hide the drawings.
- * The drawing window redraws what an Expose asks for (it has no backing store).
- * This module draws what it is told; what to draw, and the mask, are x11-annotation-overlay.ts's.
+ * The overlay's X windows: ONE small window per drawing and per laser pointer, each
+ *   - override-redirect (no window manager decorates, moves or stacks it),
+ *   - shaped with SHAPE: bounding shape = exactly the drawing's pixels (everything else of the
+ *     screen stays visible and live), input shape empty (every click and key goes to the windows
+ *     below),
+ *   - with the drawing's colour as its background, so the X server paints it, exposes included:
+ *     this module never draws a pixel, and removing a drawing is destroying its window.
+ * Later drawings are stacked above earlier ones, lasers above all. Every OVERLAY_RAISE_MS one
+ * QueryTree checks whether another window came up above ours; if so ours are raised again, in
+ * order. A laser moves with ConfigureWindow: the X pointer is never moved (no WarpPointer, no
+ * XTEST here).
+ *
+ * Why not one full-screen window shaped to every drawing: measured on Xvfb, each change of a
+ * window shape made of tens of thousands of rectangles makes the server send Expose events for
+ * the window's whole extent; repainting them (no background can hold several colours) swamped
+ * the connection at about 100 long strokes (a laser move waited more than 10 s). One window per
+ * drawing keeps each shape small and lets the server repaint by itself.
+ * What to draw, and the capture mask, are x11-annotation-overlay.ts's.
  */
 import type { Rect } from '../platform/types';
 import { LASER_BOX_PX } from './shape-raster';
 import { SpanRegion } from './span-region';
 import type { X11OverlayDisplay } from './x11-overlay-display';
 
-/** How often the overlay windows are raised above others, in ms. */
+/** How often the overlay checks that no other window covers it, in ms. */
 export const OVERLAY_RAISE_MS = 1000;
-/** Rectangles per SHAPE or PolyFillRectangle request (keeps each request far below 256 KiB). */
+/** Rectangles per SHAPE request (keeps each request far below 256 KiB). */
 const RECTS_PER_REQUEST = 4096;
 const INPUT_OUTPUT = 1;
 const COPY_FROM_PARENT = 0;
-const NONE = 0;
-const EVENT_EXPOSE = 12;
-const MASK_EXPOSURE = 0x00008000;
+/** ConfigureWindow stack mode Above (with no sibling: the top of the stack). */
+const STACK_ABOVE = 0;
 
-/** A shape as drawn: its pixels (desktop coordinates) and its pixel value. */
+/** A drawing as shown: its pixels (desktop coordinates), their bounds and its pixel value. */
 export interface PaintedShape {
   region: SpanRegion;
+  bounds: Rect | null;
   pixel: number;
 }
 
 export class X11OverlayWindows {
   readonly bounds: Rect;
-  private readonly main: number;
-  private readonly gc: number;
+  /** Drawing windows by key, in stacking order (bottom first). */
+  private readonly drawings = new Map<string, number>();
   private readonly lasers = new Map<number, number>();
   private readonly raiseTimer: ReturnType<typeof setInterval>;
-  private readonly offEvents: () => void;
+  private checking = false;
   private destroyed = false;
 
-  /**
-   * Creates and maps the (empty, invisible) drawing window. `shapes()` lists what is drawn now,
-   * bottom first, for redrawing after an Expose.
-   */
-  constructor(
-    private readonly d: X11OverlayDisplay,
-    private readonly shapes: () => Iterable<PaintedShape>,
-  ) {
-    const c = d.client;
+  constructor(private readonly d: X11OverlayDisplay) {
     this.bounds = { x: 0, y: 0, width: d.width, height: d.height };
-    this.main = c.AllocID();
-    c.CreateWindow(
-      this.main,
-      d.root,
-      0,
-      0,
-      d.width,
-      d.height,
-      0,
-      COPY_FROM_PARENT,
-      INPUT_OUTPUT,
-      COPY_FROM_PARENT,
-      { backgroundPixmap: NONE, overrideRedirect: 1, eventMask: MASK_EXPOSURE },
-    );
-    // Shaped to nothing BEFORE it is mapped: a full-screen window never flashes.
-    this.setShape(d.shape.Kind.Bounding, this.main, SpanRegion.empty);
-    this.setShape(d.shape.Kind.Input, this.main, SpanRegion.empty);
-    this.gc = c.AllocID();
-    c.CreateGC(this.gc, this.main, { foreground: 0, graphicsExposures: 0 });
-    c.MapWindow(this.main);
-    this.offEvents = d.onEvent((raw) => this.onEvent(raw));
-    this.raiseTimer = setInterval(() => this.raise(), OVERLAY_RAISE_MS);
+    this.raiseTimer = setInterval(() => void this.keepOnTop(), OVERLAY_RAISE_MS);
     this.raiseTimer.unref?.();
   }
 
-  /** The drawing window's id (tests look it up on the X server). */
-  get windowId(): number {
-    return this.main;
+  /** Overlay windows that exist now (tests). */
+  get windowCount(): number {
+    return this.drawings.size + this.lasers.size;
   }
 
   laserWindowId(peerId: number): number {
     return this.lasers.get(peerId) ?? 0;
   }
 
-  /** Adds `shape`'s pixels to the visible area and paints them; on top of everything drawn before. */
-  add(shape: PaintedShape): void {
-    if (this.destroyed || shape.region.isEmpty) return;
-    const rects = shape.region.toRects();
-    this.shapeRects(this.d.shape.Op.Union, this.d.shape.Kind.Bounding, this.main, rects);
-    this.fill(shape.pixel, rects);
-    this.raise();
+  /** Shows `shape` above every drawing shown so far (a drawing under `key` already shown goes). */
+  add(key: string, shape: PaintedShape): void {
+    if (this.destroyed) return;
+    const old = this.drawings.get(key);
+    this.drawings.delete(key);
+    const b = shape.bounds;
+    if (b !== null && !shape.region.isEmpty) {
+      const id = this.createShaped(b, shape.region.translate(-b.x, -b.y), shape.pixel);
+      this.drawings.set(key, id);
+      // New windows start on top: the lasers go back above it.
+      for (const l of this.lasers.values()) this.d.client.RaiseWindow(l);
+    }
+    if (old !== undefined) this.d.client.DestroyWindow(old);
   }
 
-  /**
-   * Makes the visible area exactly `visible` (after shapes went) and repaints the shapes that
-   * touch `changed`, in order, so overlaps show the right colour again.
-   */
-  reshape(visible: SpanRegion, changed: Rect): void {
-    if (this.destroyed) return;
-    this.setShape(this.d.shape.Kind.Bounding, this.main, visible);
-    this.repaint(changed);
+  /** Takes the drawing under `key` off the screen. */
+  remove(key: string): void {
+    const id = this.drawings.get(key);
+    if (id === undefined || this.destroyed) return;
+    this.drawings.delete(key);
+    this.d.client.DestroyWindow(id);
   }
 
   /**
@@ -110,29 +92,12 @@ export class X11OverlayWindows {
    */
   laser(peerId: number, origin: { x: number; y: number }, template: SpanRegion, pixel: number): void {
     if (this.destroyed) return;
-    const c = this.d.client;
-    let id = this.lasers.get(peerId);
+    const id = this.lasers.get(peerId);
     if (id === undefined) {
-      id = c.AllocID();
-      c.CreateWindow(
-        id,
-        this.d.root,
-        origin.x,
-        origin.y,
-        LASER_BOX_PX,
-        LASER_BOX_PX,
-        0,
-        COPY_FROM_PARENT,
-        INPUT_OUTPUT,
-        COPY_FROM_PARENT,
-        { backgroundPixel: pixel, overrideRedirect: 1 },
-      );
-      this.setShape(this.d.shape.Kind.Bounding, id, template);
-      this.setShape(this.d.shape.Kind.Input, id, SpanRegion.empty);
-      c.MapWindow(id);
-      this.lasers.set(peerId, id);
+      const box = { x: origin.x, y: origin.y, width: LASER_BOX_PX, height: LASER_BOX_PX };
+      this.lasers.set(peerId, this.createShaped(box, template, pixel));
     } else {
-      c.ConfigureWindow(id, { x: origin.x, y: origin.y, stackMode: 0 });
+      this.d.client.ConfigureWindow(id, { x: origin.x, y: origin.y, stackMode: STACK_ABOVE });
     }
   }
 
@@ -148,69 +113,80 @@ export class X11OverlayWindows {
     if (this.destroyed) return;
     this.destroyed = true;
     clearInterval(this.raiseTimer);
-    this.offEvents();
     if (this.d.closed) return;
-    const c = this.d.client;
-    for (const id of this.lasers.values()) c.DestroyWindow(id);
+    for (const id of [...this.drawings.values(), ...this.lasers.values()]) this.d.client.DestroyWindow(id);
+    this.drawings.clear();
     this.lasers.clear();
-    c.FreeGC(this.gc);
-    c.DestroyWindow(this.main);
   }
 
-  private raise(): void {
-    if (this.destroyed || this.d.closed) return;
-    this.d.client.RaiseWindow(this.main);
-    for (const id of this.lasers.values()) this.d.client.RaiseWindow(id);
-  }
-
-  private repaint(area: Rect): void {
-    const clip = SpanRegion.fromRect(area);
-    for (const s of this.shapes()) {
-      const part = s.region.intersect(clip);
-      if (!part.isEmpty) this.fill(s.pixel, part.toRects());
-    }
-  }
-
-  private fill(pixel: number, rects: Rect[]): void {
+  /** A mapped, click-through, override-redirect window at `box`, shaped to `local`, painted `pixel`. */
+  private createShaped(box: Rect, local: SpanRegion, pixel: number): number {
     const c = this.d.client;
-    c.ChangeGC(this.gc, { foreground: pixel });
-    for (let i = 0; i < rects.length; i += RECTS_PER_REQUEST) {
-      const coords: number[] = [];
-      for (const r of rects.slice(i, i + RECTS_PER_REQUEST)) coords.push(r.x, r.y, r.width, r.height);
-      c.PolyFillRectangle(this.main, this.gc, coords);
-    }
+    const id = c.AllocID();
+    c.CreateWindow(
+      id,
+      this.d.root,
+      box.x,
+      box.y,
+      box.width,
+      box.height,
+      0,
+      COPY_FROM_PARENT,
+      INPUT_OUTPUT,
+      COPY_FROM_PARENT,
+      {
+        backgroundPixel: pixel,
+        overrideRedirect: 1,
+      },
+    );
+    // Shaped BEFORE it is mapped: the box never flashes.
+    this.setShape(this.d.shape.Kind.Bounding, id, local);
+    this.setShape(this.d.shape.Kind.Input, id, SpanRegion.empty);
+    c.MapWindow(id);
+    return id;
   }
 
   /** Sets `kind` of `window` to exactly `region` (Set with the first part, Union for the rest). */
   private setShape(kind: number, window: number, region: SpanRegion): void {
-    const rects = region.toRects();
     const shape = this.d.shape;
+    const rects = region
+      .toRects()
+      .map((r) => [r.x, r.y, r.width, r.height] as [number, number, number, number]);
     if (rects.length === 0) {
       shape.Rectangles(shape.Op.Set, kind, window, 0, 0, []);
       return;
     }
-    this.shapeRects(shape.Op.Set, kind, window, rects.slice(0, RECTS_PER_REQUEST));
-    if (rects.length > RECTS_PER_REQUEST)
-      this.shapeRects(shape.Op.Union, kind, window, rects.slice(RECTS_PER_REQUEST));
-  }
-
-  private shapeRects(op: number, kind: number, window: number, rects: Rect[]): void {
-    const shape = this.d.shape;
     for (let i = 0; i < rects.length; i += RECTS_PER_REQUEST) {
-      const part = rects
-        .slice(i, i + RECTS_PER_REQUEST)
-        .map((r) => [r.x, r.y, r.width, r.height] as [number, number, number, number]);
-      shape.Rectangles(op, kind, window, 0, 0, part, shape.Ordering.Unsorted);
+      const op = i === 0 ? shape.Op.Set : shape.Op.Union;
+      shape.Rectangles(
+        op,
+        kind,
+        window,
+        0,
+        0,
+        rects.slice(i, i + RECTS_PER_REQUEST),
+        shape.Ordering.Unsorted,
+      );
     }
   }
 
-  private onEvent(raw: Buffer): void {
-    if ((raw[0]! & 0x7f) !== EVENT_EXPOSE || raw.readUInt32LE(4) !== this.main) return;
-    this.repaint({
-      x: raw.readUInt16LE(8),
-      y: raw.readUInt16LE(10),
-      width: raw.readUInt16LE(12),
-      height: raw.readUInt16LE(14),
-    });
+  /** Raises ours again, in order, when another top-level window came up above any of them. */
+  private async keepOnTop(): Promise<void> {
+    if (this.checking || this.destroyed || this.d.closed || this.windowCount === 0) return;
+    this.checking = true;
+    try {
+      const tree = await this.d.call<{ children: number[] }>('QueryTree', (cb) =>
+        this.d.client.QueryTree(this.d.root, cb),
+      );
+      if (this.destroyed) return;
+      const ours = new Set([...this.drawings.values(), ...this.lasers.values()]);
+      const lowest = tree.children.findIndex((w) => ours.has(w));
+      if (lowest < 0 || tree.children.slice(lowest).every((w) => ours.has(w))) return;
+      for (const id of [...this.drawings.values(), ...this.lasers.values()]) this.d.client.RaiseWindow(id);
+    } catch {
+      // The connection is going away; the overlay notices on its next request.
+    } finally {
+      this.checking = false;
+    }
   }
 }

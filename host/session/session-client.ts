@@ -159,7 +159,9 @@ export class SessionClient implements HelperController {
     this.log = options.log ?? ((line) => process.stderr.write(`lifeline-helper: ${line}\n`));
     this.reconnect = new ReconnectTimer(options.reconnect);
     // On an X desktop: the overlay that draws on the customer's screen (host/overlay/).
-    this.annotations = options.annotations ?? createAnnotationSurface(this.system, this.log);
+    this.annotations =
+      options.annotations ??
+      createAnnotationSurface(this.system, this.log, () => this.requireGate().screen());
     this.machine = new HelperStateMachine(() => this.emitStatus());
     this.ended = new Promise((resolve) => (this.endedResolve = resolve));
     this.handlers = {

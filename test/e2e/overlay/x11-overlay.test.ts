@@ -5,8 +5,10 @@
  *     (the SHAPE region and the fill are the rasteriser's pixels), text from the X fonts;
  *   - the highlighter paints even rows only: the xterm shows through the others;
  *   - the helper's own capture (X11ScreenSource, MIT-SHM) through the mask equals the screen as it
- *     was before the drawings, whatever is drawn, removed or moved;
- *   - removing one of two overlapping shapes repaints the other; erase all destroys the window;
+ *     was before the drawings, whatever is drawn, removed or moved (clean pixels read through the
+ *     same source, as in the session, or with core GetImage when there is none);
+ *   - removing one of two overlapping shapes shows the other whole again; erase all destroys the
+ *     windows;
  *   - clicks go through (a middle click on a stroke pastes into the xterm below);
  *   - the laser shows, moves, hides, and never moves the X pointer;
  *   - without an X display the overlay drops drawings with one log line.
@@ -116,9 +118,13 @@ beforeAll(async () => {
   x.run('xdotool', ['mousemove', '5', '5']);
   await wait(300);
   source = await X11ScreenSource.open(x.display, silentPlatformLog);
-  overlay = new X11AnnotationOverlay(x.display, (event, details) =>
-    logs.push(`${event} ${JSON.stringify(details)}`),
+  // As in the session: clean pixels are read through the helper's own (MIT-SHM) screen source.
+  overlay = new X11AnnotationOverlay(
+    x.display,
+    (event, details) => logs.push(`${event} ${JSON.stringify(details)}`),
+    async () => source,
   );
+
   masked = overlay.excludeFrom(new ScreenSourceView(source));
   baseline = xwdCapture(x.display);
   rootChildren = children();
@@ -169,7 +175,7 @@ describe('the X11 drawing overlay', () => {
       region.forEachSpan((y, x0) => expect(getPixel(screen, x0, y)).toBe(rgb(shape.color)));
     }
     expect(diff(baseline, await maskedCapture()).size).toBe(0);
-    expect(children()).toBe(rootChildren + 1);
+    expect(children()).toBe(rootChildren + shapes.length);
     await send({ type: 'shapes.clear' });
   });
 
@@ -323,7 +329,7 @@ describe('the X11 drawing overlay', () => {
       shape: { kind: 'pen', points: stroke, color: '#e53935', width: 4 },
     });
     figures.pen1000PointsMs = Number((performance.now() - t0).toFixed(1));
-    expect(overlay.windowId).not.toBe(0);
+    expect(overlay.windowCount).toBe(1);
     // The cost the mask adds to a full-screen capture while this stroke is shown (median of 15).
     const plain: number[] = [];
     const withMask: number[] = [];
@@ -343,10 +349,31 @@ describe('the X11 drawing overlay', () => {
     };
     figures.strokePixels = overlay.mask.covered.pixelCount();
     await send({ type: 'shapes.clear' });
-    expect(overlay.windowId).toBe(0);
+    expect(overlay.windowCount).toBe(0);
     expect(children()).toBe(rootChildren);
     expect(diff(baseline, xwdCapture(x.display)).size).toBe(0);
     expect(overlay.mask.idle).toBe(true);
+  });
+
+  it('without a screen source, reads clean pixels with core GetImage and masks the same', async () => {
+    const core = new X11AnnotationOverlay(x.display, (event, d) =>
+      logs.push(`${event} ${JSON.stringify(d)}`),
+    );
+    const coreMasked = core.excludeFrom(new ScreenSourceView(source));
+    const shape: Shape = { kind: 'arrow', from: [560, 100], to: [900, 300], color: '#43a047', width: 6 };
+    core.apply(PEER, { type: 'shape.add', id: 1, shape });
+    await core.idle();
+    const screen = xwdCapture(x.display);
+    expect(diff(baseline, screen)).toEqual(
+      pixelsOf(rasterizeShape(shape as Exclude<Shape, { kind: 'text' }>, BOUNDS)),
+    );
+    const f = await coreMasked.capture();
+    expect(diff(baseline, { ...f, data: f.data.slice() }).size).toBe(0);
+    core.apply(PEER, { type: 'shapes.clear' });
+    await core.idle();
+    expect(diff(baseline, xwdCapture(x.display)).size).toBe(0);
+    core.close();
+    await core.idle();
   });
 
   it('without an X display, drops drawings with one log line', async () => {
@@ -360,7 +387,7 @@ describe('the X11 drawing overlay', () => {
     none.apply(1, { type: 'laser', at: [5, 5] });
     await none.idle();
     expect(lines.filter((l) => l.startsWith('overlay_unavailable'))).toHaveLength(1);
-    expect(none.windowId).toBe(0);
+    expect(none.windowCount).toBe(0);
     none.close();
     await none.idle();
     expect(logs.filter((l) => !l.startsWith('overlay_unavailable'))).toEqual([]);

@@ -111,6 +111,19 @@ describe('OverlayMask', () => {
     expect(mask.covered.pixelCount()).toBe(first.union(second).pixelCount());
   });
 
+  it('keeps its own copy of the clean pixels (the capture buffer is reused, even as a Node Buffer)', () => {
+    const mask = new OverlayMask();
+    const r = { x: 5, y: 5, width: 30, height: 20 };
+    const img = cleanImage(r, pattern);
+    const shared = Buffer.from(img.data); // what the MIT-SHM capture hands out
+    mask.cover(SpanRegion.fromRect(r), [{ ...img, data: shared }]);
+    shared.fill(0); // the next capture overwrites it
+    const frame = blank(W, H, INK);
+    mask.apply(frame, DESK, mask.beginCapture());
+    expect(getPixel(frame, 10, 10)).toBe(pattern(10, 10));
+    expect(getPixel(frame, 34, 24)).toBe(pattern(34, 24));
+  });
+
   it('refuses to cover pixels no clean capture holds', () => {
     const mask = new OverlayMask();
     const region = SpanRegion.fromRect({ x: 0, y: 0, width: 10, height: 10 });
