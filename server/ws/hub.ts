@@ -147,7 +147,7 @@ export function attachHub(
       if (!channel) {
         conn.error(
           type === undefined ? 'invalid_message' : 'unknown_message_type',
-          'the first message must be a hello (agent.hello, customer.hello, request.create, helper.hello or viewer.hello)',
+          `the first message must be one of: ${[...byType.keys()].join(', ')}`,
         );
         return;
       }

@@ -22,7 +22,10 @@ import {
 let server: TestServer;
 let slug: string;
 beforeAll(async () => {
-  server = await startTestServer();
+  // The backpressure test keeps a viewer from reading for as long as it takes a loaded machine to
+  // fill the buffers; the relay's stall cut (15 s by default, tested on its own below) must not
+  // fire in the middle of it, or frames it is meant to deliver in order are cut with the viewer.
+  server = await startTestServer({}, { workflow: { stallMs: 10 * 60_000 } });
   slug = unique('rel').toLowerCase();
   await addPortal(server, slug);
 });
