@@ -62,9 +62,8 @@ export class X11AnnotationOverlay implements AnnotationSurface {
 
   /**
    * `screen`: the helper's own screen source (the session passes the consent gate's, so clean
-   * pixels are read only while `view` is granted). Its MIT-SHM capture reads the clean pixels;
-   * without it they are read with core GetImage on the overlay's connection, which the X server
-   * makes slow (milliseconds per request, growing with the overlay's shape) once much is drawn.
+   * pixels are read only while `view` is granted); its MIT-SHM capture reads them (a full screen
+   * in 2-5 ms). Without it they are read with core GetImage on the overlay's own connection.
    */
   constructor(
     private readonly display: string,

@@ -12,6 +12,7 @@
  *   - clicks go through (a middle click on a stroke pastes into the xterm below);
  *   - the laser shows, moves, hides, and never moves the X pointer;
  *   - without an X display the overlay drops drawings with one log line.
+ * On the way it saves docs/screenshots/overlay-customer-screen.png (every tool over an xterm).
  * Figures (not asserted): time to show an arrow, a 1000-point stroke and a laser move, and the
  * cost the mask adds to a full-screen capture with drawings shown.
  */
@@ -37,6 +38,8 @@ const H = 768;
 const BOUNDS = { x: 0, y: 0, width: W, height: H };
 const BACKGROUND = 0x204060;
 const PEER = 3;
+/** The customer's screen with drawings, for docs/viewer.md. */
+const SCREENSHOT = path.resolve('docs/screenshots/overlay-customer-screen.png');
 
 let x: XDisplay;
 let overlay: X11AnnotationOverlay;
@@ -315,6 +318,47 @@ describe('the X11 drawing overlay', () => {
     await send({ type: 'laser', at: null });
     expect(diff(baseline, xwdCapture(x.display)).size).toBe(0);
     expect(children()).toBe(rootChildren);
+  });
+
+  it('shows every tool at once over an application (screenshot for docs/viewer.md)', async () => {
+    // A known screen: the xterm cleared, then one line of output at its top (6x13 "fixed" font).
+    x.run('xdotool', ['mousemove', '200', '150']);
+    x.run('xdotool', ['type', '--delay', '10', 'clear; echo Save your work, then click Restart']);
+    x.run('xdotool', ['key', 'Return']);
+    x.run('xdotool', ['mousemove', '5', '5']);
+    await wait(400);
+    baseline = xwdCapture(x.display);
+    const ellipse = Array.from({ length: 41 }, (_, i) => {
+      const a = (i / 40) * 2 * Math.PI;
+      return [Math.round(183 + 19 * Math.cos(a)), Math.round(48 + 11 * Math.sin(a))] as [number, number];
+    });
+    const tools: Shape[] = [
+      {
+        kind: 'highlighter',
+        points: [
+          [44, 48],
+          [124, 48],
+        ],
+        color: '#fdd835',
+        width: 14,
+      },
+      { kind: 'pen', points: ellipse, color: '#1e88e5', width: 3 },
+      { kind: 'rectangle', from: [201, 40], to: [249, 56], color: '#43a047', width: 3 },
+      { kind: 'arrow', from: [420, 190], to: [254, 60], color: '#e53935', width: 4 },
+      { kind: 'text', at: [380, 196], text: 'Click Restart', color: '#e53935', size: 24 },
+    ];
+    for (const [i, shape] of tools.entries()) await send({ type: 'shape.add', id: 60 + i, shape });
+    await send({ type: 'laser', at: [140, 160] });
+    const screen = xwdCapture(x.display);
+    expect(getPixel(screen, 140, 160)).toBe(rgb('#ff1744'));
+    expect(getPixel(screen, 60, 48)).toBe(rgb('#fdd835'));
+    expect(getPixel(screen, 60, 49)).toBe(getPixel(baseline, 60, 49));
+    expect(diff(baseline, await maskedCapture()).size).toBe(0);
+    x.run('sh', ['-c', `xwd -root -silent | convert xwd:- -crop 600x250+20+20 +repage ${SCREENSHOT}`]);
+    expect(existsSync(SCREENSHOT)).toBe(true);
+    await send({ type: 'laser', at: null });
+    await send({ type: 'shapes.clear' });
+    expect(diff(baseline, xwdCapture(x.display)).size).toBe(0);
   });
 
   it('destroys its window when the last drawing goes, and the screen is exactly as before', async () => {
