@@ -157,15 +157,6 @@ export class SpanRegion {
     return changed ? new SpanRegion(rows) : this;
   }
 
-  intersectsRect(r: Rect): boolean {
-    for (let y = r.y; y < r.y + r.height; y++) {
-      const s = this.rows.get(y);
-      if (!s) continue;
-      for (let i = 0; i < s.length; i += 2) if (s[i]! < r.x + r.width && s[i + 1]! > r.x) return true;
-    }
-    return false;
-  }
-
   translate(dx: number, dy: number): SpanRegion {
     if (dx === 0 && dy === 0) return this;
     const rows = new Map<number, readonly number[]>();
