@@ -45,7 +45,11 @@ declare module 'x11' {
         overrideRedirect?: number;
       },
     ): void;
-    ConfigureWindow(wid: number, values: { x?: number; y?: number; stackMode?: number }): void;
+    ConfigureWindow(
+      wid: number,
+      values: { x?: number; y?: number; sibling?: number; stackMode?: number },
+    ): void;
+    GetWindowAttributes(wid: number, cb: XCallback<{ mapState: number; overrideRedirect: number }>): void;
     CreateGC(
       gc: number,
       drawable: number,

@@ -6,10 +6,12 @@
  *     below),
  *   - with the drawing's colour as its background, so the X server paints it, exposes included:
  *     this module never draws a pixel, and removing a drawing is destroying its window.
- * Later drawings are stacked above earlier ones, lasers above all. Every OVERLAY_RAISE_MS one
- * QueryTree checks whether another window came up above ours; if so ours are raised again, in
- * order. A laser moves with ConfigureWindow: the X pointer is never moved (no WarpPointer, no
- * XTEST here).
+ * Stacking: later drawings above earlier ones, lasers above all, and the whole group right above
+ * the topmost application window (a shown, not override-redirect window of another client): over
+ * the applications, under menus, tooltips and the sharing indicator, so a drawing can never hide
+ * "sharing with ... - Stop". Every OVERLAY_RAISE_MS (and after each new window) one QueryTree
+ * checks it and restacks when an application came up above ours. A laser moves with
+ * ConfigureWindow: the X pointer is never moved (no WarpPointer, no XTEST here).
  *
  * Why not one full-screen window shaped to every drawing: measured on Xvfb, each change of a
  * window shape made of tens of thousands of rectangles makes the server send Expose events for
@@ -23,14 +25,19 @@ import { LASER_BOX_PX } from './shape-raster';
 import { SpanRegion } from './span-region';
 import type { X11OverlayDisplay } from './x11-overlay-display';
 
-/** How often the overlay checks that no other window covers it, in ms. */
+/** How often the overlay checks that no application window covers it, in ms. */
 export const OVERLAY_RAISE_MS = 1000;
 /** Rectangles per SHAPE request (keeps each request far below 256 KiB). */
 const RECTS_PER_REQUEST = 4096;
 const INPUT_OUTPUT = 1;
 const COPY_FROM_PARENT = 0;
-/** ConfigureWindow stack mode Above (with no sibling: the top of the stack). */
+/** ConfigureWindow stack modes: Above a sibling, or with no sibling Below = bottom of the stack. */
 const STACK_ABOVE = 0;
+const STACK_BELOW = 1;
+/** GetWindowAttributes map state of a shown window. */
+const VIEWABLE = 2;
+/** Most windows of other clients looked at per stacking check. */
+const STACK_SCAN_MAX = 256;
 
 /** A drawing as shown: its pixels (desktop coordinates), their bounds and its pixel value. */
 export interface PaintedShape {
@@ -70,10 +77,16 @@ export class X11OverlayWindows {
     this.drawings.delete(key);
     const b = shape.bounds;
     if (b !== null && !shape.region.isEmpty) {
+      const top = [...this.drawings.values()].at(-1);
+      const firstLaser = this.lasers.values().next().value;
       const id = this.createShaped(b, shape.region.translate(-b.x, -b.y), shape.pixel);
+      // A new window starts at the top of the stack: it goes right above our last drawing
+      // (under the lasers), and the next check puts a first one under menus and indicators.
+      if (top !== undefined) this.d.client.ConfigureWindow(id, { sibling: top, stackMode: STACK_ABOVE });
+      else if (firstLaser !== undefined)
+        this.d.client.ConfigureWindow(id, { sibling: firstLaser, stackMode: STACK_BELOW });
       this.drawings.set(key, id);
-      // New windows start on top: the lasers go back above it.
-      for (const l of this.lasers.values()) this.d.client.RaiseWindow(l);
+      void this.keepOnTop();
     }
     if (old !== undefined) this.d.client.DestroyWindow(old);
   }
@@ -95,9 +108,13 @@ export class X11OverlayWindows {
     const id = this.lasers.get(peerId);
     if (id === undefined) {
       const box = { x: origin.x, y: origin.y, width: LASER_BOX_PX, height: LASER_BOX_PX };
-      this.lasers.set(peerId, this.createShaped(box, template, pixel));
+      const top = [...this.drawings.values(), ...this.lasers.values()].at(-1);
+      const laser = this.createShaped(box, template, pixel);
+      if (top !== undefined) this.d.client.ConfigureWindow(laser, { sibling: top, stackMode: STACK_ABOVE });
+      this.lasers.set(peerId, laser);
+      void this.keepOnTop();
     } else {
-      this.d.client.ConfigureWindow(id, { x: origin.x, y: origin.y, stackMode: STACK_ABOVE });
+      this.d.client.ConfigureWindow(id, { x: origin.x, y: origin.y });
     }
   }
 
@@ -170,19 +187,53 @@ export class X11OverlayWindows {
     }
   }
 
-  /** Raises ours again, in order, when another top-level window came up above any of them. */
+  /** Our windows, bottom first: drawings in order, then lasers. */
+  private ours(): number[] {
+    return [...this.drawings.values(), ...this.lasers.values()];
+  }
+
+  /**
+   * Puts ours, in order, right above the topmost application window when they are not there
+   * (an application was raised above them, or a new window of ours is still on top of everything).
+   */
   private async keepOnTop(): Promise<void> {
     if (this.checking || this.destroyed || this.d.closed || this.windowCount === 0) return;
     this.checking = true;
     try {
-      const tree = await this.d.call<{ children: number[] }>('QueryTree', (cb) =>
-        this.d.client.QueryTree(this.d.root, cb),
+      const c = this.d.client;
+      const { children } = await this.d.call<{ children: number[] }>('QueryTree', (cb) =>
+        c.QueryTree(this.d.root, cb),
       );
+      const mine = new Set(this.ours());
+      // Attributes of the other windows from the top down, asked all at once (pipelined).
+      const others: number[] = [];
+      for (let i = children.length - 1; i >= 0 && others.length < STACK_SCAN_MAX; i--)
+        if (!mine.has(children[i]!)) others.push(i);
+      const attrs = await Promise.all(
+        others.map(
+          (i) =>
+            this.d
+              .call<{ mapState: number; overrideRedirect: number }>('GetWindowAttributes', (cb) =>
+                c.GetWindowAttributes(children[i]!, cb),
+              )
+              .catch(() => null), // gone meanwhile
+        ),
+      );
+      const found = attrs.findIndex((a) => a !== null && a.mapState === VIEWABLE && !a.overrideRedirect);
+      if (found < 0 && others.length === STACK_SCAN_MAX) return; // too many windows above: leave it
+      const anchor = found < 0 ? -1 : others[found]!;
       if (this.destroyed) return;
-      const ours = new Set([...this.drawings.values(), ...this.lasers.values()]);
-      const lowest = tree.children.findIndex((w) => ours.has(w));
-      if (lowest < 0 || tree.children.slice(lowest).every((w) => ours.has(w))) return;
-      for (const id of [...this.drawings.values(), ...this.lasers.values()]) this.d.client.RaiseWindow(id);
+      const ours = this.ours();
+      // In place: ours, in order, right above the anchor (or at the bottom when there is no
+      // application window), with every other window above them.
+      const inPlace = ours.every((id, k) => children[anchor + 1 + k] === id);
+      if (inPlace) return;
+      let below = anchor >= 0 ? children[anchor]! : 0;
+      for (const id of ours) {
+        if (below) c.ConfigureWindow(id, { sibling: below, stackMode: STACK_ABOVE });
+        else c.ConfigureWindow(id, { stackMode: STACK_BELOW });
+        below = id;
+      }
     } catch {
       // The connection is going away; the overlay notices on its next request.
     } finally {

@@ -10,6 +10,7 @@
  *   - removing one of two overlapping shapes shows the other whole again; erase all destroys the
  *     windows;
  *   - clicks go through (a middle click on a stroke pastes into the xterm below);
+ *   - drawings stay above applications (also after one is raised) but under the sharing indicator;
  *   - the laser shows, moves, hides, and never moves the X pointer;
  *   - without an X display the overlay drops drawings with one log line.
  * On the way it saves docs/screenshots/overlay-customer-screen.png (every tool over an xterm).
@@ -23,7 +24,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rasterizeShape } from '../../../host/overlay/shape-raster';
 import type { SpanRegion } from '../../../host/overlay/span-region';
+import { X11IndicatorWindow } from '../../../host/consent/prompts/x11-indicator-window';
 import { X11AnnotationOverlay } from '../../../host/overlay/x11-annotation-overlay';
+import { NO_GRANTS } from '../../../protocol/common';
 import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
 import { X11ScreenSource } from '../../../host/platform/linux/x11-screen-source';
 import type { PixelBuffer, ScreenSource } from '../../../host/platform/types';
@@ -299,6 +302,78 @@ describe('the X11 drawing overlay', () => {
     baseline = xwdCapture(x.display);
   });
 
+  it('stays above the applications but under the sharing indicator, and comes back over a raised window', async () => {
+    const indicator = await X11IndicatorWindow.open(x.display, () => undefined);
+    expect(indicator).not.toBeNull();
+    indicator!.show({ agentNames: ['Alex Agent'], grants: { ...NO_GRANTS, view: true } });
+    await wait(200);
+    const withIndicator = xwdCapture(x.display);
+    const xterm = x.run('xdotool', ['search', '--onlyvisible', '--class', 'xterm']).trim().split('\n')[0]!;
+    try {
+      // A stroke across the top of the screen, through the indicator, and one across the xterm.
+      await send({
+        type: 'shape.add',
+        id: 70,
+        shape: {
+          kind: 'pen',
+          points: [
+            [0, 8],
+            [1023, 8],
+          ],
+          color: '#000000',
+          width: 10,
+        },
+      });
+      await send({
+        type: 'shape.add',
+        id: 71,
+        shape: {
+          kind: 'pen',
+          points: [
+            [60, 250],
+            [480, 250],
+          ],
+          color: '#1e88e5',
+          width: 10,
+        },
+      });
+      const red = 0xb00020; // the indicator's background
+      const indicatorAt = () => {
+        const screen = xwdCapture(x.display);
+        for (let px = 300; px < 724; px++) if (getPixel(screen, px, 2) === red) return { screen, px };
+        return null;
+      };
+      await until(
+        'the indicator above the stroke',
+        () => {
+          const found = indicatorAt();
+          return found !== null && getPixel(found.screen, found.px, 8) === red;
+        },
+        5000,
+      );
+      // And it stays so (the indicator raises itself every 2 s; the overlay must not fight it).
+      for (let k = 0; k < 6; k++) {
+        await wait(400);
+        const found = indicatorAt();
+        expect(found !== null && getPixel(found.screen, found.px, 8)).toBe(red);
+      }
+      expect(getPixel(xwdCapture(x.display), 5, 8)).toBe(0x000000); // the stroke outside it
+      // An application raised above the drawings: within a check or two they are above it again.
+      x.run('xdotool', ['windowraise', xterm]);
+      await until(
+        'the stroke above the raised xterm',
+        () => getPixel(xwdCapture(x.display), 200, 250) === rgb('#1e88e5'),
+        5000,
+      );
+      expect(diff(withIndicator, await maskedCapture()).size).toBe(0);
+    } finally {
+      indicator!.close();
+      await send({ type: 'shapes.clear' });
+    }
+    await wait(200);
+    expect(diff(baseline, xwdCapture(x.display)).size).toBe(0);
+  });
+
   it('shows and moves the laser without ever moving the X pointer', async () => {
     x.run('xdotool', ['mousemove', '33', '44']);
     const before = mouse();
@@ -354,7 +429,7 @@ describe('the X11 drawing overlay', () => {
     expect(getPixel(screen, 60, 48)).toBe(rgb('#fdd835'));
     expect(getPixel(screen, 60, 49)).toBe(getPixel(baseline, 60, 49));
     expect(diff(baseline, await maskedCapture()).size).toBe(0);
-    x.run('sh', ['-c', `xwd -root -silent | convert xwd:- -crop 600x250+20+20 +repage ${SCREENSHOT}`]);
+    x.run('sh', ['-c', `xwd -root -silent | convert xwd:- -crop 600x250+20+20 +repage -strip ${SCREENSHOT}`]);
     expect(existsSync(SCREENSHOT)).toBe(true);
     await send({ type: 'laser', at: null });
     await send({ type: 'shapes.clear' });
