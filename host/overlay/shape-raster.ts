@@ -38,7 +38,10 @@ const EDGE_EPSILON = 1e-7;
 
 type Pt = readonly [number, number];
 
-/** Rows the highlighter paints: even desktop rows, so overlapping strokes line up (the laser halo: even rows of its window). */
+/**
+ * Rows the highlighter paints: even desktop rows, so overlapping strokes line up (the laser's halo
+ * paints the even rows of its own window).
+ */
 export function stippleRow(y: number): boolean {
   return (y & 1) === 0;
 }

@@ -1,8 +1,8 @@
 /**
  * The AnnotationSurface of an X11 desktop: the agent's drawings appear on the customer's real
- * screen, in click-through overlay windows (x11-overlay-windows.ts), and never come back in the picture
- * stream: every capture goes through `excludeFrom(source)`, which writes the clean pixels under
- * the drawings over it (overlay-mask.ts).
+ * screen, in click-through overlay windows (x11-overlay-windows.ts), and never come back in the
+ * picture stream: every capture goes through `excludeFrom(source)`, which writes the clean pixels
+ * under the drawings over it (overlay-mask.ts).
  *
  * Order of work for each message (one at a time, in arrival order; laser moves coalesce to the
  * latest position per viewer):
