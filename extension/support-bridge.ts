@@ -3,6 +3,7 @@
  * background for that server only; see background/support-bridge-registration.ts). An unlisted
  * script rather than a WXT content script, so nothing but the bridge itself is visible to the page.
  */
+import '../ui/strict-csp-zod';
 import browser from 'webextension-polyfill';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { runSupportBridge, type ProbeAnswer } from './lib/support-bridge-content';

@@ -4,6 +4,7 @@
  * requires for events to wake the background; each waits for `ready` (state loaded from storage)
  * before acting. An alarm every 30 s is the backstop that reconnects after the worker was stopped.
  */
+import '../../ui/strict-csp-zod';
 import browser from 'webextension-polyfill';
 import { defineBackground } from 'wxt/utils/define-background';
 import { IS_E2E_BUILD, IS_FIREFOX } from '../lib/build-env';

@@ -5,6 +5,7 @@
  * capability unticked later is revoked at once. It also shows the security code (SAS) of each
  * agent's viewer, which the agent sees too, and says when sharing is paused.
  */
+import '../../ui/strict-csp-zod';
 import { useEffect, useState } from 'preact/hooks';
 import { NO_GRANTS, type Grants } from '../../protocol/common';
 import { mountPage, usePageState } from '../lib/page-state';

@@ -2,6 +2,7 @@
  * Chrome's offscreen document (reason AUDIO_PLAYBACK): a service worker cannot play sound, so
  * the background asks this page to play the new-request chime. Answers nothing else.
  */
+import '../../ui/strict-csp-zod';
 import browser from 'webextension-polyfill';
 import { playChime } from '../lib/chime';
 import { OffscreenPlay } from '../lib/offscreen-message';

@@ -3,6 +3,7 @@
  * and the viewer's preferences (placeholders the viewer fills in). A setting IT forced through
  * managed storage is shown disabled with "set by your IT department".
  */
+import '../../ui/strict-csp-zod';
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { mountPage, usePageState } from '../lib/page-state';

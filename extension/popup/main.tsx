@@ -3,6 +3,7 @@
  * the server's errors in plain words and the seat-limit question. Signed in: availability, the
  * waiting customers with Accept, the agent's open sessions, sign-out.
  */
+import '../../ui/strict-csp-zod';
 import { mountPage, usePageState } from '../lib/page-state';
 import { t } from '../lib/i18n';
 import { SignIn } from './sign-in';

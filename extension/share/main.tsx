@@ -4,6 +4,7 @@
  * page, view only. The page opens its own WebSocket with the agent's login token (read from the
  * extension's storage, validated) and runs the sharer core (ui/share/sharer-session.ts).
  */
+import '../../ui/strict-csp-zod';
 import { Id } from '../../protocol/common';
 import { loadAccount } from '../background/persisted-state';
 import { mountPage } from '../lib/page-state';

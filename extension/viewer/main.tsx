@@ -5,6 +5,7 @@
  * (ui/viewer). Strings come from the extension's catalogs (`viewer_*` keys); the agent's viewer
  * preferences (options page) give the starting size and quality.
  */
+import '../../ui/strict-csp-zod';
 import { Id } from '../../protocol/common';
 import { loadAccount } from '../background/persisted-state';
 import { mountPage } from '../lib/page-state';

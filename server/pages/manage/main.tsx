@@ -3,7 +3,7 @@
  * portals and sessions from /api/v1/manage/*. A minimal shell: administration is also available
  * through the `lifeline` CLI; richer management screens come later.
  */
-import '../shared/strict-csp-zod';
+import '../../../ui/strict-csp-zod';
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { createPageI18n } from '../../../ui/i18n/i18n';

@@ -4,7 +4,7 @@
  * browser) and is removed from the address bar at once. After success the manager is signed in to
  * the management center (token in sessionStorage).
  */
-import '../shared/strict-csp-zod';
+import '../../../ui/strict-csp-zod';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Email, PersonName, Title, Token } from '../../../protocol/common';

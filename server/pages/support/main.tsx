@@ -2,7 +2,7 @@
  * Entry of the support page (/support/<portal>): reads the portal from the address, builds the
  * controller with the real WebSocket, sessionStorage and the extension bridge, and mounts the app.
  */
-import '../shared/strict-csp-zod';
+import '../../../ui/strict-csp-zod';
 import { render } from 'preact';
 import { PortalInfoResponse } from '../../../protocol/http-api';
 import { Slug } from '../../../protocol/common';

@@ -4,6 +4,7 @@
  * with their pixels (transferred, not copied). Messages in and out are checked
  * (worker-messages.ts). Payloads are handled strictly in arrival order.
  */
+import '../../strict-csp-zod';
 import { BrowserJpegDecoder } from '../../decoder/browser-jpeg-decoder';
 import { DecoderCore } from './decoder-core';
 import { ToDecoder, type FromDecoder } from './worker-messages';

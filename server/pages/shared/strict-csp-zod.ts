@@ -1,8 +1,0 @@
-/**
- * Imported first by every page entry: tells zod never to compile parsers with `new Function`.
- * The pages' CSP has no 'unsafe-eval', and zod's probe for eval (even caught) is reported as a
- * CSP violation; the interpreted parsers are plenty fast for our message sizes.
- */
-import * as z from 'zod';
-
-z.config({ jitless: true });
