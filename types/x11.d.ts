@@ -1,6 +1,8 @@
 /**
- * The part of the pure-JS `x11` client (x11@4.2.2, no types of its own) that Lifeline's Linux
- * platform layer uses. Callbacks follow the package's convention: `(err, result)`, and a callback
+ * The part of the pure-JS `x11` client (x11@4.2.2, no types of its own) that Lifeline uses: the
+ * Linux platform layer (host/platform/linux/), the consent sharing indicator window
+ * (host/consent/prompts/) and the drawing overlay (host/overlay/). One declaration for all, so a
+ * request has one signature. Callbacks follow the package's convention: `(err, result)`, and a callback
  * that handles an error returns true (otherwise the client also emits 'error'). Events are read
  * from `rawData` (the 32 wire bytes) by our own parsers, so their parsed fields are not declared.
  */
@@ -140,12 +142,30 @@ declare module 'x11' {
     SelectInput(window: number, mask: number): void;
   }
 
+  /** SHAPE is the package's lib/ext/shape.js: rectangles are [x, y, width, height] tuples. */
+  export interface ShapeExtension extends XExtensionBase {
+    Kind: { Bounding: 0; Clip: 1; Input: 2 };
+    Op: { Set: 0; Union: 1; Intersect: 2; Subtract: 3; Invert: 4 };
+    Ordering: { Unsorted: 0; YSorted: 1; YXSorted: 2; YXBanded: 3 };
+    QueryVersion(cb: XCallback<[number, number]>): void;
+    Rectangles(
+      op: number,
+      kind: number,
+      window: number,
+      x: number,
+      y: number,
+      rectangles: [number, number, number, number][],
+      ordering?: number,
+    ): void;
+  }
+
   export interface ExtensionMap {
     shm: ShmExtension;
     damage: DamageExtension;
     fixes: FixesExtension;
     xtest: XTestExtension;
     randr: RandrExtension;
+    shape: ShapeExtension;
   }
 
   export interface QueryPointerReply {
@@ -197,11 +217,57 @@ declare module 'x11' {
       depth: number,
       cls: number,
       visual: number,
-      values: { eventMask?: number; overrideRedirect?: number },
+      values: {
+        backgroundPixmap?: number;
+        backgroundPixel?: number;
+        borderPixel?: number;
+        eventMask?: number;
+        overrideRedirect?: number;
+      },
     ): void;
     ChangeWindowAttributes(wid: number, values: { eventMask?: number }, cb?: XCallback<void>): void;
     DestroyWindow(wid: number): void;
     MapWindow(wid: number): void;
+    UnmapWindow(wid: number): void;
+    RaiseWindow(wid: number): void;
+    MoveResizeWindow(wid: number, x: number, y: number, width: number, height: number): void;
+    ConfigureWindow(
+      wid: number,
+      values: { x?: number; y?: number; sibling?: number; stackMode?: number },
+    ): void;
+    GetWindowAttributes(wid: number, cb: XCallback<{ mapState: number; overrideRedirect: number }>): void;
+    /** `children`: the window's children in stacking order, bottom first. */
+    QueryTree(wid: number, cb: XCallback<{ root: number; parent: number; children: number[] }>): void;
+    ClearArea(wid: number, x: number, y: number, width: number, height: number, exposures: number): void;
+    CreateGC(
+      gc: number,
+      drawable: number,
+      values: { foreground?: number; background?: number; font?: number; graphicsExposures?: number },
+    ): void;
+    ChangeGC(gc: number, values: { foreground?: number; font?: number }): void;
+    FreeGC(gc: number): void;
+    /** `coords`: x, y, width, height of each rectangle, flat. */
+    PolyFillRectangle(drawable: number, gc: number, coords: number[]): void;
+    CreatePixmap(pid: number, drawable: number, depth: number, width: number, height: number): void;
+    FreePixmap(pid: number): void;
+    OpenFont(fid: number, name: string): void;
+    CloseFont(fid: number): void;
+    ListFonts(pattern: string, max: number, cb: XCallback<string[]>): void;
+    QueryTextExtents(
+      font: number,
+      text: string,
+      cb: XCallback<{
+        fontAscent: number;
+        fontDescent: number;
+        overallAscent: number;
+        overallDescent: number;
+        overallWidth: number;
+        overallLeft: number;
+        overallRight: number;
+      }>,
+    ): void;
+    ImageText8(drawable: number, gc: number, x: number, y: number, text: string): void;
+    PolyText8(drawable: number, gc: number, x: number, y: number, items: string[]): void;
     InternAtom(onlyIfExists: boolean, name: string, cb: XCallback<number>): void;
     GetAtomName(atom: number, cb: XCallback<string>): void;
     ChangeProperty(
