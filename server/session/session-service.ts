@@ -9,21 +9,25 @@
  * Every state change asks session-machine.ts, then the store (atomically), then tells the
  * parties: agents through Presence, customers through CustomerLinks, screen sharing and the
  * relay through `events`. The store is the truth; the queue index is rebuilt from it at start-up.
+ * Who hears about the queue is queue-alerts.ts; transfers and their directory session-transfer.ts.
  */
 import type { TransferTarget } from '../../protocol/agent-channel';
-import type { ChatLine, QueueEntry, SessionView, TransferInfo } from '../../protocol/common';
+import type { ChatLine, QueueEntry, SessionView } from '../../protocol/common';
 import type { CustomerSessionView, NewRequest } from '../../protocol/customer-channel';
 import { ProtocolError } from '../../protocol/errors';
 import { agentRef } from '../auth/auth-service';
 import { hashToken, newId, newToken } from '../auth/tokens';
 import type { ServerContext } from '../context';
-import type { Presence, PresenceState } from '../presence/presence';
+import type { Presence } from '../presence/presence';
 import type { SessionRecord, UserRecord } from '../store/store';
 import { CustomerLinks } from './customer-links';
 import { QueueIndex } from './queue';
+import { QueueAlerts } from './queue-alerts';
 import { RequestLimit, REQUESTS_PER_ADDRESS } from './request-limit';
+import { notInSession, sessionEnded } from './session-errors';
 import { SessionEvents, type SessionEndedBy } from './session-events';
 import { canTransition, fromStatesOf, nextSessionState } from './session-machine';
+import { SessionTransfer, type TransferDirectory } from './session-transfer';
 import { customerView, queueEntry, sessionView, type PortalRef } from './session-views';
 
 /** Who asks for an end: an agent (who must hold the session) or the session's customer. */
@@ -53,6 +57,8 @@ export class SessionService {
   private readonly inProgress = new Map<string, string | null>();
 
   private readonly requestLimit: RequestLimit;
+  private readonly alerts: QueueAlerts;
+  private readonly transfers: SessionTransfer;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -60,10 +66,23 @@ export class SessionService {
     requestsPerAddress: number = REQUESTS_PER_ADDRESS,
   ) {
     this.requestLimit = new RequestLimit(ctx.now, requestsPerAddress);
+    this.alerts = new QueueAlerts(ctx, presence, this.queue, this.customers);
+    this.transfers = new SessionTransfer({
+      ctx,
+      presence,
+      queue: this.queue,
+      customers: this.customers,
+      events: this.events,
+      alerts: this.alerts,
+      record: (sessionId) => this.record(sessionId),
+      held: (user, sessionId) => this.held(user, sessionId),
+      portal: (slug) => this.portal(slug),
+      released: (sessionId) => this.inProgress.set(sessionId, null),
+    });
     presence.onChange((userId, before, after) => {
-      this.onPresenceChange(userId, before, after).catch((err: unknown) =>
-        ctx.log.error('presence_fanout_failed', { error: String(err) }),
-      );
+      this.alerts
+        .onPresenceChange(userId, before, after)
+        .catch((err: unknown) => ctx.log.error('presence_fanout_failed', { error: String(err) }));
     });
   }
 
@@ -110,7 +129,7 @@ export class SessionService {
     await this.ctx.store.sessions.insert(record, hashToken(requestToken));
     const entry = queueEntry(record, portal);
     this.queue.put(entry);
-    const available = await this.alert(entry);
+    const available = await this.alerts.alert(entry);
     this.ctx.log.info('request_created', { session: record.id, portal: portal.slug, alerted: available });
     const session = customerView(record, portal, {
       position: this.queue.position(record.id) ?? 1,
@@ -173,7 +192,7 @@ export class SessionService {
   /** The customer withdraws a request nobody has taken yet. */
   async cancel(sessionId: string, address?: string): Promise<void> {
     const s = await this.record(sessionId);
-    if (s.state === 'ended') throw ended();
+    if (s.state === 'ended') throw sessionEnded();
     if (!canTransition(s.state, 'cancel')) {
       throw new ProtocolError(
         'illegal_transition',
@@ -204,7 +223,7 @@ export class SessionService {
   /** First accept wins; the others get `already_accepted` and everyone's alert is withdrawn. */
   async accept(user: UserRecord, sessionId: string, address?: string): Promise<SessionWithTranscript> {
     const before = await this.record(sessionId);
-    if (before.state === 'ended') throw ended();
+    if (before.state === 'ended') throw sessionEnded();
     if (before.state === 'accepted') throw await this.alreadyAccepted(before);
     nextSessionState(before.state, 'accept');
     if (before.targetAgentId !== null && before.targetAgentId !== user.id) {
@@ -226,7 +245,7 @@ export class SessionService {
     );
     if (!after) {
       const now2 = await this.record(sessionId);
-      if (now2.state === 'ended') throw ended();
+      if (now2.state === 'ended') throw sessionEnded();
       throw await this.alreadyAccepted(now2);
     }
     const entry = this.queue.remove(sessionId);
@@ -239,7 +258,8 @@ export class SessionService {
     this.presence.send(user.id, { type: 'session.assigned', ...result });
     if (entry) {
       const removed = { type: 'queue.removed', sessionId, reason: 'accepted', by: user.name } as const;
-      for (const id of await this.audienceOf(entry)) if (id !== user.id) this.presence.send(id, removed);
+      for (const id of await this.alerts.audienceOf(entry))
+        if (id !== user.id) this.presence.send(id, removed);
     }
     this.customers.send(
       sessionId,
@@ -247,7 +267,7 @@ export class SessionService {
         ? { type: 'session.transferred', agentName: user.name }
         : { type: 'session.accepted', agentName: user.name },
     );
-    await this.pushPositions(after.portalSlug);
+    await this.alerts.pushPositions(after.portalSlug);
     await this.ctx.audit({
       actor: user.id,
       action: before.state === 'transferring' ? 'session.transfer_accepted' : 'session.accept',
@@ -265,7 +285,7 @@ export class SessionService {
   /** The session and its transcript, for the agent who holds (or last held) it. */
   async open(user: UserRecord, sessionId: string): Promise<SessionWithTranscript> {
     const s = await this.record(sessionId);
-    if (s.agentId !== user.id) throw notYours();
+    if (s.agentId !== user.id) throw notInSession();
     return {
       session: sessionView(s, await this.portal(s.portalSlug), agentRef(user)),
       transcript: await this.ctx.store.transcripts.lines(sessionId),
@@ -275,7 +295,7 @@ export class SessionService {
   /** Saves the agent's comments (for reports); allowed after the end too, when notes get written. */
   async comment(user: UserRecord, sessionId: string, comment: string): Promise<void> {
     const s = await this.record(sessionId);
-    if (s.agentId !== user.id) throw notYours();
+    if (s.agentId !== user.id) throw notInSession();
     await this.ctx.store.sessions.update(sessionId, { comment });
     this.presence.send(user.id, {
       type: 'session.updated',
@@ -285,107 +305,35 @@ export class SessionService {
 
   /**
    * Hands the session to one agent (only they are alerted, busy or not) or to a portal's queue
-   * (its available agents are alerted). The comment travels in the queue entry; the chat history
-   * follows (the new agent's `session.assigned` carries the transcript).
+   * (its available agents are alerted), with the agent's comment (session-transfer.ts).
    */
-  async transfer(
+  transfer(
     user: UserRecord,
     sessionId: string,
     target: TransferTarget,
     comment: string,
     address?: string,
   ): Promise<void> {
-    if (!user.features.transfer) {
-      throw new ProtocolError('feature_disabled', 'your manager has not enabled transfers for your account');
-    }
-    const s = await this.held(user, sessionId);
-    nextSessionState(s.state, 'transfer');
-    let portalSlug = s.portalSlug;
-    let targetAgentId: string | null = null;
-    let targetName: string;
-    if (target.kind === 'agent') {
-      if (target.agentId === user.id) throw new ProtocolError('bad_request', 'you already hold this session');
-      const other = await this.ctx.store.users.byId(target.agentId);
-      if (!other) throw new ProtocolError('agent_not_found', 'no such agent');
-      if (other.state !== 'active' || !this.presence.isOnline(other.id)) {
-        throw new ProtocolError('agent_unavailable', `${other.name} is not signed in`);
-      }
-      targetAgentId = other.id;
-      targetName = other.name;
-    } else {
-      const portal = await this.ctx.store.portals.get(target.slug);
-      if (!portal) throw new ProtocolError('portal_not_found', `there is no portal "${target.slug}"`);
-      portalSlug = portal.slug;
-      targetName = portal.name;
-    }
-    const now = this.ctx.now();
-    const transfer: TransferInfo = { fromAgent: agentRef(user), comment, at: now };
-    const after = await this.ctx.store.sessions.transition(
-      sessionId,
-      fromStatesOf('transfer'),
-      { state: 'transferring', agentId: null, targetAgentId, portalSlug, transfer, queuedAt: now },
-      user.id,
-    );
-    if (!after) throw await this.lostHold(sessionId);
-    this.inProgress.set(sessionId, null);
-    const portal = await this.portal(after.portalSlug);
-    const entry = queueEntry(after, portal);
-    this.queue.put(entry);
-    await this.alert(entry);
-    this.presence.send(user.id, { type: 'session.updated', session: sessionView(after, portal, undefined) });
-    this.customers.send(
-      sessionId,
-      target.kind === 'portal'
-        ? { type: 'session.transferred', portalName: portal.name }
-        : { type: 'session.transferred' },
-    );
-    if (target.kind === 'portal') await this.pushPositions(portalSlug);
-    this.events.emit('released', { sessionId, formerAgentId: user.id });
-    await this.ctx.audit({
-      actor: user.id,
-      action: 'session.transfer',
-      target: sessionId,
-      details: {
-        to: target.kind === 'agent' ? { agentId: targetAgentId, name: targetName } : { portal: portalSlug },
-        hasComment: comment.length > 0,
-      },
-      ...(address ? { address } : {}),
-    });
+    return this.transfers.transfer(user, sessionId, target, comment, address);
   }
 
   /** Either side ends the session (the agent only one they hold). */
   async end(sessionId: string, actor: EndActor): Promise<void> {
     const s = actor.kind === 'agent' ? await this.held(actor.user, sessionId) : await this.record(sessionId);
-    if (s.state === 'ended') throw ended();
+    if (s.state === 'ended') throw sessionEnded();
     await this.finish(s, 'end', actor);
   }
 
   /** Agents and portals, for the transfer picker. */
-  async directory(): Promise<{
-    agents: { id: string; name: string; email: string; online: boolean; status?: 'available' | 'busy' }[];
-    portals: PortalRef[];
-  }> {
-    const users = (await this.ctx.store.users.list()).filter((u) => u.state === 'active');
-    return {
-      agents: users.map((u) => {
-        const state = this.presence.stateOf(u.id);
-        return {
-          id: u.id,
-          name: u.name,
-          email: u.email,
-          online: state !== null,
-          ...(state ? { status: state } : {}),
-        };
-      }),
-      portals: (await this.ctx.store.portals.list()).map((p) => ({ slug: p.slug, name: p.name })),
-    };
+  directory(): Promise<TransferDirectory> {
+    return this.transfers.directory();
   }
 
   /** The record of a session the agent holds right now (accepted, theirs), or why not. */
   async held(user: UserRecord, sessionId: string): Promise<SessionRecord> {
     const s = await this.record(sessionId);
-    if (s.state === 'ended') throw ended();
-    if (s.state !== 'accepted' || s.agentId !== user.id) throw notYours();
+    if (s.state === 'ended') throw sessionEnded();
+    if (s.state !== 'accepted' || s.agentId !== user.id) throw notInSession();
     return s;
   }
 
@@ -405,8 +353,8 @@ export class SessionService {
     });
   }
 
-  async agentsAvailable(slug: string): Promise<number> {
-    return (await this.ctx.store.portals.agentsOf(slug)).filter((id) => this.presence.isAvailable(id)).length;
+  agentsAvailable(slug: string): Promise<number> {
+    return this.alerts.agentsAvailable(slug);
   }
 
   /** The portal, or `portal_not_found`. */
@@ -433,9 +381,9 @@ export class SessionService {
     );
     if (!after) {
       const now = await this.record(s.id);
-      if (now.state === 'ended') throw ended();
+      if (now.state === 'ended') throw sessionEnded();
       throw actor.kind === 'agent'
-        ? notYours()
+        ? notInSession()
         : new ProtocolError('illegal_transition', `a session that is ${now.state} cannot ${event}`);
     }
     const entry = this.queue.remove(s.id);
@@ -446,8 +394,8 @@ export class SessionService {
         sessionId: s.id,
         reason: event === 'cancel' || by === 'customer' ? 'cancelled' : 'ended',
       } as const;
-      for (const id of await this.audienceOf(entry)) this.presence.send(id, removed);
-      await this.pushPositions(s.portalSlug);
+      for (const id of await this.alerts.audienceOf(entry)) this.presence.send(id, removed);
+      await this.alerts.pushPositions(s.portalSlug);
     }
     this.customers.send(s.id, { type: 'session.ended', by });
     if (s.agentId) this.presence.send(s.agentId, { type: 'session.ended', sessionId: s.id, by });
@@ -461,50 +409,6 @@ export class SessionService {
     });
   }
 
-  /** Pushes a waiting entry to whoever should see it now; returns how many available agents serve its portal. */
-  private async alert(entry: QueueEntry): Promise<number> {
-    const message = { type: 'queue.added', entry } as const;
-    const available = await this.agentsAvailable(entry.portal.slug);
-    if (entry.targetAgentId !== undefined) {
-      // A transfer to one agent reaches them even when busy: it was addressed to them by name.
-      this.presence.send(entry.targetAgentId, message);
-      return available;
-    }
-    for (const id of await this.ctx.store.portals.agentsOf(entry.portal.slug)) {
-      if (this.presence.isAvailable(id)) this.presence.send(id, message);
-    }
-    return available;
-  }
-
-  /** Online agents who may have this entry in their list (to withdraw it). */
-  private async audienceOf(entry: QueueEntry): Promise<string[]> {
-    if (entry.targetAgentId !== undefined) return [entry.targetAgentId];
-    return (await this.ctx.store.portals.agentsOf(entry.portal.slug)).filter((id) =>
-      this.presence.isOnline(id),
-    );
-  }
-
-  /** Tells every customer waiting in a portal's line their place and how many agents are available. */
-  private async pushPositions(slug: string): Promise<void> {
-    const agentsAvailable = await this.agentsAvailable(slug);
-    this.queue.line(slug).forEach((e, i) => {
-      this.customers.send(e.sessionId, { type: 'queue.position', position: i + 1, agentsAvailable });
-    });
-  }
-
-  private async onPresenceChange(userId: string, before: PresenceState, after: PresenceState): Promise<void> {
-    const portals = await this.ctx.store.portals.portalsOf(userId);
-    if (after === 'available' && before !== null) {
-      // Back from busy: the alerts they did not get while busy.
-      for (const entry of this.queue.visibleTo(userId, new Set(portals))) {
-        this.presence.send(userId, { type: 'queue.added', entry });
-      }
-    }
-    if ((before === 'available') !== (after === 'available')) {
-      for (const slug of portals) await this.pushPositions(slug);
-    }
-  }
-
   private async alreadyAccepted(s: SessionRecord): Promise<ProtocolError> {
     const agent = s.agentId ? await this.ctx.store.users.byId(s.agentId) : null;
     return new ProtocolError(
@@ -513,17 +417,4 @@ export class SessionService {
       agent ? { by: agent.name } : undefined,
     );
   }
-
-  private async lostHold(sessionId: string): Promise<ProtocolError> {
-    const s = await this.record(sessionId);
-    return s.state === 'ended' ? ended() : notYours();
-  }
-}
-
-function ended(): ProtocolError {
-  return new ProtocolError('session_ended', 'this session has ended');
-}
-
-function notYours(): ProtocolError {
-  return new ProtocolError('not_in_session', 'you do not hold this session');
 }
