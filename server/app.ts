@@ -31,11 +31,7 @@ import { attachHub, type Channel, type Hub } from './ws/hub';
 import { createOriginPolicy } from './ws/origin';
 import { registerPortalRoutes } from './http/routes/portal-routes';
 import { registerDownloadRoutes } from './http/routes/download-routes';
-import {
-  createSupportWorkflow,
-  type SupportWorkflow,
-  type WorkflowOptions,
-} from './session/support-workflow';
+import { createSupportWorkflow, type SupportWorkflow, type WorkflowOptions } from './support-workflow';
 
 export interface RunningServer {
   readonly url: string;

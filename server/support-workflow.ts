@@ -6,25 +6,25 @@
  * the auth service announces logins it ends, and a periodic check catches those ended by another
  * process (the CLI on the same database), so those sockets get `signed_out` too.
  */
-import type { AuthService } from '../auth/auth-service';
-import type { ServerContext } from '../context';
-import type { LiveCounts } from '../http/routes/status-routes';
-import { LoginSockets } from '../presence/login-sockets';
-import { Presence } from '../presence/presence';
-import { wireSignOut } from '../presence/signed-out';
-import { DEFAULT_FLOW_LIMITS, type FlowLimits } from '../relay/flow-control';
-import { DEFAULT_SCREEN_TIMINGS, ScreenService, type ScreenTimings } from '../screen/screen-service';
-import { ShareService } from '../share/share-service';
-import { agentChannel } from '../ws/channels/agent-channel';
-import { customerChannel } from '../ws/channels/customer-channel';
-import { helperChannel } from '../ws/channels/helper-channel';
-import { sharerChannel } from '../ws/channels/sharer-channel';
-import { viewerChannel } from '../ws/channels/viewer-channel';
-import { watcherChannel } from '../ws/channels/watcher-channel';
-import type { Channel } from '../ws/hub';
-import { ChatService } from './chat-service';
-import { REQUESTS_PER_ADDRESS } from './request-limit';
-import { SessionService } from './session-service';
+import type { AuthService } from './auth/auth-service';
+import type { ServerContext } from './context';
+import type { LiveCounts } from './http/routes/status-routes';
+import { LoginSockets } from './presence/login-sockets';
+import { Presence } from './presence/presence';
+import { wireSignOut } from './presence/signed-out';
+import { DEFAULT_FLOW_LIMITS, type FlowLimits } from './relay/flow-control';
+import { DEFAULT_SCREEN_TIMINGS, ScreenService, type ScreenTimings } from './screen/screen-service';
+import { ShareService } from './share/share-service';
+import { agentChannel } from './ws/channels/agent-channel';
+import { customerChannel } from './ws/channels/customer-channel';
+import { helperChannel } from './ws/channels/helper-channel';
+import { sharerChannel } from './ws/channels/sharer-channel';
+import { viewerChannel } from './ws/channels/viewer-channel';
+import { watcherChannel } from './ws/channels/watcher-channel';
+import type { Channel } from './ws/hub';
+import { ChatService } from './session/chat-service';
+import { REQUESTS_PER_ADDRESS } from './session/request-limit';
+import { SessionService } from './session/session-service';
 
 /** How often live sockets re-check that their login still stands (changes made by the CLI), in ms. */
 export const LOGIN_RECHECK_MS = 30_000;
