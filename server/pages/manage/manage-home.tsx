@@ -1,5 +1,5 @@
 /** The signed-in management center: tabs listing users, portals and recent sessions. */
-import type { FunctionComponent } from 'preact';
+import type { ComponentChildren, FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import * as z from 'zod';
 import { MeResponse, PortalView, SessionReport, UserView } from '../../../protocol/http-api';
@@ -95,30 +95,43 @@ function useList<T>(
   return { data, error };
 }
 
-function UsersTab({ token, onAuthLost }: TabProps) {
+/** One column of a tab's table: its heading and what each row shows in it. */
+interface Column<Row> {
+  heading: MessageKey;
+  cell: (row: Row) => ComponentChildren;
+}
+
+/** A tab's body: its list once loaded, a row per item, or why it could not be loaded. */
+function ListTable<Row>({
+  load,
+  rowKey,
+  columns,
+  onAuthLost,
+}: {
+  load: () => Promise<readonly Row[]>;
+  rowKey: (row: Row) => string;
+  columns: readonly Column<Row>[];
+  onAuthLost: () => void;
+}) {
   const { t } = useI18n();
-  const { data, error } = useList(() => apiJson('/api/v1/manage/users', UsersAnswer, { token }), onAuthLost);
+  const { data, error } = useList(load, onAuthLost);
   if (error) return <p class="ll-error">{error}</p>;
   if (!data) return <p>{t('support.loading')}</p>;
   return (
     <table class="ll-table">
       <thead>
         <tr>
-          <th>{t('manage.col.name')}</th>
-          <th>{t('manage.col.email')}</th>
-          <th>{t('manage.col.role')}</th>
-          <th>{t('manage.col.state')}</th>
-          <th>{t('manage.col.portals')}</th>
+          {columns.map((c) => (
+            <th key={c.heading}>{t(c.heading)}</th>
+          ))}
         </tr>
       </thead>
       <tbody>
-        {data.users.map((u) => (
-          <tr key={u.id}>
-            <td>{u.name}</td>
-            <td>{u.email}</td>
-            <td>{t(`manage.role.${u.role}`)}</td>
-            <td>{t(`manage.state.${u.state}`)}</td>
-            <td>{u.portals.join(', ')}</td>
+        {data.map((row) => (
+          <tr key={rowKey(row)}>
+            {columns.map((c) => (
+              <td key={c.heading}>{c.cell(row)}</td>
+            ))}
           </tr>
         ))}
       </tbody>
@@ -126,72 +139,56 @@ function UsersTab({ token, onAuthLost }: TabProps) {
   );
 }
 
-function PortalsTab({ token, onAuthLost }: TabProps) {
+function UsersTab({ token, onAuthLost }: TabProps) {
   const { t } = useI18n();
-  const { data, error } = useList(
-    () => apiJson('/api/v1/manage/portals', PortalsAnswer, { token }),
-    onAuthLost,
-  );
-  if (error) return <p class="ll-error">{error}</p>;
-  if (!data) return <p>{t('support.loading')}</p>;
   return (
-    <table class="ll-table">
-      <thead>
-        <tr>
-          <th>{t('manage.col.portal')}</th>
-          <th>{t('manage.col.link')}</th>
-          <th>{t('manage.col.agents')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {data.portals.map((p) => (
-          <tr key={p.slug}>
-            <td>{p.name}</td>
-            <td>
-              <a href={`/support/${p.slug}`}>/support/{p.slug}</a>
-            </td>
-            <td>{p.agents.map((a) => a.name).join(', ')}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ListTable
+      load={() => apiJson('/api/v1/manage/users', UsersAnswer, { token }).then((a) => a.users)}
+      rowKey={(u) => u.id}
+      onAuthLost={onAuthLost}
+      columns={[
+        { heading: 'manage.col.name', cell: (u) => u.name },
+        { heading: 'manage.col.email', cell: (u) => u.email },
+        { heading: 'manage.col.role', cell: (u) => t(`manage.role.${u.role}`) },
+        { heading: 'manage.col.state', cell: (u) => t(`manage.state.${u.state}`) },
+        { heading: 'manage.col.portals', cell: (u) => u.portals.join(', ') },
+      ]}
+    />
+  );
+}
+
+function PortalsTab({ token, onAuthLost }: TabProps) {
+  return (
+    <ListTable
+      load={() => apiJson('/api/v1/manage/portals', PortalsAnswer, { token }).then((a) => a.portals)}
+      rowKey={(p) => p.slug}
+      onAuthLost={onAuthLost}
+      columns={[
+        { heading: 'manage.col.portal', cell: (p) => p.name },
+        { heading: 'manage.col.link', cell: (p) => <a href={`/support/${p.slug}`}>/support/{p.slug}</a> },
+        { heading: 'manage.col.agents', cell: (p) => p.agents.map((a) => a.name).join(', ') },
+      ]}
+    />
   );
 }
 
 function SessionsTab({ token, onAuthLost }: TabProps) {
   const { t, language } = useI18n();
-  const { data, error } = useList(
-    () => apiJson('/api/v1/manage/sessions', SessionsAnswer, { token }),
-    onAuthLost,
-  );
-  if (error) return <p class="ll-error">{error}</p>;
-  if (!data) return <p>{t('support.loading')}</p>;
   const when = new Intl.DateTimeFormat(language, { dateStyle: 'short', timeStyle: 'short' });
   return (
-    <table class="ll-table">
-      <thead>
-        <tr>
-          <th>{t('manage.col.created')}</th>
-          <th>{t('manage.col.portal')}</th>
-          <th>{t('manage.col.customer')}</th>
-          <th>{t('manage.col.agent')}</th>
-          <th>{t('manage.col.state')}</th>
-          <th>{t('manage.col.comment')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {data.sessions.map((s) => (
-          <tr key={s.id}>
-            <td>{when.format(s.createdAt)}</td>
-            <td>{s.portal}</td>
-            <td>{s.customerName}</td>
-            <td>{s.agent?.name ?? ''}</td>
-            <td>{sessionStateText(t, s.state)}</td>
-            <td>{s.comment}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ListTable
+      load={() => apiJson('/api/v1/manage/sessions', SessionsAnswer, { token }).then((a) => a.sessions)}
+      rowKey={(s) => s.id}
+      onAuthLost={onAuthLost}
+      columns={[
+        { heading: 'manage.col.created', cell: (s) => when.format(s.createdAt) },
+        { heading: 'manage.col.portal', cell: (s) => s.portal },
+        { heading: 'manage.col.customer', cell: (s) => s.customerName },
+        { heading: 'manage.col.agent', cell: (s) => s.agent?.name ?? '' },
+        { heading: 'manage.col.state', cell: (s) => sessionStateText(t, s.state) },
+        { heading: 'manage.col.comment', cell: (s) => s.comment },
+      ]}
+    />
   );
 }
 

@@ -7,6 +7,7 @@ import { useI18n } from '../../../ui/i18n/use-i18n';
 import { apiJson } from '../shared/api-client';
 import { apiErrorText } from '../shared/error-text';
 import { PageShell } from '../shared/page-shell';
+import { TextField } from '../shared/text-field';
 
 export function SignInForm({ onSignedIn }: { onSignedIn: (token: string) => void }) {
   const { t } = useI18n();
@@ -44,30 +45,26 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (token: string) => void
             {error}
           </p>
         )}
-        <label class="ll-field">
-          <span>{t('manage.email')}</span>
-          <input
-            type="email"
-            name="email"
-            autocomplete="username"
-            required
-            maxLength={EMAIL_MAX_CHARS}
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-          />
-        </label>
-        <label class="ll-field">
-          <span>{t('manage.password')}</span>
-          <input
-            type="password"
-            name="password"
-            autocomplete="current-password"
-            required
-            maxLength={PASSWORD_MAX_CHARS}
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </label>
+        <TextField
+          label={t('manage.email')}
+          type="email"
+          name="email"
+          autocomplete="username"
+          required
+          maxLength={EMAIL_MAX_CHARS}
+          value={email}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+        />
+        <TextField
+          label={t('manage.password')}
+          type="password"
+          name="password"
+          autocomplete="current-password"
+          required
+          maxLength={PASSWORD_MAX_CHARS}
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
         <button type="submit" class="ll-primary" disabled={busy}>
           {t('manage.signIn')}
         </button>

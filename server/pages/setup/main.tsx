@@ -22,6 +22,7 @@ import { ApiError, apiJson } from '../shared/api-client';
 import { apiErrorText } from '../shared/error-text';
 import { saveManageToken } from '../shared/manage-token';
 import { PageShell } from '../shared/page-shell';
+import { TextField } from '../shared/text-field';
 import '../shared/page.css';
 
 const hashToken = Token.safeParse(decodeURIComponent(location.hash.slice(1)));
@@ -120,44 +121,42 @@ function SetupPage() {
                 {error}
               </p>
             )}
-            <label class="ll-field">
-              <span>{t('setup.company')}</span>
-              <input
-                name="companyName"
-                required
-                maxLength={TITLE_MAX_CHARS}
-                autocomplete="organization"
-                {...field('companyName')}
-              />
-            </label>
-            <label class="ll-field">
-              <span>{t('setup.name')}</span>
-              <input name="name" required maxLength={NAME_MAX_CHARS} autocomplete="name" {...field('name')} />
-            </label>
-            <label class="ll-field">
-              <span>{t('setup.email')}</span>
-              <input
-                name="email"
-                type="email"
-                required
-                maxLength={EMAIL_MAX_CHARS}
-                autocomplete="email"
-                {...field('email')}
-              />
-            </label>
-            <label class="ll-field">
-              <span>{t('setup.password')}</span>
-              <input
-                name="password"
-                type="password"
-                required
-                minLength={PASSWORD_MIN_CHARS}
-                maxLength={PASSWORD_MAX_CHARS}
-                autocomplete="new-password"
-                {...field('password')}
-              />
-              <span class="ll-hint">{t('setup.passwordShort', { min: PASSWORD_MIN_CHARS })}</span>
-            </label>
+            <TextField
+              label={t('setup.company')}
+              name="companyName"
+              required
+              maxLength={TITLE_MAX_CHARS}
+              autocomplete="organization"
+              {...field('companyName')}
+            />
+            <TextField
+              label={t('setup.name')}
+              name="name"
+              required
+              maxLength={NAME_MAX_CHARS}
+              autocomplete="name"
+              {...field('name')}
+            />
+            <TextField
+              label={t('setup.email')}
+              name="email"
+              type="email"
+              required
+              maxLength={EMAIL_MAX_CHARS}
+              autocomplete="email"
+              {...field('email')}
+            />
+            <TextField
+              label={t('setup.password')}
+              hint={t('setup.passwordShort', { min: PASSWORD_MIN_CHARS })}
+              name="password"
+              type="password"
+              required
+              minLength={PASSWORD_MIN_CHARS}
+              maxLength={PASSWORD_MAX_CHARS}
+              autocomplete="new-password"
+              {...field('password')}
+            />
             <button type="submit" class="ll-primary" disabled={stage === 'sending'}>
               {t('setup.submit')}
             </button>
