@@ -14,7 +14,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { X11InputSink } from '../../host/platform/linux/x11-input-sink';
 import { X11ScreenSource } from '../../host/platform/linux/x11-screen-source';
 import { silentPlatformLog } from '../../host/platform/linux/x11-log';
 import { ChangeDetector } from '../../host/screen/change-detector';
@@ -22,12 +21,15 @@ import { PixelViewer } from '../../host/screen/pixel-view';
 import { DataChannel, FRAME_HEADER_BYTES } from '../../protocol/frame';
 import { encodeAck, encodeControl, screenMessageSeq } from '../../protocol/screen';
 import { ScreenDecoder } from '../../ui/decoder/screen-decoder';
-import { startXvfb, type XDisplay } from '../../test/support/xvfb';
+import type { XDisplay } from '../../test/support/xvfb';
 import { TurboJpegDecoder } from '../../test/ui/decoder/turbo-jpeg-decoder';
 import { countDiff } from '../../test/host/screen/synthetic';
 import { xwdCapture } from '../../test/e2e/screen/xwd-capture';
 import { CHANNEL_STATS, readFrames, writeFrame } from './link-framing';
 import { RfbClient } from './rfb-client';
+import { sleep } from '../support/sleep';
+import { startX0vncserver } from '../support/x0vncserver';
+import { startXtermDesktop } from '../support/xterm-desktop';
 
 /** Per-message bytes that end-to-end encryption adds beyond the data-plane header (counter + GCM tag). */
 const SEAL_EXTRA_BYTES = 8 + 16;
@@ -40,33 +42,9 @@ const QUIET_MS = 800;
 const CLK_TCK = 100;
 const CAPTURE_ROUNDS = 30;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function waitPort(port: number, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise<boolean>((r) => {
-      const c = net.connect(port, '127.0.0.1');
-      c.once('connect', () => (c.destroy(), r(true)));
-      c.once('error', () => r(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`nothing listens on ${port}`);
 }
 
 function percentile(xs: number[], p: number): number {
@@ -153,9 +131,11 @@ async function main(): Promise<void> {
   let x: XDisplay | null = null;
   let scratchDir: string | null = null;
   try {
-    x = await startXvfb({ width: 1920, height: 1080 });
     // A terminal that fills the screen (6x13 font), and a script that prints realistic lines one
     // by one (20 ms apart) so the terminal really scrolls line by line, as a log or build does.
+    const desktop = await startXtermDesktop();
+    x = desktop.x;
+    const input = desktop.input;
     const scratch = mkdtempSync(join(tmpdir(), 'lifeline-bench-'));
     scratchDir = scratch;
     const script = join(scratch, 'scroll.sh');
@@ -163,23 +143,10 @@ async function main(): Promise<void> {
       script,
       `i=0; while [ $i -lt $1 ]; do i=$((i+1)); printf '%5d  -rw-r--r--  1 customer staff  %6d Jan  6 12:%02d  report-%04d.txt  lorem ipsum dolor sit amet, consectetur adipiscing elit %s\\n' $i $((i*7919 % 99999)) $((i % 60)) $i "$(date +%N)"; sleep 0.02; done\n`,
     );
-    x.spawnClient('xterm', ['-geometry', '316x82+0+0', '-e', 'bash', '--norc', '--noprofile']);
-    await sleep(1500);
-    const input = await X11InputSink.open(x.display, silentPlatformLog);
-    await input.pointerMove(960, 540); // no window manager: keyboard focus follows the pointer
 
-    // TigerVNC's scraping server on the same display. Debian's `x0vncserver` is a Perl wrapper that
-    // daemonizes; the server binary itself is X0tigervnc, run in the foreground so its PID is ours.
-    const rfbPort = await freePort();
-    const vnc = spawn(
-      'X0tigervnc',
-      ['-display', x.display, '-rfbport', String(rfbPort), '-SecurityTypes', 'None', '-localhost=1'],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    // TigerVNC's scraping server on the same display.
+    const { process: vnc, port: rfbPort } = await startX0vncserver(x.display);
     children.push(vnc);
-    await waitPort(rfbPort);
 
     // Our helper's encoder in its own process, linked over loopback TCP.
     const server = net.createServer();

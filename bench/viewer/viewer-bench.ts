@@ -13,12 +13,9 @@
  * Not a test: numbers, not verdicts. Needs Xvfb, xterm, chromium and tigervnc-scraping-server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
-import { X11InputSink } from '../../host/platform/linux/x11-input-sink';
-import { silentPlatformLog } from '../../host/platform/linux/x11-log';
 import { startTestServer } from '../../test/support/test-server';
-import { startXvfb, type XDisplay } from '../../test/support/xvfb';
+import type { XDisplay } from '../../test/support/xvfb';
 import { customerViaWs } from '../../test/support/workflow';
 import { createAgent, createPortal, PASSWORD } from '../../test/e2e/extension/accounts';
 import {
@@ -29,6 +26,9 @@ import {
   type AgentChromium,
 } from '../../test/e2e/viewer/support/viewer-browser';
 import { RfbClient } from '../screen/rfb-client';
+import { sleep } from '../support/sleep';
+import { startX0vncserver } from '../support/x0vncserver';
+import { startXtermDesktop } from '../support/xterm-desktop';
 import { PROBE_SCRIPT, type ProbeData } from './page-probe';
 
 /** Key presses per phase. */
@@ -39,35 +39,11 @@ const KEY_GAP_MS = 200;
 const SCROLL_LINES = 300;
 const QUIET_MS = 800;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const epoch = () => performance.timeOrigin + performance.now();
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const address = s.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function waitPort(port: number, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise<boolean>((r) => {
-      const c = net.connect(port, '127.0.0.1');
-      c.once('connect', () => (c.destroy(), r(true)));
-      c.once('error', () => r(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`nothing listens on ${port}`);
 }
 
 /** First value of `times` at or after `t0` (and before `limit`), minus t0. */
@@ -86,14 +62,9 @@ async function main(): Promise<void> {
   let agent: AgentChromium | null = null;
   let server: Awaited<ReturnType<typeof startTestServer>> | null = null;
   try {
-    x = await startXvfb({ width: 1920, height: 1080 });
-    x.spawnClient('xterm', ['-geometry', '316x82+0+0', '-e', 'bash', '--norc', '--noprofile'], {
-      PS1: '$ ',
-      HOME: os.tmpdir(),
-    });
-    await sleep(1500);
-    const xtest = await X11InputSink.open(x.display, silentPlatformLog);
-    await xtest.pointerMove(960, 540); // no window manager: the keyboard follows the pointer
+    const desktop = await startXtermDesktop({ PS1: '$ ', HOME: os.tmpdir() });
+    x = desktop.x;
+    const xtest = desktop.input;
 
     // The agent's side: server, extension, an accepted session, screen sharing asked for.
     server = await startTestServer();
@@ -150,14 +121,8 @@ async function main(): Promise<void> {
     await quiet();
 
     // TigerVNC's scraping server on the same display (as the codec bench runs it).
-    const rfbPort = await freePort();
-    const vnc = spawn(
-      'X0tigervnc',
-      ['-display', x.display, '-rfbport', String(rfbPort), '-SecurityTypes', 'None', '-localhost=1'],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const { process: vnc, port: rfbPort } = await startX0vncserver(x.display);
     children.push(vnc);
-    await waitPort(rfbPort);
     const rfb = await RfbClient.connect(rfbPort);
     await quiet(rfb);
 
