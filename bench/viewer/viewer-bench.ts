@@ -18,10 +18,10 @@ import { startTestServer } from '../../test/support/test-server';
 import type { XDisplay } from '../../test/support/xvfb';
 import { customerViaWs } from '../../test/support/workflow';
 import { createAgent, createPortal, PASSWORD } from '../../test/e2e/extension/accounts';
+import { EXTENSION_URL } from '../../test/support/agent-extension';
+import { pageStartingWith } from '../../test/support/chromium';
 import {
-  EXTENSION_URL,
   launchAgentChromium,
-  pageStartingWith,
   signIn,
   type AgentChromium,
 } from '../../test/e2e/viewer/support/viewer-browser';

@@ -8,17 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
+import { EXTENSION_URL, signInThroughPopup } from '../../support/agent-extension';
+import { pagesStartingWith } from '../../support/chromium';
+import { saveScreenshot } from '../../support/screenshots';
 import { createAgent, createPortal, PASSWORD, type TestAgent } from './accounts';
-import {
-  EXTENSION_URL,
-  launchAgentBrowser,
-  pagesStartingWith,
-  screenshot,
-  signInThroughPopup,
-  textOf,
-  until,
-  type AgentBrowser,
-} from './harness';
+import { launchAgentBrowser, textOf, until, type AgentBrowser } from './harness';
 
 let server: TestServer;
 let browser: AgentBrowser;
@@ -78,7 +72,7 @@ describe('a feature the manager has not enabled', () => {
     await chat.click('button.view-screen').catch(() => undefined);
     expect(await chat.$('.screen-panel')).toBeNull();
     expect(customer.client.received.some((m) => m.type === 'screen.requested')).toBe(false);
-    await screenshot(chat, 'chat-view-screen-disabled.png');
+    await saveScreenshot(chat, 'chat-view-screen-disabled.png');
 
     // The other tools are untouched.
     expect(await chat.$eval('button.transfer', (b) => (b as HTMLButtonElement).disabled)).toBe(false);

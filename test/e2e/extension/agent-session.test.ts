@@ -10,15 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { addAgent, closeAll, customerViaWs, seen, type ConnectedCustomer } from '../../support/workflow';
+import { EXTENSION_URL, fill, signInThroughPopup } from '../../support/agent-extension';
+import { pagesStartingWith } from '../../support/chromium';
+import { saveScreenshot } from '../../support/screenshots';
 import { createAgent, createPortal, PASSWORD, type TestAgent } from './accounts';
 import {
-  EXTENSION_URL,
-  fill,
   launchAgentBrowser,
   notifications,
-  pagesStartingWith,
-  screenshot,
-  signInThroughPopup,
   textOf,
   until,
   type AgentBrowser,
@@ -81,7 +79,7 @@ describe('alerts', () => {
     await fill(options, '#alert-seconds', String(ALERT_SECONDS));
     await options.keyboard.press('Tab');
     expect(await textOf(options, '.status')).toBe('Saved');
-    await screenshot(options, 'options.png');
+    await saveScreenshot(options, 'options.png');
     await options.close();
   });
 
@@ -117,7 +115,7 @@ describe('alerts', () => {
     );
     expect(await textOf(popup, `${entry} .waiting`)).toMatch(/^\d+ s$/);
     expect(await textOf(popup, '#queue-title')).toBe('Waiting customers (1)');
-    await screenshot(popup, 'popup-queue.png');
+    await saveScreenshot(popup, 'popup-queue.png');
 
     await until(
       async () => ((await notifications(browser)).includes(id) ? undefined : true),
@@ -295,9 +293,9 @@ describe('a session', () => {
     );
     expect(requested.joinCode).toBe(code);
     expect(requested.agentName).toBe('Alex Agent');
-    await screenshot(chat, 'chat-view-screen.png');
+    await saveScreenshot(chat, 'chat-view-screen.png');
     await chat.click('button.view-screen');
-    await screenshot(chat, 'chat-window.png');
+    await saveScreenshot(chat, 'chat-window.png');
   });
 
   it('holds a second session in a second window, and arranges both windows', async () => {

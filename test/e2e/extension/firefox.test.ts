@@ -11,8 +11,10 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { FIREFOX_EXTENSION_ID } from '../../../protocol/extension-ids';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
+import { ensureBuilt, ROOT, signInThroughPopup } from '../../support/agent-extension';
+import { saveScreenshot } from '../../support/screenshots';
 import { createAgent, createPortal, PASSWORD } from './accounts';
-import { ensureBuilt, ROOT, screenshot, signInThroughPopup, textOf, until } from './harness';
+import { textOf, until } from './harness';
 
 const FIREFOX_BUILD = join(ROOT, '.output/e2e/firefox-mv3');
 /** The moz-extension UUID this test pins for the extension (any fixed UUID works). */
@@ -95,7 +97,7 @@ it('installs, and an agent signs in and gets the alert for a new request', async
   expect(await textOf(popup, `.queue-entry[data-session="${customer.sessionId}"] .customer`)).toBe(
     'Gecko Gabi',
   );
-  await screenshot(popup, 'firefox-popup-queue.png');
+  await saveScreenshot(popup, 'firefox-popup-queue.png');
 });
 
 it('stays online with no extension page open, past the event page idle timeout', async () => {

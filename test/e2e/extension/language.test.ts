@@ -4,15 +4,10 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../support/test-server';
+import { signInThroughPopup } from '../../support/agent-extension';
+import { saveScreenshot } from '../../support/screenshots';
 import { createAgent, PASSWORD } from './accounts';
-import {
-  launchAgentBrowser,
-  screenshot,
-  signInThroughPopup,
-  textOf,
-  type AgentBrowser,
-  POLL_MS,
-} from './harness';
+import { launchAgentBrowser, textOf, type AgentBrowser, POLL_MS } from './harness';
 
 let server: TestServer;
 let browser: AgentBrowser;
@@ -35,7 +30,7 @@ it('shows French text in a French browser', async () => {
   const a = await createAgent(server);
   await signInThroughPopup(popup, server.url, a.email, 'pas le bon mot de passe');
   expect(await textOf(popup, '.login-error')).toBe('Adresse e-mail ou mot de passe incorrect.');
-  await screenshot(popup, 'popup-sign-in-fr.png');
+  await saveScreenshot(popup, 'popup-sign-in-fr.png');
   await popup.close();
 });
 

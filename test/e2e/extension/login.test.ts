@@ -7,16 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../../protocol/common';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { TestWsClient } from '../../support/ws-client';
+import { signInThroughPopup } from '../../support/agent-extension';
+import { saveScreenshot } from '../../support/screenshots';
 import { closedPort, createAgent, PASSWORD } from './accounts';
-import {
-  launchAgentBrowser,
-  signInThroughPopup,
-  textOf,
-  until,
-  type AgentBrowser,
-  screenshot,
-  POLL_MS,
-} from './harness';
+import { launchAgentBrowser, textOf, until, type AgentBrowser, POLL_MS } from './harness';
 
 let server: TestServer;
 let agent: AgentBrowser;
@@ -117,7 +111,7 @@ describe('seat limit and sign-out', () => {
     expect(holders).toHaveLength(1);
     expect(holders[0]).toContain('Hilda Holder');
     expect(holders[0]).toContain(holder.email);
-    await screenshot(popup, 'popup-seat-limit.png');
+    await saveScreenshot(popup, 'popup-seat-limit.png');
 
     await popup.click('.seat-holder button.replace');
     await popup.waitForSelector('.alert-list');

@@ -17,16 +17,11 @@ import type { Page } from 'puppeteer-core';
 import { NATIVE_HOST_NAME } from '../../../protocol/extension-ids';
 import { PAGE_BRIDGE_CHANNEL, PAGE_BRIDGE_VERSION } from '../../../protocol/page-bridge';
 import { startTestServer, type TestServer } from '../../support/test-server';
+import { EXTENSION_URL, signInThroughPopup } from '../../support/agent-extension';
+import { pagesStartingWith } from '../../support/chromium';
+import { saveScreenshot } from '../../support/screenshots';
 import { createAgent, createPortal, PASSWORD } from './accounts';
-import {
-  EXTENSION_URL,
-  launchAgentBrowser,
-  pagesStartingWith,
-  screenshot,
-  signInThroughPopup,
-  until,
-  type AgentBrowser,
-} from './harness';
+import { launchAgentBrowser, until, type AgentBrowser } from './harness';
 
 declare const chrome: {
   scripting: { getRegisteredContentScripts(): Promise<{ id: string; matches?: string[] }[]> };
@@ -201,7 +196,7 @@ describe("the configured server's support page", () => {
     ]);
     await consent.click('input[name=view]');
     await consent.click('input[name=control]');
-    await screenshot(consent, 'consent-window.png');
+    await saveScreenshot(consent, 'consent-window.png');
     await consent.click('button.allow');
     await until(async () => hostMessages().find((m) => m.type === 'host.consent'), 5000, 'host.consent').then(
       (m) =>
@@ -233,7 +228,7 @@ describe("the configured server's support page", () => {
     expect(await consent.$eval('.security-codes .why', (p) => p.textContent)).toContain(
       'The agent sees the same code',
     );
-    await screenshot(consent, 'consent-window-sharing.png');
+    await saveScreenshot(consent, 'consent-window-sharing.png');
 
     // Everything unticked: each change applies at once; with nothing left the helper is paused,
     // and the window says so (it still offers the boxes, the codes and "stop").

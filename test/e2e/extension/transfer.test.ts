@@ -7,19 +7,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { closeAll, customerViaWs, seen, type ConnectedCustomer } from '../../support/workflow';
+import { EXTENSION_URL, signInThroughPopup } from '../../support/agent-extension';
+import { pagesStartingWith } from '../../support/chromium';
+import { saveScreenshot } from '../../support/screenshots';
 import { createAgent, createPortal, PASSWORD, type TestAgent } from './accounts';
-import {
-  EXTENSION_URL,
-  launchAgentBrowser,
-  notifications,
-  pagesStartingWith,
-  screenshot,
-  signInThroughPopup,
-  textOf,
-  until,
-  type AgentBrowser,
-  POLL_MS,
-} from './harness';
+import { launchAgentBrowser, notifications, textOf, until, type AgentBrowser, POLL_MS } from './harness';
 
 interface CreatedNotification {
   id: string;
@@ -128,7 +120,7 @@ it('transfers a session to another agent, whose alert and queue show the comment
   expect(await textOf(second.popup, `${entry} .transfer`)).toBe(
     'Transferred by Frank First: Needs the ICC profile for the Xerox',
   );
-  await screenshot(second.popup, 'popup-transfer.png');
+  await saveScreenshot(second.popup, 'popup-transfer.png');
   // Only the named agent is alerted: the first agent's queue stays empty.
   expect(await first.popup.$(entry)).toBeNull();
 

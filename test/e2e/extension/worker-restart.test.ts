@@ -8,15 +8,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
+import { EXTENSION_URL, signInThroughPopup } from '../../support/agent-extension';
 import { createAgent, createPortal, PASSWORD, type TestAgent } from './accounts';
-import {
-  EXTENSION_URL,
-  launchAgentBrowser,
-  notifications,
-  signInThroughPopup,
-  until,
-  type AgentBrowser,
-} from './harness';
+import { launchAgentBrowser, notifications, until, type AgentBrowser } from './harness';
 
 declare const chrome: {
   storage: { session: { get(key: string): Promise<Record<string, unknown>> } };

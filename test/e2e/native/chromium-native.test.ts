@@ -9,21 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type WebWorker } from 'puppeteer-core';
+import type { WebWorker } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID, MANIFEST_PUBLIC_KEY, NATIVE_HOST_NAME } from '../../../protocol/extension-ids';
 import { buildHelperBundle, type HelperBundle } from '../../host/native/helper-bundle';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+import { extensionWorkerTarget, launchChromium, type LaunchedChromium } from '../../support/chromium';
 
 /** Service worker of the test extension: one persistent port, replies matched by id. */
 const SERVICE_WORKER = `
@@ -56,7 +46,7 @@ self.closeHost = () => { if (port) { port.disconnect(); port = null; } };
 
 let bundle: HelperBundle;
 let scratch: string;
-let browser: Browser;
+let chromium: LaunchedChromium;
 let worker: WebWorker;
 
 /** PIDs of processes running this test's bundle (the helper Chromium started). */
@@ -84,9 +74,8 @@ async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs = 10_
 beforeAll(async () => {
   bundle = await buildHelperBundle();
   scratch = mkdtempSync(join(tmpdir(), 'lifeline-native-e2e-'));
-  const profile = join(scratch, 'profile');
   const extension = join(scratch, 'extension');
-  execFileSync('mkdir', ['-p', profile, extension]);
+  execFileSync('mkdir', ['-p', extension]);
   writeFileSync(
     join(extension, 'manifest.json'),
     JSON.stringify({
@@ -100,28 +89,26 @@ beforeAll(async () => {
   );
   writeFileSync(join(extension, 'sw.js'), SERVICE_WORKER);
 
-  // Installed exactly as a person would: the bundled command line, into this profile.
-  const out = execFileSync(process.execPath, [bundle.path, 'install', '--user-data-dir', profile], {
-    encoding: 'utf8',
+  chromium = await launchChromium({
+    extensions: [extension],
+    // Installed exactly as a person would: the bundled command line, into this profile.
+    prepareProfile: (profile) => {
+      const out = execFileSync(process.execPath, [bundle.path, 'install', '--user-data-dir', profile], {
+        encoding: 'utf8',
+      });
+      expect(out).toContain(`${NATIVE_HOST_NAME}.json`);
+    },
   });
-  expect(out).toContain(`${NATIVE_HOST_NAME}.json`);
-
-  browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    pipe: true,
-    enableExtensions: [extension],
-    args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`],
-  });
-  const target = await browser.waitForTarget(
-    (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`),
-    { timeout: 30_000 },
+  const target = await extensionWorkerTarget(
+    chromium.browser,
+    `chrome-extension://${CHROME_EXTENSION_ID}/`,
+    30_000,
   );
   worker = (await target.worker())!;
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
   bundle?.remove();
 });

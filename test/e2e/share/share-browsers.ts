@@ -14,21 +14,12 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { BUILD, ensureBuilt, EXTENSION_URL, type AgentChromium } from '../viewer/support/viewer-browser';
+import type { Browser, Page } from 'puppeteer-core';
+import { CHROME_BUILD, ensureBuilt, EXTENSION_URL } from '../../support/agent-extension';
+import { extensionWorkerTarget, launchChromium } from '../../support/chromium';
+import { agentChromium, type AgentChromium } from '../viewer/support/viewer-browser';
 
 export const FAKE_CAPTURE_ARGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 export interface ExtensionCopy {
   dir: string;
@@ -39,7 +30,7 @@ export interface ExtensionCopy {
 export function copyBuiltExtension(): ExtensionCopy {
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-share-ext-'));
-  cpSync(BUILD, dir, { recursive: true });
+  cpSync(CHROME_BUILD, dir, { recursive: true });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }) };
 }
 
@@ -55,65 +46,22 @@ export interface LaunchedBrowser {
 export async function launch(
   options: { extension?: string; args?: string[] } = {},
 ): Promise<LaunchedBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'lifeline-share-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    pipe: true,
+  const chromium = await launchChromium({
     defaultViewport: null,
-    ...(options.extension ? { enableExtensions: [options.extension] } : {}),
-    args: [...CHROMIUM_ARGS, '--lang=en-US', ...(options.args ?? []), `--user-data-dir=${profile}`],
+    ...(options.extension ? { extensions: [options.extension] } : {}),
+    args: ['--lang=en-US', ...(options.args ?? [])],
+    profilePrefix: 'lifeline-share-chromium-',
   });
-  if (options.extension) {
-    await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(EXTENSION_URL), {
-      timeout: 10_000,
-    });
-  }
-  const open = async (url: string) => {
-    const page = await browser.newPage();
-    await page.goto(url);
-    return page;
-  };
-  const close = async () => {
-    await browser.close().catch(() => undefined);
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
-  };
+  const { browser } = chromium;
+  if (options.extension) await extensionWorkerTarget(browser, EXTENSION_URL);
   return {
     browser,
-    open,
-    close,
-    asAgent: () => ({
-      browser,
-      downloads: profile,
-      open: (path: string) => open(`${EXTENSION_URL}/${path}`),
-      close,
-      async worker() {
-        const target = await browser.waitForTarget(
-          (t) => t.type() === 'service_worker' && t.url().startsWith(EXTENSION_URL),
-          { timeout: 10_000 },
-        );
-        const w = await target.worker();
-        if (!w) throw new Error('no extension service worker');
-        return w;
-      },
-    }),
+    async open(url: string) {
+      const page = await browser.newPage();
+      await page.goto(url);
+      return page;
+    },
+    close: chromium.close,
+    asAgent: () => agentChromium(chromium, chromium.profile),
   };
-}
-
-/** RGBA of a canvas on the page (what the customer sees, before CSS scaling). */
-export async function canvasPixels(
-  page: Page,
-  selector: string,
-): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
-  const r = await page.evaluate((sel: string) => {
-    const c = document.querySelector<HTMLCanvasElement>(sel);
-    if (!c || c.width === 0) return null;
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let s = '';
-    const CHUNK = 0x8000;
-    for (let i = 0; i < d.length; i += CHUNK) s += String.fromCharCode(...d.subarray(i, i + CHUNK));
-    return { width: c.width, height: c.height, b64: btoa(s) };
-  }, selector);
-  if (!r) return { width: 0, height: 0, data: new Uint8ClampedArray(0) };
-  return { width: r.width, height: r.height, data: new Uint8ClampedArray(Buffer.from(r.b64, 'base64')) };
 }

@@ -18,15 +18,16 @@ import { DataChannel, encodeFrame } from '../../../protocol/frame';
 import { keyFor } from '../../../ui/support/request-store';
 import { buildPages, type BuiltPages } from '../support-page/built-pages';
 import { createAgent, createPortal, PASSWORD, type TestAgent } from '../extension/accounts';
-import { EXTENSION_URL, pageStartingWith, signIn } from '../viewer/support/viewer-browser';
+import { signIn } from '../viewer/support/viewer-browser';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { customerViaWs, closeAll, type ConnectedCustomer } from '../../support/workflow';
 import { TestWsClient } from '../../support/ws-client';
+import { EXTENSION_URL } from '../../support/agent-extension';
+import { canvasPixels } from '../../support/canvas-pixels';
+import { pageStartingWith } from '../../support/chromium';
+import { saveScreenshot } from '../../support/screenshots';
 import type { Page } from 'puppeteer-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
-  canvasPixels,
   copyBuiltExtension,
   FAKE_CAPTURE_ARGS,
   launch,
@@ -34,7 +35,6 @@ import {
   type LaunchedBrowser,
 } from './share-browsers';
 
-const SCREENSHOTS = join(import.meta.dirname, '../../../docs/screenshots');
 const CUSTOMER_CANVAS = 'canvas.ll-agent-screen-canvas';
 
 let pages: BuiltPages;
@@ -64,11 +64,6 @@ async function until<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await wait(100);
   }
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), type: 'png' });
 }
 
 /** Signs `agent` in through the popup (the agent is then online for the portal). */
@@ -188,8 +183,8 @@ describe('share my screen, feature on', () => {
       return /(\d{3} \d{3})/.exec(text)?.[1];
     });
     expect(agentCode).toBe(customerCode);
-    await shot(share, 'share-agent-window');
-    await shot(customerPage, 'share-customer-page');
+    await saveScreenshot(share, 'share-agent-window.png');
+    await saveScreenshot(customerPage, 'share-customer-page.png');
   });
 
   it('sends pictures at a bounded rate (figures for the fake source)', async () => {
@@ -266,7 +261,7 @@ describe('share my screen, feature off', () => {
     const reason = await chat.$eval('#share-my-screen-off', (e) => e.textContent ?? '');
     expect(reason).toBe('Share my screen is not enabled for your account; ask your manager');
     expect(await chat.$eval('button.share-my-screen', (e) => e.getAttribute('title'))).toBe(reason);
-    await shot(chat, 'share-disabled-chat');
+    await saveScreenshot(chat, 'share-disabled-chat.png');
 
     // Opened all the same (an old bookmark, a stale window): the server says no.
     const share = await agentBrowser.open(`${EXTENSION_URL}/share.html?session=${customer.sessionId}`);

@@ -1,28 +1,11 @@
 /**
- * Headless Chromium (Debian's /usr/bin/chromium through puppeteer-core, flags from TOOLCHAIN.md)
- * for the support-page tests: a fresh profile per browser, an optional UI language (French
- * browser: --lang plus Accept-Language), and pages that record console errors and every CSP
- * violation (the `securitypolicyviolation` event and the browser's own console report).
+ * Headless Chromium (test/support/chromium.ts) for the support-page tests: an optional UI
+ * language (French browser: --lang plus Accept-Language), and pages that record console errors
+ * and every CSP violation (the `securitypolicyviolation` event and the browser's own console report).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium } from '../../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-/** Where the tests put the screenshots the docs show. */
-export const SCREENSHOT_DIR = join(process.cwd(), 'docs', 'screenshots');
 /** Small screenshots: a phone-to-laptop width, 1x pixels. */
 export const VIEWPORT = { width: 760, height: 720, deviceScaleFactor: 1 };
 
@@ -32,23 +15,10 @@ export interface TestBrowser {
 }
 
 export async function launchBrowser(options: { lang?: string } = {}): Promise<TestBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'lifeline-chromium-'));
   const lang = options.lang
     ? [`--lang=${options.lang}`, `--accept-lang=${options.lang},${options.lang.split('-')[0]}`]
     : ['--lang=en-US', '--accept-lang=en-US,en'];
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    pipe: true,
-    args: [...FLAGS, ...lang, `--user-data-dir=${profile}`],
-  });
-  return {
-    browser,
-    async close() {
-      await browser.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
-    },
-  };
+  return launchChromium({ args: lang });
 }
 
 export interface WatchedPage {
@@ -79,12 +49,6 @@ export async function openPage(browser: Browser): Promise<WatchedPage> {
     });
   });
   return { page, errors, csp };
-}
-
-/** Saves a PNG of the page into docs/screenshots. */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), type: 'png' });
 }
 
 /** Text of the first element matching `selector`, once it exists. */

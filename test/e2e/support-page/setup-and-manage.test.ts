@@ -5,16 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { addPortal } from '../../support/workflow';
+import { saveScreenshot } from '../../support/screenshots';
 import { buildPages, type BuiltPages } from './built-pages';
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  textOf,
-  waitForText,
-  waitForView,
-  type TestBrowser,
-} from './browser';
+import { launchBrowser, openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
 
 let pages: BuiltPages;
 let server: TestServer;
@@ -59,7 +52,7 @@ describe('setup and management pages', () => {
     expect(await textOf(page, '.ll-table tbody')).toContain('mia@acme.example');
     await page.click('.ll-tabs button:nth-child(2)');
     await waitForText(page, '/support/acme');
-    await screenshot(page, 'manage-portals');
+    await saveScreenshot(page, 'manage-portals.png');
 
     // The setup link works once.
     const again = await page.goto(link!);
@@ -94,7 +87,7 @@ describe('setup and management pages', () => {
     expect(text).toContain('Please turn on JavaScript');
     expect(text).toContain('javascript.enabled');
     expect(text).toContain('Veuillez activer JavaScript');
-    await screenshot(page, 'support-noscript');
+    await saveScreenshot(page, 'support-noscript.png');
     await page.close();
   });
 });

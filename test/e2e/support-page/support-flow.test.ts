@@ -4,16 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { addAgent, addPortal, closeAll, resultOf, seen, type ConnectedAgent } from '../../support/workflow';
+import { saveScreenshot } from '../../support/screenshots';
 import { buildPages, type BuiltPages } from './built-pages';
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  textOf,
-  waitForText,
-  waitForView,
-  type TestBrowser,
-} from './browser';
+import { launchBrowser, openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
 
 const PORTAL = 'it-desk';
 
@@ -50,7 +43,7 @@ describe('support page', () => {
     await page.goto(`${server.url}/support/${PORTAL}`);
     await waitForView(page, 'form');
     expect(await page.title()).toBe('IT Help Desk · Support');
-    await screenshot(page, 'support-form');
+    await saveScreenshot(page, 'support-form.png');
 
     await page.type('input[name="name"]', 'Chloé Customer');
     await page.type('input[name="email"]', 'chloe@example.com');
@@ -68,7 +61,7 @@ describe('support page', () => {
       customerName: 'Chloé Customer',
       problem: 'My printer prints blank pages.',
     });
-    await screenshot(page, 'support-waiting');
+    await saveScreenshot(page, 'support-waiting.png');
 
     // The agent accepts: the page switches to the chat and names the agent.
     resultOf(await agent.client.request({ type: 'request.accept', sessionId: entry.sessionId }));
@@ -130,13 +123,13 @@ describe('support page', () => {
     expect(
       await page.$eval('.ll-chat-input', (e) => (e instanceof HTMLTextAreaElement ? e.value : null)),
     ).toBe('');
-    await screenshot(page, 'support-chat');
+    await saveScreenshot(page, 'support-chat.png');
 
     // The agent ends the session: the page says who ended it and offers a new request.
     resultOf(await agent.client.request({ type: 'session.end', sessionId: entry.sessionId }));
     await waitForView(page, 'ended');
     await waitForText(page, 'Anna Agent ended the session.');
-    await screenshot(page, 'support-ended');
+    await saveScreenshot(page, 'support-ended.png');
 
     // One click: a new request with the same details, back in the queue.
     const beforeRestart = agent.client.received.length;

@@ -3,16 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { addAgent, addPortal, closeAll, type ConnectedAgent } from '../../support/workflow';
+import { saveScreenshot } from '../../support/screenshots';
 import { buildPages, type BuiltPages } from './built-pages';
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  textOf,
-  waitForText,
-  waitForView,
-  type TestBrowser,
-} from './browser';
+import { launchBrowser, openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
 
 let pages: BuiltPages;
 let server: TestServer;
@@ -44,7 +37,7 @@ describe('support page language', () => {
     expect(await textOf(page, '[data-view="form"] h1')).toBe("Demander de l'aide");
     expect(await textOf(page, '[data-view="form"] button[type="submit"]')).toBe("Demander de l'aide");
     expect(await page.title()).toBe('Support informatique · Assistance');
-    await screenshot(page, 'support-form-fr');
+    await saveScreenshot(page, 'support-form-fr.png');
 
     // The validation messages are French too.
     await page.click('button[type="submit"]');

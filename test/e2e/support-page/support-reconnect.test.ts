@@ -14,16 +14,9 @@ import {
   type ConnectedAgent,
   type SignedInAgent,
 } from '../../support/workflow';
+import { saveScreenshot } from '../../support/screenshots';
 import { buildPages, type BuiltPages } from './built-pages';
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  textOf,
-  waitForText,
-  waitForView,
-  type TestBrowser,
-} from './browser';
+import { launchBrowser, openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
 
 const PORTAL = 'desk';
 /** Longest the page may take to come back after the server does: backoff caps, jitter included. */
@@ -79,7 +72,7 @@ describe('support page connection', () => {
       await page.$eval('.ll-chat-input', (e) => (e instanceof HTMLTextAreaElement ? e.disabled : false)),
     ).toBe(true);
     await waitForText(page, 'Reconnecting… You can send messages again in a moment.');
-    await screenshot(page, 'support-connection-lost');
+    await saveScreenshot(page, 'support-connection-lost.png');
     // It keeps trying while the server is down: the second retry is scheduled after the first failed.
     await page.waitForSelector('[data-testid="connection"][data-attempt="2"]', { timeout: 10_000 });
 

@@ -8,16 +8,9 @@ import { PAGE_BRIDGE_CHANNEL } from '../../../protocol/page-bridge';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { addAgent, addPortal, closeAll, resultOf, seen, type ConnectedAgent } from '../../support/workflow';
 import { TestWsClient } from '../../support/ws-client';
+import { saveScreenshot } from '../../support/screenshots';
 import { buildPages, type BuiltPages } from './built-pages';
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  textOf,
-  waitForText,
-  waitForView,
-  type TestBrowser,
-} from './browser';
+import { launchBrowser, openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
 
 let pages: BuiltPages;
 let server: TestServer;
@@ -73,7 +66,7 @@ describe('support page views', () => {
     await ask(page, 'nobody', { name: 'Night Owl', problem: 'VPN down' });
     await waitForView(page, 'no-agents');
     await waitForText(page, 'Your request is in the queue.');
-    await screenshot(page, 'support-no-agents');
+    await saveScreenshot(page, 'support-no-agents.png');
 
     await page.click('[data-view="no-agents"] .ll-actions .ll-primary'); // keep waiting
     await page.waitForFunction(() => document.querySelector('[data-view="no-agents"] .ll-actions') === null);
@@ -105,7 +98,7 @@ describe('support page views', () => {
     await page.click('.ll-inline-form button[type="submit"]');
     await waitForView(page, 'left');
     await waitForText(page, 'An agent will write to sam@example.com as soon as possible.');
-    await screenshot(page, 'support-left-details');
+    await saveScreenshot(page, 'support-left-details.png');
     // The agent who comes later finds exactly one request, with the e-mail to write to.
     const agent = await agentOn('weekend', 'Walt Weekend');
     const queue = agent.welcome.queue as { customerName: string; customerEmail?: string }[];
@@ -130,7 +123,7 @@ describe('support page views', () => {
       'queue.removed cancelled',
       mark,
     );
-    await screenshot(page, 'support-cancelled');
+    await saveScreenshot(page, 'support-cancelled.png');
     await page.click('[data-view="cancelled"] .ll-primary');
     await waitForView(page, 'form');
     expect(
@@ -161,7 +154,7 @@ describe('support page views', () => {
       await page.$eval('[data-testid="helper-download"] a.ll-primary', (a) => a.getAttribute('href')),
     ).toBe('/downloads/helper/linux');
     expect(await textOf(page, '.ll-command')).toBe(`lifeline-helper join ${joinCode} --server ${server.url}`);
-    await screenshot(page, 'support-screen-request');
+    await saveScreenshot(page, 'support-screen-request.png');
 
     // The customer runs the helper on a system it does not support: the page names that system.
     const helper = await TestWsClient.connect(server.wsUrl);
@@ -184,7 +177,7 @@ describe('support page views', () => {
       page,
       'Screen sharing is not available on FreeBSD 14.1 yet. Sofia Screen can still help you here in the chat.',
     );
-    await screenshot(page, 'support-os-not-supported');
+    await saveScreenshot(page, 'support-os-not-supported.png');
     expect(csp).toEqual([]);
     await page.close();
   });

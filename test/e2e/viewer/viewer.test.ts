@@ -25,6 +25,9 @@ import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { ALL_GRANTS, closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
+import { EXTENSION_URL } from '../../support/agent-extension';
+import { pageStartingWith } from '../../support/chromium';
+import { saveScreenshot } from '../../support/screenshots';
 import { countDiff } from '../../host/screen/synthetic';
 import { xwdCapture } from '../screen/xwd-capture';
 import { createAgent, createPortal, PASSWORD, type TestAgent } from '../extension/accounts';
@@ -33,12 +36,9 @@ import { decodePng } from './support/png-decode';
 import { startFlipProxy } from './support/flip-proxy';
 import {
   clientPointOf,
-  EXTENSION_URL,
   launchAgentChromium,
-  pageStartingWith,
   phaseOf,
   readPicture,
-  saveScreenshot,
   signIn,
   type AgentChromium,
 } from './support/viewer-browser';
