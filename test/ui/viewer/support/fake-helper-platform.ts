@@ -1,69 +1,16 @@
 /**
  * A recording helper Platform for the viewer's Node tests (the real X11 one runs in
- * test/e2e/viewer/): a synthetic desktop, input and clipboard that record what arrives, and a
- * surface that records annotations. Where a real desktop would add only timing noise.
+ * test/e2e/viewer/): a synthetic desktop, input and clipboard that record what arrives
+ * (test/support/recording-platform.ts), and a surface that records annotations. Where a real
+ * desktop would add only timing noise.
  */
-import type { Clipboard, FileAccess, InputSink, Platform } from '../../../../host/platform/types';
+import type { FileAccess, Platform } from '../../../../host/platform/types';
 import type { AnnotationSurface } from '../../../../host/session/annotation-surface';
 import type { AnnotationMessage } from '../../../../protocol/data/annotations';
 import { ProtocolError } from '../../../../protocol/errors';
 import { FakeScreenSource } from '../../../host/screen/fake-screen-source';
 import { blank, text } from '../../../host/screen/synthetic';
-
-export class MemoryClipboard implements Clipboard {
-  text = '';
-  private listeners = new Set<() => void>();
-  readText(): Promise<string> {
-    return Promise.resolve(this.text);
-  }
-  writeText(t: string): Promise<void> {
-    this.text = t;
-    return Promise.resolve();
-  }
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  /** Another application on the customer's side copies `t`. */
-  copy(t: string): void {
-    this.text = t;
-    for (const l of this.listeners) l();
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-export class RecordingSink implements InputSink {
-  readonly calls: string[] = [];
-  key(code: string, down: boolean) {
-    this.calls.push(`key ${code} ${down ? 'down' : 'up'}`);
-    return Promise.resolve();
-  }
-  type(t: string) {
-    this.calls.push(`type ${t}`);
-    return Promise.resolve();
-  }
-  pointerMove(x: number, y: number) {
-    this.calls.push(`move ${x},${y}`);
-    return Promise.resolve();
-  }
-  button(b: string, down: boolean) {
-    this.calls.push(`button ${b} ${down ? 'down' : 'up'}`);
-    return Promise.resolve();
-  }
-  wheel(dx: number, dy: number) {
-    this.calls.push(`wheel ${dx},${dy}`);
-    return Promise.resolve();
-  }
-  releaseAll() {
-    this.calls.push('releaseAll');
-    return Promise.resolve();
-  }
-  close() {
-    return Promise.resolve();
-  }
-}
+import { FakeClipboard, RecordingInput } from '../../../support/recording-platform';
 
 export class RecordingSurface implements AnnotationSurface {
   readonly messages: { peerId: number; msg: AnnotationMessage }[] = [];
@@ -76,8 +23,8 @@ export class RecordingSurface implements AnnotationSurface {
 
 export interface FakeHelperPlatform extends Platform {
   source: FakeScreenSource;
-  sink: RecordingSink;
-  board: MemoryClipboard;
+  sink: RecordingInput;
+  board: FakeClipboard;
 }
 
 export function fakeHelperPlatform(width = 320, height = 200): FakeHelperPlatform {
@@ -87,8 +34,8 @@ export function fakeHelperPlatform(width = 320, height = 200): FakeHelperPlatfor
     { id: 0, name: 'LEFT', primary: true, bounds: { x: 0, y: 0, width: width / 2, height } },
     { id: 1, name: 'RIGHT', primary: false, bounds: { x: width / 2, y: 0, width: width / 2, height } },
   ]);
-  const sink = new RecordingSink();
-  const board = new MemoryClipboard();
+  const sink = new RecordingInput();
+  const board = new FakeClipboard();
   return {
     name: 'fake',
     source,
