@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { ConditionWaiters } from './condition-waiters';
 
 export interface RawFrame {
   opcode: number;
@@ -18,7 +19,7 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 export class RawWsClient {
   readonly frames: RawFrame[] = [];
   private buffer = Buffer.alloc(0);
-  private listeners: (() => void)[] = [];
+  private readonly waiters = new ConditionWaiters();
 
   private constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
@@ -92,20 +93,7 @@ export class RawWsClient {
 
   /** Resolves once `pred()` holds (checked after each parsed frame). */
   until(pred: () => boolean, timeoutMs = 10_000, what = 'frames'): Promise<void> {
-    if (pred()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!pred()) return;
-        clearTimeout(timer);
-        this.listeners = this.listeners.filter((l) => l !== check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.listeners = this.listeners.filter((l) => l !== check);
-        reject(new Error(`timed out waiting for ${what}`));
-      }, timeoutMs);
-      this.listeners.push(check);
-    });
+    return this.waiters.until(pred, timeoutMs, () => `timed out waiting for ${what}`);
   }
 
   close(): void {
@@ -150,7 +138,7 @@ export class RawWsClient {
       if (this.buffer.length < offset + len) return;
       this.frames.push({ opcode, payload: Buffer.from(this.buffer.subarray(offset, offset + len)) });
       this.buffer = this.buffer.subarray(offset + len);
-      for (const l of [...this.listeners]) l();
+      this.waiters.changed();
     }
   }
 }

@@ -40,6 +40,7 @@ import {
 } from '../../../protocol/screen';
 import { ScreenDecoder } from '../../../ui/decoder/screen-decoder';
 import { TurboJpegDecoder } from '../../ui/decoder/turbo-jpeg-decoder';
+import { ConditionWaiters } from '../../support/condition-waiters';
 
 export interface ViewerMessage {
   type: string;
@@ -70,7 +71,7 @@ export class NodeViewer {
   private awaitingReset = false;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly tamper = new Set<DataChannelId>();
-  private listeners: (() => void)[] = [];
+  private readonly waiters = new ConditionWaiters();
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -148,24 +149,11 @@ export class NodeViewer {
 
   /** Resolves when `pred()` holds, checked after every message and frame. */
   until(pred: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-    if (pred()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!pred()) return;
-        clearTimeout(timer);
-        this.listeners = this.listeners.filter((l) => l !== check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.listeners = this.listeners.filter((l) => l !== check);
-        reject(
-          new Error(
-            `viewer: timed out waiting for ${what}; last messages ${JSON.stringify(this.messages.slice(-4))}`,
-          ),
-        );
-      }, timeoutMs);
-      this.listeners.push(check);
-    });
+    return this.waiters.until(
+      pred,
+      timeoutMs,
+      () => `viewer: timed out waiting for ${what}; last messages ${JSON.stringify(this.messages.slice(-4))}`,
+    );
   }
 
   async waitMessage(
@@ -189,7 +177,7 @@ export class NodeViewer {
   // ------------------------------------------------------------------ internals
 
   private changed(): void {
-    for (const l of [...this.listeners]) l();
+    this.waiters.changed();
   }
 
   private async onFrame(frame: Uint8Array): Promise<void> {
