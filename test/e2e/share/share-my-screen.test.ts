@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../../protocol/common';
 import { DataChannel, encodeFrame } from '../../../protocol/frame';
 import { keyFor } from '../../../ui/support/request-store';
-import { buildPages, type BuiltPages } from '../support-page/built-pages';
+import { buildPages, type BuiltPages } from '../../support/built-pages';
 import { createAgent, createPortal, PASSWORD, type TestAgent } from '../extension/accounts';
 import { signIn } from '../viewer/support/viewer-browser';
 import { startTestServer, type TestServer } from '../../support/test-server';

@@ -3,26 +3,23 @@
 // and the management center opens signed in and lists what the server knows. A JavaScript-less
 // browser gets the support page's instructions to turn JavaScript on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../support/test-server';
+import type { TestServer } from '../../support/test-server';
 import { addPortal } from '../../support/workflow';
 import { saveScreenshot } from '../../support/screenshots';
-import { buildPages, type BuiltPages } from './built-pages';
-import { launchBrowser, openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
+import { openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
+import { startPagesStage, type PagesStage } from './pages-stage';
 
-let pages: BuiltPages;
+let stage: PagesStage;
 let server: TestServer;
 let chromium: TestBrowser;
 
 beforeAll(async () => {
-  pages = buildPages();
-  server = await startTestServer({ pagesDir: pages.dir });
-  chromium = await launchBrowser();
+  stage = await startPagesStage();
+  ({ server, chromium } = stage);
 });
 
 afterAll(async () => {
-  await chromium?.close();
-  await server?.stop();
-  pages?.remove();
+  await stage?.close();
 });
 
 describe('setup and management pages', () => {

@@ -2,31 +2,28 @@
 // wait (place in line), chat both ways with typing indicator and delivery ticks, what they type
 // shown as text, the agent ends, and one click starts a new request. Plus the pages' CSP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../support/test-server';
+import type { TestServer } from '../../support/test-server';
 import { addAgent, addPortal, closeAll, resultOf, seen, type ConnectedAgent } from '../../support/workflow';
 import { saveScreenshot } from '../../support/screenshots';
-import { buildPages, type BuiltPages } from './built-pages';
-import { launchBrowser, openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
+import { openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
+import { startPagesStage, type PagesStage } from './pages-stage';
 
 const PORTAL = 'it-desk';
 
-let pages: BuiltPages;
+let stage: PagesStage;
 let server: TestServer;
 let chromium: TestBrowser;
 const agents: ConnectedAgent[] = [];
 
 beforeAll(async () => {
-  pages = buildPages();
-  server = await startTestServer({ pagesDir: pages.dir });
+  stage = await startPagesStage();
+  ({ server, chromium } = stage);
   await addPortal(server, PORTAL, 'IT Help Desk');
-  chromium = await launchBrowser();
 });
 
 afterAll(async () => {
   await closeAll(...agents.map((a) => a.client));
-  await chromium?.close();
-  await server?.stop();
-  pages?.remove();
+  await stage?.close();
 });
 
 describe('support page', () => {

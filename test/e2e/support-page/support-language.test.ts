@@ -1,30 +1,27 @@
 // A French browser gets the support page in French (from navigator.languages); the language can
 // be switched on the page, and the choice is kept across a reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../support/test-server';
+import type { TestServer } from '../../support/test-server';
 import { addAgent, addPortal, closeAll, type ConnectedAgent } from '../../support/workflow';
 import { saveScreenshot } from '../../support/screenshots';
-import { buildPages, type BuiltPages } from './built-pages';
-import { launchBrowser, openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
+import { openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
+import { startPagesStage, type PagesStage } from './pages-stage';
 
-let pages: BuiltPages;
+let stage: PagesStage;
 let server: TestServer;
 let french: TestBrowser;
 let agent: ConnectedAgent;
 
 beforeAll(async () => {
-  pages = buildPages();
-  server = await startTestServer({ pagesDir: pages.dir });
+  stage = await startPagesStage({ lang: 'fr-FR' });
+  ({ server, chromium: french } = stage);
   await addPortal(server, 'aide', 'Support informatique');
   agent = await addAgent(server, { portals: ['aide'], name: 'Amélie Agent' });
-  french = await launchBrowser({ lang: 'fr-FR' });
 });
 
 afterAll(async () => {
   await closeAll(agent?.client);
-  await french?.close();
-  await server?.stop();
-  pages?.remove();
+  await stage?.close();
 });
 
 describe('support page language', () => {

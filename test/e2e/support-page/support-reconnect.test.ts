@@ -15,33 +15,30 @@ import {
   type SignedInAgent,
 } from '../../support/workflow';
 import { saveScreenshot } from '../../support/screenshots';
-import { buildPages, type BuiltPages } from './built-pages';
-import { launchBrowser, openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
+import { openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
+import { startPagesStage, type PagesStage } from './pages-stage';
 
 const PORTAL = 'desk';
 /** Longest the page may take to come back after the server does: backoff caps, jitter included. */
 const RESUME_WITHIN_MS = 20_000;
 
-let pages: BuiltPages;
+let stage: PagesStage;
 let server: TestServer;
 let chromium: TestBrowser;
 let signedIn: SignedInAgent;
 let agent: ConnectedAgent;
 
 beforeAll(async () => {
-  pages = buildPages();
-  server = await startTestServer({ pagesDir: pages.dir });
+  stage = await startPagesStage();
+  ({ server, chromium } = stage);
   await addPortal(server, PORTAL, 'Help Desk');
   signedIn = await signInAgent(server, { portals: [PORTAL], name: 'Rita Restart' });
   agent = await connectAgent(server, signedIn);
-  chromium = await launchBrowser();
 });
 
 afterAll(async () => {
   await closeAll(agent?.client);
-  await chromium?.close();
-  await server?.stop();
-  pages?.remove();
+  await stage?.close();
 });
 
 describe('support page connection', () => {
@@ -77,7 +74,8 @@ describe('support page connection', () => {
     await page.waitForSelector('[data-testid="connection"][data-attempt="2"]', { timeout: 10_000 });
 
     // Back on the same port with the same data: the page finds it by itself.
-    server = await startTestServer({ pagesDir: pages.dir, port, dataDir });
+    server = await startTestServer({ pagesDir: stage.pages.dir, port, dataDir });
+    stage.server = server;
     agent = await connectAgent(server, signedIn);
     await page.waitForSelector('[data-testid="connection"].ll-banner-ok', { timeout: RESUME_WITHIN_MS });
     expect(await textOf(page, '[data-testid="connection"]')).toBe('Reconnected.');

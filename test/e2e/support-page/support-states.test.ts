@@ -5,29 +5,26 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../../protocol/common';
 import { PAGE_BRIDGE_CHANNEL } from '../../../protocol/page-bridge';
-import { startTestServer, type TestServer } from '../../support/test-server';
+import type { TestServer } from '../../support/test-server';
 import { addAgent, addPortal, closeAll, resultOf, seen, type ConnectedAgent } from '../../support/workflow';
 import { TestWsClient } from '../../support/ws-client';
 import { saveScreenshot } from '../../support/screenshots';
-import { buildPages, type BuiltPages } from './built-pages';
-import { launchBrowser, openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
+import { openPage, textOf, waitForText, waitForView, type TestBrowser } from './browser';
+import { startPagesStage, type PagesStage } from './pages-stage';
 
-let pages: BuiltPages;
+let stage: PagesStage;
 let server: TestServer;
 let chromium: TestBrowser;
 const clients: TestWsClient[] = [];
 
 beforeAll(async () => {
-  pages = buildPages();
-  server = await startTestServer({ pagesDir: pages.dir });
-  chromium = await launchBrowser();
+  stage = await startPagesStage();
+  ({ server, chromium } = stage);
 });
 
 afterAll(async () => {
   await closeAll(...clients);
-  await chromium?.close();
-  await server?.stop();
-  pages?.remove();
+  await stage?.close();
 });
 
 async function agentOn(portal: string, name: string): Promise<ConnectedAgent> {
