@@ -25,6 +25,7 @@ import { TestWsClient } from '../../support/ws-client';
 import { EXTENSION_URL } from '../../support/agent-extension';
 import { canvasPixels } from '../../support/canvas-pixels';
 import { pageStartingWith } from '../../support/chromium';
+import { until, wait } from '../../support/polling';
 import { saveScreenshot } from '../../support/screenshots';
 import type { Page } from 'puppeteer-core';
 import {
@@ -36,35 +37,14 @@ import {
 } from './share-browsers';
 
 const CUSTOMER_CANVAS = 'canvas.ll-agent-screen-canvas';
+/** How long the share test waits for what the customer or the agent should see, in ms. */
+const SEE_WITHIN_MS = 20_000;
 
 let pages: BuiltPages;
 let extension: ExtensionCopy;
 let server: TestServer;
 let portal: string;
 let customerBrowser: LaunchedBrowser;
-
-function wait(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== null && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await wait(100);
-  }
-}
 
 /** Signs `agent` in through the popup (the agent is then online for the portal). */
 async function signedIn(browser: LaunchedBrowser, agent: TestAgent): Promise<Page> {
@@ -132,10 +112,14 @@ describe('share my screen, feature on', () => {
     await customerPage.type('textarea[name="problem"]', 'How do I find the export button?');
     await customerPage.click('button[type="submit"]');
     await customerPage.waitForSelector('[data-view="waiting"]', { timeout: 10_000 });
-    sessionId = await until('the request on the server', async () => {
-      const open = await server.store.sessions.open();
-      return open.find((s) => s.portalSlug === portal && s.customerName === 'Casey Customer')?.id;
-    });
+    sessionId = await until(
+      'the request on the server',
+      async () => {
+        const open = await server.store.sessions.open();
+        return open.find((s) => s.portalSlug === portal && s.customerName === 'Casey Customer')?.id;
+      },
+      SEE_WITHIN_MS,
+    );
 
     chat = await acceptInChat(agentBrowser, popup, sessionId);
     await customerPage.waitForSelector('[data-view="chat"]', { timeout: 10_000 });
@@ -155,33 +139,49 @@ describe('share my screen, feature on', () => {
     await share.waitForSelector('button.share-stop', { timeout: 15_000 });
 
     await customerPage.waitForSelector('.ll-agent-screen[data-share="showing"]', { timeout: 20_000 });
-    const first = await until('a lit picture', async () => {
-      const p = await canvasPixels(customerPage, CUSTOMER_CANVAS);
-      return p.width > 0 && litShare(p.data) > 0.5 ? p : null;
-    });
+    const first = await until(
+      'a lit picture',
+      async () => {
+        const p = await canvasPixels(customerPage, CUSTOMER_CANVAS);
+        return p.width > 0 && litShare(p.data) > 0.5 ? p : null;
+      },
+      SEE_WITHIN_MS,
+    );
     // The fake screen follows the size asked for, within the share limits (1920 x 1200).
     expect(first.width).toBeGreaterThan(0);
     expect(first.width).toBeLessThanOrEqual(1920);
     expect(first.height).toBeLessThanOrEqual(1200);
     pictureSize = `${first.width}x${first.height}`;
-    const later = await until('the picture to change', async () => {
-      const p = await canvasPixels(customerPage, CUSTOMER_CANVAS);
-      return changedShare(first.data, p.data) > 0.01 ? p : null;
-    });
+    const later = await until(
+      'the picture to change',
+      async () => {
+        const p = await canvasPixels(customerPage, CUSTOMER_CANVAS);
+        return changedShare(first.data, p.data) > 0.01 ? p : null;
+      },
+      SEE_WITHIN_MS,
+    );
     expect(litShare(later.data)).toBeGreaterThan(0.5);
   });
 
   it('shows the same security code on both ends', async () => {
-    const customerCode = await until('the customer code', async () => {
-      const text = await customerPage
-        .$eval('[data-testid="share-sas"] strong', (e) => e.textContent ?? '')
-        .catch(() => '');
-      return /(\d{3} \d{3})/.exec(text)?.[1];
-    });
-    const agentCode = await until('the agent code', async () => {
-      const text = await share.$eval('.share-sas', (e) => e.textContent ?? '').catch(() => '');
-      return /(\d{3} \d{3})/.exec(text)?.[1];
-    });
+    const customerCode = await until(
+      'the customer code',
+      async () => {
+        const text = await customerPage
+          .$eval('[data-testid="share-sas"] strong', (e) => e.textContent ?? '')
+          .catch(() => '');
+        return /(\d{3} \d{3})/.exec(text)?.[1];
+      },
+      SEE_WITHIN_MS,
+    );
+    const agentCode = await until(
+      'the agent code',
+      async () => {
+        const text = await share.$eval('.share-sas', (e) => e.textContent ?? '').catch(() => '');
+        return /(\d{3} \d{3})/.exec(text)?.[1];
+      },
+      SEE_WITHIN_MS,
+    );
     expect(agentCode).toBe(customerCode);
     await saveScreenshot(share, 'share-agent-window.png');
     await saveScreenshot(customerPage, 'share-customer-page.png');

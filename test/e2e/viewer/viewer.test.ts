@@ -27,6 +27,7 @@ import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { ALL_GRANTS, closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
 import { EXTENSION_URL } from '../../support/agent-extension';
 import { pageStartingWith } from '../../support/chromium';
+import { until, wait } from '../../support/polling';
 import { saveScreenshot } from '../../support/screenshots';
 import { countDiff } from '../../host/screen/synthetic';
 import { xwdCapture } from '../screen/xwd-capture';
@@ -67,29 +68,6 @@ let surface: RecordingSurface;
 let chat: Page;
 let viewer: Page;
 let tmp: string;
-
-function wait(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== null && v !== false && v !== '') return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await wait(50);
-  }
-}
 
 function fileText(file: string): string {
   try {
