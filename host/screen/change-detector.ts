@@ -1,16 +1,21 @@
 /**
  * Change detection against the viewer's copy of the screen ("previous frame").
  *
- * The previous frame is one tightly packed BGRX buffer allocated per screen size, never per
- * update. `scan` compares only the damaged areas, row by row with native memcmp
- * (Buffer#compare), and for rows that differ finds the exact changed columns per 64-pixel tile, so
- * each dirty tile carries a tight bounding box (a keystroke yields a ~12x13 rectangle, not a
- * 64x64 tile). `takeRects` turns dirty tiles into few rectangles: horizontal runs of dirty tiles,
- * then runs with the same columns in consecutive tile rows merged.
+ * The previous frame is one BGRX buffer allocated per screen size, never per update
+ * (frame-copy.ts: rows are re-pointed on scrolls), with its row hashes cached for scroll detection (row-hashes.ts; every write here keeps
+ * them right). `scan` compares only the damaged areas: whole rows with one native memcmp each
+ * (Buffer#compare; runs of whole-width rows, where both buffers are contiguous, in chunks of
+ * SCAN_CHUNK_ROWS rows), and only in rows that differ finds the exact changed columns per 64-pixel
+ * tile with a plain loop (cheaper than a native call per tile), so each dirty tile carries a
+ * tight bounding box (a keystroke yields a ~12x13 rectangle, not a 64x64 tile). `takeRects`
+ * turns dirty tiles into few rectangles: horizontal runs of dirty tiles, then runs with the same
+ * columns in consecutive tile rows merged.
  */
 import type { Rect } from '../platform/types';
-import { ownedView, type PixelView } from './pixel-view';
-import { intersect } from './rect-math';
+import { FrameCopy } from './frame-copy';
+import type { PixelView } from './pixel-view';
+import { intersect, subtract } from './rect-math';
+import { RowHashCache } from './row-hashes';
 
 /** Side of a change-detection tile, in pixels. */
 export const TILE_SIZE = 64;
@@ -18,9 +23,15 @@ const TILE_SHIFT = 6;
 const NONE = -1;
 /** Largest gap of unchanged columns a run of dirty tiles bridges, in pixels. */
 const RUN_GAP_MAX = 48;
+/** Pixels a run of dirty tiles may cover beyond its tiles' own boxes before it is split. */
+const RUN_WASTE_PX = TILE_SIZE * TILE_SIZE;
+/** Whole-width rows compared per native call where both frames are contiguous (a still screen: 68 calls per 1080p frame). */
+const SCAN_CHUNK_ROWS = 16;
 
 export class ChangeDetector {
-  readonly prev: PixelView;
+  readonly prev: FrameCopy;
+  /** Row hashes of `prev`, for scroll detection. */
+  readonly hashes: RowHashCache;
   readonly tilesX: number;
   readonly tilesY: number;
   private readonly minX: Int32Array;
@@ -33,7 +44,8 @@ export class ChangeDetector {
     readonly width: number,
     readonly height: number,
   ) {
-    this.prev = ownedView(width, height);
+    this.prev = new FrameCopy(width, height);
+    this.hashes = new RowHashCache(width, height);
     this.tilesX = Math.ceil(width / TILE_SIZE);
     this.tilesY = Math.ceil(height / TILE_SIZE);
     const n = this.tilesX * this.tilesY;
@@ -60,70 +72,70 @@ export class ChangeDetector {
     }
   }
 
-  /** Compares `cur` with the previous frame inside `rects` (already clipped or not) and marks changed tiles. */
-  scan(cur: PixelView, rects: readonly Rect[]): void {
+  /**
+   * Compares `cur` with the previous frame inside `rects` (clipped here) and marks changed tiles.
+   * Pixels inside `known` are known to be equal (a verified move) and are not compared.
+   */
+  scan(cur: PixelView, rects: readonly Rect[], known: Rect | null = null): void {
     const bounds = { x: 0, y: 0, width: this.width, height: this.height };
     for (const raw of rects) {
       const r = intersect(raw, bounds);
-      if (r !== null) this.scanRect(cur, r);
+      if (r === null) continue;
+      if (known === null) this.scanRect(cur, r);
+      else for (const part of subtract(r, known)) this.scanRect(cur, part);
     }
-  }
-
-  /**
-   * Rows of `rect` where `cur` differs from the previous frame: the first and last such row, by
-   * whole-row memcmp only (cheap; no per-tile work), or null when nothing changed.
-   */
-  changedRows(cur: PixelView, rect: Rect): { first: number; last: number } | null {
-    const r = intersect(rect, { x: 0, y: 0, width: this.width, height: this.height });
-    if (r === null) return null;
-    let first = -1;
-    let last = -1;
-    for (let y = r.y; y < r.y + r.height; y++) {
-      const c = (y * cur.pitch + cur.offset + r.x) * 4;
-      const p = (y * this.prev.pitch + r.x) * 4;
-      if (cur.bytes.compare(this.prev.bytes, p, p + r.width * 4, c, c + r.width * 4) !== 0) {
-        if (first < 0) first = y;
-        last = y;
-      }
-    }
-    return first < 0 ? null : { first, last };
   }
 
   private scanRect(cur: PixelView, r: Rect): void {
-    const prev = this.prev;
-    const c32 = cur.u32;
-    const p32 = prev.u32;
     const x0 = r.x;
     const x1 = r.x + r.width;
-    for (let y = r.y; y < r.y + r.height; y++) {
-      const cRow = y * cur.pitch + cur.offset;
-      const pRow = y * prev.pitch;
-      if (
-        cur.bytes.compare(prev.bytes, (pRow + x0) * 4, (pRow + x1) * 4, (cRow + x0) * 4, (cRow + x1) * 4) ===
-        0
-      )
-        continue;
-      const ty = y >> TILE_SHIFT;
-      for (let tx = x0 >> TILE_SHIFT; tx <= (x1 - 1) >> TILE_SHIFT; tx++) {
-        const sx = Math.max(x0, tx << TILE_SHIFT);
-        const ex = Math.min(x1, (tx + 1) << TILE_SHIFT);
-        if (
-          cur.bytes.compare(
-            prev.bytes,
-            (pRow + sx) * 4,
-            (pRow + ex) * 4,
-            (cRow + sx) * 4,
-            (cRow + ex) * 4,
-          ) === 0
-        ) {
-          continue;
-        }
-        let first = sx;
-        while (c32[cRow + first] === p32[pRow + first]) first++;
-        let last = ex - 1;
-        while (c32[cRow + last] === p32[pRow + last]) last--;
-        this.extend(tx, ty, first, last, y, y);
+    const end = r.y + r.height;
+    const w = this.width;
+    const prev = this.prev;
+    const wholeRows = x0 === 0 && x1 === w && cur.pitch === w;
+    let y = r.y;
+    while (y < end) {
+      const n = Math.min(SCAN_CHUNK_ROWS, end - y);
+      if (wholeRows && n > 1 && prev.contiguous(y, n)) {
+        const c = (y * w + cur.offset) * 4;
+        const p = prev.rowAt[y]! * 4;
+        const same = cur.bytes.compare(prev.bytes, p, p + n * w * 4, c, c + n * w * 4) === 0;
+        if (!same) for (let k = 0; k < n; k++) this.scanRow(cur, y + k, x0, x1);
+        y += n;
+      } else {
+        this.scanRow(cur, y, x0, x1);
+        y++;
       }
+    }
+  }
+
+  /** Marks the changed columns of row `y` in [x0, x1), per tile. */
+  private scanRow(cur: PixelView, y: number, x0: number, x1: number): void {
+    const cRow = y * cur.pitch + cur.offset;
+    const pRow = this.prev.rowAt[y]!;
+    if (
+      cur.bytes.compare(
+        this.prev.bytes,
+        (pRow + x0) * 4,
+        (pRow + x1) * 4,
+        (cRow + x0) * 4,
+        (cRow + x1) * 4,
+      ) === 0
+    )
+      return;
+    const c32 = cur.u32;
+    const p32 = this.prev.u32;
+    const ty = y >> TILE_SHIFT;
+    let x = x0;
+    while (x < x1) {
+      while (x < x1 && c32[cRow + x] === p32[pRow + x]) x++;
+      if (x >= x1) return;
+      const tx = x >> TILE_SHIFT;
+      const tileEnd = Math.min(x1, (tx + 1) << TILE_SHIFT);
+      let last = tileEnd - 1;
+      while (c32[cRow + last] === p32[pRow + last]) last--;
+      this.extend(tx, ty, x, last, y, y);
+      x = tileEnd;
     }
   }
 
@@ -193,15 +205,24 @@ export class ChangeDetector {
         let x1 = this.maxX[i]!;
         let y0 = this.minY[i]!;
         let y1 = this.maxY[i]!;
+        let dirtyArea = (x1 - x0 + 1) * (y1 - y0 + 1);
         tx++;
         // Extend the run only through tiles whose change starts close to where the run's ends, so
-        // two small changes far apart in one tile row stay two small rectangles.
+        // two small changes far apart in one tile row stay two small rectangles, and only while
+        // the run's box stays mostly changed pixels (a window's uncovered L-shape, a tall thin
+        // strip beside a short wide one, is two rectangles, not one box around both).
         while (tx < this.tilesX) {
           const j = ty * this.tilesX + tx;
           if (this.minX[j] === NONE || this.minX[j]! - x1 > RUN_GAP_MAX) break;
+          const ny0 = Math.min(y0, this.minY[j]!);
+          const ny1 = Math.max(y1, this.maxY[j]!);
+          const tileArea = (this.maxX[j]! - this.minX[j]! + 1) * (this.maxY[j]! - this.minY[j]! + 1);
+          const boxArea = (this.maxX[j]! - x0 + 1) * (ny1 - ny0 + 1);
+          if (boxArea - dirtyArea - tileArea > RUN_WASTE_PX && boxArea > 2 * (dirtyArea + tileArea)) break;
+          dirtyArea += tileArea;
           x1 = this.maxX[j]!;
-          y0 = Math.min(y0, this.minY[j]!);
-          y1 = Math.max(y1, this.maxY[j]!);
+          y0 = ny0;
+          y1 = ny1;
           tx++;
         }
         runs.push({ x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 });
@@ -215,23 +236,15 @@ export class ChangeDetector {
 
   /** Copies `rect` of `cur` into the previous frame (what the viewer now has). */
   commit(cur: PixelView, rect: Rect): void {
-    const p = this.prev;
-    for (let y = rect.y; y < rect.y + rect.height; y++) {
-      const c = y * cur.pitch + cur.offset + rect.x;
-      p.u32.set(cur.u32.subarray(c, c + rect.width), y * p.pitch + rect.x);
-    }
+    this.prev.commit(cur, rect);
+    this.hashes.invalidate(rect);
   }
 
   /** Applies a COPY to the previous frame: `rect` gets what was at (srcX, srcY) (overlap-safe). */
   copyWithin(rect: Rect, srcX: number, srcY: number): void {
-    const p = this.prev;
-    const rows = rect.height;
-    const down = rect.y > srcY;
-    for (let k = 0; k < rows; k++) {
-      const i = down ? rows - 1 - k : k;
-      const s = (srcY + i) * p.pitch + srcX;
-      p.u32.copyWithin((rect.y + i) * p.pitch + rect.x, s, s + rect.width);
-    }
+    this.prev.copy(rect, srcX, srcY);
+    if (srcX === rect.x) this.hashes.moveRows(rect, srcY);
+    else this.hashes.invalidate(rect);
   }
 }
 

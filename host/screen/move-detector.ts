@@ -1,16 +1,20 @@
 /**
  * Vertical move (scroll) detection: finds a band of rows that moved up or down by the same
  * offset between the previous frame and the new one, inside a region (usually the bounding box of
- * what changed). Terminals and pages scroll this way; sending the band as one COPY plus the newly
- * exposed rows is ~50x smaller than re-encoding it.
+ * what may have changed). Terminals and pages scroll this way; sending the band as one COPY plus
+ * the newly exposed rows is ~50x smaller than re-encoding it.
  *
- * Method: a 32-bit FNV-1a hash per row of the region in both frames (sampled); each changed, distinctive
- * row of the new frame votes for `dy = y - y'` where y' is the unique previous row with the same
- * hash; the best offset is then verified exactly (memcmp per row, hashes only propose), and the
- * longest run of verified rows is the band. Scratch arrays are reused across calls.
+ * Method: row keys (row-hashes.ts) of the previous frame come from the cache kept between
+ * updates; the new frame's rows are hashed on every ROW_SAMPLE-th row only, and only until one
+ * offset has VOTES_ENOUGH votes. Each sampled row that changed and is distinctive votes for
+ * `dy = y - y'`, where y' is the unique previous row with the same key; the best offsets are then
+ * verified exactly (memcmp per row: hashes only propose), and the longest run of verified rows is
+ * the band. Scratch arrays are reused across calls.
  */
-import type { PixelView } from './pixel-view';
 import type { Rect } from '../platform/types';
+import type { FrameCopy } from './frame-copy';
+import type { PixelView } from './pixel-view';
+import { rowKey, type RowHashCache } from './row-hashes';
 
 /** Fewest rows a band must have to be sent as a move. */
 export const MOVE_MIN_ROWS = 8;
@@ -18,6 +22,14 @@ export const MOVE_MIN_ROWS = 8;
 const MIN_VOTES = 2;
 /** Most offsets verified exactly, best voted first. */
 const MAX_CANDIDATES = 3;
+/**
+ * The new frame is hashed on every ROW_SAMPLE-th row: a scroll moves hundreds of rows and a few
+ * dozen agreeing votes are plenty (3 is prime to the 13-pixel text lines of a terminal, so samples
+ * fall on every row of a glyph).
+ */
+const ROW_SAMPLE = 3;
+/** Votes after which an offset is tried without hashing further rows (a real scroll gets hundreds). */
+const VOTES_ENOUGH = 16;
 
 export interface VerticalMove {
   /** Destination band (x, width = the region's columns). */
@@ -27,40 +39,42 @@ export interface VerticalMove {
   savedRows: number;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
 export class MoveDetector {
-  private prevHash = new Int32Array(0);
-  private curHash = new Int32Array(0);
+  private prevKey = new Int32Array(0);
+  private readonly where = new Map<number, number>();
+  private readonly votes = new Map<number, number>();
 
-  detect(prev: PixelView, cur: PixelView, region: Rect): VerticalMove | null {
+  /**
+   * The best vertical move inside `region`: `prev` is the viewer's copy (with `hashes`, its row
+   * hash cache), `cur` the new frame (read only inside `region`).
+   */
+  detect(prev: FrameCopy, hashes: RowHashCache, cur: PixelView, region: Rect): VerticalMove | null {
     const { x, y: top, width, height } = region;
     if (height < MOVE_MIN_ROWS * 2) return null;
-    if (this.prevHash.length < height) {
-      this.prevHash = new Int32Array(height);
-      this.curHash = new Int32Array(height);
-    }
-    const ph = this.prevHash;
-    const ch = this.curHash;
+    if (this.prevKey.length < height) this.prevKey = new Int32Array(height);
+    const pk = this.prevKey;
+    hashes.rowKeys(prev, top, x, x + width, pk, height);
+    // Previous rows by key; a key seen twice is ambiguous (blank lines) and proposes nothing.
+    const where = this.where;
+    where.clear();
     for (let i = 0; i < height; i++) {
-      ph[i] = hashRow(prev.u32, (top + i) * prev.pitch + x, width);
-      ch[i] = hashRow(cur.u32, (top + i) * cur.pitch + cur.offset + x, width);
-    }
-    // Previous rows by hash; a hash seen twice is ambiguous (blank lines) and proposes nothing.
-    const where = new Map<number, number>();
-    for (let i = 0; i < height; i++) {
-      const h = ph[i]!;
+      const h = pk[i]!;
       where.set(h, where.has(h) ? -1 : i);
     }
-    const votes = new Map<number, number>();
-    for (let i = 0; i < height; i++) {
-      const h = ch[i]!;
-      if (h === ph[i] || (i > 0 && h === ch[i - 1])) continue;
+    const votes = this.votes;
+    votes.clear();
+    let last = 0;
+    for (let i = 0; i < height; i += ROW_SAMPLE) {
+      const h = rowKey(cur, top + i, x, x + width);
+      const repeat = i > 0 && h === last;
+      last = h;
+      if (h === pk[i] || repeat) continue;
       const j = where.get(h);
       if (j === undefined || j < 0) continue;
       const dy = i - j;
-      votes.set(dy, (votes.get(dy) ?? 0) + 1);
+      const n = (votes.get(dy) ?? 0) + 1;
+      votes.set(dy, n);
+      if (n >= VOTES_ENOUGH) break;
     }
     const candidates = [...votes.entries()]
       .filter(([, n]) => n >= MIN_VOTES)
@@ -68,17 +82,18 @@ export class MoveDetector {
       .slice(0, MAX_CANDIDATES);
     let best: VerticalMove | null = null;
     for (const [dy] of candidates) {
+      // Verifying costs a memcmp per row: stop at a band that saves most of the region.
       const move = this.verify(prev, cur, region, dy);
       if (move !== null && (best === null || move.savedRows > best.savedRows)) best = move;
+      if (best !== null && best.savedRows * 2 >= height) break;
     }
     return best;
   }
 
   /** The longest run of rows i with cur[i] == prev[i - dy] exactly, if it saves enough rows. */
-  private verify(prev: PixelView, cur: PixelView, region: Rect, dy: number): VerticalMove | null {
+  private verify(prev: FrameCopy, cur: PixelView, region: Rect, dy: number): VerticalMove | null {
     const { x, y: top, width, height } = region;
-    const ph = this.prevHash;
-    const ch = this.curHash;
+    const pk = this.prevKey;
     let bestStart = 0;
     let bestLen = 0;
     let bestSaved = 0;
@@ -89,14 +104,14 @@ export class MoveDetector {
     for (let i = first; i <= last; i++) {
       const ok =
         i < last &&
-        ch[i] === ph[i - dy] &&
-        rowsEqual(cur, (top + i) * cur.pitch + cur.offset + x, prev, (top + i - dy) * prev.pitch + x, width);
+        rowsEqual(cur, (top + i) * cur.pitch + cur.offset + x, prev, prev.rowAt[top + i - dy]! + x, width);
       if (ok) {
         if (start < 0) {
           start = i;
           saved = 0;
         }
-        if (ch[i] !== ph[i]) saved++;
+        // cur[i] == prev[i - dy], so the row changed iff prev[i - dy] differs from prev[i].
+        if (pk[i] !== pk[i - dy]) saved++;
       } else if (start >= 0) {
         const len = i - start;
         if (saved > bestSaved || (saved === bestSaved && len > bestLen)) {
@@ -116,18 +131,13 @@ export class MoveDetector {
   }
 }
 
-/**
- * Hashes every HASH_STEP-th pixel of a row: hashes only propose offsets (verification is exact),
- * and text rows still differ at that sampling; halves the dominant cost of a scroll update.
- */
-const HASH_STEP = 2;
-
-function hashRow(u32: Uint32Array, start: number, n: number): number {
-  let h = FNV_OFFSET;
-  for (let k = start; k < start + n; k += HASH_STEP) h = Math.imul(h ^ u32[k]!, FNV_PRIME);
-  return h;
-}
-
-function rowsEqual(a: PixelView, aStart: number, b: PixelView, bStart: number, n: number): boolean {
+/** Whether `n` pixels at u32 index `aStart` of `a` equal those at `bStart` of `b` (native memcmp). */
+export function rowsEqual(
+  a: { bytes: Buffer },
+  aStart: number,
+  b: { bytes: Buffer },
+  bStart: number,
+  n: number,
+): boolean {
   return a.bytes.compare(b.bytes, bStart * 4, (bStart + n) * 4, aStart * 4, (aStart + n) * 4) === 0;
 }

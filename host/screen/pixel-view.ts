@@ -46,9 +46,3 @@ export class PixelViewer {
     };
   }
 }
-
-/** A tightly packed BGRX frame the encoder owns (the viewer's copy of the screen). */
-export function ownedView(width: number, height: number): PixelView {
-  const ab = new ArrayBuffer(width * height * 4);
-  return { width, height, pitch: width, offset: 0, u32: new Uint32Array(ab), bytes: Buffer.from(ab) };
-}

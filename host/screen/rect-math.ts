@@ -20,3 +20,19 @@ export function union(a: Rect, b: Rect): Rect {
 export function area(r: Rect): number {
   return r.width * r.height;
 }
+
+/** The parts of `a` outside `b` (at most 4 rectangles: above, below, left, right). */
+export function subtract(a: Rect, b: Rect): Rect[] {
+  const o = intersect(a, b);
+  if (o === null) return [a];
+  const out: Rect[] = [];
+  const ay1 = a.y + a.height;
+  const oy1 = o.y + o.height;
+  if (o.y > a.y) out.push({ x: a.x, y: a.y, width: a.width, height: o.y - a.y });
+  if (oy1 < ay1) out.push({ x: a.x, y: oy1, width: a.width, height: ay1 - oy1 });
+  if (o.x > a.x) out.push({ x: a.x, y: o.y, width: o.x - a.x, height: o.height });
+  const ox1 = o.x + o.width;
+  const ax1 = a.x + a.width;
+  if (ox1 < ax1) out.push({ x: ox1, y: o.y, width: ax1 - ox1, height: o.height });
+  return out;
+}

@@ -23,7 +23,7 @@ import {
 import { screenMessageSeq } from '../../protocol/screen/screen-message';
 import type { HandlerMap } from '../../protocol/message';
 import type { Rect, ScreenSource } from '../platform/types';
-import { CursorTracker, POINTER_POLL_MS } from './cursor-tracker';
+import { CursorTracker } from './cursor-tracker';
 import { DEFLATE_LEVEL } from './deflate-stream';
 import { FlowControl, type FlowSnapshot } from './flow-control';
 import { TurboJpegEncoder, type JpegEncoder } from './jpeg-encoder';
@@ -96,6 +96,7 @@ export class ScreenEncoder {
   private unsubscribe: (() => void) | null = null;
   private timers: ReturnType<typeof setInterval>[] = [];
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
+  private pointerTimer: ReturnType<typeof setTimeout> | null = null;
   private busy = false;
   private needReset = true;
   private pendingAll = false;
@@ -159,12 +160,7 @@ export class ScreenEncoder {
     }
     if (this.options.cursor ?? true) {
       this.cursor = new CursorTracker(this.source, (p) => this.sendCursor(p), this.view);
-      this.timers.push(
-        setInterval(
-          () => void this.cursor?.poll(this.now()).catch((e) => this.options.onError?.(e)),
-          POINTER_POLL_MS,
-        ),
-      );
+      this.schedulePointerPoll(0);
     }
     this.wake();
   }
@@ -220,6 +216,7 @@ export class ScreenEncoder {
     this.transition('closed');
     this.unsubscribe?.();
     for (const t of this.timers) clearInterval(t);
+    if (this.pointerTimer) clearTimeout(this.pointerTimer);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.encoder.close();
   }
@@ -371,6 +368,20 @@ export class ScreenEncoder {
       this.busy = false;
       this.wake();
     }
+  }
+
+  /** Polls the pointer after `ms`, then again when the tracker says (fast while it moves, slow while still). */
+  private schedulePointerPoll(ms: number): void {
+    this.pointerTimer = setTimeout(() => {
+      const cursor = this.cursor;
+      if (this.state !== 'running' || cursor === null) return;
+      void cursor
+        .poll(this.now())
+        .catch((e) => this.options.onError?.(e))
+        .finally(() => {
+          if (this.state === 'running') this.schedulePointerPoll(cursor.nextPollIn(this.now()));
+        });
+    }, ms);
   }
 
   private sendCursor(payload: Uint8Array): void {

@@ -2,26 +2,31 @@
  * One viewer's screen stream, one update at a time: given a captured frame and where it may have
  * changed, produces the screen messages that bring the viewer's picture up to date.
  *
- *   scan damaged areas against the viewer's copy -> find vertical moves (scrolls) in what changed,
- *   send them as COPY and apply them to the copy -> re-scan -> encode the remaining rectangles by
- *   content -> commit them to the copy.
+ *   look for a scroll over the damaged box (row hashes of the viewer's copy are cached, so this
+ *   costs a sampled hash of the new frame and a memcmp per row) -> send it as COPY and apply it to
+ *   the copy -> scan the damaged areas except the verified band -> look for more moves in what
+ *   still differs (a scroll beside other changes, a dragged window: WindowMoveDetector) ->
+ *   encode the remaining rectangles by content -> commit them to the copy.
  *
  * The viewer's copy holds the source pixels even where JPEG was sent, so lossy areas are not
  * re-sent until they change (or the caller forces a lossless refresh of them).
  */
 import { ByteWriter, writeReset } from '../../protocol/screen';
 import type { PixelBuffer, Rect } from '../platform/types';
-import { ChangeDetector } from './change-detector';
+import { ChangeDetector, TILE_SIZE } from './change-detector';
 import { DeflateStream, DEFLATE_LEVEL } from './deflate-stream';
 import type { JpegEncoder } from './jpeg-encoder';
 import { MessageBuilder } from './message-builder';
-import { MOVE_MIN_ROWS, MoveDetector } from './move-detector';
+import { MoveDetector } from './move-detector';
 import { PixelViewer } from './pixel-view';
 import { intersect, union } from './rect-math';
+import { WindowMoveDetector, type Move } from './window-move-detector';
 import { emptyCounters, RectEncoder, type EncodeCounters, type EncodeQuality } from './rect-encoder';
 
-/** Most moves searched per update (e.g. two terminals scrolling at once). */
+/** Most moves searched per update after the first look (e.g. two terminals scrolling at once). */
 const MOVES_PER_UPDATE_MAX = 3;
+/** Re-scans after a move cover whole change-detection tiles (their dirty boxes are rebuilt). */
+const TILE = TILE_SIZE;
 const SEQ_MAX = 0xffffffff;
 
 export interface UpdateResult {
@@ -36,6 +41,7 @@ export class UpdateEncoder {
   private detector: ChangeDetector | null = null;
   private deflate: DeflateStream | null = null;
   private readonly moves = new MoveDetector();
+  private readonly windows = new WindowMoveDetector();
   private readonly rects: RectEncoder;
   private readonly viewer = new PixelViewer();
   private seq = 0;
@@ -106,32 +112,34 @@ export class UpdateEncoder {
       this.everything = false;
     } else {
       const regions = damage === null ? [area] : clipAll(damage, area);
-      // Big damage first gets a cheap row-level look for a scroll over the damaged box: finding
-      // it before the fine scan spares comparing every pixel of rows that merely moved.
+      // A scroll over the damaged box is looked for before the exact scan: rows it verifies need
+      // no second comparison, and only the newly exposed rows are scanned.
       const box = regions.length > 0 ? regions.reduce(union) : null;
-      let moved = false;
-      if (box !== null && box.height >= MOVE_MIN_ROWS * 2) {
-        const rows = detector.changedRows(view, box);
-        if (rows !== null && rows.last - rows.first + 1 >= MOVE_MIN_ROWS * 2) {
-          const region = { x: box.x, y: rows.first, width: box.width, height: rows.last - rows.first + 1 };
-          const move = this.moves.detect(detector.prev, view, region);
-          if (move !== null) {
-            await this.sendMove(out, move.rect, move.srcY, counters);
-            moved = true;
-          }
+      let known: Rect | null = null;
+      if (box !== null) {
+        const move = this.moves.detect(detector.prev, detector.hashes, view, box);
+        if (move !== null) {
+          await this.sendMove(out, { rect: move.rect, srcX: move.rect.x, srcY: move.srcY }, counters);
+          known = move.rect;
         }
       }
-      detector.scan(view, regions);
-      // Otherwise look on the exact changed area (a scroll beside other changing content, or
-      // several areas moving at once).
-      for (let i = 0; !moved && i < MOVES_PER_UPDATE_MAX; i++) {
+      detector.scan(view, regions, known);
+      // Then on the exact changed area: a scroll beside other changing content, several areas
+      // moving at once, a dragged window.
+      for (let i = 0; i < MOVES_PER_UPDATE_MAX; i++) {
         const bounds = detector.dirtyBounds();
-        if (bounds === null || bounds.height < MOVE_MIN_ROWS * 2) break;
-        const move = this.moves.detect(detector.prev, view, bounds);
+        if (bounds === null) break;
+        const vertical = this.moves.detect(detector.prev, detector.hashes, view, bounds);
+        const move: Move | null = vertical
+          ? { rect: vertical.rect, srcX: vertical.rect.x, srcY: vertical.srcY }
+          : this.windows.detect(detector.prev, view, bounds);
         if (move === null) break;
-        await this.sendMove(out, move.rect, move.srcY, counters);
-        detector.clearTiles(bounds);
-        detector.scan(view, [bounds]);
+        await this.sendMove(out, move, counters);
+        // The copy changed the viewer's copy inside move.rect only: rebuild the tiles it touches.
+        const redo = intersect(tileCover(move.rect), area);
+        if (redo === null) continue;
+        detector.clearTiles(redo);
+        detector.scan(view, [redo], vertical ? move.rect : null);
       }
       for (const r of clipAll(force, area)) detector.markAll(r);
     }
@@ -144,16 +152,12 @@ export class UpdateEncoder {
     return { messages, counters, lossy };
   }
 
-  /** Sends a vertical move and applies it to the viewer's copy. */
-  private async sendMove(
-    out: MessageBuilder,
-    rect: Rect,
-    srcY: number,
-    counters: EncodeCounters,
-  ): Promise<void> {
-    await out.add({ op: 'copy', x: rect.x, y: rect.y, w: rect.width, h: rect.height, srcX: rect.x, srcY });
+  /** Sends a move and applies it to the viewer's copy. */
+  private async sendMove(out: MessageBuilder, move: Move, counters: EncodeCounters): Promise<void> {
+    const { rect, srcX, srcY } = move;
+    await out.add({ op: 'copy', x: rect.x, y: rect.y, w: rect.width, h: rect.height, srcX, srcY });
     counters.copy++;
-    this.detector!.copyWithin(rect, rect.x, srcY);
+    this.detector!.copyWithin(rect, srcX, srcY);
   }
 
   close(): void {
@@ -164,4 +168,16 @@ export class UpdateEncoder {
 
 function clipAll(rects: readonly Rect[], area: Rect): Rect[] {
   return rects.map((r) => intersect(r, area)).filter((r): r is Rect => r !== null);
+}
+
+/** The whole change-detection tiles `r` touches. */
+function tileCover(r: Rect): Rect {
+  const x = Math.floor(r.x / TILE) * TILE;
+  const y = Math.floor(r.y / TILE) * TILE;
+  return {
+    x,
+    y,
+    width: Math.ceil((r.x + r.width) / TILE) * TILE - x,
+    height: Math.ceil((r.y + r.height) / TILE) * TILE - y,
+  };
 }
