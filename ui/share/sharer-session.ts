@@ -33,8 +33,10 @@ import {
   type JpegEncoder,
   type RgbaPicture,
 } from './picture-encoder';
+import { AGENT_FINAL_REFUSALS } from '../data-plane/agent-refusals';
+import { DataPlaneSocket, type ClosedInfo, type CreateSocket } from '../data-plane/data-plane-socket';
+import { ReconnectTimer } from '../data-plane/reconnect-timer';
 import { RateMeter } from './rate-meter';
-import { ShareSocket, type ClosedInfo, type CreateShareSocket } from './share-socket';
 import { changedRects } from './tile-differ';
 import { WatcherLink, type WatcherLinkState } from './watcher-link';
 
@@ -43,20 +45,6 @@ export const SHARE_MAX_FPS = 10;
 /** First reconnect delay, in ms; doubles up to RECONNECT_MAX_MS. */
 export const RECONNECT_FIRST_MS = 500;
 export const RECONNECT_MAX_MS = 10_000;
-
-/** Refusals after which reconnecting cannot help. */
-const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
-  'feature_disabled',
-  'token_invalid',
-  'signed_out',
-  'account_inactive',
-  'session_not_found',
-  'session_ended',
-  'not_in_session',
-  'forbidden',
-  'not_authenticated',
-  'protocol_unsupported',
-]);
 
 /** Where the picture comes from: the screen capture on the share page, a synthetic one in tests. */
 export interface PictureSource {
@@ -68,7 +56,7 @@ export interface SharerOptions {
   url: string;
   token: string;
   sessionId: string;
-  createSocket: CreateShareSocket;
+  createSocket: CreateSocket;
   source: PictureSource;
   jpeg: JpegEncoder;
   maxFps?: number;
@@ -104,7 +92,7 @@ export interface SharerSnapshot {
 type Push = Exclude<ServerToSharer, { type: 'share.welcome' }>;
 
 export class SharerSession {
-  private socket: ShareSocket<ServerToSharer, 'share.welcome'> | null = null;
+  private socket: DataPlaneSocket<ServerToSharer, 'share.welcome'> | null = null;
   private readonly watchers = new Map<number, WatcherLink>();
   private phaseValue: SharerPhase = 'connecting';
   private refusedCode: ErrorCode | null = null;
@@ -114,8 +102,7 @@ export class SharerSession {
   private quality: number | null = null;
   private rejectedFrames = 0;
   private tickTimer: ReturnType<typeof setTimeout> | null = null;
-  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  private reconnectAttempt = 0;
+  private readonly reconnect = new ReconnectTimer({ firstMs: RECONNECT_FIRST_MS, maxMs: RECONNECT_MAX_MS });
   private busy = false;
   private lastTickAt = 0;
   private readonly frameMs: number;
@@ -178,7 +165,7 @@ export class SharerSession {
 
   private connect(): void {
     const { url, token, sessionId, createSocket } = this.options;
-    const socket: ShareSocket<ServerToSharer, 'share.welcome'> = new ShareSocket(
+    const socket: DataPlaneSocket<ServerToSharer, 'share.welcome'> = new DataPlaneSocket(
       url,
       { type: 'share.hello', token, sessionId, protocol: PROTOCOL_VERSION },
       ServerToSharer,
@@ -186,7 +173,7 @@ export class SharerSession {
       {
         welcome: (msg) => {
           if (this.socket !== socket) return;
-          this.reconnectAttempt = 0;
+          this.reconnect.reset();
           this.customerName = msg.customerName;
           this.setPhase('sharing');
           this.schedule(0);
@@ -237,18 +224,15 @@ export class SharerSession {
     this.socket = null;
     this.watchers.clear();
     if (this.isOver()) return;
-    if (info.refused !== null && FINAL_CODES.has(info.refused)) {
+    if (info.refused !== null && AGENT_FINAL_REFUSALS.has(info.refused)) {
       this.refusedCode = info.refused;
       this.finish('refused');
       return;
     }
     this.setPhase('reconnecting');
-    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.reconnectAttempt);
-    this.reconnectAttempt++;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
+    this.reconnect.schedule(() => {
       if (!this.isOver()) this.connect();
-    }, delay);
+    });
   }
 
   // ------------------------------------------------------------------ frames from watchers
@@ -380,9 +364,8 @@ export class SharerSession {
 
   private finish(phase: 'stopped' | 'ended' | 'refused'): void {
     if (this.tickTimer !== null) clearTimeout(this.tickTimer);
-    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     this.tickTimer = null;
-    this.reconnectTimer = null;
+    this.reconnect.cancel();
     const socket = this.socket;
     this.socket = null;
     this.watchers.clear();

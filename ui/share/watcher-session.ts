@@ -23,14 +23,15 @@ import type { ErrorCode } from '../../protocol/errors';
 import { DataChannel, parseFrame, PEER_HELPER } from '../../protocol/frame';
 import type { HandlerMap } from '../../protocol/message';
 import { encodeAck } from '../../protocol/screen/ack-message';
-import { SCREEN_KIND, screenMessageSeq } from '../../protocol/screen/screen-message';
 import { ServerToWatcher } from '../../protocol/share/share-channel';
 import { encodeWatcherControl, SHARE_MAX_PIXELS } from '../../protocol/share/share-data';
 import type { JpegDecoder } from '../decoder/jpeg-decoder';
 import { ScreenDecoder, type Framebuffer, type PaintedRect } from '../decoder/screen-decoder';
+import { DataPlaneSocket, type ClosedInfo, type CreateSocket } from '../data-plane/data-plane-socket';
+import { ReconnectTimer } from '../data-plane/reconnect-timer';
+import { ScreenOrder } from '../data-plane/screen-order';
 import { E2eLink } from '../viewer/e2e-link';
 import { RateMeter } from './rate-meter';
-import { ShareSocket, type ClosedInfo, type CreateShareSocket } from './share-socket';
 
 /** A refresh asked for after a broken stream is asked again after this long without a RESET, in ms. */
 export const REFRESH_RETRY_MS = 3000;
@@ -58,7 +59,7 @@ export interface PicturePainter {
 export interface WatcherOptions {
   url: string;
   requestToken: string;
-  createSocket: CreateShareSocket;
+  createSocket: CreateSocket;
   jpeg: JpegDecoder;
   painter: PicturePainter;
   now?: () => number;
@@ -93,7 +94,7 @@ export interface WatcherSnapshot {
 type Push = Exclude<ServerToWatcher, { type: 'share.watching' }>;
 
 export class WatcherSession {
-  private socket: ShareSocket<ServerToWatcher, 'share.watching'> | null = null;
+  private socket: DataPlaneSocket<ServerToWatcher, 'share.watching'> | null = null;
   private readonly link: E2eLink;
   private session: E2eSession | null = null;
   private readonly decoder: ScreenDecoder;
@@ -101,19 +102,21 @@ export class WatcherSession {
   private agentName: string | null = null;
   private refusedCode: ErrorCode | null = null;
   private damaged = false;
-  private streamOk = false;
+  /** Screen messages are applied only from a RESET on, in sequence. */
+  private readonly order = new ScreenOrder();
   /** Counts RESETs and breaks: a decode that finishes for an older stream is not shown. */
   private streamGen = 0;
-  private expectedSeq = 0;
   private width = 0;
   private height = 0;
   private dirty: PaintedRect[] = [];
   private readonly shown: RateMeter;
   private readonly listeners = new Set<(s: WatcherSnapshot) => void>();
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private handshakeTimer: ReturnType<typeof setTimeout> | null = null;
-  private reconnectAttempt = 0;
+  private readonly reconnect = new ReconnectTimer({
+    firstMs: WATCH_RECONNECT_FIRST_MS,
+    maxMs: WATCH_RECONNECT_MAX_MS,
+  });
   private receivedBytes = 0;
 
   constructor(private readonly options: WatcherOptions) {
@@ -123,7 +126,7 @@ export class WatcherSession {
       send: (frame) => this.socket?.sendFrame(frame),
       secured: (session) => {
         this.session = session;
-        this.streamOk = false;
+        this.order.drop();
         this.update('waiting_picture');
       },
       failed: (code) => {
@@ -178,7 +181,7 @@ export class WatcherSession {
   // ------------------------------------------------------------------ socket
 
   private connect(): void {
-    const socket: ShareSocket<ServerToWatcher, 'share.watching'> = new ShareSocket(
+    const socket: DataPlaneSocket<ServerToWatcher, 'share.watching'> = new DataPlaneSocket(
       this.options.url,
       { type: 'share.watch', requestToken: this.options.requestToken, protocol: PROTOCOL_VERSION },
       ServerToWatcher,
@@ -186,7 +189,7 @@ export class WatcherSession {
       {
         welcome: (msg) => {
           if (this.socket !== socket) return;
-          this.reconnectAttempt = 0;
+          this.reconnect.reset();
           this.agentName = msg.agentName;
           this.update('securing');
           void this.link.start();
@@ -226,12 +229,9 @@ export class WatcherSession {
       return;
     }
     this.update('reconnecting');
-    const delay = Math.min(WATCH_RECONNECT_MAX_MS, WATCH_RECONNECT_FIRST_MS * 2 ** this.reconnectAttempt);
-    this.reconnectAttempt++;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
+    this.reconnect.schedule(() => {
       if (!this.isOver()) this.connect();
-    }, delay);
+    });
   }
 
   // ------------------------------------------------------------------ frames
@@ -258,27 +258,20 @@ export class WatcherSession {
   }
 
   private onScreen(payload: Uint8Array): void {
-    let seq: number;
-    try {
-      seq = screenMessageSeq(payload);
-    } catch {
+    const verdict = this.order.check(payload);
+    if (verdict.kind === 'malformed' || verdict.kind === 'gap') {
       this.breakStream();
       return;
     }
-    const reset = payload[0] === SCREEN_KIND.reset;
-    if (reset) {
+    if (verdict.kind === 'waiting') {
+      this.ack(verdict.seq); // consumed (not shown): keeps the sharer's window honest until the RESET
+      return;
+    }
+    if (verdict.kind === 'reset') {
       this.streamGen++;
-      this.streamOk = true;
       this.dirty = [];
       this.clearTimer('refresh');
-    } else if (!this.streamOk) {
-      this.ack(seq); // consumed (not shown): keeps the sharer's window honest until the RESET
-      return;
-    } else if (seq !== this.expectedSeq) {
-      this.breakStream();
-      return;
     }
-    this.expectedSeq = (seq + 1) >>> 0;
     const bytes = this.receivedBytes;
     this.receivedBytes = 0;
     const gen = this.streamGen;
@@ -321,7 +314,7 @@ export class WatcherSession {
 
   /** Stops painting until a fresh RESET, and asks the sharer for one. */
   private breakStream(): void {
-    this.streamOk = false;
+    this.order.drop();
     this.streamGen++;
     this.dirty = [];
     if (!this.damaged) {
@@ -340,7 +333,7 @@ export class WatcherSession {
       .catch(() => undefined);
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
-      if (!this.streamOk && !this.isOver()) this.askRefresh();
+      if (!this.order.inStream && !this.isOver()) this.askRefresh();
     }, REFRESH_RETRY_MS);
   }
 
@@ -353,7 +346,7 @@ export class WatcherSession {
   private finish(phase: 'stopped' | 'ended' | 'refused'): void {
     if (this.isOver()) return;
     this.clearTimer('refresh');
-    this.clearTimer('reconnect');
+    this.reconnect.cancel();
     this.clearTimer('handshake');
     this.link.drop();
     this.session = null;
@@ -363,7 +356,7 @@ export class WatcherSession {
     socket?.close();
   }
 
-  private clearTimer(which: 'refresh' | 'reconnect' | 'handshake'): void {
+  private clearTimer(which: 'refresh' | 'handshake'): void {
     const key = `${which}Timer` as const;
     const timer = this[key];
     if (timer !== null) clearTimeout(timer);

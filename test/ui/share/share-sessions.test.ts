@@ -10,7 +10,7 @@
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SharerSession } from '../../../ui/share/sharer-session';
-import type { CreateShareSocket, ShareWebSocket } from '../../../ui/share/share-socket';
+import type { CreateSocket, WebSocketLike } from '../../../ui/data-plane/data-plane-socket';
 import { WatcherSession, type WatcherSnapshot } from '../../../ui/share/watcher-session';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import {
@@ -43,12 +43,12 @@ afterEach(async () => {
 });
 
 /** The `ws` client as the browser WebSocket these modules expect, optionally tampering with one frame. */
-function socketFactory(tamper?: (frame: Uint8Array) => Uint8Array): CreateShareSocket {
+function socketFactory(tamper?: (frame: Uint8Array) => Uint8Array): CreateSocket {
   return (url) => {
     const ws = new WebSocket(url, { origin: server.url });
     ws.binaryType = 'arraybuffer';
-    if (!tamper) return ws as unknown as ShareWebSocket;
-    const wrapper: ShareWebSocket = {
+    if (!tamper) return ws as unknown as WebSocketLike;
+    const wrapper: WebSocketLike = {
       binaryType: 'arraybuffer',
       get readyState() {
         return ws.readyState;

@@ -10,7 +10,7 @@ import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { BrowserJpegDecoder } from '../../decoder/browser-jpeg-decoder';
 import { CanvasPainter } from '../canvas-painter';
-import type { CreateShareSocket } from '../share-socket';
+import type { CreateSocket } from '../../data-plane/data-plane-socket';
 import { WatcherSession, type WatcherPhase, type WatcherSnapshot } from '../watcher-session';
 import './agent-screen.css';
 
@@ -20,7 +20,7 @@ export interface AgentScreenPanelProps {
   /** The agent's name from the page (the watcher's welcome names them too). */
   agentName: string;
   /** Tests and other hosts may pass their own socket maker; the page uses the browser's. */
-  createSocket?: CreateShareSocket;
+  createSocket?: CreateSocket;
 }
 
 const PHASE_TEXT: Record<WatcherPhase, MessageKey | null> = {
@@ -34,7 +34,7 @@ const PHASE_TEXT: Record<WatcherPhase, MessageKey | null> = {
   refused: 'support.agentShare.unavailable',
 };
 
-const browserSocket: CreateShareSocket = (url) => new WebSocket(url);
+const browserSocket: CreateSocket = (url) => new WebSocket(url);
 
 export function AgentScreenPanel({ access, agentName, createSocket }: AgentScreenPanelProps) {
   const { t } = useI18n();

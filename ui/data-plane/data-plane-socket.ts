@@ -1,13 +1,15 @@
 /**
- * One WebSocket of "share my screen" (the sharer's or a watcher's, protocol/share/share-channel.ts):
- * sends the channel's first message when it opens, validates every text message against the
- * channel's server->client union (rebuilt from declared fields, never cast), passes binary
- * data-plane frames through after a size check (only once welcomed), and reports how it ended:
- * the server's error code for the hello (feature_disabled, session_ended, ...) lets the caller
- * tell a refusal from a dropped connection.
+ * One WebSocket of a data plane to the server's /ws: the agent's viewer (protocol/viewer-channel.ts),
+ * the agent's share page and the customer watching it (protocol/share/share-channel.ts). It sends
+ * the channel's hello when the socket opens, validates every text message against the channel's
+ * server->client union (rebuilt from declared fields, never cast), passes binary data-plane frames
+ * through after a size check (only once welcomed), and reports how it ended: the server's error
+ * code for the hello (token, session, feature, ...) lets the caller tell a refusal from a dropped
+ * connection, and so whether a new socket can help.
  *
- * States: connecting -> hello_sent -> welcomed -> closed. One socket per instance: reconnecting
- * means a new ShareSocket.
+ * States: connecting -> hello_sent -> welcomed -> closed. An error answering the hello closes the
+ * socket at once (the server would keep it open for another hello, which this socket never
+ * sends). One socket per instance: reconnecting means a new socket (reconnect-timer.ts).
  */
 import type * as z from 'zod';
 import { isErrorCode, type ErrorCode } from '../../protocol/errors';
@@ -15,7 +17,7 @@ import { DATA_FRAME_MAX_BYTES } from '../../protocol/limits';
 import { parseMessage } from '../../protocol/parse';
 
 /** The parts of a WebSocket used here: the browser's, or the `ws` package's in Node tests. */
-export interface ShareWebSocket {
+export interface WebSocketLike {
   binaryType: BinaryType;
   readonly readyState: number;
   readonly bufferedAmount: number;
@@ -23,43 +25,46 @@ export interface ShareWebSocket {
   onmessage: ((ev: MessageEvent) => void) | null;
   onclose: ((ev: CloseEvent) => void) | null;
   onerror: ((ev: Event) => void) | null;
-  send(data: string | ArrayBufferView<ArrayBuffer>): void;
+  send(data: string | ArrayBufferLike | ArrayBufferView<ArrayBuffer>): void;
   close(code?: number, reason?: string): void;
 }
 
-export type CreateShareSocket = (url: string) => ShareWebSocket;
+export type CreateSocket = (url: string) => WebSocketLike;
 
-export type ShareSocketState = 'connecting' | 'hello_sent' | 'welcomed' | 'closed';
+export type SocketState = 'connecting' | 'hello_sent' | 'welcomed' | 'closed';
 
 export interface ClosedInfo {
   /** The WebSocket close code. */
   code: number;
-  /** The last error code the server sent (the hello's refusal, or a fatal error), if any. */
+  /** The last error code the server sent (the hello's refusal, or a later fatal error), if any. */
   refused: ErrorCode | null;
   welcomed: boolean;
 }
 
-export interface ShareSocketEvents<W, P> {
+export interface DataPlaneSocketEvents<W, P> {
   welcome(msg: W): void;
   push(msg: P): void;
   frame(frame: Uint8Array): void;
   closed(info: ClosedInfo): void;
 }
 
+/** WebSocket.readyState of an open socket. */
 const OPEN = 1;
+/** Normal closure (RFC 6455). */
+const CLOSE_NORMAL = 1000;
 
-export class ShareSocket<U extends { type: string }, K extends U['type']> {
-  private stateValue: ShareSocketState = 'connecting';
-  private readonly ws: ShareWebSocket;
+export class DataPlaneSocket<U extends { type: string }, K extends U['type']> {
+  private stateValue: SocketState = 'connecting';
+  private readonly ws: WebSocketLike;
   private lastError: ErrorCode | null = null;
 
   constructor(
     url: string,
-    private readonly hello: Record<string, unknown> & { type: string },
+    private readonly hello: { type: string; [field: string]: unknown },
     private readonly schema: z.ZodType<U>,
     private readonly welcomeType: K,
-    private readonly events: ShareSocketEvents<Extract<U, { type: K }>, Exclude<U, { type: K }>>,
-    create: CreateShareSocket,
+    private readonly events: DataPlaneSocketEvents<Extract<U, { type: K }>, Exclude<U, { type: K }>>,
+    create: CreateSocket,
   ) {
     this.ws = create(url);
     this.ws.binaryType = 'arraybuffer';
@@ -69,7 +74,7 @@ export class ShareSocket<U extends { type: string }, K extends U['type']> {
     this.ws.onerror = () => undefined; // a close event always follows
   }
 
-  get state(): ShareSocketState {
+  get state(): SocketState {
     return this.stateValue;
   }
 
@@ -96,14 +101,14 @@ export class ShareSocket<U extends { type: string }, K extends U['type']> {
     return true;
   }
 
-  close(): void {
+  close(reason = 'done'): void {
     if (this.stateValue === 'closed') return;
     try {
-      this.ws.close(1000, 'done');
+      this.ws.close(CLOSE_NORMAL, reason);
     } catch {
       // already closing
     }
-    this.finish(1000);
+    this.finish(CLOSE_NORMAL);
   }
 
   private onOpen(): void {
@@ -136,9 +141,9 @@ export class ShareSocket<U extends { type: string }, K extends U['type']> {
       this.events.push(msg as Exclude<U, { type: K }>);
       return;
     }
-    // The hello was refused: the server leaves the socket open for another try, which this
-    // socket never makes (a retry is a new ShareSocket), so it closes now and says why.
-    if (error !== null) this.close();
+    // The hello was refused: closing now tells the caller at once (feature off, bad token, ...)
+    // instead of after the server's hello timeout. The caller decides whether a new socket helps.
+    if (error !== null) this.close('hello refused');
   }
 
   private finish(code: number): void {
