@@ -4,7 +4,6 @@
  * are validated one field at a time, so one bad value falls back to its default alone.
  */
 import * as z from 'zod';
-import type { ManagedPolicy } from './managed-policy';
 
 /** How long a new-request alert stays on screen by default, in seconds. */
 export const ALERT_SECONDS_DEFAULT = 30;
@@ -65,8 +64,12 @@ export function readStoredSettings(raw: unknown): Settings {
   return Settings.parse(out);
 }
 
-/** The agent's settings with IT's policy applied on top. */
-export function applyPolicy(stored: Settings, policy: ManagedPolicy): EffectiveSettings {
+/**
+ * The agent's settings with IT's policy applied on top. `policy` is a ManagedPolicy
+ * (managed-policy.ts, which reads its settings with this module's schemas: typed here by shape,
+ * so the two modules do not import each other).
+ */
+export function applyPolicy(stored: Settings, policy: { settings: Partial<Settings> }): EffectiveSettings {
   const locked: SettingKey[] = [];
   const settings: Record<string, unknown> = { ...stored };
   for (const key of SETTING_KEYS) {
