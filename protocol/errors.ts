@@ -50,6 +50,13 @@ export const ERROR_CODES = {
   /** A helper's resume token is unknown or its reconnect grace period has passed. */
   resume_expired: 410,
   backpressure: 503,
+  // --- file transfer ---
+  /** Not enough free space where the file was to be saved (refused before any byte is written). */
+  no_space: 507,
+  /** The file's SHA-256 differs from the sender's: the received copy was deleted. */
+  checksum_mismatch: 422,
+  /** The file name cannot be used in that folder (e.g. another file of that name is arriving there). */
+  name_refused: 422,
   // --- server ---
   internal_error: 500,
   unavailable: 503,

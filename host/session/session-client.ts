@@ -12,7 +12,9 @@
  *   - on socket loss (network, or after `helper.rebooting`) reconnects from ONE timer with backoff
  *     and jitter using the resume token of the last welcome, for up to RECONNECT_GRACE_MS;
  *   - on a viewer's reboot request (granted `reboot` only) says `helper.rebooting`, saves the
- *     resume token to the per-user state file, and asks the platform to reboot.
+ *     resume token to the per-user state file, and asks the platform to reboot;
+ *   - runs file transfer for every viewer (file-transfer/), which outlives a socket so that an
+ *     upload suspended by a reconnect resumes; revoking `files` ends every transfer at once.
  * States: helper-state-machine.ts. Errors meant for the caller are ProtocolErrors.
  */
 import { NO_GRANTS, PROTOCOL_VERSION, type Grants } from '../../protocol/common';
@@ -35,6 +37,7 @@ import type { Platform } from '../platform/types';
 import { createAnnotationSurface } from '../overlay/choose-annotation-surface';
 import type { AnnotationSurface } from './annotation-surface';
 import type { ClipboardMemory } from './clipboard-exchange';
+import { FileTransferService, type FileTransferEvent } from './file-transfer/file-transfer-service';
 import { HelperStateMachine, type SessionState } from './helper-state-machine';
 import { InputDispatcher } from './input-dispatcher';
 import { ReconnectTimer, type ReconnectTimerOptions } from './reconnect-timer';
@@ -80,6 +83,8 @@ export type SessionNotice =
   | { type: 'reconnecting'; attempt: number }
   | { type: 'rebooting' }
   | { type: 'refused'; request: string; code: ErrorCode; message: string }
+  /** A file transfer started, moved (at most twice a second), or ended. */
+  | { type: 'file'; transfer: FileTransferEvent }
   | { type: 'ended'; code: ErrorCode | null; message: string };
 
 export interface SessionClientOptions {
@@ -127,6 +132,7 @@ export class SessionClient implements HelperController {
   private readonly log: (line: string) => void;
   private gate: ConsentGate | null = null;
   private input: InputDispatcher | null = null;
+  private files: FileTransferService | null = null;
   private link: ServerLink | null = null;
   private server: string | null = null;
   private resumeToken: string | null = null;
@@ -221,6 +227,7 @@ export class SessionClient implements HelperController {
     const any = Object.values(next).some(Boolean);
     // The gate first: a revoke is in force before anything else happens.
     await gate.set(next);
+    if (!next.files) await this.files?.revoke();
     if (any) {
       for (const name of this.pendingAgents) this.approvedAgents.add(name);
       this.pendingAgents.clear();
@@ -282,6 +289,11 @@ export class SessionClient implements HelperController {
     return this.gate;
   }
 
+  /** The session's file transfers (null before join): in progress, and cancel for the customer. */
+  get fileTransfers(): FileTransferService | null {
+    return this.files;
+  }
+
   viewerStats(): { peerId: number; agentName: string; sas: string | null; stats: ViewerPeerStats }[] {
     return [...this.peers.values()].map((p) => ({
       peerId: p.peerId,
@@ -303,8 +315,15 @@ export class SessionClient implements HelperController {
     this.server = server;
     if (!this.unsupported) {
       const make = this.options.platform ?? ((system) => loadPlatform({ system }));
-      this.gate = new ConsentGate(await make(this.system));
-      this.input = new InputDispatcher(this.gate);
+      const gate = new ConsentGate(await make(this.system));
+      this.gate = gate;
+      this.input = new InputDispatcher(gate);
+      this.files = new FileTransferService({
+        files: () => gate.files(),
+        mayUse: (agentName) => this.approvedAgents.has(agentName),
+        log: (event, details) => this.log(`${event} ${JSON.stringify(details ?? {})}`),
+        onEvent: (transfer) => this.notice({ type: 'file', transfer }),
+      });
     }
     const welcomed = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -464,6 +483,7 @@ export class SessionClient implements HelperController {
     await this.gate?.stopAll().catch(() => undefined);
     for (const peer of this.peers.values()) await peer.close();
     this.peers.clear();
+    await this.files?.close();
     if (!this.stopping) {
       const link = this.link;
       this.link = null;
@@ -488,6 +508,7 @@ export class SessionClient implements HelperController {
       annotations: this.annotations,
       encoder: this.options.encoder,
       sendFrame: (frame) => this.link?.sendFrame(frame),
+      ...(this.files ? { files: this.files } : {}),
       viewOf: (shared) => {
         const view = new ScreenSourceView(shared);
         // Captures must not show the drawings the overlay puts on the customer's screen.

@@ -4,12 +4,13 @@
  * the sharing indicator while anything is shared (its "stop" calls stop(); it shows each viewer's
  * security code and the pause too), prints the security code (SAS) of each viewer as it is
  * agreed so the customer can compare it with the agent's, and reports
- * reconnects, refusals and the end. Consent is never assumed: with no way to ask, it says so and
+ * reconnects, refusals, file transfers (what is written where, with progress) and the end. Consent is never assumed: with no way to ask, it says so and
  * stops. Resolves with the session's last notice once the session has ended.
  */
 import type { Grants } from '../../protocol/common';
 import { describeGrants } from '../consent/prompts/consent-prompt';
 import type { StandaloneUi } from '../consent/prompts/choose-prompt';
+import { TransferLines } from './file-transfer/transfer-lines';
 import type { SessionClient, SessionNotice } from './session-client';
 
 export type EndNotice = Extract<SessionNotice, { type: 'ended' }>;
@@ -67,8 +68,14 @@ export async function runStandalone(
     else ui.indicator.hide();
   });
 
+  const transfers = new TransferLines();
   const offNotices = client.onNotice((n) => {
     switch (n.type) {
+      case 'file': {
+        const line = transfers.line(n.transfer);
+        if (line !== null) out(line);
+        return;
+      }
       case 'viewer.ready':
         out(
           `Security code with ${n.agentName}: ${n.sas}. The agent sees the same code; if not, stop sharing.`,

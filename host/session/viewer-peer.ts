@@ -4,7 +4,9 @@
  * this viewer's own keys: its own ScreenEncoder (its own persistent zlib stream and flow-control
  * window) fed by its acks, its control messages (monitor, quality, refresh, ping, pause/resume,
  * reboot),
- * and its input, clipboard and annotations, each handed to the session's gate-checked parts.
+ * and its input, clipboard and annotations, each handed to the session's gate-checked parts; its
+ * files payloads go to the session's FileTransferService, which gets this viewer's FilesLink
+ * (send, and whether the screen is waiting for its window) while the keys hold.
  *
  *   handshaking --agreed--> ready --close--> closed
  *   ready --a new commit (the viewer started over)--> handshaking
@@ -35,6 +37,7 @@ import type { ConsentGate } from '../consent/consent-gate';
 import type { ScreenSource } from '../platform/types';
 import { ScreenEncoder, type ScreenEncoderOptions, type ScreenEncoderStats } from '../screen/screen-encoder';
 import type { AnnotationSurface } from './annotation-surface';
+import type { FilesLink } from './file-transfer/peer-sender';
 import { ClipboardExchange, type ClipboardMemory } from './clipboard-exchange';
 import type { InputDispatcher } from './input-dispatcher';
 
@@ -60,6 +63,15 @@ export interface ViewerPeerDeps {
   encoder?: EncoderTuning;
   /** Wraps the shared screen source for this viewer (copying its frames). */
   viewOf(shared: ScreenSource): ScreenSource;
+  /** The session's file transfer (file-transfer/file-transfer-service.ts); absent: files ignored. */
+  files?: FilesEndpoint;
+}
+
+/** What a viewer peer needs of the session's file transfer. */
+export interface FilesEndpoint {
+  attach(link: FilesLink): void;
+  detach(peerId: number): void;
+  onPayload(peerId: number, payload: Uint8Array): void;
 }
 
 export interface ViewerPeerStats {
@@ -208,6 +220,7 @@ export class ViewerPeer {
   async close(): Promise<void> {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
+    this.deps.files?.detach(this.peerId);
     this.deps.annotations.clear(this.peerId);
     await this.stopEncoder();
   }
@@ -224,6 +237,7 @@ export class ViewerPeer {
     let hs = await this.handshake;
     // A commitment while agreed (or after a failed attempt) is the viewer starting over.
     if (payload[1] === HandshakeKind.commit && hs.state() !== 'awaiting_commit') {
+      this.deps.files?.detach(this.peerId);
       await this.stopEncoder();
       this.session = null;
       this.stateValue = 'handshaking';
@@ -240,6 +254,7 @@ export class ViewerPeer {
       if (step.session && !this.isClosed()) {
         this.session = step.session;
         this.stateValue = 'ready';
+        this.deps.files?.attach(this.filesLink());
         this.deps.onReady(this);
         this.syncEncoder();
       }
@@ -272,6 +287,9 @@ export class ViewerPeer {
       }
       case DataChannel.clipboard:
         return this.clip.onPayload(plaintext);
+      case DataChannel.files:
+        this.deps.files?.onPayload(this.peerId, plaintext);
+        return;
       case DataChannel.annotations: {
         if (!this.deps.gate.has('view')) return;
         const parsed = parseJsonPayload(AnnotationMessage, plaintext, CONTROL_MESSAGE_MAX_BYTES);
@@ -280,7 +298,7 @@ export class ViewerPeer {
         return;
       }
       default:
-        // screen/cursor come from the helper only; files are not handled by this build.
+        // screen/cursor come from the helper only.
         this.deps.log('channel_ignored', { peer: this.peerId, channel });
     }
   }
@@ -294,6 +312,22 @@ export class ViewerPeer {
     const msg = parsed.value;
     const handler = this.controlHandlers[msg.type] as (m: ControlToHelper, raw: Uint8Array) => void;
     handler(msg, raw);
+  }
+
+  /** This viewer's link for file transfer, bound to the keys agreed now. */
+  private filesLink(): FilesLink {
+    const session = this.session;
+    return {
+      peerId: this.peerId,
+      agentName: this.agentName,
+      send: (payload) => {
+        if (this.session === session) this.send(DataChannel.files, payload);
+      },
+      screenBusy: () => {
+        const flow = this.encoder?.stats().flow;
+        return flow !== undefined && flow.inFlightBytes >= flow.windowBytes;
+      },
+    };
   }
 
   /** Starts or stops this viewer's encoder to match: ready, and allowed to see the screen. */

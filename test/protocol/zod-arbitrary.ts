@@ -66,7 +66,12 @@ function stringArb(checks: CheckDef[]): fc.Arbitrary<string> {
   const base = first
     ? fc
         .stringMatching(first)
-        .map((s) => (s.length > Math.min(max, MAX_STRING) ? s.slice(0, Math.min(max, MAX_STRING)) : s))
+        // Shortened only when the short string still fits (a 64-hex-digit digest must stay whole,
+        // or the filter below would never accept anything).
+        .map((s) => {
+          const cut = s.length > Math.min(max, MAX_STRING) ? s.slice(0, Math.min(max, MAX_STRING)) : s;
+          return fits(cut) ? cut : s;
+        })
     : fc.string({ minLength: min, maxLength: Math.min(max, Math.max(min, MAX_STRING)), unit: 'binary' });
   // Checks after a transform (trim, lowercase) may still refuse a value: tests count how many
   // came out valid and parse the rest as the invalid inputs they are.
