@@ -3,7 +3,7 @@
  * Node tests drive it with libjpeg-turbo): watch the agent's shared screen, view only.
  *
  *   share socket (share.watch with the request token) -> key agreement as the viewer role
- *   (ui/viewer/e2e-link.ts: commit first, to the sharer at peer 1) -> the short authentication
+ *   (ui/data-plane/e2e-link.ts: commit first, to the sharer at peer 1) -> the short authentication
  *   string both people compare -> opened screen messages -> order check -> reference decoder
  *   (ui/decoder/screen-decoder.ts, JPEG injected) -> painted on END -> ack per message
  *
@@ -30,7 +30,7 @@ import { ScreenDecoder, type Framebuffer, type PaintedRect } from '../decoder/sc
 import { DataPlaneSocket, type ClosedInfo, type CreateSocket } from '../data-plane/data-plane-socket';
 import { ReconnectTimer } from '../data-plane/reconnect-timer';
 import { ScreenOrder } from '../data-plane/screen-order';
-import { E2eLink } from '../viewer/e2e-link';
+import { E2eLink } from '../data-plane/e2e-link';
 import { RateMeter } from './rate-meter';
 
 /** A refresh asked for after a broken stream is asked again after this long without a RESET, in ms. */

@@ -2,7 +2,8 @@
  * The viewer's core, framework-free: one session's data plane as the agent's viewer sees it.
  *
  *   socket (viewer-socket.ts) -> e2e key agreement (e2e-link.ts) -> opened frames by channel:
- *     screen   -> order check -> decoder worker (decoder-client.ts) -> painter; ack per message
+ *     screen   -> order check (screen-order.ts) -> decoder worker (decoder-client.ts) -> painter;
+ *                 ack per message
  *     cursor   -> cursor shape/position -> painter
  *     control  -> monitors (screen.monitors), pause state (stream.state), round trips (pong)
  *     clipboard-> assembled text -> onClipboard
@@ -13,6 +14,9 @@
  * stream is then treated as broken: nothing more is painted until a fresh RESET, which the viewer
  * asks for at once, and the agent sees an error. A gap in the screen sequence does the same. So
  * the picture is either right or visibly being repaired, never silently wrong.
+ *
+ * The socket, the key agreement, the order check and the reconnect timer are ui/data-plane/'s,
+ * shared with the customer's watcher of the agent's screen.
  *
  * The socket reconnects from one timer with backoff and jitter, unless the server refused the
  * hello for good (token, session, feature) or the session ended. UIs subscribe to snapshots
@@ -36,12 +40,14 @@ import {
   type ScreenControlToHelper,
   type ScreenTarget,
 } from '../../protocol/screen/screen-control';
-import { SCREEN_KIND, screenMessageSeq } from '../../protocol/screen/screen-message';
+import { AGENT_FINAL_REFUSALS } from '../data-plane/agent-refusals';
+import { E2eLink } from '../data-plane/e2e-link';
+import { ReconnectTimer } from '../data-plane/reconnect-timer';
+import { ScreenOrder } from '../data-plane/screen-order';
 import { CursorDecoder, type CursorShape } from '../decoder/cursor-decoder';
 import { ClipAssembler, splitClip } from './clipboard-chunks';
 import type { Point } from './coordinate-map';
 import { DecoderClient, type DecoderPort } from './decoder-client';
-import { E2eLink } from './e2e-link';
 import { isCryptoError } from '../../protocol/crypto/crypto-error';
 import type { E2eSession } from '../../protocol/crypto/e2e-session';
 import {
@@ -61,23 +67,10 @@ import type { DirtyRect } from './worker/worker-messages';
 export const PING_INTERVAL_MS = 1000;
 /** A refresh asked for after a broken stream is asked again after this long without a RESET, in ms. */
 export const REFRESH_RETRY_MS = 3000;
-/** First reconnect delay, in ms; doubles up to RECONNECT_MAX_MS, with up to 30 % jitter. */
+/** First reconnect delay, in ms; doubles up to RECONNECT_MAX_MS, with up to RECONNECT_JITTER more. */
 export const RECONNECT_FIRST_MS = 500;
 export const RECONNECT_MAX_MS = 15_000;
-
-/** Hello errors after which reconnecting cannot help. */
-const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
-  'token_invalid',
-  'signed_out',
-  'account_inactive',
-  'feature_disabled',
-  'session_not_found',
-  'session_ended',
-  'not_in_session',
-  'forbidden',
-  'not_authenticated',
-  'protocol_unsupported',
-]);
+const RECONNECT_JITTER = 0.3;
 /** Close codes of server/ws/connection.ts that end the viewer for good. */
 const CLOSE_SIGNED_OUT = 4003;
 const CLOSE_SESSION_ENDED = 4004;
@@ -190,12 +183,10 @@ export class ViewerSession {
   private viewWasGranted = false;
   private hasPicture = false;
   /** Screen messages are applied only from a RESET on, in sequence. */
-  private streamOk = false;
-  private expectedSeq: number | null = null;
+  private readonly order = new ScreenOrder();
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  private reconnectDelay = RECONNECT_FIRST_MS;
+  private readonly reconnect: ReconnectTimer;
   private nextClipId = 1;
   private noticeSerial = 0;
   private closed = false;
@@ -203,6 +194,12 @@ export class ViewerSession {
   constructor(private readonly options: ViewerSessionOptions) {
     this.now = options.now ?? (() => performance.now());
     this.random = options.random ?? Math.random;
+    this.reconnect = new ReconnectTimer({
+      firstMs: RECONNECT_FIRST_MS,
+      maxMs: RECONNECT_MAX_MS,
+      jitter: RECONNECT_JITTER,
+      random: this.random,
+    });
     this.state = {
       phase: 'connecting',
       connection: 'connecting',
@@ -370,7 +367,7 @@ export class ViewerSession {
 
   private onWelcome(m: ViewerWelcome): void {
     this.moveConnection('open');
-    this.reconnectDelay = RECONNECT_FIRST_MS;
+    this.reconnect.reset();
     this.helperPresent = m.helper !== null;
     this.viewWasGranted = m.helper?.grants.view ?? false;
     this.update({
@@ -391,22 +388,19 @@ export class ViewerSession {
       this.update({ endedBy: this.state.endedBy ?? 'system' });
       return;
     }
-    if (info.code === CLOSE_SIGNED_OUT || (info.refused !== null && FINAL_CODES.has(info.refused))) {
+    if (info.code === CLOSE_SIGNED_OUT || (info.refused !== null && AGENT_FINAL_REFUSALS.has(info.refused))) {
       this.moveConnection('refused');
       this.update({ refusedCode: info.refused ?? 'signed_out' });
       return;
     }
     this.moveConnection('retrying');
     this.update({});
-    const delay = this.reconnectDelay * (1 + 0.3 * this.random());
-    this.reconnectDelay = Math.min(RECONNECT_MAX_MS, this.reconnectDelay * 2);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
+    this.reconnect.schedule(() => {
       if (this.closed || !canMoveConnection(this.connection, 'connecting')) return;
       this.moveConnection('connecting');
       this.update({});
       this.connect();
-    }, delay);
+    });
   }
 
   private onPush(m: ViewerPush): void {
@@ -534,31 +528,28 @@ export class ViewerSession {
 
   private onScreen(payload: Uint8Array): void {
     if (!this.state.grants?.view || this.state.paused) return;
-    let seq: number;
-    try {
-      seq = screenMessageSeq(payload);
-    } catch {
-      this.breakStream('decodeFailed', 'screen message without a sequence number');
-      return;
+    const verdict = this.order.check(payload);
+    switch (verdict.kind) {
+      case 'malformed':
+        this.breakStream('decodeFailed', 'screen message without a sequence number');
+        return;
+      case 'gap':
+        this.breakStream('decodeFailed', `screen message ${verdict.seq} where ${verdict.expected} was due`);
+        return;
+      case 'waiting':
+        return; // waiting for the RESET we asked for
+      case 'reset':
+        this.clearRefreshTimer();
+        this.decoder.screen(payload);
+        return;
+      case 'next':
+        this.decoder.screen(payload);
+        return;
     }
-    if (payload[0] === SCREEN_KIND.reset) {
-      this.streamOk = true;
-      this.expectedSeq = (seq + 1) >>> 0;
-      this.clearRefreshTimer();
-      this.decoder.screen(payload);
-      return;
-    }
-    if (!this.streamOk) return; // waiting for the RESET we asked for
-    if (seq !== this.expectedSeq) {
-      this.breakStream('decodeFailed', `screen message ${seq} where ${this.expectedSeq} was due`);
-      return;
-    }
-    this.expectedSeq = (seq + 1) >>> 0;
-    this.decoder.screen(payload);
   }
 
   private onPresent(rects: DirtyRect[]): void {
-    if (!this.streamOk) return; // painted before the break was noticed: not shown
+    if (!this.order.inStream) return; // painted before the break was noticed: not shown
     const ms = this.options.painter.present(rects);
     this.stats.presented(this.now(), ms);
     if (!this.hasPicture || this.state.damaged) {
@@ -646,7 +637,7 @@ export class ViewerSession {
 
   /** Stops applying the stream, asks the helper for a fresh one, and shows why. */
   private breakStream(notice: 'frameRefused' | 'decodeFailed', detail: string): void {
-    const wasOk = this.streamOk;
+    const wasOk = this.order.inStream;
     this.dropStream();
     if (this.hasPicture) this.update({ damaged: true });
     this.notify(notice, 'error', [detail.slice(0, 200)]);
@@ -654,8 +645,7 @@ export class ViewerSession {
   }
 
   private dropStream(): void {
-    this.streamOk = false;
-    this.expectedSeq = null;
+    this.order.drop();
     this.decoder.restart();
   }
 
@@ -670,7 +660,7 @@ export class ViewerSession {
     this.sendControl({ type: 'screen.refresh' });
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
-      if (!this.streamOk && this.link.session && this.state.grants?.view && !this.state.paused)
+      if (!this.order.inStream && this.link.session && this.state.grants?.view && !this.state.paused)
         this.askRefresh();
     }, REFRESH_RETRY_MS);
   }
@@ -734,7 +724,6 @@ export class ViewerSession {
   private stopTimers(): void {
     this.stopPings();
     this.clearRefreshTimer();
-    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
+    this.reconnect.cancel();
   }
 }

@@ -1,10 +1,12 @@
 /**
  * The viewer's side of the end-to-end key agreement with the helper (protocol/crypto/handshake.ts)
- * over the data plane's `handshake` channel: start() sends the commitment, the helper's key
- * arrives, the viewer reveals its own key and the session is agreed (with the short
- * authentication string both people compare). A new start() (the helper came back, or it did not
- * answer within HANDSHAKE_TIMEOUT_MS) begins again with fresh keys; answers to an older attempt
- * are ignored by generation. A handshake error ends the attempt and is reported with its code.
+ * over the data plane's `handshake` channel, for the agent's viewer and for the customer watching
+ * the agent's shared screen (where the sharer plays the helper, at peer 1): start() sends the
+ * commitment, the helper's key arrives, the viewer reveals its own key and the session is agreed
+ * (with the short authentication string both people compare). A new start() (the helper came
+ * back, or it did not answer within HANDSHAKE_TIMEOUT_MS) begins again with fresh keys; answers
+ * to an older attempt are ignored by generation. A handshake error ends the attempt and is
+ * reported with its code.
  *
  * States: idle -> handshaking -> secure; any -> idle (drop); handshaking -> failed (error).
  */
