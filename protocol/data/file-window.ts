@@ -4,14 +4,18 @@
  * are under the window; acknowledgements (`file.ack`, cumulative per transfer) free them, and
  * give round-trip and delivery-rate samples.
  *
- * The window holds the measured delivery rate for the base round trip (the smallest recent one,
- * i.e. the link without our own queue) plus FILE_QUEUE_TARGET_MS: enough to keep the link busy
+ * The window holds the measured delivery rate for the base round trip (the smallest one on this
+ * link, i.e. the link without our own queue) plus FILE_QUEUE_TARGET_MS: enough to keep the link busy
  * (several MiB on a fast link, never one chunk per round trip), but no more than about
  * FILE_QUEUE_TARGET_MS of queue ahead of anything else on the link. Files share the link with
  * the screen, input and acks: that queue is the delay a screen update waits behind file data.
  * If the window is larger than the link needs, the round trip grows by the queue and the rate
  * stays; so the window follows the rate down to base + target. If it is smaller, the rate grows
  * with it. Several transfers on one link share one window.
+ *
+ * The base round trip is the smallest sample since the link came up (clear() starts over): a
+ * base that forgot old samples would, under a queue that never drains while a file streams,
+ * take the queue for the base and let the window ratchet up by the target every period.
  */
 
 /** Window before anything is measured, in bytes. */
@@ -26,8 +30,6 @@ export const FILE_QUEUE_TARGET_MS = 40;
 const RATE_EWMA_WEIGHT = 0.25;
 /** A delivery-rate sample spans at least this long, in ms (acks of one burst arrive together). */
 const RATE_SAMPLE_MIN_MS = 10;
-/** The base round trip is the smallest sample of the last two periods of this length, in ms. */
-const BASE_RTT_PERIOD_MS = 5000;
 
 interface Sent {
   id: string;
@@ -51,9 +53,7 @@ export class FileWindow {
   private window = FILE_WINDOW_INITIAL_BYTES;
   private rate: number | null = null;
   private rtt: number | null = null;
-  private minNow = Infinity;
-  private minBefore = Infinity;
-  private periodStart: number | null = null;
+  private baseRtt = Infinity;
   private sampleStart: number | null = null;
   private sampleBytes = 0;
 
@@ -80,7 +80,10 @@ export class FileWindow {
     this.sent.push({ id, end, bytes, at: now });
     this.inFlight += bytes;
     // Idle until now: the rate sample starts with this chunk, not at the last ack.
-    if (this.sent.length === 1) this.sampleStart = now;
+    if (this.sent.length === 1) {
+      this.sampleStart = now;
+      this.sampleBytes = 0;
+    }
   }
 
   /** A cumulative ack of transfer `id` up to `offset`; returns the bytes it freed. */
@@ -112,20 +115,23 @@ export class FileWindow {
     }
   }
 
-  /** The link went away: nothing is in flight any more (measurements are kept for the next one). */
+  /** The link went away: nothing is in flight; the next link is measured afresh. */
   clear(): void {
     this.sent.length = 0;
     this.inFlight = 0;
     this.sampleStart = null;
     this.sampleBytes = 0;
+    this.baseRtt = Infinity;
+    this.rate = null;
+    this.rtt = null;
+    if (this.fixedBytes === undefined) this.window = FILE_WINDOW_INITIAL_BYTES;
   }
 
   snapshot(): FileWindowSnapshot {
-    const base = Math.min(this.minNow, this.minBefore);
     return {
       inFlightBytes: this.inFlight,
       windowBytes: this.window,
-      baseRttMs: Number.isFinite(base) ? base : null,
+      baseRttMs: Number.isFinite(this.baseRtt) ? this.baseRtt : null,
       rttMs: this.rtt,
       rateBps: this.rate,
     };
@@ -134,12 +140,7 @@ export class FileWindow {
   private sample(rttMs: number, bytes: number, now: number): void {
     const rtt = Math.max(0.1, rttMs);
     this.rtt = this.rtt === null ? rtt : this.rtt + RATE_EWMA_WEIGHT * (rtt - this.rtt);
-    if (this.periodStart === null || now - this.periodStart >= BASE_RTT_PERIOD_MS) {
-      this.minBefore = this.periodStart === null ? Infinity : this.minNow;
-      this.minNow = Infinity;
-      this.periodStart = now;
-    }
-    this.minNow = Math.min(this.minNow, rtt);
+    this.baseRtt = Math.min(this.baseRtt, rtt);
     this.sampleBytes += bytes;
     this.sampleStart ??= now - rtt;
     const span = now - this.sampleStart;
@@ -149,8 +150,7 @@ export class FileWindow {
     this.sampleBytes = 0;
     this.sampleStart = this.sent.length > 0 ? now : null;
     if (this.fixedBytes !== undefined) return;
-    const base = Math.min(this.minNow, this.minBefore);
-    const target = (this.rate * (base + FILE_QUEUE_TARGET_MS)) / 1000;
+    const target = (this.rate * (this.baseRtt + FILE_QUEUE_TARGET_MS)) / 1000;
     this.window = Math.round(Math.min(FILE_WINDOW_MAX_BYTES, Math.max(FILE_WINDOW_MIN_BYTES, target)));
   }
 }

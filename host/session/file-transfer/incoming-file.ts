@@ -175,7 +175,7 @@ export class IncomingFile {
       return;
     }
     const digest = this.hash.digest('hex');
-    if (digest !== expected || (announced !== undefined && sha256 !== undefined && sha256 !== announced)) {
+    if (digest !== expected || (announced !== null && sha256 !== undefined && sha256 !== announced)) {
       await this.fail(
         new ProtocolError('checksum_mismatch', 'the file arrived damaged (SHA-256 differs) and was deleted'),
       );
