@@ -13,7 +13,7 @@
  *   - drawings stay above applications (also after one is raised) but under the sharing indicator;
  *   - the laser shows, moves, hides, and never moves the X pointer;
  *   - without an X display the overlay drops drawings with one log line.
- * On the way it saves docs/screenshots/overlay-customer-screen.png (every tool over an xterm).
+ * On the way it saves overlay-customer-screen.png (every tool over an xterm; see test/support/screenshots.ts).
  * Figures (not asserted): time to show an arrow, a 1000-point stroke and a laser move, and the
  * cost the mask adds to a full-screen capture with drawings shown.
  */
@@ -35,6 +35,7 @@ import type { AnnotationMessage, Shape } from '../../../protocol/data/annotation
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { getPixel } from '../../host/screen/synthetic';
 import { xwdCapture } from '../screen/xwd-capture';
+import { screenshotPath } from '../../support/screenshots';
 
 const W = 1024;
 const H = 768;
@@ -42,7 +43,7 @@ const BOUNDS = { x: 0, y: 0, width: W, height: H };
 const BACKGROUND = 0x204060;
 const PEER = 3;
 /** The customer's screen with drawings, for docs/viewer.md. */
-const SCREENSHOT = path.resolve('docs/screenshots/overlay-customer-screen.png');
+const SCREENSHOT = screenshotPath('overlay-customer-screen.png');
 
 let x: XDisplay;
 let overlay: X11AnnotationOverlay;
