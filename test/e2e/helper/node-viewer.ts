@@ -55,6 +55,8 @@ export class NodeViewer {
   decoder = new ScreenDecoder({ jpeg: new TurboJpegDecoder() });
   session: E2eSession | null = null;
   peerId = 0;
+  /** Opened payloads of the files channel go here (test/e2e/file-transfer/ drives the viewer's file transfer with them). */
+  onFiles: ((plaintext: Uint8Array) => void) | null = null;
   /** When the first complete update was applied (performance.now()), for the report's figures. */
   firstPictureAt: number | null = null;
   /** Figures for the report. */
@@ -225,6 +227,9 @@ export class NodeViewer {
       }
       case DataChannel.clipboard:
         this.clipboard.push(JSON.parse(new TextDecoder().decode(plaintext)) as ClipboardMessage);
+        break;
+      case DataChannel.files:
+        this.onFiles?.(plaintext);
         break;
     }
     this.changed();
