@@ -7,8 +7,9 @@
  *     cursor   -> cursor shape/position -> painter
  *     control  -> monitors (screen.monitors), pause state (stream.state), round trips (pong)
  *     clipboard-> assembled text -> onClipboard
+ *     files    -> the file transfers (files/file-transfers.ts), told when keys are agreed or lost
  *   agent -> helper: input, annotations, clipboard, control (monitor, quality, refresh, pause,
- *   resume, ping), each sealed for the helper, sent only while the matching grant holds.
+ *   resume, ping), files, each sealed for the helper, sent only while the matching grant holds.
  *
  * A frame that fails authentication (tampered on the way) is refused by the crypto layer; the
  * stream is then treated as broken: nothing more is painted until a fresh RESET, which the viewer
@@ -48,6 +49,9 @@ import { CursorDecoder, type CursorShape } from '../decoder/cursor-decoder';
 import { ClipAssembler, splitClip } from './clipboard-chunks';
 import type { Point } from './coordinate-map';
 import { DecoderClient, type DecoderPort } from './decoder-client';
+import { BlobSink, type SaveBlob } from './files/blob-sink';
+import { FileTransfers } from './files/file-transfers';
+import { downloadBlob } from './screenshot';
 import { isCryptoError } from '../../protocol/crypto/crypto-error';
 import type { E2eSession } from '../../protocol/crypto/e2e-session';
 import {
@@ -163,6 +167,8 @@ export interface ViewerSessionOptions {
   onClipboard?: (text: string) => void;
   /** The helper asked for the agent's clipboard (clip.request). */
   onClipboardRequest?: () => void;
+  /** Saves a fetched file once it arrived whole (default: the browser's download). */
+  saveFile?: SaveBlob;
 }
 
 type Listener = (s: ViewerSnapshot) => void;
@@ -187,6 +193,8 @@ export class ViewerSession {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly reconnect: ReconnectTimer;
+  /** File transfer with the customer (the Files panel drives it). */
+  readonly files: FileTransfers;
   private nextClipId = 1;
   private noticeSerial = 0;
   private closed = false;
@@ -236,6 +244,12 @@ export class ViewerSession {
       present: (rects) => this.onPresent(rects),
       applied: (seq) => this.sendSealed(DataChannel.ack, encodeAck(seq)),
       failed: (code, message) => this.breakStream('decodeFailed', `${code}: ${message}`),
+    });
+    const save = options.saveFile ?? ((blob: Blob, name: string) => downloadBlob(blob, name));
+    this.files = new FileTransfers({
+      transport: { send: (payload) => this.sendSealed(DataChannel.files, payload) },
+      createSink: () => new BlobSink(save),
+      now: this.now,
     });
     this.connect();
   }
@@ -338,6 +352,7 @@ export class ViewerSession {
     if (this.closed) return;
     this.closed = true;
     this.stopTimers();
+    this.files.close();
     this.link.drop();
     this.socket?.close();
     this.decoder.close();
@@ -456,6 +471,7 @@ export class ViewerSession {
   private leaveHelper(reconnecting: boolean, blank = !reconnecting): void {
     this.helperPresent = false;
     this.link.drop();
+    this.files.linkDown();
     this.stopPings();
     this.stats.resetPings();
     this.dropStream();
@@ -477,6 +493,7 @@ export class ViewerSession {
     this.stopPings();
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.ping();
+    this.files.linkUp();
   }
 
   private async onFrame(frame: Uint8Array): Promise<void> {
@@ -520,8 +537,11 @@ export class ViewerSession {
       case DataChannel.clipboard:
         this.onClipboard(payload);
         return;
+      case DataChannel.files:
+        this.files.onPayload(payload);
+        return;
       default:
-        // input, annotations, ack and files do not flow helper -> viewer in this version.
+        // input, annotations and ack do not flow helper -> viewer.
         return;
     }
   }
@@ -708,6 +728,8 @@ export class ViewerSession {
     });
     next.controlAllowed = canControl(next.phase, next.grants, next.features);
     this.state = next;
+    // Both the customer's grant and the account (a manager may have switched file transfer off).
+    this.files.setAllowed(next.grants?.files === true && next.features?.fileTransfer !== false);
     for (const l of this.listeners) l(next);
   }
 

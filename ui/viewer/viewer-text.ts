@@ -2,8 +2,9 @@
  * Every string the viewer shows, by key. The text itself lives in the extension's _locales
  * catalogs (en, fr) as `viewer_<key>` (a unit test checks that each key is in both and that no
  * stale `viewer_` key is left); a page that hosts the viewer passes a Translate that looks them
- * up. `$1`, `$2` are filled from the arguments.
+ * up. `$1`, `$2` are filled from the arguments. The Files panel's keys are in files/files-text.ts.
  */
+import { FILES_TEXT_KEYS } from './files/files-text';
 
 export const VIEWER_TEXT_KEYS = [
   'title',
@@ -101,6 +102,7 @@ export const VIEWER_TEXT_KEYS = [
   'notice_screenshotSaved',
   'notice_screenshotFailed',
   'notice_pausedByCustomer',
+  ...FILES_TEXT_KEYS,
 ] as const;
 
 export type ViewerTextKey = (typeof VIEWER_TEXT_KEYS)[number];

@@ -1,9 +1,10 @@
 /**
  * The viewer window (Preact): header (security code, quality, control badge, state), toolbar,
- * drawing tools, notices, and the picture. The elements the core draws into are rendered once
+ * drawing tools, notices, the Files panel (files dropped on the window go to the customer), and
+ * the picture. The elements the core draws into are rendered once
  * and handed to ViewerController (framework-free); Preact renders state only, never frames.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SystemClipboard } from '../clipboard-sync';
 import type { DecoderPort } from '../decoder-client';
 import { DEFAULT_PREFS, ViewerController, type ViewerPrefs } from '../viewer-controller';
@@ -11,6 +12,8 @@ import type { ViewerSnapshot } from '../viewer-session';
 import type { CreateSocket } from '../viewer-socket';
 import type { Translate } from '../viewer-text';
 import type { QualityMode } from '../../../protocol/screen/screen-control';
+import { FolderBrowser } from '../files/folder-browser';
+import { FilesPanel, sendToCustomer } from '../files/view/files-panel';
 import { DrawTools } from './draw-tools';
 import { NoticeBanner } from './notice-banner';
 import { phaseText, StatusBar } from './status-bar';
@@ -46,6 +49,12 @@ export function ViewerApp(props: ViewerAppProps) {
   const [prefs, setPrefs] = useState<ViewerPrefs>({ ...DEFAULT_PREFS, ...props.initialPrefs });
   const [textRequest, setTextRequest] = useState<TextRequest | null>(null);
   const [fullscreen, setFullscreen] = useState(false);
+  const [filesOpen, setFilesOpen] = useState(false);
+  const [dropping, setDropping] = useState(false);
+  const browser = useMemo(
+    () => (controller ? new FolderBrowser(controller.session.files) : null),
+    [controller],
+  );
 
   useEffect(() => {
     const c = new ViewerController(
@@ -88,13 +97,53 @@ export function ViewerApp(props: ViewerAppProps) {
   const showPicture =
     state !== null && state.phase !== 'revoked' && state.phase !== 'ended' && state.phase !== 'refused';
   return (
-    <div class="viewer" ref={root} data-phase={state?.phase ?? 'connecting'}>
+    <div
+      class={`viewer${dropping ? ' files-drop-target' : ''}`}
+      ref={root}
+      data-phase={state?.phase ?? 'connecting'}
+      onDragOver={(e) => {
+        if (!controller || !e.dataTransfer?.types.includes('Files')) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDropping(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.target === root.current) setDropping(false);
+      }}
+      onDrop={(e) => {
+        if (!controller || !browser || !e.dataTransfer?.types.includes('Files')) return;
+        e.preventDefault();
+        setDropping(false);
+        setFilesOpen(true);
+        void sendToCustomer(controller.session.files, browser, [...e.dataTransfer.files]);
+      }}
+    >
       {controller && state && <StatusBar t={t} state={state} session={controller.session} />}
       {controller && state && (
         <div class="viewer-bars">
           <Toolbar t={t} state={state} prefs={prefs} controller={controller} fullscreen={fullscreen} />
           <DrawTools t={t} state={state} prefs={prefs} controller={controller} />
+          <button
+            type="button"
+            class="files-toggle"
+            aria-pressed={filesOpen}
+            onClick={() => setFilesOpen(!filesOpen)}
+          >
+            {t('files_open')}
+          </button>
         </div>
+      )}
+      {controller && state && browser && filesOpen && (
+        <FilesPanel
+          t={t}
+          state={state}
+          files={controller.session.files}
+          browser={browser}
+          onClose={() => {
+            setFilesOpen(false);
+            controller.focus();
+          }}
+        />
       )}
       {controller && state && (
         <NoticeBanner t={t} notice={state.notice} onDismiss={() => controller.session.dismissNotice()} />
