@@ -10,6 +10,7 @@ import { AGENT_RESULTS, AgentToServer, ServerToAgent } from '../../protocol/agen
 import { CUSTOMER_RESULTS, CustomerToServer, ServerToCustomer } from '../../protocol/customer-channel';
 import { ERROR_CODE_LIST } from '../../protocol/errors';
 import { ControlToHelper, ControlToViewer } from '../../protocol/data/session-control';
+import { FilesToHelper, FilesToViewer } from '../../protocol/data/files';
 import { HelperToServer, ServerToHelper } from '../../protocol/helper-channel';
 import { ExtensionToHost, HostToExtension, NATIVE_RESULTS } from '../../protocol/native-channel';
 import { ExtensionToPage, PageToExtension } from '../../protocol/page-bridge';
@@ -34,6 +35,8 @@ const SECTIONS: Record<string, { schema: z.ZodType; results?: Record<string, z.Z
   'Extension -> page': { schema: ExtensionToPage },
   'Viewer -> helper (control)': { schema: ControlToHelper },
   'Helper -> viewer (control)': { schema: ControlToViewer },
+  'Viewer -> helper (files)': { schema: FilesToHelper },
+  'Helper -> viewer (files)': { schema: FilesToViewer },
 };
 
 function examplesBySection(): Map<string, unknown[]> {
