@@ -133,43 +133,46 @@ export function ViewerApp(props: ViewerAppProps) {
           </button>
         </div>
       )}
-      {controller && state && browser && filesOpen && (
-        <FilesPanel
-          t={t}
-          state={state}
-          files={controller.session.files}
-          browser={browser}
-          onClose={() => {
-            setFilesOpen(false);
-            controller.focus();
-          }}
-        />
-      )}
       {controller && state && (
         <NoticeBanner t={t} notice={state.notice} onDismiss={() => controller.session.dismissNotice()} />
       )}
-      <div
-        class={`viewport${state?.damaged ? ' damaged' : ''}${state?.phase === 'paused' ? ' paused' : ''}`}
-        ref={viewport}
-        data-view-only={String(!(state?.controlAllowed ?? false))}
-      >
-        <div class="sizer" ref={sizer} style={{ visibility: showPicture ? 'visible' : 'hidden' }}>
-          <div class="stage" ref={stage} data-tool="control">
-            <canvas class="picture" ref={picture} width={0} height={0} />
-            <canvas class="overlay" ref={overlay} width={0} height={0} />
-            <canvas class="pointer" ref={pointer} width={0} height={0} />
+      {/* The picture, and the Files panel beside it when open (the picture fits what is left). */}
+      <div class="viewer-main">
+        <div
+          class={`viewport${state?.damaged ? ' damaged' : ''}${state?.phase === 'paused' ? ' paused' : ''}`}
+          ref={viewport}
+          data-view-only={String(!(state?.controlAllowed ?? false))}
+        >
+          <div class="sizer" ref={sizer} style={{ visibility: showPicture ? 'visible' : 'hidden' }}>
+            <div class="stage" ref={stage} data-tool="control">
+              <canvas class="picture" ref={picture} width={0} height={0} />
+              <canvas class="overlay" ref={overlay} width={0} height={0} />
+              <canvas class="pointer" ref={pointer} width={0} height={0} />
+            </div>
           </div>
+          {state && !showPicture && <p class="viewport-message">{phaseText(t, state)}</p>}
+          <textarea
+            class="key-target"
+            ref={keys}
+            aria-label={t('title')}
+            autocomplete="off"
+            autocapitalize="off"
+            spellcheck={false}
+            tabIndex={0}
+          />
         </div>
-        {state && !showPicture && <p class="viewport-message">{phaseText(t, state)}</p>}
-        <textarea
-          class="key-target"
-          ref={keys}
-          aria-label={t('title')}
-          autocomplete="off"
-          autocapitalize="off"
-          spellcheck={false}
-          tabIndex={0}
-        />
+        {controller && state && browser && filesOpen && (
+          <FilesPanel
+            t={t}
+            state={state}
+            files={controller.session.files}
+            browser={browser}
+            onClose={() => {
+              setFilesOpen(false);
+              controller.focus();
+            }}
+          />
+        )}
       </div>
       {textRequest && <TextPrompt t={t} request={textRequest} onClose={() => setTextRequest(null)} />}
     </div>
