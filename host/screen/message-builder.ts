@@ -3,7 +3,8 @@
  * headers and JPEG bytes go in as they come; PALETTE/RAW data is written straight into the
  * message's lossless section, which is deflated (persistent stream) when the message closes. A
  * message closes when the next operation could push its worst-case size over the limit, so the
- * limit holds even for incompressible data. The last message of an update carries END.
+ * limit holds even for incompressible data. The last message of an update carries END. One
+ * builder serves a whole stream (its buffers are reused): `finish` leaves it empty.
  */
 import {
   ByteWriter,
@@ -35,8 +36,8 @@ interface ClosedPart {
 export class MessageBuilder {
   private ops = new ByteWriter(4096);
   private opCount = 0;
-  /** Lossless section input; handed to zlib at close, so a fresh writer per message. */
-  private lossless = new ByteWriter(64 * 1024);
+  /** Lossless section input; zlib has consumed it when `compress` resolves, so it is reused. */
+  private readonly lossless = new ByteWriter(64 * 1024);
   private readonly parts: ClosedPart[] = [];
 
   constructor(private readonly deflate: DeflateStream) {}
@@ -84,7 +85,7 @@ export class MessageBuilder {
     this.parts.push({ ops: this.ops.toBytes(), opCount: this.opCount, zlib });
     this.ops.reset();
     this.opCount = 0;
-    this.lossless = new ByteWriter(64 * 1024);
+    this.lossless.reset();
   }
 
   /** Ends the update: the messages in order, sequence numbers from `nextSeq()`, END on the last. */

@@ -18,7 +18,7 @@ import { DeflateStream, DEFLATE_LEVEL } from './deflate-stream';
 import type { JpegEncoder } from './jpeg-encoder';
 import { MessageBuilder } from './message-builder';
 import { MoveDetector } from './move-detector';
-import { PixelViewer } from './pixel-view';
+import { PixelViewer, type PixelView } from './pixel-view';
 import { intersect, union } from './rect-math';
 import { WindowMoveDetector, type Move } from './window-move-detector';
 import { emptyCounters, RectEncoder, type EncodeCounters, type EncodeQuality } from './rect-encoder';
@@ -40,6 +40,7 @@ export interface UpdateResult {
 export class UpdateEncoder {
   private detector: ChangeDetector | null = null;
   private deflate: DeflateStream | null = null;
+  private out: MessageBuilder | null = null;
   private readonly moves = new MoveDetector();
   private readonly windows = new WindowMoveDetector();
   private readonly rects: RectEncoder;
@@ -67,6 +68,7 @@ export class UpdateEncoder {
   reset(width: number, height: number): Uint8Array {
     this.deflate?.close();
     this.deflate = new DeflateStream(this.deflateLevel);
+    this.out = new MessageBuilder(this.deflate);
     this.detector = new ChangeDetector(width, height);
     this.everything = true;
     const w = new ByteWriter(16);
@@ -105,7 +107,26 @@ export class UpdateEncoder {
     if (!whole && (this.everything || damage === null))
       throw new RangeError('a full update needs a full frame');
     const view = this.viewer.view(frame, origin);
-    const out = new MessageBuilder(this.deflate);
+    try {
+      return await this.encodeView(detector, view, area, damage, quality, force);
+    } catch (e) {
+      // Half an update may be in the deflate stream and the viewer's copy: only a new stream
+      // (reset) can be trusted now.
+      this.close();
+      this.detector = null;
+      throw e;
+    }
+  }
+
+  private async encodeView(
+    detector: ChangeDetector,
+    view: PixelView,
+    area: Rect,
+    damage: readonly Rect[] | null,
+    quality: EncodeQuality,
+    force: readonly Rect[],
+  ): Promise<UpdateResult> {
+    const out = this.out!;
     const counters = emptyCounters();
     if (this.everything) {
       detector.markAll();
@@ -163,6 +184,7 @@ export class UpdateEncoder {
   close(): void {
     this.deflate?.close();
     this.deflate = null;
+    this.out = null;
   }
 }
 

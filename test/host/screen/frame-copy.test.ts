@@ -64,6 +64,15 @@ function frame(seed: number): { width: number; height: number; stride: number; d
   return { width: W, height: H, stride: W * 4, data };
 }
 
+/** Whether the detector's cached row keys over [x0, x1) equal keys computed from scratch. */
+function keysFresh(d: ChangeDetector, x0: number, x1: number): boolean {
+  const cached = new Int32Array(H);
+  const fresh = new Int32Array(H);
+  d.hashes.rowKeys(d.prev, 0, x0, x1, cached, H);
+  new RowHashCache(W, H).rowKeys(d.prev, 0, x0, x1, fresh, H);
+  return cached.every((v, i) => v === fresh[i]);
+}
+
 function pixel(d: ChangeDetector, x: number, y: number): number {
   return d.prev.u32[d.prev.rowAt[y]! + x]!;
 }
@@ -75,10 +84,13 @@ describe('FrameCopy and its row hash cache', () => {
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.nat(), (ops, q) => {
         const d = new ChangeDetector(W, H);
         const model = new Uint32Array(W * H); // starts black, like the copy
-        for (const op of ops) {
-          // Touch the cache first so later operations have valid cells to keep right.
+        for (const [k, op] of ops.entries()) {
+          // Fill the cache first (cells and row keys over some columns) so the operation has
+          // cached hashes to keep right.
           const probe = new Int32Array(H);
-          d.hashes.rowKeys(d.prev, 0, 0, W, probe, H);
+          const x0 = (q + k * 37) % 90;
+          const x1 = W - ((q + k * 11) % 70);
+          d.hashes.rowKeys(d.prev, 0, x0, x1, probe, H);
           if (op.kind === 'commit') {
             const f = frame(op.seed);
             d.commit(viewer.view(f), op.rect);
@@ -92,6 +104,8 @@ describe('FrameCopy and its row hash cache', () => {
               for (let x = 0; x < op.rect.width; x++)
                 model[(op.rect.y + y) * W + op.rect.x + x] = before[(op.srcY + y) * W + op.srcX + x]!;
           }
+          // The keys cached before the operation, as kept by it, vs computed from scratch.
+          if (!keysFresh(d, x0, x1)) return false;
         }
         for (let y = 0; y < H; y++)
           for (let x = 0; x < W; x++) if (pixel(d, x, y) !== model[y * W + x]) return false;
@@ -102,14 +116,7 @@ describe('FrameCopy and its row hash cache', () => {
           [3, 60],
           [70, 200],
         ] as const;
-        for (const [x0, x1] of spans) {
-          const cached = new Int32Array(H);
-          const fresh = new Int32Array(H);
-          d.hashes.rowKeys(d.prev, 0, x0, x1, cached, H);
-          new RowHashCache(W, H).rowKeys(d.prev, 0, x0, x1, fresh, H);
-          if (!cached.every((v, i) => v === fresh[i])) return false;
-        }
-        return true;
+        return spans.every(([x0, x1]) => keysFresh(d, x0, x1));
       }),
       { numRuns: 300 },
     );

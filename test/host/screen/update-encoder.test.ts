@@ -103,6 +103,21 @@ describe('UpdateEncoder -> ScreenDecoder round trip', () => {
     expect(upd.ops).toContain('copy');
   });
 
+  it('detects a scroll of short lines whose text sits at the edge of the scrolled area', async () => {
+    // `seq 1 300` in a terminal at x=21: every line's text is in its first 18 pixels, left of the
+    // first whole 64-pixel cell of the area.
+    const f = blank(640, 400, 0xffffff);
+    const term = { x: 21, y: 21, width: 484, height: 312 };
+    text(f, { x: 23, y: 23, width: 18, height: 26 * 13 - 26 }, 31, 0x000000, 0xffffff);
+    const { dec, send } = await pair(f);
+    const g = clone(f);
+    scrollUp(g, { x: 23, y: 23, width: 480, height: 306 }, 13);
+    text(g, { x: 23, y: 23 + 22 * 13, width: 18, height: 13 }, 32, 0x000000, 0xffffff);
+    const upd = await send(g, [term]);
+    expect(countDiff(g, dec.framebuffer!.data)).toBe(0);
+    expect(upd.ops[0]).toBe('copy');
+  });
+
   it('reconstructs a window moved across the desktop exactly', async () => {
     const f = blank(800, 600, 0x3a6ea5);
     const win = { x: 50, y: 60, width: 300, height: 200 };
