@@ -3,7 +3,9 @@
  * ONE Xvfb 1920x1080 desktop with an xterm, driven by one input script (XTEST): typing, a
  * 400-line scroll, mouse moves, then a full frame. Prints bytes per keystroke, per scrolled line,
  * per mouse move, full-frame bytes, key-to-first-update latency, CPU time of each server process,
- * and capture+diff time per 1080p frame against a plain copy. Not a test: numbers, not verdicts.
+ * and capture+diff time per 1080p frame against a plain copy. After that script (so the CPU
+ * figure stays comparable), the xterm is made smaller and dragged in small steps (xdotool
+ * windowmove): bytes per window move step and CPU over the drag. Not a test: numbers, not verdicts.
  *
  * Our bytes are counted as the relay would carry them: payload + the 8-byte data-plane header
  * ("plain"), and also with end-to-end encryption (+8-byte counter +16-byte GCM tag per message,
@@ -41,6 +43,11 @@ const MOUSE_MOVES = 100;
 const QUIET_MS = 800;
 const CLK_TCK = 100;
 const CAPTURE_ROUNDS = 30;
+/** Window drag: steps, offset per step in pixels, and time between steps in ms (a ~30 Hz drag). */
+const DRAG_STEPS = 40;
+const DRAG_DX = 8;
+const DRAG_DY = 5;
+const DRAG_GAP_MS = 33;
 
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -240,6 +247,26 @@ async function main(): Promise<void> {
     const full = { rfb: fullRfb, ours: ours.lastFullFrame.plain, sealed: ours.lastFullFrame.sealed };
 
     const cpu1 = { vnc: cpuMs(vnc.pid!), ours: cpuMs(helper.pid!) };
+
+    // --- window drag: the xterm (full of text) made 600x400 and moved step by step, as a drag
+    // moves a window (no window manager: the X server copies the window, exposes what it leaves)
+    const xtermId = x.run('xdotool', ['search', '--class', 'xterm']).trim().split('\n')[0]!;
+    x.run('xdotool', ['windowsize', xtermId, '600', '400']);
+    x.run('xdotool', ['windowmove', xtermId, '200', '100']);
+    await quiet(rfb, ours);
+    const drag0 = { rfb: rfb.bytes, ours: ours.plainBytes, sealed: ours.sealedBytes };
+    const dragCpu0 = { vnc: cpuMs(vnc.pid!), ours: cpuMs(helper.pid!) };
+    for (let i = 1; i <= DRAG_STEPS; i++) {
+      x.run('xdotool', ['windowmove', xtermId, String(200 + i * DRAG_DX), String(100 + i * DRAG_DY)]);
+      await sleep(DRAG_GAP_MS);
+    }
+    await quiet(rfb, ours);
+    const perDrag = {
+      rfb: (rfb.bytes - drag0.rfb) / DRAG_STEPS,
+      ours: (ours.plainBytes - drag0.ours) / DRAG_STEPS,
+      sealed: (ours.sealedBytes - drag0.sealed) / DRAG_STEPS,
+    };
+    const dragCpu = { vnc: cpuMs(vnc.pid!) - dragCpu0.vnc, ours: cpuMs(helper.pid!) - dragCpu0.ours };
     const helperStats = await ours.fetchStats();
 
     // The decoder's picture must equal the screen (everything here is lossless content).
@@ -304,6 +331,13 @@ async function main(): Promise<void> {
         ratio(perMove.ours, perMove.rfb),
       ],
       [
+        `bytes per window move step (600x400 xterm, ${DRAG_DX},${DRAG_DY} px)`,
+        perDrag.rfb.toFixed(1),
+        perDrag.ours.toFixed(1),
+        perDrag.sealed.toFixed(1),
+        ratio(perDrag.ours, perDrag.rfb),
+      ],
+      [
         'full frame, xterm full of text (bytes)',
         String(full.rfb),
         String(full.ours),
@@ -344,6 +378,13 @@ async function main(): Promise<void> {
         (cpu1.ours - cpu0.ours).toFixed(0),
         '',
         ratio(cpu1.ours - cpu0.ours, cpu1.vnc - cpu0.vnc),
+      ],
+      [
+        'server CPU during the window drag (ms)',
+        dragCpu.vnc.toFixed(0),
+        dragCpu.ours.toFixed(0),
+        '',
+        ratio(dragCpu.ours, dragCpu.vnc),
       ],
     ];
     console.log('\n## Screen: Lifeline helper vs TigerVNC x0vncserver (ZRLE), one Xvfb 1920x1080 + xterm\n');
