@@ -13,7 +13,13 @@
  * refusal. Names are sanitised and confined to the chosen folder by FileAccess; locations are
  * confined to the places it offers (file-where.ts).
  */
-import { parseFilesToHelper, type FilesToHelper, type FilesToViewer } from '../../../protocol/data/files';
+import {
+  FILE_PLACE_MAX_CHARS,
+  FILE_PLACES_MAX,
+  parseFilesToHelper,
+  type FilesToHelper,
+  type FilesToViewer,
+} from '../../../protocol/data/files';
 import type { TransferFigures } from '../../../protocol/data/file-progress';
 import { ProtocolError } from '../../../protocol/errors';
 import { RECONNECT_GRACE_MS } from '../../../protocol/limits';
@@ -239,10 +245,10 @@ export class FileTransferService {
       const files = this.access(link);
       const places = await files.places();
       const out: { name: string; freeBytes: number | null }[] = [];
-      for (const p of places.slice(0, 16)) {
+      for (const p of places.slice(0, FILE_PLACES_MAX)) {
         const free = await files.freeBytes(p.path).catch(() => null);
         out.push({
-          name: p.name.slice(0, 64),
+          name: p.name.slice(0, FILE_PLACE_MAX_CHARS),
           freeBytes: free === null ? null : Math.max(0, Math.floor(free)),
         });
       }
@@ -269,6 +275,14 @@ export class FileTransferService {
     if (known) {
       if (known.init.agentName !== link.agentName) {
         this.send(link, refusal(m.id, 'forbidden', 'this transfer belongs to another agent'));
+      } else if (known.state === 'finishing') {
+        // Being checked and saved (the answer was lost with the old link): answer when it is.
+        await known.whenSettled();
+        this.settle(known);
+        this.send(
+          link,
+          this.outcomeFor(m.id, link) ?? refusal(m.id, 'not_found', 'the transfer cannot resume'),
+        );
       } else if (!(await known.resume(link.peerId))) {
         this.send(
           link,

@@ -78,6 +78,7 @@ export class IncomingFile {
   private readonly hash: Hash = createHash('sha256');
   private rewindSent = false;
   private writerSuspended = false;
+  private readonly settleWaiters: (() => void)[] = [];
 
   private constructor(
     readonly init: IncomingInit,
@@ -101,6 +102,12 @@ export class IncomingFile {
 
   get state(): IncomingState {
     return this.stateValue;
+  }
+
+  /** Resolves once the transfer is done, failed or cancelled. */
+  whenSettled(): Promise<void> {
+    if (this.settled) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push(resolve));
   }
 
   /** A method, not a field read: the state changes across the awaits below. */
@@ -268,6 +275,7 @@ export class IncomingFile {
     if (!TRANSITIONS[this.stateValue].includes(to))
       throw new ProtocolError('illegal_transition', `upload ${this.stateValue} -> ${to}`);
     this.stateValue = to;
+    if (this.settled) for (const w of this.settleWaiters.splice(0)) w();
   }
 
   /** A failed write: `no_space` (with the sizes) when the disk is the reason, else what it was. */
