@@ -3,10 +3,11 @@
  * possibly non-zero, which row hashes (move-detector.ts, vertical only) cannot see. Sending the
  * window as one COPY leaves only the uncovered area to encode.
  *
- * Method, bounded by the region's area: a few "probes" (a distinctive run of NEEDLE_PX pixels of
- * the new frame in a changed part of a row: several colour changes, so it is rare) are searched in
- * the previous frame inside the region (a window's old place is part of what changed, so the
- * source lies there too). Each match proposes an offset; a probe matching in many places proposes
+ * Method, bounded: a few "probes" (a distinctive run of NEEDLE_PX pixels of the new frame in a
+ * changed part of a row: several colour changes, so it is rare) are searched in the previous
+ * frame inside the region (a window's old place is part of what changed, so the source lies there
+ * too) and at most SEARCH_RADIUS_PX away, so a failed search costs a few hundred thousand pixel
+ * reads at most, whatever the region's size. Each match proposes an offset; a probe matching in many places proposes
  * nothing, and where text repeats, the offset that two probes agree on wins. The offset is grown
  * from the probe into a rectangle: columns while the probe row matches pixel for pixel, then rows
  * by memcmp of that column span (a few mismatching rows inside, e.g. a text cursor that changed
@@ -31,6 +32,19 @@ const PROBES_SEARCHED_MAX = 3;
  * lines), so a probe may match a few places: the offset two probes agree on is tried first.
  */
 const MATCHES_MAX = 32;
+/**
+ * Largest offset searched, in pixels, either way. A drag moves a window a few to a few dozen
+ * pixels between two updates; searching the whole region instead cost 20-50% of encoding it
+ * whenever it had not moved (a page of new text, a video). A longer jump is sent as pixels.
+ */
+const SEARCH_RADIUS_PX = 192;
+/**
+ * After MISSES_BEFORE_BACKOFF searches in a row found nothing (content that keeps changing in
+ * place: a video, a page being drawn), the next BACKOFF_CALLS calls do not search: a drag starting
+ * then is caught a few updates late instead of every update paying for the search.
+ */
+const MISSES_BEFORE_BACKOFF = 2;
+const BACKOFF_CALLS = 3;
 /** Smallest region worth searching, and smallest move worth sending, in pixels. */
 export const WINDOW_MOVE_MIN_PIXELS = 64 * 64;
 const MIN_SIDE = 16;
@@ -56,6 +70,9 @@ interface Probe {
 
 export class WindowMoveDetector {
   private readonly needle = new Uint32Array(NEEDLE_PX);
+  /** Searches in a row that found nothing, and calls left to skip (see BACKOFF_CALLS). */
+  private misses = 0;
+  private skip = 0;
   private rowOk = new Uint8Array(0);
   private left = new Int32Array(0);
   private right = new Int32Array(0);
@@ -72,6 +89,10 @@ export class WindowMoveDetector {
       region.width * region.height < WINDOW_MOVE_MIN_PIXELS
     )
       return null;
+    if (this.skip > 0) {
+      this.skip--;
+      return null;
+    }
     let searched = 0;
     const votes = new Map<number, number>();
     for (let k = 0; k < PROBE_ROWS && searched < PROBES_SEARCHED_MAX; k++) {
@@ -87,9 +108,13 @@ export class WindowMoveDetector {
         votes.set(key, n);
         if (offsets.length > 1 && n < 2) continue;
         const move = this.grow(prev, cur, region, probe, dx, dy);
-        if (move !== null) return move;
+        if (move !== null) {
+          this.misses = 0;
+          return move;
+        }
       }
     }
+    if (searched > 0 && ++this.misses >= MISSES_BEFORE_BACKOFF) this.skip = BACKOFF_CALLS;
     return null;
   }
 
@@ -128,10 +153,13 @@ export class WindowMoveDetector {
     while (a < NEEDLE_PX - 1 && n[a] === n[0]) a++;
     const na = n[a]!;
     const found: [number, number][] = [];
-    // A probe may straddle the moved object's edge: its source may start a needle left of the region.
-    const xStart = Math.max(0, region.x - NEEDLE_PX);
-    const xEnd = Math.min(prev.width, region.x + region.width + NEEDLE_PX) - NEEDLE_PX;
-    for (let y = region.y; y < region.y + region.height; y++) {
+    // A probe may straddle the moved object's edge: its source may start a needle left of the
+    // region. Only offsets up to SEARCH_RADIUS_PX are looked for.
+    const xStart = Math.max(0, region.x - NEEDLE_PX, probe.x - SEARCH_RADIUS_PX);
+    const xEnd = Math.min(prev.width - NEEDLE_PX, region.x + region.width, probe.x + SEARCH_RADIUS_PX);
+    const yStart = Math.max(region.y, probe.y - SEARCH_RADIUS_PX);
+    const yEnd = Math.min(region.y + region.height, probe.y + SEARCH_RADIUS_PX + 1);
+    for (let y = yStart; y < yEnd; y++) {
       const row = prev.rowAt[y]!;
       for (let x = xStart; x <= xEnd; x++) {
         if (p32[row + x + a] !== na) continue;
