@@ -172,6 +172,17 @@ export class ChangeDetector {
     return { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
   }
 
+  /** Pixels inside the dirty tiles' boxes (an upper bound of the changed pixels). */
+  dirtyArea(): number {
+    if (this.dirtyCount === 0) return 0;
+    let sum = 0;
+    for (let i = 0; i < this.minX.length; i++) {
+      if (this.minX[i] === NONE) continue;
+      sum += (this.maxX[i]! - this.minX[i]! + 1) * (this.maxY[i]! - this.minY[i]! + 1);
+    }
+    return sum;
+  }
+
   /** Forgets dirty tiles inside `rect`'s tiles (before a re-scan of that area). */
   clearTiles(rect: Rect): void {
     const tx0 = rect.x >> TILE_SHIFT;

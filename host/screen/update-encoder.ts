@@ -19,12 +19,17 @@ import type { JpegEncoder } from './jpeg-encoder';
 import { MessageBuilder } from './message-builder';
 import { MoveDetector } from './move-detector';
 import { PixelViewer, type PixelView } from './pixel-view';
-import { intersect, union } from './rect-math';
+import { area as pixels, intersect, union } from './rect-math';
 import { WindowMoveDetector, type Move } from './window-move-detector';
 import { emptyCounters, RectEncoder, type EncodeCounters, type EncodeQuality } from './rect-encoder';
 
 /** Most moves searched per update after the first look (e.g. two terminals scrolling at once). */
 const MOVES_PER_UPDATE_MAX = 3;
+/**
+ * Changes smaller than this (in pixels) are not searched for moves: sending them costs less than
+ * hashing and probing a box that may be tall (a keystroke at the bottom, a clock at the top).
+ */
+const MOVE_SEARCH_MIN_PX = 64 * 32;
 /** Re-scans after a move cover whole change-detection tiles (their dirty boxes are rebuilt). */
 const TILE = TILE_SIZE;
 const SEQ_MAX = 0xffffffff;
@@ -137,7 +142,7 @@ export class UpdateEncoder {
       // no second comparison, and only the newly exposed rows are scanned.
       const box = regions.length > 0 ? regions.reduce(union) : null;
       let known: Rect | null = null;
-      if (box !== null) {
+      if (box !== null && regions.reduce((sum, r) => sum + pixels(r), 0) >= MOVE_SEARCH_MIN_PX) {
         const move = this.moves.detect(detector.prev, detector.hashes, view, box);
         if (move !== null) {
           await this.sendMove(out, { rect: move.rect, srcX: move.rect.x, srcY: move.srcY }, counters);
@@ -149,7 +154,7 @@ export class UpdateEncoder {
       // moving at once, a dragged window.
       for (let i = 0; i < MOVES_PER_UPDATE_MAX; i++) {
         const bounds = detector.dirtyBounds();
-        if (bounds === null) break;
+        if (bounds === null || detector.dirtyArea() < MOVE_SEARCH_MIN_PX) break;
         const vertical = this.moves.detect(detector.prev, detector.hashes, view, bounds);
         const move: Move | null = vertical
           ? { rect: vertical.rect, srcX: vertical.rect.x, srcY: vertical.srcY }
