@@ -39,12 +39,15 @@ const MATCHES_MAX = 32;
  */
 const SEARCH_RADIUS_PX = 192;
 /**
- * After MISSES_BEFORE_BACKOFF searches in a row found nothing (content that keeps changing in
- * place: a video, a page being drawn), the next BACKOFF_CALLS calls do not search: a drag starting
- * then is caught a few updates late instead of every update paying for the search.
+ * After MISSES_BEFORE_BACKOFF fruitless searches in a row over the same region (content that
+ * keeps changing in place: a video, a page being drawn), the next BACKOFF_CALLS calls over that
+ * region do not search. A drag changes the region every step (the window plus what it uncovers),
+ * so it is searched at once.
  */
 const MISSES_BEFORE_BACKOFF = 2;
 const BACKOFF_CALLS = 3;
+/** Edges of two regions this close (in pixels) make them the same region for the back-off. */
+const SAME_REGION_PX = 4;
 /** Smallest region worth searching, and smallest move worth sending, in pixels. */
 export const WINDOW_MOVE_MIN_PIXELS = 64 * 64;
 const MIN_SIDE = 16;
@@ -70,7 +73,8 @@ interface Probe {
 
 export class WindowMoveDetector {
   private readonly needle = new Uint32Array(NEEDLE_PX);
-  /** Searches in a row that found nothing, and calls left to skip (see BACKOFF_CALLS). */
+  /** The region of the last fruitless search, how many in a row there were, and calls to skip. */
+  private missed: Rect | null = null;
   private misses = 0;
   private skip = 0;
   private rowOk = new Uint8Array(0);
@@ -89,7 +93,8 @@ export class WindowMoveDetector {
       region.width * region.height < WINDOW_MOVE_MIN_PIXELS
     )
       return null;
-    if (this.skip > 0) {
+    const again = this.missed !== null && sameRegion(region, this.missed);
+    if (again && this.skip > 0) {
       this.skip--;
       return null;
     }
@@ -109,12 +114,16 @@ export class WindowMoveDetector {
         if (offsets.length > 1 && n < 2) continue;
         const move = this.grow(prev, cur, region, probe, dx, dy);
         if (move !== null) {
-          this.misses = 0;
+          this.missed = null;
           return move;
         }
       }
     }
-    if (searched > 0 && ++this.misses >= MISSES_BEFORE_BACKOFF) this.skip = BACKOFF_CALLS;
+    if (searched > 0) {
+      this.misses = again ? this.misses + 1 : 1;
+      this.missed = region;
+      if (this.misses >= MISSES_BEFORE_BACKOFF) this.skip = BACKOFF_CALLS;
+    }
     return null;
   }
 
@@ -252,4 +261,13 @@ export class WindowMoveDetector {
     const y = yMin + top;
     return { rect: { x: x0, y, width, height }, srcX: x0 - dx, srcY: y - dy };
   }
+}
+
+function sameRegion(a: Rect, b: Rect): boolean {
+  return (
+    Math.abs(a.x - b.x) <= SAME_REGION_PX &&
+    Math.abs(a.y - b.y) <= SAME_REGION_PX &&
+    Math.abs(a.x + a.width - b.x - b.width) <= SAME_REGION_PX &&
+    Math.abs(a.y + a.height - b.y - b.height) <= SAME_REGION_PX
+  );
 }

@@ -237,11 +237,9 @@ describe('UpdateEncoder -> ScreenDecoder round trip', () => {
         copied.push(upd.ops.includes('copy'));
         at = to;
       }
-      // Caught a few steps late at worst (the search backs off after fruitless tries), then every step.
-      const first = copied.indexOf(true);
-      expect(first).toBeGreaterThanOrEqual(0);
-      expect(first).toBeLessThanOrEqual(3);
-      expect(copied.slice(first).every(Boolean)).toBe(true);
+      // The search backs off over a region where it keeps finding nothing, but a drag changes
+      // the region every step: every step is a move.
+      expect(copied.every(Boolean)).toBe(true);
     });
 
     it('sends new content in the same place as content, not as a move', async () => {
