@@ -166,10 +166,13 @@ describe('X11InputSink keyboard', () => {
 
 describe('X11InputSink pointer', () => {
   it('moves the pointer where the X server reports it', async () => {
+    // A move is not a round trip: wait for the server to report it rather than race xdotool.
+    const at = (want: RegExp) =>
+      waitFor(`the pointer at ${want.source}`, async () => want.test(await xdotool('getmouselocation')));
     await sink.pointerMove(321, 222);
-    expect(await xdotool('getmouselocation')).toMatch(/^x:321 y:222 /);
+    expect(await at(/^x:321 y:222 /)).toBe(true);
     await sink.pointerMove(5000, -20); // clamped by the server to the screen
-    expect(await xdotool('getmouselocation')).toMatch(/^x:1279 y:0 /);
+    expect(await at(/^x:1279 y:0 /)).toBe(true);
   });
 
   it('presses the five buttons and scrolls both wheels', async () => {
@@ -224,8 +227,12 @@ describe('X11InputSink pointer', () => {
       await sink.key('ControlRight', true);
       await sink.button('left', true);
       await sink.button('right', true);
-      expect(await mask()).toBe(SHIFT | CONTROL | BUTTON1 | BUTTON3);
-      await sink.releaseAll();
+      // Presses are not round trips (typing stays fast); this other connection may ask first.
+      const held = SHIFT | CONTROL | BUTTON1 | BUTTON3;
+      expect(
+        await waitFor('the held keys and buttons', async () => ((await mask()) === held ? held : undefined)),
+      ).toBe(held);
+      await sink.releaseAll(); // a round trip: the release is done when it resolves
       expect(await mask()).toBe(0);
     } finally {
       await conn.close();
