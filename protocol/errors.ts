@@ -50,6 +50,8 @@ export const ERROR_CODES = {
   /** A helper's resume token is unknown or its reconnect grace period has passed. */
   resume_expired: 410,
   backpressure: 503,
+  /** The customer is moving their own mouse, which takes precedence: the agent's pointer waits. */
+  pointer_in_use: 409,
   // --- file transfer ---
   /** Not enough free space where the file was to be saved (refused before any byte is written). */
   no_space: 507,

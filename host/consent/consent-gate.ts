@@ -108,6 +108,7 @@ export class ConsentGate {
       key: this.guard('control', (code: string, down: boolean) => sink.key(code, down)),
       type: this.guard('control', (text: string) => sink.type(text)),
       pointerMove: this.guard('control', (x: number, y: number) => sink.pointerMove(x, y)),
+      pointerPosition: this.guard('control', () => sink.pointerPosition()),
       button: this.guard('control', (b: PointerButton, down: boolean) => sink.button(b, down)),
       wheel: this.guard('control', (dx: number, dy: number) => sink.wheel(dx, dy)),
       releaseAll: () => sink.releaseAll(),

@@ -71,6 +71,12 @@ export interface InputSink {
   type(text: string): Promise<void>;
   /** Moves the pointer to desktop coordinates. */
   pointerMove(x: number, y: number): Promise<void>;
+  /**
+   * Where the pointer is now, after every call made before this one took effect (so right after
+   * pointerMove it reports where the system put the pointer, clamped to the screen). Used to notice
+   * the customer moving their own mouse, which takes precedence over the agent's.
+   */
+  pointerPosition(): Promise<{ x: number; y: number }>;
   button(button: PointerButton, down: boolean): Promise<void>;
   /** Wheel steps: positive dy scrolls down, positive dx scrolls right. */
   wheel(dx: number, dy: number): Promise<void>;

@@ -4,13 +4,16 @@
  * menu's key combinations, and release.all. Events run one at a time in arrival order (a key
  * press never overtakes the move before it). `control` is checked twice: when the event arrives
  * (refused at once, nothing queued) and again by the gate when the event runs, so a revoke stops
- * every queued event; the gate's revoke also releases every key and button held.
+ * every queued event; the gate's revoke also releases every key and button held. Pointer events
+ * also pass the PointerArbiter: while the customer moves their own mouse, the agent's are held
+ * back (outcome `held`, code pointer_in_use).
  */
 import { ProtocolError } from '../../protocol/errors';
 import type { InputEvent } from '../../protocol/data/input';
 import type { HandlerMap } from '../../protocol/message';
 import type { ConsentGate } from '../consent/consent-gate';
 import type { InputSink } from '../platform/types';
+import { PointerArbiter } from './pointer-arbiter';
 
 /** Keys each combination presses, in order (released in reverse). */
 export const COMBO_KEYS: Readonly<
@@ -26,11 +29,21 @@ export const COMBO_KEYS: Readonly<
 /** Most events waiting to run; past this, new ones are refused (a flood must not build a backlog). */
 export const INPUT_QUEUE_MAX = 1024;
 
-export type InputOutcome = 'applied' | 'refused' | 'failed';
+/** `held`: a pointer event dropped because the customer is using their mouse. */
+export type InputOutcome = 'applied' | 'refused' | 'failed' | 'held';
+
+/** Events that move or press the pointer, which the customer's own mouse takes precedence over. */
+const POINTER_EVENTS: ReadonlySet<InputEvent['type']> = new Set([
+  'pointer.move',
+  'pointer.button',
+  'pointer.wheel',
+]);
 
 export interface InputDispatcherOptions {
-  /** An event was refused or failed; `code` is stable (consent_required, backpressure, ...). */
+  /** An event was refused, held or failed; `code` is stable (consent_required, backpressure, ...). */
   onRejected?(code: string, message: string): void;
+  /** Decides between the customer's mouse and the agent's (tests give one with a fake clock). */
+  arbiter?: PointerArbiter;
 }
 
 const handlers: HandlerMap<InputEvent, InputSink> = {
@@ -56,14 +69,17 @@ const handlers: HandlerMap<InputEvent, InputSink> = {
 export class InputDispatcher {
   private chain: Promise<unknown> = Promise.resolve();
   private queued = 0;
-  private counts = { applied: 0, refused: 0, failed: 0 };
+  private counts = { applied: 0, refused: 0, failed: 0, held: 0 };
+  private readonly arbiter: PointerArbiter;
 
   constructor(
     private readonly gate: ConsentGate,
     private readonly options: InputDispatcherOptions = {},
-  ) {}
+  ) {
+    this.arbiter = options.arbiter ?? new PointerArbiter();
+  }
 
-  stats(): { applied: number; refused: number; failed: number } {
+  stats(): { applied: number; refused: number; failed: number; held: number } {
     return { ...this.counts };
   }
 
@@ -87,7 +103,16 @@ export class InputDispatcher {
       // The gate checks `control` now, when the event runs, not when it arrived.
       const sink = await this.gate.input();
       const handler = handlers[event.type] as (m: InputEvent, s: InputSink) => Promise<void>;
+      const pointer = POINTER_EVENTS.has(event.type);
+      if (pointer && !(await this.arbiter.admit(sink))) {
+        return this.reject(
+          'held',
+          'pointer_in_use',
+          'the customer is using their mouse; yours works again a second after they stop',
+        );
+      }
       await handler(event, sink);
+      if (pointer) await this.arbiter.applied(sink);
       this.counts.applied++;
       return 'applied';
     } catch (err) {
@@ -101,7 +126,7 @@ export class InputDispatcher {
     }
   }
 
-  private reject(outcome: 'refused' | 'failed', code: string, message: string): InputOutcome {
+  private reject(outcome: 'refused' | 'failed' | 'held', code: string, message: string): InputOutcome {
     this.counts[outcome]++;
     this.options.onRejected?.(code, message);
     return outcome;

@@ -97,8 +97,8 @@ export class ViewerPeer {
   private readonly controlHandlers: HandlerMap<ControlToHelper, Uint8Array>;
   private counts = { framesSent: 0, bytesSent: 0, framesOpened: 0, framesRejected: 0 };
   private lastEncoderStats: ScreenEncoderStats | null = null;
-  /** Last refusal sent per request kind, so a flood of refused input gets one notice a second. */
-  private readonly lastRefusalAt = new Map<RefusedRequest, number>();
+  /** Last refusal sent per request kind and code, so a flood of refused input gets one notice a second. */
+  private readonly lastRefusalAt = new Map<string, number>();
 
   constructor(
     readonly peerId: number,
@@ -208,9 +208,10 @@ export class ViewerPeer {
   /** Tells the viewer a request was refused, at most once a second per kind. */
   refuse(request: RefusedRequest, code: ErrorCode, message: string): void {
     const now = performance.now();
-    const last = this.lastRefusalAt.get(request) ?? -Infinity;
+    const key = `${request} ${code}`;
+    const last = this.lastRefusalAt.get(key) ?? -Infinity;
     if (request !== 'session.reboot' && now - last < 1000) return;
-    this.lastRefusalAt.set(request, now);
+    this.lastRefusalAt.set(key, now);
     this.send(
       DataChannel.control,
       encodeControlMessage({ type: 'session.refused', request, code, message: message.slice(0, 300) }),
@@ -283,6 +284,8 @@ export class ViewerPeer {
         const outcome = await this.deps.input.dispatch(parsed.value);
         if (outcome === 'refused')
           this.refuse('input', 'consent_required', 'the customer has not allowed control');
+        else if (outcome === 'held')
+          this.refuse('input', 'pointer_in_use', 'the customer is using their mouse');
         return;
       }
       case DataChannel.clipboard:

@@ -45,8 +45,19 @@ export class RecordingInput implements InputSink {
   type(t: string) {
     return this.rec(`type ${t}`);
   }
+  /** Where the pointer is: the last move (ours or the customer's), as a real desktop reports it. */
+  position = { x: 0, y: 0 };
   pointerMove(x: number, y: number) {
+    this.position = { x, y };
     return this.rec(`move ${x},${y}`);
+  }
+  /** Not recorded in `calls`: asking where the pointer is changes nothing on the desktop. */
+  pointerPosition() {
+    return Promise.resolve({ ...this.position });
+  }
+  /** The customer moves their own mouse. */
+  customerMoves(x: number, y: number): void {
+    this.position = { x, y };
   }
   button(b: string, down: boolean) {
     return this.rec(`button ${b} ${down ? 'down' : 'up'}`);

@@ -93,6 +93,7 @@ export interface Painter {
 
 export type NoticeKey =
   | 'controlRevoked'
+  | 'customerHasPointer'
   | 'controlGranted'
   | 'viewRevoked'
   | 'frameRefused'
@@ -622,6 +623,8 @@ export class ViewerSession {
     },
     'session.refused': (m) => {
       if (m.request === 'clipboard') this.notify('clipNotGranted', 'warning');
+      else if (m.request === 'input' && m.code === 'pointer_in_use')
+        this.notify('customerHasPointer', 'info');
       else if (m.request === 'input') this.notify('controlRevoked', 'warning');
     },
   };

@@ -83,6 +83,7 @@ export const VIEWER_TEXT_KEYS = [
   'notSignedIn',
   'openViewer',
   'notice_controlRevoked',
+  'notice_customerHasPointer',
   'notice_controlGranted',
   'notice_viewRevoked',
   'notice_frameRefused',

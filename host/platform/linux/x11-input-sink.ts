@@ -114,6 +114,16 @@ export class X11InputSink implements InputSink {
     });
   }
 
+  pointerPosition(): Promise<{ x: number; y: number }> {
+    // A round trip on this connection: X answers after every FakeInput sent before it.
+    return this.enqueue(async () => {
+      const reply = await this.conn.call<QueryPointerReply>('QueryPointer', (cb) =>
+        this.conn.client.QueryPointer(this.conn.root, cb),
+      );
+      return { x: reply.rootX, y: reply.rootY };
+    });
+  }
+
   button(button: PointerButton, down: boolean): Promise<void> {
     return this.enqueue(async () => {
       const n = BUTTONS[button];

@@ -9,7 +9,7 @@
  * Checked: the SAS is equal on both ends; the viewer's picture equals an xwd capture of the same
  * screen pixel for pixel (an xterm desktop is all lossless content) after typing, scrolling and
  * moving a window; the viewer's input (é ü €, arrows, End) reaches the real shell, which writes a
- * file; a revoke of control stops input (nothing arrives after 500 ms); a frame with one flipped
+ * file; the customer's own mouse (xdotool) wins over the agent's moves; a revoke of control stops input (nothing arrives after 500 ms); a frame with one flipped
  * bit is rejected and never painted, both ways; the helper comes back with its resume token after
  * its socket is killed; stop ends sharing for the server, the agent and the viewer.
  */
@@ -313,6 +313,44 @@ describe('helper session through the real server', () => {
     await viewer.until(() => viewer.counts.resets > resets, 15_000, 'a RESET after the refresh');
     expect(await settle()).toBe(0);
     expect(viewer.decoder.state).toBe('ready');
+  });
+
+  it("lets the customer's own mouse win: the agent's moves wait until it has been still a second", async () => {
+    const location = () => x.run('xdotool', ['getmouselocation']).split(' ').slice(0, 2).join(' ');
+    await input({ type: 'pointer.move', x: 100, y: 100 });
+    await waitFor('the agent moving the pointer', () => location() === 'x:100 y:100');
+    const from = viewer.control.length;
+    // The customer's hand: 16 moves, 50 ms apart, on the real X server.
+    const steps = Array.from({ length: 16 }, (_, i) => [
+      'mousemove',
+      String(600 + i),
+      '400',
+      'sleep',
+      '0.05',
+    ]);
+    const hand = spawn('xdotool', steps.flat(), { env: x.env, stdio: 'ignore' });
+    const handDone = new Promise<void>((resolve) => hand.once('exit', () => resolve()));
+    let handMoving = true;
+    void handDone.then(() => (handMoving = false));
+    await wait(150);
+    // Meanwhile the agent keeps moving too, as a hand on the viewer's canvas would.
+    for (let i = 0; handMoving; i++) {
+      await input({ type: 'pointer.move', x: 200 + (i % 50), y: 200 });
+      await wait(40);
+    }
+    await handDone;
+    await wait(100);
+    expect(location()).toBe('x:615 y:400'); // where the customer left it, not yanked back
+    const refusal = await waitFor('the viewer told why', () =>
+      viewer.control
+        .slice(from)
+        .find((m) => m.type === 'session.refused' && m.request === 'input' && m.code === 'pointer_in_use'),
+    );
+    expect(refusal).toBeTruthy();
+    // Still for over a second: the agent's pointer works again.
+    await wait(1200);
+    await input({ type: 'pointer.move', x: 321, y: 234 });
+    await waitFor('the agent moving the pointer again', () => location() === 'x:321 y:234');
   });
 
   it('stops input at once when control is revoked: the next input is refused, none arrives', async () => {

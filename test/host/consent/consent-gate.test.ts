@@ -41,6 +41,7 @@ function recordingPlatform(calls: Call[], gateRef: { gate?: ConsentGate }): Plat
         key: async () => rec('control', 'key'),
         type: async () => rec('control', 'type'),
         pointerMove: async () => rec('control', 'pointerMove'),
+        pointerPosition: async () => (rec('control', 'pointerPosition'), { x: 0, y: 0 }),
         button: async () => rec('control', 'button'),
         wheel: async () => rec('control', 'wheel'),
         releaseAll: async () => {
@@ -93,32 +94,35 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('call' as const),
     capability: fc.constantFrom<Capability>('view', 'control', 'clipboard', 'files', 'reboot'),
-    variant: fc.nat(4),
+    variant: fc.nat(5),
   }),
 );
 
+/** `variant` picks one call of the capability's kind; kinds with fewer calls wrap around. */
 async function invoke(gate: ConsentGate, capability: Capability, variant: number): Promise<void> {
+  const pick = <T>(calls: T[]): T => calls[variant % calls.length]!;
   switch (capability) {
     case 'view': {
       const s = await gate.screen();
-      await [
+      await pick([
         () => s.capture(),
         () => s.monitors(),
         () => s.pointer(),
         () => s.cursor(),
         async () => s.desktopSize(),
-      ][variant]!();
+      ])();
       return;
     }
     case 'control': {
       const i = await gate.input();
-      await [
+      await pick([
         () => i.key('KeyA', true),
         () => i.type('é'),
         () => i.pointerMove(1, 1),
         () => i.button('left', true),
         () => i.wheel(0, 1),
-      ][variant]!();
+        () => i.pointerPosition(),
+      ])();
       return;
     }
     case 'clipboard': {
@@ -128,13 +132,7 @@ async function invoke(gate: ConsentGate, capability: Capability, variant: number
     }
     case 'files': {
       const f = gate.files();
-      await [
-        () => f.places(),
-        () => f.list('/'),
-        () => f.freeBytes('/'),
-        () => f.places(),
-        () => f.list('/tmp'),
-      ][variant]!();
+      await pick([() => f.places(), () => f.list('/'), () => f.freeBytes('/'), () => f.list('/tmp')])();
       return;
     }
     case 'reboot':

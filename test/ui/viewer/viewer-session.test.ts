@@ -200,6 +200,20 @@ describe('ViewerSession with the real helper session', () => {
     await until('control again', () => v.session.snapshot.controlAllowed);
   });
 
+  it('says so when the customer is using their own mouse, and moves again once it is still', async () => {
+    const v = (current = openViewer());
+    await until('control', () => v.session.snapshot.controlAllowed);
+    v.session.sendInput({ type: 'pointer.move', x: 40, y: 30 });
+    await until('the move at the helper', () => platform.sink.calls.at(-1) === 'move 40,30');
+    platform.sink.customerMoves(200, 100);
+    v.session.sendInput({ type: 'pointer.move', x: 41, y: 30 });
+    await until('the notice', () => v.session.snapshot.notice?.key === 'customerHasPointer');
+    expect(platform.sink.position).toEqual({ x: 200, y: 100 });
+    await wait(1100);
+    v.session.sendInput({ type: 'pointer.move', x: 42, y: 30 });
+    await until('the move at the helper', () => platform.sink.calls.at(-1) === 'move 42,30');
+  });
+
   it("sends the special keys menu's combinations and releases everything on request", async () => {
     const v = (current = openViewer());
     await until('control', () => v.session.snapshot.controlAllowed);
