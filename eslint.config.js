@@ -124,6 +124,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [{ name: 'x11', message: 'X11 code lives in host/platform/linux/.' }],
           patterns: [
             {
               group: ['**/server/**', '**/extension/**', '**/ui/**'],

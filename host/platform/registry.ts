@@ -3,15 +3,22 @@
  * platform folder. Today: Linux with an X11 display. Everywhere else loadPlatform() throws
  * ProtocolError('os_not_supported') whose message names the system, so the support page can tell
  * the customer exactly why ("Windows 10.0.19045 is not supported yet: ..."). describeOs() gives the
- * protocol's OsInfo for the helper's hello.
+ * protocol's OsInfo for the helper's hello. The helper's own windows on the customer's screen come
+ * through here too: createAnnotationOverlay() (the agent's drawings) and
+ * openSharingIndicatorWindow() (the standalone helper's "sharing ... - Stop" window); both give
+ * null where this system has none, and the caller falls back.
  */
 import os from 'node:os';
 import { ProtocolError } from '../../protocol/errors';
 import type { OsInfo } from '../../protocol/helper-channel';
+import type { SharingIndicator } from '../consent/prompts/sharing-indicator';
+import type { AnnotationSurface } from '../session/annotation-surface';
 import { createLinuxX11Platform } from './linux/linux-x11-platform';
+import { X11AnnotationOverlay } from './linux/overlay/x11-annotation-overlay';
 import type { CommandRunner } from './linux/reboot';
+import { X11IndicatorWindow } from './linux/x11-indicator-window';
 import { stderrLog, type PlatformLog } from './linux/x11-log';
-import type { Platform } from './types';
+import type { Platform, ScreenSource } from './types';
 
 export type { PlatformLog } from './linux/x11-log';
 
@@ -104,4 +111,35 @@ export async function loadPlatform(options: LoadPlatformOptions = {}): Promise<P
     });
   }
   return createLinuxX11Platform({ display: facts.env.DISPLAY!, log, runCommand: options.runCommand });
+}
+
+/**
+ * The overlay that draws the agent's annotations on this system's screen, or null where there is
+ * none yet (the caller keeps the drawings without showing them). Linux with DISPLAY: the X11
+ * overlay, which connects only when the first drawing arrives. `screen` is how it reads the pixels
+ * its drawings will cover (the session passes the consent gate's screen source).
+ */
+export function createAnnotationOverlay(
+  system: SystemFacts,
+  log: (line: string) => void,
+  screen?: () => Promise<ScreenSource>,
+): AnnotationSurface | null {
+  const display = system.env.DISPLAY;
+  if (system.platform !== 'linux' || !display) return null;
+  return new X11AnnotationOverlay(
+    display,
+    (event, details) => log(`${event} ${JSON.stringify(details ?? {})}`),
+    screen,
+  );
+}
+
+/**
+ * Opens the always-on-top sharing indicator window (with its Stop) on X display `display`;
+ * resolves null when there is no X server to show it on.
+ */
+export function openSharingIndicatorWindow(
+  display: string,
+  onStop: () => void,
+): Promise<SharingIndicator | null> {
+  return X11IndicatorWindow.open(display, onStop);
 }

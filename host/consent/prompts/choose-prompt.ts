@@ -2,16 +2,16 @@
  * Picks how the standalone helper asks for consent and shows that it is sharing: a desktop dialog
  * when zenity or kdialog is installed (detected, never installed), else the controlling terminal;
  * and the indicator on the terminal plus, where an X display is reachable, the always-on-top X
- * window. With neither a dialog nor a terminal there is no way to ask, and the caller must say so
- * and stop (consent is never assumed).
+ * window (opened through host/platform/registry.ts). With neither a dialog nor a terminal there is
+ * no way to ask, and the caller must say so and stop (consent is never assumed).
  */
+import { openSharingIndicatorWindow } from '../../platform/registry';
 import type { ConsentPrompt } from './consent-prompt';
 import { DialogPrompt, detectDialog } from './dialog-prompt';
 import { IndicatorGroup, type SharingIndicator } from './sharing-indicator';
 import { TerminalIndicator } from './terminal-indicator';
 import { TerminalPrompt } from './terminal-prompt';
 import { TtyLines } from './tty-lines';
-import { X11IndicatorWindow } from './x11-indicator-window';
 
 export interface StandaloneUi {
   prompt: ConsentPrompt | null;
@@ -44,7 +44,7 @@ export async function chooseStandaloneUi(
   const members: SharingIndicator[] = [];
   if (tty) members.push(new TerminalIndicator(tty, onStop));
   if ((options.xWindow ?? true) && env.DISPLAY) {
-    const win = await X11IndicatorWindow.open(env.DISPLAY, onStop);
+    const win = await openSharingIndicatorWindow(env.DISPLAY, onStop);
     if (win) members.push(win);
   }
   const indicator = new IndicatorGroup(members);

@@ -4,7 +4,7 @@
  * it is gone from the screen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { X11IndicatorWindow } from '../../../host/consent/prompts/x11-indicator-window';
+import { X11IndicatorWindow } from '../../../host/platform/linux/x11-indicator-window';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { xwdCapture } from '../screen/xwd-capture';
 

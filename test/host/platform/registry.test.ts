@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { rebootLinux, type CommandResult } from '../../../host/platform/linux/reboot';
+import { X11AnnotationOverlay } from '../../../host/platform/linux/overlay/x11-annotation-overlay';
 import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
-import { describeOs, loadPlatform, type SystemFacts } from '../../../host/platform/registry';
+import {
+  createAnnotationOverlay,
+  describeOs,
+  loadPlatform,
+  openSharingIndicatorWindow,
+  type SystemFacts,
+} from '../../../host/platform/registry';
 import { OsInfo } from '../../../protocol/helper-channel';
 import { ProtocolError } from '../../../protocol/errors';
 
@@ -65,6 +72,33 @@ describe('loadPlatform', () => {
     expect(err).toBeInstanceOf(ProtocolError);
     expect((err as ProtocolError).code).toBe('unavailable');
     expect((err as ProtocolError).message).toMatch(/:999/);
+  });
+});
+
+describe("the helper's own windows", () => {
+  const noLog = () => undefined;
+
+  it('gives the X11 annotation overlay on Linux with DISPLAY, without connecting yet', () => {
+    const overlay = createAnnotationOverlay(linux({ DISPLAY: ':999' }), noLog);
+    expect(overlay).toBeInstanceOf(X11AnnotationOverlay);
+    overlay!.close();
+  });
+
+  it('gives no annotation overlay elsewhere', () => {
+    expect(createAnnotationOverlay(linux({ WAYLAND_DISPLAY: 'wayland-0' }), noLog)).toBeNull();
+    expect(
+      createAnnotationOverlay({ platform: 'win32', release: '10.0.19045', arch: 'x64', env: {} }, noLog),
+    ).toBeNull();
+    expect(
+      createAnnotationOverlay(
+        { platform: 'darwin', release: '23.1.0', arch: 'arm64', env: { DISPLAY: ':0' } },
+        noLog,
+      ),
+    ).toBeNull();
+  });
+
+  it('opens no sharing indicator window where no X server listens', async () => {
+    expect(await openSharingIndicatorWindow(':999', () => undefined)).toBeNull();
   });
 });
 

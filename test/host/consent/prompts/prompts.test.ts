@@ -20,7 +20,7 @@ import {
 import { TerminalIndicator } from '../../../../host/consent/prompts/terminal-indicator';
 import { TerminalPrompt } from '../../../../host/consent/prompts/terminal-prompt';
 import { TtyLines } from '../../../../host/consent/prompts/tty-lines';
-import { indicatorText } from '../../../../host/consent/prompts/x11-indicator-window';
+import { indicatorText } from '../../../../host/platform/linux/x11-indicator-window';
 
 const ALL = { view: true, control: true, clipboard: true, files: true, reboot: true };
 

@@ -20,9 +20,9 @@
  * drawing keeps each shape small and lets the server repaint by itself.
  * What to draw, and the capture mask, are x11-annotation-overlay.ts's.
  */
-import type { Rect } from '../platform/types';
-import { LASER_BOX_PX } from './shape-raster';
-import { SpanRegion } from './span-region';
+import type { Rect } from '../../types';
+import { LASER_BOX_PX } from '../../../overlay/shape-raster';
+import { SpanRegion } from '../../../overlay/span-region';
 import type { X11OverlayDisplay } from './x11-overlay-display';
 
 /** How often the overlay checks that no application window covers it, in ms. */

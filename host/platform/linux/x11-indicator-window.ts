@@ -1,13 +1,20 @@
 /**
  * The sharing indicator as a small X window at the top centre of the screen: "Lifeline: sharing
- * with <agent> (code 123 456) - Stop" (", paused" while the picture is paused), white on red, override-redirect (no window manager decorates, moves or
- * hides it) and raised again every INDICATOR_RAISE_MS so it stays on top. A click anywhere on it
- * stops sharing. It has its own X connection (the `x11` package), opened only when something is
- * shared. The core font "fixed" is Latin-1, so characters outside it are shown as "?"; the
- * window is drawn from our own text only (no markup).
+ * with <agent> (code 123 456) - Stop" (", paused" while the picture is paused), white on red,
+ * override-redirect (no window manager decorates, moves or hides it) and raised again every
+ * INDICATOR_RAISE_MS so it stays on top. A click anywhere on it stops sharing. It has its own X
+ * connection (the `x11` package), opened only when something is shared. The core font "fixed" is
+ * Latin-1, so characters outside it are shown as "?"; the window is drawn from our own text only
+ * (no markup). The standalone helper's prompts (host/consent/prompts/choose-prompt.ts) open it
+ * through the registry (openSharingIndicatorWindow).
  */
 import { createClient, type XClient, type XDisplayInfo, type XEvent } from 'x11';
-import { namesText, type SharingIndicator, type SharingState, type ViewerCode } from './sharing-indicator';
+import {
+  namesText,
+  type SharingIndicator,
+  type SharingState,
+  type ViewerCode,
+} from '../../consent/prompts/sharing-indicator';
 
 /** How often the window is raised above others, in ms. */
 export const INDICATOR_RAISE_MS = 2000;

@@ -2,12 +2,14 @@
  * The AnnotationSurface of an X11 desktop: the agent's drawings appear on the customer's real
  * screen, in click-through overlay windows (x11-overlay-windows.ts), and never come back in the
  * picture stream: every capture goes through `excludeFrom(source)`, which writes the clean pixels
- * under the drawings over it (overlay-mask.ts).
+ * under the drawings over it (host/overlay/overlay-mask.ts, platform-neutral like the rasteriser).
+ * The registry (host/platform/registry.ts, createAnnotationOverlay) is the door to it.
  *
  * Order of work for each message (one at a time, in arrival order; laser moves coalesce to the
  * latest position per viewer):
- *   add:    rasterise (shape-raster.ts; text: x11-text-raster.ts) -> capture the pixels not yet
- *           covered, as they are now (before drawing) -> mask.cover -> map its shaped window.
+ *   add:    rasterise (host/overlay/shape-raster.ts; text: x11-text-raster.ts) -> capture the
+ *           pixels not yet covered, as they are now (before drawing) -> mask.cover -> map its
+ *           shaped window.
  *   remove: destroy its window -> sync with the X server (the pixels are off the screen) ->
  *           mask.release(what no other drawing covers): exposed areas are reported as damage,
  *           so encoders capture them afresh.
@@ -19,13 +21,19 @@
  * line, and tried again after OVERLAY_RETRY_MS. Any X failure mid-way takes everything down
  * cleanly (windows destroyed first, then the mask released) rather than leave a stroke unmasked.
  */
-import type { AnnotationMessage, Shape } from '../../protocol/data/annotations';
-import type { ScreenSource } from '../platform/types';
-import { ANNOTATION_SHAPES_MAX, type AnnotationSurface } from '../session/annotation-surface';
-import { MaskedScreenSource } from './masked-screen-source';
-import { OverlayMask, type CleanImage } from './overlay-mask';
-import { LASER_COLOR, laserTemplate, parseColor, placeLaser, rasterizeShape } from './shape-raster';
-import { SpanRegion } from './span-region';
+import type { AnnotationMessage, Shape } from '../../../../protocol/data/annotations';
+import type { ScreenSource } from '../../types';
+import { ANNOTATION_SHAPES_MAX, type AnnotationSurface } from '../../../session/annotation-surface';
+import { MaskedScreenSource } from '../../../overlay/masked-screen-source';
+import { OverlayMask, type CleanImage } from '../../../overlay/overlay-mask';
+import {
+  LASER_COLOR,
+  laserTemplate,
+  parseColor,
+  placeLaser,
+  rasterizeShape,
+} from '../../../overlay/shape-raster';
+import { SpanRegion } from '../../../overlay/span-region';
 import { X11OverlayDisplay, type OverlayLog } from './x11-overlay-display';
 import { X11OverlayWindows, type PaintedShape } from './x11-overlay-windows';
 import { X11TextRaster } from './x11-text-raster';

@@ -10,9 +10,9 @@
  * next (servers scale scalable fonts to any size), then "fixed". Core fonts are Latin-1: other
  * characters are drawn as "?". One line; text past the desktop's right edge is not drawn.
  */
-import type { Shape } from '../../protocol/data/annotations';
-import type { Rect } from '../platform/types';
-import { RegionBuilder, type SpanRegion } from './span-region';
+import type { Shape } from '../../../../protocol/data/annotations';
+import type { Rect } from '../../types';
+import { RegionBuilder, type SpanRegion } from '../../../overlay/span-region';
 import type { X11OverlayDisplay } from './x11-overlay-display';
 
 /** Longest string in one PolyText8 item (the request's length byte; 255 means a font change). */

@@ -17,7 +17,7 @@ import {
   type XEvent,
   type XScreen,
 } from 'x11';
-import type { Rect } from '../platform/types';
+import type { Rect } from '../../types';
 
 /** How long connecting may take, in ms. */
 const CONNECT_TIMEOUT_MS = 5000;
