@@ -18,6 +18,7 @@ import {
   type XScreen,
 } from 'x11';
 import type { Rect } from '../../types';
+import { toBgrxInPlace } from '../pixel-format';
 
 /** How long connecting may take, in ms. */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -170,7 +171,7 @@ export class X11OverlayDisplay {
     if (reply.data.length < bytes)
       throw new Error(`GetImage returned ${reply.data.length} bytes, expected ${bytes}`);
     const data = new Uint8Array(reply.data.buffer, reply.data.byteOffset, bytes);
-    if (this.swap) swapToBgrx(data);
+    if (this.swap) toBgrxInPlace(data, data.length);
     return data;
   }
 
@@ -220,16 +221,4 @@ function connect(display: string): Promise<{ client: XClient; info: XDisplayInfo
       done({ reason: `cannot open X display ${display}: ${String(err)}` });
     }
   });
-}
-
-/** X,R,G,B (MSBFirst servers) to B,G,R,X, in place. */
-function swapToBgrx(buf: Uint8Array): void {
-  for (let o = 0; o + 3 < buf.length; o += 4) {
-    const x = buf[o]!;
-    const r = buf[o + 1]!;
-    buf[o] = buf[o + 3]!;
-    buf[o + 1] = buf[o + 2]!;
-    buf[o + 2] = r;
-    buf[o + 3] = x;
-  }
 }
