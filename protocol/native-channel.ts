@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { ErrorMessage, Grants, PersonName } from './common';
+import { FileErrorCode, FileId, FileOffset } from './data/files';
 import { JoinCode, OsInfo } from './helper-channel';
 import { message, request, ReplyMessage } from './message';
 
@@ -33,6 +34,8 @@ export const ExtensionToHost = z.discriminatedUnion('type', [
   request('host.consent', { grants: Grants }),
   /** The customer pressed "stop sharing". */
   request('host.stop', {}),
+  /** The customer pressed "Stop" on one file transfer (an id from the last host.files). */
+  request('host.file_cancel', { fileId: FileId }),
 ]);
 export type ExtensionToHost = z.infer<typeof ExtensionToHost>;
 
@@ -41,6 +44,7 @@ export const NATIVE_RESULTS = {
   'host.join': z.object({ state: HelperState }),
   'host.consent': z.object({ grants: Grants }),
   'host.stop': z.object({ state: HelperState }),
+  'host.file_cancel': z.object({ fileId: FileId }),
 } satisfies Record<ExtensionToHost['type'], z.ZodType>;
 
 /**
@@ -56,6 +60,45 @@ export type SecuredViewer = z.infer<typeof SecuredViewer>;
 /** Most viewers listed in one host.status (a session takes at most 16). */
 export const STATUS_VIEWERS_MAX = 32;
 
+/**
+ * Characters of a file name the consent window gets: display only (the helper keeps the real
+ * name), cut with an ellipsis so a 1024-character name cannot crowd the window or the message.
+ */
+export const NATIVE_FILE_NAME_MAX_CHARS = 200;
+/**
+ * Transfers one host.files lists: a session holds at most 8 in progress (FILE_TRANSFERS_MAX on
+ * the helper), plus the last finished ones, so the customer still sees where a file went. At
+ * about 600 bytes each, a full list stays far below the browser's 1 MB per message.
+ */
+export const NATIVE_FILES_MAX = 16;
+
+/**
+ * What the customer sees of one transfer's phase:
+ *   sending: bytes are moving; checking: an upload fully received, being checked and saved;
+ *   waiting: the agent's connection dropped, it resumes when the agent is back;
+ *   done / failed / cancelled: final.
+ */
+export const NativeFilePhase = z.enum(['sending', 'checking', 'waiting', 'done', 'failed', 'cancelled']);
+export type NativeFilePhase = z.infer<typeof NativeFilePhase>;
+
+export const NativeFileTransfer = z.object({
+  id: FileId,
+  agentName: PersonName,
+  /** to_customer: the agent sends a file to this computer; from_customer: the agent copies one from it. */
+  direction: z.enum(['to_customer', 'from_customer']),
+  name: z.string().min(1).max(NATIVE_FILE_NAME_MAX_CHARS),
+  /** The folder it goes to or comes from, as the customer names it ("Documents/reports"). */
+  folder: z.string().max(NATIVE_FILE_NAME_MAX_CHARS),
+  sizeBytes: FileOffset,
+  doneBytes: FileOffset,
+  phase: NativeFilePhase,
+  /** The name it was saved under in `folder` (to_customer, done; may differ if the name was taken). */
+  savedAs: z.string().min(1).max(NATIVE_FILE_NAME_MAX_CHARS).optional(),
+  /** Why it failed (phase failed). */
+  errorCode: FileErrorCode.optional(),
+});
+export type NativeFileTransfer = z.infer<typeof NativeFileTransfer>;
+
 // ---------------------------------------------------------------- host -> extension
 export const HostToExtension = z.discriminatedUnion('type', [
   ReplyMessage,
@@ -69,5 +112,10 @@ export const HostToExtension = z.discriminatedUnion('type', [
     /** The secured viewers and their codes (absent from helpers older than this field). */
     viewers: z.array(SecuredViewer).max(STATUS_VIEWERS_MAX).optional(),
   }),
+  /**
+   * The session's file transfers, newest first, sent whole on every change (progress at most
+   * twice a second). Absent from helpers older than this message: then none is shown.
+   */
+  message('host.files', { transfers: z.array(NativeFileTransfer).max(NATIVE_FILES_MAX) }),
 ]);
 export type HostToExtension = z.infer<typeof HostToExtension>;

@@ -14,11 +14,24 @@
  *   - Events are protocol messages (HostToExtension `host.consent_needed` and `host.status`),
  *     so the native host forwards them as they are.
  *   - close() is called when the driver goes away (the browser closed the port): end everything.
+ *   - Optional, for file transfers (the session client has both; a controller without them simply
+ *     shows no transfers): onNotice() delivers the session's notices, of which native mode
+ *     forwards the `file` ones as `host.files`; fileTransfers.cancel() is the customer's "Stop".
  * Errors meant for the caller are ProtocolErrors with stable codes; anything else is a bug and is
  * reported as `internal_error`.
  */
 import type { Grants } from '../../protocol/common';
 import type { HelperState, HostToExtension } from '../../protocol/native-channel';
+import type { FileTransferEvent } from '../session/file-transfer/file-transfer-service';
+
+/** The one notice native mode forwards (the session client's SessionNotice has more kinds). */
+export type FileNotice = { type: 'file'; transfer: FileTransferEvent };
+
+/** The customer's side of the session's file transfers. */
+export interface CustomerFileTransfers {
+  /** Ends one transfer for the customer; false when no transfer in progress has this id. */
+  cancel(id: string): Promise<boolean>;
+}
 
 export type HelperEvent = Extract<HostToExtension, { type: 'host.consent_needed' | 'host.status' }>;
 
@@ -36,4 +49,8 @@ export interface HelperController {
   /** Subscribes to events; returns the unsubscribe function. */
   onEvent(listener: (event: HelperEvent) => void): () => void;
   close(): Promise<void>;
+  /** Subscribes to the session's notices (only `file` ones matter here); returns the unsubscribe. */
+  onNotice?(listener: (notice: FileNotice | { type: string }) => void): () => void;
+  /** The session's file transfers (null before join). */
+  readonly fileTransfers?: CustomerFileTransfers | null;
 }

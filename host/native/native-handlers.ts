@@ -4,6 +4,7 @@
  * request by NATIVE_RESULTS. Handlers throw ProtocolError to answer with a code.
  */
 import type * as z from 'zod';
+import { ProtocolError } from '../../protocol/errors';
 import type { HandlerMap, MessageOf } from '../../protocol/message';
 import type { ExtensionToHost, NATIVE_RESULTS } from '../../protocol/native-channel';
 import type { HelperController } from './helper-controller';
@@ -37,4 +38,14 @@ export const nativeHandlers = {
   },
   'host.consent': (msg, ctx) => ctx.controller.consent(msg.grants),
   'host.stop': (_msg, ctx) => ctx.controller.stop(),
+  'host.file_cancel': async (msg, ctx) => {
+    const files = ctx.controller.fileTransfers;
+    // Unknown, already ended, or a copy whose agent is away (it restarts when the agent asks).
+    if (!files || !(await files.cancel(msg.fileId))) {
+      throw new ProtocolError('not_found', 'no file transfer in progress has this id', {
+        fileId: msg.fileId,
+      });
+    }
+    return { fileId: msg.fileId };
+  },
 } satisfies NativeHandlers satisfies HandlerMap<ExtensionToHost, NativeContext, unknown>;

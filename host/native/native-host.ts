@@ -11,6 +11,8 @@
  *     that ends inside a message: the host answers with an error, writes one line to stderr and
  *     exits NATIVE_EXIT_PROTOCOL.
  * A reply that would exceed NATIVE_OUTBOUND_MAX_BYTES is never written: an error goes instead.
+ * When the controller has session notices, its file transfers go out as `host.files`
+ * (file-transfer-feed.ts), so the consent window shows them.
  */
 import type { Readable } from 'node:stream';
 import { ProtocolError, type ErrorCode } from '../../protocol/errors';
@@ -19,6 +21,7 @@ import { NATIVE_INBOUND_MAX_BYTES } from '../../protocol/limits';
 import type { MessageOf } from '../../protocol/message';
 import { ExtensionToHost, HostToExtension, NATIVE_RESULTS } from '../../protocol/native-channel';
 import { parseMessage } from '../../protocol/parse';
+import { FileTransferFeed } from './file-transfer-feed';
 import type { HelperController } from './helper-controller';
 import { nativeHandlers, type NativeContext, type NativeHandlers } from './native-handlers';
 import { NativeMessageReader, type NativeReadEvent } from './native-message-reader';
@@ -86,7 +89,17 @@ export function runNativeHost(options: NativeHostOptions): Promise<number> {
       ...(details ? { details } : {}),
     } satisfies ErrorMessage);
 
-  const unsubscribe = controller.onEvent((event) => void send(event));
+  const unsubscribeEvents = controller.onEvent((event) => void send(event));
+  const feed = new FileTransferFeed({ send: (message) => void send(message), log });
+  const unsubscribeNotices =
+    controller.onNotice?.((notice) => {
+      if (notice.type === 'file' && 'transfer' in notice) feed.update(notice.transfer);
+    }) ?? (() => undefined);
+  const unsubscribe = () => {
+    unsubscribeEvents();
+    unsubscribeNotices();
+    feed.close();
+  };
 
   async function dispatch<K extends ExtensionToHost['type']>(msg: MessageOf<ExtensionToHost, K>) {
     // One lookup typed by K: TypeScript cannot correlate a union's member with its handler itself.
