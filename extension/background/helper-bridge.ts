@@ -2,6 +2,8 @@
  * Customer mode: starts the native helper (protocol/native-channel.ts) through
  * runtime.connectNative for the session whose join code the support page received, opens the
  * consent window when the helper asks, and relays the helper's state back to the page's tab.
+ * It also keeps the session's file transfers (host.files) for the consent window, opens that
+ * window when a new transfer starts and it is closed, and passes the customer's "Stop" on.
  * Only the content script on the configured server's /support/ pages can ask for this (the
  * caller checks the sender); the server origin sent to the helper is the configured one, never
  * one the page chose.
@@ -64,6 +66,7 @@ export class HelperBridge {
     granted: NO_GRANTS,
     answered: false,
     viewers: [],
+    transfers: [],
   };
 
   constructor(
@@ -88,6 +91,7 @@ export class HelperBridge {
       granted: NO_GRANTS,
       answered: false,
       viewers: [],
+      transfers: [],
     });
     const port = this.connect();
     if (!port) return this.fail('helper_not_connected', 'the Lifeline helper is not installed');
@@ -182,6 +186,11 @@ export class HelperBridge {
     this.update({ state: result.state, granted: NO_GRANTS, viewers: [] });
   }
 
+  /** The customer pressed "Stop" on one file transfer; the helper's next host.files shows it. */
+  async cancelFile(fileId: string): Promise<void> {
+    await this.request({ type: 'host.file_cancel', fileId });
+  }
+
   /** The page's tab closed or navigated away: nothing more is relayed there. */
   forgetTab(tabId: number): void {
     if (this.tabId === tabId) this.tabId = null;
@@ -219,6 +228,15 @@ export class HelperBridge {
         answered: false,
       });
       void this.openConsentWindow();
+      return;
+    }
+    if (message.type === 'host.files') {
+      const known = new Set(this.view.transfers.map((f) => f.id));
+      const fresh = message.transfers.some((f) => !known.has(f.id));
+      this.update({ transfers: message.transfers });
+      // A file starts moving to or from this computer: the customer sees it even after closing
+      // the window (an open window is left where it is: progress must not steal the focus).
+      if (fresh && this.consentWindowId === null) void this.openConsentWindow();
       return;
     }
     // A helper older than the `viewers` field lists no codes; then none is shown.
@@ -281,7 +299,8 @@ export class HelperBridge {
   private update(patch: Partial<ConsentView>): void {
     this.view = { ...this.view, ...patch };
     this.onView(this.view);
-    if (this.tabId !== null) {
+    // The page hears the helper's state; file progress (twice a second) is not its business.
+    if (this.tabId !== null && !('transfers' in patch && Object.keys(patch).length === 1)) {
       const state = this.view.state;
       // The page's protocol has no "not installed" state: that is told once, as helper.failed.
       if (state !== 'not_installed') {

@@ -199,5 +199,10 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
       await helper.stop();
       return {};
     },
+
+    'consent.file_cancel': async (req) => {
+      await helper.cancelFile(req.fileId);
+      return {};
+    },
   };
 }

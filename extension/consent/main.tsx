@@ -3,7 +3,9 @@
  * what the agent asks for, each capability a separate checkbox (nothing ticked until the customer
  * ticks it), "Allow" and "Refuse", and once anything is shared a one-click "Stop sharing". A
  * capability unticked later is revoked at once. It also shows the security code (SAS) of each
- * agent's viewer, which the agent sees too, and says when sharing is paused.
+ * agent's viewer, which the agent sees too, and says when sharing is paused. Under the sharing
+ * state it lists the session's file transfers, each with its progress and a "Stop" button
+ * (file-transfer-list.tsx).
  */
 import '../../ui/strict-csp-zod';
 import { useEffect, useState } from 'preact/hooks';
@@ -11,6 +13,7 @@ import { NO_GRANTS, type Grants } from '../../protocol/common';
 import { mountPage, usePageState } from '../lib/page-state';
 import { t, type MessageKey } from '../lib/i18n';
 import { ask } from '../lib/ui-client';
+import { FileTransferList } from './file-transfer-list';
 
 const GRANT_ORDER: (keyof Grants)[] = ['view', 'control', 'clipboard', 'files', 'reboot'];
 const GRANT_HELP: Record<keyof Grants, MessageKey> = {
@@ -42,6 +45,15 @@ function Consent() {
     try {
       await ask({ type: 'consent.stop' });
     } catch {
+      setError(t('errorAction'));
+    }
+  };
+  const stopFile = async (fileId: string) => {
+    setError(null);
+    try {
+      await ask({ type: 'consent.file_cancel', fileId });
+    } catch {
+      // Most often it ended meanwhile; the next list from the helper shows how.
       setError(t('errorAction'));
     }
   };
@@ -104,6 +116,7 @@ function Consent() {
           {t('helperState_paused')}
         </p>
       )}
+      <FileTransferList transfers={consent.transfers} onStop={(id) => void stopFile(id)} />
       {live && consent.viewers.length > 0 && (
         <section class="security-codes">
           <ul>

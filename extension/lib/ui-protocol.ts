@@ -25,7 +25,14 @@ import {
   Timestamp,
   Title,
 } from '../../protocol/common';
-import { HelperState, SecuredViewer, STATUS_VIEWERS_MAX } from '../../protocol/native-channel';
+import { FileId } from '../../protocol/data/files';
+import {
+  HelperState,
+  NATIVE_FILES_MAX,
+  NativeFileTransfer,
+  SecuredViewer,
+  STATUS_VIEWERS_MAX,
+} from '../../protocol/native-channel';
 import { BridgeHelperAvailability } from '../../protocol/page-bridge';
 import { PASSWORD_MAX_CHARS } from '../../protocol/limits';
 import { LoginOutcome } from './login-client';
@@ -99,6 +106,8 @@ export const ConsentView = z.object({
   answered: z.boolean(),
   /** Viewers whose end-to-end handshake is done, with the code the agent sees too. */
   viewers: z.array(SecuredViewer).max(STATUS_VIEWERS_MAX),
+  /** The session's file transfers, newest first (the helper's last host.files). */
+  transfers: z.array(NativeFileTransfer).max(NATIVE_FILES_MAX),
 });
 export type ConsentView = z.infer<typeof ConsentView>;
 
@@ -160,6 +169,8 @@ export const UiRequest = z.discriminatedUnion('type', [
   req('consent.get', {}),
   req('consent.answer', { grants: Grants }),
   req('consent.stop', {}),
+  /** The customer pressed "Stop" on one file transfer. */
+  req('consent.file_cancel', { fileId: FileId }),
 ]);
 export type UiRequest = z.infer<typeof UiRequest>;
 export type UiRequestType = UiRequest['type'];
@@ -192,6 +203,7 @@ export const UI_RESULTS = {
   'consent.get': ConsentView,
   'consent.answer': Empty,
   'consent.stop': Empty,
+  'consent.file_cancel': Empty,
 } satisfies Record<UiRequestType, z.ZodType>;
 
 export type UiResult<K extends UiRequestType> = z.output<(typeof UI_RESULTS)[K]>;
