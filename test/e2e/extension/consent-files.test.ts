@@ -200,6 +200,12 @@ describe('the consent window shows file transfers (real extension, helper, serve
       /^\d+%$/,
     );
     await saveScreenshot(consent, 'consent-window-files.png');
+    // With transfers listed, "Stop sharing" is still in view: one click, no scrolling.
+    const stopInView = await consent.$eval('button.stop', (b) => {
+      const r = b.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    expect(stopInView).toBe(true);
     await consent.click(`.file-transfer[data-id="${id}"] button.file-stop`);
     expect(await line(id, 'cancelled', 10_000)).toContain('Stopped. Nothing was kept.');
     await until(
