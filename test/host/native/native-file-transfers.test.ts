@@ -6,15 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileNotice } from '../../../host/native/helper-controller';
 import { LocalHelperController } from '../../../host/native/local-helper-controller';
-import { NATIVE_EXIT_OK, runNativeHost } from '../../../host/native/native-host';
+import { NATIVE_EXIT_OK } from '../../../host/native/native-host';
 import type { HostToExtension, NativeFileTransfer } from '../../../protocol/native-channel';
 import { FILE_CHUNK_KIND } from '../../../protocol/data/files';
 import { Loopback } from '../session/file-transfer/loopback';
-import { frame, parseStrict } from './native-frames';
+import { frame } from './native-frames';
+import { startHost } from './native-host-harness';
 
 const OS = { os: { platform: 'linux', release: '6.1', arch: 'x64' }, supported: true };
 const MiB = 1024 * 1024;
@@ -51,45 +51,16 @@ class ControllerWithFiles extends LocalHelperController {
   }
 }
 
-function startHost(controller: ControllerWithFiles) {
-  const input = new PassThrough();
-  let out = Buffer.alloc(0);
-  const waiters: (() => void)[] = [];
-  const exit = runNativeHost({
-    input,
-    write: async (bytes) => {
-      out = Buffer.concat([out, bytes]);
-      waiters.splice(0).forEach((w) => w());
-    },
-    controller,
-    version: '9.9.9',
-    os: OS,
-    log: () => undefined,
-    littleEndian: true,
-  });
-  const messages = () => parseStrict(out).messages;
-  async function waitFor(pred: (m: HostToExtension) => boolean): Promise<HostToExtension> {
-    for (;;) {
-      const found = messages().find(pred);
-      if (found) return found;
-      await new Promise<void>((r) => waiters.push(r));
-    }
-  }
+function startFilesHost(controller: ControllerWithFiles) {
+  const host = startHost(controller, OS);
   /** The latest listing of transfer `id` that satisfies `pred`. */
   async function listed(id: string, pred: (t: NativeFileTransfer) => boolean): Promise<NativeFileTransfer> {
-    const m = await waitFor(
+    const m = await host.waitFor(
       (m) => m.type === 'host.files' && m.transfers.some((t) => t.id === id && pred(t)),
     );
     return (m as Extract<HostToExtension, { type: 'host.files' }>).transfers.find((t) => t.id === id)!;
   }
-  return {
-    input,
-    exit,
-    messages,
-    waitFor,
-    listed,
-    reply: (rid: string) => waitFor((m) => 'id' in m && m.id === rid),
-  };
+  return { ...host, listed };
 }
 
 let loop: Loopback | null = null;
@@ -101,7 +72,7 @@ afterEach(async () => {
 describe('native host: file transfers in the consent window', () => {
   it('lists a file the agent sends, from its start to where it was saved', async () => {
     loop = new Loopback();
-    const host = startHost(new ControllerWithFiles(loop));
+    const host = startFilesHost(new ControllerWithFiles(loop));
     const bytes = randomBytes(300_000);
     const id = loop.viewer.send(new Blob([bytes]), 'report.pdf', { place: 'Documents', dirs: [] });
     const first = await host.listed(id, () => true);
@@ -124,7 +95,7 @@ describe('native host: file transfers in the consent window', () => {
 
   it('lists a copy from the customer as from_customer', async () => {
     loop = new Loopback();
-    const host = startHost(new ControllerWithFiles(loop));
+    const host = startFilesHost(new ControllerWithFiles(loop));
     const { writeFileSync } = await import('node:fs');
     writeFileSync(loop.path('Desktop', 'notes.txt'), 'hello');
     const id = loop.viewer.fetch({ place: 'Desktop', dirs: [] }, 'notes.txt', 5);
@@ -148,7 +119,7 @@ describe('native host: file transfers in the consent window', () => {
       chunkBytes += p.byteLength;
       return chunkBytes > 2 * MiB ? null : p;
     };
-    const host = startHost(new ControllerWithFiles(loop));
+    const host = startFilesHost(new ControllerWithFiles(loop));
     const id = loop.viewer.send(new Blob([randomBytes(20 * MiB)]), 'big.bin', {
       place: 'Documents',
       dirs: [],
@@ -171,7 +142,7 @@ describe('native host: file transfers in the consent window', () => {
 
   it('answers an unknown id with not_found, and a malformed one with invalid_message', async () => {
     loop = new Loopback();
-    const host = startHost(new ControllerWithFiles(loop));
+    const host = startFilesHost(new ControllerWithFiles(loop));
     host.input.write(frame({ type: 'host.file_cancel', id: 'u1', fileId: 'ab'.repeat(16) }));
     expect(await host.reply('u1')).toMatchObject({ type: 'error', id: 'u1', code: 'not_found' });
     host.input.write(frame({ type: 'host.file_cancel', id: 'u2', fileId: '../etc/passwd' }));
@@ -181,7 +152,7 @@ describe('native host: file transfers in the consent window', () => {
   });
 
   it('answers not_found before any session (no file transfers yet)', async () => {
-    const host = startHost(new ControllerWithFiles(null));
+    const host = startFilesHost(new ControllerWithFiles(null));
     host.input.write(frame({ type: 'host.file_cancel', id: 'n1', fileId: 'cd'.repeat(16) }));
     expect(await host.reply('n1')).toMatchObject({ type: 'error', code: 'not_found' });
     expect(host.messages().some((m) => m.type === 'host.files')).toBe(false);

@@ -1,46 +1,15 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { LocalHelperController } from '../../../host/native/local-helper-controller';
 import type { HelperController } from '../../../host/native/helper-controller';
-import { NATIVE_EXIT_OK, NATIVE_EXIT_PROTOCOL, runNativeHost } from '../../../host/native/native-host';
+import { NATIVE_EXIT_OK, NATIVE_EXIT_PROTOCOL } from '../../../host/native/native-host';
 import { ProtocolError } from '../../../protocol/errors';
-import type { HostToExtension } from '../../../protocol/native-channel';
 import { NATIVE_OUTBOUND_MAX_BYTES } from '../../../protocol/limits';
 import { frame, frameText, parseStrict } from './native-frames';
+import { startHost, TEST_OS } from './native-host-harness';
 
-const OS = { os: { platform: 'linux', release: '6.1', arch: 'x64', display: 'x11' }, supported: true };
+const OS = TEST_OS;
 const ALL = { view: true, control: true, clipboard: true, files: true, reboot: true };
 const NONE = { view: false, control: false, clipboard: false, files: false, reboot: false };
-
-/** A native host on in-memory pipes, with the strict stdout parser on its output. */
-function startHost(controller: HelperController = new LocalHelperController()) {
-  const input = new PassThrough();
-  let out = Buffer.alloc(0);
-  const logs: string[] = [];
-  const waiters: (() => void)[] = [];
-  const exit = runNativeHost({
-    input,
-    write: async (bytes) => {
-      out = Buffer.concat([out, bytes]);
-      waiters.splice(0).forEach((w) => w());
-    },
-    controller,
-    version: '9.9.9',
-    os: OS,
-    log: (line) => logs.push(line),
-    littleEndian: true,
-  });
-  const messages = () => parseStrict(out).messages;
-  async function waitFor(pred: (m: HostToExtension) => boolean): Promise<HostToExtension> {
-    for (;;) {
-      const found = messages().find(pred);
-      if (found) return found;
-      await new Promise<void>((r) => waiters.push(r));
-    }
-  }
-  const reply = (id: string) => waitFor((m) => 'id' in m && m.id === id);
-  return { input, exit, messages, waitFor, reply, logs, raw: () => out };
-}
 
 describe('native host loop', () => {
   it('answers host.hello with version, OS and support', async () => {
