@@ -23,6 +23,22 @@ const ERROR_TEXT: Record<FileErrorCode, MessageKey> = {
   internal_error: 'consentFileError_internal_error',
 };
 
+/** The helper's place names (host/platform/files), shown in the customer's language. */
+const PLACE_TEXT: Record<string, MessageKey> = {
+  Home: 'consentPlace_Home',
+  Desktop: 'consentPlace_Desktop',
+  Downloads: 'consentPlace_Downloads',
+  Documents: 'consentPlace_Documents',
+};
+
+/** "Downloads/reports" -> "Téléchargements/reports" in French; other folders as they are. */
+export function folderText(folder: string): string {
+  const slash = folder.indexOf('/');
+  const place = slash < 0 ? folder : folder.slice(0, slash);
+  const key = PLACE_TEXT[place];
+  return key ? t(key) + folder.slice(place.length) : folder;
+}
+
 /** Whether the customer can stop it now (see the module comment). */
 export function stoppable(f: NativeFileTransfer): boolean {
   if (f.phase === 'sending' || f.phase === 'checking') return true;
@@ -40,9 +56,21 @@ function title(f: NativeFileTransfer): string {
   const size = formatBytes(f.sizeBytes);
   const ongoing = !(f.phase === 'done' || f.phase === 'failed' || f.phase === 'cancelled');
   if (f.direction === 'to_customer') {
-    return t(ongoing ? 'consentFileToYou' : 'consentFileToYouEnded', f.agentName, f.name, size, f.folder);
+    return t(
+      ongoing ? 'consentFileToYou' : 'consentFileToYouEnded',
+      f.agentName,
+      f.name,
+      size,
+      folderText(f.folder),
+    );
   }
-  return t(ongoing ? 'consentFileFromYou' : 'consentFileFromYouEnded', f.agentName, f.name, size, f.folder);
+  return t(
+    ongoing ? 'consentFileFromYou' : 'consentFileFromYouEnded',
+    f.agentName,
+    f.name,
+    size,
+    folderText(f.folder),
+  );
 }
 
 function status(f: NativeFileTransfer): string | null {
@@ -55,7 +83,7 @@ function status(f: NativeFileTransfer): string | null {
       return t('consentFileWaiting', f.agentName);
     case 'done':
       return f.direction === 'to_customer'
-        ? t('consentFileSaved', f.folder, f.savedAs ?? f.name)
+        ? t('consentFileSaved', folderText(f.folder), f.savedAs ?? f.name)
         : t('consentFileCopied', f.agentName);
     case 'failed':
       return t(f.errorCode ? ERROR_TEXT[f.errorCode] : 'consentFileFailed');
