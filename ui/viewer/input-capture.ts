@@ -32,6 +32,8 @@ export class InputCapture {
   private readonly pointer = new PointerMapper();
   private moveTimer: ReturnType<typeof setTimeout> | null = null;
   private buttonsDown = 0;
+  /** The last pointerdown was sent to the remote side (and cancelled here). */
+  private downSent = false;
   private composing = false;
   private readonly detach: (() => void)[] = [];
 
@@ -49,6 +51,7 @@ export class InputCapture {
     this.on(p, 'pointerdown', (e) => this.onPointerDown(e));
     this.on(p, 'pointerup', (e) => this.onPointerUp(e));
     this.on(p, 'pointermove', (e) => this.onPointerMove(e));
+    this.on(p, 'mousedown', (e) => this.onMouseDown(e));
     this.on(p, 'wheel', (e) => this.onWheel(e), { passive: false });
     this.on(p, 'contextmenu', (e) => {
       if (this.o.canControl()) e.preventDefault();
@@ -138,12 +141,27 @@ export class InputCapture {
 
   private onPointerDown(e: PointerEvent): void {
     this.focus();
+    this.downSent = false;
     const geo = this.geometry();
     if (!geo || !this.o.canControl()) return;
     e.preventDefault();
+    this.downSent = true;
     this.o.pointerTarget.setPointerCapture?.(e.pointerId);
     this.buttonsDown |= 1 << e.button;
     for (const ev of this.pointer.button(e.button, true, point(e), geo, performance.now())) this.o.send(ev);
+  }
+
+  /**
+   * The compatibility mousedown after a pointerdown sent to the remote side: cancelled, so that
+   * its default action does not move focus off the key target (a blur releases everything held,
+   * the button just pressed included, and the keys after the click would go nowhere). Chromium
+   * sends no such mousedown once pointerdown is cancelled; Firefox ignores preventDefault on
+   * pointerdown in extension pages (so that add-ons cannot break a page's mouse events) and does.
+   */
+  private onMouseDown(e: MouseEvent): void {
+    if (!this.downSent) return;
+    this.downSent = false;
+    e.preventDefault();
   }
 
   private onPointerUp(e: PointerEvent): void {

@@ -5,21 +5,17 @@
  * (LIFELINE_E2E=1, .output/e2e/firefox-mv3) opens the popup in a tab itself; the extension's
  * UUID is pinned with the pref extensions.webextensions.uuids so its pages are known.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { FIREFOX_EXTENSION_ID } from '../../../protocol/extension-ids';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
-import { ensureBuilt, ROOT, signInThroughPopup } from '../../support/agent-extension';
+import { signInThroughPopup } from '../../support/agent-extension';
 import { saveScreenshot } from '../../support/screenshots';
 import { createAgent, createPortal, PASSWORD } from './accounts';
+import { extensionPage, FIREFOX_BUILD, launchFirefox } from './firefox-launch';
 import { textOf, until } from './harness';
 
-const FIREFOX_BUILD = join(ROOT, '.output/e2e/firefox-mv3');
-/** The moz-extension UUID this test pins for the extension (any fixed UUID works). */
-const EXTENSION_UUID = '6f1f7a9e-2b6c-4c55-9a3e-5d1c0b7e4a21';
-const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
 /**
  * Firefox suspends an idle event page after this long, in ms. Its default is 30 s; 25 s here so
  * that the watchdog alarm (also every 30 s, itself an event that wakes the page) cannot hide a
@@ -36,20 +32,8 @@ let customer: ConnectedCustomer | undefined;
 let agentId = '';
 
 beforeAll(async () => {
-  ensureBuilt(FIREFOX_BUILD, ['wxt', 'build', '-b', 'firefox', '--mv3'], { LIFELINE_E2E: '1' });
   server = await startTestServer({}, { workflow: { requestsPerAddress: 10_000 } });
-  firefox = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: '/usr/bin/firefox-esr',
-    headless: true,
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_EXTENSION_ID]: EXTENSION_UUID }),
-      // Headless Firefox has no system notification service and closes every alert at once;
-      // Firefox's own alert windows keep it up, as a desktop's notification area would.
-      'alerts.useSystemBackend': false,
-      'extensions.background.idle.timeout': EVENT_PAGE_IDLE_MS,
-    },
-  });
+  firefox = await launchFirefox({ 'extensions.background.idle.timeout': EVENT_PAGE_IDLE_MS });
 });
 afterAll(async () => {
   await closeAll(customer?.client);
@@ -60,19 +44,7 @@ afterAll(async () => {
 it('installs, and an agent signs in and gets the alert for a new request', async () => {
   const id = await firefox.installExtension(FIREFOX_BUILD);
   expect(id).toBe(FIREFOX_EXTENSION_ID);
-  // BiDi reports the tab's URL as about:blank (it did not see the navigation), so ask the page.
-  popup = await until(
-    async () => {
-      for (const page of await firefox.pages()) {
-        const href = await page.evaluate(() => location.href).catch(() => '');
-        if (href.startsWith(`${EXTENSION_ORIGIN}/popup.html`)) return page;
-      }
-      return undefined;
-    },
-    15_000,
-    'the popup tab the test build opens',
-    200,
-  );
+  popup = await extensionPage(firefox, '/popup.html');
   expect(await textOf(popup, 'h1', 10_000)).toBe('Sign in to Lifeline');
 
   const slug = await createPortal(server, 'Firefox desk');
