@@ -31,6 +31,7 @@ import {
 import { createAgent, createPortal, PASSWORD } from './accounts';
 import { extensionPage, FIREFOX_BUILD, launchFirefox } from './firefox-launch';
 import { POLL_MS, textOf, until } from './harness';
+import { clientPointOf } from '../viewer/support/viewer-browser';
 
 const GRANTS = { ...ALL_GRANTS, files: false, reboot: false };
 
@@ -41,6 +42,7 @@ let customer: ConnectedCustomer;
 let chat: Page;
 let helper: SessionClient | undefined;
 let platform: FakeHelperPlatform;
+const surface = new RecordingSurface();
 let tmp: string;
 
 beforeAll(async () => {
@@ -132,7 +134,7 @@ describe('the viewer in Firefox', () => {
       system: { platform: 'linux', release: os.release(), arch: process.arch, env: { DISPLAY: ':0' } },
       platform: () => Promise.resolve(platform),
       stateFile: path.join(tmp, 'resume.json'),
-      annotations: new RecordingSurface(),
+      annotations: surface,
       log: (l) => {
         if (process.env.LIFELINE_DEBUG) console.log('helper:', l);
       },
@@ -213,5 +215,57 @@ describe('the viewer in Firefox', () => {
       'key F5 down',
       'key F5 up',
     ]);
+  });
+
+  it('draws an arrow and a text, which reach the customer, and the keyboard goes where the agent expects', async () => {
+    const before = surface.messages.length;
+    await viewer.click('button.tool-arrow');
+    const from = await clientPointOf(viewer, { x: 60, y: 40 });
+    const to = await clientPointOf(viewer, { x: 200, y: 120 });
+    await viewer.mouse.move(from.x, from.y);
+    await viewer.mouse.down();
+    await viewer.mouse.move(to.x, to.y, { steps: 6 });
+    await viewer.mouse.up();
+    const arrow = await until(
+      async () => surface.messages.slice(before).find((m) => m.msg.type === 'shape.add'),
+      5000,
+      'the arrow at the helper',
+    );
+    expect(arrow.msg).toMatchObject({ shape: { kind: 'arrow', from: [60, 40], to: [200, 120] } });
+
+    // Text: one click where it goes, then typing lands in the prompt without another click.
+    await viewer.click('button.tool-text');
+    const spot = await clientPointOf(viewer, { x: 100, y: 160 });
+    await viewer.mouse.click(spot.x, spot.y);
+    await viewer.waitForSelector('.text-prompt-input');
+    await until(
+      async () =>
+        (await viewer.evaluate(() => document.activeElement?.classList.contains('text-prompt-input'))) ||
+        undefined,
+      5000,
+      'the text prompt focused',
+    );
+    await viewer.keyboard.type('Here');
+    await viewer.keyboard.press('Enter');
+    const text = await until(
+      async () =>
+        surface.messages.slice(before).find((m) => m.msg.type === 'shape.add' && m.msg.shape.kind === 'text'),
+      5000,
+      'the text at the helper',
+    );
+    expect(text.msg).toMatchObject({ shape: { kind: 'text', at: [100, 160], text: 'Here' } });
+
+    // Back to control: keys reach the customer again, none went there while drawing.
+    expect(platform.sink.calls.filter((c) => c.startsWith('type') || c.includes('KeyH'))).toEqual([]);
+    await viewer.click('button.tool-control');
+    const at = await clientPointOf(viewer, { x: 300, y: 100 });
+    await viewer.mouse.click(at.x, at.y);
+    const typed = platform.sink.calls.length;
+    await viewer.keyboard.press('ArrowDown');
+    await until(
+      async () => (platform.sink.calls.slice(typed).includes('key ArrowDown up') ? true : undefined),
+      5000,
+      'the key at the helper',
+    );
   });
 });
