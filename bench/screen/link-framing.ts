@@ -16,10 +16,13 @@ export function writeFrame(sock: net.Socket, channel: number, payload: Uint8Arra
   sock.write(Buffer.concat([h, payload]));
 }
 
-/** Calls `onFrame` for every complete frame, with the arrival time of the chunk that completed it... and of its first byte. */
+/**
+ * Calls `onFrame` for every complete frame, with the arrival time (performance.now()) of its first
+ * byte and of the chunk that completed it.
+ */
 export function readFrames(
   sock: net.Socket,
-  onFrame: (channel: number, payload: Uint8Array, firstByteAt: number) => void,
+  onFrame: (channel: number, payload: Uint8Array, firstByteAt: number, completeAt: number) => void,
 ): void {
   let buf: Buffer = Buffer.alloc(0);
   let firstByteAt = 0;
@@ -30,7 +33,7 @@ export function readFrames(
     while (buf.byteLength >= HEADER_BYTES) {
       const len = buf.readUInt32BE(1);
       if (buf.byteLength < HEADER_BYTES + len) break;
-      onFrame(buf[0]!, buf.subarray(HEADER_BYTES, HEADER_BYTES + len), firstByteAt);
+      onFrame(buf[0]!, buf.subarray(HEADER_BYTES, HEADER_BYTES + len), firstByteAt, now);
       buf = buf.subarray(HEADER_BYTES + len);
       firstByteAt = now;
     }

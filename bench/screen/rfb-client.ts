@@ -2,9 +2,11 @@
  * A minimal RFB 3.8 client for the benchmark: security None, 32-bit true colour, asks for ZRLE
  * (+ CopyRect, the Cursor and DesktopSize pseudo-encodings, as a real viewer would), keeps one
  * incremental update request outstanding, and counts bytes. It parses message boundaries (it has
- * to, to know when an update ends) but decodes no pixels.
+ * to, to know when an update ends); with `{ decode: true }` it also paints the pixels into
+ * `decoder.rgba` (zrle-decoder.ts) and reports each rectangle to `onRect` when its last byte arrived.
  */
 import net from 'node:net';
+import { ZrleDecoder } from './zrle-decoder';
 
 const ENC_RAW = 0;
 const ENC_COPYRECT = 1;
@@ -22,6 +24,13 @@ export interface RfbUpdate {
   rects: number;
 }
 
+export interface RfbRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
 export class RfbClient {
   width = 0;
   height = 0;
@@ -34,6 +43,10 @@ export class RfbClient {
   private received = 0;
   private waiters: (() => void)[] = [];
   private closed = false;
+  /** Set with `{ decode: true }`: the picture as the viewer would show it. */
+  decoder: ZrleDecoder | null = null;
+  /** Called after each rectangle, with the arrival time of its last byte (performance.now()). */
+  onRect: ((rect: RfbRect, completeAt: number) => void) | null = null;
 
   private constructor(private readonly sock: net.Socket) {
     sock.setNoDelay(true);
@@ -50,7 +63,7 @@ export class RfbClient {
     });
   }
 
-  static async connect(port: number): Promise<RfbClient> {
+  static async connect(port: number, options: { decode?: boolean } = {}): Promise<RfbClient> {
     const sock = net.connect(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
       sock.once('connect', resolve);
@@ -58,6 +71,7 @@ export class RfbClient {
     });
     const c = new RfbClient(sock);
     await c.handshake();
+    if (options.decode) c.decoder = new ZrleDecoder(c.width, c.height);
     void c.loop();
     return c;
   }
@@ -159,19 +173,31 @@ export class RfbClient {
     let rects = 0;
     for (let i = 0; i < n; i++) {
       const r = await this.read(12);
+      const x = r.readUInt16BE(0);
+      const y = r.readUInt16BE(2);
       const w = r.readUInt16BE(4);
       const hgt = r.readUInt16BE(6);
       const enc = r.readInt32BE(8);
       rects++;
       if (enc === ENC_LAST_RECT) break;
-      if (enc === ENC_ZRLE) await this.read((await this.read(4)).readUInt32BE(0));
-      else if (enc === ENC_COPYRECT) await this.read(4);
-      else if (enc === ENC_RAW) await this.read(w * hgt * BYTES_PER_PIXEL);
-      else if (enc === ENC_CURSOR) await this.read(w * hgt * BYTES_PER_PIXEL + Math.floor((w + 7) / 8) * hgt);
+      const dec = this.decoder;
+      if (enc === ENC_ZRLE) {
+        const zlib = await this.read((await this.read(4)).readUInt32BE(0));
+        dec?.zrle(x, y, w, hgt, zlib);
+      } else if (enc === ENC_COPYRECT) {
+        const src = await this.read(4);
+        dec?.copy(x, y, w, hgt, src.readUInt16BE(0), src.readUInt16BE(2));
+      } else if (enc === ENC_RAW) {
+        const pixels = await this.read(w * hgt * BYTES_PER_PIXEL);
+        dec?.raw(x, y, w, hgt, pixels);
+      } else if (enc === ENC_CURSOR)
+        await this.read(w * hgt * BYTES_PER_PIXEL + Math.floor((w + 7) / 8) * hgt);
       else if (enc === ENC_DESKTOP_SIZE) {
         this.width = w;
         this.height = hgt;
       } else throw new Error(`unexpected RFB encoding ${enc}`);
+      if (enc !== ENC_CURSOR && enc !== ENC_DESKTOP_SIZE)
+        this.onRect?.({ x, y, w, h: hgt }, this.arrivalOf(this.consumed - 1));
     }
     this.updates.push({ firstByteAt, endAt: performance.now(), bytes: this.consumed - start, rects });
     this.request(true);
