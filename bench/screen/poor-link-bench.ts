@@ -8,7 +8,8 @@
  * Script (XTEST): 40 keys into the small xterm, 250 ms apart, on an idle screen; a script printing
  * 400 `ls -l`-like lines 20 ms apart in the big xterm (bytes, and the catch-up time from the last
  * printed line to the last byte before a 1 s silence); the same 400 lines again while a key is
- * typed into the small xterm every 300 ms. Both viewers decode what they receive (our reference
+ * typed into the small xterm every 300 ms; then a fast log (3000 lines, 10 every 20 ms, like a
+ * build) with keys every 300 ms too: a burst that needs more than 1 Mbit/s. Both viewers decode what they receive (our reference
  * decoder; zrle-decoder.ts for RFB) and a key counts as shown when the cell its echo puts the
  * cursor into stops being blank on the decoded picture: the arrival of the last byte of the
  * message (ours) or rectangle (RFB) that did it. Keys are injected at the desktop, so latencies
@@ -43,10 +44,22 @@ const IDLE_KEYS = 40;
 /** Time between keys on the idle screen, in ms. */
 const IDLE_KEY_GAP_MS = 250;
 const SCROLL_LINES = 400;
+/** Lines of the fast log (10 every 20 ms, so about 7 s). */
+const BURST_LINES = 3000;
 /** Time between keys typed while the other xterm scrolls, in ms. */
 const SCROLL_KEY_GAP_MS = 300;
 /** At most this many keys while scrolling (the scroll normally ends first). */
 const SCROLL_KEYS_MAX = 60;
+/** Keys typed on the small xterm's one line in the whole run (120 columns, the prompt, calibration). */
+const TYPED_KEYS_MAX = 114;
+/** Slideshow: frames (fractal plasma, photo-like), size, place, time per frame (1/100 s). */
+const PHOTO_FRAMES = 6;
+const PHOTO_SIZE = '480x360';
+const PHOTO_AT = '+1380+80';
+const PHOTO_DELAY_CS = '20';
+/** The slideshow runs this long before the first key, in ms. */
+const PHOTO_WARMUP_MS = 1500;
+const PHOTO_KEYS = 25;
 /** A viewer has caught up when no byte arrived for this long, in ms (subtracted from the figure). */
 const QUIET_MS = 1000;
 /** Longest wait for a viewer to catch up, in ms. */
@@ -141,6 +154,8 @@ async function quiet(rfb: RfbClient, ours: HelperLink, maxMs = CATCH_UP_MAX_MS):
 }
 
 /** Shell script: N lines, one every 20 ms, then the wall-clock time of the last one (ns) into a file. */
+/** Shell script: a fast log (a build), 10 lines every 20 ms up to N lines, then the time of the last one. */
+const BURST_SCRIPT = `i=0; while [ $i -lt $1 ]; do sleep 0.02; j=0; while [ $j -lt 10 ]; do i=$((i+1)); j=$((j+1)); printf '%6d  -rw-r--r--  1 customer staff  %6d Jan  6 12:%02d  build/obj/module-%04d.o  cc -O2 -g -Wall -Wextra -fPIC -DNDEBUG  ok\\n' $i $((i*7919 % 99999)) $((i % 60)) $i; done; done; date +%s%N > $2\n`;
 const SCROLL_SCRIPT = `i=0; while [ $i -lt $1 ]; do i=$((i+1)); sleep 0.02; printf '%5d  -rw-r--r--  1 customer staff  %6d Jan  6 12:%02d  report-%04d.txt  lorem ipsum dolor sit amet, consectetur adipiscing elit %s\\n' $i $((i*7919 % 99999)) $((i % 60)) $i "$(date +%N)"; done; date +%s%N > $2\n`;
 
 async function runProfile(profile: LinkProfile): Promise<void> {
@@ -157,6 +172,8 @@ async function runProfile(profile: LinkProfile): Promise<void> {
     scratchDir = scratch;
     const script = join(scratch, 'scroll.sh');
     writeFileSync(script, SCROLL_SCRIPT);
+    const burst = join(scratch, 'burst.sh');
+    writeFileSync(burst, BURST_SCRIPT);
 
     // The layout: the big xterm shortened, a small one under it.
     const bigId = x.run('xdotool', ['search', '--class', 'xterm']).trim().split('\n')[0]!;
@@ -209,6 +226,7 @@ async function runProfile(profile: LinkProfile): Promise<void> {
     const bgAt = (first.y * before.stride + (first.x + 60 * cellW) * 4) >>> 0;
     const bg = (before.data[bgAt + 2]! << 16) | (before.data[bgAt + 1]! << 8) | before.data[bgAt]!;
     let typed = 0;
+    let pressed = 0;
     const nextProbe = (): KeyProbe => ({
       t0: 0,
       cell: { x: first.x + (typed + 1) * cellW, y: first.y, w: cellW, h: box.h },
@@ -227,7 +245,7 @@ async function runProfile(profile: LinkProfile): Promise<void> {
     const letters = 'lifelineremotesupportfortheagentandthecustomerinahotel'.split('');
     const press = async (): Promise<KeyProbe> => {
       const probe = nextProbe();
-      const code = `Key${letters[typed % letters.length]!.toUpperCase()}`;
+      const code = `Key${letters[pressed++ % letters.length]!.toUpperCase()}`;
       probe.t0 = performance.now();
       probes.push(probe);
       typed++;
@@ -256,10 +274,27 @@ async function runProfile(profile: LinkProfile): Promise<void> {
       ours: (t.oursDown() - type0.ours) / IDLE_KEYS,
     };
 
+    // Each viewer's catch-up after `since`: the last byte before its first QUIET_MS silence.
+    const catchUp = async (since: number) => {
+      const end = { rfb: NaN, ours: NaN };
+      const limit = performance.now() + CATCH_UP_MAX_MS;
+      while ((Number.isNaN(end.rfb) || Number.isNaN(end.ours)) && performance.now() < limit) {
+        await sleep(POLL_MS);
+        const now = performance.now();
+        if (Number.isNaN(end.rfb) && now - rfb.lastDataAt >= QUIET_MS) end.rfb = rfb.lastDataAt;
+        if (Number.isNaN(end.ours) && now - ours.lastDataAt >= QUIET_MS) end.ours = ours.lastDataAt;
+      }
+      return { rfb: end.rfb - since, ours: end.ours - since };
+    };
+    const peakNow = () => ({
+      rfb: rfbLink.stats().fromTarget.maxQueuedBytes,
+      ours: oursLink.stats().toTarget.maxQueuedBytes,
+    });
+
     // --- scrolling: fill the big xterm first, then 400 lines
-    const scrollRun = async (done: string, typing: boolean) => {
+    const scrollRun = async (command: string, done: string, typing: boolean) => {
       await input.pointerMove(BIG_XTERM_POINT.x, BIG_XTERM_POINT.y);
-      await input.type(`sh ${script} ${SCROLL_LINES} ${done}`);
+      await input.type(`${command} ${done}`);
       await quiet(rfb, ours);
       for (const l of links) l.resetPeak();
       const b0 = { rfb: t.rfbDown(), ours: t.oursDown(), rfbUp: t.rfbUp(), oursUp: t.oursUp() };
@@ -269,7 +304,7 @@ async function runProfile(profile: LinkProfile): Promise<void> {
       const keys: KeyProbe[] = [];
       if (typing) {
         await input.pointerMove(SMALL_XTERM_POINT.x, SMALL_XTERM_POINT.y);
-        while (!existsSync(done) && keys.length < SCROLL_KEYS_MAX) {
+        while (!existsSync(done) && keys.length < SCROLL_KEYS_MAX && typed < TYPED_KEYS_MAX) {
           keys.push(await press());
           await sleep(SCROLL_KEY_GAP_MS);
         }
@@ -277,23 +312,12 @@ async function runProfile(profile: LinkProfile): Promise<void> {
       while (!existsSync(done)) await sleep(POLL_MS);
       await sleep(POLL_MS);
       const lastLineAt = Number(readFileSync(done, 'utf8').trim()) / 1e6 - performance.timeOrigin;
-      // Each viewer's catch-up: the last byte before its first QUIET_MS silence after the last line.
-      const end = { rfb: NaN, ours: NaN };
-      const limit = performance.now() + CATCH_UP_MAX_MS;
-      while ((Number.isNaN(end.rfb) || Number.isNaN(end.ours)) && performance.now() < limit) {
-        await sleep(POLL_MS);
-        const now = performance.now();
-        if (Number.isNaN(end.rfb) && now - rfb.lastDataAt >= QUIET_MS) end.rfb = rfb.lastDataAt;
-        if (Number.isNaN(end.ours) && now - ours.lastDataAt >= QUIET_MS) end.ours = ours.lastDataAt;
-      }
+      const caught = await catchUp(lastLineAt);
       await quiet(rfb, ours);
-      const peak = {
-        rfb: rfbLink.stats().fromTarget.maxQueuedBytes,
-        ours: oursLink.stats().toTarget.maxQueuedBytes,
-      };
+      const peak = peakNow();
       return {
         printMs: lastLineAt - start,
-        catchUp: { rfb: end.rfb - lastLineAt, ours: end.ours - lastLineAt },
+        catchUp: caught,
         bytes: { rfb: t.rfbDown() - b0.rfb, ours: t.oursDown() - b0.ours },
         up: { rfb: t.rfbUp() - b0.rfbUp, ours: t.oursUp() - b0.oursUp },
         peak,
@@ -306,12 +330,52 @@ async function runProfile(profile: LinkProfile): Promise<void> {
     await input.key('Enter', false);
     await sleep(3000);
     await quiet(rfb, ours);
-    const scrollA = await scrollRun(join(scratch, 'a'), false);
+    const scrollA = await scrollRun(`sh ${script} ${SCROLL_LINES}`, join(scratch, 'a'), false);
     const statsA = await ours.fetchStats();
-    const scrollB = await scrollRun(join(scratch, 'b'), true);
+    const scrollB = await scrollRun(`sh ${script} ${SCROLL_LINES}`, join(scratch, 'b'), true);
     const statsB = await ours.fetchStats();
+    const burstC = await scrollRun(`sh ${burst} ${BURST_LINES}`, join(scratch, 'c'), true);
+    const statsC = await ours.fetchStats();
 
-    // Both decoded pictures against the X server's (text only: lossless on both sides).
+    // --- photographic content: a slideshow window over the big xterm (5 frames a second) while
+    // keys are typed into the small xterm on a cleared line
+    const frames = Array.from({ length: PHOTO_FRAMES }, (_, i) => join(scratch, `photo-${i}.png`));
+    frames.forEach((f, i) =>
+      display.run('convert', ['-size', PHOTO_SIZE, '-seed', String(i + 1), 'plasma:fractal', f]),
+    );
+    await input.pointerMove(SMALL_XTERM_POINT.x, SMALL_XTERM_POINT.y);
+    await input.key('ControlLeft', true);
+    await input.key('KeyU', true);
+    await input.key('KeyU', false);
+    await input.key('ControlLeft', false);
+    typed = -1; // the line is empty again: the next key goes where the calibration key went
+    await quiet(rfb, ours);
+    for (const l of links) l.resetPeak();
+    const d0 = { rfb: t.rfbDown(), ours: t.oursDown() };
+    const slideshow = display.spawnClient('animate', [
+      '-delay',
+      PHOTO_DELAY_CS,
+      '-geometry',
+      PHOTO_AT,
+      ...frames,
+    ]);
+    await sleep(PHOTO_WARMUP_MS);
+    const photoKeys: KeyProbe[] = [];
+    for (let i = 0; i < PHOTO_KEYS; i++) {
+      photoKeys.push(await press());
+      await sleep(SCROLL_KEY_GAP_MS);
+    }
+    const photoStop = performance.now();
+    const photoBytes = { rfb: t.rfbDown() - d0.rfb, ours: t.oursDown() - d0.ours };
+    slideshow.kill('SIGTERM');
+    const photoCatchUp = await catchUp(photoStop);
+    const photoPeak = peakNow();
+    const photoSeconds = (photoStop - (photoKeys[0]!.t0 - PHOTO_WARMUP_MS)) / 1000;
+    const statsD = await ours.fetchStats();
+    await quiet(rfb, ours);
+
+    // Both decoded pictures against the X server's (the slideshow is gone; our JPEG areas have
+    // been re-sent losslessly after the idle time, so both must be exact).
     const truth = xwdCapture(display.display);
     const oursDiff = countDiff(truth, ours.decoder.framebuffer!.data);
     const rfbDiff = countDiff(truth, rfb.decoder!.rgba);
@@ -329,6 +393,10 @@ async function runProfile(profile: LinkProfile): Promise<void> {
     const idleO = shown(idleProbes, 'ours');
     const scrR = shown(scrollB.keys, 'rfb');
     const scrO = shown(scrollB.keys, 'ours');
+    const burR = shown(burstC.keys, 'rfb');
+    const burO = shown(burstC.keys, 'ours');
+    const phR = shown(photoKeys, 'rfb');
+    const phO = shown(photoKeys, 'ours');
     const queueMs = (bytes: number) => (bytes * 1000) / profile.rateBytesPerSec;
     console.log(
       `\n## Poor link, ${profile.name} (each direction ${profile.rateBytesPerSec} B/s, ${profile.oneWayDelayMs} ms one way)\n`,
@@ -382,15 +450,65 @@ async function runProfile(profile: LinkProfile): Promise<void> {
       ),
       row('scroll with keys: catch-up after the last line (ms)', scrollB.catchUp.rfb, scrollB.catchUp.ours),
       row('scroll with keys: KiB received', scrollB.bytes.rfb, scrollB.bytes.ours, kb),
+      row(`fast log ${BURST_LINES} lines: KiB received`, burstC.bytes.rfb, burstC.bytes.ours, kb),
+      row('fast log: catch-up after the last line (ms)', burstC.catchUp.rfb, burstC.catchUp.ours),
+      row(
+        'fast log: peak queue in the link (ms of link time)',
+        queueMs(burstC.peak.rfb),
+        queueMs(burstC.peak.ours),
+      ),
+      row(
+        'keys during the fast log: key -> character on the viewer, p50 (ms)',
+        percentile(burR, 50),
+        percentile(burO, 50),
+      ),
+      row(
+        'keys during the fast log: key -> character on the viewer, p90 (ms)',
+        percentile(burR, 90),
+        percentile(burO, 90),
+      ),
+      row(
+        'keys during the fast log: key -> character on the viewer, max (ms)',
+        Math.max(...burR),
+        Math.max(...burO),
+      ),
+      row('slideshow: KiB/s received', photoBytes.rfb / photoSeconds, photoBytes.ours / photoSeconds, kb),
+      row(
+        'slideshow: peak queue in the link (ms of link time)',
+        queueMs(photoPeak.rfb),
+        queueMs(photoPeak.ours),
+      ),
+      row(
+        'keys during the slideshow: key -> character on the viewer, p50 (ms)',
+        percentile(phR, 50),
+        percentile(phO, 50),
+      ),
+      row(
+        'keys during the slideshow: key -> character on the viewer, p90 (ms)',
+        percentile(phR, 90),
+        percentile(phO, 90),
+      ),
+      row(
+        'keys during the slideshow: key -> character on the viewer, max (ms)',
+        Math.max(...phR),
+        Math.max(...phO),
+      ),
+      row('slideshow: catch-up after it closed (ms)', photoCatchUp.rfb, photoCatchUp.ours),
     ];
     for (const l of lines) console.log(l);
     console.log(
       `\nidle keys ${IDLE_KEYS} (shown: ZRLE ${idleR.length}, ours ${idleO.length}; first-byte samples ZRLE ${firstRfb.length}, ours ${firstOurs.length}); ` +
         `keys while scrolling ${scrollB.keys.length} (shown: ZRLE ${scrR.length}, ours ${scrO.length}); ` +
-        `printing ${SCROLL_LINES} lines took ${ms(scrollA.printMs)} ms / ${ms(scrollB.printMs)} ms`,
+        `printing ${SCROLL_LINES} lines took ${ms(scrollA.printMs)} ms / ${ms(scrollB.printMs)} ms; ` +
+        `fast log: ${burstC.keys.length} keys (shown: ZRLE ${burR.length}, ours ${burO.length}), printing took ${ms(burstC.printMs)} ms`,
     );
     console.log(`helper encoder stats after the scroll: ${JSON.stringify(statsA)}`);
-    console.log(`helper encoder stats at the end: ${JSON.stringify(statsB)}`);
+    console.log(`helper encoder stats after the scroll with keys: ${JSON.stringify(statsB)}`);
+    console.log(`helper encoder stats after the fast log: ${JSON.stringify(statsC)}`);
+    console.log(
+      `slideshow: ${PHOTO_KEYS} keys (shown: ZRLE ${phR.length}, ours ${phO.length}) over ${photoSeconds.toFixed(1)} s; ` +
+        `helper encoder stats after it: ${JSON.stringify(statsD)}`,
+    );
     console.log(`decoded picture vs xwd capture: ours ${oursDiff}, ZRLE ${rfbDiff} differing pixels`);
     rfb.close();
     sock.destroy();
