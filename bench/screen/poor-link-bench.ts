@@ -34,6 +34,7 @@ import { RfbClient } from './rfb-client';
 import { sleep } from '../support/sleep';
 import { startX0vncserver } from '../support/x0vncserver';
 import { startXtermDesktop } from '../support/xterm-desktop';
+import { startSlideshow } from '../support/photo-slideshow';
 import { startShapedLink, type LinkProfile, type ShapedLink } from '../support/shaped-link';
 
 export const PROFILES: readonly LinkProfile[] = [
@@ -52,11 +53,8 @@ const SCROLL_KEY_GAP_MS = 300;
 const SCROLL_KEYS_MAX = 60;
 /** Keys typed on the small xterm's one line in the whole run (120 columns, the prompt, calibration). */
 const TYPED_KEYS_MAX = 114;
-/** Slideshow: frames (fractal plasma, photo-like), size, place, time per frame (1/100 s). */
-const PHOTO_FRAMES = 6;
-const PHOTO_SIZE = '480x360';
-const PHOTO_AT = '+1380+80';
-const PHOTO_DELAY_CS = '20';
+/** Slideshow over the big xterm: photo-like frames (fractal plasma), 5 a second. */
+const PHOTO = { x: 1380, y: 80, width: 480, height: 360, frames: 6, framesPerSecond: 5 };
 /** The slideshow runs this long before the first key, in ms. */
 const PHOTO_WARMUP_MS = 1500;
 const PHOTO_KEYS = 25;
@@ -339,10 +337,6 @@ async function runProfile(profile: LinkProfile): Promise<void> {
 
     // --- photographic content: a slideshow window over the big xterm (5 frames a second) while
     // keys are typed into the small xterm on a cleared line
-    const frames = Array.from({ length: PHOTO_FRAMES }, (_, i) => join(scratch, `photo-${i}.png`));
-    frames.forEach((f, i) =>
-      display.run('convert', ['-size', PHOTO_SIZE, '-seed', String(i + 1), 'plasma:fractal', f]),
-    );
     await input.pointerMove(SMALL_XTERM_POINT.x, SMALL_XTERM_POINT.y);
     await input.key('ControlLeft', true);
     await input.key('KeyU', true);
@@ -352,13 +346,8 @@ async function runProfile(profile: LinkProfile): Promise<void> {
     await quiet(rfb, ours);
     for (const l of links) l.resetPeak();
     const d0 = { rfb: t.rfbDown(), ours: t.oursDown() };
-    const slideshow = display.spawnClient('animate', [
-      '-delay',
-      PHOTO_DELAY_CS,
-      '-geometry',
-      PHOTO_AT,
-      ...frames,
-    ]);
+    const slideshow = await startSlideshow(display.display, PHOTO);
+    const photoStart = performance.now();
     await sleep(PHOTO_WARMUP_MS);
     const photoKeys: KeyProbe[] = [];
     for (let i = 0; i < PHOTO_KEYS; i++) {
@@ -367,10 +356,10 @@ async function runProfile(profile: LinkProfile): Promise<void> {
     }
     const photoStop = performance.now();
     const photoBytes = { rfb: t.rfbDown() - d0.rfb, ours: t.oursDown() - d0.ours };
-    slideshow.kill('SIGTERM');
+    slideshow.stop();
     const photoCatchUp = await catchUp(photoStop);
     const photoPeak = peakNow();
-    const photoSeconds = (photoStop - (photoKeys[0]!.t0 - PHOTO_WARMUP_MS)) / 1000;
+    const photoSeconds = (photoStop - photoStart) / 1000;
     const statsD = await ours.fetchStats();
     await quiet(rfb, ours);
 
@@ -506,7 +495,7 @@ async function runProfile(profile: LinkProfile): Promise<void> {
     console.log(`helper encoder stats after the scroll with keys: ${JSON.stringify(statsB)}`);
     console.log(`helper encoder stats after the fast log: ${JSON.stringify(statsC)}`);
     console.log(
-      `slideshow: ${PHOTO_KEYS} keys (shown: ZRLE ${phR.length}, ours ${phO.length}) over ${photoSeconds.toFixed(1)} s; ` +
+      `slideshow: ${slideshow.shown} frames drawn, ${PHOTO_KEYS} keys (shown: ZRLE ${phR.length}, ours ${phO.length}) over ${photoSeconds.toFixed(1)} s; ` +
         `helper encoder stats after it: ${JSON.stringify(statsD)}`,
     );
     console.log(`decoded picture vs xwd capture: ours ${oursDiff}, ZRLE ${rfbDiff} differing pixels`);
