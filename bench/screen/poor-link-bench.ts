@@ -272,15 +272,18 @@ async function runProfile(profile: LinkProfile): Promise<void> {
       ours: (t.oursDown() - type0.ours) / IDLE_KEYS,
     };
 
-    // Each viewer's catch-up after `since`: the last byte before its first QUIET_MS silence.
+    // Each viewer's catch-up after `since`: the last byte before its first QUIET_MS silence that
+    // starts after `since` (a viewer that was silent at `since` still owes the last change).
     const catchUp = async (since: number) => {
       const end = { rfb: NaN, ours: NaN };
       const limit = performance.now() + CATCH_UP_MAX_MS;
       while ((Number.isNaN(end.rfb) || Number.isNaN(end.ours)) && performance.now() < limit) {
         await sleep(POLL_MS);
         const now = performance.now();
-        if (Number.isNaN(end.rfb) && now - rfb.lastDataAt >= QUIET_MS) end.rfb = rfb.lastDataAt;
-        if (Number.isNaN(end.ours) && now - ours.lastDataAt >= QUIET_MS) end.ours = ours.lastDataAt;
+        if (Number.isNaN(end.rfb) && rfb.lastDataAt >= since && now - rfb.lastDataAt >= QUIET_MS)
+          end.rfb = rfb.lastDataAt;
+        if (Number.isNaN(end.ours) && ours.lastDataAt >= since && now - ours.lastDataAt >= QUIET_MS)
+          end.ours = ours.lastDataAt;
       }
       return { rfb: end.rfb - since, ours: end.ours - since };
     };
@@ -530,6 +533,8 @@ function changedBox(a: PixelBuffer, b: PixelBuffer): Cell | null {
   return x1 < 0 ? null : { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
 }
 
-// BENCH_LINK=all runs every profile; otherwise the first (hotel Wi-Fi).
-const chosen = process.env.BENCH_LINK === 'all' ? PROFILES : PROFILES.slice(0, 1);
+// BENCH_LINK=all runs every profile, BENCH_LINK=office the profile whose name starts so; default hotel.
+const wanted = process.env.BENCH_LINK ?? 'hotel';
+const chosen = wanted === 'all' ? PROFILES : PROFILES.filter((p) => p.name.startsWith(wanted));
+if (chosen.length === 0) throw new Error(`no link profile named ${wanted}`);
 for (const p of chosen) await runProfile(p);
