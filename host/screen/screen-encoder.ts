@@ -95,7 +95,14 @@ export class ScreenEncoder {
   private cursor: CursorTracker | null = null;
   private unsubscribe: (() => void) | null = null;
   private timers: ReturnType<typeof setInterval>[] = [];
+  /** The next update, held back by minIntervalMs. */
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The lossless refresh of JPEG areas once the picture is still. Its own timer: while it waits,
+   * new damage must still go out at the normal pace (sharing one timer held every update of a
+   * changing photo back for the whole still time, 1.5 s at a time).
+   */
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private pointerTimer: ReturnType<typeof setTimeout> | null = null;
   private busy = false;
   private needReset = true;
@@ -218,6 +225,7 @@ export class ScreenEncoder {
     for (const t of this.timers) clearInterval(t);
     if (this.pointerTimer) clearTimeout(this.pointerTimer);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.encoder.close();
   }
 
@@ -276,12 +284,13 @@ export class ScreenEncoder {
 
   /** Starts an update when one is due and allowed; otherwise does nothing (acks, damage and timers call it again). */
   private wake(): void {
-    if (this.state !== 'running' || this.busy || this.wakeTimer !== null) return;
+    if (this.state !== 'running' || this.busy) return;
     const now = this.now();
     if (!this.hasWork(now)) {
-      if (this.lossy.length > 0) this.later(this.lastDamageAt + LOSSLESS_REFRESH_IDLE_MS - now);
+      if (this.lossy.length > 0) this.refreshLater(this.lastDamageAt + LOSSLESS_REFRESH_IDLE_MS - now);
       return;
     }
+    if (this.wakeTimer !== null) return; // an update is already on its way
     if (!this.flow.canSend()) {
       if (!this.blockedNow) {
         this.blockedNow = true;
@@ -291,6 +300,17 @@ export class ScreenEncoder {
       return;
     }
     this.later(this.lastUpdateAt + this.minInterval - now);
+  }
+
+  private refreshLater(ms: number): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(
+      () => {
+        this.refreshTimer = null;
+        this.wake();
+      },
+      Math.max(0, ms),
+    );
   }
 
   private later(ms: number): void {

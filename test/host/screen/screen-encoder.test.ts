@@ -10,7 +10,7 @@ import { ScreenEncoder, type ScreenChannel } from '../../../host/screen/screen-e
 import { ScreenDecoder } from '../../../ui/decoder/screen-decoder';
 import { TurboJpegDecoder } from '../../ui/decoder/turbo-jpeg-decoder';
 import { FakeScreenSource } from './fake-screen-source';
-import { blank, countDiff, fill, text } from './synthetic';
+import { blank, countDiff, fill, photo, text } from './synthetic';
 
 const encoders: ScreenEncoder[] = [];
 afterEach(async () => {
@@ -177,6 +177,29 @@ describe('ScreenEncoder', () => {
       await t.deliver();
     }
     expect(t.encoder.stats().qualityLevel).toBeGreaterThan(startLevel);
+  });
+
+  it('keeps sending a changing photo at its normal pace, and makes it lossless once it is still', async () => {
+    const desk = blank(400, 300, 0x202020);
+    const area = { x: 40, y: 40, width: 320, height: 200 };
+    photo(desk, area, 1);
+    const src = new FakeScreenSource(desk);
+    const t = setup(src, { autoAck: true });
+    await t.encoder.start();
+    await until(() => t.encoder.stats().counters.jpeg > 0 && t.queued.length === 0);
+    // A slideshow: a new photo every 100 ms. Each goes out before the next one is drawn (an update
+    // takes a few ms here); held behind the 1.5 s lossless-refresh wait, none of them would.
+    let shown = 0;
+    for (let frame = 2; frame <= 7; frame++) {
+      const before = t.encoder.stats().updates;
+      src.paint(area, (pb) => photo(pb, area, frame));
+      await new Promise((r) => setTimeout(r, 100));
+      if (t.encoder.stats().updates > before) shown++;
+    }
+    expect(shown).toBeGreaterThanOrEqual(5);
+    // JPEG is approximate; once the photo stays still, it is re-sent losslessly: pixel-exact.
+    expect(countDiff(desk, t.decoder.framebuffer!.data)).toBeGreaterThan(0);
+    await until(() => countDiff(desk, t.decoder.framebuffer!.data) === 0, 5000);
   });
 
   it('starts the stream over on a refresh request (after a decoder error)', async () => {
