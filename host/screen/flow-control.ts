@@ -3,22 +3,32 @@
  * sequence number and size; an ack for sequence `s` (ack-message.ts) retires `s` and everything
  * before it. An update may START only while the bytes in flight are under the window; while it
  * is not, the encoder coalesces damage instead of queueing frames, so a slow link gets fewer,
- * fresher frames and never a backlog. Acks also give the round-trip time and the delivery rate
- * that quality adaptation and the window size follow.
+ * fresher frames and never a backlog. Acks also give the round trip, the base round trip and the
+ * delivery rate (protocol/data/delivery-rate.ts, shared with the file window): the window holds
+ * the rate for the base round trip plus SCREEN_QUEUE_TARGET_MS, so the screen never builds more
+ * than about that much queue on the link, which is what the next update (a keystroke's echo)
+ * waits behind. An update always starts when nothing is in flight, however small the window.
  */
+import { DeliveryRate, type WindowPolicy } from '../../protocol/data/delivery-rate';
 
 /** Window when nothing is known about the link yet, in bytes. */
 export const WINDOW_INITIAL_BYTES = 512 * 1024;
-/** Smallest window, in bytes: one typical full text frame fits. */
-export const WINDOW_MIN_BYTES = 128 * 1024;
+/** Smallest window, in bytes (an update larger than this still starts once nothing is in flight). */
+export const WINDOW_MIN_BYTES = 16 * 1024;
 /** Largest window, in bytes. */
 export const WINDOW_MAX_BYTES = 8 * 1024 * 1024;
-/** The adaptive window holds this much time of the measured delivery rate, in ms. */
-const WINDOW_TARGET_MS = 200;
-/** Weight of a new sample in the moving averages. */
-const EWMA_WEIGHT = 0.25;
-/** Delivery-rate samples need at least this many bytes to mean anything. */
-const RATE_MIN_SAMPLE_BYTES = 16 * 1024;
+/** Queue the screen may build on top of the base round trip, in ms. */
+export const SCREEN_QUEUE_TARGET_MS = 100;
+
+const SCREEN_WINDOW_POLICY: WindowPolicy = {
+  initialBytes: WINDOW_INITIAL_BYTES,
+  minBytes: WINDOW_MIN_BYTES,
+  maxBytes: WINDOW_MAX_BYTES,
+  queueTargetMs: SCREEN_QUEUE_TARGET_MS,
+  // Typing and scrolling send a few hundred bytes at a time: they say how little there was to
+  // send, not how fast the link is.
+  minSampleBytes: 16 * 1024,
+};
 
 interface InFlight {
   seq: number;
@@ -31,6 +41,8 @@ export interface FlowSnapshot {
   inFlightBytes: number;
   windowBytes: number;
   rttMs: number | null;
+  /** Smallest round trip since the stream started, ms. */
+  baseRttMs: number | null;
   /** Measured delivery rate, bytes per second (null until measured). */
   rateBps: number | null;
   sentBytes: number;
@@ -41,8 +53,7 @@ export class FlowControl {
   private readonly pending: InFlight[] = [];
   private sent = 0;
   private acked = 0;
-  private rtt: number | null = null;
-  private rate: number | null = null;
+  private readonly link = new DeliveryRate();
   private window: number;
 
   /**
@@ -67,6 +78,7 @@ export class FlowControl {
   }
 
   onSent(seq: number, bytes: number, now: number): void {
+    if (this.pending.length === 0) this.link.busyFrom(now);
     this.sent += bytes;
     this.pending.push({ seq, endBytes: this.sent, sentAt: now });
   }
@@ -79,17 +91,15 @@ export class FlowControl {
     const before = this.acked;
     this.pending.splice(0, k + 1);
     this.acked = entry.endBytes;
-    const elapsed = Math.max(1, now - entry.sentAt);
-    this.rtt = this.rtt === null ? elapsed : this.rtt + EWMA_WEIGHT * (elapsed - this.rtt);
-    const delivered = this.acked - before;
-    if (delivered >= RATE_MIN_SAMPLE_BYTES) {
-      const sample = (delivered * 1000) / elapsed;
-      this.rate = this.rate === null ? sample : this.rate + EWMA_WEIGHT * (sample - this.rate);
-      if (this.fixedWindowBytes === undefined) {
-        const target = (this.rate * WINDOW_TARGET_MS) / 1000;
-        this.window = Math.round(Math.min(WINDOW_MAX_BYTES, Math.max(WINDOW_MIN_BYTES, target)));
-      }
-    }
+    const stillBusy = this.pending.length > 0;
+    const sampled = this.link.onAck(
+      now - entry.sentAt,
+      this.acked - before,
+      now,
+      stillBusy,
+      SCREEN_WINDOW_POLICY,
+    );
+    if (sampled && this.fixedWindowBytes === undefined) this.window = this.link.window(SCREEN_WINDOW_POLICY);
     return true;
   }
 
@@ -103,8 +113,9 @@ export class FlowControl {
     return {
       inFlightBytes: this.inFlightBytes,
       windowBytes: this.window,
-      rttMs: this.rtt,
-      rateBps: this.rate,
+      rttMs: this.link.rtt,
+      baseRttMs: this.link.baseRtt,
+      rateBps: this.link.rate,
       sentBytes: this.sent,
       ackedBytes: this.acked,
     };
