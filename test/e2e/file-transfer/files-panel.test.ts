@@ -18,6 +18,7 @@ import type { FileAccess } from '../../../host/platform/types';
 import { SessionClient } from '../../../host/session/session-client';
 import { EXTENSION_URL } from '../../support/agent-extension';
 import { pageStartingWith } from '../../support/chromium';
+import { downloaded } from '../../support/downloads';
 import { until } from '../../support/polling';
 import { saveScreenshot } from '../../support/screenshots';
 import { startTestServer, type TestServer } from '../../support/test-server';
@@ -158,13 +159,9 @@ describe('the Files panel', () => {
   it("copies a customer's file to the browser's downloads, checked", async () => {
     await viewer.click('tr[data-entry="crash-report.log"] button.files-fetch');
     await until('the fetch done', async () => (await row('crash-report.log'))?.phase === 'done', 60_000);
-    const saved = await until('the download on disk', () => {
-      const names = readdirSync(agent.downloads);
-      return names.includes('crash-report.log') ? path.join(agent.downloads, 'crash-report.log') : undefined;
-    });
-    expect(sha(readFileSync(saved))).toBe(
-      sha(readFileSync(path.join(home, 'Documents', 'crash-report.log'))),
-    );
+    const original = readFileSync(path.join(home, 'Documents', 'crash-report.log'));
+    const saved = await downloaded(agent.downloads, (n) => n === 'crash-report.log');
+    expect(sha(readFileSync(saved))).toBe(sha(original));
   });
 
   it("says plainly when the customer's disk has no room, and nothing is written", async () => {

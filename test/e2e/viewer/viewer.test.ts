@@ -14,7 +14,7 @@
  * wrong picture. Screenshots for docs/viewer.md are taken on the way.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -27,6 +27,7 @@ import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { ALL_GRANTS, closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
 import { EXTENSION_URL } from '../../support/agent-extension';
 import { pageStartingWith } from '../../support/chromium';
+import { downloaded } from '../../support/downloads';
 import { until, wait } from '../../support/polling';
 import { saveScreenshot } from '../../support/screenshots';
 import { countDiff } from '../../host/screen/synthetic';
@@ -430,10 +431,12 @@ describe('the viewer window', () => {
     await settled(viewer);
     const truth = xwdCapture(x.display);
     await viewer.click('button.screenshot');
-    const name = await until('the download', () =>
-      readdirSync(agent.downloads).find((f) => f.startsWith('lifeline-screen-') && f.endsWith('.png')),
+    const file = await downloaded(
+      agent.downloads,
+      (f) => f.startsWith('lifeline-screen-') && f.endsWith('.png'),
     );
-    const png = decodePng(readFileSync(path.join(agent.downloads, name)));
+    const name = path.basename(file);
+    const png = decodePng(readFileSync(file));
     expect([png.width, png.height]).toEqual([WIDTH, HEIGHT]);
     expect(countDiff(truth, png.data)).toBe(0);
     expect(await viewer.$eval('.notice', (e) => e.textContent)).toContain(name);
