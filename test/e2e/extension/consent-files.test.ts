@@ -13,6 +13,7 @@
  * it is still moving (~40 MB/s here) whenever Stop is pressed.
  */
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   openAsBlob,
@@ -67,6 +68,19 @@ let consent: Page;
 
 /** Each transfer's line in the consent window, by phase. */
 async function line(id: string, phase: string, timeoutMs = 30_000): Promise<string> {
+  return lineIn(id, phase, timeoutMs).catch(async (err: unknown) => {
+    // What the window and the helper were doing, for whoever reads the failure.
+    const log = existsSync(join(work, 'helper.log')) ? readFileSync(join(work, 'helper.log'), 'utf8') : '';
+    const windows = await pagesStartingWith(browser.browser, `${EXTENSION_URL}/consent.html`);
+    const text = await consent.evaluate(() => document.body.innerText).catch((e: unknown) => String(e));
+    throw new Error(
+      `${String(err)}\nconsent windows open: ${windows.length}\nthis one says:\n${text.slice(0, 2000)}` +
+        `\nhelper log (end):\n${log.slice(-4000)}`,
+    );
+  });
+}
+
+async function lineIn(id: string, phase: string, timeoutMs: number): Promise<string> {
   return until(
     async () => {
       const el = await consent.$(`.file-transfer[data-id="${id}"][data-phase="${phase}"]`);
@@ -97,7 +111,8 @@ beforeAll(async () => {
     [
       '#!/bin/sh',
       `export HOME='${home}' DISPLAY='${x.display}' XDG_CONFIG_HOME='${join(home, '.config')}' XDG_STATE_HOME='${join(work, 'state')}'`,
-      `exec '${process.execPath}' '${bundle.path}' "$@"`,
+      // The helper's log (stderr) goes to a file: a failure below shows its end.
+      `exec '${process.execPath}' '${bundle.path}' "$@" 2>>'${join(work, 'helper.log')}'`,
       '',
     ].join('\n'),
     { mode: 0o755 },
@@ -167,6 +182,11 @@ describe('the consent window shows file transfers (real extension, helper, serve
     await viewer.until(() => viewer.sas !== null, 20_000, 'the SAS');
     files = new ViewerFiles(viewer, join(work, 'agent-downloads'));
     await until(async () => files.core.snapshot().connected || undefined, 20_000, 'the files link');
+    // The relay drops files frames until the server knows the customer granted `files` (the
+    // browser's viewer waits for the same message before it offers a file).
+    await viewer.waitMessage(
+      (m) => m.type === 'helper.consent' && (m.grants as { files?: boolean }).files === true,
+    );
   }, 90_000);
 
   it('lists a file the agent sends, then where it was saved', async () => {
