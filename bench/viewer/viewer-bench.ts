@@ -19,8 +19,8 @@ import type { XDisplay } from '../../test/support/xvfb';
 import { customerViaWs } from '../../test/support/workflow';
 import { createAgent, createPortal, PASSWORD } from '../../test/e2e/extension/accounts';
 import { EXTENSION_URL } from '../../test/support/agent-extension';
-import { pageStartingWith } from '../../test/support/chromium';
 import {
+  acceptAndAskForScreen,
   launchAgentChromium,
   signIn,
   type AgentChromium,
@@ -73,17 +73,7 @@ async function main(): Promise<void> {
     agent = await launchAgentChromium();
     const popup = await signIn(agent, server.url, me.email, PASSWORD);
     const customer = await customerViaWs(server, portal, { name: 'Bench Customer' });
-    await popup.waitForSelector(`.queue-entry[data-session="${customer.sessionId}"] button.accept`);
-    await popup.click(`.queue-entry[data-session="${customer.sessionId}"] button.accept`);
-    const chat = await pageStartingWith(
-      agent.browser,
-      `${EXTENSION_URL}/chat.html?session=${customer.sessionId}`,
-    );
-    await chat.waitForSelector('button.view-screen');
-    await chat.click('button.view-screen');
-    await chat.click('button.screen-request');
-    await chat.waitForSelector('.join-code strong');
-    const joinCode = (await chat.$eval('.join-code strong', (e) => e.textContent ?? '')).replace(/\s/g, '');
+    const { joinCode } = await acceptAndAskForScreen(agent, popup, customer.sessionId);
 
     // The customer's helper, in its own process.
     const helper = spawn(process.execPath, ['--import', 'tsx', 'bench/viewer/helper-child.ts'], {

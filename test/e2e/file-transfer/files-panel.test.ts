@@ -26,7 +26,12 @@ import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { ALL_GRANTS, closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
 import { createAgent, createPortal, PASSWORD } from '../extension/accounts';
 import { RecordingSurface } from '../../ui/viewer/support/fake-helper-platform';
-import { launchAgentChromium, signIn, type AgentChromium } from '../viewer/support/viewer-browser';
+import {
+  acceptAndAskForScreen,
+  launchAgentChromium,
+  signIn,
+  type AgentChromium,
+} from '../viewer/support/viewer-browser';
 
 const MB = 1_000_000;
 let x: XDisplay;
@@ -66,17 +71,7 @@ beforeAll(async () => {
   agent = await launchAgentChromium();
   const popup = await signIn(agent, server.url, me.email, PASSWORD);
   customer = await customerViaWs(server, portal, { name: 'Casey Customer', problem: 'I need a driver' });
-  await popup.waitForSelector(`.queue-entry[data-session="${customer.sessionId}"] button.accept`);
-  await popup.click(`.queue-entry[data-session="${customer.sessionId}"] button.accept`);
-  const chat = await pageStartingWith(
-    agent.browser,
-    `${EXTENSION_URL}/chat.html?session=${customer.sessionId}`,
-  );
-  await chat.waitForSelector('button.view-screen');
-  await chat.click('button.view-screen');
-  await chat.click('button.screen-request');
-  await chat.waitForSelector('.join-code strong');
-  const joinCode = (await chat.$eval('.join-code strong', (e) => e.textContent ?? '')).replace(/\s/g, '');
+  const { chat, joinCode } = await acceptAndAskForScreen(agent, popup, customer.sessionId);
 
   const real = new NodeFileAccess({ home, env: {} });
   // Desktop "has" 1 MB free: the refusal the panel must show (the real tmpfs case runs in

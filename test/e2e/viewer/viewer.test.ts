@@ -37,6 +37,7 @@ import { RecordingSurface } from '../../ui/viewer/support/fake-helper-platform';
 import { decodePng } from './support/png-decode';
 import { startFlipProxy } from './support/flip-proxy';
 import {
+  acceptAndAskForScreen,
   clientPointOf,
   launchAgentChromium,
   phaseOf,
@@ -169,14 +170,8 @@ beforeAll(async () => {
     name: 'Casey Customer',
     problem: 'My terminal misbehaves',
   });
-  await popup.waitForSelector(`.queue-entry[data-session="${customer.sessionId}"] button.accept`);
-  await popup.click(`.queue-entry[data-session="${customer.sessionId}"] button.accept`);
-  chat = await pageStartingWith(agent.browser, `${EXTENSION_URL}/chat.html?session=${customer.sessionId}`);
-  await chat.waitForSelector('button.view-screen');
-  await chat.click('button.view-screen');
-  await chat.click('button.screen-request');
-  await chat.waitForSelector('.join-code strong');
-  const joinCode = (await chat.$eval('.join-code strong', (e) => e.textContent ?? '')).replace(/\s/g, '');
+  let joinCode: string;
+  ({ chat, joinCode } = await acceptAndAskForScreen(agent, popup, customer.sessionId));
 
   surface = new RecordingSurface();
   helper = new SessionClient({

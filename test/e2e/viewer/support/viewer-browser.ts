@@ -14,7 +14,12 @@ import {
   signInThroughPopup,
 } from '../../../support/agent-extension';
 import { canvasPixels, type CanvasPixels } from '../../../support/canvas-pixels';
-import { extensionWorkerTarget, launchChromium, type LaunchedChromium } from '../../../support/chromium';
+import {
+  extensionWorkerTarget,
+  launchChromium,
+  pageStartingWith,
+  type LaunchedChromium,
+} from '../../../support/chromium';
 
 export interface AgentChromium {
   browser: Browser;
@@ -72,6 +77,26 @@ export async function signIn(
   await signInThroughPopup(popup, server, email, password);
   await popup.waitForSelector('.connection.online', { timeout: 10_000 });
   return popup;
+}
+
+/**
+ * Accepts the customer's request in the popup, and in the chat window that opens asks the
+ * customer to share their screen; returns the chat window and the join code it shows.
+ */
+export async function acceptAndAskForScreen(
+  agent: AgentChromium,
+  popup: Page,
+  sessionId: string,
+): Promise<{ chat: Page; joinCode: string }> {
+  await popup.waitForSelector(`.queue-entry[data-session="${sessionId}"] button.accept`);
+  await popup.click(`.queue-entry[data-session="${sessionId}"] button.accept`);
+  const chat = await pageStartingWith(agent.browser, `${EXTENSION_URL}/chat.html?session=${sessionId}`);
+  await chat.waitForSelector('button.view-screen');
+  await chat.click('button.view-screen');
+  await chat.click('button.screen-request');
+  await chat.waitForSelector('.join-code strong');
+  const joinCode = (await chat.$eval('.join-code strong', (e) => e.textContent ?? '')).replace(/\s/g, '');
+  return { chat, joinCode };
 }
 
 /** The viewer's picture as RGBA (what the agent sees, before CSS scaling). */
