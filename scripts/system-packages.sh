@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and benchmarks use, when any is missing.
 # Called by `npm test` and by .ci/run; does nothing when all are present.
+# test/scripts/system-packages.test.ts fails when a test, benchmark or script spawns a program
+# whose package is not listed here (a hand-installed package would make CI red on a new machine).
+# Data packages nothing spawns, and why they are here:
+#   xfonts-base: the X core fonts the annotation overlay draws text with (Xvfb does not pull it in
+#                without recommends).
 set -euo pipefail
-PKGS=(openssl chromium xvfb xauth xterm x11-apps x11-utils xdotool xclip firefox-esr tigervnc-scraping-server imagemagick)
+PKGS=(openssl chromium xvfb xauth xterm x11-apps x11-utils x11-xserver-utils xfonts-base xdotool xclip firefox-esr tigervnc-scraping-server imagemagick)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0
