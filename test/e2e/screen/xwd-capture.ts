@@ -5,7 +5,7 @@
  * ScreenSource for the benchmark until the X11 implementation lands. Slow (a full GetImage through
  * a process), so never used in the helper itself.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { PixelBuffer } from '../../../host/platform/types';
 
 /** XWD header fields are 32-bit big-endian words; the ones we read, by index. */
@@ -66,4 +66,32 @@ export function xwdCapture(display: string): PixelBuffer {
   });
   if (r.status !== 0) throw new Error(`xwd failed (${r.status}): ${r.stderr?.toString()}`);
   return parseXwd(new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength));
+}
+
+/**
+ * The same capture without blocking the event loop: for a test whose encoder runs in this process
+ * (a synchronous xwd stalls it for the whole capture, 0.5-1 s on a loaded machine).
+ */
+export function xwdCaptureAsync(display: string): Promise<PixelBuffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('xwd', ['-root', '-silent'], {
+      env: { ...process.env, DISPLAY: display },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 20_000,
+    });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`xwd failed (${code}): ${err}`));
+      const file = Buffer.concat(out);
+      try {
+        resolve(parseXwd(new Uint8Array(file.buffer, file.byteOffset, file.byteLength)));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
 }
