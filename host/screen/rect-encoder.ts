@@ -3,13 +3,15 @@
  *   1 colour            -> FILL
  *   2..256 colours      -> PALETTE (packed 1/2/4/8-bit indices through the persistent zlib stream)
  *   more, in 64x64 tiles -> each tile again as FILL or PALETTE, and runs of many-colour
- *                          ("photographic") tiles as one JPEG (lossy mode) or RAW (lossless mode)
+ *                          ("photographic") tiles as one JPEG (lossy mode) or GRADIENT (lossless:
+ *                          predicted residuals, gradient-coder.ts)
  * Text and UI are almost always few colours per rectangle, so they stay lossless; only areas
  * that really are pictures go to JPEG. Big rectangles are cut into bands so each operation's
  * data fits a message.
  */
 import { bitsPerIndex, paletteDataBytes, paletteRowBytes, PALETTE_MAX_COLORS } from '../../protocol/screen';
 import type { Rect } from '../platform/types';
+import { GradientCoder } from './gradient-coder';
 import type { JpegEncoder } from './jpeg-encoder';
 import type { MessageBuilder } from './message-builder';
 import { PaletteBuilder } from './palette-builder';
@@ -34,7 +36,7 @@ export interface EncodeQuality {
 export interface EncodeCounters {
   fill: number;
   palette: number;
-  raw: number;
+  gradient: number;
   jpeg: number;
   copy: number;
   /** Pixels sent lossy (JPEG). */
@@ -42,11 +44,12 @@ export interface EncodeCounters {
 }
 
 export function emptyCounters(): EncodeCounters {
-  return { fill: 0, palette: 0, raw: 0, jpeg: 0, copy: 0, lossyPixels: 0 };
+  return { fill: 0, palette: 0, gradient: 0, jpeg: 0, copy: 0, lossyPixels: 0 };
 }
 
 export class RectEncoder {
   private readonly palette = new PaletteBuilder();
+  private readonly gradient = new GradientCoder();
 
   constructor(private readonly jpeg: JpegEncoder) {}
 
@@ -159,10 +162,29 @@ export class RectEncoder {
         counters.lossyPixels += run.width * run.height;
         lossy.push(run);
       } else {
-        await emitRaw(view, run, out, counters);
+        await this.emitGradient(view, run, out, counters);
       }
     }
     return lossy;
+  }
+
+  /** Lossless GRADIENT in bands (each band's prediction starts afresh, so each is one operation). */
+  private async emitGradient(
+    view: PixelView,
+    rect: Rect,
+    out: MessageBuilder,
+    counters: EncodeCounters,
+  ): Promise<void> {
+    const bandRows = Math.max(1, Math.floor(OP_DATA_MAX_BYTES / (rect.width * 3)));
+    for (let r0 = 0; r0 < rect.height; r0 += bandRows) {
+      const h = Math.min(bandRows, rect.height - r0);
+      const data = (await out.add(
+        { op: 'gradient', x: rect.x, y: rect.y + r0, w: rect.width, h },
+        rect.width * h * 3,
+      ))!;
+      this.gradient.write(view, rect, r0, h, data, 0);
+      counters.gradient++;
+    }
   }
 
   private async emitJpeg(
@@ -176,33 +198,6 @@ export class RectEncoder {
     if (data.byteLength > OP_DATA_MAX_BYTES * 2) return false;
     await out.add({ op: 'jpeg', x: rect.x, y: rect.y, w: rect.width, h: rect.height, data });
     return true;
-  }
-}
-
-async function emitRaw(
-  view: PixelView,
-  rect: Rect,
-  out: MessageBuilder,
-  counters: EncodeCounters,
-): Promise<void> {
-  const bandRows = Math.max(1, Math.floor(OP_DATA_MAX_BYTES / (rect.width * 3)));
-  for (let r0 = 0; r0 < rect.height; r0 += bandRows) {
-    const h = Math.min(bandRows, rect.height - r0);
-    const data = (await out.add(
-      { op: 'raw', x: rect.x, y: rect.y + r0, w: rect.width, h },
-      rect.width * h * 3,
-    ))!;
-    let o = 0;
-    for (let row = 0; row < h; row++) {
-      const base = (rect.y + r0 + row) * view.pitch + view.offset + rect.x;
-      for (let col = 0; col < rect.width; col++) {
-        const p = view.u32[base + col]!;
-        data[o++] = (p >> 16) & 255;
-        data[o++] = (p >> 8) & 255;
-        data[o++] = p & 255;
-      }
-    }
-    counters.raw++;
   }
 }
 

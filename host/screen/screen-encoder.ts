@@ -31,7 +31,7 @@ import { TurboJpegEncoder, type JpegEncoder } from './jpeg-encoder';
 import { QualityController } from './quality-controller';
 import { intersect, union } from './rect-math';
 import { UpdateEncoder } from './update-encoder';
-import type { EncodeCounters } from './rect-encoder';
+import { emptyCounters, type EncodeCounters } from './rect-encoder';
 
 export type ScreenChannel = 'screen' | 'cursor' | 'control';
 
@@ -136,7 +136,7 @@ export class ScreenEncoder {
       encodeMs: 0,
       blocked: 0,
       refreshedPixels: 0,
-      counters: { fill: 0, palette: 0, raw: 0, jpeg: 0, copy: 0, lossyPixels: 0 },
+      counters: emptyCounters(),
     };
     this.handlers = {
       'screen.select': (m) => this.select(m.target),
