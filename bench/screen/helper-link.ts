@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { DataChannel, FRAME_HEADER_BYTES } from '../../protocol/frame';
 import { encodeAck, screenMessageSeq } from '../../protocol/screen';
-import { ScreenDecoder } from '../../ui/decoder/screen-decoder';
+import { ScreenDecoder, type ApplyResult } from '../../ui/decoder/screen-decoder';
 import { TurboJpegDecoder } from '../../test/ui/decoder/turbo-jpeg-decoder';
 import { CHANNEL_STATS, readFrames, writeFrame } from './link-framing';
 import { sleep } from '../support/sleep';
@@ -21,6 +21,8 @@ import { sleep } from '../support/sleep';
 export const SEAL_EXTRA_BYTES = 8 + 16;
 const SCREEN_KIND_RESET = 1;
 const STATS_POLL_MS = 10;
+/** How long the child gets to exit once its link is closed, in ms (then it is terminated). */
+const CHILD_EXIT_MS = 3000;
 
 export class HelperLink {
   plainBytes = 0;
@@ -35,7 +37,7 @@ export class HelperLink {
   painted: number[] = [];
   decoder = new ScreenDecoder({ jpeg: new TurboJpegDecoder() });
   /** Called after each screen message is painted, with the arrival time of its last byte. */
-  onPainted: ((completeAt: number, end: boolean) => void) | null = null;
+  onPainted: ((completeAt: number, result: ApplyResult) => void) | null = null;
   private stats: unknown = null;
   private chain = Promise.resolve();
   private inFull = false;
@@ -74,7 +76,7 @@ export class HelperLink {
           }
         }
         writeFrame(sock, DataChannel.ack, encodeAck(screenMessageSeq(copy)));
-        this.onPainted?.(completeAt, r.end);
+        this.onPainted?.(completeAt, r);
       });
     });
   }
@@ -134,7 +136,10 @@ export async function startHelperChild(
     async close() {
       sock.destroy();
       server.close();
-      await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+      const exited = new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+      const late = setTimeout(() => child.kill('SIGTERM'), CHILD_EXIT_MS);
+      await exited;
+      clearTimeout(late);
     },
   };
 }

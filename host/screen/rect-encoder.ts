@@ -16,6 +16,7 @@ import type { JpegEncoder } from './jpeg-encoder';
 import type { MessageBuilder } from './message-builder';
 import { PaletteBuilder } from './palette-builder';
 import type { PixelView } from './pixel-view';
+import { RICH_COLORS, RICH_MIN_PIXELS, type VideoTiles } from './video-tiles';
 
 /** Largest lossless data of one operation, in bytes (bands keep messages well under the limit). */
 const OP_DATA_MAX_BYTES = 256 * 1024;
@@ -53,20 +54,36 @@ export class RectEncoder {
 
   constructor(private readonly jpeg: JpegEncoder) {}
 
-  /** Encodes `rect` of `view`; returns the rectangles sent lossy (for a later lossless refresh). */
+  /**
+   * Encodes `rect` of `view`; returns the rectangles sent lossy (for a later lossless refresh).
+   * `video` (with the caller's clock `now`) learns which tiles play video and, in lossy mode,
+   * sends them as JPEG without trying a palette first.
+   */
   async encode(
     view: PixelView,
     rect: Rect,
     out: MessageBuilder,
     quality: EncodeQuality,
     counters: EncodeCounters,
+    video: VideoTiles | null = null,
+    now = 0,
   ): Promise<Rect[]> {
-    const n = this.palette.build(view, rect, PALETTE_MAX_COLORS);
-    if (n >= 1) {
-      await this.emitFew(rect, n, out, counters);
-      return [];
+    if (!(quality.lossy && video?.any(rect, now))) {
+      const n = this.palette.build(view, rect, PALETTE_MAX_COLORS);
+      if (n >= 1) {
+        await this.emitFew(rect, n, out, counters);
+        if (video)
+          this.noteTiles(rect, n > RICH_COLORS && rect.width * rect.height >= RICH_MIN_PIXELS, video, now);
+        return [];
+      }
     }
-    return this.encodeTiles(view, rect, out, quality, counters);
+    return this.encodeTiles(view, rect, out, quality, counters, video, now);
+  }
+
+  /** Tells `video` that every tile of `rect` changed, rich or not. */
+  private noteTiles(rect: Rect, rich: boolean, video: VideoTiles, now: number): void {
+    for (let y = rect.y; y < rect.y + rect.height; y += CLASS_TILE)
+      for (let x = rect.x; x < rect.x + rect.width; x += CLASS_TILE) video.changed(x, y, rich, now);
   }
 
   /** FILL or PALETTE from the palette builder's current state (built for `rect`). */
@@ -114,6 +131,8 @@ export class RectEncoder {
     out: MessageBuilder,
     quality: EncodeQuality,
     counters: EncodeCounters,
+    video: VideoTiles | null,
+    now: number,
   ): Promise<Rect[]> {
     const cols = Math.ceil(rect.width / CLASS_TILE);
     const rows = Math.ceil(rect.height / CLASS_TILE);
@@ -121,9 +140,24 @@ export class RectEncoder {
     for (let ty = 0; ty < rows; ty++) {
       for (let tx = 0; tx < cols; tx++) {
         const tile = tileRect(rect, tx, ty);
+        if (quality.lossy && video?.isVideo(tile.x, tile.y, now)) {
+          // Only a plain tile (a few colours: text over the video, a control bar) is sent as
+          // such; building a palette of up to RICH_COLORS stops early on a grainy one.
+          const few = this.palette.build(view, tile, RICH_COLORS);
+          if (few >= 1) await this.emitFew(tile, few, out, counters);
+          else photo[ty * cols + tx] = 1;
+          video.changed(tile.x, tile.y, few < 1, now);
+          continue;
+        }
         const n = this.palette.build(view, tile, PALETTE_MAX_COLORS);
         if (n >= 1) await this.emitFew(tile, n, out, counters);
         else photo[ty * cols + tx] = 1;
+        video?.changed(
+          tile.x,
+          tile.y,
+          (n < 1 || n > RICH_COLORS) && tile.width * tile.height >= RICH_MIN_PIXELS,
+          now,
+        );
       }
     }
     // Runs of photographic tiles per tile row, then runs with the same columns merged downwards.

@@ -22,6 +22,7 @@ import { MessageBuilder } from './message-builder';
 import { MoveDetector } from './move-detector';
 import { LossyAreas } from './lossy-areas';
 import { PixelViewer, type PixelView } from './pixel-view';
+import { VideoTiles } from './video-tiles';
 import { area as pixels, intersect, union } from './rect-math';
 import { WindowMoveDetector, type Move } from './window-move-detector';
 import { emptyCounters, RectEncoder, type EncodeCounters, type EncodeQuality } from './rect-encoder';
@@ -72,6 +73,7 @@ export class UpdateEncoder {
   private readonly rects: RectEncoder;
   private readonly viewer = new PixelViewer();
   private readonly lossyAreas = new LossyAreas();
+  private video: VideoTiles | null = null;
   private seq = 0;
   private everything = false;
 
@@ -109,6 +111,7 @@ export class UpdateEncoder {
     this.out = new MessageBuilder(this.deflate);
     this.detector = new ChangeDetector(width, height);
     this.lossyAreas.clear();
+    this.video = new VideoTiles(width, height);
     this.everything = true;
     const w = new ByteWriter(16);
     writeReset(w, this.nextSeq(), width, height);
@@ -230,7 +233,7 @@ export class UpdateEncoder {
   ): Promise<void> {
     const detector = this.detector!;
     for (const rect of detector.takeRects()) {
-      const parts = await this.rects.encode(view, rect, out, quality, counters);
+      const parts = await this.rects.encode(view, rect, out, quality, counters, this.video, now);
       detector.commit(view, rect);
       this.lossyAreas.sent(rect, parts, now);
       lossy.push(...parts);
