@@ -15,7 +15,7 @@
  * where it stopped. CPU of each server process from /proc over the connect and over the script.
  * Not a test: numbers, not verdicts.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -32,6 +32,7 @@ import { startHelperChild, type HelperChild } from './helper-link';
 import { RfbClient, TIGHT_COMPRESS_LEVEL, TIGHT_QUALITY_LEVEL } from './rfb-client';
 import { sleep } from '../support/sleep';
 import { startX0vncserver } from '../support/x0vncserver';
+import { cpuMs, percentile } from '../support/process-stats';
 
 const SECTIONS = 24;
 const PHOTO = { width: 720, height: 450 };
@@ -49,21 +50,10 @@ const EXACT_MAX_MS = 8000;
 const EXACT_POLL_MS = 250;
 /** Chromium gets this long to draw the loaded page before anything connects, in ms. */
 const PAGE_SETTLE_MS = 1500;
-const CLK_TCK = 100;
 /** Where the pointer rests while the wheel turns: over the text column and the photos. */
 const WHEEL_POINT = { x: 700, y: 600 };
 /** A blank spot of the page (right margin): a click there leaves the text field. */
 const BLANK_POINT = { x: 1850, y: 700 };
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
 
 type Name = 'zrle' | 'tight' | 'ours';
 const NAMES: readonly Name[] = ['zrle', 'tight', 'ours'];

@@ -12,7 +12,7 @@
  * "sealed"); RFB bytes are everything x0vncserver sent after the handshake (no encryption).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -32,6 +32,7 @@ import { RfbClient } from './rfb-client';
 import { sleep } from '../support/sleep';
 import { startX0vncserver } from '../support/x0vncserver';
 import { startXtermDesktop } from '../support/xterm-desktop';
+import { cpuMs, percentile } from '../support/process-stats';
 
 /** Per-message bytes that end-to-end encryption adds beyond the data-plane header (counter + GCM tag). */
 const SEAL_EXTRA_BYTES = 8 + 16;
@@ -41,23 +42,12 @@ const KEY_GAP_MS = 150;
 const SCROLL_LINES = 400;
 const MOUSE_MOVES = 100;
 const QUIET_MS = 800;
-const CLK_TCK = 100;
 const CAPTURE_ROUNDS = 30;
 /** Window drag: steps, offset per step in pixels, and time between steps in ms (a ~30 Hz drag). */
 const DRAG_STEPS = 40;
 const DRAG_DX = 8;
 const DRAG_DY = 5;
 const DRAG_GAP_MS = 33;
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
 
 /** Our side as the benchmark sees it: bytes at the socket, arrival times, a decoder that acks. */
 class HelperLink {

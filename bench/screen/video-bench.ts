@@ -10,7 +10,7 @@
  * `BENCH_VIDEO_LINK=loopback` runs without shaping. Not a test: numbers, not verdicts.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X11InputSink } from '../../host/platform/linux/x11-input-sink';
@@ -23,6 +23,7 @@ import { RfbClient, TIGHT_COMPRESS_LEVEL, TIGHT_QUALITY_LEVEL } from './rfb-clie
 import { sleep } from '../support/sleep';
 import { startX0vncserver } from '../support/x0vncserver';
 import { startShapedLink, type LinkProfile, type ShapedLink } from '../support/shaped-link';
+import { cpuMs } from '../support/process-stats';
 
 const VIDEO = { x: 100, y: 80, width: 1280, height: 720, fps: 30, seconds: 10 };
 const LINK: LinkProfile = { name: '8 Mbit/s, 20 ms RTT', rateBytesPerSec: 1_000_000, oneWayDelayMs: 10 };
@@ -32,12 +33,6 @@ const MEASURE_MS = 20_000;
 /** Longest wait for a decoded picture to equal the X capture after the pause, in ms. */
 const EXACT_MAX_MS = 10_000;
 const EXACT_POLL_MS = 250;
-const CLK_TCK = 100;
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
 
 function touches(r: { x: number; y: number; w: number; h: number }): boolean {
   return (
