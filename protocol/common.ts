@@ -167,13 +167,21 @@ export const NO_GRANTS: Grants = {
   reboot: false,
 };
 
-/** Features a manager switches per agent. */
+/**
+ * Features a manager switches per agent (management center, API, CLI). The server checks each one
+ * at the moment of the action it governs (docs/manager-guide.md has the table):
+ * `clipboard` on the relay's clipboard channel, `multiChat` when an agent accepts a second session,
+ * `reboot` in the viewer and the helper (the reboot request travels end-to-end encrypted).
+ */
 export const Features = z.object({
   screenView: z.boolean(),
   screenControl: z.boolean(),
   fileTransfer: z.boolean(),
   shareMyScreen: z.boolean(),
   transfer: z.boolean(),
+  clipboard: z.boolean(),
+  reboot: z.boolean(),
+  multiChat: z.boolean(),
 });
 export type Features = z.infer<typeof Features>;
 
