@@ -221,6 +221,8 @@ export const AuditVerifyView = z.object({
   ok: z.boolean(),
   entries: z.number().int().min(0),
   brokenAt: z.number().int().optional(),
+  action: z.string().optional(),
+  at: Timestamp.optional(),
   reason: z.enum(['entry_changed', 'chain_broken']).optional(),
 });
 

@@ -114,6 +114,9 @@ export type AuditVerification =
       entries: number;
       /** The id of the first entry whose stored hashes do not match. */
       brokenAt: number;
+      /** That entry's action and time as stored now (they may be what was changed). */
+      action: string;
+      at: number;
       reason: 'entry_changed' | 'chain_broken';
     };
 

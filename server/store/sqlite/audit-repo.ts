@@ -160,9 +160,9 @@ export function auditRepo(db: Db): AuditRepo {
         if (rows.length === 0) return { ok: true, entries };
         for (const r of rows) {
           entries++;
-          if (r.prev_hash !== prev) return { ok: false, entries, brokenAt: r.id, reason: 'chain_broken' };
+          if (r.prev_hash !== prev) return { ok: false, entries, brokenAt: r.id, action: r.action, at: r.at, reason: 'chain_broken' };
           if (r.hash !== entryHash(fieldsOf(r, prev)))
-            return { ok: false, entries, brokenAt: r.id, reason: 'entry_changed' };
+            return { ok: false, entries, brokenAt: r.id, action: r.action, at: r.at, reason: 'entry_changed' };
           prev = r.hash;
           after = r.id;
         }
