@@ -192,15 +192,16 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   };
 }
 
-/** Page routes: /support/<portal>, /manage, /setup and their /assets. */
+/** Page routes: /support/<portal>, /manage, /setup, /activate and their /assets. */
 function servePages(pages: StaticPages, path: string, res: ServerResponse): boolean {
   if (path.startsWith('/assets/')) return pages.serveFile(res, path.slice(1));
   if (/^\/support\/[a-z0-9-]+\/?$/.test(path)) {
     pages.servePage(res, 'support');
     return true;
   }
-  if (path === '/manage' || path === '/manage/' || path === '/setup' || path === '/setup/') {
-    pages.servePage(res, path.replace(/\//g, '') || 'manage');
+  const page = /^\/(manage|setup|activate)\/?$/.exec(path)?.[1];
+  if (page) {
+    pages.servePage(res, page);
     return true;
   }
   if (path === '/') {
