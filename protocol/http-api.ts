@@ -112,7 +112,10 @@ export const UserView = z.object({
   /** Signed in with a live connection now (management API lists only). */
   online: z.boolean().optional(),
   /** The unused invitation or reset link, when there is one (management API lists only). */
-  pendingLink: z.object({ purpose: z.enum(['invite', 'reset']), expiresAt: Timestamp }).nullable().optional(),
+  pendingLink: z
+    .object({ purpose: z.enum(['invite', 'reset']), expiresAt: Timestamp })
+    .nullable()
+    .optional(),
 });
 export type UserView = z.infer<typeof UserView>;
 

@@ -22,7 +22,12 @@ import { registerApiRoutes, type ApiRoute } from './http/api-route';
 import { AccountLinks } from './accounts/account-links';
 import { ApiTokens } from './accounts/api-tokens';
 import { createMailer, type Mailer } from './mail/mailer';
-import { DEFAULT_POLL_MS, DEFAULT_RETRY_DELAYS_MS, WebhookService, type WebhookTimings } from './webhooks/webhook-service';
+import {
+  DEFAULT_POLL_MS,
+  DEFAULT_RETRY_DELAYS_MS,
+  WebhookService,
+  type WebhookTimings,
+} from './webhooks/webhook-service';
 import { registerSetupRoutes } from './http/routes/setup-routes';
 import { FirstRunSetup } from './setup/first-run-setup';
 import { setSecurityHeaders } from './http/security-headers';

@@ -123,15 +123,20 @@ export class AccountLinks {
 
   private async whyDead(token: string): Promise<ProtocolError> {
     const link = await this.ctx.store.manage.links.byTokenHash(hashToken(token));
-    if (!link) return new ProtocolError('link_invalid', 'this link is not known; ask your manager for a new one');
+    if (!link)
+      return new ProtocolError('link_invalid', 'this link is not known; ask your manager for a new one');
     if (link.usedAt !== null || link.revokedAt !== null)
-      return new ProtocolError('link_used', 'this link has been used or replaced; ask your manager for a new one');
+      return new ProtocolError(
+        'link_used',
+        'this link has been used or replaced; ask your manager for a new one',
+      );
     return new ProtocolError('link_expired', 'this link has expired; ask your manager for a new one');
   }
 
   private async userOf(link: AccountLinkRecord): Promise<UserRecord> {
     const user = await this.ctx.store.users.byId(link.userId);
-    if (!user) throw new ProtocolError('link_invalid', 'this link is not known; ask your manager for a new one');
+    if (!user)
+      throw new ProtocolError('link_invalid', 'this link is not known; ask your manager for a new one');
     if (user.state === 'deactivated')
       throw new ProtocolError('account_inactive', 'this account is deactivated; contact your manager');
     return user;

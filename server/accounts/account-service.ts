@@ -136,7 +136,12 @@ export class AccountService {
     return { ...user, ...next };
   }
 
-  async addPortal(slug: string, name: string, actor: string, colour: string | null = null): Promise<PortalRecord> {
+  async addPortal(
+    slug: string,
+    name: string,
+    actor: string,
+    colour: string | null = null,
+  ): Promise<PortalRecord> {
     if (await this.ctx.store.portals.get(slug))
       throw new ProtocolError('portal_exists', `portal ${slug} already exists`);
     const portal = { slug, name, colour, createdAt: this.ctx.now() };

@@ -50,7 +50,10 @@ export interface ApiRoute extends ApiRouteSpec {
   handler(input: RouteInput<unknown, unknown>): Promise<unknown>;
 }
 
-export function defineRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+export function defineRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+>(
   spec: Omit<ApiRouteSpec, 'body' | 'query'> & {
     body?: B;
     query?: Q;
@@ -66,7 +69,14 @@ export function registerApiRoutes(router: Router, routes: readonly ApiRoute[], d
       const caller = await authorize(rc.req, rc.res, deps, route.access);
       const body = route.body ? await readValidBody(rc.req, rc.res, route.body) : undefined;
       const query = route.query ? validQuery(rc.url, route.query) : undefined;
-      const result = await route.handler({ rc, caller, actor: actorOf(caller), body, query, params: rc.params });
+      const result = await route.handler({
+        rc,
+        caller,
+        actor: actorOf(caller),
+        body,
+        query,
+        params: rc.params,
+      });
       if (result === ANSWERED) return;
       if (route.status === 204) {
         rc.res.writeHead(204, { 'Cache-Control': 'no-store' });

@@ -24,9 +24,7 @@ import { bearerToken, requireSignIn } from './bearer';
 export type Access = 'public' | 'read' | 'write' | 'manager';
 
 export type Caller =
-  | { kind: 'anonymous' }
-  | { kind: 'manager'; user: UserRecord }
-  | { kind: 'token'; token: ApiTokenRecord };
+  { kind: 'anonymous' } | { kind: 'manager'; user: UserRecord } | { kind: 'token'; token: ApiTokenRecord };
 
 /** The audit log's actor for a caller: the manager's user id, or `token:<id>`. */
 export function actorOf(caller: Caller): string {

@@ -45,7 +45,11 @@ const errorResponse = (description: string) => ({
         properties: {
           error: {
             type: 'object',
-            properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } },
+            properties: {
+              code: { type: 'string' },
+              message: { type: 'string' },
+              details: { type: 'object' },
+            },
             required: ['code', 'message'],
           },
         },
@@ -81,7 +85,8 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): J
       responses['401'] = errorResponse('Not signed in, or the token is unknown, ended or expired.');
       responses['403'] = errorResponse('Signed in, but this route needs more (see the access line).');
     }
-    if (r.body || r.query) responses['400'] = errorResponse('A field is missing or out of bounds (`details.field`).');
+    if (r.body || r.query)
+      responses['400'] = errorResponse('A field is missing or out of bounds (`details.field`).');
     for (const code of r.errors ?? []) {
       const s = String(httpStatusOf(code));
       responses[s] ??= errorResponse(`\`${code}\``);
@@ -94,7 +99,12 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): J
       responses,
       ...(r.access === 'public' ? { security: [] } : {}),
       ...(r.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: schemaOf(r.body, 'input') } },
+            },
+          }
         : {}),
     };
     paths[path] = { ...(paths[path] ?? {}), [r.method.toLowerCase()]: operation };
@@ -113,7 +123,7 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): J
         bearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'A manager\'s sign-in token (POST /api/v1/auth/login) or an API token (llt_...).',
+          description: "A manager's sign-in token (POST /api/v1/auth/login) or an API token (llt_...).",
         },
       },
     },

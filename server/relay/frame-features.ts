@@ -40,6 +40,6 @@ export const FEATURE_WORDS: Readonly<Record<keyof Features, string>> = {
   shareMyScreen: 'sharing your screen',
   transfer: 'transfers',
   clipboard: 'the clipboard',
-  reboot: 'rebooting the customer\'s computer',
+  reboot: "rebooting the customer's computer",
   multiChat: 'several sessions at once',
 };

@@ -56,7 +56,12 @@ async function sessionsWith(store: Store, action: string, from: number, ids: Set
   return found.size;
 }
 
-export async function dashboardStats(store: Store, from: number, to: number, tzMinutes: number): Promise<Stats> {
+export async function dashboardStats(
+  store: Store,
+  from: number,
+  to: number,
+  tzMinutes: number,
+): Promise<Stats> {
   const sessions = await store.manage.history.createdBetween(from, to, STATS_MAX_SESSIONS);
   const ids = new Set(sessions.map((s) => s.id));
   const waits = sessions

@@ -14,7 +14,11 @@ export function outcomeOf(s: SessionRecord): SessionOutcome {
   return s.acceptedAt !== null ? 'completed' : 'abandoned';
 }
 
-export async function sessionRows(store: Store, sessions: SessionRecord[], now: number): Promise<SessionRow[]> {
+export async function sessionRows(
+  store: Store,
+  sessions: SessionRecord[],
+  now: number,
+): Promise<SessionRow[]> {
   const ids = sessions.map((s) => s.id);
   const { history } = store.manage;
   const [agentIds, transfers, files, systems] = await Promise.all([

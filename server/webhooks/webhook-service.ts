@@ -19,7 +19,9 @@ import type { DeliveryRecord, WebhookEvent, WebhookRecord } from '../store/manag
 import { signatureOf } from './webhook-signature';
 
 /** Waits before the 2nd, 3rd, ... attempt, in ms: 10 s, 1 min, 5 min, 30 min, 2 h, 6 h. */
-export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [10_000, 60_000, 300_000, 1_800_000, 7_200_000, 21_600_000];
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
+  10_000, 60_000, 300_000, 1_800_000, 7_200_000, 21_600_000,
+];
 /** How long one delivery attempt may take, in ms. */
 export const ATTEMPT_TIMEOUT_MS = 10_000;
 /** How often the dispatcher looks for due retries, in ms. */
@@ -61,7 +63,10 @@ export class WebhookService {
 
   constructor(
     private readonly ctx: ServerContext,
-    private readonly timings: WebhookTimings = { retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, pollMs: DEFAULT_POLL_MS },
+    private readonly timings: WebhookTimings = {
+      retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
+      pollMs: DEFAULT_POLL_MS,
+    },
   ) {
     this.timer = setInterval(() => this.kick(), timings.pollMs);
     this.timer.unref();
@@ -83,7 +88,11 @@ export class WebhookService {
     return () => offs.forEach((off) => off());
   }
 
-  async create(url: string, events: WebhookEvent[], actor: string): Promise<{ secret: string; view: WebhookView }> {
+  async create(
+    url: string,
+    events: WebhookEvent[],
+    actor: string,
+  ): Promise<{ secret: string; view: WebhookView }> {
     const hook: WebhookRecord = {
       id: newId(),
       url,
@@ -94,7 +103,12 @@ export class WebhookService {
       createdAt: this.ctx.now(),
     };
     await this.ctx.store.manage.webhooks.insert(hook);
-    await this.ctx.audit({ actor, action: 'webhook.create', target: hook.id, details: { url, events: hook.events } });
+    await this.ctx.audit({
+      actor,
+      action: 'webhook.create',
+      target: hook.id,
+      details: { url, events: hook.events },
+    });
     return { secret: hook.secret, view: webhookView(hook) };
   }
 
@@ -136,7 +150,9 @@ export class WebhookService {
   /** Queues one delivery per active webhook that asked for this event, then sends what is due. */
   private emit(event: WebhookEvent, sessionId: string, extra: Record<string, unknown>): void {
     void (async () => {
-      const hooks = (await this.ctx.store.manage.webhooks.list()).filter((h) => h.active && h.events.includes(event));
+      const hooks = (await this.ctx.store.manage.webhooks.list()).filter(
+        (h) => h.active && h.events.includes(event),
+      );
       if (hooks.length === 0) return;
       const record = await this.ctx.store.sessions.byId(sessionId);
       if (!record) return;
@@ -205,7 +221,8 @@ export class WebhookService {
         signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
       });
       status = res.status;
-      if (!res.ok) error = `HTTP ${res.status}: ${(await res.text().catch(() => '')).slice(0, ERROR_MAX_CHARS)}`;
+      if (!res.ok)
+        error = `HTTP ${res.status}: ${(await res.text().catch(() => '')).slice(0, ERROR_MAX_CHARS)}`;
       else await res.body?.cancel();
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';

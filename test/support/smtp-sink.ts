@@ -81,11 +81,14 @@ export function mailText(raw: string): string {
   const headers = raw.slice(0, split);
   let body = raw.slice(split + 4);
   if (/Content-Transfer-Encoding:\s*quoted-printable/i.test(headers)) {
-    body = body
-      .replace(/=\r\n/g, '')
-      .replace(/(?:=[0-9A-F]{2})+/g, (m) =>
-        Buffer.from(m.split('=').filter(Boolean).map((h) => parseInt(h, 16))).toString('utf8'),
-      );
+    body = body.replace(/=\r\n/g, '').replace(/(?:=[0-9A-F]{2})+/g, (m) =>
+      Buffer.from(
+        m
+          .split('=')
+          .filter(Boolean)
+          .map((h) => parseInt(h, 16)),
+      ).toString('utf8'),
+    );
   } else if (/Content-Transfer-Encoding:\s*base64/i.test(headers)) {
     body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
   }

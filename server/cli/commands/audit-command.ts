@@ -33,7 +33,8 @@ const tail: SubCommand = {
   async run(args, { store }, io) {
     const raw = args.string('limit') ?? '20';
     const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
-    if (!(limit >= 1 && limit <= 1000)) throw new CliError('--limit: a whole number from 1 to 1000', USAGE_EXIT);
+    if (!(limit >= 1 && limit <= 1000))
+      throw new CliError('--limit: a whole number from 1 to 1000', USAGE_EXIT);
     const { entries } = await store.audit.query({ offset: 0, limit });
     for (const e of entries.reverse()) {
       io.out(

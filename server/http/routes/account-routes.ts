@@ -4,7 +4,12 @@
  *   POST /api/v1/account/link      {token}            -> who the link is for
  *   POST /api/v1/account/password  {token, password}  -> sets the password, uses the link up
  */
-import { AccountLinkInfo, AccountLinkQuery, SetPasswordRequest, SetPasswordResult } from '../../../protocol/manage-api';
+import {
+  AccountLinkInfo,
+  AccountLinkQuery,
+  SetPasswordRequest,
+  SetPasswordResult,
+} from '../../../protocol/manage-api';
 import { defineRoute, type ApiRoute } from '../api-route';
 import type { ManageDeps } from './manage-deps';
 

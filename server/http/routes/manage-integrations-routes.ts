@@ -126,7 +126,9 @@ export function manageIntegrationsRoutes(deps: ManageDeps): ApiRoute[] {
       summary: "A webhook's latest deliveries, newest first: state, attempts, last answer",
       response: z.object({ deliveries: z.array(DeliveryView) }),
       errors: ['not_found'],
-      handler: async ({ params }) => ({ deliveries: await webhooks.deliveries(idParam(params['id'], 'webhook')) }),
+      handler: async ({ params }) => ({
+        deliveries: await webhooks.deliveries(idParam(params['id'], 'webhook')),
+      }),
     }),
   ];
 }

@@ -24,7 +24,8 @@ export function managePortalsRoutes(deps: ManageDeps): ApiRoute[] {
     if (!slug.success) throw new ProtocolError('portal_not_found', 'no such portal');
     return accounts.requirePortal(slug.data);
   };
-  const viewOf = async (slug: string) => portalView(store, await accounts.requirePortal(slug), deps.baseUrl());
+  const viewOf = async (slug: string) =>
+    portalView(store, await accounts.requirePortal(slug), deps.baseUrl());
 
   return [
     defineRoute({

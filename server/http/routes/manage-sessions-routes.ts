@@ -153,7 +153,12 @@ export function manageSessionsRoutes(deps: ManageDeps): ApiRoute[] {
       async handler({ params, body, actor }) {
         const s = await sessionParam(params['id']);
         await store.sessions.update(s.id, { comment: body.comment });
-        await ctx.audit({ actor, action: 'session.comment', target: s.id, details: { chars: body.comment.length } });
+        await ctx.audit({
+          actor,
+          action: 'session.comment',
+          target: s.id,
+          details: { chars: body.comment.length },
+        });
         return rowOf({ ...s, comment: body.comment });
       },
     }),
@@ -171,9 +176,13 @@ export function manageSessionsRoutes(deps: ManageDeps): ApiRoute[] {
         const to = query.to ?? ctx.now();
         const from = query.from ?? to - 7 * DAY_MS;
         if (to <= from || to - from > STATS_MAX_PERIOD_MS)
-          throw new ProtocolError('invalid_message', 'from/to: a period of at most 366 days, from before to', {
-            field: 'from',
-          });
+          throw new ProtocolError(
+            'invalid_message',
+            'from/to: a period of at most 366 days, from before to',
+            {
+              field: 'from',
+            },
+          );
         return dashboardStats(store, from, to, query.tz);
       },
     }),

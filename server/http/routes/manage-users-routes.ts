@@ -17,7 +17,12 @@ import {
   UserView,
   type SeatsView as SeatsViewT,
 } from '../../../protocol/http-api';
-import { LinkRequest, LinkResult, LoginView, type LoginView as LoginViewT } from '../../../protocol/manage-api';
+import {
+  LinkRequest,
+  LinkResult,
+  LoginView,
+  type LoginView as LoginViewT,
+} from '../../../protocol/manage-api';
 import { userView } from '../../accounts/account-views';
 import { applyFeatureChange } from '../../accounts/feature-changes';
 import { passwordProblem } from '../../auth/passwords';

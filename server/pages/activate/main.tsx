@@ -80,7 +80,10 @@ function ActivatePage() {
         {(stage === 'form' || stage === 'sending') && info && (
           <form class="ll-form" onSubmit={submit}>
             <p class="ll-lead">
-              {t(info.purpose === 'invite' ? 'activate.invite' : 'activate.reset', { name: info.name, email: info.email })}
+              {t(info.purpose === 'invite' ? 'activate.invite' : 'activate.reset', {
+                name: info.name,
+                email: info.email,
+              })}
             </p>
             {error && (
               <p class="ll-error" role="alert">
@@ -117,7 +120,9 @@ function ActivatePage() {
         {stage === 'done' && done && (
           <>
             <p class="ll-lead" role="status">
-              {done.role === 'agent' ? t('activate.doneAgent', { email: done.email }) : t('activate.doneManager')}
+              {done.role === 'agent'
+                ? t('activate.doneAgent', { email: done.email })
+                : t('activate.doneManager')}
             </p>
             {done.role === 'manager' && (
               <p>

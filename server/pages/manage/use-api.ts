@@ -17,7 +17,11 @@ export interface Session {
 
 export const SessionContext = createContext<Session | null>(null);
 
-export type Call = <S extends z.ZodType>(path: string, schema: S, options?: Omit<ApiOptions, 'token'>) => Promise<z.output<S>>;
+export type Call = <S extends z.ZodType>(
+  path: string,
+  schema: S,
+  options?: Omit<ApiOptions, 'token'>,
+) => Promise<z.output<S>>;
 
 export function useApi(): { call: Call; token: string; errorText(err: unknown): string } {
   const session = useContext(SessionContext);

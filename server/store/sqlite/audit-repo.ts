@@ -144,7 +144,8 @@ export function auditRepo(db: Db): AuditRepo {
         values.push(f.to);
       }
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = (db.prepare(`SELECT COUNT(*) AS n FROM audit ${clause}`).get(...values) as { n: number }).n;
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM audit ${clause}`).get(...values) as { n: number })
+        .n;
       const rows = db
         .prepare(`SELECT ${COLUMNS} FROM audit ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`)
         .all(...values, f.limit, f.offset) as AuditRow[];
@@ -160,9 +161,17 @@ export function auditRepo(db: Db): AuditRepo {
         if (rows.length === 0) return { ok: true, entries };
         for (const r of rows) {
           entries++;
-          if (r.prev_hash !== prev) return { ok: false, entries, brokenAt: r.id, action: r.action, at: r.at, reason: 'chain_broken' };
+          if (r.prev_hash !== prev)
+            return { ok: false, entries, brokenAt: r.id, action: r.action, at: r.at, reason: 'chain_broken' };
           if (r.hash !== entryHash(fieldsOf(r, prev)))
-            return { ok: false, entries, brokenAt: r.id, action: r.action, at: r.at, reason: 'entry_changed' };
+            return {
+              ok: false,
+              entries,
+              brokenAt: r.id,
+              action: r.action,
+              at: r.at,
+              reason: 'entry_changed',
+            };
           prev = r.hash;
           after = r.id;
         }

@@ -117,9 +117,15 @@ function apiTokenRepo(db: Db): ApiTokenRepo {
   const cols = 'id, name, scope, created_by, created_at, expires_at, revoked_at, last_used_at';
   return {
     async insert(t, tokenHash) {
-      db.prepare(
-        `INSERT INTO api_tokens (${cols}, token_hash) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)`,
-      ).run(t.id, t.name, t.scope, t.createdBy, t.createdAt, t.expiresAt, tokenHash);
+      db.prepare(`INSERT INTO api_tokens (${cols}, token_hash) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)`).run(
+        t.id,
+        t.name,
+        t.scope,
+        t.createdBy,
+        t.createdAt,
+        t.expiresAt,
+        tokenHash,
+      );
     },
     async byTokenHash(hash) {
       const r = db.prepare(`SELECT ${cols} FROM api_tokens WHERE token_hash = ?`).get(hash) as
@@ -229,7 +235,9 @@ function webhookRepo(db: Db): WebhookRepo {
       );
     },
     async list() {
-      return (db.prepare(`SELECT ${hookCols} FROM webhooks ORDER BY created_at`).all() as HookRow[]).map(hookOf);
+      return (db.prepare(`SELECT ${hookCols} FROM webhooks ORDER BY created_at`).all() as HookRow[]).map(
+        hookOf,
+      );
     },
     async byId(id) {
       const r = db.prepare(`SELECT ${hookCols} FROM webhooks WHERE id = ?`).get(id) as HookRow | undefined;
@@ -246,7 +254,9 @@ function webhookRepo(db: Db): WebhookRepo {
       return db.prepare('DELETE FROM webhooks WHERE id = ?').run(id).changes === 1;
     },
     async insertDelivery(d) {
-      db.prepare(`INSERT INTO webhook_deliveries (${deliveryCols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      db.prepare(
+        `INSERT INTO webhook_deliveries (${deliveryCols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
         d.id,
         d.webhookId,
         d.event,
@@ -344,12 +354,14 @@ function historyRepo(db: Db): SessionHistoryRepo {
     if (q.outcome !== undefined) where.push(outcome[q.outcome]);
     for (const word of (q.text ?? '').split(/\s+/).filter(Boolean).slice(0, 8)) {
       const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push(`(s.customer_name LIKE ?1 ESCAPE '\\' OR IFNULL(s.customer_email, '') LIKE ?1 ESCAPE '\\'
+      where.push(
+        `(s.customer_name LIKE ?1 ESCAPE '\\' OR IFNULL(s.customer_email, '') LIKE ?1 ESCAPE '\\'
         OR s.problem LIKE ?1 ESCAPE '\\' OR s.comment LIKE ?1 ESCAPE '\\'
         OR EXISTS (SELECT 1 FROM session_transfers t WHERE t.session_id = s.id AND t.comment LIKE ?1 ESCAPE '\\')
         OR EXISTS (SELECT 1 FROM users u WHERE (u.id = s.agent_id
              OR u.id IN (SELECT a.user_id FROM session_agents a WHERE a.session_id = s.id))
-           AND (u.name LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\')))`.replaceAll('?1', '?'));
+           AND (u.name LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\')))`.replaceAll('?1', '?'),
+      );
       // The same word for each of the seven places it may be found.
       for (let i = 0; i < 7; i++) values.push(like);
     }
@@ -382,7 +394,9 @@ function historyRepo(db: Db): SessionHistoryRepo {
     async agentsOf(ids) {
       if (ids.length === 0) return new Map();
       const rows = db
-        .prepare(`SELECT session_id, user_id FROM session_agents WHERE session_id IN (${marks(ids)}) ORDER BY at`)
+        .prepare(
+          `SELECT session_id, user_id FROM session_agents WHERE session_id IN (${marks(ids)}) ORDER BY at`,
+        )
         .all(...ids) as { session_id: string; user_id: string }[];
       return grouped(rows, (r) => r.user_id);
     },
@@ -451,8 +465,9 @@ function historyRepo(db: Db): SessionHistoryRepo {
     },
     async search(q) {
       const { clause, values } = searchWhere(q);
-      const total = (db.prepare(`SELECT COUNT(*) AS n FROM sessions s ${clause}`).get(...values) as { n: number })
-        .n;
+      const total = (
+        db.prepare(`SELECT COUNT(*) AS n FROM sessions s ${clause}`).get(...values) as { n: number }
+      ).n;
       const rows = db
         .prepare(`${SESSION_SELECT} ${clause} ORDER BY s.created_at DESC, s.rowid DESC LIMIT ? OFFSET ?`)
         .all(...values, q.limit, q.offset) as SessionRow[];
@@ -461,7 +476,9 @@ function historyRepo(db: Db): SessionHistoryRepo {
     async createdBetween(from, to, limit) {
       return (
         db
-          .prepare(`${SESSION_SELECT} WHERE s.created_at >= ? AND s.created_at < ? ORDER BY s.created_at LIMIT ?`)
+          .prepare(
+            `${SESSION_SELECT} WHERE s.created_at >= ? AND s.created_at < ? ORDER BY s.created_at LIMIT ?`,
+          )
           .all(from, to, limit) as SessionRow[]
       ).map(sessionFromRow);
     },

@@ -40,7 +40,8 @@ export function portalRepo(db: Db): PortalRepo {
       );
     },
     async update(slug, patch) {
-      if (patch.name !== undefined) db.prepare('UPDATE portals SET name = ? WHERE slug = ?').run(patch.name, slug);
+      if (patch.name !== undefined)
+        db.prepare('UPDATE portals SET name = ? WHERE slug = ?').run(patch.name, slug);
       if (patch.colour !== undefined)
         db.prepare('UPDATE portals SET colour = ? WHERE slug = ?').run(patch.colour, slug);
     },

@@ -18,7 +18,14 @@ import { SESSION_CSV_COLUMNS } from '../../../server/reports/session-csv';
 import { verifySignature } from '../../../server/webhooks/webhook-signature';
 import { DATABASE_FILE } from '../../../server/store/sqlite/open-database';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { addAgent, addPortal, closeAll, customerViaHttp, resultOf, type ConnectedAgent } from '../../support/workflow';
+import {
+  addAgent,
+  addPortal,
+  closeAll,
+  customerViaHttp,
+  resultOf,
+  type ConnectedAgent,
+} from '../../support/workflow';
 import { addAccount, api, login } from '../http/api-client';
 
 interface Received {
@@ -36,7 +43,8 @@ const received: Received[] = [];
 /** While true the receiver answers 503 (down for maintenance). */
 let receiverDown = false;
 
-const NASTY_PROBLEM = '=HYPERLINK("http://evil.example","click"), "quoted", comma, and\nnew line: café ñ 日本';
+const NASTY_PROBLEM =
+  '=HYPERLINK("http://evil.example","click"), "quoted", comma, and\nnew line: café ñ 日本';
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -78,21 +86,37 @@ describe('session reports, webhooks and the audit chain', () => {
   let sessionId = '';
 
   it('registers a webhook; its secret is shown once', async () => {
-    const r = await api(server, 'POST', '/api/v1/manage/webhooks', {
-      url: receiverUrl,
-      events: ['request.created', 'session.accepted', 'session.transferred', 'session.ended'],
-    }, boss);
+    const r = await api(
+      server,
+      'POST',
+      '/api/v1/manage/webhooks',
+      {
+        url: receiverUrl,
+        events: ['request.created', 'session.accepted', 'session.transferred', 'session.ended'],
+      },
+      boss,
+    );
     expect(r.status).toBe(201);
     secret = r.body.secret;
     expect(secret).toMatch(/^whsec_/);
     const list = await api(server, 'GET', '/api/v1/manage/webhooks', undefined, boss);
     expect(JSON.stringify(list.body)).not.toContain(secret);
-    const bad = await api(server, 'POST', '/api/v1/manage/webhooks', { url: 'ftp://x', events: ['session.ended'] }, boss);
+    const bad = await api(
+      server,
+      'POST',
+      '/api/v1/manage/webhooks',
+      { url: 'ftp://x', events: ['session.ended'] },
+      boss,
+    );
     expect(bad.status).toBe(400);
   });
 
   it('records a transferred session with both agents, comments, transcript; webhooks arrive signed', async () => {
-    const customer = await customerViaHttp(server, 'desk', { name: 'Zoé <script>', email: 'zoe@example.com', problem: NASTY_PROBLEM });
+    const customer = await customerViaHttp(server, 'desk', {
+      name: 'Zoé <script>',
+      email: 'zoe@example.com',
+      problem: NASTY_PROBLEM,
+    });
     sessionId = customer.sessionId;
     resultOf(await ann.client.request({ type: 'request.accept', sessionId }));
     resultOf(await ann.client.request({ type: 'chat.send', sessionId, text: 'Bonjour, je regarde ça' }));
@@ -105,7 +129,9 @@ describe('session reports, webhooks and the audit chain', () => {
       }),
     );
     resultOf(await bob.client.request({ type: 'request.accept', sessionId }));
-    resultOf(await bob.client.request({ type: 'session.comment', sessionId, comment: '+Fixed: driver reinstalled' }));
+    resultOf(
+      await bob.client.request({ type: 'session.comment', sessionId, comment: '+Fixed: driver reinstalled' }),
+    );
     resultOf(await bob.client.request({ type: 'session.end', sessionId }));
     await closeAll(customer.client);
 
@@ -113,18 +139,33 @@ describe('session reports, webhooks and the audit chain', () => {
       const t = received.map((r) => JSON.parse(r.body).type as string);
       return t.length >= 5 ? t : undefined;
     }, 'five webhook deliveries');
-    expect(types).toEqual(['request.created', 'session.accepted', 'session.transferred', 'session.accepted', 'session.ended']);
+    expect(types).toEqual([
+      'request.created',
+      'session.accepted',
+      'session.transferred',
+      'session.accepted',
+      'session.ended',
+    ]);
     const nowS = Math.floor(Date.now() / 1000);
     for (const r of received) {
       const sig = r.headers['lifeline-signature'];
       expect(verifySignature(typeof sig === 'string' ? sig : undefined, secret, r.body, nowS)).toBe(true);
-      expect(verifySignature(typeof sig === 'string' ? sig : undefined, 'whsec_wrong', r.body, nowS)).toBe(false);
-      expect(verifySignature(typeof sig === 'string' ? sig : undefined, secret, r.body + ' ', nowS)).toBe(false);
+      expect(verifySignature(typeof sig === 'string' ? sig : undefined, 'whsec_wrong', r.body, nowS)).toBe(
+        false,
+      );
+      expect(verifySignature(typeof sig === 'string' ? sig : undefined, secret, r.body + ' ', nowS)).toBe(
+        false,
+      );
       // A replay an hour later is refused by the timestamp.
-      expect(verifySignature(typeof sig === 'string' ? sig : undefined, secret, r.body, nowS + 3600)).toBe(false);
+      expect(verifySignature(typeof sig === 'string' ? sig : undefined, secret, r.body, nowS + 3600)).toBe(
+        false,
+      );
     }
     const transferred = JSON.parse(received[2]!.body);
-    expect(transferred.data).toMatchObject({ comment: 'Needs the printer "expert", see, ticket #12', to: { kind: 'agent', name: 'Bob Backup' } });
+    expect(transferred.data).toMatchObject({
+      comment: 'Needs the printer "expert", see, ticket #12',
+      to: { kind: 'agent', name: 'Bob Backup' },
+    });
 
     const detail = await api(server, 'GET', `/api/v1/manage/sessions/${sessionId}`, undefined, boss);
     expect(detail.status).toBe(200);
@@ -133,7 +174,10 @@ describe('session reports, webhooks and the audit chain', () => {
       problem: NASTY_PROBLEM,
       outcome: 'completed',
       comment: '+Fixed: driver reinstalled',
-      agents: [expect.objectContaining({ name: 'Ann Agent' }), expect.objectContaining({ name: 'Bob Backup' })],
+      agents: [
+        expect.objectContaining({ name: 'Ann Agent' }),
+        expect.objectContaining({ name: 'Bob Backup' }),
+      ],
       transfers: [
         expect.objectContaining({
           from: expect.objectContaining({ name: 'Ann Agent' }),
@@ -189,19 +233,30 @@ describe('session reports, webhooks and the audit chain', () => {
     // The problem starts with "=": it gets an apostrophe, and is otherwise exact.
     expect(row['problem']).toBe(`'${NASTY_PROBLEM}`);
     expect(row['comments']).toBe(`'+Fixed: driver reinstalled`);
-    expect(row['transfers']).toContain('Ann Agent -> Bob Backup: Needs the printer "expert", see, ticket #12');
+    expect(row['transfers']).toContain(
+      'Ann Agent -> Bob Backup: Needs the printer "expert", see, ticket #12',
+    );
     expect(row['agents']).toContain('Bob Backup');
     // Every field is quoted: no cell of the file begins with a bare "=".
     expect(text.split(/\r\n/).some((line) => /(^|,)=/.test(line))).toBe(false);
   });
 
   it('counts the sessions in the dashboard figures', async () => {
-    const r = await api(server, 'GET', `/api/v1/manage/stats?from=${Date.now() - 3600_000}&to=${Date.now() + 60_000}`, undefined, boss);
+    const r = await api(
+      server,
+      'GET',
+      `/api/v1/manage/stats?from=${Date.now() - 3600_000}&to=${Date.now() + 60_000}`,
+      undefined,
+      boss,
+    );
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ requests: 4, answered: 1, abandoned: 3 });
     expect(r.body.answerMedianMs).toBeGreaterThanOrEqual(0);
     expect(r.body.answerP90Ms).toBeGreaterThanOrEqual(r.body.answerMedianMs);
-    expect(r.body.sessionsPerAgent.map((a: { agent: { name: string } }) => a.agent.name).sort()).toEqual(['Ann Agent', 'Bob Backup']);
+    expect(r.body.sessionsPerAgent.map((a: { agent: { name: string } }) => a.agent.name).sort()).toEqual([
+      'Ann Agent',
+      'Bob Backup',
+    ]);
     expect(r.body.requestsPerHour.reduce((n: number, b: { count: number }) => n + b.count, 0)).toBe(4);
     expect((await api(server, 'GET', '/api/v1/manage/stats?from=10&to=5', undefined, boss)).status).toBe(400);
   });
@@ -218,7 +273,9 @@ describe('session reports, webhooks and the audit chain', () => {
       const end = Date.now() + 5000;
       for (;;) {
         const r = await api(server, 'GET', `/api/v1/manage/webhooks/${id}/deliveries`, undefined, boss);
-        const d = r.body.deliveries.find((x: { state: string; attempts: number }) => x.attempts >= 2 && x.state === 'delivered');
+        const d = r.body.deliveries.find(
+          (x: { state: string; attempts: number }) => x.attempts >= 2 && x.state === 'delivered',
+        );
         if (d) return d;
         if (Date.now() > end) throw new Error(JSON.stringify(r.body));
         await new Promise((res) => setTimeout(res, 50));
@@ -232,7 +289,13 @@ describe('session reports, webhooks and the audit chain', () => {
   });
 
   it('refuses a second session to an agent without multi-chat, and tells the agent at once', async () => {
-    const patch = await api(server, 'PATCH', `/api/v1/manage/users/${ann.user.id}`, { features: { multiChat: false, shareMyScreen: true } }, boss);
+    const patch = await api(
+      server,
+      'PATCH',
+      `/api/v1/manage/users/${ann.user.id}`,
+      { features: { multiChat: false, shareMyScreen: true } },
+      boss,
+    );
     expect(patch.body.features).toMatchObject({ multiChat: false, shareMyScreen: true, clipboard: true });
     const pushed = await ann.client.waitType('agent.features');
     expect(pushed).toMatchObject({ features: { multiChat: false, shareMyScreen: true } });
@@ -261,7 +324,9 @@ describe('session reports, webhooks and the audit chain', () => {
       });
     // Someone with the database file rewrites who did something.
     const db = new Database(join(server.dataDir, DATABASE_FILE));
-    const victim = db.prepare("SELECT id, actor FROM audit WHERE action = 'session.transfer' LIMIT 1").get() as {
+    const victim = db
+      .prepare("SELECT id, actor FROM audit WHERE action = 'session.transfer' LIMIT 1")
+      .get() as {
       id: number;
       actor: string;
     };

@@ -37,7 +37,9 @@ function expected(route: ApiRoute, role: Role): 'allowed' | 401 | 403 {
 
 /** Parameters that name nothing: an allowed caller gets 404, never a change. */
 function concrete(path: string): string {
-  return path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'slug' ? 'no-such-portal' : 'nothing-here'));
+  return path.replace(/:([A-Za-z]+)/g, (_m, name: string) =>
+    name === 'slug' ? 'no-such-portal' : 'nothing-here',
+  );
 }
 
 let server: TestServer;
@@ -50,8 +52,12 @@ beforeAll(async () => {
   await addAccount(server, 'agent@matrix.example', 'agent', { name: 'Agent' });
   tokens.manager = (await login(server, 'boss@matrix.example')).token;
   tokens.agent = (await login(server, 'agent@matrix.example')).token;
-  tokens.readToken = (await server.services.apiTokens.create({ name: 'r', scope: 'read', expiresAt: null }, 'test')).token;
-  tokens.fullToken = (await server.services.apiTokens.create({ name: 'f', scope: 'full', expiresAt: null }, 'test')).token;
+  tokens.readToken = (
+    await server.services.apiTokens.create({ name: 'r', scope: 'read', expiresAt: null }, 'test')
+  ).token;
+  tokens.fullToken = (
+    await server.services.apiTokens.create({ name: 'f', scope: 'full', expiresAt: null }, 'test')
+  ).token;
 });
 afterAll(async () => {
   await server?.stop();
@@ -89,7 +95,8 @@ describe('route x role matrix', () => {
           const want = variant === 'upperCase' ? 404 : expected(route, role);
           const where = `${route.method} ${transform(path)} as ${role} (${variant})`;
           if (want === 'allowed') {
-            if (status === 401 || status === 403 || status >= 500) mismatches.push(`${where}: ${status} ${text.slice(0, 120)}`);
+            if (status === 401 || status === 403 || status >= 500)
+              mismatches.push(`${where}: ${status} ${text.slice(0, 120)}`);
             else if (route.method === 'GET' && !hasParams && status !== 200)
               mismatches.push(`${where}: ${status}, expected 200`);
             else if (route.method === 'GET' && !hasParams && route.response) {
@@ -102,7 +109,9 @@ describe('route x role matrix', () => {
         }
       }
     }
-    console.log(`route x role matrix: ${routes.length} routes x ${ROLES.length} callers x ${Object.keys(VARIANTS).length} path variants = ${cells} requests, ${mismatches.length} mismatches`);
+    console.log(
+      `route x role matrix: ${routes.length} routes x ${ROLES.length} callers x ${Object.keys(VARIANTS).length} path variants = ${cells} requests, ${mismatches.length} mismatches`,
+    );
     expect(mismatches).toEqual([]);
     // Denied calls and empty bodies changed nothing: the only audit entries are none at all.
     expect((await server.store.audit.query({ offset: 0, limit: 1 })).total).toBe(auditBefore);
@@ -110,25 +119,42 @@ describe('route x role matrix', () => {
 
   it('refuses an expired or revoked API token on its next request, and never lists a token itself', async () => {
     const now = Date.now();
-    const short = await server.services.apiTokens.create({ name: 'soon', scope: 'full', expiresAt: now + 1500 }, 'test');
-    const ok = await fetch(`${server.url}/api/v1/manage/users`, { headers: { Authorization: `Bearer ${short.token}` } });
+    const short = await server.services.apiTokens.create(
+      { name: 'soon', scope: 'full', expiresAt: now + 1500 },
+      'test',
+    );
+    const ok = await fetch(`${server.url}/api/v1/manage/users`, {
+      headers: { Authorization: `Bearer ${short.token}` },
+    });
     expect(ok.status).toBe(200);
     await new Promise((r) => setTimeout(r, 1600));
-    const expired = await fetch(`${server.url}/api/v1/manage/users`, { headers: { Authorization: `Bearer ${short.token}` } });
+    const expired = await fetch(`${server.url}/api/v1/manage/users`, {
+      headers: { Authorization: `Bearer ${short.token}` },
+    });
     expect(expired.status).toBe(401);
-    expect((await expired.json()).error).toMatchObject({ code: 'api_token_expired', details: { reason: 'expired' } });
+    expect((await expired.json()).error).toMatchObject({
+      code: 'api_token_expired',
+      details: { reason: 'expired' },
+    });
 
-    const doomed = await server.services.apiTokens.create({ name: 'doomed', scope: 'read', expiresAt: null }, 'test');
+    const doomed = await server.services.apiTokens.create(
+      { name: 'doomed', scope: 'read', expiresAt: null },
+      'test',
+    );
     const revoke = await fetch(`${server.url}/api/v1/manage/api-tokens/${doomed.view.id}`, {
       method: 'DELETE',
       headers: { Authorization: `Bearer ${tokens.manager}` },
     });
     expect(revoke.status).toBe(204);
-    const revoked = await fetch(`${server.url}/api/v1/manage/seats`, { headers: { Authorization: `Bearer ${doomed.token}` } });
+    const revoked = await fetch(`${server.url}/api/v1/manage/seats`, {
+      headers: { Authorization: `Bearer ${doomed.token}` },
+    });
     expect(revoked.status).toBe(401);
     expect((await revoked.json()).error.details.reason).toBe('revoked');
     // A token is shown once: the list never holds it, only its name and scope.
-    const list = await fetch(`${server.url}/api/v1/manage/api-tokens`, { headers: { Authorization: `Bearer ${tokens.manager}` } });
+    const list = await fetch(`${server.url}/api/v1/manage/api-tokens`, {
+      headers: { Authorization: `Bearer ${tokens.manager}` },
+    });
     const listed = JSON.stringify(await list.json());
     expect(listed).not.toContain(doomed.token);
     expect(listed).toContain('doomed');

@@ -61,7 +61,10 @@ function InviteForm({ onDone }: { onDone: (email: string, result: z.infer<typeof
     setError(null);
     call('/api/v1/manage/users', UserView, { method: 'POST', body: { name, email, role } })
       .then(async (user) => {
-        const link = await call(`/api/v1/manage/users/${user.id}/link`, LinkResult, { method: 'POST', body: { language } });
+        const link = await call(`/api/v1/manage/users/${user.id}/link`, LinkResult, {
+          method: 'POST',
+          body: { language },
+        });
         setName('');
         setEmail('');
         onDone(user.email, link);
@@ -71,11 +74,30 @@ function InviteForm({ onDone }: { onDone: (email: string, result: z.infer<typeof
   };
   return (
     <form class="ll-form ll-inline-form" onSubmit={submit} data-form="invite">
-      <TextField label={t('manage.col.name')} name="name" required maxLength={NAME_MAX_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      <TextField label={t('manage.col.email')} name="email" type="email" required maxLength={EMAIL_MAX_CHARS} value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+      <TextField
+        label={t('manage.col.name')}
+        name="name"
+        required
+        maxLength={NAME_MAX_CHARS}
+        value={name}
+        onInput={(e) => setName(e.currentTarget.value)}
+      />
+      <TextField
+        label={t('manage.col.email')}
+        name="email"
+        type="email"
+        required
+        maxLength={EMAIL_MAX_CHARS}
+        value={email}
+        onInput={(e) => setEmail(e.currentTarget.value)}
+      />
       <label class="ll-field">
         <span>{t('manage.col.role')}</span>
-        <select name="role" value={role} onChange={(e) => setRole(e.currentTarget.value === 'manager' ? 'manager' : 'agent')}>
+        <select
+          name="role"
+          value={role}
+          onChange={(e) => setRole(e.currentTarget.value === 'manager' ? 'manager' : 'agent')}
+        >
           <option value="agent">{t('manage.role.agent')}</option>
           <option value="manager">{t('manage.role.manager')}</option>
         </select>
@@ -94,7 +116,10 @@ function FeatureSwitches({ user, onChanged }: { user: User; onChanged: (u: User)
   const [error, setError] = useState<string | null>(null);
   const toggle = (feature: keyof Features, on: boolean) => {
     setError(null);
-    call(`/api/v1/manage/users/${user.id}`, UserView, { method: 'PATCH', body: { features: { [feature]: on } } })
+    call(`/api/v1/manage/users/${user.id}`, UserView, {
+      method: 'PATCH',
+      body: { features: { [feature]: on } },
+    })
       .then(onChanged)
       .catch((err: unknown) => setError(errorText(err)));
   };
@@ -117,7 +142,15 @@ function FeatureSwitches({ user, onChanged }: { user: User; onChanged: (u: User)
   );
 }
 
-function UserRow({ user, onChanged, onLink }: { user: User; onChanged: (u: User) => void; onLink: (email: string, r: z.infer<typeof LinkResult>) => void }) {
+function UserRow({
+  user,
+  onChanged,
+  onLink,
+}: {
+  user: User;
+  onChanged: (u: User) => void;
+  onLink: (email: string, r: z.infer<typeof LinkResult>) => void;
+}) {
   const { t, language } = useI18n();
   const f = useFormatters();
   const { call, errorText } = useApi();
@@ -125,13 +158,17 @@ function UserRow({ user, onChanged, onLink }: { user: User; onChanged: (u: User)
   const [error, setError] = useState<string | null>(null);
   const act = (p: Promise<unknown>) => p.catch((err: unknown) => setError(errorText(err)));
   const setState = (state: 'active' | 'deactivated') =>
-    act(call(`/api/v1/manage/users/${user.id}`, UserView, { method: 'PATCH', body: { state } }).then(onChanged));
+    act(
+      call(`/api/v1/manage/users/${user.id}`, UserView, { method: 'PATCH', body: { state } }).then(onChanged),
+    );
   const sendLink = () =>
     act(
-      call(`/api/v1/manage/users/${user.id}/link`, LinkResult, { method: 'POST', body: { language } }).then((r) => {
-        onLink(user.email, r);
-        onChanged({ ...user, pendingLink: { purpose: r.purpose, expiresAt: r.expiresAt } });
-      }),
+      call(`/api/v1/manage/users/${user.id}/link`, LinkResult, { method: 'POST', body: { language } }).then(
+        (r) => {
+          onLink(user.email, r);
+          onChanged({ ...user, pendingLink: { purpose: r.purpose, expiresAt: r.expiresAt } });
+        },
+      ),
     );
   return (
     <>
@@ -143,9 +180,14 @@ function UserRow({ user, onChanged, onLink }: { user: User; onChanged: (u: User)
           {t(`manage.state.${user.state}`)}
           {user.pendingLink && (
             <span class="ll-muted ll-block">
-              {t(user.pendingLink.purpose === 'invite' ? 'manage.user.pendingInvite' : 'manage.user.pendingReset', {
-                until: f.when(user.pendingLink.expiresAt),
-              })}
+              {t(
+                user.pendingLink.purpose === 'invite'
+                  ? 'manage.user.pendingInvite'
+                  : 'manage.user.pendingReset',
+                {
+                  until: f.when(user.pendingLink.expiresAt),
+                },
+              )}
             </span>
           )}
         </td>
@@ -153,17 +195,33 @@ function UserRow({ user, onChanged, onLink }: { user: User; onChanged: (u: User)
         <td>{user.portals.join(', ')}</td>
         <td class="ll-actions-cell">
           {user.role === 'agent' && (
-            <button type="button" class="ll-secondary" data-action="features" aria-expanded={open} onClick={() => setOpen(!open)}>
+            <button
+              type="button"
+              class="ll-secondary"
+              data-action="features"
+              aria-expanded={open}
+              onClick={() => setOpen(!open)}
+            >
               {t('manage.user.features')}
             </button>
           )}
           {user.state === 'active' && (
-            <button type="button" class="ll-secondary" data-action="deactivate" onClick={() => void setState('deactivated')}>
+            <button
+              type="button"
+              class="ll-secondary"
+              data-action="deactivate"
+              onClick={() => void setState('deactivated')}
+            >
               {t('manage.user.deactivate')}
             </button>
           )}
           {user.state === 'deactivated' && (
-            <button type="button" class="ll-secondary" data-action="activate" onClick={() => void setState('active')}>
+            <button
+              type="button"
+              class="ll-secondary"
+              data-action="activate"
+              onClick={() => void setState('active')}
+            >
               {t('manage.user.activate')}
             </button>
           )}
@@ -189,7 +247,10 @@ function UserRow({ user, onChanged, onLink }: { user: User; onChanged: (u: User)
 export function AgentsView() {
   const { t } = useI18n();
   const { call } = useApi();
-  const { data, error, reload } = useLoad(() => call('/api/v1/manage/users', UsersAnswer).then((a) => a.users), 'users');
+  const { data, error, reload } = useLoad(
+    () => call('/api/v1/manage/users', UsersAnswer).then((a) => a.users),
+    'users',
+  );
   const [changed, setChanged] = useState<Record<string, User>>({});
   const [notice, setNotice] = useState<{ email: string; result: z.infer<typeof LinkResult> } | null>(null);
   const onLink = (email: string, result: z.infer<typeof LinkResult>) => setNotice({ email, result });
@@ -221,7 +282,12 @@ export function AgentsView() {
           </thead>
           <tbody>
             {data.map((u) => (
-              <UserRow key={u.id} user={changed[u.id] ?? u} onLink={onLink} onChanged={(next) => setChanged((c) => ({ ...c, [next.id]: next }))} />
+              <UserRow
+                key={u.id}
+                user={changed[u.id] ?? u}
+                onLink={onLink}
+                onChanged={(next) => setChanged((c) => ({ ...c, [next.id]: next }))}
+              />
             ))}
           </tbody>
         </table>

@@ -43,11 +43,21 @@ export function AuditView() {
       >
         <label class="ll-field">
           <span>{t('manage.audit.actor')}</span>
-          <input name="actor" maxLength={200} value={draft.actor} onInput={(e) => setDraft({ ...draft, actor: e.currentTarget.value })} />
+          <input
+            name="actor"
+            maxLength={200}
+            value={draft.actor}
+            onInput={(e) => setDraft({ ...draft, actor: e.currentTarget.value })}
+          />
         </label>
         <label class="ll-field">
           <span>{t('manage.audit.action')}</span>
-          <input name="action" maxLength={100} value={draft.action} onInput={(e) => setDraft({ ...draft, action: e.currentTarget.value })} />
+          <input
+            name="action"
+            maxLength={100}
+            value={draft.action}
+            onInput={(e) => setDraft({ ...draft, action: e.currentTarget.value })}
+          />
         </label>
         <button type="submit" class="ll-primary">
           {t('manage.audit.filter')}
@@ -57,7 +67,11 @@ export function AuditView() {
         </button>
       </form>
       {verdict && (
-        <p class={verdict.ok ? 'll-note' : 'll-error'} role="status" data-verdict={verdict.ok ? 'ok' : 'broken'}>
+        <p
+          class={verdict.ok ? 'll-note' : 'll-error'}
+          role="status"
+          data-verdict={verdict.ok ? 'ok' : 'broken'}
+        >
           {verdict.text}
         </p>
       )}

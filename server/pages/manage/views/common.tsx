@@ -47,11 +47,21 @@ export function Pager({
   if (total === 0) return null;
   return (
     <p class="ll-row ll-pager">
-      <button type="button" class="ll-secondary" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - limit))}>
+      <button
+        type="button"
+        class="ll-secondary"
+        disabled={offset === 0}
+        onClick={() => onPage(Math.max(0, offset - limit))}
+      >
         {t('manage.previous')}
       </button>
       <span>{t('manage.pageOf', { first: offset + 1, last: Math.min(total, offset + limit), total })}</span>
-      <button type="button" class="ll-secondary" disabled={offset + limit >= total} onClick={() => onPage(offset + limit)}>
+      <button
+        type="button"
+        class="ll-secondary"
+        disabled={offset + limit >= total}
+        onClick={() => onPage(offset + limit)}
+      >
         {t('manage.next')}
       </button>
     </p>

@@ -22,7 +22,17 @@ const PERIODS: Record<'day' | 'week' | 'month', { hours: number; label: MessageK
 type Period = keyof typeof PERIODS;
 const ACCENT = '#1f6feb';
 
-function BarChart({ labels, values, label, horizontal }: { labels: string[]; values: number[]; label: string; horizontal?: boolean }) {
+function BarChart({
+  labels,
+  values,
+  label,
+  horizontal,
+}: {
+  labels: string[];
+  values: number[];
+  label: string;
+  horizontal?: boolean;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
@@ -55,8 +65,16 @@ export function DashboardView() {
   const [now] = useState(() => Date.now());
   const from = now - PERIODS[period].hours * HOUR_MS;
   const tz = -new Date().getTimezoneOffset();
-  const { data, error } = useLoad(() => call(`/api/v1/manage/stats?from=${from}&to=${now}&tz=${tz}`, Stats), period);
-  const hourLabel = new Intl.DateTimeFormat(language, period === 'day' ? { hour: '2-digit', minute: '2-digit' } : { weekday: 'short', day: 'numeric', hour: '2-digit' });
+  const { data, error } = useLoad(
+    () => call(`/api/v1/manage/stats?from=${from}&to=${now}&tz=${tz}`, Stats),
+    period,
+  );
+  const hourLabel = new Intl.DateTimeFormat(
+    language,
+    period === 'day'
+      ? { hour: '2-digit', minute: '2-digit' }
+      : { weekday: 'short', day: 'numeric', hour: '2-digit' },
+  );
   const percent = (n: number) => (data && data.requests > 0 ? Math.round((100 * n) / data.requests) : 0);
   return (
     <div data-view="dashboard">
@@ -84,7 +102,9 @@ export function DashboardView() {
             </div>
             <div>
               <dt>{t('manage.stat.median')}</dt>
-              <dd data-kpi="median">{data.answerMedianMs === null ? '–' : f.duration(data.answerMedianMs)}</dd>
+              <dd data-kpi="median">
+                {data.answerMedianMs === null ? '–' : f.duration(data.answerMedianMs)}
+              </dd>
             </div>
             <div>
               <dt>{t('manage.stat.p90')}</dt>
@@ -97,13 +117,19 @@ export function DashboardView() {
             <div>
               <dt>{t('manage.stat.screen')}</dt>
               <dd data-kpi="screen">
-                {t('manage.stat.percent', { count: data.screenSharing.customerScreen, percent: percent(data.screenSharing.customerScreen) })}
+                {t('manage.stat.percent', {
+                  count: data.screenSharing.customerScreen,
+                  percent: percent(data.screenSharing.customerScreen),
+                })}
               </dd>
             </div>
             <div>
               <dt>{t('manage.stat.shareMyScreen')}</dt>
               <dd data-kpi="share">
-                {t('manage.stat.percent', { count: data.screenSharing.shareMyScreen, percent: percent(data.screenSharing.shareMyScreen) })}
+                {t('manage.stat.percent', {
+                  count: data.screenSharing.shareMyScreen,
+                  percent: percent(data.screenSharing.shareMyScreen),
+                })}
               </dd>
             </div>
           </dl>

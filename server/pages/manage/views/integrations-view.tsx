@@ -25,7 +25,11 @@ function TokensSection() {
   const { t } = useI18n();
   const f = useFormatters();
   const { call, errorText } = useApi();
-  const list = useLoad(() => call('/api/v1/manage/api-tokens', z.object({ tokens: z.array(ApiTokenView) })).then((a) => a.tokens), 'tokens');
+  const list = useLoad(
+    () =>
+      call('/api/v1/manage/api-tokens', z.object({ tokens: z.array(ApiTokenView) })).then((a) => a.tokens),
+    'tokens',
+  );
   const [name, setName] = useState('');
   const [scope, setScope] = useState<'read' | 'full'>('read');
   const [days, setDays] = useState('90');
@@ -50,17 +54,35 @@ function TokensSection() {
   return (
     <Section title={t('manage.tokens.title')}>
       <form class="ll-form ll-inline-form" onSubmit={create} data-form="token">
-        <TextField label={t('manage.tokens.name')} name="token-name" required maxLength={TITLE_MAX_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        <TextField
+          label={t('manage.tokens.name')}
+          name="token-name"
+          required
+          maxLength={TITLE_MAX_CHARS}
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
         <label class="ll-field">
           <span>{t('manage.col.scope')}</span>
-          <select name="scope" value={scope} onChange={(e) => setScope(e.currentTarget.value === 'full' ? 'full' : 'read')}>
+          <select
+            name="scope"
+            value={scope}
+            onChange={(e) => setScope(e.currentTarget.value === 'full' ? 'full' : 'read')}
+          >
             <option value="read">{t('manage.tokens.scope.read')}</option>
             <option value="full">{t('manage.tokens.scope.full')}</option>
           </select>
         </label>
         <label class="ll-field">
           <span>{t('manage.tokens.expiresDays')}</span>
-          <input name="days" type="number" min={1} max={3650} value={days} onInput={(e) => setDays(e.currentTarget.value)} />
+          <input
+            name="days"
+            type="number"
+            min={1}
+            max={3650}
+            value={days}
+            onInput={(e) => setDays(e.currentTarget.value)}
+          />
         </label>
         <button type="submit" class="ll-primary">
           {t('manage.tokens.create')}
@@ -116,7 +138,10 @@ function Deliveries({ id }: { id: string }) {
   const f = useFormatters();
   const { call } = useApi();
   const { data, error, reload } = useLoad(
-    () => call(`/api/v1/manage/webhooks/${id}/deliveries`, z.object({ deliveries: z.array(DeliveryView) })).then((a) => a.deliveries),
+    () =>
+      call(`/api/v1/manage/webhooks/${id}/deliveries`, z.object({ deliveries: z.array(DeliveryView) })).then(
+        (a) => a.deliveries,
+      ),
     id,
   );
   return (
@@ -143,7 +168,9 @@ function Deliveries({ id }: { id: string }) {
                 <td>{d.event}</td>
                 <td>
                   {t(`manage.delivery.${d.state}`)}
-                  {d.state === 'pending' && d.nextAttemptAt !== null && <span class="ll-muted"> ({f.when(d.nextAttemptAt)})</span>}
+                  {d.state === 'pending' && d.nextAttemptAt !== null && (
+                    <span class="ll-muted"> ({f.when(d.nextAttemptAt)})</span>
+                  )}
                 </td>
                 <td>{d.attempts}</td>
                 <td>{d.lastError ?? (d.lastStatus !== null ? `HTTP ${d.lastStatus}` : '')}</td>
@@ -159,7 +186,11 @@ function Deliveries({ id }: { id: string }) {
 function WebhooksSection() {
   const { t } = useI18n();
   const { call, errorText } = useApi();
-  const list = useLoad(() => call('/api/v1/manage/webhooks', z.object({ webhooks: z.array(WebhookView) })).then((a) => a.webhooks), 'hooks');
+  const list = useLoad(
+    () =>
+      call('/api/v1/manage/webhooks', z.object({ webhooks: z.array(WebhookView) })).then((a) => a.webhooks),
+    'hooks',
+  );
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<string[]>([...EVENTS]);
   const [secret, setSecret] = useState<string | null>(null);
@@ -182,7 +213,14 @@ function WebhooksSection() {
       <form class="ll-form ll-inline-form" onSubmit={create} data-form="webhook">
         <label class="ll-field ll-wide">
           <span>{t('manage.webhooks.url')}</span>
-          <input name="url" type="url" required maxLength={2000} value={url} onInput={(e) => setUrl(e.currentTarget.value)} />
+          <input
+            name="url"
+            type="url"
+            required
+            maxLength={2000}
+            value={url}
+            onInput={(e) => setUrl(e.currentTarget.value)}
+          />
         </label>
         <fieldset class="ll-features">
           <legend>{t('manage.col.events')}</legend>
@@ -192,7 +230,9 @@ function WebhooksSection() {
                 type="checkbox"
                 name={ev}
                 checked={events.includes(ev)}
-                onChange={(e) => setEvents(e.currentTarget.checked ? [...events, ev] : events.filter((x) => x !== ev))}
+                onChange={(e) =>
+                  setEvents(e.currentTarget.checked ? [...events, ev] : events.filter((x) => x !== ev))
+                }
               />
               <code>{ev}</code>
             </label>
@@ -222,14 +262,21 @@ function WebhooksSection() {
                   <td>{h.events.join(', ')}</td>
                   <td>{h.active ? t('manage.webhooks.active') : t('manage.webhooks.paused')}</td>
                   <td class="ll-actions-cell">
-                    <button type="button" class="ll-secondary" onClick={() => setOpen(open === h.id ? null : h.id)}>
+                    <button
+                      type="button"
+                      class="ll-secondary"
+                      onClick={() => setOpen(open === h.id ? null : h.id)}
+                    >
                       {t('manage.webhooks.deliveries')}
                     </button>
                     <button
                       type="button"
                       class="ll-secondary"
                       onClick={() =>
-                        void call(`/api/v1/manage/webhooks/${h.id}`, WebhookView, { method: 'PATCH', body: { active: !h.active } })
+                        void call(`/api/v1/manage/webhooks/${h.id}`, WebhookView, {
+                          method: 'PATCH',
+                          body: { active: !h.active },
+                        })
                           .then(list.reload)
                           .catch(fail)
                       }
@@ -239,7 +286,11 @@ function WebhooksSection() {
                     <button
                       type="button"
                       class="ll-secondary"
-                      onClick={() => void call(`/api/v1/manage/webhooks/${h.id}`, z.null(), { method: 'DELETE' }).then(list.reload).catch(fail)}
+                      onClick={() =>
+                        void call(`/api/v1/manage/webhooks/${h.id}`, z.null(), { method: 'DELETE' })
+                          .then(list.reload)
+                          .catch(fail)
+                      }
                     >
                       {t('manage.delete')}
                     </button>

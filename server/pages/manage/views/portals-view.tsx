@@ -16,14 +16,21 @@ const UsersAnswer = z.object({ users: z.array(UserView) });
 type Portal = z.infer<typeof PortalView>;
 const DEFAULT_COLOUR = '#1f6feb';
 
-function PortalRow({ portal, agents, onChanged }: { portal: Portal; agents: z.infer<typeof UserView>[]; onChanged: (p: Portal) => void }) {
+function PortalRow({
+  portal,
+  agents,
+  onChanged,
+}: {
+  portal: Portal;
+  agents: z.infer<typeof UserView>[];
+  onChanged: (p: Portal) => void;
+}) {
   const { t } = useI18n();
   const { call, errorText } = useApi();
   const [name, setName] = useState(portal.name);
   const [pick, setPick] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const run = (p: Promise<Portal>) =>
-    p.then(onChanged).catch((err: unknown) => setError(errorText(err)));
+  const run = (p: Promise<Portal>) => p.then(onChanged).catch((err: unknown) => setError(errorText(err)));
   const patch = (body: Record<string, unknown>) =>
     run(call(`/api/v1/manage/portals/${portal.slug}`, PortalView, { method: 'PATCH', body }));
   const swatch = (el: HTMLElement | null) => {
@@ -41,7 +48,13 @@ function PortalRow({ portal, agents, onChanged }: { portal: Portal; agents: z.in
             void patch({ name });
           }}
         >
-          <input name="portal-name" aria-label={t('manage.portals.name')} maxLength={TITLE_MAX_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            name="portal-name"
+            aria-label={t('manage.portals.name')}
+            maxLength={TITLE_MAX_CHARS}
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
           <button type="submit" class="ll-secondary">
             {t('manage.portals.rename')}
           </button>
@@ -71,7 +84,13 @@ function PortalRow({ portal, agents, onChanged }: { portal: Portal; agents: z.in
               <button
                 type="button"
                 class="ll-secondary"
-                onClick={() => void run(call(`/api/v1/manage/portals/${portal.slug}/agents/${a.id}`, PortalView, { method: 'DELETE' }))}
+                onClick={() =>
+                  void run(
+                    call(`/api/v1/manage/portals/${portal.slug}/agents/${a.id}`, PortalView, {
+                      method: 'DELETE',
+                    }),
+                  )
+                }
               >
                 {t('manage.portals.remove')}
               </button>
@@ -80,12 +99,24 @@ function PortalRow({ portal, agents, onChanged }: { portal: Portal; agents: z.in
         </ul>
         <form
           class="ll-row"
+          data-form="assign"
           onSubmit={(e) => {
             e.preventDefault();
-            if (pick) void run(call(`/api/v1/manage/portals/${portal.slug}/agents`, PortalView, { method: 'POST', body: { email: pick } }));
+            if (pick)
+              void run(
+                call(`/api/v1/manage/portals/${portal.slug}/agents`, PortalView, {
+                  method: 'POST',
+                  body: { email: pick },
+                }),
+              );
           }}
         >
-          <select name="assign" aria-label={t('manage.portals.assign')} value={pick} onChange={(e) => setPick(e.currentTarget.value)}>
+          <select
+            name="assign"
+            aria-label={t('manage.portals.assign')}
+            value={pick}
+            onChange={(e) => setPick(e.currentTarget.value)}
+          >
             <option value="">{t('manage.portals.assign')}</option>
             {agents
               .filter((a) => !serving.has(a.id) && a.state !== 'deactivated')
@@ -108,7 +139,10 @@ function PortalRow({ portal, agents, onChanged }: { portal: Portal; agents: z.in
 export function PortalsView() {
   const { t } = useI18n();
   const { call, errorText } = useApi();
-  const portals = useLoad(() => call('/api/v1/manage/portals', PortalsAnswer).then((a) => a.portals), 'portals');
+  const portals = useLoad(
+    () => call('/api/v1/manage/portals', PortalsAnswer).then((a) => a.portals),
+    'portals',
+  );
   const users = useLoad(() => call('/api/v1/manage/users', UsersAnswer).then((a) => a.users), 'users');
   const [changed, setChanged] = useState<Record<string, Portal>>({});
   const [slug, setSlug] = useState('');
@@ -131,11 +165,31 @@ export function PortalsView() {
     <div data-view="portals">
       <Section title={t('manage.portals.create')}>
         <form class="ll-form ll-inline-form" onSubmit={create} data-form="portal">
-          <TextField label={t('manage.portals.slug')} name="slug" required pattern="[a-z0-9](?:[a-z0-9-]*[a-z0-9])?" maxLength={SLUG_MAX_CHARS} value={slug} onInput={(e) => setSlug(e.currentTarget.value)} />
-          <TextField label={t('manage.portals.name')} name="name" required maxLength={TITLE_MAX_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <TextField
+            label={t('manage.portals.slug')}
+            name="slug"
+            required
+            pattern={'[a-z0-9]([a-z0-9\\-]*[a-z0-9])?'}
+            maxLength={SLUG_MAX_CHARS}
+            value={slug}
+            onInput={(e) => setSlug(e.currentTarget.value)}
+          />
+          <TextField
+            label={t('manage.portals.name')}
+            name="name"
+            required
+            maxLength={TITLE_MAX_CHARS}
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
           <label class="ll-field">
             <span>{t('manage.portals.colour')}</span>
-            <input type="color" name="colour" value={colour} onInput={(e) => setColour(e.currentTarget.value)} />
+            <input
+              type="color"
+              name="colour"
+              value={colour}
+              onInput={(e) => setColour(e.currentTarget.value)}
+            />
           </label>
           <button type="submit" class="ll-primary">
             {t('manage.portals.create')}
@@ -156,7 +210,12 @@ export function PortalsView() {
           </thead>
           <tbody>
             {portals.data.map((p) => (
-              <PortalRow key={p.slug} portal={changed[p.slug] ?? p} agents={users.data ?? []} onChanged={(next) => setChanged((c) => ({ ...c, [next.slug]: next }))} />
+              <PortalRow
+                key={p.slug}
+                portal={changed[p.slug] ?? p}
+                agents={users.data ?? []}
+                onChanged={(next) => setChanged((c) => ({ ...c, [next.slug]: next }))}
+              />
             ))}
           </tbody>
         </table>

@@ -44,7 +44,14 @@ export function SeatsView() {
         <form class="ll-form ll-inline-form" onSubmit={save} data-form="seats">
           <label class="ll-field">
             <span>{t('manage.seats.limit')}</span>
-            <input name="seats" type="number" min={1} max={100000} value={shown} onInput={(e) => setLimit(e.currentTarget.value)} />
+            <input
+              name="seats"
+              type="number"
+              min={1}
+              max={100000}
+              value={shown}
+              onInput={(e) => setLimit(e.currentTarget.value)}
+            />
           </label>
           <button type="submit" class="ll-primary">
             {t('manage.save')}

@@ -101,7 +101,10 @@ function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
   const { t } = useI18n();
   const f = useFormatters();
   const { call } = useApi();
-  const { data, error } = useLoad(() => call(`/api/v1/manage/sessions/${encodeURIComponent(id)}`, SessionDetail), id);
+  const { data, error } = useLoad(
+    () => call(`/api/v1/manage/sessions/${encodeURIComponent(id)}`, SessionDetail),
+    id,
+  );
   return (
     <div data-view="session-detail">
       <button type="button" class="ll-secondary" onClick={onBack}>
@@ -126,8 +129,8 @@ function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
               <ul class="ll-list" data-field="files">
                 {data.session.files.map((file, i) => (
                   <li key={i}>
-                    {f.when(file.at)} · {file.name} · {f.size(file.size)} · {t(`manage.direction.${file.direction}`)} ·{' '}
-                    <code>sha256:{file.sha256}</code>
+                    {f.when(file.at)} · {file.name} · {f.size(file.size)} ·{' '}
+                    {t(`manage.direction.${file.direction}`)} · <code>sha256:{file.sha256}</code>
                   </li>
                 ))}
               </ul>
@@ -153,28 +156,46 @@ function DetailView({ id, onBack }: { id: string; onBack: () => void }) {
   );
 }
 
-export function SessionsView({ openId, onOpen }: { openId: string | null; onOpen: (id: string | null) => void }) {
+export function SessionsView({
+  openId,
+  onOpen,
+}: {
+  openId: string | null;
+  onOpen: (id: string | null) => void;
+}) {
   const { t } = useI18n();
   const { call, token, errorText } = useApi();
   const [draft, setDraft] = useState<Filters>({ q: '', portal: '', outcome: '', from: '', to: '' });
   const [filters, setFilters] = useState<Filters>(draft);
   const [offset, setOffset] = useState(0);
   const [exportError, setExportError] = useState<string | null>(null);
-  const portals = useLoad(() => call('/api/v1/manage/portals', PortalsAnswer).then((a) => a.portals), 'portals');
+  const portals = useLoad(
+    () => call('/api/v1/manage/portals', PortalsAnswer).then((a) => a.portals),
+    'portals',
+  );
   const query = queryOf(filters);
   const key = `${query.toString()}@${offset}`;
-  const page = useLoad(() => call(`/api/v1/manage/sessions?${query.toString()}&offset=${offset}&limit=${PAGE_ROWS}`, SessionPage), key);
+  const page = useLoad(
+    () =>
+      call(`/api/v1/manage/sessions?${query.toString()}&offset=${offset}&limit=${PAGE_ROWS}`, SessionPage),
+    key,
+  );
   if (openId) return <DetailView id={openId} onBack={() => onOpen(null)} />;
 
   const exportCsv = () => {
     setExportError(null);
-    fetch(`/api/v1/manage/sessions/export.csv?${query.toString()}`, { headers: { Authorization: `Bearer ${token}` }, credentials: 'omit' })
+    fetch(`/api/v1/manage/sessions/export.csv?${query.toString()}`, {
+      headers: { Authorization: `Bearer ${token}` },
+      credentials: 'omit',
+    })
       .then(async (res) => {
         if (!res.ok) throw new ApiError('internal_error', `HTTP ${res.status}`, res.status);
         const url = URL.createObjectURL(await res.blob());
         const a = document.createElement('a');
         a.href = url;
-        a.download = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? 'lifeline-sessions.csv';
+        a.download =
+          /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ??
+          'lifeline-sessions.csv';
         document.body.append(a);
         a.click();
         a.remove();
@@ -185,7 +206,8 @@ export function SessionsView({ openId, onOpen }: { openId: string | null; onOpen
   const field = (name: keyof Filters) => ({
     name,
     value: draft[name],
-    onInput: (e: { currentTarget: HTMLInputElement | HTMLSelectElement }) => setDraft({ ...draft, [name]: e.currentTarget.value }),
+    onInput: (e: { currentTarget: HTMLInputElement | HTMLSelectElement }) =>
+      setDraft({ ...draft, [name]: e.currentTarget.value }),
   });
   return (
     <div data-view="sessions">
@@ -258,11 +280,19 @@ export function LiveView() {
     const timer = setInterval(() => setTick((n) => n + 1), LIVE_REFRESH_MS);
     return () => clearInterval(timer);
   }, []);
-  const { data, error } = useLoad(() => call('/api/v1/manage/sessions/live', LiveSessions).then((a) => a.sessions), String(tick));
+  const { data, error } = useLoad(
+    () => call('/api/v1/manage/sessions/live', LiveSessions).then((a) => a.sessions),
+    String(tick),
+  );
   return (
     <div data-view="live">
       <Failure error={error} />
-      {data && (data.length === 0 ? <p class="ll-muted">{t('manage.live.none')}</p> : <SessionTable sessions={data} />)}
+      {data &&
+        (data.length === 0 ? (
+          <p class="ll-muted">{t('manage.live.none')}</p>
+        ) : (
+          <SessionTable sessions={data} />
+        ))}
     </div>
   );
 }
