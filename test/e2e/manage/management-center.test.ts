@@ -51,6 +51,8 @@ beforeAll(async () => {
   );
   chromium = await launchBrowser();
   manager = await openPage(chromium.browser);
+  // The management center is a desk page: screenshots at a laptop's width.
+  await manager.page.setViewport({ width: 1180, height: 860, deviceScaleFactor: 1 });
 });
 afterAll(async () => {
   await closeAll(customer?.client);
