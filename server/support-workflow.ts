@@ -100,7 +100,13 @@ export function createSupportWorkflow(
       },
     }),
     helperChannel({ screen, log }),
-    viewerChannel({ auth, screen, loginSockets, log }),
+    viewerChannel({
+      auth,
+      screen,
+      loginSockets,
+      log,
+      recordFile: (file) => ctx.store.manage.history.addFile({ ...file, at: ctx.now() }),
+    }),
     sharerChannel({ auth, share, loginSockets, log }),
     watcherChannel({ share, log }),
   ];

@@ -11,14 +11,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { RESET_TTL_MS } from '../../../server/accounts/account-links';
-import { EXTENSION_URL, signInThroughPopup } from '../../support/agent-extension';
+import { ensureBuilt, EXTENSION_URL, signInThroughPopup } from '../../support/agent-extension';
 import { buildPages, type BuiltPages } from '../../support/built-pages';
 import { pagesStartingWith } from '../../support/chromium';
 import { saveScreenshot } from '../../support/screenshots';
 import { activationLink, startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
-import { launchBrowser, openPage, waitForText, type TestBrowser, type WatchedPage } from '../support-page/browser';
+import {
+  launchBrowser,
+  openPage,
+  waitForText,
+  type TestBrowser,
+  type WatchedPage,
+} from '../support-page/browser';
 import { launchAgentBrowser, until, type AgentBrowser } from '../extension/harness';
 
 const XSS_NAME = '<img src=x onerror="window.__xss=1">Xavier';
@@ -27,6 +33,8 @@ const XSS_PROBLEM = 'Printer <b onmouseover="window.__xss=3">jammed</b>\n=SUM(1,
 const XSS_COMMENT = '<svg onload="window.__xss=4">fixed</svg>';
 const MANAGER_PASSWORD = 'manager passphrase 1';
 const AGENT_PASSWORD = 'agent passphrase 22';
+/** Time for the builds in beforeAll (the extension when stale, and the pages), in ms. */
+const BUILD_MS = 300_000;
 
 let pages: BuiltPages;
 let smtp: SmtpSink;
@@ -38,6 +46,8 @@ let customer: ConnectedCustomer | undefined;
 let clock = Date.now();
 
 beforeAll(async () => {
+  // The builds first, outside any test's time: a stale extension is rebuilt (a minute on a busy machine).
+  ensureBuilt();
   pages = buildPages();
   smtp = await startSmtpSink();
   server = await startTestServer(
@@ -53,7 +63,7 @@ beforeAll(async () => {
   manager = await openPage(chromium.browser);
   // The management center is a desk page: screenshots at a laptop's width.
   await manager.page.setViewport({ width: 1180, height: 860, deviceScaleFactor: 1 });
-});
+}, BUILD_MS);
 afterAll(async () => {
   await closeAll(customer?.client);
   await agentBrowser?.close();
@@ -90,7 +100,9 @@ describe('the management center', () => {
     await page.type('[data-form="portal"] input[name="name"]', 'Acme <i>Help</i>');
     await page.click('[data-form="portal"] button[type="submit"]');
     await page.waitForSelector('tr[data-portal="acme-help"]');
-    expect(await page.$eval('tr[data-portal="acme-help"] a', (a) => a.textContent)).toBe(`${server.url}/support/acme-help`);
+    expect(await page.$eval('tr[data-portal="acme-help"] a', (a) => a.textContent)).toBe(
+      `${server.url}/support/acme-help`,
+    );
 
     await tab(page, 'users', 'agents');
     await page.type('[data-form="invite"] input[name="name"]', XSS_NAME);
@@ -133,7 +145,10 @@ describe('the management center', () => {
     await manager.page.select('tr[data-portal="acme-help"] select[name="assign"]', 'xavier@acme.example');
     await manager.page.click('tr[data-portal="acme-help"] [data-form="assign"] button[type="submit"]');
     await manager.page.waitForFunction(
-      (name: string) => [...document.querySelectorAll('tr[data-portal="acme-help"] .ll-list li')].some((li) => li.textContent?.startsWith(name)),
+      (name: string) =>
+        [...document.querySelectorAll('tr[data-portal="acme-help"] .ll-list li')].some((li) =>
+          li.textContent?.startsWith(name),
+        ),
       {},
       XSS_NAME,
     );
@@ -144,15 +159,23 @@ describe('the management center', () => {
     await popup.waitForSelector('.connection.online');
   });
 
-  it('switches share my screen on, and the agent\'s chat offers it within a second', async () => {
-    customer = await customerViaWs(server, 'acme-help', { name: XSS_CUSTOMER, problem: XSS_PROBLEM, email: 'carla@example.com' });
+  it("switches share my screen on, and the agent's chat offers it within a second", async () => {
+    customer = await customerViaWs(server, 'acme-help', {
+      name: XSS_CUSTOMER,
+      problem: XSS_PROBLEM,
+      email: 'carla@example.com',
+    });
     const popup = (await pagesStartingWith(agentBrowser.browser, `${EXTENSION_URL}/popup.html`))[0]!;
     const accept = `.queue-entry[data-session="${customer.sessionId}"] button.accept`;
     await popup.waitForSelector(accept);
     await popup.click(accept);
     await customer.client.waitType('session.accepted');
     const chatUrl = `${EXTENSION_URL}/chat.html?session=${customer.sessionId}`;
-    const chat = await until(async () => (await pagesStartingWith(agentBrowser.browser, chatUrl))[0], 5000, 'chat window');
+    const chat = await until(
+      async () => (await pagesStartingWith(agentBrowser.browser, chatUrl))[0],
+      5000,
+      'chat window',
+    );
     const share = await chat.waitForSelector('button.share-my-screen');
     expect(await share!.evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(true);
 
@@ -163,10 +186,13 @@ describe('the management center', () => {
     await saveScreenshot(page, 'manage-features.png');
     const clicked = Date.now();
     await page.click('[data-features="xavier@acme.example"] input[name="shareMyScreen"]');
-    await chat.waitForFunction(() => !(document.querySelector('button.share-my-screen') as HTMLButtonElement).disabled, {
-      timeout: 1000,
-      polling: 50,
-    });
+    await chat.waitForFunction(
+      () => !(document.querySelector('button.share-my-screen') as HTMLButtonElement).disabled,
+      {
+        timeout: 1000,
+        polling: 50,
+      },
+    );
     console.log(`share my screen offered in the chat ${Date.now() - clicked} ms after the manager's click`);
 
     // The agent writes, comments and ends; the customer writes too.
@@ -185,7 +211,10 @@ describe('the management center', () => {
     const { page } = manager;
     await tab(page, 'sessions', 'sessions');
     await page.waitForSelector(`tr[data-session="${customer!.sessionId}"]`);
-    const row = await page.$eval(`tr[data-session="${customer!.sessionId}"]`, (tr) => (tr as HTMLElement).innerText);
+    const row = await page.$eval(
+      `tr[data-session="${customer!.sessionId}"]`,
+      (tr) => (tr as HTMLElement).innerText,
+    );
     expect(row).toContain(XSS_CUSTOMER);
     expect(row).toContain(XSS_COMMENT);
     expect(row).toContain('Acme <i>Help</i>');
@@ -220,7 +249,9 @@ describe('the management center', () => {
     }
     await tab(page, 'seats', 'seats');
     await page.waitForSelector('tr[data-login="xavier@acme.example"]');
-    expect(await page.$eval('tr[data-login="xavier@acme.example"] td', (td) => (td as HTMLElement).innerText)).toContain(XSS_NAME);
+    expect(
+      await page.$eval('tr[data-login="xavier@acme.example"] td', (td) => (td as HTMLElement).innerText),
+    ).toContain(XSS_NAME);
     await saveScreenshot(page, 'manage-seats.png');
     await tab(page, 'audit', 'audit');
     await page.click('[data-action="verify"]');

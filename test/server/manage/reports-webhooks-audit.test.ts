@@ -22,6 +22,7 @@ import {
   addAgent,
   addPortal,
   closeAll,
+  connectViewer,
   customerViaHttp,
   resultOf,
   type ConnectedAgent,
@@ -349,5 +350,47 @@ describe('session reports, webhooks and the audit chain', () => {
     expect(gap.body).toMatchObject({ ok: false, brokenAt: victim.id + 2, reason: 'chain_broken' });
     const filter = await api(server, 'GET', '/api/v1/manage/audit?action=session.&limit=5', undefined, boss);
     expect(filter.body.entries.every((e: { action: string }) => e.action.startsWith('session.'))).toBe(true);
+  });
+  it('lists files the viewer reports as verified, with their SHA-256, in the report', async () => {
+    const customer = await customerViaHttp(server, 'desk', { name: 'Fay Files' });
+    resultOf(await bob.client.request({ type: 'request.accept', sessionId: customer.sessionId }));
+    const viewer = await connectViewer(server, bob.token, customer.sessionId);
+    expect(viewer.first.type).toBe('viewer.welcome');
+    const sha256 = 'ab'.repeat(32);
+    viewer.client.send({
+      type: 'viewer.file',
+      direction: 'to_customer',
+      name: 'driver, "v2".exe',
+      size: 1234,
+      sha256,
+    });
+    // A malformed report is refused, never stored.
+    viewer.client.send({
+      type: 'viewer.file',
+      direction: 'to_customer',
+      name: 'x',
+      size: 1,
+      sha256: 'not-a-hash',
+    });
+    await viewer.client.waitType('error');
+    const files = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const r = await api(server, 'GET', `/api/v1/manage/sessions/${customer.sessionId}`, undefined, boss);
+        if (r.body.session.files.length > 0) return r.body.session.files;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      return [];
+    })();
+    expect(files).toEqual([
+      expect.objectContaining({
+        direction: 'to_customer',
+        name: 'driver, "v2".exe',
+        size: 1234,
+        sha256,
+        agent: expect.objectContaining({ name: 'Bob Backup' }),
+      }),
+    ]);
+    resultOf(await bob.client.request({ type: 'session.end', sessionId: customer.sessionId }));
+    await closeAll(viewer.client, customer.client);
   });
 });
