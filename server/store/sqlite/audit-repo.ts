@@ -86,17 +86,8 @@ export function auditRepo(db: Db): AuditRepo {
     const prev = (last.get() as { hash: string } | undefined)?.hash ?? GENESIS_HASH;
     const details = JSON.stringify(e.details);
     const id = Number(insert.run(e.at, e.actor, e.action, e.target, details, e.address).lastInsertRowid);
-    const hash = entryHash({
-      id,
-      at: e.at,
-      actor: e.actor,
-      action: e.action,
-      target: e.target,
-      detailsJson: details,
-      address: e.address,
-      prevHash: prev,
-    });
-    seal.run(prev, hash, id);
+    const row: AuditRow = { ...e, id, details, prev_hash: null, hash: null };
+    seal.run(prev, entryHash(fieldsOf(row, prev)), id);
   });
 
   return {
