@@ -7,6 +7,7 @@ import {
   AgentRef,
   Email,
   Features,
+  FeaturesPatch,
   Id,
   PersonName,
   ProblemText,
@@ -130,7 +131,7 @@ export const UpdateUserRequest = z.object({
   name: PersonName.optional(),
   role: Role.optional(),
   state: z.enum(['active', 'deactivated']).optional(),
-  features: Features.partial().optional(),
+  features: FeaturesPatch.optional(),
   password: Password.optional(),
 });
 /** `seats: null` lifts the limit (as `lifeline seats set unlimited`). */

@@ -298,6 +298,22 @@ describe('session reports, webhooks and the audit chain', () => {
       boss,
     );
     expect(patch.body.features).toMatchObject({ multiChat: false, shareMyScreen: true, clipboard: true });
+    // A later change names only what it changes: multiChat stays off.
+    const later = await api(
+      server,
+      'PATCH',
+      `/api/v1/manage/users/${ann.user.id}`,
+      { features: { clipboard: false } },
+      boss,
+    );
+    expect(later.body.features).toMatchObject({ multiChat: false, clipboard: false, shareMyScreen: true });
+    await api(
+      server,
+      'PATCH',
+      `/api/v1/manage/users/${ann.user.id}`,
+      { features: { clipboard: true } },
+      boss,
+    );
     const pushed = await ann.client.waitType('agent.features');
     expect(pushed).toMatchObject({ features: { multiChat: false, shareMyScreen: true } });
     const first = await customerViaHttp(server, 'desk', { name: 'One' });
