@@ -20,6 +20,8 @@ Commands:
   portal add SLUG [--name N]
   portal assign SLUG E | portal unassign SLUG E
   portal list [--json]
+  backup FILE            an online copy of the database (the server may run)
+  restore FILE           put a backup back (stop the server first)
 
 Every command takes --data DIR (default ./data). See docs/cli.md.
 `;

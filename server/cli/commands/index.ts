@@ -1,4 +1,5 @@
 /** The command table of the `lifeline` CLI: name -> handler (argv after the name) -> exit code. */
+import { backupCommand, restoreCommand } from './backup-command';
 import { companyCommand } from './company-command';
 import { portalCommand } from './portal-command';
 import { seatsCommand } from './seats-command';
@@ -13,6 +14,8 @@ export const COMMANDS = {
   user: userCommand,
   seats: seatsCommand,
   portal: portalCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 } satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;

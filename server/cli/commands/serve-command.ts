@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { startServer } from '../../app';
 import { defaultConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from '../../config';
+import { removeServerPid, writeServerPid } from '../../store/sqlite/server-pid';
 import { CliError, USAGE_EXIT } from '../cli-error';
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -44,6 +45,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
   });
   const server = await startServer(config);
+  writeServerPid(config.dataDir);
   process.stderr.write(`Lifeline is serving on ${server.url} (data in ${config.dataDir})\n`);
   if (server.setupLink) {
     // First run: the one way to create the first manager. Printed even with --quiet (there is
@@ -60,5 +62,6 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   process.stderr.write('Lifeline is stopping...\n');
   await server.close();
+  removeServerPid(config.dataDir);
   return 0;
 }
