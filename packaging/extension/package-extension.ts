@@ -10,10 +10,15 @@
  * one ID and be configured for another, so that is refused here. The server writes the update
  * manifests (updates.xml, updates.json) from extension.json per request.
  *
+ * Release Firefox installs only add-ons Mozilla signed (AMO): with LIFELINE_SIGNED_XPI naming the
+ * .xpi AMO returned for this build, that file is served instead of the unsigned zip, after checking
+ * that its add-on ID and version are this build's.
+ *
  *   node --import tsx packaging/extension/package-extension.ts
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -34,6 +39,9 @@ export interface PackageExtensionOptions {
   key?: SigningKey;
   env?: NodeJS.ProcessEnv;
 }
+
+/** A signed .xpi is the add-on's zip plus META-INF signatures; far larger is not ours. */
+const MAX_SIGNED_XPI_BYTES = 64 * 1024 * 1024;
 
 export class PackageExtensionError extends Error {}
 
@@ -63,6 +71,38 @@ function writeAtomically(path: string, data: Uint8Array | string): void {
   renameSync(`${path}.tmp`, path);
 }
 
+function readSignedXpi(file: string, firefoxId: string, version: string): Buffer {
+  let data: Buffer;
+  try {
+    if (statSync(file).size > MAX_SIGNED_XPI_BYTES) throw new Error('too large for an add-on');
+    data = readFileSync(file);
+  } catch (err) {
+    throw new PackageExtensionError(
+      `LIFELINE_SIGNED_XPI ${file}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  let manifest: BuiltManifest;
+  try {
+    const entries = unzipSync(data, {
+      filter: (f) => f.name === 'manifest.json' || f.name.startsWith('META-INF/'),
+    });
+    if (!Object.keys(entries).some((n) => n.startsWith('META-INF/')))
+      throw new Error('it carries no signature (META-INF/)');
+    manifest = JSON.parse(strFromU8(entries['manifest.json'] ?? new Uint8Array())) as BuiltManifest;
+  } catch (err) {
+    throw new PackageExtensionError(
+      `LIFELINE_SIGNED_XPI ${file} is not a signed add-on: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  const id = manifest.browser_specific_settings?.gecko?.id;
+  if (id !== firefoxId || manifest.version !== version) {
+    throw new PackageExtensionError(
+      `LIFELINE_SIGNED_XPI ${file} is ${id ?? '(no ID)'} ${manifest.version}, this build is ${firefoxId} ${version}`,
+    );
+  }
+  return data;
+}
+
 export function packageExtension(options: PackageExtensionOptions = {}): ExtensionPackageInfo {
   const chromeDir = options.chromeDir ?? join(REPOSITORY_ROOT, '.output/chrome-mv3');
   const firefoxDir = options.firefoxDir ?? join(REPOSITORY_ROOT, '.output/firefox-mv3');
@@ -90,7 +130,10 @@ export function packageExtension(options: PackageExtensionOptions = {}): Extensi
   }
 
   const crx = writeCrx3(zipFolder(chromeDir), key);
-  const xpi = zipFolder(firefoxDir);
+  const signedXpi = (options.env ?? process.env).LIFELINE_SIGNED_XPI;
+  const xpi = signedXpi
+    ? readSignedXpi(signedXpi, identity.firefoxId, firefoxManifest.version)
+    : zipFolder(firefoxDir);
   mkdirSync(outDir, { recursive: true });
   writeAtomically(join(outDir, CRX_FILE), crx);
   writeAtomically(join(outDir, XPI_FILE), xpi);

@@ -3,7 +3,8 @@
  * a Chrome build whose manifest key is not the signing key's, a Firefox build with another add-on
  * ID, or two builds of different versions.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { strToU8, zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,5 +51,44 @@ describe('packageExtension', () => {
     });
     expect(() => pack(chrome, older)).toThrow(/different versions/);
     expect(() => pack(join(work, 'missing'))).toThrow(/build the extension first/);
+  });
+});
+
+describe('a Firefox package signed by AMO (LIFELINE_SIGNED_XPI)', () => {
+  const chrome = folder('chrome-signed', { key: key.manifestKey });
+  const signedXpi = (name: string, manifest: Record<string, unknown>, signed = true) => {
+    const file = join(work, name);
+    const entries: Record<string, Uint8Array> = {
+      'manifest.json': strToU8(JSON.stringify({ manifest_version: 3, version: '1.0.0', ...manifest })),
+    };
+    if (signed) entries['META-INF/mozilla.rsa'] = strToU8('signature');
+    writeFileSync(file, zipSync(entries));
+    return file;
+  };
+  const gecko = { browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID } } };
+  const packWith = (file: string) =>
+    packageExtension({
+      chromeDir: chrome,
+      firefoxDir: firefox,
+      outDir: join(work, 'out'),
+      key,
+      env: { LIFELINE_SIGNED_XPI: file },
+    });
+
+  it('serves the signed file as it is', () => {
+    const file = signedXpi('good.xpi', gecko);
+    const info = packWith(file);
+    expect(readFileSync(join(work, 'out', info.firefox.file)).equals(readFileSync(file))).toBe(true);
+  });
+
+  it('refuses an unsigned file, another add-on, another version', () => {
+    expect(() => packWith(signedXpi('unsigned.xpi', gecko, false))).toThrow(/carries no signature/);
+    expect(() =>
+      packWith(signedXpi('other.xpi', { browser_specific_settings: { gecko: { id: 'x@y.z' } } })),
+    ).toThrow(/is x@y.z 1.0.0, this build is/);
+    expect(() => packWith(signedXpi('old.xpi', { ...gecko, version: '0.9.0' }))).toThrow(
+      /0.9.0, this build is/,
+    );
+    expect(() => packWith(join(work, 'none.xpi'))).toThrow(/LIFELINE_SIGNED_XPI/);
   });
 });
