@@ -12,7 +12,7 @@
  * Firefox: policies.json with ExtensionSettings (force_installed from an install URL) +
  * "3rdparty".Extensions.ID.
  */
-import { CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../../protocol/extension-ids';
+import { HELPER_EXTENSION_IDS } from './extension-identity';
 import type { BrowserName } from './browser-locations';
 
 /** The managed-storage key the extension reads for the server address. */
@@ -29,7 +29,7 @@ export interface PolicyOptions {
   installFrom?: string;
   /** Further managed settings to force (extension/public/managed-schema.json), locked for agents. */
   settings?: Record<string, string | number | boolean>;
-  /** IDs of a build signed with IT's own key (default: ours, protocol/extension-ids.ts). */
+  /** IDs of a build signed with IT's own key (default: those this helper was built with). */
   chromeExtensionId?: string;
   firefoxExtensionId?: string;
 }
@@ -47,8 +47,8 @@ export const LINUX_POLICY_FILES: Record<BrowserName, string> = {
 
 export function policyTemplate(browser: BrowserName, options: PolicyOptions): Record<string, unknown> {
   const managed = { ...options.settings, [MANAGED_SERVER_URL_KEY]: options.serverUrl };
-  const firefoxId = options.firefoxExtensionId ?? FIREFOX_EXTENSION_ID;
-  const chromeId = options.chromeExtensionId ?? CHROME_EXTENSION_ID;
+  const firefoxId = options.firefoxExtensionId ?? HELPER_EXTENSION_IDS.firefox;
+  const chromeId = options.chromeExtensionId ?? HELPER_EXTENSION_IDS.chrome;
   if (browser === 'firefox') {
     return {
       policies: {
