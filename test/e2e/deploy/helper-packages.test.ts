@@ -11,7 +11,8 @@
  *
  * The packaged executables stand in for build-sea.mjs's (not on this branch yet): for Linux a
  * launcher of the real helper bundle (the same program, in two files), for Windows one of Wine's
- * own .exe (an installer does not run what it installs).
+ * own .exe (an installer does not run what it installs). LIFELINE_TEST_HELPER_EXE=FILE packages a
+ * real Linux single executable instead (checked by hand with build-sea.mjs's, 121.8 MiB).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import {
@@ -62,9 +63,13 @@ describe('.deb: found by Chromium’s native messaging', () => {
 
   beforeAll(async () => {
     bundle = await buildHelperBundle();
-    const exe = join(work, 'lifeline-helper');
-    writeFileSync(exe, `#!/bin/sh\nexec '${process.execPath}' '${bundle.path}' "$@"\n`);
-    chmodSync(exe, 0o755);
+    // LIFELINE_TEST_HELPER_EXE: package a real single executable (scripts/build-sea.mjs) instead.
+    let exe = process.env.LIFELINE_TEST_HELPER_EXE ?? '';
+    if (!exe) {
+      exe = join(work, 'lifeline-helper');
+      writeFileSync(exe, `#!/bin/sh\nexec '${process.execPath}' '${bundle.path}' "$@"\n`);
+      chmodSync(exe, 0o755);
+    }
     const deb = buildDeb({ executable: exe, version: '0.1.0', outDir: join(work, 'out') });
     const root = join(work, 'deb-root');
     const r = spawnSync('dpkg-deb', ['-x', deb, root], { encoding: 'utf8' });
