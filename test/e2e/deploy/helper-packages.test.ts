@@ -12,7 +12,8 @@
  * The packaged executables stand in for build-sea.mjs's (not on this branch yet): for Linux a
  * launcher of the real helper bundle (the same program, in two files), for Windows one of Wine's
  * own .exe (an installer does not run what it installs). LIFELINE_TEST_HELPER_EXE=FILE packages a
- * real Linux single executable instead (checked by hand with build-sea.mjs's, 121.8 MiB).
+ * real Linux single executable instead (with build-sea.mjs's, 121.8 MiB, the extracted .deb's helper
+ * ran by hand; the browser launch of it was not finished here on a machine at load 24).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import {
