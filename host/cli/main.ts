@@ -24,7 +24,7 @@ Commands:
                                B is chrome, chromium, edge, firefox or all
                                (default: the browsers found on this machine)
   uninstall [same options]     remove what install wrote
-  policy --browser B --server URL [--install-from URL]
+  policy --browser B --server URL [--install-from URL] [--extension-id ID]
                                print the enterprise policy (force-install, server address)
   --version                    print the version
   --help                       print this help
