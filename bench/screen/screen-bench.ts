@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import { X11ScreenSource } from '../../host/platform/linux/x11-screen-source';
-import { silentPlatformLog } from '../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../host/platform/platform-log';
 import { ChangeDetector } from '../../host/screen/change-detector';
 import { PixelViewer } from '../../host/screen/pixel-view';
 import { DataChannel, FRAME_HEADER_BYTES } from '../../protocol/frame';

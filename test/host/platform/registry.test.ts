@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { rebootLinux, type CommandResult } from '../../../host/platform/linux/reboot';
+import type { CommandResult } from '../../../host/platform/command-runner';
+import { rebootLinux } from '../../../host/platform/linux/reboot';
 import { X11AnnotationOverlay } from '../../../host/platform/linux/overlay/x11-annotation-overlay';
-import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../../host/platform/platform-log';
 import {
   createAnnotationOverlay,
   describeOs,
   loadPlatform,
-  openSharingIndicatorWindow,
+  openSharingIndicator,
   type SystemFacts,
 } from '../../../host/platform/registry';
 import { OsInfo } from '../../../protocol/helper-channel';
@@ -98,7 +99,7 @@ describe("the helper's own windows", () => {
   });
 
   it('opens no sharing indicator window where no X server listens', async () => {
-    expect(await openSharingIndicatorWindow(':999', () => undefined)).toBeNull();
+    expect(await openSharingIndicator(linux({ DISPLAY: ':999' }), () => undefined)).toBeNull();
   });
 });
 
