@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds the helper as ONE executable per system, with Node's single executable applications (SEA):
 //
-//   dist/helper/win-x64/lifeline-helper.exe   Windows 10/11 x64: official node.exe + the helper
-//   dist/helper/linux-x64/lifeline-helper     Linux x64 (glibc): official node + the helper
+//   dist/downloads/win-x64/lifeline-helper.exe   Windows 10/11 x64: official node.exe + the helper
+//   dist/downloads/linux-x64/lifeline-helper     Linux x64 (glibc): official node + the helper
 //
 // Nothing else is needed on the customer's machine: no Node, no node_modules. These two paths are
 // the outputs other scripts use (the server serves the .exe at /downloads/helper/windows; Linux
@@ -26,7 +26,8 @@
 // together), ~6 s after. It is NOT part of `npm run build` (which stays fast): the tests that need
 // an executable call ensureSea(target), which builds only when a source file is newer.
 //
-// Usage: node scripts/build-sea.mjs [--target win-x64|linux-x64]...   (default: both)
+// Usage: node scripts/build-sea.mjs [--if-stale] [--target win-x64|linux-x64]...   (default: both;
+//        --if-stale skips a target whose executable is newer than every source file)
 // API:   import { buildSea, ensureSea, SEA_OUTPUTS } from './scripts/build-sea.mjs'
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -77,8 +78,8 @@ const PINNED = {
 
 /** Where each target's executable is written. */
 export const SEA_OUTPUTS = {
-  'win-x64': join(ROOT, 'dist/helper/win-x64/lifeline-helper.exe'),
-  'linux-x64': join(ROOT, 'dist/helper/linux-x64/lifeline-helper'),
+  'win-x64': join(ROOT, 'dist/downloads/win-x64/lifeline-helper.exe'),
+  'linux-x64': join(ROOT, 'dist/downloads/linux-x64/lifeline-helper'),
 };
 
 const JPEG_PREBUILDS = join(ROOT, 'node_modules/@julusian/jpeg-turbo/prebuilds');
@@ -264,16 +265,21 @@ function newestSource() {
 
 /** The target's executable, built first when missing or older than a source file (for tests). */
 export async function ensureSea(target) {
+  if (!isFresh(target)) await buildSea(target);
+  return SEA_OUTPUTS[target];
+}
+
+function isFresh(target) {
   const out = SEA_OUTPUTS[target];
-  if (existsSync(out) && statSync(out).mtimeMs > newestSource()) return out;
-  await buildSea(target);
-  return out;
+  return existsSync(out) && statSync(out).mtimeMs > newestSource();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const targets = [];
+  let ifStale = false;
   for (let i = 2; i < process.argv.length; i++) {
     if (process.argv[i] === '--target' && process.argv[i + 1]) targets.push(process.argv[++i]);
+    else if (process.argv[i] === '--if-stale') ifStale = true;
     else {
       console.error(`usage: node scripts/build-sea.mjs [--target ${Object.keys(TARGETS).join('|')}]...`);
       process.exit(2);
@@ -281,6 +287,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   }
   for (const target of targets.length > 0 ? targets : Object.keys(TARGETS)) {
     const started = Date.now();
+    if (ifStale && isFresh(target)) {
+      console.log(
+        `helper executable (${target}): ${relative(process.cwd(), SEA_OUTPUTS[target])} is up to date`,
+      );
+      continue;
+    }
     const { path, bytes } = await buildSea(target);
     console.log(
       `helper executable (${target}): ${relative(process.cwd(), path)} (${(bytes / 1024 / 1024).toFixed(1)} MiB, built in ${((Date.now() - started) / 1000).toFixed(1)} s)`,

@@ -11,6 +11,7 @@ import { COMMANDS, type CommandName } from './commands';
 import { nativeCommand } from './commands/native-command';
 import { nativeCaller } from './native-caller';
 import { HELPER_VERSION } from './version';
+import { preparePlatform } from '../platform/registry';
 
 export const USAGE = `Usage: lifeline-helper <command> [options]
 
@@ -38,6 +39,7 @@ function isCommand(name: string): name is CommandName {
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
+    await preparePlatform();
     const caller = nativeCaller(argv);
     if (caller) return await nativeCommand(caller);
     const [name, ...rest] = argv;

@@ -45,6 +45,8 @@ export interface PlatformBackend {
   unsupportedReason?(facts: SystemFacts): string | null;
   /** Extra fields for the helper's hello (the display server on Linux). */
   describe?(facts: SystemFacts): Partial<OsInfo>;
+  /** Loads what the synchronous parts below need (native functions), once, at the helper's start. */
+  prepare?(facts: SystemFacts): Promise<void>;
   /** Opens this system's Platform; each part connects on first use. */
   load?(facts: SystemFacts, options: LoadOptions): Promise<Platform>;
   /**

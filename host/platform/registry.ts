@@ -20,6 +20,7 @@ import type { PlatformBackend, StateFolder } from './backend';
 import type { CommandRunner } from './command-runner';
 import { linuxBackend } from './linux/linux-backend';
 import { macosBackend } from './macos/macos-backend';
+import { windowsBackend } from './windows/windows-backend';
 import type { NativeHostLocations } from './native-host-locations';
 import { stderrLog, type PlatformLog } from './platform-log';
 import { currentSystem, type SystemFacts } from './system-facts';
@@ -29,7 +30,7 @@ export type { PlatformLog } from './platform-log';
 export { currentSystem, type SystemFacts } from './system-facts';
 
 /** Every system the helper knows, first match wins. */
-export const BACKENDS: readonly PlatformBackend[] = [linuxBackend, macosBackend];
+export const BACKENDS: readonly PlatformBackend[] = [linuxBackend, windowsBackend, macosBackend];
 
 const SYSTEM_NAMES: Record<string, string> = {
   win32: 'Windows',
@@ -75,6 +76,12 @@ function supportedList(): string {
   const labels = BACKENDS.flatMap((b) => (b.load && b.label ? [b.label] : []));
   if (labels.length <= 1) return labels.join('');
   return `${labels.slice(0, -1).join(', ')} and on ${labels.at(-1)!}`;
+}
+
+/** Loads what this system's backend needs before its synchronous parts run (at the helper's start). */
+export async function preparePlatform(facts: SystemFacts = currentSystem()): Promise<void> {
+  if (unsupportedReason(facts)) return;
+  await backendFor(facts)?.prepare?.(facts);
 }
 
 /** Why this system has no platform, or null when it has one. */
