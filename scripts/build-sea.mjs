@@ -153,6 +153,9 @@ function addonPlugin(target, assetNames) {
   return {
     name: 'lifeline-sea-addons',
     setup(b) {
+      // koffi's ES module build loads its binary through createRequire, which no bundler follows:
+      // its CommonJS build requires the binary's package by name, which the next rule swaps.
+      b.onResolve({ filter: /^koffi$/ }, () => ({ path: join(ROOT, 'node_modules/koffi/index.cjs') }));
       b.onResolve({ filter: /^@koromix\/koffi-/ }, (args) => ({
         path: args.path === TARGETS[target].koffiPackage ? 'koffi' : 'none',
         namespace: 'sea-addon',

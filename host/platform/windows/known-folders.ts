@@ -22,7 +22,8 @@ export function knownFolders(): { name: string; path: string }[] {
     const result = [null];
     if (shell32.SHGetKnownFolderPath(guid, 0, null, result) !== 0 || !result[0]) continue;
     try {
-      out.push({ name: f.name, path: koffi.decode(result[0], 'str16') as string });
+      // The result is a NUL-terminated UTF-16 string at that address (length -1: up to the NUL).
+      out.push({ name: f.name, path: koffi.decode(result[0], 'char16', -1) as string });
     } finally {
       ole32.CoTaskMemFree(result[0]);
     }

@@ -37,6 +37,9 @@ const MOUSEEVENTF_WHEEL = 0x800;
 const MOUSEEVENTF_HWHEEL = 0x1000;
 const MOUSEEVENTF_VIRTUALDESK = 0x4000;
 const MOUSEEVENTF_ABSOLUTE = 0x8000;
+const MAPVK_VSC_TO_VK_EX = 3;
+/** How MapVirtualKey marks an extended scan code (0xE0 prefix). */
+const EXTENDED_SCAN_PREFIX = 0xe000;
 const VK_RETURN = 0x0d;
 const VK_TAB = 0x09;
 const XBUTTON1 = 1;
@@ -83,10 +86,13 @@ export class SendInputSink implements InputSink {
       }
       const key = scanKeyFor(code);
       if (!key) throw new ProtocolError('bad_request', `unknown key code "${code.slice(0, 40)}"`);
+      // With KEYEVENTF_SCANCODE Windows ignores wVk and lets the layout map the scan code; the
+      // layout's own mapping is filled in anyway, for Wine, which reads wVk (docs/windows.md).
+      const extendedScan = key.extended ? EXTENDED_SCAN_PREFIX | key.scan : key.scan;
       const input: KeyInput = key.vk
         ? { wVk: key.vk, wScan: key.scan, dwFlags: key.extended ? KEYEVENTF_EXTENDEDKEY : 0 }
         : {
-            wVk: 0,
+            wVk: win32().user32.MapVirtualKeyW(extendedScan, MAPVK_VSC_TO_VK_EX),
             wScan: key.scan,
             dwFlags: KEYEVENTF_SCANCODE | (key.extended ? KEYEVENTF_EXTENDEDKEY : 0),
           };
