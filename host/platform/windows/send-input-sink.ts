@@ -21,6 +21,12 @@ import { loadWin32, win32 } from './win32';
 export const TYPE_MAX_CHARS = 10_000;
 /** Most wheel steps one wheel() call sends per axis. */
 export const WHEEL_MAX_STEPS = 50;
+/** How long a pointer move may take to land before SetCursorPos puts it there, in ms. */
+const POINTER_SETTLE_MS = 250;
+/** Interval between two looks at the pointer while it settles, in ms. */
+const POINTER_POLL_MS = 10;
+/** Reads in a row that must find the pointer at its target. */
+const POINTER_STABLE_READS = 3;
 /** One wheel notch (WHEEL_DELTA). */
 const WHEEL_DELTA = 120;
 /** The normalised absolute coordinate range of SendInput (0..65535). */
@@ -135,11 +141,34 @@ export class SendInputSink implements InputSink {
       const dx = Math.ceil((px * ABSOLUTE_RANGE) / v.width);
       const dy = Math.ceil((py * ABSOLUTE_RANGE) / v.height);
       this.sendMouse(dx, dy, 0, MOUSEEVENTF_MOVE | MOUSEEVENTF_ABSOLUTE | MOUSEEVENTF_VIRTUALDESK);
+      // The move may land a moment later (Wine applies it through the X server) or one pixel off:
+      // wait for it, then put the pointer exactly where asked, so pointerPosition() right after
+      // reports our move and never mistakes it for the customer's own mouse.
       const { user32 } = win32();
-      const at = { x: 0, y: 0 };
-      user32.GetCursorPos(at);
-      if (at.x !== v.x + px || at.y !== v.y + py) user32.SetCursorPos(v.x + px, v.y + py);
+      const target = { x: v.x + px, y: v.y + py };
+      if (await this.pointerReaches(target)) return;
+      user32.SetCursorPos(target.x, target.y);
+      await this.pointerReaches(target);
     });
+  }
+
+  /**
+   * Polls the pointer until it is at `target` on POINTER_STABLE_READS reads in a row (true), or
+   * POINTER_SETTLE_MS passed (false). One read is not enough under Wine, where the position may
+   * flick back to the previous one for a moment while the X server catches up.
+   */
+  private async pointerReaches(target: { x: number; y: number }): Promise<boolean> {
+    const { user32 } = win32();
+    const at = { x: 0, y: 0 };
+    const deadline = Date.now() + POINTER_SETTLE_MS;
+    let stable = 0;
+    for (;;) {
+      user32.GetCursorPos(at);
+      stable = at.x === target.x && at.y === target.y ? stable + 1 : 0;
+      if (stable >= POINTER_STABLE_READS) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, POINTER_POLL_MS));
+    }
   }
 
   pointerPosition(): Promise<{ x: number; y: number }> {

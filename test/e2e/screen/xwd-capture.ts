@@ -30,7 +30,9 @@ export function parseXwd(file: Uint8Array): PixelBuffer {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const word = (i: number) => view.getUint32(i * 4, false);
   if (file.byteLength < 100 || word(XWD.version) !== XWD_VERSION) throw new Error('not an XWD v7 file');
-  if (word(XWD.pixmapFormat) !== ZPIXMAP || word(XWD.bitsPerPixel) !== 32) {
+  const bpp = word(XWD.bitsPerPixel);
+  // 24 bpp (3 bytes a pixel) is what xwd writes for the root once Wine has drawn on it.
+  if (word(XWD.pixmapFormat) !== ZPIXMAP || (bpp !== 32 && bpp !== 24)) {
     throw new Error(`unsupported XWD: format ${word(XWD.pixmapFormat)}, ${word(XWD.bitsPerPixel)} bpp`);
   }
   const width = word(XWD.width);
@@ -41,6 +43,17 @@ export function parseXwd(file: Uint8Array): PixelBuffer {
   if (start + bpl * height > file.byteLength) throw new Error('XWD file truncated');
   const data = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
+    if (bpp === 24) {
+      const src = file.subarray(start + y * bpl, start + y * bpl + width * 3);
+      for (let x = 0; x < width; x++) {
+        const d = (y * width + x) * 4;
+        const s = x * 3;
+        data[d] = src[lsbFirst ? s : s + 2]!;
+        data[d + 1] = src[s + 1]!;
+        data[d + 2] = src[lsbFirst ? s + 2 : s]!;
+      }
+      continue;
+    }
     const src = file.subarray(start + y * bpl, start + y * bpl + width * 4);
     if (lsbFirst) data.set(src, y * width * 4);
     else {
