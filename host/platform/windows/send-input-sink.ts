@@ -43,7 +43,7 @@ const MOUSEEVENTF_WHEEL = 0x800;
 const MOUSEEVENTF_HWHEEL = 0x1000;
 const MOUSEEVENTF_VIRTUALDESK = 0x4000;
 const MOUSEEVENTF_ABSOLUTE = 0x8000;
-const MAPVK_VSC_TO_VK_EX = 3;
+const MAPVK_VSC_TO_VK = 1;
 /** How MapVirtualKey marks an extended scan code (0xE0 prefix). */
 const EXTENDED_SCAN_PREFIX = 0xe000;
 const VK_RETURN = 0x0d;
@@ -93,12 +93,13 @@ export class SendInputSink implements InputSink {
       const key = scanKeyFor(code);
       if (!key) throw new ProtocolError('bad_request', `unknown key code "${code.slice(0, 40)}"`);
       // With KEYEVENTF_SCANCODE Windows ignores wVk and lets the layout map the scan code; the
-      // layout's own mapping is filled in anyway, for Wine, which reads wVk (docs/windows.md).
+      // layout's own mapping is filled in anyway, for Wine, which reads wVk (docs/windows.md). It is
+      // the generic modifier (VK_CONTROL, not VK_LCONTROL): Wine keeps Ctrl's state only for that.
       const extendedScan = key.extended ? EXTENDED_SCAN_PREFIX | key.scan : key.scan;
       const input: KeyInput = key.vk
         ? { wVk: key.vk, wScan: key.scan, dwFlags: key.extended ? KEYEVENTF_EXTENDEDKEY : 0 }
         : {
-            wVk: win32().user32.MapVirtualKeyW(extendedScan, MAPVK_VSC_TO_VK_EX),
+            wVk: win32().user32.MapVirtualKeyW(extendedScan, MAPVK_VSC_TO_VK),
             wScan: key.scan,
             dwFlags: KEYEVENTF_SCANCODE | (key.extended ? KEYEVENTF_EXTENDEDKEY : 0),
           };

@@ -1,8 +1,8 @@
 /**
  * The Windows clipboard as Unicode text (CF_UNICODETEXT), both ways. Reading checks the size of
  * the clipboard's memory before decoding it (CLIPBOARD_MAX_CHARS); writing needs a window to own
- * the clipboard (with none, Windows empties it and then refuses the data), so a hidden window is
- * made on first write. Another program may hold the clipboard open for a moment: opening is
+ * the clipboard (with none, Windows empties it and then refuses the data), so a message-only
+ * window is made on first write. Another program may hold the clipboard open for a moment: opening is
  * retried a few times before giving up with a clear error. Changes are noticed by polling the
  * clipboard's sequence number (no window or message loop needed); our own writes are not
  * reported back.
@@ -20,6 +20,8 @@ const OPEN_ATTEMPTS = 10;
 const OPEN_RETRY_MS = 20;
 const CF_UNICODETEXT = 13;
 const GMEM_MOVEABLE = 0x2;
+/** The parent that makes a message-only window. */
+const HWND_MESSAGE = -3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -121,8 +123,9 @@ export class Win32Clipboard implements Clipboard {
 
   private ownerWindow(): Handle {
     if (!this.owner) {
-      // A plain hidden window of a system class: never shown, it only owns what we copy.
-      this.owner = win32().user32.CreateWindowExW(
+      // A message-only window (never shown, never active: a hidden top-level window took the
+      // keyboard from the customer's application under Wine); it only owns what we copy.
+      this.owner = win32().user32.CreateMessageWindow(
         0,
         'STATIC',
         'Lifeline clipboard',
@@ -131,7 +134,7 @@ export class Win32Clipboard implements Clipboard {
         0,
         0,
         0,
-        null,
+        HWND_MESSAGE,
         null,
         null,
         null,

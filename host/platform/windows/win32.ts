@@ -218,6 +218,9 @@ function bindAll(koffi: Koffi) {
     RegisterClassExW: 'uint16 RegisterClassExW(WNDCLASSEXW *cls)',
     CreateWindowExW:
       'HANDLE CreateWindowExW(uint32 exStyle, str16 cls, str16 name, uint32 style, int x, int y, int w, int h, HANDLE parent, HANDLE menu, HANDLE instance, void *param)',
+    // The same function with the parent as a number, for HWND_MESSAGE (-3): a message-only window.
+    CreateMessageWindow:
+      'HANDLE CreateWindowExW(uint32 exStyle, str16 cls, str16 name, uint32 style, int x, int y, int w, int h, intptr_t parent, HANDLE menu, HANDLE instance, void *param)',
     DestroyWindow: 'int DestroyWindow(HANDLE hwnd)',
     ShowWindow: 'int ShowWindow(HANDLE hwnd, int cmd)',
     UpdateWindow: 'int UpdateWindow(HANDLE hwnd)',

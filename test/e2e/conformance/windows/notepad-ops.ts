@@ -31,6 +31,7 @@ export async function notepadOps(): Promise<Record<string, () => Promise<unknown
       user32.SendMessageW(w.edit, WM_SETTEXT, 0, new Uint16Array(1));
       return true;
     },
+    'debug.vk': async () => [0x1d, 0x2a, 0x2f, 0x1e].map((sc) => user32.MapVirtualKeyW(sc, 3)),
     'notepad.rect': async () => {
       const w = edit();
       if (!w) return null;
