@@ -47,6 +47,17 @@ function xdo(x: XDisplay, ...args: string[]): string {
   return r.status === 0 ? r.stdout.trim() : '';
 }
 
+/** The X11 backend's driver on a display that is already running (the bench shares Wine's). */
+export async function startX11Driver(x: XDisplay, work: string): Promise<Driver> {
+  await bundleLinuxDriver(join(work, 'driver.mjs'));
+  const log = join(work, 'driver.log');
+  return connectDriver(
+    (port) => x.spawnClient('node', [join(work, 'driver.mjs'), String(port), join(work, 'capture.bin')]),
+    join(work, 'capture.bin'),
+    () => readText(log),
+  );
+}
+
 async function startX11(): Promise<BackendUnderTest> {
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'lifeline-conformance-x11-'));
@@ -61,13 +72,7 @@ async function startX11(): Promise<BackendUnderTest> {
     },
   );
   await waitFor('the xterm window', () => xdo(x, 'search', '--name', 'conformance') || undefined, 30_000);
-  await bundleLinuxDriver(join(work, 'driver.mjs'));
-  const log = join(work, 'driver.log');
-  const driver = await connectDriver(
-    (port) => x.spawnClient('node', [join(work, 'driver.mjs'), String(port), join(work, 'capture.bin')]),
-    join(work, 'capture.bin'),
-    () => readText(log),
-  );
+  const driver = await startX11Driver(x, work);
   return {
     name: 'x11',
     x,

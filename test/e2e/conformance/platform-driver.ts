@@ -28,6 +28,7 @@ let input: InputSink | null = null;
 let clipboard: Clipboard | null = null;
 let clipboardChanges = 0;
 let stops = 0;
+let previous: Buffer | null = null;
 
 type Args = Record<string, unknown>;
 const num = (a: Args, k: string) => Number(a[k]);
@@ -44,6 +45,28 @@ const ops: Record<string, (a: Args) => Promise<unknown>> = {
     const ms = performance.now() - t0;
     writeFileSync(captureFile!, frame.data.subarray(0, frame.stride * frame.height));
     return { width: frame.width, height: frame.height, stride: frame.stride, ms };
+  },
+  /**
+   * One whole-desktop capture and an exact compare with the previous one, row by row with one
+   * memcmp each (the encoder's change detector does the same): the per-frame cost a bench measures.
+   */
+  'capture.diff': async () => {
+    const screen = await getScreen();
+    const t0 = performance.now();
+    const frame = await screen.capture();
+    const t1 = performance.now();
+    const bytes = frame.stride * frame.height;
+    const cur = Buffer.from(frame.data.buffer, frame.data.byteOffset, bytes);
+    let changedRows = 0;
+    if (previous && previous.length === bytes) {
+      for (let row = 0; row < frame.height; row++) {
+        const o = row * frame.stride;
+        if (cur.compare(previous, o, o + frame.stride, o, o + frame.stride) !== 0) changedRows++;
+      }
+    }
+    const t2 = performance.now();
+    previous = Buffer.from(cur);
+    return { captureMs: t1 - t0, diffMs: t2 - t1, changedRows };
   },
   pointer: async () => (await getScreen()).pointer(),
   cursor: async () => {
