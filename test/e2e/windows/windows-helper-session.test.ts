@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputEvent } from '../../../protocol/data/input';
+import { NATIVE_HOST_NAME } from '../../../protocol/extension-ids';
 import { countDiff } from '../../host/screen/synthetic';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { freshPrefix, readOutput, type WinePrefix } from '../../support/wine';
@@ -250,6 +251,61 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
     const landed = path.join(wine.prefix, 'drive_c/users', os.userInfo().username, 'Downloads/report é.txt');
     expect(existsSync(landed)).toBe(true);
     expect(readFileSync(landed, 'utf8')).toBe(content);
+  });
+});
+
+describe('lifeline-helper.exe install / uninstall under Wine', () => {
+  const NAME = NATIVE_HOST_NAME;
+  let runs = 0;
+  const key = (browser: string) => `HKCU\\Software\\${browser}\\NativeMessagingHosts\\${NAME}`;
+
+  /** Runs the .exe to its end with its output in a file; resolves with the exit code and output. */
+  async function helper(args: string[]): Promise<{ code: number | null; out: string }> {
+    const out = path.join(work, `helper-${args[0]}-${++runs}.out`);
+    const exe = path.join(
+      wine.prefix,
+      'drive_c/users',
+      os.userInfo().username,
+      'Downloads/lifeline-helper.exe',
+    );
+    const started = Date.now();
+    const child = wine.start(exe, args, out);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    figures[`${args[0]}Ms`] = Date.now() - started;
+    return { code, out: readOutput(out) };
+  }
+
+  it('registers the native-messaging host for Chrome, Edge and Firefox per user, read back with wine reg query', async () => {
+    const version = await helper(['--version']);
+    expect(version).toMatchObject({ code: 0, out: '0.1.0\n' });
+    const installed = await helper(['install', '--browser', 'chrome,edge,firefox']);
+    expect(installed.code).toBe(0);
+    const local = path.join(wine.prefix, 'drive_c/users', os.userInfo().username, 'AppData/Local/Lifeline');
+    expect(statSync(path.join(local, 'lifeline-helper.exe')).size).toBe(figures.exeBytes);
+    for (const [browser, family] of [
+      ['Google\\Chrome', 'chrome'],
+      ['Microsoft\\Edge', 'edge'],
+      ['Mozilla', 'firefox'],
+    ] as const) {
+      const manifestPath = wine.regQuery(key(browser));
+      expect(manifestPath).toMatch(
+        new RegExp(
+          `\\\\Lifeline\\\\NativeMessagingHosts\\\\${family}\\\\${NAME.replaceAll('.', '\\.')}\\.json$`,
+          'i',
+        ),
+      );
+      const manifest = JSON.parse(
+        readFileSync(path.join(local, 'NativeMessagingHosts', family, `${NAME}.json`), 'utf8'),
+      );
+      expect(manifest.path).toMatch(/\\Lifeline\\lifeline-helper\.exe$/i);
+      expect(manifest[family === 'firefox' ? 'allowed_extensions' : 'allowed_origins']).toHaveLength(1);
+    }
+    const again = await helper(['install', '--browser', 'chrome,edge,firefox']);
+    expect(again.out).not.toMatch(/^written/m); // nothing changes the second time
+    const removed = await helper(['uninstall', '--browser', 'chrome,edge,firefox']);
+    expect(removed.code).toBe(0);
+    for (const browser of ['Google\\Chrome', 'Microsoft\\Edge', 'Mozilla'])
+      expect(wine.regQuery(key(browser))).toBeNull();
     process.stderr.write(`[windows e2e] ${JSON.stringify(figures)}\n`);
   });
 });
