@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 export const WINE = '/usr/lib/wine/wine64';
@@ -35,6 +35,8 @@ export interface WinePrefix {
   regQuery(key: string, name?: string): string | null;
   /** A Linux path as Windows programs see it (Z:\...). */
   windowsPath(linuxPath: string): string;
+  /** The Linux path of a file in the Windows user's profile (C:\users\<name>\...). */
+  userPath(...parts: string[]): string;
   stop(): Promise<void>;
 }
 
@@ -153,6 +155,8 @@ export function freshPrefix(
       return line ? line.replace(/^.*?REG_\w+\s+/, '').trim() : null;
     },
     windowsPath: (p) => `Z:${p.replaceAll('/', '\\')}`,
+    // Wine names the Windows user after the Unix one.
+    userPath: (...parts) => join(prefix, 'drive_c/users', userInfo().username, ...parts),
     async stop() {
       spawnSync(WINESERVER, ['-k'], { env, timeout: 30_000 });
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

@@ -13,6 +13,7 @@
 import { ProtocolError } from '../../../protocol/errors';
 import type { CursorImage, Monitor, PixelBuffer, Rect, ScreenSource } from '../types';
 import { readCursor } from './win-cursor';
+import { topDownBgrx } from './top-down-bgrx';
 import { loadWin32, win32, type Handle } from './win32';
 
 /** How often the whole desktop is reported as possibly changed while someone listens, in ms. */
@@ -136,7 +137,7 @@ export class GdiScreenSource implements ScreenSource {
 
   async capture(rect?: Rect): Promise<PixelBuffer> {
     if (this.closed) throw new ProtocolError('unavailable', 'screen capture is closed');
-    const { gdi32, koffi, types } = win32();
+    const { gdi32 } = win32();
     const v = virtualScreen();
     const r = rect ?? { x: 0, y: 0, width: v.width, height: v.height };
     this.ensureBitmap(r.width, r.height);
@@ -160,22 +161,7 @@ export class GdiScreenSource implements ScreenSource {
     }
     const bytes = r.width * r.height * 4;
     if (this.buffer.byteLength < bytes) this.buffer = new Uint8Array(bytes);
-    const info = {
-      bmiHeader: {
-        biSize: koffi.sizeof(types.BITMAPINFOHEADER),
-        biWidth: r.width,
-        biHeight: -r.height, // negative: top-down rows
-        biPlanes: 1,
-        biBitCount: 32,
-        biCompression: 0,
-        biSizeImage: 0,
-        biXPelsPerMeter: 0,
-        biYPelsPerMeter: 0,
-        biClrUsed: 0,
-        biClrImportant: 0,
-      },
-      bmiColors: new Array(256).fill(0),
-    };
+    const info = topDownBgrx(r.width, r.height);
     // The bitmap may be larger than the rectangle (it is reused): only the top rows are read,
     // and GetDIBits takes the width from `info`, so rows come out r.width pixels wide.
     const view = this.buffer.subarray(0, bytes);

@@ -7,6 +7,7 @@
  * same for the same handle, so an unchanged shape is sent once.
  */
 import type { CursorImage } from '../types';
+import { topDownBgrx } from './top-down-bgrx';
 import { win32, type Handle } from './win32';
 
 const CURSOR_SHOWING = 1;
@@ -43,22 +44,7 @@ function readBitmap(bitmap: Handle): { width: number; height: number; bgra: Uint
   const bgra = new Uint8Array(width * height * 4);
   const dc = user32.GetDC(null);
   try {
-    const bmi = {
-      bmiHeader: {
-        biSize: koffi.sizeof(types.BITMAPINFOHEADER),
-        biWidth: width,
-        biHeight: -height,
-        biPlanes: 1,
-        biBitCount: 32,
-        biCompression: 0,
-        biSizeImage: 0,
-        biXPelsPerMeter: 0,
-        biYPelsPerMeter: 0,
-        biClrUsed: 0,
-        biClrImportant: 0,
-      },
-      bmiColors: new Array(256).fill(0),
-    };
+    const bmi = topDownBgrx(width, height);
     if (gdi32.GetDIBits(dc, bitmap, 0, height, bgra, bmi, 0) !== height) return null;
   } finally {
     user32.ReleaseDC(null, dc);

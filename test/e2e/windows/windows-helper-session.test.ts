@@ -168,19 +168,14 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('MZ'); // a Windows executable
     expect(bytes.length).toBe(statSync('dist/downloads/win-x64/lifeline-helper.exe').size);
-    const downloads = path.join(wine.prefix, 'drive_c/users', os.userInfo().username, 'Downloads');
+    const downloads = wine.userPath('Downloads');
     mkdirSync(downloads, { recursive: true });
     writeFileSync(path.join(downloads, 'lifeline-helper.exe'), bytes);
     figures.exeBytes = bytes.length;
   });
 
   it('joins with the code, asks consent in native boxes, and shows the same picture with an equal SAS', async () => {
-    const exe = path.join(
-      wine.prefix,
-      'drive_c/users',
-      os.userInfo().username,
-      'Downloads/lifeline-helper.exe',
-    );
+    const exe = wine.userPath('Downloads/lifeline-helper.exe');
     const started = Date.now();
     wine.start(exe, ['join', customer.joinCode, '--server', server.url], helperOut);
     await until('the helper to connect', () => readOutput(helperOut).includes('Connected.'), 120_000);
@@ -248,7 +243,7 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
       () => files.core.snapshot().transfers.find((t) => t.id === id)?.phase === 'done',
       60_000,
     );
-    const landed = path.join(wine.prefix, 'drive_c/users', os.userInfo().username, 'Downloads/report é.txt');
+    const landed = wine.userPath('Downloads/report é.txt');
     expect(existsSync(landed)).toBe(true);
     expect(readFileSync(landed, 'utf8')).toBe(content);
   });
@@ -262,12 +257,7 @@ describe('lifeline-helper.exe install / uninstall under Wine', () => {
   /** Runs the .exe to its end with its output in a file; resolves with the exit code and output. */
   async function helper(args: string[]): Promise<{ code: number | null; out: string }> {
     const out = path.join(work, `helper-${args[0]}-${++runs}.out`);
-    const exe = path.join(
-      wine.prefix,
-      'drive_c/users',
-      os.userInfo().username,
-      'Downloads/lifeline-helper.exe',
-    );
+    const exe = wine.userPath('Downloads/lifeline-helper.exe');
     const started = Date.now();
     const child = wine.start(exe, args, out);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -280,7 +270,7 @@ describe('lifeline-helper.exe install / uninstall under Wine', () => {
     expect(version).toMatchObject({ code: 0, out: '0.1.0\n' });
     const installed = await helper(['install', '--browser', 'chrome,edge,firefox']);
     expect(installed.code).toBe(0);
-    const local = path.join(wine.prefix, 'drive_c/users', os.userInfo().username, 'AppData/Local/Lifeline');
+    const local = wine.userPath('AppData/Local/Lifeline');
     expect(statSync(path.join(local, 'lifeline-helper.exe')).size).toBe(figures.exeBytes);
     for (const [browser, family] of [
       ['Google\\Chrome', 'chrome'],
