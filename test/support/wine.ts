@@ -6,15 +6,25 @@
  * Wine copies into system32. So one TEMPLATE prefix is made once per machine (cached in the temp
  * folder, keyed by Wine's version) and each fresh prefix is a hard-linked copy of it with its own
  * registry files (~0.1 s): the DLLs are only read, the registry is where a run writes. The
- * template is set to Windows 10 (node.exe refuses older) and to a virtual desktop the size of
- * the display (so the Windows desktop covers the X screen exactly, as a real one covers the
- * monitor), and has Wine's .NET and Gecko installers disabled (they would ask to download).
+ * template is set to Windows 10 (node.exe refuses older) and to a virtual desktop, which each
+ * copy sizes to its display (so the Windows desktop covers the X screen exactly, as a real one
+ * covers the monitor), and has Wine's .NET and Gecko installers disabled (they would ask to
+ * download).
  *
  * Under Wine, node.exe's stdout to a pipe fails (EBADF): programs' output goes to files.
  * Processes are stopped with `wineserver -k` for this prefix only, never by name.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -61,13 +71,12 @@ function must(r: ReturnType<typeof spawnSync>, what: string): void {
     throw new Error(`${what} failed (${r.status ?? r.signal}): ${String(r.stderr).slice(-400)}`);
 }
 
+/** Size the template's virtual desktop is made with; each fresh prefix sets its own (user.reg). */
+const TEMPLATE_SIZE = '1920x1080';
+
 /** The template prefix for this Wine, made once; returns its folder and how long making it took (ms, 0 when cached). */
-export function templatePrefix(
-  display: string,
-  width: number,
-  height: number,
-): { dir: string; madeMs: number } {
-  const key = `${wineVersion().replace(/[^\w.-]/g, '_')}-${width}x${height}`;
+export function templatePrefix(display: string): { dir: string; madeMs: number } {
+  const key = wineVersion().replace(/[^\w.-]/g, '_');
   const dir = join(tmpdir(), `lifeline-wine-template-${key}`);
   if (existsSync(join(dir, 'system.reg'))) return { dir, madeMs: 0 };
   const started = Date.now();
@@ -87,16 +96,7 @@ export function templatePrefix(
   must(
     spawnSync(
       WINE,
-      [
-        'reg',
-        'add',
-        'HKCU\\Software\\Wine\\Explorer\\Desktops',
-        '/v',
-        'Default',
-        '/d',
-        `${width}x${height}`,
-        '/f',
-      ],
+      ['reg', 'add', 'HKCU\\Software\\Wine\\Explorer\\Desktops', '/v', 'Default', '/d', TEMPLATE_SIZE, '/f'],
       opts,
     ),
     'reg add',
@@ -117,7 +117,7 @@ export function freshPrefix(
   width = 1920,
   height = 1080,
 ): WinePrefix & { templateMs: number } {
-  const template = templatePrefix(display, width, height);
+  const template = templatePrefix(display);
   const prefix = join(mkdtempSync(join(tmpdir(), 'lifeline-wine-')), 'prefix');
   must(spawnSync('cp', ['-al', template.dir, prefix], { encoding: 'utf8' }), 'cp -al');
   for (const f of REGISTRY_FILES) {
@@ -125,6 +125,13 @@ export function freshPrefix(
     rmSync(p, { force: true });
     copyFileSync(join(template.dir, f), p);
   }
+  // The virtual desktop as large as this display: one line of the user's registry file.
+  const userReg = join(prefix, 'user.reg');
+  const reg = readFileSync(userReg, 'utf8');
+  const sized = reg.replace(`"Default"="${TEMPLATE_SIZE}"`, `"Default"="${width}x${height}"`);
+  if (sized === reg && `${width}x${height}` !== TEMPLATE_SIZE)
+    throw new Error('the template has no virtual desktop size to change');
+  writeFileSync(userReg, sized);
   const env = baseEnv(prefix, display);
   const children: ChildProcess[] = [];
   return {
