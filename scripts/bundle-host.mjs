@@ -13,8 +13,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUTFILE = join(ROOT, 'dist/host/lifeline-helper.mjs');
-/** Native addons: loaded at run time from node_modules, never inlined. */
-export const NATIVE_EXTERNALS = ['@julusian/jpeg-turbo', 'better-sqlite3'];
+/**
+ * Native addons: loaded at run time from node_modules, never inlined (koffi only on Windows, where
+ * the helper runs as lifeline-helper.exe: scripts/build-sea.mjs bundles it with its binary).
+ */
+export const NATIVE_EXTERNALS = ['@julusian/jpeg-turbo', 'better-sqlite3', 'koffi'];
 
 // The entry runs main() and leaves the exit code to Node, so pending writes to stdout finish.
 const ENTRY = `import { main } from './host/cli/main.ts';

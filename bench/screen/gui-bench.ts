@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { X11InputSink } from '../../host/platform/linux/x11-input-sink';
-import { silentPlatformLog } from '../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../host/platform/platform-log';
 import { encodeControl } from '../../protocol/screen';
 import { startChromiumDesktop, type ChromiumDesktop } from '../../test/support/chromium-desktop';
 import { writePhotoPage } from '../../test/support/photo-page';

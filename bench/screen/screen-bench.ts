@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X11ScreenSource } from '../../host/platform/linux/x11-screen-source';
-import { silentPlatformLog } from '../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../host/platform/platform-log';
 import { ChangeDetector } from '../../host/screen/change-detector';
 import { PixelViewer } from '../../host/screen/pixel-view';
 import { encodeControl } from '../../protocol/screen';

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X11InputSink } from '../../host/platform/linux/x11-input-sink';
-import { silentPlatformLog } from '../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../host/platform/platform-log';
 import { startXvfb, type XDisplay } from '../../test/support/xvfb';
 import { countDiff } from '../../test/host/screen/synthetic';
 import { xwdCaptureAsync } from '../../test/e2e/screen/xwd-capture';

@@ -5,7 +5,7 @@
  * independent X capture (xwd), pixel for pixel.
  */
 import { X11ScreenSource } from '../../../host/platform/linux/x11-screen-source';
-import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../../host/platform/platform-log';
 import { ScreenEncoder } from '../../../host/screen/screen-encoder';
 import { encodeAck, screenMessageSeq } from '../../../protocol/screen';
 import { ScreenDecoder } from '../../../ui/decoder/screen-decoder';

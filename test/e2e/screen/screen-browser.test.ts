@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X11InputSink } from '../../../host/platform/linux/x11-input-sink';
-import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../../host/platform/platform-log';
 import { startChromiumDesktop, type ChromiumDesktop } from '../../support/chromium-desktop';
 import { writePhotoPage } from '../../support/photo-page';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
