@@ -48,6 +48,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { extensionIdsDefine } from './bundle-host.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, 'node_modules/.cache/lifeline-sea');
@@ -192,7 +193,8 @@ async function bundle(target, outfile, assetNames) {
     format: 'cjs',
     target: `node${SEA_NODE_VERSION.split('.')[0]}`,
     external: ['better-sqlite3'],
-    define: { 'import.meta.url': '__lifelineModuleUrl' },
+    // The extension IDs this helper trusts: those of the extension built alongside (IT's own key).
+    define: { ...extensionIdsDefine(), 'import.meta.url': '__lifelineModuleUrl' },
     banner: { js: BANNER },
     plugins: [addonPlugin(target, assetNames)],
     legalComments: 'none',

@@ -32,7 +32,7 @@ const require = __lifelineCreateRequire(import.meta.url);`;
  * The IDs of the extension built alongside (packaging/extension/package-extension.ts runs first in
  * npm run build), so the helper trusts a build signed with IT's own key; none when not packed.
  */
-function extensionIdsDefine(ids) {
+export function extensionIdsDefine(ids) {
   if (ids) return { __LIFELINE_EXTENSION_IDS__: JSON.stringify(ids) };
   try {
     const info = JSON.parse(readFileSync(join(ROOT, 'dist/downloads/extension/extension.json'), 'utf8'));
