@@ -49,6 +49,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { extensionIdsDefine } from './bundle-host.mjs';
+import { winUiThreadDefine } from './win-ui-thread-bundle.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, 'node_modules/.cache/lifeline-sea');
@@ -194,7 +195,11 @@ async function bundle(target, outfile, assetNames) {
     target: `node${SEA_NODE_VERSION.split('.')[0]}`,
     external: ['better-sqlite3'],
     // The extension IDs this helper trusts: those of the extension built alongside (IT's own key).
-    define: { ...extensionIdsDefine(), 'import.meta.url': '__lifelineModuleUrl' },
+    define: {
+      ...extensionIdsDefine(),
+      ...(target.startsWith('win') ? await winUiThreadDefine() : {}),
+      'import.meta.url': '__lifelineModuleUrl',
+    },
     banner: { js: BANNER },
     plugins: [addonPlugin(target, assetNames)],
     legalComments: 'none',
@@ -263,7 +268,7 @@ function newestSource() {
     }
   };
   for (const dir of ['host', 'protocol']) walk(join(ROOT, dir));
-  for (const f of ['scripts/build-sea.mjs', 'package-lock.json'])
+  for (const f of ['scripts/build-sea.mjs', 'scripts/win-ui-thread-bundle.mjs', 'package-lock.json'])
     newest = Math.max(newest, statSync(join(ROOT, f)).mtimeMs);
   return newest;
 }

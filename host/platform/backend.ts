@@ -13,7 +13,7 @@ import type { CommandRunner } from './command-runner';
 import type { NativeHostLocations } from './native-host-locations';
 import type { PlatformLog } from './platform-log';
 import type { SystemFacts } from './system-facts';
-import type { Platform, ScreenSource } from './types';
+import type { DialogHost, Platform, ScreenSource } from './types';
 
 export interface LoadOptions {
   log: PlatformLog;
@@ -62,6 +62,11 @@ export interface PlatformBackend {
   sharingIndicator?(facts: SystemFacts, onStop: () => void): Promise<SharingIndicator | null>;
   /** A desktop consent prompt (dialog or native window), or null where the terminal must ask. */
   consentPrompt?(facts: SystemFacts): ConsentPrompt | null;
+  /**
+   * Where the helper's own windows open (the consent question, "type the code", notices), or
+   * null where this machine can show none: the caller falls back to the terminal.
+   */
+  dialogHost?(facts: SystemFacts): DialogHost | null;
   /** Where the resume state is kept for this user. */
   stateFolder(facts: SystemFacts, home: string): StateFolder;
   /** Where browsers look for native-messaging hosts; absent where install is not automated. */

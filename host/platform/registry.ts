@@ -24,7 +24,7 @@ import { windowsBackend } from './windows/windows-backend';
 import type { NativeHostLocations } from './native-host-locations';
 import { stderrLog, type PlatformLog } from './platform-log';
 import { currentSystem, type SystemFacts } from './system-facts';
-import type { Platform, ScreenSource } from './types';
+import type { DialogHost, Platform, ScreenSource } from './types';
 
 export type { PlatformLog } from './platform-log';
 export { currentSystem, type SystemFacts } from './system-facts';
@@ -139,6 +139,16 @@ export async function openSharingIndicator(
 /** This desktop's own consent prompt (a dialog or native window), or null: the terminal asks. */
 export function desktopConsentPrompt(system: SystemFacts): ConsentPrompt | null {
   return backendFor(system)?.consentPrompt?.(system) ?? null;
+}
+
+/**
+ * Where the helper's own windows open (the consent question, "type the code", notices), or null
+ * where this system has none reachable: the caller falls back to the terminal. Nothing connects
+ * until the first dialog opens.
+ */
+export function dialogHost(system: SystemFacts = currentSystem()): DialogHost | null {
+  if (unsupportedReason(system)) return null;
+  return backendFor(system)?.dialogHost?.(system) ?? null;
 }
 
 /** Where this user's helper state (the resume file) lives. */

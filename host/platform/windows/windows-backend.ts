@@ -2,15 +2,26 @@
  * The Windows row of the platform table (Windows 10 or later, x64): the helper runs as
  * lifeline-helper.exe (scripts/build-sea.mjs) and reaches Win32 through koffi. prepare() loads the
  * Win32 functions once at start, so the synchronous parts (consent prompt, registry) can use them.
+ * The helper's windows (consent, indicator, drawings) live on their own UI thread (ui-thread/).
  * The state folder is %LOCALAPPDATA%\Lifeline, which only its owner may read (so file modes are
  * not checked there).
  */
 import { win32 as winPath } from 'node:path';
+import { DialogConsentPrompt } from '../../consent/prompts/dialog-consent-prompt';
+import { CONSENT_WORDS } from '../../consent/prompts/consent-words';
 import type { PlatformBackend } from '../backend';
-import { MessageBoxPrompt } from './message-box-prompt';
+import { stderrLog } from '../platform-log';
+import { makeDpiAware } from './gdi-screen-source';
+import { uiLanguage } from './ui-language';
+import { Win32DialogHost } from './win-dialog-host';
+import { WinSharingIndicator } from './win-sharing-indicator';
+import { uiThreadSource, WinUiThread } from './win-ui-thread';
 import { loadWin32 } from './win32';
 import { windowsNativeHosts } from './windows-native-hosts';
 import { createWindowsPlatform } from './windows-platform';
+
+/** The words of the helper's windows, in the language Windows shows (read when each opens). */
+const words = () => CONSENT_WORDS[uiLanguage()];
 
 /** Windows 10 is NT 10.0; Node itself refuses older systems. */
 const MIN_MAJOR_VERSION = 10;
@@ -31,13 +42,25 @@ export const windowsBackend: PlatformBackend = {
   },
   prepare: async () => {
     await loadWin32();
+    // Before any window or device context: coordinates are then physical pixels everywhere.
+    makeDpiAware();
   },
   load: async (_facts, options) =>
     createWindowsPlatform({
       executable: process.execPath,
       ...(options.runCommand ? { runCommand: options.runCommand } : {}),
     }),
-  consentPrompt: () => new MessageBoxPrompt(),
+  // The helper's own windows need its UI thread, which the executable carries (not a plain bundle).
+  dialogHost: () => (uiThreadSource() === null ? null : new Win32DialogHost(stderrLog)),
+  consentPrompt() {
+    if (uiThreadSource() === null) return null;
+    return new DialogConsentPrompt(new Win32DialogHost(stderrLog), words);
+  },
+  async sharingIndicator(_facts, onStop) {
+    if (uiThreadSource() === null) return null;
+    const ui = await WinUiThread.shared((event, details) => stderrLog.info(event, details));
+    return WinSharingIndicator.open(ui, words, stderrLog, onStop);
+  },
   stateFolder(facts, home) {
     const local = facts.env.LOCALAPPDATA || winPath.join(home, 'AppData', 'Local');
     return { dir: winPath.join(local, 'Lifeline'), unixModes: false };

@@ -103,7 +103,8 @@ const ops: Record<string, (a: Args) => Promise<unknown>> = {
 async function testOnlyOps(): Promise<Record<string, (a: Args) => Promise<unknown>>> {
   if (process.platform !== 'win32') return {};
   const { notepadOps } = await import('./windows/notepad-ops');
-  return notepadOps();
+  const { windowOps } = await import('./windows/window-ops');
+  return { ...(await notepadOps()), ...windowOps() };
 }
 
 async function getScreen(): Promise<ScreenSource> {

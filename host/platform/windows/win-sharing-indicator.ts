@@ -1,0 +1,70 @@
+/**
+ * The sharing indicator on Windows, the main thread's side: the bar the UI thread draws
+ * (ui-thread/indicator-window.ts: "Lifeline: sharing with Alex (code 123 456)" and Stop, on top of
+ * every window, never taking the keyboard) in the customer's language. show() lays the bar out
+ * hidden first, then shows it, so its place is known before it appears. Stop reaches `onStop`
+ * (the helper then ends the sharing exactly as the terminal's Stop does). hide() and show() may
+ * follow each other any number of times; close() hides it for good.
+ */
+import type { ConsentWords } from '../../consent/prompts/consent-words';
+import type { SharingIndicator, SharingState } from '../../consent/prompts/sharing-indicator';
+import type { PlatformLog } from '../platform-log';
+import type { WinUiThread } from './win-ui-thread';
+
+export class WinSharingIndicator implements SharingIndicator {
+  private closed = false;
+  /** Requests go one after the other (layout before show, hide after both). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly ui: WinUiThread,
+    private readonly words: () => ConsentWords,
+    private readonly log: PlatformLog,
+    private readonly offStop: () => void,
+  ) {}
+
+  static open(
+    ui: WinUiThread,
+    words: () => ConsentWords,
+    log: PlatformLog,
+    onStop: () => void,
+  ): WinSharingIndicator {
+    let indicator: WinSharingIndicator | null = null;
+    const off = ui.onIndicatorStop(() => {
+      if (indicator && !indicator.closed) onStop();
+    });
+    indicator = new WinSharingIndicator(ui, words, log, off);
+    return indicator;
+  }
+
+  show(state: SharingState): void {
+    if (this.closed) return;
+    const w = this.words();
+    const text = w.indicator(state.agentNames, state.codes ?? [], state.paused ?? false);
+    this.enqueue(async () => {
+      await this.ui.request({ type: 'indicator.layout', text, stop: w.stop });
+      if (!this.closed) await this.ui.request({ type: 'indicator.show' });
+    });
+  }
+
+  hide(): void {
+    if (this.closed) return;
+    this.enqueue(() => this.ui.request({ type: 'indicator.hide' }));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.offStop();
+    this.enqueue(() => this.ui.request({ type: 'indicator.hide' }));
+  }
+
+  private enqueue(step: () => Promise<unknown>): void {
+    this.queue = this.queue.then(step).catch((err: unknown) => {
+      // The bar is a courtesy beside the terminal's line: a failure is logged, sharing goes on.
+      if (this.ui.alive) {
+        this.log.warn('indicator_failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+    });
+  }
+}
