@@ -33,7 +33,8 @@ export class Win32DialogHost implements DialogHost {
     };
     this.open_.set(id, close);
     try {
-      await ui.request({ type: 'dialog.open', dialog: id, spec });
+      const place = await ui.request({ type: 'dialog.open', dialog: id, spec });
+      this.log.info('dialog_shown', { dialog: id, title: spec.title, ...place });
     } catch (err) {
       close();
       throw err;

@@ -4,15 +4,33 @@
  * every window, never taking the keyboard) in the customer's language. show() lays the bar out
  * hidden first, then shows it, so its place is known before it appears. Stop reaches `onStop`
  * (the helper then ends the sharing exactly as the terminal's Stop does). hide() and show() may
- * follow each other any number of times; close() hides it for good.
+ * follow each other any number of times; close() hides it for good. Where it first appeared is
+ * logged (support staff reading a log, and the tests that click Stop as the customer would).
  */
 import type { ConsentWords } from '../../consent/prompts/consent-words';
 import type { SharingIndicator, SharingState } from '../../consent/prompts/sharing-indicator';
 import type { PlatformLog } from '../platform-log';
+import type { ScreenRect } from './ui-thread/ui-protocol';
 import type { WinUiThread } from './win-ui-thread';
+
+/** Log fields of where the bar and its Stop are (the log's values are flat). */
+function placeFields(place: ScreenRect & { stop: ScreenRect }): Record<string, number> {
+  const { stop } = place;
+  return {
+    x: place.x,
+    y: place.y,
+    width: place.width,
+    height: place.height,
+    stopX: stop.x,
+    stopY: stop.y,
+    stopWidth: stop.width,
+    stopHeight: stop.height,
+  };
+}
 
 export class WinSharingIndicator implements SharingIndicator {
   private closed = false;
+  private shownOnce = false;
   /** Requests go one after the other (layout before show, hide after both). */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -42,8 +60,11 @@ export class WinSharingIndicator implements SharingIndicator {
     const w = this.words();
     const text = w.indicator(state.agentNames, state.codes ?? [], state.paused ?? false);
     this.enqueue(async () => {
-      await this.ui.request({ type: 'indicator.layout', text, stop: w.stop });
-      if (!this.closed) await this.ui.request({ type: 'indicator.show' });
+      const place = await this.ui.request({ type: 'indicator.layout', text, stop: w.stop });
+      if (this.closed) return;
+      await this.ui.request({ type: 'indicator.show' });
+      if (!this.shownOnce) this.log.info('indicator_shown', placeFields(place));
+      this.shownOnce = true;
     });
   }
 

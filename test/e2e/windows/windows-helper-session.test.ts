@@ -2,7 +2,8 @@
  * A whole support session with the Windows helper: the real server, an agent who asks for the
  * screen, a customer on "Windows" (Wine 8 on Xvfb, fresh prefix, notepad open) who downloads
  * lifeline-helper.exe from the support page's link (/downloads/helper/windows) and runs it with
- * the join code, answers the consent boxes (one per capability, native message boxes), and a
+ * the join code, answers the helper's consent window with the keyboard (one box per capability:
+ * four ticked, reboot left unticked), ends by clicking Stop on the sharing indicator, and a
  * Node viewer with the agent's token (the real e2e handshake and screen decoder).
  *
  * Checked: the downloaded file is the executable the build made; the SAS is equal on both ends;
@@ -77,6 +78,19 @@ async function until<T>(
 
 async function input(event: InputEvent): Promise<void> {
   await viewer.sendInput(InputEvent.parse(event));
+}
+
+/** The fields of the first `event` line the helper logged ("<time> info <event> k=v ..."), if any. */
+function logged(file: string, event: string): Record<string, string | number> | undefined {
+  const line = readOutput(file)
+    .split(/\r?\n/)
+    .find((l) => l.split(' ')[2] === event);
+  if (!line) return undefined;
+  const fields: Record<string, string | number> = {};
+  for (const [, k, v] of line.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
+    fields[k!] = v!.startsWith('"') ? (JSON.parse(v!) as string) : Number(v);
+  }
+  return fields;
 }
 
 async function chord(...codes: string[]): Promise<void> {
@@ -174,30 +188,33 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
     figures.exeBytes = bytes.length;
   });
 
-  it('joins with the code, asks consent in native boxes, and shows the same picture with an equal SAS', async () => {
+  it('joins with the code, asks consent in its own window, and shows the same picture with an equal SAS', async () => {
     const exe = wine.userPath('Downloads/lifeline-helper.exe');
     const started = Date.now();
     wine.start(exe, ['join', customer.joinCode, '--server', server.url], helperOut);
     await until('the helper to connect', () => readOutput(helperOut).includes('Connected.'), 120_000);
     figures.coldStartToConnectedMs = Date.now() - started;
     viewer = await NodeViewer.connect(server.wsUrl, server.url, agent.token, customer.sessionId);
-    // The customer answers each box with Yes (its accelerator is Y; the default button is No).
-    let answered = false;
-    const answering = (async () => {
-      while (!answered) {
-        spawnSync('xdotool', ['key', 'y'], { env: x.env });
-        await wait(700);
-      }
-    })();
-    await seen(
+    // The customer answers in the helper's consent window, with the keyboard (which starts on
+    // the first box): ticks view, control, clipboard and files, leaves reboot, presses Enter (Allow).
+    const shown = await until('the consent window', () => logged(helperOut, 'dialog_shown'), 120_000);
+    expect(shown.title).toBe('Lifeline: screen sharing');
+    figures.consentWindowMs = Date.now() - started;
+    spawnSync(
+      'xdotool',
+      ['key', '--delay', '150', 'space', 'Tab', 'space', 'Tab', 'space', 'Tab', 'space', 'Return'],
+      {
+        env: x.env,
+      },
+    );
+    const status = await seen(
       agent.client,
       (m) => m.type === 'helper.status' && (m.grants as { files?: boolean }).files === true,
       'the customer granting files',
       0,
       120_000,
     );
-    answered = true;
-    await answering;
+    expect(status.grants).toEqual({ view: true, control: true, clipboard: true, files: true, reboot: false });
     await viewer.until(() => viewer.sas !== null, 60_000, 'the SAS');
     expect(readOutput(helperOut)).toContain(`Security code with Alex Agent: ${viewer.sas}`);
     expect(await settle(60_000)).toBeLessThanOrEqual(CARET_PIXELS_MAX);
@@ -246,6 +263,42 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
     const landed = wine.userPath('Downloads/report é.txt');
     expect(existsSync(landed)).toBe(true);
     expect(readFileSync(landed, 'utf8')).toBe(content);
+  });
+
+  it('ends the sharing when the customer clicks Stop on the indicator at the top of the screen', async () => {
+    const shown = await until('the sharing indicator', () => logged(helperOut, 'indicator_shown'), 60_000);
+    const stop = {
+      x: Number(shown.stopX),
+      y: Number(shown.stopY),
+      w: Number(shown.stopWidth),
+      h: Number(shown.stopHeight),
+    };
+    expect(stop.y).toBeLessThan(40); // on the bar at the top of the screen
+    // The bar is on the customer's screen in red (#b00020, nearly opaque); Wine has no capture
+    // exclusion, so the agent sees it too (docs/windows.md).
+    const truth = xwdCapture(x.display);
+    const o = ((Number(shown.y) + 2) * truth.width + Number(shown.x) + 2) * 4;
+    const [r, g, b] = [truth.data[o + 2]!, truth.data[o + 1]!, truth.data[o]!];
+    expect(r > 0x90 && g < 0x40 && b < 0x60).toBe(true);
+    const from = agent.client.received.length;
+    spawnSync(
+      'xdotool',
+      [
+        'mousemove',
+        String(stop.x + Math.floor(stop.w / 2)),
+        String(stop.y + Math.floor(stop.h / 2)),
+        'click',
+        '1',
+      ],
+      { env: x.env },
+    );
+    await seen(
+      agent.client,
+      (m) => m.type === 'helper.status' && !Object.values(m.grants as Record<string, boolean>).some(Boolean),
+      'the sharing stopped',
+      from,
+      60_000,
+    );
   });
 });
 

@@ -112,7 +112,7 @@ export class IndicatorWindow {
   }
 
   /** Sets the words and the size (hidden or not); returns where it is (or will be) on the screen. */
-  layout(text: string, stopLabel: string): ScreenRect {
+  layout(text: string, stopLabel: string): ScreenRect & { stop: ScreenRect } {
     const { user32, gdi32 } = this.ui.w;
     const dpi = this.ui.dpi(this.hwnd);
     const s = (px: number) => Math.round((px * dpi) / BASE_DPI);
@@ -143,17 +143,15 @@ export class IndicatorWindow {
     const height = s(HEIGHT);
     const x = area.x + Math.round((area.width - width) / 2);
     user32.SetWindowPos(this.hwnd, 0, x, area.y, width, height, SWP_NOZORDER | SWP_NOACTIVATE);
-    user32.SetWindowPos(
-      this.stop,
-      0,
-      width - s(PADDING) - buttonWidth,
-      Math.round((height - s(BUTTON_HEIGHT)) / 2),
-      buttonWidth,
-      s(BUTTON_HEIGHT),
-      SWP_NOZORDER | SWP_NOACTIVATE,
-    );
+    const stop = {
+      x: width - s(PADDING) - buttonWidth,
+      y: Math.round((height - s(BUTTON_HEIGHT)) / 2),
+      width: buttonWidth,
+      height: s(BUTTON_HEIGHT),
+    };
+    user32.SetWindowPos(this.stop, 0, stop.x, stop.y, stop.width, stop.height, SWP_NOZORDER | SWP_NOACTIVATE);
     user32.InvalidateRect(this.hwnd, null, 1);
-    return { x, y: area.y, width, height };
+    return { x, y: area.y, width, height, stop: { ...stop, x: x + stop.x, y: area.y + stop.y } };
   }
 
   show(): void {

@@ -36,7 +36,10 @@ export type UiRequest =
   | { type: 'dialog.open'; dialog: number; spec: DialogSpec }
   | { type: 'dialog.update'; dialog: number; spec: DialogSpec }
   | { type: 'dialog.close'; dialog: number }
-  /** Lays the indicator out (hidden) and replies with where it will be, so it can be masked first. */
+  /**
+   * Lays the indicator out (hidden) and replies with where it and its Stop will be, so it can be
+   * masked first.
+   */
   | { type: 'indicator.layout'; text: string; stop: string }
   | { type: 'indicator.show' }
   | { type: 'indicator.hide' }
@@ -72,7 +75,7 @@ export interface UiReplies {
   'dialog.open': ScreenRect;
   'dialog.update': null;
   'dialog.close': null;
-  'indicator.layout': ScreenRect;
+  'indicator.layout': ScreenRect & { stop: ScreenRect };
   'indicator.show': null;
   'indicator.hide': null;
   'overlay.add': null;
