@@ -103,11 +103,11 @@ describe('SessionClient against the real server', () => {
   it('on an unsupported system says hello with supported:false and ends with a clear os_not_supported', async () => {
     const customer = await sharedSession();
     const from = agent.client.received.length;
-    const { c } = client(null, { platform: 'win32', release: '10.0.19045', arch: 'x64', env: {} });
+    const { c } = client(null, { platform: 'freebsd', release: '14.0-RELEASE', arch: 'x64', env: {} });
     const err = await c.join({ server: server.url, joinCode: customer.joinCode }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProtocolError);
     expect((err as ProtocolError).code).toBe('os_not_supported');
-    expect((err as ProtocolError).message).toMatch(/Windows 10\.0\.19045 is not supported yet/);
+    expect((err as ProtocolError).message).toMatch(/FreeBSD 14\.0-RELEASE is not supported yet/);
     expect(c.state).toBe('ended');
     // The server told the agent and the page the same thing.
     const status = await seen(
@@ -116,7 +116,7 @@ describe('SessionClient against the real server', () => {
       'status',
       from,
     );
-    expect(String(status.os)).toMatch(/Windows/);
+    expect(String(status.os)).toMatch(/FreeBSD/);
     await seen(customer.client, (m) => m.type === 'screen.status' && m.error === 'os_not_supported', 'page');
   });
 
