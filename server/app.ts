@@ -27,7 +27,8 @@ import { AuthService } from './auth/auth-service';
 import { AccountService } from './accounts/account-service';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
-import { attachHub, type Channel, type Hub } from './ws/hub';
+import { attachHub, type Channel, type Hub, type HubOptions } from './ws/hub';
+import { clientAddress } from './http/client-address';
 import { createOriginPolicy } from './ws/origin';
 import { registerPortalRoutes } from './http/routes/portal-routes';
 import { registerDownloadRoutes } from './http/routes/download-routes';
@@ -61,6 +62,8 @@ export interface StartOptions {
   store?: Store;
   /** Shorter timings and buffer limits for tests (reconnect grace, relay water marks). */
   workflow?: Partial<WorkflowOptions>;
+  /** Socket caps and outgoing budget of the WebSocket hub (tests shrink them). */
+  hub?: Omit<HubOptions, 'proxies'>;
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -92,9 +95,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   await services.workflow.load();
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    setSecurityHeaders(res);
+    setSecurityHeaders(res, Boolean(config.tls));
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], ctx.proxies);
     router
       .handle(req, res, url, address)
       .then((handled) => {
@@ -137,7 +140,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...EXTENSION_ORIGINS,
     ...config.extraOrigins,
   ]);
-  const hub = attachHub(server, channels, origins, log);
+  const hub = attachHub(server, channels, origins, log, { ...options.hub, proxies: ctx.proxies });
 
   return {
     url,

@@ -24,6 +24,11 @@ export interface ServerConfig {
   downloadsDir: string;
   /** Print the setup link and notices to stderr. */
   quiet: boolean;
+  /**
+   * Reverse proxies in front of the server (addresses or CIDRs, `--trust-proxy`): only requests
+   * from these have their X-Forwarded-For read (http/client-address.ts). Empty: none.
+   */
+  trustProxy: string[];
 }
 
 export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -35,6 +40,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     pagesDir: 'dist/pages',
     downloadsDir: 'dist/downloads',
     quiet: false,
+    trustProxy: [],
     ...overrides,
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { Connection } from '../connection';
 
-export type PauseReason = 'relay' | 'backlog';
+export type PauseReason = 'relay' | 'backlog' | 'outgoing';
 
 const holds = new WeakMap<Connection, Set<PauseReason>>();
 
