@@ -48,7 +48,7 @@ export class Connection {
         resume: () => resumeReading(this, 'outgoing'),
         overflow: (reason) => {
           this.options.onAbuse?.(this, reason === 'stalled' ? 'stalled' : 'not_reading');
-          this.close(CLOSE.notReading, 'messages were not read');
+          this.closeForAbuse(CLOSE.notReading, 'messages were not read');
         },
       },
       options.outgoing,
@@ -93,7 +93,7 @@ export class Connection {
     this.send(reply);
     if (this.violations.record(code) && this.isOpen) {
       this.options.onAbuse?.(this, 'protocol_errors');
-      this.close(CLOSE.protocolErrors, 'too many malformed messages');
+      this.closeForAbuse(CLOSE.protocolErrors, 'too many malformed messages');
     }
   }
 
@@ -112,6 +112,16 @@ export class Connection {
   /** JSON bytes handed to the socket and not yet written (the outgoing budget's count). */
   get jsonBytesWaiting(): number {
     return this.outgoing.bytesWaiting;
+  }
+
+  /**
+   * Closes a client that broke the rules: nothing more it sends is read (reading it would let
+   * it keep the server busy until the close completes), so its close handshake cannot finish
+   * either, and the grace timer terminates it.
+   */
+  private closeForAbuse(code: number, reason: string): void {
+    this.close(code, reason);
+    this.ws.pause();
   }
 
   close(code: number, reason: string): void {

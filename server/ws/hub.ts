@@ -26,6 +26,8 @@ import { clientAddress, isSharedAddress, NO_PROXY, type ProxyTrust } from '../ht
 import type { Log } from '../log';
 import { CLOSE, Connection } from './connection';
 import type { OriginPolicy } from './origin';
+import { pauseReading, resumeReading } from './channels/read-pause';
+import { INBOUND_MESSAGES_PER_S, INBOUND_PAUSE_MS, InboundRate } from './inbound-rate';
 import type { OutgoingLimits } from './outgoing-budget';
 import { SOCKETS_PER_ADDRESS, SocketCounts } from './socket-counts';
 
@@ -170,7 +172,36 @@ export function attachHub(
       }
     };
 
+    const rate = new InboundRate();
+    let dropping: { count: number } | null = null;
+    /** True when this message is over the socket's rate and must be dropped (inbound-rate.ts). */
+    const overRate = (): boolean => {
+      if (dropping) {
+        dropping.count++;
+        return true;
+      }
+      if (rate.take()) return false;
+      const dropped = { count: 1 };
+      dropping = dropped;
+      pauseReading(conn, 'rate');
+      setTimeout(() => {
+        dropping = null;
+        if (!conn.isOpen) return;
+        conn.error(
+          'backpressure',
+          `${dropped.count} messages dropped: more than ${INBOUND_MESSAGES_PER_S} a second`,
+          undefined,
+          { dropped: dropped.count },
+        );
+        resumeReading(conn, 'rate');
+      }, INBOUND_PAUSE_MS).unref();
+      return true;
+    };
+
     ws.on('message', (data: Buffer, isBinary: boolean) => {
+      // A socket the server is closing answers nothing more (ws may still parse what it had read).
+      if (!conn.isOpen) return;
+      if ((!isBinary || !session) && overRate()) return;
       if (session) {
         deliver(data, isBinary);
         return;

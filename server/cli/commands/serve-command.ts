@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { startServer } from '../../app';
 import { defaultConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from '../../config';
+import { parseTrustProxy } from '../../http/client-address';
 import { CliError, USAGE_EXIT } from '../cli-error';
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -17,6 +18,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'tls-key': { type: 'string' },
         'public-url': { type: 'string' },
         'allow-origin': { type: 'string', multiple: true, default: [] },
+        'trust-proxy': { type: 'string', multiple: true, default: [] },
         'pages-dir': { type: 'string', default: 'dist/pages' },
         quiet: { type: 'boolean', default: false },
       },
@@ -31,11 +33,17 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
     throw new CliError('--tls-cert and --tls-key go together', USAGE_EXIT);
   }
+  try {
+    parseTrustProxy(values['trust-proxy']);
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err), USAGE_EXIT);
+  }
   const config = defaultConfig({
     port,
     host: values.host,
     dataDir: values.data,
     extraOrigins: values['allow-origin'],
+    trustProxy: values['trust-proxy'],
     pagesDir: values['pages-dir'],
     quiet: values.quiet,
     ...(values['tls-cert'] && values['tls-key']
