@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { openSqliteStore } from '../../server/store/sqlite/sqlite-store';
 import { makeDataDir } from '../support/test-server';
 
 const BIN = 'bin/lifeline.mjs';
@@ -18,23 +19,14 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
+/** Adds a portal to the data folder before the server starts (the store the server will open). */
+export async function addPortalTo(dataDir: string, slug: string): Promise<void> {
+  const store = openSqliteStore(dataDir);
+  await store.portals.insert({ slug, name: slug, createdAt: Date.now() });
+  await store.close();
 }
 
-/** Runs `lifeline <args> --data DIR` to completion (portal add, ...); throws on a non-zero exit. */
-export async function lifelineAdmin(dataDir: string, args: string[]): Promise<void> {
-  const r = await run([...args, '--data', dataDir]);
-  if (r.code !== 0) throw new Error(`lifeline ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-}
-
-/** Starts `lifeline serve` on 127.0.0.1 and a free port; `prepare` runs admin commands first. */
+/** Starts `lifeline serve` on 127.0.0.1 and a free port; `prepare` fills the data folder first. */
 export async function startServeProcess(
   extraArgs: string[] = [],
   prepare?: (dataDir: string) => Promise<void>,
