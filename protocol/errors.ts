@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   backpressure: 503,
   /** The customer is moving their own mouse, which takes precedence: the agent's pointer waits. */
   pointer_in_use: 409,
+  /** The customer's system does not let the helper inject input (no XTEST, no display access). */
+  input_unavailable: 503,
   // --- file transfer ---
   /** Not enough free space where the file was to be saved (refused before any byte is written). */
   no_space: 507,

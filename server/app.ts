@@ -78,6 +78,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     accounts: new AccountService(ctx, auth),
     workflow: createSupportWorkflow(ctx, auth, options.workflow),
   };
+  services.accounts.onFeaturesChanged = (userId, features) =>
+    services.workflow.liveFeatures.apply(userId, features);
 
   // --- HTTP routes (one register function per area) ---
 

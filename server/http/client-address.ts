@@ -45,7 +45,8 @@ export function parseTrustProxy(values: readonly string[]): ProxyTrust {
       const [base, prefixText, extra] = entry.split('/');
       const address = normalizeAddress(base ?? '');
       const family = isIP(address);
-      if (family === 0 || extra !== undefined) throw new Error(`--trust-proxy: "${entry}" is not an address or CIDR`);
+      if (family === 0 || extra !== undefined)
+        throw new Error(`--trust-proxy: "${entry}" is not an address or CIDR`);
       const type = family === 4 ? 'ipv4' : 'ipv6';
       if (prefixText === undefined) {
         list.addAddress(address, type);

@@ -46,7 +46,10 @@ export class AttemptThrottle {
     if (e.failures >= JOIN_FREE_FAILURES) {
       e.blockedUntil =
         t +
-        Math.min(JOIN_MAX_BACKOFF_MS, JOIN_BASE_BACKOFF_MS * 2 ** Math.min(30, e.failures - JOIN_FREE_FAILURES));
+        Math.min(
+          JOIN_MAX_BACKOFF_MS,
+          JOIN_BASE_BACKOFF_MS * 2 ** Math.min(30, e.failures - JOIN_FREE_FAILURES),
+        );
     }
     // Re-insert so Map order is least-recently-failed first (eviction takes the oldest).
     this.entries.delete(address);
