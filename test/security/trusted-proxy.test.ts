@@ -11,11 +11,11 @@
  * 127.0.0.1 with X-Forwarded-For; an untrusted client connects from 127.0.0.2 and forges the
  * header.
  */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOIN_FREE_FAILURES } from '../../server/screen/attempt-throttle';
 import { QUEUED_PER_ADDRESS } from '../../server/session/queue-caps';
 import { startTestServer, type TestServer } from '../support/test-server';
+import { httpFrom, type HttpReply } from './http-from';
 import { TestWsClient } from '../support/ws-client';
 import { addAgent, addPortal, closeAll, helperHello, screenRequested, unique } from '../support/workflow';
 
@@ -34,31 +34,11 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 /** POST a support request from `localAddress`, with an X-Forwarded-For when given. */
-function newRequest(
-  localAddress: string,
-  forwardedFor?: string,
-): Promise<{ status: number; body: { error?: { code?: string } } }> {
-  const body = JSON.stringify({ name: 'Casey', problem: 'printer on fire' });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${server.url}/api/v1/portals/${slug}/requests`,
-      {
-        method: 'POST',
-        localAddress,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+function newRequest(localAddress: string, forwardedFor?: string): Promise<HttpReply> {
+  return httpFrom('POST', `${server.url}/api/v1/portals/${slug}/requests`, {
+    localAddress,
+    headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
+    body: { name: 'Casey', problem: 'printer on fire' },
   });
 }
 
