@@ -27,7 +27,7 @@ import type { Log } from '../log';
 import { CLOSE, Connection } from './connection';
 import type { OriginPolicy } from './origin';
 import { pauseReading, resumeReading } from './channels/read-pause';
-import { INBOUND_MESSAGES_PER_S, INBOUND_PAUSE_MS, InboundRate } from './inbound-rate';
+import { InboundGate } from './inbound-rate';
 import type { OutgoingLimits } from './outgoing-budget';
 import { SOCKETS_PER_ADDRESS, SocketCounts } from './socket-counts';
 
@@ -172,36 +172,9 @@ export function attachHub(
       }
     };
 
-    const rate = new InboundRate();
-    let dropping: { count: number } | null = null;
-    /** True when this message is over the socket's rate and must be dropped (inbound-rate.ts). */
-    const overRate = (): boolean => {
-      if (dropping) {
-        dropping.count++;
-        return true;
-      }
-      if (rate.take()) return false;
-      const dropped = { count: 1 };
-      dropping = dropped;
-      pauseReading(conn, 'rate');
-      setTimeout(() => {
-        dropping = null;
-        if (!conn.isOpen) return;
-        conn.error(
-          'backpressure',
-          `${dropped.count} messages dropped: more than ${INBOUND_MESSAGES_PER_S} a second`,
-          undefined,
-          { dropped: dropped.count },
-        );
-        resumeReading(conn, 'rate');
-      }, INBOUND_PAUSE_MS).unref();
-      return true;
-    };
-
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
+    const onMessage = (data: Buffer, isBinary: boolean) => {
       // A socket the server is closing answers nothing more (ws may still parse what it had read).
       if (!conn.isOpen) return;
-      if ((!isBinary || !session) && overRate()) return;
       if (session) {
         deliver(data, isBinary);
         return;
@@ -265,10 +238,32 @@ export function attachHub(
             answerHeld('internal_error');
           }
         });
+    };
+
+    // Every message passes the socket's rate first (inbound-rate.ts): text, and anything before
+    // the hello, is handled at most INBOUND_MESSAGES_PER_S a second; the rest waits, in order.
+    const gate = new InboundGate({
+      handle: onMessage,
+      pause: () => pauseReading(conn, 'rate'),
+      resume: () => resumeReading(conn, 'rate'),
+      dropped: (count) =>
+        conn.error(
+          'backpressure',
+          `${count} messages dropped: they arrived faster than they could wait`,
+          undefined,
+          {
+            dropped: count,
+          },
+        ),
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      // A socket the server is closing answers nothing more (ws still parses what it had read).
+      if (conn.isOpen) gate.push(data, isBinary, !isBinary || !session);
     });
 
     ws.on('close', () => {
       clearTimeout(helloTimer);
+      gate.close();
       session?.onClose();
     });
   }

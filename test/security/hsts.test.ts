@@ -3,11 +3,10 @@
  * once typed http:// could be downgraded. Guarded by server/http/security-headers.ts (HSTS on
  * every response over TLS, one year); a plain-http server sends none (browsers ignore it there).
  */
-import { execFileSync } from 'node:child_process';
 import { request } from 'node:https';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HSTS_MAX_AGE_S } from '../../server/http/security-headers';
+import { selfSignedCert } from '../support/self-signed-cert';
 import { makeDataDir, startTestServer, type TestServer } from '../support/test-server';
 
 let tls: TestServer;
@@ -15,21 +14,7 @@ let plain: TestServer;
 
 beforeAll(async () => {
   const dir = makeDataDir();
-  const certFile = join(dir, 'cert.pem');
-  const keyFile = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1'].concat([
-      '-subj',
-      '/CN=127.0.0.1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ]),
-    { stdio: 'ignore' },
-  );
-  tls = await startTestServer({ dataDir: dir, tls: { certFile, keyFile } });
+  tls = await startTestServer({ dataDir: dir, tls: selfSignedCert(dir) });
   plain = await startTestServer();
 });
 afterAll(async () => {

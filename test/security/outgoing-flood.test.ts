@@ -48,19 +48,14 @@ async function connect(): Promise<RawWsClient | null> {
   return c;
 }
 
-/** One attacker slot before any hello: malformed messages, never read; reconnects when cut. */
-async function preHelloSlot(until: number, stats: { sockets: number }): Promise<void> {
-  while (Date.now() < until) {
-    const c = await connect();
-    if (!c) {
-      await sleep(20);
-      continue;
-    }
-    stats.sockets++;
-    c.pause();
-    await pour(c, '{"id":"x","type":', until);
-    c.close();
-  }
+/** One attacker before any hello: malformed messages, never read. Counts it when the server cuts it. */
+async function preHelloSlot(until: number, stats: { cut: number }): Promise<void> {
+  const c = await connect();
+  if (!c) throw new Error('could not connect');
+  c.pause();
+  await pour(c, '{"id":"x","type":', until);
+  if (c.socket.destroyed) stats.cut++;
+  c.close();
 }
 
 /** A customer who has their welcome, then floods `text` without reading. */
@@ -97,13 +92,19 @@ async function statusMs(): Promise<number> {
 
 describe('clients that never read their socket', () => {
   it('keep the server under 32 MB of growth and its status under 100 ms', async () => {
-    // Warm up (first requests compile routes and fill caches), then take the baseline.
+    // Warm up (first requests compile routes and fill caches), then take the baselines: the
+    // machine is shared, so the status time is judged against the same server's time unflooded.
     for (let i = 0; i < 5; i++) await statusMs();
-    await sleep(500);
+    const quiet: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      quiet.push(await statusMs());
+      await sleep(SAMPLE_MS / 2);
+    }
+    const quietMedian = median(quiet);
     const baseline = readRssBytes(serve.pid);
 
     const until = Date.now() + FLOOD_MS;
-    const stats = { sockets: 0, welcomed: 0 };
+    const stats = { cut: 0, welcomed: 0 };
     const attackers = [
       ...Array.from({ length: PRE_HELLO_SOCKETS }, () => preHelloSlot(until, stats)),
       // After the hello: a second hello (answered bad_request, not a violation: the budget
@@ -131,16 +132,18 @@ describe('clients that never read their socket', () => {
     const growth = Math.max(...rss) - baseline;
     const statusMedian = median(latency);
     console.log(
-      `flood: ${stats.sockets} pre-hello sockets opened, ${stats.welcomed} customers welcomed; RSS ${(baseline / 2 ** 20).toFixed(0)} MB -> ` +
+      `flood: ${stats.cut} of ${PRE_HELLO_SOCKETS} pre-hello sockets cut, ${stats.welcomed} customers welcomed; RSS ${(baseline / 2 ** 20).toFixed(0)} MB -> ` +
         `max ${(Math.max(...rss) / 2 ** 20).toFixed(0)} MB (growth ${(growth / 2 ** 20).toFixed(1)} MB); ` +
-        `status median ${statusMedian.toFixed(1)} ms, max ${Math.max(...latency).toFixed(1)} ms over ${latency.length}`,
+        `status median ${statusMedian.toFixed(1)} ms (unflooded ${quietMedian.toFixed(1)} ms), ` +
+        `max ${Math.max(...latency).toFixed(1)} ms over ${latency.length}`,
     );
     expect(stats.welcomed, 'the post-hello flooders had their hello').toBe(4);
     expect(growth).toBeLessThan(RSS_GROWTH_MAX_BYTES);
-    expect(statusMedian).toBeLessThan(STATUS_MEDIAN_MAX_MS);
-    // The server cut the pre-hello flooders (4008 after 16 malformed messages), so they had to
-    // come back on new sockets; and it is healthy afterwards.
-    expect(stats.sockets).toBeGreaterThan(PRE_HELLO_SOCKETS);
+    // Under 100 ms, over what the same server takes unflooded on this (shared) machine now.
+    expect(statusMedian - quietMedian).toBeLessThan(STATUS_MEDIAN_MAX_MS);
+    // The server cut every pre-hello flooder (4008 after 16 malformed messages, then terminated:
+    // they do not read), and it is healthy afterwards.
+    expect(stats.cut).toBe(PRE_HELLO_SOCKETS);
     expect(await statusMs()).toBeLessThan(10_000);
   }, 60_000);
 });

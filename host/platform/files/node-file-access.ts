@@ -42,6 +42,8 @@ export const READ_CHUNK_MAX_BYTES = 1024 * 1024;
 export const MAX_NAME_ALTERNATIVES = 999;
 /** Suffix of the temporary file an upload is written to until commit. */
 export const PART_SUFFIX = '.lifeline-part';
+/** How long the places' real paths are reused before they are read again, in ms. */
+const PLACES_CACHE_MS = 1000;
 /** Entries stat'ed at once while listing a folder. */
 const LIST_STAT_BATCH = 64;
 
@@ -106,15 +108,28 @@ function checkOffset(offset: number, max: number): void {
 export class NodeFileAccess implements FileAccess {
   private readonly home: string;
   private readonly env: NodeJS.ProcessEnv;
+  private cached: { at: number; places: PlaceContainment } | null = null;
 
   constructor(options: NodeFileAccessOptions = {}) {
     this.home = options.home ?? homedir();
     this.env = options.env ?? process.env;
   }
 
+  /**
+   * The places' real paths, read again at most every PLACES_CACHE_MS (each read is a file and a
+   * few stats; a transfer asks on every open).
+   */
+  private async containment(): Promise<PlaceContainment> {
+    const t = performance.now();
+    if (this.cached && t - this.cached.at < PLACES_CACHE_MS) return this.cached.places;
+    const places = await PlaceContainment.of(await this.places());
+    this.cached = { at: t, places };
+    return places;
+  }
+
   /** The real folder `dir` names, refused unless it is a folder inside a place. */
   private async realFolder(dir: string, what: string): Promise<{ real: string; places: PlaceContainment }> {
-    const places = await PlaceContainment.of(await this.places());
+    const places = await this.containment();
     const real = await realPathOf(dir, what);
     places.require(real);
     const st = await stat(real).catch((err: unknown) => {
@@ -186,7 +201,7 @@ export class NodeFileAccess implements FileAccess {
   }
 
   async openRead(file: string, offset: number) {
-    const places = await PlaceContainment.of(await this.places());
+    const places = await this.containment();
     const real = await realPathOf(file, 'file');
     places.require(real);
     let fh: FileHandle;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InboundRate } from '../../../server/ws/inbound-rate';
+import { InboundGate, InboundRate } from '../../../server/ws/inbound-rate';
 import { OutgoingBudget } from '../../../server/ws/outgoing-budget';
 import { ProtocolViolations } from '../../../server/ws/protocol-violations';
 
@@ -58,6 +58,29 @@ describe('protocol violations and inbound rate', () => {
     expect(v.record('message_too_large', 20)).toBe(false);
     expect(v.record('invalid_message', 30)).toBe(true);
     expect(new ProtocolViolations(3, 1000).record('invalid_message', 5000)).toBe(false);
+  });
+
+  it('slows a flood without dropping or reordering anything, binary frames included', async () => {
+    const handled: string[] = [];
+    const events: string[] = [];
+    const gate = new InboundGate(
+      {
+        handle: (d) => handled.push(d.toString()),
+        pause: () => events.push('pause'),
+        resume: () => events.push('resume'),
+        dropped: (n) => events.push(`dropped ${n}`),
+      },
+      new InboundRate(200, 5),
+    );
+    for (let i = 0; i < 12; i++) gate.push(Buffer.from(`t${i}`), false, true);
+    gate.push(Buffer.from('bin'), true, false);
+    expect(handled).toEqual(['t0', 't1', 't2', 't3', 't4']);
+    expect(events).toEqual(['pause']);
+    const end = Date.now() + 2000;
+    while (handled.length < 13 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+    expect(handled).toEqual([...Array.from({ length: 12 }, (_, i) => `t${i}`), 'bin']);
+    expect(events).toEqual(['pause', 'resume']);
+    gate.close();
   });
 
   it('lets a burst through, then the sustained rate', () => {
