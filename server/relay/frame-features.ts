@@ -16,7 +16,7 @@ export const CHANNEL_FEATURE: Readonly<Record<DataChannelName, keyof Features | 
   screen: null,
   cursor: null,
   input: 'screenControl',
-  clipboard: null,
+  clipboard: 'clipboard',
   files: 'fileTransfer',
   annotations: null,
   ack: null,
@@ -39,4 +39,7 @@ export const FEATURE_WORDS: Readonly<Record<keyof Features, string>> = {
   fileTransfer: 'file transfer',
   shareMyScreen: 'sharing your screen',
   transfer: 'transfers',
+  clipboard: 'the clipboard',
+  reboot: "rebooting the customer's computer",
+  multiChat: 'several sessions at once',
 };

@@ -125,7 +125,7 @@ export function attachHub(
   heartbeat.unref();
 
   function onConnection(ws: WebSocket, req: IncomingMessage, address: string): void {
-    const conn = new Connection(ws, address, req.headers.origin, {
+    const conn = new Connection(ws, address, req.headers.origin, req.headers['user-agent'], {
       ...(options.outgoing ? { outgoing: options.outgoing } : {}),
       onAbuse: (c, why) => log.warn('ws_closed_for_abuse', { conn: c.id, address: c.address, why }),
     });

@@ -259,6 +259,7 @@ export class ViewerSession {
       transport: { send: (payload) => this.sendSealed(DataChannel.files, payload) },
       createSink: () => new BlobSink(save),
       now: this.now,
+      onVerified: (file) => this.socket?.sendText({ type: 'viewer.file', ...file }),
     });
     this.connect();
   }

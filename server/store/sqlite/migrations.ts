@@ -2,6 +2,7 @@
  * Versioned schema migrations for the SQLite store. Each entry runs once, in order, inside a
  * transaction, and is recorded in `schema_migrations`. Never edit a released migration: add one.
  */
+import { MANAGE_MIGRATIONS } from './manage-migrations';
 
 export interface Migration {
   version: number;
@@ -100,4 +101,5 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'logins by user and address',
     sql: `CREATE INDEX logins_user_address ON logins(user_id, address, created_at);`,
   },
+  ...MANAGE_MIGRATIONS,
 ];

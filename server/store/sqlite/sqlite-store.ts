@@ -2,7 +2,9 @@
 import type { Store } from '../store';
 import { companyRepo, loginRepo, userRepo } from './account-repos';
 import { openDatabase } from './open-database';
-import { auditRepo, portalRepo, sessionRepo, transcriptRepo } from './session-repos';
+import { auditRepo } from './audit-repo';
+import { manageStore } from './manage-repos';
+import { portalRepo, sessionRepo, transcriptRepo } from './session-repos';
 
 export function openSqliteStore(dataDir: string): Store {
   const db = openDatabase(dataDir);
@@ -15,6 +17,7 @@ export function openSqliteStore(dataDir: string): Store {
     sessions: sessionRepo(db),
     transcripts: transcriptRepo(db),
     audit: auditRepo(db),
+    manage: manageStore(db),
     async close() {
       db.close();
     },
