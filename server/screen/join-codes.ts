@@ -4,13 +4,15 @@
  * single-use, valid JOIN_CODE_TTL_MS, bound to one session; a new request for the same session
  * replaces the old code. Only an HMAC of each code is kept (keyed per server process), so a
  * memory dump does not hand out live codes, and codes die with the process, which is fine for
- * something that lives ten minutes. Wrong codes are throttled per address (attempt-throttle.ts):
- * with one code live among 10^9, a few guesses a minute make guessing hopeless.
+ * something that lives ten minutes. Wrong codes are throttled per address (attempt-throttle.ts),
+ * and counted server-wide (join-guess-budget.ts): a code that has seen 500 wrong guesses since it
+ * was issued is retired, so no number of addresses gets better odds than 5 in 10^7 per code.
  */
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { ProtocolError } from '../../protocol/errors';
 import { JOIN_CODE_DIGITS, JOIN_CODE_TTL_MS } from '../../protocol/limits';
 import { AttemptThrottle } from './attempt-throttle';
+import { JoinGuessBudget } from './join-guess-budget';
 
 const CODE_SPACE = 10 ** JOIN_CODE_DIGITS;
 /** Live codes at most (one per session that asked for its screen); bounds memory. */
@@ -19,6 +21,8 @@ const MAX_LIVE_CODES = 100_000;
 interface Live {
   sessionId: string;
   expiresAt: number;
+  /** The guess budget's mark when the code was issued. */
+  guessMark: number;
 }
 
 export class JoinCodes {
@@ -26,12 +30,15 @@ export class JoinCodes {
   private readonly byHash = new Map<string, Live>();
   private readonly hashOfSession = new Map<string, string>();
   readonly throttle: AttemptThrottle;
+  readonly guesses: JoinGuessBudget;
 
   constructor(
     private readonly now: () => number,
     private readonly ttlMs: number = JOIN_CODE_TTL_MS,
+    guesses: JoinGuessBudget = new JoinGuessBudget(),
   ) {
     this.throttle = new AttemptThrottle(now);
+    this.guesses = guesses;
   }
 
   /** A fresh code for the session (the previous one, if any, stops working). */
@@ -51,7 +58,7 @@ export class JoinCodes {
       hash = this.hash(code);
     } while (this.byHash.has(hash));
     const expiresAt = this.now() + this.ttlMs;
-    this.byHash.set(hash, { sessionId, expiresAt });
+    this.byHash.set(hash, { sessionId, expiresAt, guessMark: this.guesses.mark() });
     this.hashOfSession.set(sessionId, hash);
     return { code, expiresAt };
   }
@@ -72,6 +79,7 @@ export class JoinCodes {
     const live = this.byHash.get(hash);
     if (!live) {
       this.throttle.recordFailure(address);
+      this.guesses.recordWrong();
       throw new ProtocolError(
         'join_code_invalid',
         'this code is not valid; check the digits or ask for a new code',
@@ -81,6 +89,13 @@ export class JoinCodes {
     this.hashOfSession.delete(live.sessionId);
     if (this.now() >= live.expiresAt) {
       throw new ProtocolError('join_code_expired', 'this code has expired; ask the agent for a new one');
+    }
+    if (this.guesses.retired(live.guessMark)) {
+      throw new ProtocolError(
+        'join_code_expired',
+        'this code was withdrawn because too many wrong codes were tried on the server; ask the agent for a new one',
+        { reason: 'guessing' },
+      );
     }
     return live.sessionId;
   }

@@ -155,6 +155,8 @@ export interface LoginRepo {
   byId(id: string): Promise<LoginRecord | null>;
   active(): Promise<LoginRecord[]>;
   activeForUser(userId: string): Promise<LoginRecord[]>;
+  /** Whether the user signed in from `address` at or after `since` (their usual addresses). */
+  signedInFrom(userId: string, address: string, since: number): Promise<boolean>;
   end(id: string, reason: NonNullable<LoginRecord['endReason']>, now: number): Promise<boolean>;
   touch(id: string, now: number): Promise<void>;
 }

@@ -65,6 +65,7 @@ import {
 } from './viewer-phase';
 import { ViewerSocket, type CreateSocket, type ViewerPush, type ViewerWelcome } from './viewer-socket';
 import { ViewerStats, type StatsSnapshot } from './viewer-stats';
+import { inputRefusalNotice } from './input-refusal-notice';
 import type { DirtyRect } from './worker/worker-messages';
 
 /** Interval between round-trip pings while the link is secure, in ms. */
@@ -94,6 +95,13 @@ export interface Painter {
 export type NoticeKey =
   | 'controlRevoked'
   | 'customerHasPointer'
+  | 'inputBackpressure'
+  | 'inputUnavailable'
+  | 'inputFailed'
+  | 'controlOffByManager'
+  | 'controlOnByManager'
+  | 'filesOffByManager'
+  | 'filesOnByManager'
   | 'controlGranted'
   | 'viewRevoked'
   | 'frameRefused'
@@ -435,6 +443,9 @@ export class ViewerSession {
       case 'helper.consent':
         this.onConsent(m.grants);
         return;
+      case 'viewer.features':
+        this.onFeatures(m.features);
+        return;
       case 'session.ended':
         this.update({ endedBy: m.by });
         if (canMoveConnection(this.connection, 'ended')) this.moveConnection('ended');
@@ -447,6 +458,19 @@ export class ViewerSession {
         // presence messages already tell the agent; nothing more to show.
         return;
     }
+  }
+
+  /** A manager changed the agent's features while the viewer is open: the relay applies them already. */
+  private onFeatures(features: Features): void {
+    const before = this.state.features;
+    if (before?.screenControl !== false && !features.screenControl)
+      this.notify('controlOffByManager', 'warning');
+    else if (before?.screenControl === false && features.screenControl)
+      this.notify('controlOnByManager', 'info');
+    else if (before?.fileTransfer !== false && !features.fileTransfer)
+      this.notify('filesOffByManager', 'warning');
+    else if (before?.fileTransfer === false && features.fileTransfer) this.notify('filesOnByManager', 'info');
+    this.update({ features });
   }
 
   private onConsent(grants: Grants): void {
@@ -624,9 +648,10 @@ export class ViewerSession {
     },
     'session.refused': (m) => {
       if (m.request === 'clipboard') this.notify('clipNotGranted', 'warning');
-      else if (m.request === 'input' && m.code === 'pointer_in_use')
-        this.notify('customerHasPointer', 'info');
-      else if (m.request === 'input') this.notify('controlRevoked', 'warning');
+      else if (m.request === 'input') {
+        const { key, level } = inputRefusalNotice(m.code);
+        this.notify(key, level);
+      }
     },
   };
 

@@ -94,5 +94,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The sign-in throttle asks whether an agent has
+    // signed in from an address before (auth/throttle.ts, usual addresses).
+    version: 10,
+    name: 'logins by user and address',
+    sql: `CREATE INDEX logins_user_address ON logins(user_id, address, created_at);`,
+  },
   ...MANAGE_MIGRATIONS,
 ];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { JOIN_CODE_DIGITS, JOIN_CODE_TTL_MS } from '../../../protocol/limits';
 import { JOIN_FREE_FAILURES } from '../../../server/screen/attempt-throttle';
 import { JoinCodes } from '../../../server/screen/join-codes';
+import { guessOddsPerCode, JoinGuessBudget } from '../../../server/screen/join-guess-budget';
 
 function clock(start = 1_000_000) {
   let t = start;
@@ -58,14 +59,12 @@ describe('join codes', () => {
     const c = clock();
     const codes = new JoinCodes(c.now);
     const { code } = codes.issue('s1');
+    // Exactly JOIN_FREE_FAILURES wrong codes go through (docs/protocol.md: "5 free").
     for (let i = 0; i < JOIN_FREE_FAILURES; i++) {
       expect(() => codes.redeem('000000000', 'bad')).toThrowError(
         expect.objectContaining({ code: 'join_code_invalid' }),
       );
     }
-    expect(() => codes.redeem('000000001', 'bad')).toThrowError(
-      expect.objectContaining({ code: 'join_code_invalid' }),
-    );
     // Blocked now, even with the right code.
     expect(() => codes.redeem(code, 'bad')).toThrowError(
       expect.objectContaining({ code: 'too_many_attempts', details: { retryAfterSeconds: 1 } }),
@@ -79,5 +78,19 @@ describe('join codes', () => {
     );
     // Someone else is not held up.
     expect(codes.redeem(code, 'good')).toBe('s1');
+  });
+
+  it('retire a live code once the server has seen its share of wrong guesses, from anyone', () => {
+    const codes = new JoinCodes(() => 0, JOIN_CODE_TTL_MS, new JoinGuessBudget(3));
+    const early = codes.issue('s1').code;
+    for (let i = 0; i < 2; i++) expect(() => codes.redeem('000000000', `10.0.0.${i}`)).toThrow();
+    const late = codes.issue('s2').code;
+    expect(() => codes.redeem('000000000', '10.0.0.9')).toThrow();
+    // s1's code has seen 3 wrong guesses: refused even though it is right; s2's has seen 1.
+    expect(() => codes.redeem(early, '10.0.1.1')).toThrowError(
+      expect.objectContaining({ code: 'join_code_expired', details: { reason: 'guessing' } }),
+    );
+    expect(codes.redeem(late, '10.0.1.1')).toBe('s2');
+    expect(guessOddsPerCode()).toBeLessThan(1e-6);
   });
 });
