@@ -8,11 +8,13 @@ import type {
   ChatAuthor,
   ChatLine,
   Features,
+  Grants,
   Role,
   SessionState,
   ScreenState,
   TransferInfo,
 } from '../../protocol/common';
+import type { EphemeralStore } from './ephemeral-store';
 
 export type UserState = 'invited' | 'active' | 'deactivated';
 
@@ -159,6 +161,17 @@ export interface TranscriptRepo {
   lines(sessionId: string, afterSeq?: number): Promise<ChatLine[]>;
 }
 
+/**
+ * The customer's consent for a session's screen sharing, as the helper last stated it: kept
+ * while sharing goes on, across the helper's reconnects and the server's restarts (the helper
+ * re-confirms it each time it comes back), dropped when sharing ends or a new helper is asked for.
+ */
+export interface ScreenGrantRepo {
+  get(sessionId: string): Promise<Grants | null>;
+  set(sessionId: string, grants: Grants, at: number): Promise<void>;
+  clear(sessionId: string): Promise<void>;
+}
+
 export interface AuditRepo {
   write(entry: AuditEntry): Promise<void>;
   recent(limit: number): Promise<AuditEntry[]>;
@@ -173,5 +186,8 @@ export interface Store {
   readonly sessions: SessionRepo;
   readonly transcripts: TranscriptRepo;
   readonly audit: AuditRepo;
+  readonly screenGrants: ScreenGrantRepo;
+  /** Join codes and resume tokens (hashed), with expiry; Redis may carry them on several nodes. */
+  readonly ephemeral: EphemeralStore;
   close(): Promise<void>;
 }

@@ -2,6 +2,8 @@
 import type { Store } from '../store';
 import { companyRepo, loginRepo, userRepo } from './account-repos';
 import { openDatabase } from './open-database';
+import { screenGrantRepo } from './screen-grant-repo';
+import { sqliteEphemeralStore } from './sqlite-ephemeral-store';
 import { auditRepo, portalRepo, sessionRepo, transcriptRepo } from './session-repos';
 
 export function openSqliteStore(dataDir: string): Store {
@@ -15,6 +17,8 @@ export function openSqliteStore(dataDir: string): Store {
     sessions: sessionRepo(db),
     transcripts: transcriptRepo(db),
     audit: auditRepo(db),
+    screenGrants: screenGrantRepo(db),
+    ephemeral: sqliteEphemeralStore(db),
     async close() {
       db.close();
     },
