@@ -1,6 +1,6 @@
 /**
  * FileAccess over plain Node fs (any OS). Contract for writes: data goes to a temporary file in the
- * target folder (".<name>.lifeline-part", kept for resume), and commit() moves it to the sanitised
+ * target folder (".<name>.<transfer id>.lifeline-part", kept for resume), and commit() moves it to the sanitised
  * name, or to "name (1).ext", "name (2).ext"... when that exists: an existing file is never
  * overwritten (the final name is claimed with O_EXCL before the rename). Every path written is
  * checked to lie directly in realpath(dir), and files are opened with O_NOFOLLOW so a planted
@@ -22,15 +22,14 @@ import {
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ProtocolError } from '../../../protocol/errors';
-import type { DirEntry, FileAccess } from '../types';
+import { PART_SUFFIX, type DirEntry, type FileAccess } from '../types';
 import { alternativeNames, safeFileName } from './safe-file-name';
 
 /** Most bytes one read() returns (and allocates), whatever the caller asks for. */
 export const READ_CHUNK_MAX_BYTES = 1024 * 1024;
 /** How many "name (n).ext" alternatives commit() tries before giving up. */
 export const MAX_NAME_ALTERNATIVES = 999;
-/** Suffix of the temporary file an upload is written to until commit. */
-export const PART_SUFFIX = '.lifeline-part';
+export { PART_SUFFIX };
 /** Entries stat'ed at once while listing a folder. */
 const LIST_STAT_BATCH = 64;
 
@@ -187,10 +186,12 @@ export class NodeFileAccess implements FileAccess {
     };
   }
 
-  async openWrite(dir: string, name: string, offset: number) {
+  async openWrite(dir: string, name: string, offset: number, partKey?: string) {
     const realDir = await realDirectory(dir);
     const safe = safeFileName(name);
-    const tempPath = inside(realDir, `.${safe}${PART_SUFFIX}`);
+    if (partKey !== undefined && !/^[0-9a-z]{1,64}$/u.test(partKey))
+      throw new ProtocolError('bad_request', 'invalid part key');
+    const tempPath = inside(realDir, `.${safe}${partKey === undefined ? '' : `.${partKey}`}${PART_SUFFIX}`);
     if (!Number.isSafeInteger(offset) || offset < 0)
       throw new ProtocolError('bad_request', `offset ${offset} is invalid`);
     let fh: FileHandle;
