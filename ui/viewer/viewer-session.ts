@@ -76,7 +76,8 @@ export const PING_INTERVAL_MS = 1000;
 export const REFRESH_RETRY_MS = 3000;
 /** First reconnect delay, in ms; doubles up to RECONNECT_MAX_MS, with up to RECONNECT_JITTER more. */
 export const RECONNECT_FIRST_MS = 500;
-export const RECONNECT_MAX_MS = 15_000;
+/** Short: it bounds how long the picture waits once the server is back from a restart. */
+export const RECONNECT_MAX_MS = 5_000;
 const RECONNECT_JITTER = 0.3;
 /** Close codes of server/ws/connection.ts that end the viewer for good. */
 const CLOSE_SIGNED_OUT = 4003;

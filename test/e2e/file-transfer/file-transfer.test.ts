@@ -2,8 +2,8 @@
  * File transfer end to end with real parts: a real server (relay, consent and feature checks), a
  * real helper session client on Xvfb (the real X11 platform; its FileAccess is the real
  * NodeFileAccess over a temporary home, so places are that home's folders), consent given with
- * `files`, and the Node viewer driving the viewer's real file-transfer core (ui/viewer/files)
- * over the e2e-encrypted files channel.
+ * `files`, and the agent's real viewer core (ViewerSession, with its file transfers) in Node over
+ * the e2e-encrypted files channel.
  *
  * Checked: a 50 MB file lands in the chosen folder with the sender's SHA-256 and no temporary
  * file; it comes back byte for byte; cancel mid-way removes the partial file; killing the
@@ -45,8 +45,7 @@ import {
   type ConnectedAgent,
   type ConnectedCustomer,
 } from '../../support/workflow';
-import { NodeViewer } from '../helper/node-viewer';
-import { ViewerFiles } from './viewer-files';
+import { AgentViewer } from '../../support/agent-viewer';
 
 const MB = 1_000_000;
 const MiB = 1024 * 1024;
@@ -58,8 +57,7 @@ let server: TestServer;
 let agent: ConnectedAgent;
 let customer: ConnectedCustomer & { joinCode: string };
 let client: SessionClient;
-let viewer: NodeViewer;
-let files: ViewerFiles;
+let viewer: AgentViewer;
 let tmp: string;
 let home: string;
 let downloads: string;
@@ -91,28 +89,17 @@ function sha256Of(file: string): Promise<string> {
   });
 }
 
-/** Every phase each transfer went through, in order (the snapshots the Files panel gets). */
-const phases = new Map<string, string[]>();
-
+/** Every phase a transfer went through, in order (the snapshots the Files panel gets). */
 function phasesOf(id: string): string[] {
-  return phases.get(id) ?? [];
+  return viewer.phases.get(id) ?? [];
 }
 
 function view(id: string) {
-  return files.core.snapshot().transfers.find((t) => t.id === id);
+  return viewer.transfer(id);
 }
 
-async function phase(id: string, want: string, timeoutMs = 120_000) {
-  return until(
-    `transfer ${want}`,
-    () => {
-      const t = view(id);
-      if (t && t.phase !== want && (t.phase === 'failed' || t.phase === 'cancelled'))
-        throw new Error(`${t.phase}: ${JSON.stringify(t.error)}`);
-      return t?.phase === want ? t : undefined;
-    },
-    timeoutMs,
-  );
+function phase(id: string, want: Parameters<AgentViewer['phase']>[1], timeoutMs = 120_000) {
+  return viewer.phase(id, want, timeoutMs);
 }
 
 const parts = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.lifeline-part'));
@@ -159,21 +146,18 @@ beforeAll(async () => {
     if (e.type === 'host.consent_needed') void client.consent({ ...ALL_GRANTS, reboot: false, files: true });
   });
   await client.join({ server: server.url, joinCode: customer.joinCode });
-  viewer = await NodeViewer.connect(server.wsUrl, server.url, agent.token, customer.sessionId);
-  await viewer.until(() => viewer.sas !== null, 15_000, 'the SAS');
-  await viewer.until(() => viewer.firstPictureAt !== null, 15_000, 'the first picture');
-  files = new ViewerFiles(viewer, downloads);
-  files.core.subscribe((s) => {
-    for (const t of s.transfers) {
-      const seen = phases.get(t.id) ?? [];
-      if (seen.at(-1) !== t.phase) phases.set(t.id, [...seen, t.phase]);
-    }
+  viewer = new AgentViewer({
+    wsUrl: server.wsUrl,
+    origin: server.url,
+    token: agent.token,
+    sessionId: customer.sessionId,
+    downloads,
   });
-  await until('the files link', () => files.core.snapshot().connected);
+  await until('the picture', () => viewer.snapshot.phase === 'streaming', 15_000);
+  await until('the files link', () => viewer.files.snapshot().connected && viewer.files.snapshot().allowed);
 }, 120_000);
 
 afterAll(async () => {
-  files?.close();
   viewer?.close();
   await client?.close();
   await closeAll(agent?.client, customer?.client);
@@ -190,10 +174,10 @@ describe('file transfer through the real server, helper and viewer', () => {
   it('sends a 50 MB file into the chosen folder with the same SHA-256, no temporary file left', async () => {
     const src = path.join(tmp, 'fifty.bin');
     bigSha = randomFile(src, 50 * MB);
-    const places = await files.core.places();
+    const places = await viewer.files.places();
     expect(places.map((p) => p.name)).toEqual(['Home', 'Desktop', 'Downloads', 'Documents']);
     const started = performance.now();
-    const id = files.core.send(await openAsBlob(src), 'fifty.bin', { place: 'Documents', dirs: [] });
+    const id = viewer.files.send(await openAsBlob(src), 'fifty.bin', { place: 'Documents', dirs: [] });
     const done = await phase(id, 'done');
     const seconds = (performance.now() - started) / 1000;
     expect(done.savedAs).toBe('fifty.bin');
@@ -207,24 +191,24 @@ describe('file transfer through the real server, helper and viewer', () => {
   });
 
   it('fetches it back from the customer byte for byte', async () => {
-    const listing = await files.core.list({ place: 'Documents', dirs: [] });
+    const listing = await viewer.files.list({ place: 'Documents', dirs: [] });
     const entry = listing.entries.find((e) => e.name === 'fifty.bin');
     expect(entry).toMatchObject({ kind: 'file', size: 50 * MB });
     const started = performance.now();
-    const id = files.core.fetch({ place: 'Documents', dirs: [] }, 'fifty.bin', entry!.size);
+    const id = viewer.files.fetch({ place: 'Documents', dirs: [] }, 'fifty.bin', entry!.size);
     await phase(id, 'done');
     const seconds = (performance.now() - started) / 1000;
-    expect(await sha256Of(files.saved.get('fifty.bin')!)).toBe(bigSha);
+    expect(await sha256Of(viewer.saved.get('fifty.bin')!)).toBe(bigSha);
     figures.fetch50MB = { seconds: +seconds.toFixed(2), MBps: +(50 / seconds).toFixed(1) };
   });
 
   it('cancel mid-way removes the partial file on the customer side', async () => {
     const src = path.join(tmp, 'cancelled.bin');
     randomFile(src, 50 * MB);
-    const id = files.core.send(await openAsBlob(src), 'cancelled.bin', { place: 'Downloads', dirs: [] });
+    const id = viewer.files.send(await openAsBlob(src), 'cancelled.bin', { place: 'Downloads', dirs: [] });
     await until('10 MB written', () => (view(id)?.figures.doneBytes ?? 0) > 10 * MB, 60_000);
     expect(parts(path.join(home, 'Downloads'))).toHaveLength(1);
-    files.core.cancel(id);
+    viewer.files.cancel(id);
     await until('the partial file removed', () => readdirSync(path.join(home, 'Downloads')).length === 0);
     expect(view(id)!.phase).toBe('cancelled');
   });
@@ -232,17 +216,17 @@ describe('file transfer through the real server, helper and viewer', () => {
   it("resumes an upload after the helper's socket is killed, from the acknowledged offset", async () => {
     const src = path.join(tmp, 'resumed.bin');
     const sha = randomFile(src, 50 * MB);
-    const sentBefore = files.core.bytesSent;
-    const id = files.core.send(await openAsBlob(src), 'resumed.bin', { place: 'Documents', dirs: [] });
+    const sentBefore = viewer.files.bytesSent;
+    const id = viewer.files.send(await openAsBlob(src), 'resumed.bin', { place: 'Documents', dirs: [] });
     await until('15 MB written', () => (view(id)?.figures.doneBytes ?? 0) > 15 * MB, 60_000);
-    const windowAtCut = files.core.window.windowBytes;
-    const inFlightAtCut = files.core.window.inFlightBytes;
+    const windowAtCut = viewer.files.window.windowBytes;
+    const inFlightAtCut = viewer.files.window.inFlightBytes;
     client.dropLinkForTest();
     await phase(id, 'done');
     expect(phasesOf(id)).toContain('interrupted');
     expect(await sha256Of(path.join(home, 'Documents', 'resumed.bin'))).toBe(sha);
     expect(parts(path.join(home, 'Documents'))).toEqual([]);
-    const resent = files.core.bytesSent - sentBefore - 50 * MB;
+    const resent = viewer.files.bytesSent - sentBefore - 50 * MB;
     expect(resent).toBeGreaterThanOrEqual(0);
     expect(resent).toBeLessThan(2 * windowAtCut);
     expect(
@@ -252,13 +236,13 @@ describe('file transfer through the real server, helper and viewer', () => {
   });
 
   it("resumes a fetch after the helper's socket is killed, from the bytes already stored", async () => {
-    const id = files.core.fetch({ place: 'Documents', dirs: [] }, 'resumed.bin', 50 * MB);
+    const id = viewer.files.fetch({ place: 'Documents', dirs: [] }, 'resumed.bin', 50 * MB);
     await until('15 MB received', () => (view(id)?.figures.doneBytes ?? 0) > 15 * MB, 60_000);
     const got = view(id)!.figures.doneBytes;
     client.dropLinkForTest();
     await phase(id, 'done');
     expect(phasesOf(id)).toContain('interrupted');
-    const saved = [...files.saved.entries()].filter(([n]) => n === 'resumed.bin').map(([, p]) => p)[0]!;
+    const saved = [...viewer.saved.entries()].filter(([n]) => n === 'resumed.bin').map(([, p]) => p)[0]!;
     expect(await sha256Of(saved)).toBe(await sha256Of(path.join(home, 'Documents', 'resumed.bin')));
     figures.fetchResume = { storedAtCut: got };
   });
@@ -267,7 +251,7 @@ describe('file transfer through the real server, helper and viewer', () => {
     expect(tmpfs, 'mount -t tmpfs must work here (the test runs as root)').toBe(true);
     const src = path.join(tmp, 'five.bin');
     randomFile(src, 5 * MB);
-    const id = files.core.send(await openAsBlob(src), 'five.bin', { place: 'Desktop', dirs: [] });
+    const id = viewer.files.send(await openAsBlob(src), 'five.bin', { place: 'Desktop', dirs: [] });
     const failed = await phase(id, 'failed');
     expect(failed.error).toMatchObject({ code: 'no_space', neededBytes: 5 * MB });
     expect(failed.error!.freeBytes).toBeLessThanOrEqual(2 * MiB);
@@ -280,16 +264,16 @@ describe('file transfer through the real server, helper and viewer', () => {
     const src = path.join(tmp, 'two-hundred.bin');
     randomFile(src, 200 * MB);
     // To the customer.
-    const up = files.core.send(await openAsBlob(src), 'two-hundred.bin', { place: 'Documents', dirs: [] });
+    const up = viewer.files.send(await openAsBlob(src), 'two-hundred.bin', { place: 'Documents', dirs: [] });
     await until('the upload under way', () => (view(up)?.figures.doneBytes ?? 0) > 10 * MB, 60_000);
     const duringUpload = await screenLatencies(10, () => view(up)?.phase === 'sending');
     const upView = await phase(up, 'done', 300_000);
     // From the customer: the file shares the helper -> viewer direction with the picture.
-    const down = files.core.fetch({ place: 'Documents', dirs: [] }, 'two-hundred.bin', upView.size);
+    const down = viewer.files.fetch({ place: 'Documents', dirs: [] }, 'two-hundred.bin', upView.size);
     await until('the fetch under way', () => (view(down)?.figures.doneBytes ?? 0) > 10 * MB, 60_000);
-    const framesBefore = viewer.counts.screenFrames;
+    const framesBefore = viewer.painter.presents;
     const duringFetch = await screenLatencies(10, () => view(down)?.phase === 'sending');
-    expect(viewer.counts.screenFrames).toBeGreaterThan(framesBefore);
+    expect(viewer.painter.presents).toBeGreaterThan(framesBefore);
     await phase(down, 'done', 300_000);
     const stats = client.fileTransfers!.senderStats()[0];
     figures.screenLatencyMs = {
@@ -302,7 +286,10 @@ describe('file transfer through the real server, helper and viewer', () => {
     // Every change reached the viewer, and the picture never waited behind the files for long.
     expect(median(duringFetch.values)).toBeLessThan(median(baseline) + 500);
     expect(median(duringUpload.values)).toBeLessThan(median(baseline) + 500);
-    expect(Math.max(...duringFetch.values, ...duringUpload.values)).toBeLessThan(2000);
+    // Bounded against this machine's own idle figure (a loaded machine slows both alike).
+    expect(Math.max(...duringFetch.values, ...duringUpload.values)).toBeLessThan(
+      Math.max(2000, 3 * Math.max(...baseline)),
+    );
   }, 600_000);
 });
 
@@ -312,10 +299,8 @@ const COLOURS = ['#203040', '#604020', '#206040', '#402060'];
 
 /** The viewer's picture at a root-window pixel (bottom right; no window covers it). */
 function pixel(): number | null {
-  const fb = viewer.decoder.framebuffer;
-  if (!fb || viewer.decoder.state !== 'ready') return null;
-  const i = ((fb.height - 4) * fb.width + (fb.width - 4)) * 4;
-  return (fb.data[i]! << 16) | (fb.data[i + 1]! << 8) | fb.data[i + 2]!;
+  const p = viewer.painter;
+  return viewer.pixel(p.width - 4, p.height - 4);
 }
 
 function hex(c: string): number {
