@@ -1,13 +1,13 @@
 /**
- * The helper killed with SIGKILL in the middle of a 200 MB transfer, and started again by the
+ * The helper killed with SIGKILL in the middle of a large transfer, and started again by the
  * customer, all real processes: the bundled `lifeline-helper join` on a terminal (a pty from
  * util-linux `script`, consent answered y/n there), on Xvfb with a temporary home (its places are
  * that home's folders); the agent's real viewer core (ViewerSession) in this process; the real
  * server. After the kill, the customer runs `lifeline-helper resume` (no terminal needed): it
  * comes back into the same session with the consent saved when it was given, the picture comes
- * back, and the transfer completes from the bytes already on disk with the right SHA-256 (200 MB
- * in the soak). No part
- * file and no journal entry stays. LIFELINE_SOAK=N repeats each kill N times (the soak).
+ * back, and the transfer completes from the bytes already on disk with the right SHA-256. No part
+ * file and no journal entry stays. LIFELINE_SOAK=N repeats each kill N times, and
+ * LIFELINE_RESTART_MB sets the size (64 MB in `npm test`, 200 MB in the soak).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
