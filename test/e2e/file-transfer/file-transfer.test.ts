@@ -8,8 +8,8 @@
  * Checked: a 50 MB file lands in the chosen folder with the sender's SHA-256 and no temporary
  * file; it comes back byte for byte; cancel mid-way removes the partial file; killing the
  * helper's socket mid-upload and mid-fetch resumes from the acknowledged offset (re-sending less
- * than two windows); a disk too small (a real 2 MiB tmpfs, mounted as root) is refused up front;
- * and screen updates keep flowing during 200 MB transfers both ways (latency measured from an X
+ * than two windows), and after the viewer's own socket drops; a disk too small (a real 2 MiB
+ * tmpfs, mounted as root) is refused up front; and screen updates keep flowing during 200 MB transfers both ways (latency measured from an X
  * change to the viewer's picture, against the same measure with no transfer).
  */
 import { execFile, spawnSync } from 'node:child_process';
@@ -34,6 +34,7 @@ import { loadPlatform } from '../../../host/platform/registry';
 import type { Platform } from '../../../host/platform/types';
 import { SessionClient, type SessionNotice } from '../../../host/session/session-client';
 import { until, wait } from '../../support/polling';
+import { soakRounds } from '../../support/processes';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import {
@@ -63,7 +64,13 @@ let home: string;
 let downloads: string;
 let tmpfs = false;
 const notices: SessionNotice[] = [];
-const figures: Record<string, unknown> = {};
+const figures: Record<string, unknown[] | unknown> & {
+  uploadResume?: unknown[];
+  fetchResume?: unknown[];
+  viewerDropResentBytes?: unknown[];
+} = {};
+/** Repetitions of the dropped-link tests: LIFELINE_SOAK (the soak), else 1. */
+const ROUNDS = soakRounds();
 
 /** A file of `bytes` random bytes, written 1 MiB at a time; returns its SHA-256. */
 function randomFile(file: string, bytes: number): string {
@@ -213,39 +220,77 @@ describe('file transfer through the real server, helper and viewer', () => {
     expect(view(id)!.phase).toBe('cancelled');
   });
 
-  it("resumes an upload after the helper's socket is killed, from the acknowledged offset", async () => {
-    const src = path.join(tmp, 'resumed.bin');
-    const sha = randomFile(src, 50 * MB);
-    const sentBefore = viewer.files.bytesSent;
-    const id = viewer.files.send(await openAsBlob(src), 'resumed.bin', { place: 'Documents', dirs: [] });
-    await until('15 MB written', () => (view(id)?.figures.doneBytes ?? 0) > 15 * MB, 60_000);
-    const windowAtCut = viewer.files.window.windowBytes;
-    const inFlightAtCut = viewer.files.window.inFlightBytes;
-    client.dropLinkForTest();
-    await phase(id, 'done');
-    expect(phasesOf(id)).toContain('interrupted');
-    expect(await sha256Of(path.join(home, 'Documents', 'resumed.bin'))).toBe(sha);
-    expect(parts(path.join(home, 'Documents'))).toEqual([]);
-    const resent = viewer.files.bytesSent - sentBefore - 50 * MB;
-    expect(resent).toBeGreaterThanOrEqual(0);
-    expect(resent).toBeLessThan(2 * windowAtCut);
-    expect(
-      notices.some((n) => n.type === 'file' && n.transfer.id === id && n.transfer.state === 'suspended'),
-    ).toBe(true);
-    figures.uploadResume = { resentBytes: resent, windowAtCut, inFlightAtCut };
-  });
+  it(
+    "resumes an upload after the helper's socket is killed, from the acknowledged offset",
+    async () => {
+      const src = path.join(tmp, 'resumed.bin');
+      const sha = randomFile(src, 50 * MB);
+      for (let round = 1; round <= ROUNDS; round++) {
+        const name = round === ROUNDS ? 'resumed.bin' : `resumed-${round}.bin`;
+        const sentBefore = viewer.files.bytesSent;
+        const id = viewer.files.send(await openAsBlob(src), name, { place: 'Documents', dirs: [] });
+        await until('15 MB written', () => (view(id)?.figures.doneBytes ?? 0) > 15 * MB, 60_000);
+        const windowAtCut = viewer.files.window.windowBytes;
+        const inFlightAtCut = viewer.files.window.inFlightBytes;
+        client.dropLinkForTest();
+        await phase(id, 'done');
+        expect(phasesOf(id)).toContain('interrupted');
+        expect(await sha256Of(path.join(home, 'Documents', name))).toBe(sha);
+        expect(parts(path.join(home, 'Documents'))).toEqual([]);
+        const resent = viewer.files.bytesSent - sentBefore - 50 * MB;
+        expect(resent).toBeGreaterThanOrEqual(0);
+        expect(resent).toBeLessThan(2 * windowAtCut);
+        expect(
+          notices.some((n) => n.type === 'file' && n.transfer.id === id && n.transfer.state === 'suspended'),
+        ).toBe(true);
+        (figures.uploadResume ??= []).push({ resentBytes: resent, windowAtCut, inFlightAtCut });
+        if (name !== 'resumed.bin') rmSync(path.join(home, 'Documents', name));
+      }
+    },
+    120_000 * ROUNDS,
+  );
 
-  it("resumes a fetch after the helper's socket is killed, from the bytes already stored", async () => {
-    const id = viewer.files.fetch({ place: 'Documents', dirs: [] }, 'resumed.bin', 50 * MB);
-    await until('15 MB received', () => (view(id)?.figures.doneBytes ?? 0) > 15 * MB, 60_000);
-    const got = view(id)!.figures.doneBytes;
-    client.dropLinkForTest();
-    await phase(id, 'done');
-    expect(phasesOf(id)).toContain('interrupted');
-    const saved = [...viewer.saved.entries()].filter(([n]) => n === 'resumed.bin').map(([, p]) => p)[0]!;
-    expect(await sha256Of(saved)).toBe(await sha256Of(path.join(home, 'Documents', 'resumed.bin')));
-    figures.fetchResume = { storedAtCut: got };
-  });
+  it(
+    "resumes a fetch after the helper's socket is killed, from the bytes already stored",
+    async () => {
+      const sha = await sha256Of(path.join(home, 'Documents', 'resumed.bin'));
+      for (let round = 1; round <= ROUNDS; round++) {
+        const id = viewer.files.fetch({ place: 'Documents', dirs: [] }, 'resumed.bin', 50 * MB);
+        await until('15 MB received', () => (view(id)?.figures.doneBytes ?? 0) > 15 * MB, 60_000);
+        const got = view(id)!.figures.doneBytes;
+        client.dropLinkForTest();
+        await phase(id, 'done');
+        expect(phasesOf(id)).toContain('interrupted');
+        const saved = viewer.saved.get('resumed.bin')!;
+        expect(await sha256Of(saved)).toBe(sha);
+        rmSync(saved);
+        (figures.fetchResume ??= []).push({ storedAtCut: got });
+      }
+    },
+    120_000 * ROUNDS,
+  );
+
+  it(
+    "resumes an upload after the viewer's own socket drops (the viewer reconnects by itself)",
+    async () => {
+      const src = path.join(tmp, 'viewer-drop.bin');
+      const sha = randomFile(src, 50 * MB);
+      for (let round = 1; round <= ROUNDS; round++) {
+        const name = `viewer-drop-${round}.bin`;
+        const sentBefore = viewer.files.bytesSent;
+        const id = viewer.files.send(await openAsBlob(src), name, { place: 'Documents', dirs: [] });
+        await until('15 MB written', () => (view(id)?.figures.doneBytes ?? 0) > 15 * MB, 60_000);
+        viewer.dropSocket();
+        await phase(id, 'done');
+        expect(phasesOf(id)).toContain('interrupted');
+        expect(await sha256Of(path.join(home, 'Documents', name))).toBe(sha);
+        expect(parts(path.join(home, 'Documents'))).toEqual([]);
+        (figures.viewerDropResentBytes ??= []).push(viewer.files.bytesSent - sentBefore - 50 * MB);
+        rmSync(path.join(home, 'Documents', name));
+      }
+    },
+    120_000 * ROUNDS,
+  );
 
   it('refuses up front when the folder lacks the room (a real 2 MiB disk), writing nothing', async () => {
     expect(tmpfs, 'mount -t tmpfs must work here (the test runs as root)').toBe(true);
@@ -284,8 +329,9 @@ describe('file transfer through the real server, helper and viewer', () => {
       helperYieldsToScreen: stats?.yields ?? null,
     };
     // Every change reached the viewer, and the picture never waited behind the files for long.
-    expect(median(duringFetch.values)).toBeLessThan(median(baseline) + 500);
-    expect(median(duringUpload.values)).toBeLessThan(median(baseline) + 500);
+    const bound = Math.max(median(baseline) + 500, 2 * median(baseline));
+    expect(median(duringFetch.values)).toBeLessThan(bound);
+    expect(median(duringUpload.values)).toBeLessThan(bound);
     // Bounded against this machine's own idle figure (a loaded machine slows both alike).
     expect(Math.max(...duringFetch.values, ...duringUpload.values)).toBeLessThan(
       Math.max(2000, 3 * Math.max(...baseline)),
