@@ -116,7 +116,9 @@ export type NoticeKey =
   | 'clipWriteFailed'
   | 'screenshotSaved'
   | 'screenshotFailed'
-  | 'pausedByCustomer';
+  | 'pausedByCustomer'
+  | 'rebootRequested'
+  | 'rebootRefused';
 
 export interface Notice {
   key: NoticeKey;
@@ -351,6 +353,18 @@ export class ViewerSession {
       return false;
     }
     return this.sendSealed(DataChannel.clipboard, encodeJsonPayload({ type: 'clip.request' }));
+  }
+
+  /**
+   * Asks the helper to restart the customer's computer (the customer granted `reboot`); the
+   * helper saves the session first and comes back into it after the restart. False when the
+   * grant or the secure link is missing.
+   */
+  requestReboot(): boolean {
+    if (!this.state.grants?.reboot || !this.link.session) return false;
+    const sent = this.sendSealed(DataChannel.control, encodeJsonPayload({ type: 'session.reboot' }));
+    if (sent) this.notify('rebootRequested', 'info');
+    return sent;
   }
 
   /** Shows a notice raised by the UI layer (screenshot saved, clipboard read failed, ...). */
@@ -668,6 +682,7 @@ export class ViewerSession {
       else if (m.request === 'input' && m.code === 'pointer_in_use')
         this.notify('customerHasPointer', 'info');
       else if (m.request === 'input') this.notify('controlRevoked', 'warning');
+      else if (m.request === 'session.reboot') this.notify('rebootRefused', 'error', [m.message]);
     },
   };
 
