@@ -50,6 +50,7 @@ import { TransferJournal } from './file-transfer/transfer-journal';
 import {
   defaultStateFile,
   deleteResumeStateOf,
+  readResumeState,
   RESUME_STATE_REFRESH_MS,
   writeResumeState,
   type ResumeState,
@@ -243,6 +244,23 @@ export class SessionClient implements HelperController {
     this.resumeToken = request.resumeToken;
     this.restore = request.consent ?? null;
     return this.start(request.server, { kind: 'resume', resumeToken: request.resumeToken });
+  }
+
+  /**
+   * Comes back into the session saved in this helper's state file (by a helper that ended without
+   * a stop), if it is a session of `server`: what native mode does when the extension restarts a
+   * helper that died.
+   */
+  async resumeSaved(server: string): Promise<{ state: HelperState }> {
+    const saved = await readResumeState(this.stateFile);
+    if (new URL(saved.server).origin !== new URL(server).origin) {
+      throw new ProtocolError('not_found', 'no saved session with this server');
+    }
+    return this.resume({
+      server: saved.server,
+      resumeToken: saved.resumeToken,
+      ...(saved.consent ? { consent: saved.consent } : {}),
+    });
   }
 
   async consent(grants: Grants): Promise<{ grants: Grants }> {
