@@ -10,7 +10,9 @@
  * then where it was saved; a big file shows its progress bar, and the customer's "Stop" cancels
  * it: the agent's viewer sees it cancelled, and no partial file stays on the customer's disk.
  * The big file is a sparse 1 GB file (it reads as zeros, costs no disk on the agent's side), so
- * it is still moving (~40 MB/s here) whenever Stop is pressed.
+ * it is still moving (~40 MB/s here) whenever Stop is pressed. Then the helper Chromium started
+ * is killed with SIGKILL mid-upload: the extension starts it again by itself, it comes back into
+ * the same session with the consent given (nothing asked), and the upload completes whole.
  */
 import {
   existsSync,
@@ -23,7 +25,7 @@ import {
   truncateSync,
   writeFileSync,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -45,6 +47,7 @@ import {
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { buildHelperBundle, type HelperBundle } from '../../host/native/helper-bundle';
 import { AgentViewer } from '../../support/agent-viewer';
+import { findDescendant, killNine } from '../../support/processes';
 import { createAgent, PASSWORD } from './accounts';
 import { launchAgentBrowser, until, type AgentBrowser } from './harness';
 
@@ -247,5 +250,40 @@ describe('the consent window shows file transfers (real extension, helper, serve
     expect(
       await consent.$$eval('.file-transfer', (li) => li.map((l) => l.getAttribute('data-phase'))),
     ).toEqual(['cancelled', 'done']);
+  });
+
+  it('starts the helper again by itself when it is killed mid-upload; the upload completes, nothing asked', async () => {
+    const bytes = randomBytes(40_000_000);
+    const id = viewer.files.send(new Blob([bytes]), 'after-crash.bin', { place: 'Documents', dirs: [] });
+    await until(
+      async () => ((viewer.transfer(id)?.figures.doneBytes ?? 0) > 10_000_000 ? true : undefined),
+      60_000,
+      'a quarter written',
+    );
+    const chromiumPid = browser.browser.process()!.pid!;
+    const pid = await findDescendant(chromiumPid, bundle.path);
+    await killNine(pid);
+    // The window says it is coming back, then sharing again, with no question.
+    await until(
+      async () => (await consent.$('main[data-state="reconnecting"]')) ?? undefined,
+      10_000,
+      'the consent window saying it is coming back',
+    );
+    await until(
+      async () => (await consent.$('main[data-state="sharing"]')) ?? undefined,
+      30_000,
+      'the consent window sharing again',
+    );
+    expect(await consent.$('button.allow')).toBeNull();
+    const done = await viewer.phase(id, 'done', 120_000);
+    expect(done.savedAs).toBe('after-crash.bin');
+    const saved = readFileSync(join(home, 'Documents', 'after-crash.bin'));
+    expect(createHash('sha256').update(saved).digest('hex')).toBe(
+      createHash('sha256').update(bytes).digest('hex'),
+    );
+    expect(readdirSync(join(home, 'Documents')).filter((n) => n.endsWith('.lifeline-part'))).toEqual([]);
+    // A new helper process serves the session: the one killed is gone.
+    expect(await findDescendant(chromiumPid, bundle.path)).not.toBe(pid);
+    expect(viewer.phases.get(id)).toContain('interrupted');
   });
 });
