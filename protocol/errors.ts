@@ -26,6 +26,14 @@ export const ERROR_CODES = {
   weak_password: 400,
   last_manager: 409,
   portal_exists: 409,
+  /** A one-time account link (invitation, password reset) that does not exist. */
+  link_invalid: 404,
+  /** A one-time account link past its expiry: ask the manager for a new one. */
+  link_expired: 410,
+  /** A one-time account link already used (or replaced by a newer one). */
+  link_used: 410,
+  /** An API token past its expiry, or revoked. */
+  api_token_expired: 401,
   // --- queue and sessions ---
   portal_not_found: 404,
   no_agents_online: 200,

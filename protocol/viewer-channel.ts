@@ -8,8 +8,21 @@ import { ErrorMessage, Features, Grants, Id, Token } from './common';
 import { OsInfo } from './helper-channel';
 import { message, ReplyMessage } from './message';
 
+/** Longest file name a viewer reports, in characters (file systems allow 255 bytes). */
+const FILE_NAME_MAX_CHARS = 1024;
+
 export const ViewerToServer = z.discriminatedUnion('type', [
   message('viewer.hello', { token: Token, sessionId: Id, protocol: z.number().int().min(1).max(1000) }),
+  /**
+   * A file transfer of this session finished with matching SHA-256 on both sides, for the
+   * manager's session report. The agent's viewer says so: the server never sees the files.
+   */
+  message('viewer.file', {
+    direction: z.enum(['to_customer', 'from_customer']),
+    name: z.string().min(1).max(FILE_NAME_MAX_CHARS),
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
 ]);
 export type ViewerToServer = z.infer<typeof ViewerToServer>;
 

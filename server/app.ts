@@ -17,7 +17,17 @@ import { sendError } from './http/respond';
 import { Router } from './http/router';
 import { registerStatusRoutes } from './http/routes/status-routes';
 import { registerAuthRoutes } from './http/routes/auth-routes';
-import { registerManageRoutes } from './http/routes/manage-routes';
+import { manageApiRoutes } from './http/routes/manage-api';
+import { registerApiRoutes, type ApiRoute } from './http/api-route';
+import { AccountLinks } from './accounts/account-links';
+import { ApiTokens } from './accounts/api-tokens';
+import { createMailer, type Mailer } from './mail/mailer';
+import {
+  DEFAULT_POLL_MS,
+  DEFAULT_RETRY_DELAYS_MS,
+  WebhookService,
+  type WebhookTimings,
+} from './webhooks/webhook-service';
 import { registerSetupRoutes } from './http/routes/setup-routes';
 import { FirstRunSetup } from './setup/first-run-setup';
 import { setSecurityHeaders } from './http/security-headers';
@@ -41,6 +51,8 @@ export interface RunningServer {
   readonly store: Store;
   readonly hub: Hub;
   readonly services: Services;
+  /** The declared management API routes (what the OpenAPI document and the route x role tests walk). */
+  readonly apiRoutes: readonly ApiRoute[];
   /** `<url>/setup#<token>` while no manager exists (first run), else null. Printed by `serve`. */
   readonly setupLink: string | null;
   close(): Promise<void>;
@@ -52,6 +64,11 @@ export interface Services {
   accounts: AccountService;
   /** Presence, queue, sessions, chat, screen sharing, relay and the WebSocket channels. */
   workflow: SupportWorkflow;
+  /** One-time invitation and password-reset links (e-mailed when SMTP is configured). */
+  links: AccountLinks;
+  apiTokens: ApiTokens;
+  webhooks: WebhookService;
+  mailer: Mailer;
 }
 
 export interface StartOptions {
@@ -61,6 +78,8 @@ export interface StartOptions {
   store?: Store;
   /** Shorter timings and buffer limits for tests (reconnect grace, relay water marks). */
   workflow?: Partial<WorkflowOptions>;
+  /** Webhook retry delays and polling (tests shorten them). */
+  webhooks?: Partial<WebhookTimings>;
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -70,19 +89,32 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const router = new Router(log);
   const pages = new StaticPages(config.pagesDir);
   const auth = new AuthService(ctx);
+  // The public URL is known once the server listens; links made before then cannot happen.
+  let baseUrl = config.publicUrl ?? '';
+  const mailer = createMailer(config.smtp);
+  const workflow = createSupportWorkflow(ctx, auth, options.workflow);
   const services: Services = {
     auth,
     accounts: new AccountService(ctx, auth),
-    workflow: createSupportWorkflow(ctx, auth, options.workflow),
+    workflow,
+    links: new AccountLinks(ctx, auth, mailer, () => baseUrl),
+    apiTokens: new ApiTokens(ctx),
+    webhooks: new WebhookService(ctx, {
+      retryDelaysMs: options.webhooks?.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+      pollMs: options.webhooks?.pollMs ?? DEFAULT_POLL_MS,
+    }),
+    mailer,
   };
+  const unlistenWebhooks = services.webhooks.listen(workflow.sessions.events);
 
   // --- HTTP routes (one register function per area) ---
 
   registerStatusRoutes(router, ctx, services.workflow.liveCounts);
-  registerPortalRoutes(router, services.workflow.sessions);
+  registerPortalRoutes(router, services.workflow.sessions, store);
   registerDownloadRoutes(router, config.downloadsDir);
   registerAuthRoutes(router, ctx, auth);
-  registerManageRoutes(router, ctx, services);
+  const apiRoutes = manageApiRoutes({ ctx, ...services, baseUrl: () => baseUrl });
+  registerApiRoutes(router, apiRoutes, services);
   const setup = new FirstRunSetup(ctx, services.accounts, auth);
   const setupToken = await setup.prepare();
   registerSetupRoutes(router, setup, pages);
@@ -130,6 +162,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const scheme = config.tls ? 'https' : 'http';
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = config.publicUrl ?? `${scheme}://${host}:${port}`;
+  baseUrl = url;
   const origins = createOriginPolicy([
     new URL(url).origin,
     `${scheme}://localhost:${port}`,
@@ -147,8 +180,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     store,
     hub,
     services,
+    apiRoutes,
     setupLink: setupToken ? `${url}/setup#${setupToken}` : null,
     async close() {
+      unlistenWebhooks();
+      services.webhooks.close();
+      services.mailer.close();
       services.workflow.close();
       await hub.close();
       await new Promise<void>((resolve) => {
@@ -160,15 +197,16 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   };
 }
 
-/** Page routes: /support/<portal>, /manage, /setup and their /assets. */
+/** Page routes: /support/<portal>, /manage, /setup, /activate and their /assets. */
 function servePages(pages: StaticPages, path: string, res: ServerResponse): boolean {
   if (path.startsWith('/assets/')) return pages.serveFile(res, path.slice(1));
   if (/^\/support\/[a-z0-9-]+\/?$/.test(path)) {
     pages.servePage(res, 'support');
     return true;
   }
-  if (path === '/manage' || path === '/manage/' || path === '/setup' || path === '/setup/') {
-    pages.servePage(res, path.replace(/\//g, '') || 'manage');
+  const page = /^\/(manage|setup|activate)\/?$/.exec(path)?.[1];
+  if (page) {
+    pages.servePage(res, page);
     return true;
   }
   if (path === '/') {

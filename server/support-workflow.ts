@@ -25,6 +25,7 @@ import type { Channel } from './ws/hub';
 import { ChatService } from './session/chat-service';
 import { REQUESTS_PER_ADDRESS } from './session/request-limit';
 import { SessionService } from './session/session-service';
+import { recordSessionHistory, systemFromUserAgent } from './reports/session-history';
 
 /** How often live sockets re-check that their login still stands (changes made by the CLI), in ms. */
 export const LOGIN_RECHECK_MS = 30_000;
@@ -70,6 +71,7 @@ export function createSupportWorkflow(
   const screen = new ScreenService(ctx, sessions, presence, options, options);
   const share = new ShareService(ctx, sessions, options);
   const unwire = wireSignOut(auth, loginSockets);
+  const unrecord = recordSessionHistory(sessions.events, ctx.store, ctx.log);
   const log = ctx.log;
 
   const recheck = setInterval(() => {
@@ -89,9 +91,22 @@ export function createSupportWorkflow(
       chat,
       log,
       afterWelcome: (link) => share.greetCustomer(link.sessionId, link.conn),
+      onRequestCreated: (sessionId, conn) => {
+        const system = systemFromUserAgent(conn.userAgent);
+        if (system)
+          ctx.store.manage.history
+            .setSystem(sessionId, system)
+            .catch((err: unknown) => log.error('session_system_failed', { error: String(err) }));
+      },
     }),
     helperChannel({ screen, log }),
-    viewerChannel({ auth, screen, loginSockets, log }),
+    viewerChannel({
+      auth,
+      screen,
+      loginSockets,
+      log,
+      recordFile: (file) => ctx.store.manage.history.addFile({ ...file, at: ctx.now() }),
+    }),
     sharerChannel({ auth, share, loginSockets, log }),
     watcherChannel({ share, log }),
   ];
@@ -116,6 +131,7 @@ export function createSupportWorkflow(
     close() {
       clearInterval(recheck);
       unwire();
+      unrecord();
       screen.close();
     },
   };

@@ -136,13 +136,30 @@ export class AccountService {
     return { ...user, ...next };
   }
 
-  async addPortal(slug: string, name: string, actor: string): Promise<PortalRecord> {
+  async addPortal(
+    slug: string,
+    name: string,
+    actor: string,
+    colour: string | null = null,
+  ): Promise<PortalRecord> {
     if (await this.ctx.store.portals.get(slug))
       throw new ProtocolError('portal_exists', `portal ${slug} already exists`);
-    const portal = { slug, name, createdAt: this.ctx.now() };
+    const portal = { slug, name, colour, createdAt: this.ctx.now() };
     await this.ctx.store.portals.insert(portal);
-    await this.ctx.audit({ actor, action: 'portal.add', target: slug, details: { name } });
+    await this.ctx.audit({ actor, action: 'portal.add', target: slug, details: { name, colour } });
     return portal;
+  }
+
+  /** Renames a portal or changes its colour (what customers see on its page); the slug stays. */
+  async updatePortal(
+    slug: string,
+    patch: { name?: string; colour?: string | null },
+    actor: string,
+  ): Promise<PortalRecord> {
+    await this.requirePortal(slug);
+    await this.ctx.store.portals.update(slug, patch);
+    await this.ctx.audit({ actor, action: 'portal.update', target: slug, details: { ...patch } });
+    return this.requirePortal(slug);
   }
 
   /** The agent (by e-mail) serves the portal from now on: its requests alert them. */

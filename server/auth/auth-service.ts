@@ -155,6 +155,14 @@ export class AuthService {
     await this.ctx.audit({ actor: login.userId, action: 'logout', target: login.id, address });
   }
 
+  /** A manager signs one login out (the management center's "Sign out"): false when it had ended. */
+  async signOut(loginId: string): Promise<boolean> {
+    const login = await this.ctx.store.logins.byId(loginId);
+    if (!login || login.endedAt !== null) return false;
+    await this.endLogin(login, 'logout');
+    return true;
+  }
+
   /** Ends every login of a user (deactivation, password reset). */
   async endAllLogins(userId: string, reason: 'deactivated' | 'password_reset'): Promise<number> {
     const logins = await this.ctx.store.logins.activeForUser(userId);

@@ -23,8 +23,8 @@ export class RelayPeer {
     readonly sessionId: string,
     readonly peerId: number,
     readonly role: PeerRole,
-    /** The viewer's agent's features (null for the helper). */
-    readonly features: Features | null = null,
+    /** The viewer's agent's features (null for the helper); a manager's change updates them live. */
+    public features: Features | null = null,
   ) {}
 
   get paused(): boolean {

@@ -4,7 +4,8 @@
  * store's compare-and-set decides, so 100 parallel accepts give exactly one winner); the agent
  * and the customer chat (chat-service.ts); the agent saves comments and may transfer the session
  * to a colleague or back to a portal queue with a comment; either side ends it. Sessions never
- * end by inactivity and have no duration limit; an agent may hold any number.
+ * end by inactivity and have no duration limit; an agent may hold any number
+ * (unless their manager switched `multiChat` off: then one at a time).
  *
  * Every state change asks session-machine.ts, then the store (atomically), then tells the
  * parties: agents through Presence, customers through CustomerLinks, screen sharing and the
@@ -131,6 +132,7 @@ export class SessionService {
     this.queue.put(entry);
     const available = await this.alerts.alert(entry);
     this.ctx.log.info('request_created', { session: record.id, portal: portal.slug, alerted: available });
+    this.events.emit('created', { sessionId: record.id, at: now });
     const session = customerView(record, portal, {
       position: this.queue.position(record.id) ?? 1,
       agentsAvailable: available,
@@ -235,6 +237,12 @@ export class SessionService {
         throw new ProtocolError('forbidden', `you do not serve the portal ${before.portalSlug}`);
       }
     }
+    if (!user.features.multiChat && [...this.inProgress.values()].includes(user.id)) {
+      throw new ProtocolError(
+        'feature_disabled',
+        'your manager has not enabled several sessions at once for your account; end your session first',
+      );
+    }
     const now = this.ctx.now();
     // The decision: one conditional write; whoever loses sees null.
     const after = await this.ctx.store.sessions.transition(
@@ -268,6 +276,12 @@ export class SessionService {
         : { type: 'session.accepted', agentName: user.name },
     );
     await this.alerts.pushPositions(after.portalSlug);
+    this.events.emit('accepted', {
+      sessionId,
+      agentId: user.id,
+      at: now,
+      transfer: before.state === 'transferring',
+    });
     await this.ctx.audit({
       actor: user.id,
       action: before.state === 'transferring' ? 'session.transfer_accepted' : 'session.accept',

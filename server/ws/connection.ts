@@ -30,6 +30,8 @@ export class Connection {
     readonly ws: WebSocket,
     readonly address: string,
     readonly origin: string | undefined,
+    /** The client's User-Agent header at the upgrade (the session reports name the customer's system). */
+    readonly userAgent?: string,
   ) {
     ws.once('close', () => {
       this.closed = true;

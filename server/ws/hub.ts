@@ -94,7 +94,12 @@ export function attachHub(
   heartbeat.unref();
 
   function onConnection(ws: WebSocket, req: IncomingMessage): void {
-    const conn = new Connection(ws, req.socket.remoteAddress ?? 'unknown', req.headers.origin);
+    const conn = new Connection(
+      ws,
+      req.socket.remoteAddress ?? 'unknown',
+      req.headers.origin,
+      req.headers['user-agent'],
+    );
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
     ws.on('error', (err) => log.debug('ws_error', { conn: conn.id, error: err.message }));

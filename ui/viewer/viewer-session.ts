@@ -266,6 +266,7 @@ export class ViewerSession {
       transport: { send: (payload) => this.sendSealed(DataChannel.files, payload) },
       createSink: options.createFileSink ?? (() => new BlobSink(save)),
       now: this.now,
+      onVerified: (file) => this.socket?.sendText({ type: 'viewer.file', ...file }),
     });
     this.connect();
   }

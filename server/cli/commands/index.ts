@@ -1,4 +1,5 @@
 /** The command table of the `lifeline` CLI: name -> handler (argv after the name) -> exit code. */
+import { auditCommand } from './audit-command';
 import { companyCommand } from './company-command';
 import { portalCommand } from './portal-command';
 import { seatsCommand } from './seats-command';
@@ -13,6 +14,7 @@ export const COMMANDS = {
   user: userCommand,
   seats: seatsCommand,
   portal: portalCommand,
+  audit: auditCommand,
 } satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { startServer } from '../../app';
 import { defaultConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from '../../config';
 import { CliError, USAGE_EXIT } from '../cli-error';
+import { smtpFromEnv, smtpUrlProblem } from '../../mail/mailer';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   let values;
@@ -19,6 +20,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'allow-origin': { type: 'string', multiple: true, default: [] },
         'pages-dir': { type: 'string', default: 'dist/pages' },
         quiet: { type: 'boolean', default: false },
+        'smtp-url': { type: 'string' },
+        'smtp-from': { type: 'string' },
       },
       strict: true,
     }));
@@ -31,7 +34,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
     throw new CliError('--tls-cert and --tls-key go together', USAGE_EXIT);
   }
+  // A password in --smtp-url is visible in `ps`: prefer LIFELINE_SMTP_URL for one with credentials.
+  const smtp = values['smtp-url']
+    ? { url: values['smtp-url'], from: values['smtp-from'] ?? 'Lifeline <lifeline@localhost>' }
+    : smtpFromEnv(process.env);
+  const smtpProblem = smtp ? smtpUrlProblem(smtp.url) : null;
+  if (smtpProblem) throw new CliError(`--smtp-url / LIFELINE_SMTP_URL: ${smtpProblem}`, USAGE_EXIT);
   const config = defaultConfig({
+    ...(smtp ? { smtp } : {}),
     port,
     host: values.host,
     dataDir: values.data,
@@ -45,6 +55,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   const server = await startServer(config);
   process.stderr.write(`Lifeline is serving on ${server.url} (data in ${config.dataDir})\n`);
+  process.stderr.write(
+    smtp
+      ? `E-mail (invitations, password resets) goes through ${new URL(smtp.url).host}\n`
+      : 'No SMTP server configured: the management center shows invitation and reset links to copy\n',
+  );
   if (server.setupLink) {
     // First run: the one way to create the first manager. Printed even with --quiet (there is
     // no other way to get it); a new link at each start until setup is done.

@@ -2,6 +2,7 @@
  * Versioned schema migrations for the SQLite store. Each entry runs once, in order, inside a
  * transaction, and is recorded in `schema_migrations`. Never edit a released migration: add one.
  */
+import { MANAGE_MIGRATIONS } from './manage-migrations';
 
 export interface Migration {
   version: number;
@@ -113,4 +114,5 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  ...MANAGE_MIGRATIONS,
 ];

@@ -2,9 +2,11 @@
 import type { Store } from '../store';
 import { companyRepo, loginRepo, userRepo } from './account-repos';
 import { openDatabase } from './open-database';
+import { auditRepo } from './audit-repo';
+import { manageStore } from './manage-repos';
 import { screenGrantRepo } from './screen-grant-repo';
+import { portalRepo, sessionRepo, transcriptRepo } from './session-repos';
 import { sqliteEphemeralStore } from './sqlite-ephemeral-store';
-import { auditRepo, portalRepo, sessionRepo, transcriptRepo } from './session-repos';
 
 export function openSqliteStore(dataDir: string): Store {
   const db = openDatabase(dataDir);
@@ -19,6 +21,7 @@ export function openSqliteStore(dataDir: string): Store {
     audit: auditRepo(db),
     screenGrants: screenGrantRepo(db),
     ephemeral: sqliteEphemeralStore(db),
+    manage: manageStore(db),
     async close() {
       db.close();
     },

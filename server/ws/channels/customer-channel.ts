@@ -23,6 +23,8 @@ export interface CustomerChannelDeps {
   log: Log;
   /** Called once a returning page has its welcome (e.g. to announce a share in progress). */
   afterWelcome?: (link: CustomerLink) => void;
+  /** A request was created on this socket (the reports record the customer's system from it). */
+  onRequestCreated?: (sessionId: string, conn: Connection) => void;
 }
 
 interface CustomerCtx {
@@ -69,6 +71,7 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
         );
         link = { conn, sessionId: record.id };
         sessions.customers.add(link);
+        deps.onRequestCreated?.(record.id, conn);
         conn.reply(hello.id, result);
       } else {
         const record = await sessions.byRequestToken(hello.requestToken);

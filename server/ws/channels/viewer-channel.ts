@@ -17,20 +17,38 @@ import type { Channel, ChannelSession } from '../hub';
 import { Dispatcher } from './dispatch';
 import { alreadyOpen, parseHello, requireProtocol } from './hello';
 import { sendToViewer } from './typed-send';
+import type { FileRecord } from '../../store/manage-store';
 
 export interface ViewerChannelDeps {
   auth: AuthService;
   screen: ScreenService;
   loginSockets: LoginSockets;
   log: Log;
+  /** A verified file transfer the viewer reported (the session reports list it). */
+  recordFile?: (file: Omit<FileRecord, 'at'>) => Promise<void>;
 }
 
 /** This channel has no requests (no ids), only messages. */
 type NoResults = Record<never, never>;
 
+interface ViewerCtx {
+  sessionId: string;
+  userId: string;
+}
+
 export function viewerChannel(deps: ViewerChannelDeps): Channel {
-  const handlers: ResultHandlerMap<ViewerToServer, void, NoResults> = {
+  const handlers: ResultHandlerMap<ViewerToServer, ViewerCtx, NoResults> = {
     'viewer.hello': () => alreadyOpen(),
+    'viewer.file': async (m, c) => {
+      await deps.recordFile?.({
+        sessionId: c.sessionId,
+        agentId: c.userId,
+        direction: m.direction,
+        name: m.name,
+        size: m.size,
+        sha256: m.sha256,
+      });
+    },
   };
 
   return {
@@ -46,7 +64,8 @@ export function viewerChannel(deps: ViewerChannelDeps): Channel {
         conn.close(CLOSE.signedOut, 'signed out');
       });
       sendToViewer(conn, welcome);
-      const dispatcher = new Dispatcher('viewer', conn, ViewerToServer, handlers, undefined, deps.log);
+      const ctx: ViewerCtx = { sessionId: hello.sessionId, userId: user.id };
+      const dispatcher = new Dispatcher('viewer', conn, ViewerToServer, handlers, ctx, deps.log);
       return {
         onText: (t) => dispatcher.onText(t),
         onBinary: (data) => dispatcher.onBinary(data.byteLength, () => deps.screen.relay.forward(peer, data)),

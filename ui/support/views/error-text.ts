@@ -26,6 +26,15 @@ const KNOWN: Partial<Record<ErrorCode, MessageKey>> = {
   forbidden: 'errors.forbidden',
   not_authenticated: 'errors.not_authenticated',
   token_invalid: 'errors.not_authenticated',
+  signed_out: 'errors.not_authenticated',
+  link_invalid: 'errors.link_invalid',
+  link_expired: 'errors.link_expired',
+  link_used: 'errors.link_used',
+  last_manager: 'errors.last_manager',
+  portal_exists: 'errors.portal_exists',
+  agent_not_found: 'errors.agent_not_found',
+  not_found: 'errors.not_found',
+  api_token_expired: 'errors.api_token_expired',
 };
 
 export function errorText(t: TFunction, code: ErrorCode): string {

@@ -77,6 +77,18 @@ export interface FileTransfersOptions {
   now?: () => number;
   /** Fixed upload window in bytes (tests); default adaptive. */
   windowBytes?: number;
+  /**
+   * A transfer finished and its SHA-256 matched on both sides: the viewer tells the server for the
+   * session report (the server never sees files: they travel end-to-end encrypted).
+   */
+  onVerified?: (file: VerifiedFile) => void;
+}
+
+export interface VerifiedFile {
+  direction: 'to_customer' | 'from_customer';
+  name: string;
+  size: number;
+  sha256: string;
 }
 
 type Pending = {
@@ -495,6 +507,16 @@ export class FileTransfers {
 
   private settle(t: Upload | Download, phase: Extract<TransferPhase, 'done' | 'failed' | 'cancelled'>): void {
     t.phase = phase;
+    if (phase === 'done') {
+      const sha256 = t instanceof Upload ? t.digest() : t.expected?.sha256;
+      if (sha256)
+        this.options.onVerified?.({
+          direction: t instanceof Upload ? 'to_customer' : 'from_customer',
+          name: t.name,
+          size: t.size,
+          sha256,
+        });
+    }
     if (t instanceof Upload) {
       t.generation++;
       this.window.forget(t.id);
