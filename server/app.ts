@@ -41,6 +41,8 @@ import { attachHub, type Channel, type Hub } from './ws/hub';
 import { createOriginPolicy } from './ws/origin';
 import { registerPortalRoutes } from './http/routes/portal-routes';
 import { registerDownloadRoutes } from './http/routes/download-routes';
+import { registerExtensionDownloadRoutes } from './http/routes/extension-download-routes';
+import { readExtensionPackageInfo } from './downloads/extension-packages';
 import { createSupportWorkflow, type SupportWorkflow, type WorkflowOptions } from './support-workflow';
 
 export interface RunningServer {
@@ -112,6 +114,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   registerStatusRoutes(router, ctx, services.workflow.liveCounts);
   registerPortalRoutes(router, services.workflow.sessions, store);
   registerDownloadRoutes(router, config.downloadsDir);
+  registerExtensionDownloadRoutes(router, {
+    downloadsDir: config.downloadsDir,
+    scheme: config.tls ? 'https' : 'http',
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
   registerAuthRoutes(router, ctx, auth);
   const apiRoutes = manageApiRoutes({ ctx, ...services, baseUrl: () => baseUrl });
   registerApiRoutes(router, apiRoutes, services);
@@ -168,6 +175,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     `${scheme}://localhost:${port}`,
     `${scheme}://127.0.0.1:${port}`,
     ...EXTENSION_ORIGINS,
+    // The extension this server hands out: built with IT's own key it has its own ID.
+    ...packagedExtensionOrigins(config.downloadsDir),
     ...config.extraOrigins,
   ]);
   const hub = attachHub(server, channels, origins, log);
@@ -195,6 +204,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       if (!options.store) await store.close();
     },
   };
+}
+
+function packagedExtensionOrigins(downloadsDir: string): string[] {
+  const info = readExtensionPackageInfo(downloadsDir);
+  return info ? [`chrome-extension://${info.chrome.id}`] : [];
 }
 
 /** Page routes: /support/<portal>, /manage, /setup, /activate and their /assets. */

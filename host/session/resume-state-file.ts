@@ -12,12 +12,12 @@
  * longer than the server waits is refused with a clear code.
  */
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import * as z from 'zod';
 import { Grants, PersonName, Token } from '../../protocol/common';
 import { ProtocolError } from '../../protocol/errors';
 import { RECONNECT_GRACE_MS } from '../../protocol/limits';
+import { currentSystem, stateFolder, type SystemFacts } from '../platform/registry';
 
 /** Name of the state file inside the state folder. */
 export const RESUME_FILE_NAME = 'resume.json';
@@ -42,16 +42,9 @@ export const ResumeState = z.object({
 });
 export type ResumeState = z.infer<typeof ResumeState>;
 
-/** The state folder for this user: $XDG_STATE_HOME/lifeline or ~/.local/state/lifeline. */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_STATE_HOME;
-  // The XDG spec says relative values are invalid and must be ignored.
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env.HOME || os.homedir(), '.local', 'state');
-  return path.join(base, 'lifeline');
-}
-
-export function defaultStateFile(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(defaultStateDir(env), RESUME_FILE_NAME);
+/** This user's state file (in the platform's state folder). */
+export function defaultStateFile(system: SystemFacts = currentSystem()): string {
+  return path.join(stateFolder(system).dir, RESUME_FILE_NAME);
 }
 
 /** Writes the state atomically (temporary file, then rename), readable by this user only. */
@@ -75,9 +68,13 @@ export async function writeResumeState(file: string, state: ResumeState): Promis
 /**
  * Reads and validates the state. Throws ProtocolError: `not_found` when there is none,
  * `resume_expired` when it is older than the grace period, `bad_request` when it is malformed
- * or readable by others.
+ * or readable by others (where the system's file modes say so: `unixModes`).
  */
-export async function readResumeState(file: string, now: number = Date.now()): Promise<ResumeState> {
+export async function readResumeState(
+  file: string,
+  now: number = Date.now(),
+  unixModes: boolean = stateFolder().unixModes,
+): Promise<ResumeState> {
   let info;
   try {
     info = await stat(file);
@@ -87,7 +84,7 @@ export async function readResumeState(file: string, now: number = Date.now()): P
   if (!info.isFile() || info.size > RESUME_FILE_MAX_BYTES) {
     throw new ProtocolError('bad_request', `${file} is not a Lifeline state file`);
   }
-  if ((info.mode & 0o077) !== 0) {
+  if (unixModes && (info.mode & 0o077) !== 0) {
     throw new ProtocolError('bad_request', `${file} is readable by other users; it is ignored`);
   }
   let raw: unknown;

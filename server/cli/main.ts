@@ -22,6 +22,8 @@ Commands:
   portal assign SLUG E | portal unassign SLUG E
   portal list [--json]
   audit verify | audit tail [--limit N]
+  backup FILE            an online copy of the database (the server may run)
+  restore FILE           put a backup back (stop the server first)
 
 Every command takes --data DIR (default ./data). See docs/cli.md.
 `;

@@ -40,6 +40,8 @@ export class AgentViewer {
   readonly viewerPhases: string[] = [];
   /** Sockets the session opened (one per connection). */
   readonly sockets: NodeSocket[] = [];
+  /** The customer's clipboard texts as they arrived, whole. */
+  readonly clips: string[] = [];
 
   constructor(private readonly options: AgentViewerOptions) {
     this.session = new ViewerSession({
@@ -54,6 +56,7 @@ export class AgentViewer {
         return socket;
       },
       createFileSink: (name) => this.fileSink(name),
+      onClipboard: (text) => this.clips.push(text),
     });
     this.session.subscribe((s) => {
       if (this.viewerPhases.at(-1) !== s.phase) this.viewerPhases.push(s.phase);

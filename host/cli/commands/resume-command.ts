@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ProtocolError } from '../../../protocol/errors';
+import { currentSystem } from '../../platform/registry';
 import { defaultStateFile, readResumeState } from '../../session/resume-state-file';
 import { runStandaloneSession } from '../../session/standalone-command';
 import { CliError, EXIT_USAGE } from '../cli-error';
@@ -22,7 +23,7 @@ export async function resumeCommand(args: string[], env: NodeJS.ProcessEnv): Pro
       throw usageError(err);
     }
   })();
-  const file = parsed.values['state-file'] ?? defaultStateFile(env);
+  const file = parsed.values['state-file'] ?? defaultStateFile({ ...currentSystem(), env });
   let state;
   try {
     state = await readResumeState(file);

@@ -39,6 +39,11 @@ const NOFOLLOW = C.O_NOFOLLOW ?? 0;
 export interface NodeFileAccessOptions {
   /** The customer's home folder (default: os.homedir()). */
   home?: string;
+  /**
+   * The system's own list of places (Windows: the known-folder API); default: home and the XDG
+   * user folders. Folders that do not exist are left out either way.
+   */
+  places?: () => { name: string; path: string }[];
   /** Environment for XDG_CONFIG_HOME (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -51,6 +56,17 @@ function fileError(err: unknown, what: string): ProtocolError {
   if (code === 'ELOOP') return new ProtocolError('forbidden', `${what}: refusing to follow a symbolic link`);
   if (code === 'ENOSPC') return new ProtocolError('unavailable', `${what}: the disk is full`);
   return new ProtocolError('internal_error', `${what}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/**
+ * Where open() cannot refuse links itself (no O_NOFOLLOW: Windows), refuses a symbolic link or
+ * junction already at `file` before it is opened for writing.
+ */
+async function refuseLink(file: string): Promise<void> {
+  if (NOFOLLOW !== 0) return;
+  const st = await lstat(file).catch(() => null);
+  if (st?.isSymbolicLink())
+    throw new ProtocolError('forbidden', 'upload: refusing to follow a symbolic link');
 }
 
 /** The path of `name` in `realDir`, refusing anything that would not land directly in it. */
@@ -85,26 +101,32 @@ function checkOffset(offset: number, max: number): void {
 export class NodeFileAccess implements FileAccess {
   private readonly home: string;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly systemPlaces: (() => { name: string; path: string }[]) | null;
 
   constructor(options: NodeFileAccessOptions = {}) {
     this.home = options.home ?? homedir();
     this.env = options.env ?? process.env;
+    this.systemPlaces = options.places ?? null;
   }
 
   async places(): Promise<{ name: string; path: string }[]> {
-    const xdg = await this.xdgUserDirs();
-    const candidates = [
-      { name: 'Home', path: this.home },
-      { name: 'Desktop', path: xdg.DESKTOP ?? path.join(this.home, 'Desktop') },
-      { name: 'Downloads', path: xdg.DOWNLOAD ?? path.join(this.home, 'Downloads') },
-      { name: 'Documents', path: xdg.DOCUMENTS ?? path.join(this.home, 'Documents') },
-    ];
+    const candidates = this.systemPlaces ? this.systemPlaces() : await this.defaultPlaces();
     const out: { name: string; path: string }[] = [];
     for (const c of candidates) {
       const st = await stat(c.path).catch(() => null);
       if (st?.isDirectory() && !out.some((o) => o.path === c.path)) out.push(c);
     }
     return out;
+  }
+
+  private async defaultPlaces(): Promise<{ name: string; path: string }[]> {
+    const xdg = await this.xdgUserDirs();
+    return [
+      { name: 'Home', path: this.home },
+      { name: 'Desktop', path: xdg.DESKTOP ?? path.join(this.home, 'Desktop') },
+      { name: 'Downloads', path: xdg.DOWNLOAD ?? path.join(this.home, 'Downloads') },
+      { name: 'Documents', path: xdg.DOCUMENTS ?? path.join(this.home, 'Documents') },
+    ];
   }
 
   async list(dir: string): Promise<DirEntry[]> {
@@ -203,6 +225,7 @@ export class NodeFileAccess implements FileAccess {
         fh = await open(tempPath, C.O_WRONLY | NOFOLLOW);
         await fh.truncate(offset);
       } else {
+        await refuseLink(tempPath);
         fh = await open(tempPath, C.O_WRONLY | C.O_CREAT | C.O_TRUNC | NOFOLLOW, 0o666);
       }
     } catch (err) {

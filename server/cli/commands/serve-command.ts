@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { startServer } from '../../app';
 import { defaultConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from '../../config';
+import { removeServerPid, writeServerPid } from '../../store/sqlite/server-pid';
 import { CliError, USAGE_EXIT } from '../cli-error';
 import { smtpFromEnv, smtpUrlProblem } from '../../mail/mailer';
 
@@ -54,6 +55,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
   });
   const server = await startServer(config);
+  writeServerPid(config.dataDir);
   process.stderr.write(`Lifeline is serving on ${server.url} (data in ${config.dataDir})\n`);
   process.stderr.write(
     smtp
@@ -75,5 +77,6 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   process.stderr.write('Lifeline is stopping...\n');
   await server.close();
+  removeServerPid(config.dataDir);
   return 0;
 }

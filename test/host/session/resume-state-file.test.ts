@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RECONNECT_GRACE_MS } from '../../../protocol/limits';
 import {
-  defaultStateDir,
+  defaultStateFile,
   deleteResumeState,
   deleteResumeStateOf,
   readResumeState,
@@ -24,9 +24,14 @@ const state = {
 
 describe('resume state file', () => {
   it('lives in $XDG_STATE_HOME/lifeline, else ~/.local/state/lifeline (relative XDG values ignored)', () => {
-    expect(defaultStateDir({ XDG_STATE_HOME: '/x/state', HOME: '/home/c' })).toBe('/x/state/lifeline');
-    expect(defaultStateDir({ XDG_STATE_HOME: 'rel', HOME: '/home/c' })).toBe('/home/c/.local/state/lifeline');
-    expect(defaultStateDir({ HOME: '/home/c' })).toBe('/home/c/.local/state/lifeline');
+    const linux = (env: Record<string, string>) => ({ platform: 'linux', release: '6.1', arch: 'x64', env });
+    expect(defaultStateFile(linux({ XDG_STATE_HOME: '/x/state', HOME: '/home/c' }))).toBe(
+      '/x/state/lifeline/resume.json',
+    );
+    expect(defaultStateFile(linux({ XDG_STATE_HOME: 'rel', HOME: '/home/c' }))).toBe(
+      '/home/c/.local/state/lifeline/resume.json',
+    );
+    expect(defaultStateFile(linux({ HOME: '/home/c' }))).toBe('/home/c/.local/state/lifeline/resume.json');
   });
 
   it('is written 0600 in a 0700 folder and read back; deleting twice is harmless', async () => {
