@@ -13,18 +13,7 @@
  * change to the viewer's picture, against the same measure with no transfer).
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  mkdirSync,
-  mkdtempSync,
-  openAsBlob,
-  openSync,
-  readdirSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, openAsBlob, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -34,6 +23,7 @@ import { loadPlatform } from '../../../host/platform/registry';
 import type { Platform } from '../../../host/platform/types';
 import { SessionClient, type SessionNotice } from '../../../host/session/session-client';
 import { until, wait } from '../../support/polling';
+import { randomFile, sha256Of } from '../../support/random-files';
 import { soakRounds } from '../../support/processes';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
@@ -71,30 +61,6 @@ const figures: Record<string, unknown[] | unknown> & {
 } = {};
 /** Repetitions of the dropped-link tests: LIFELINE_SOAK (the soak), else 1. */
 const ROUNDS = soakRounds();
-
-/** A file of `bytes` random bytes, written 1 MiB at a time; returns its SHA-256. */
-function randomFile(file: string, bytes: number): string {
-  const hash = createHash('sha256');
-  const fd = openSync(file, 'w');
-  for (let left = bytes; left > 0;) {
-    const part = randomBytes(Math.min(MiB, left));
-    hash.update(part);
-    writeSync(fd, part);
-    left -= part.length;
-  }
-  closeSync(fd);
-  return hash.digest('hex');
-}
-
-function sha256Of(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(file)
-      .on('data', (d) => h.update(d))
-      .on('end', () => resolve(h.digest('hex')))
-      .on('error', reject);
-  });
-}
 
 /** Every phase a transfer went through, in order (the snapshots the Files panel gets). */
 function phasesOf(id: string): string[] {

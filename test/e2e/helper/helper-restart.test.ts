@@ -10,31 +10,19 @@
  * LIFELINE_RESTART_MB sets the size (64 MB in `npm test`, 200 MB in the soak).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openAsBlob,
-  openSync,
-  readdirSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openAsBlob, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentViewer } from '../../support/agent-viewer';
 import { until } from '../../support/polling';
+import { randomFile, sha256Of } from '../../support/random-files';
 import { exited, findDescendant, killNine, soakRounds, watch, type Watched } from '../../support/processes';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { addAgent, addPortal, closeAll, screenRequested, type ConnectedAgent } from '../../support/workflow';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { buildHelperBundle, type HelperBundle } from '../../host/native/helper-bundle';
 
-const MiB = 1024 * 1024;
 /** Size of the transfers killed mid-way: 64 MB in `npm test`, LIFELINE_RESTART_MB=200 for the soak. */
 const BYTES = Number(process.env.LIFELINE_RESTART_MB ?? '64') * 1_000_000;
 const ROUNDS = soakRounds();
@@ -54,29 +42,6 @@ const figures: Record<string, number[]> = {};
 
 function figure(name: string, value: number): void {
   (figures[name] ??= []).push(Math.round(value));
-}
-
-function randomFile(file: string, bytes: number): string {
-  const hash = createHash('sha256');
-  const fd = openSync(file, 'w');
-  for (let left = bytes; left > 0;) {
-    const part = randomBytes(Math.min(MiB, left));
-    hash.update(part);
-    writeSync(fd, part);
-    left -= part.length;
-  }
-  closeSync(fd);
-  return hash.digest('hex');
-}
-
-function sha256Of(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(file)
-      .on('data', (d) => h.update(d))
-      .on('end', () => resolve(h.digest('hex')))
-      .on('error', reject);
-  });
 }
 
 const parts = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.lifeline-part'));

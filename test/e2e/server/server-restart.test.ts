@@ -14,18 +14,7 @@
  * LIFELINE_SOAK=N repeats the kill N times (the soak); LIFELINE_RESTART_MB sets the file size.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  mkdirSync,
-  mkdtempSync,
-  openAsBlob,
-  openSync,
-  readdirSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, openAsBlob, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../../protocol/common';
 import { AgentViewer } from '../../support/agent-viewer';
 import { until } from '../../support/polling';
+import { randomFile, sha256Of } from '../../support/random-files';
 import { findDescendant, killNine, running, soakRounds, watch, type Watched } from '../../support/processes';
 import { makeDataDir, startTestServer } from '../../support/test-server';
 import { addPortal, signInAgent, type SignedInAgent } from '../../support/workflow';
@@ -40,7 +30,6 @@ import { TestWsClient, type TestMessage } from '../../support/ws-client';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { buildHelperBundle, REPO_ROOT, type HelperBundle } from '../../host/native/helper-bundle';
 
-const MiB = 1024 * 1024;
 const BYTES = Number(process.env.LIFELINE_RESTART_MB ?? '64') * 1_000_000;
 const ROUNDS = soakRounds();
 /** The bound: the picture is back this soon after the server serves again, in ms. */
@@ -69,29 +58,6 @@ const figures: Record<string, number[]> = {};
 
 function figure(name: string, value: number): void {
   (figures[name] ??= []).push(Math.round(value));
-}
-
-function randomFile(file: string, bytes: number): string {
-  const hash = createHash('sha256');
-  const fd = openSync(file, 'w');
-  for (let left = bytes; left > 0;) {
-    const part = randomBytes(Math.min(MiB, left));
-    hash.update(part);
-    writeSync(fd, part);
-    left -= part.length;
-  }
-  closeSync(fd);
-  return hash.digest('hex');
-}
-
-function sha256Of(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(file)
-      .on('data', (d) => h.update(d))
-      .on('end', () => resolve(h.digest('hex')))
-      .on('error', reject);
-  });
 }
 
 function freePort(): Promise<number> {
