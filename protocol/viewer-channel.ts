@@ -38,6 +38,11 @@ export const ServerToViewer = z.discriminatedUnion('type', [
     peerId: z.number().int().min(2).max(0xfffe),
     helper: HelperPresence.nullable(),
     /**
+     * No helper now, but the one that was there may come back (it dropped, or the server
+     * restarted): transfers wait for it instead of failing. Optional for older servers.
+     */
+    helperReconnecting: z.boolean().optional(),
+    /**
      * The agent's features as the server read them at this hello; a manager's change comes as
      * `viewer.features`. Without `screenControl` the relay refuses this viewer's input frames, so
      * the viewer shows view-only. Optional only for servers older than this field.

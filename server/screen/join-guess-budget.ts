@@ -38,6 +38,11 @@ export class JoinGuessBudget {
     return this.wrong;
   }
 
+  /** After a restart: carries on from the count the store kept (never goes back). */
+  restore(wrong: number): void {
+    this.wrong = Math.max(this.wrong, wrong);
+  }
+
   recordWrong(): void {
     this.wrong++;
   }

@@ -73,6 +73,8 @@ export const VIEWER_TEXT_KEYS = [
   'resume',
   'pausing',
   'resuming',
+  'reboot',
+  'rebootConfirm',
   'pausedByAgent',
   'pausedByCustomer',
   'qualityLossless',
@@ -110,6 +112,8 @@ export const VIEWER_TEXT_KEYS = [
   'notice_screenshotSaved',
   'notice_screenshotFailed',
   'notice_pausedByCustomer',
+  'notice_rebootRequested',
+  'notice_rebootRefused',
   ...FILES_TEXT_KEYS,
 ] as const;
 

@@ -1,6 +1,6 @@
 /**
  * FileAccess over plain Node fs (any OS). Contract for writes: data goes to a temporary file in the
- * target folder (".<name>.lifeline-part", kept for resume), and commit() moves it to the sanitised
+ * target folder (".<name>.<transfer id>.lifeline-part", kept for resume), and commit() moves it to the sanitised
  * name, or to "name (1).ext", "name (2).ext"... when that exists: an existing file is never
  * overwritten (the final name is claimed with O_EXCL before the rename), and never executable
  * (its execute bits are cleared before it is committed). Every path written is checked to lie
@@ -32,7 +32,7 @@ import {
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ProtocolError } from '../../../protocol/errors';
-import type { DirEntry, FileAccess } from '../types';
+import { PART_SUFFIX, type DirEntry, type FileAccess } from '../types';
 import { isHiddenName, PlaceContainment } from './place-containment';
 import { alternativeNames, safeFileName } from './safe-file-name';
 
@@ -40,8 +40,7 @@ import { alternativeNames, safeFileName } from './safe-file-name';
 export const READ_CHUNK_MAX_BYTES = 1024 * 1024;
 /** How many "name (n).ext" alternatives commit() tries before giving up. */
 export const MAX_NAME_ALTERNATIVES = 999;
-/** Suffix of the temporary file an upload is written to until commit. */
-export const PART_SUFFIX = '.lifeline-part';
+export { PART_SUFFIX };
 /** How long the places' real paths are reused before they are read again, in ms. */
 const PLACES_CACHE_MS = 1000;
 /** Entries stat'ed at once while listing a folder. */
@@ -276,10 +275,12 @@ export class NodeFileAccess implements FileAccess {
     };
   }
 
-  async openWrite(dir: string, name: string, offset: number) {
+  async openWrite(dir: string, name: string, offset: number, partKey?: string) {
     const { real: realDir } = await this.realFolder(dir, 'target folder');
     const safe = safeFileName(name);
-    const tempPath = inside(realDir, `.${safe}${PART_SUFFIX}`);
+    if (partKey !== undefined && !/^[0-9a-z]{1,64}$/u.test(partKey))
+      throw new ProtocolError('bad_request', 'invalid part key');
+    const tempPath = inside(realDir, `.${safe}${partKey === undefined ? '' : `.${partKey}`}${PART_SUFFIX}`);
     if (!Number.isSafeInteger(offset) || offset < 0)
       throw new ProtocolError('bad_request', `offset ${offset} is invalid`);
     let fh: FileHandle;
