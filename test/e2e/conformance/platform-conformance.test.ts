@@ -182,12 +182,13 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
     expect(new Set(places.map((p) => p.path)).size).toBe(places.length);
   });
 
-  /** Clicks at the middle of a rectangle with the backend's own input (the customer's mouse). */
+  /**
+   * Clicks the middle of a rectangle with the customer's own mouse: the X server's pointer
+   * (xdotool), which reaches Windows programs through Wine as a physical mouse does.
+   */
   async function click(r: { x: number; y: number; width: number; height: number }): Promise<void> {
-    const at = { x: r.x + Math.floor(r.width / 2), y: r.y + Math.floor(r.height / 2) };
-    await b.driver.call('move', at);
-    await b.driver.call('button', { button: 'left', down: true });
-    await b.driver.call('button', { button: 'left', down: false });
+    const at = [r.x + Math.floor(r.width / 2), r.y + Math.floor(r.height / 2)].map(String);
+    spawnSync('xdotool', ['mousemove', ...at, 'click', '1'], { env: b.x.env });
   }
 
   type Probe = {
@@ -253,7 +254,7 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
     expect((await b.driver.call<{ dialogs: number }>('ui.windows')).dialogs).toBe(0);
   });
 
-  it("reports Decline and Escape as nothing granted", async () => {
+  it('reports Decline and Escape as nothing granted', async () => {
     if (b.limits.helperWindows) {
       expect(b.limits.helperWindows).toMatch(/test\//);
       return;
