@@ -189,9 +189,9 @@ export class IndicatorWindow {
   }
 
   private paint(): void {
-    const { user32, gdi32, types } = this.ui.w;
-    const ps = {} as Record<string, unknown>;
-    void types;
+    const { user32, gdi32 } = this.ui.w;
+    // koffi fills the PAINTSTRUCT's fields into this object.
+    const ps: Record<string, unknown> = {};
     const dc = user32.BeginPaint(this.hwnd, ps);
     const client = { left: 0, top: 0, right: 0, bottom: 0 };
     user32.GetClientRect(this.hwnd, client);

@@ -39,7 +39,7 @@ const port = data.port;
 const send = (m: UiToMain) => port.postMessage(m);
 
 function loadKoffi(file: string): Koffi {
-  const m = { exports: {} as Koffi };
+  const m: { exports: Koffi } = { exports: {} };
   process.dlopen(m, file);
   return m.exports;
 }
@@ -196,7 +196,8 @@ function dialogFor(hwnd: Handle): Handle {
 }
 
 function run(): void {
-  const msg = {} as { hwnd: Handle; message: number };
+  // koffi fills the MSG's fields into this object.
+  const msg: { hwnd: Handle; message: number } = { hwnd: null, message: 0 };
   // A thread gets its message queue on its first message call: make it before saying hello, so
   // the main thread's first WM_WAKE is never lost.
   w.user32.PeekMessageW(msg, null, 0, 0, 0);
