@@ -37,7 +37,8 @@ import { AuthService } from './auth/auth-service';
 import { AccountService } from './accounts/account-service';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
-import { attachHub, type Channel, type Hub } from './ws/hub';
+import { attachHub, type Channel, type Hub, type HubOptions } from './ws/hub';
+import { clientAddress } from './http/client-address';
 import { createOriginPolicy } from './ws/origin';
 import { registerPortalRoutes } from './http/routes/portal-routes';
 import { registerDownloadRoutes } from './http/routes/download-routes';
@@ -80,6 +81,8 @@ export interface StartOptions {
   store?: Store;
   /** Shorter timings and buffer limits for tests (reconnect grace, relay water marks). */
   workflow?: Partial<WorkflowOptions>;
+  /** Socket caps and outgoing budget of the WebSocket hub (tests shrink them). */
+  hub?: Omit<HubOptions, 'proxies'>;
   /** Webhook retry delays and polling (tests shorten them). */
   webhooks?: Partial<WebhookTimings>;
 }
@@ -107,6 +110,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     }),
     mailer,
   };
+  services.accounts.onFeaturesChanged = (userId, features) =>
+    services.workflow.liveFeatures.apply(userId, features);
   const unlistenWebhooks = services.webhooks.listen(workflow.sessions.events);
 
   // --- HTTP routes (one register function per area) ---
@@ -131,9 +136,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   await services.workflow.load();
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    setSecurityHeaders(res);
+    setSecurityHeaders(res, Boolean(config.tls));
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], ctx.proxies);
     router
       .handle(req, res, url, address)
       .then((handled) => {
@@ -179,7 +184,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...packagedExtensionOrigins(config.downloadsDir),
     ...config.extraOrigins,
   ]);
-  const hub = attachHub(server, channels, origins, log);
+  const hub = attachHub(server, channels, origins, log, { ...options.hub, proxies: ctx.proxies });
 
   return {
     url,

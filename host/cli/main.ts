@@ -18,7 +18,8 @@ export const USAGE = `Usage: lifeline-helper <command> [options]
 Commands:
   join <code> [--server URL]   share this screen with the agent who gave you the code
                                (the server may also come from LIFELINE_SERVER)
-  resume [--state-file FILE]   come back into the session saved before a reboot
+  resume [--state-file FILE]   come back into the session after a restart of this
+                               computer or of the helper (what you allowed still holds)
                                (default file: resume.json in the helper's state folder:
                                $XDG_STATE_HOME/lifeline on Linux, %LOCALAPPDATA%\\Lifeline on Windows)
   install [--browser B]... [--system | --user-data-dir DIR]

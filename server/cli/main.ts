@@ -11,6 +11,7 @@ export const USAGE = `Usage: lifeline <command> [options]
 Commands:
   serve [--port N] [--host H] [--data DIR] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin O]...
         [--smtp-url smtp://user:pass@host:587 --smtp-from ADDRESS]   (or LIFELINE_SMTP_URL, LIFELINE_SMTP_FROM)
+        [--trust-proxy ADDR|CIDR]...
   company create --name N | company show
   user add --email E --role agent|manager [--name N] [--password-stdin] [--inactive]
   user activate E | user deactivate E

@@ -25,6 +25,8 @@ import { CustomerLinks } from './customer-links';
 import { QueueIndex } from './queue';
 import { QueueAlerts } from './queue-alerts';
 import { RequestLimit, REQUESTS_PER_ADDRESS } from './request-limit';
+import { QueueCaps, type QueueCapLimits } from './queue-caps';
+import { isSharedAddress } from '../http/client-address';
 import { notInSession, sessionEnded } from './session-errors';
 import { SessionEvents, type SessionEndedBy } from './session-events';
 import { canTransition, fromStatesOf, nextSessionState } from './session-machine';
@@ -58,6 +60,7 @@ export class SessionService {
   private readonly inProgress = new Map<string, string | null>();
 
   private readonly requestLimit: RequestLimit;
+  private readonly queueCaps: QueueCaps;
   private readonly alerts: QueueAlerts;
   private readonly transfers: SessionTransfer;
 
@@ -65,8 +68,16 @@ export class SessionService {
     private readonly ctx: ServerContext,
     private readonly presence: Presence,
     requestsPerAddress: number = REQUESTS_PER_ADDRESS,
+    queueLimits?: QueueCapLimits,
   ) {
-    this.requestLimit = new RequestLimit(ctx.now, requestsPerAddress);
+    const exempt = (address: string) => isSharedAddress(address, ctx.proxies);
+    this.requestLimit = new RequestLimit(ctx.now, requestsPerAddress, undefined, exempt);
+    this.queueCaps = new QueueCaps(
+      (id) => this.queue.get(id) !== undefined,
+      () => this.queue.size,
+      exempt,
+      queueLimits,
+    );
     this.alerts = new QueueAlerts(ctx, presence, this.queue, this.customers);
     this.transfers = new SessionTransfer({
       ctx,
@@ -106,6 +117,7 @@ export class SessionService {
   async createRequest(slug: string, request: NewRequest, address: string): Promise<NewRequestResult> {
     const portal = await this.ctx.store.portals.get(slug);
     if (!portal) throw new ProtocolError('portal_not_found', `there is no support portal "${slug}"`);
+    this.queueCaps.check(address);
     this.requestLimit.take(address);
     const now = this.ctx.now();
     const record: SessionRecord = {
@@ -130,6 +142,7 @@ export class SessionService {
     await this.ctx.store.sessions.insert(record, hashToken(requestToken));
     const entry = queueEntry(record, portal);
     this.queue.put(entry);
+    this.queueCaps.add(address, record.id);
     const available = await this.alerts.alert(entry);
     this.ctx.log.info('request_created', { session: record.id, portal: portal.slug, alerted: available });
     this.events.emit('created', { sessionId: record.id, at: now });

@@ -54,7 +54,7 @@ export class X11InputSink implements InputSink {
       const xtest = await conn.extension('xtest');
       if (!xtest)
         throw new ProtocolError(
-          'feature_disabled',
+          'input_unavailable',
           'this X server has no XTEST extension: remote control is not possible',
         );
       const map = await KeyboardMap.load(conn);

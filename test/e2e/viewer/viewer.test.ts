@@ -486,6 +486,33 @@ describe('the viewer window', () => {
     await until('streaming again', async () => (await phaseOf(viewer)) === 'streaming');
     await settled(viewer);
   });
+
+  it('turns view-only when the manager switches control off mid-session, and says why', async () => {
+    // What the management API's PATCH calls: the open viewer follows at once (viewer.features).
+    await server.services.accounts.updateUser(me.email, { features: { screenControl: false } }, 'test');
+    await until('the view-only badge', () =>
+      viewer.$eval('.badge', (e) => (e as HTMLElement).dataset.control === 'false').catch(() => false),
+    );
+    expect(await viewer.$eval('.notice', (e) => (e as HTMLElement).dataset.notice)).toBe(
+      'controlOffByManager',
+    );
+    expect(await viewer.$eval('.notice', (e) => e.textContent)).toContain(
+      'Your manager switched off control for your account',
+    );
+    const file = path.join(tmp, 'manager-off.txt');
+    await viewer.keyboard.type(`echo no > ${file}`);
+    await viewer.keyboard.press('Enter');
+    await wait(500);
+    expect(fileText(file)).toBe('');
+
+    await server.services.accounts.updateUser(me.email, { features: { screenControl: true } }, 'test');
+    await until('control again', () =>
+      viewer.$eval('.badge', (e) => (e as HTMLElement).dataset.control === 'true').catch(() => false),
+    );
+    expect(await viewer.$eval('.notice', (e) => (e as HTMLElement).dataset.notice)).toBe(
+      'controlOnByManager',
+    );
+  });
 });
 
 describe('keyboard comfort', () => {

@@ -2,8 +2,8 @@
  * A whole support session with the Windows helper: the real server, an agent who asks for the
  * screen, a customer on "Windows" (Wine 8 on Xvfb, fresh prefix, notepad open) who downloads
  * lifeline-helper.exe from the support page's link (/downloads/helper/windows) and runs it with
- * the join code, answers the consent boxes (one per capability, native message boxes), and a
- * Node viewer with the agent's token (the real e2e handshake and screen decoder).
+ * the join code, answers the consent boxes (one per capability, native message boxes), and the
+ * agent's viewer core (ViewerSession in Node, with the agent's token).
  *
  * Checked: the downloaded file is the executable the build made; the SAS is equal on both ends;
  * the viewer's picture equals xwd's picture of the same display (the Wine desktop covers it);
@@ -35,8 +35,7 @@ import {
   type ConnectedAgent,
   type ConnectedCustomer,
 } from '../../support/workflow';
-import { ViewerFiles } from '../file-transfer/viewer-files';
-import { NodeViewer } from '../helper/node-viewer';
+import { AgentViewer } from '../../support/agent-viewer';
 import { xwdCapture } from '../screen/xwd-capture';
 // @ts-expect-error -- plain JS build script without type declarations
 import { ensureSea } from '../../../scripts/build-sea.mjs';
@@ -52,8 +51,7 @@ let wine: WinePrefix;
 let server: TestServer;
 let agent: ConnectedAgent;
 let customer: ConnectedCustomer & { joinCode: string };
-let viewer: NodeViewer;
-let files: ViewerFiles;
+let viewer: AgentViewer;
 let work: string;
 let helperOut: string;
 const figures: Record<string, unknown> = {};
@@ -76,7 +74,8 @@ async function until<T>(
 }
 
 async function input(event: InputEvent): Promise<void> {
-  await viewer.sendInput(InputEvent.parse(event));
+  if (!viewer.session.sendInput(InputEvent.parse(event))) throw new Error('control is not allowed now');
+  await wait(5); // as a person types: events one after the other
 }
 
 async function chord(...codes: string[]): Promise<void> {
@@ -90,26 +89,19 @@ async function settle(timeoutMs = 30_000): Promise<number> {
   let diff = -1;
   while (Date.now() < end) {
     await wait(300);
-    const fb = viewer.decoder.framebuffer;
-    if (!fb || viewer.decoder.state !== 'ready') continue;
+    const p = viewer.painter;
+    if (p.width === 0) continue;
     const truth = xwdCapture(x.display);
-    if (truth.width !== fb.width || truth.height !== fb.height) continue;
-    diff = countDiff(truth, fb.data);
+    if (truth.width !== p.width || truth.height !== p.height) continue;
+    diff = countDiff(truth, p.data);
     if (diff <= CARET_PIXELS_MAX) return diff;
   }
   return diff;
 }
 
-/** The customer's clipboard as the viewer last received it (clip.begin ... clip.end). */
+/** The customer's clipboard as the viewer last received it since `from`. */
 function lastClip(from: number): string | null {
-  const msgs = viewer.clipboard.slice(from);
-  const end = msgs.findLastIndex((m) => m.type === 'clip.end');
-  if (end < 0) return null;
-  const begin = msgs.slice(0, end).findLastIndex((m) => m.type === 'clip.begin');
-  return msgs
-    .slice(begin + 1, end)
-    .flatMap((m) => (m.type === 'clip.part' ? [m.text] : []))
-    .join('');
+  return viewer.clips.slice(from).at(-1) ?? null;
 }
 
 /**
@@ -121,7 +113,7 @@ async function notepadTextViaClipboard(expected: (s: string) => boolean): Promis
   return until(
     'notepad text on the agent side',
     async () => {
-      const from = viewer.clipboard.length;
+      const from = viewer.clips.length;
       await chord('ControlLeft', 'KeyA');
       await chord('ControlLeft', 'KeyC');
       const end = Date.now() + COPY_ARRIVES_MS;
@@ -151,7 +143,6 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  files?.core.close();
   viewer?.close();
   await closeAll(agent?.client, customer?.client);
   await server?.stop();
@@ -180,7 +171,14 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
     wine.start(exe, ['join', customer.joinCode, '--server', server.url], helperOut);
     await until('the helper to connect', () => readOutput(helperOut).includes('Connected.'), 120_000);
     figures.coldStartToConnectedMs = Date.now() - started;
-    viewer = await NodeViewer.connect(server.wsUrl, server.url, agent.token, customer.sessionId);
+    mkdirSync(path.join(work, 'agent-downloads'), { recursive: true });
+    viewer = new AgentViewer({
+      wsUrl: server.wsUrl,
+      origin: server.url,
+      token: agent.token,
+      sessionId: customer.sessionId,
+      downloads: path.join(work, 'agent-downloads'),
+    });
     // The customer answers each box with Yes (its accelerator is Y; the default button is No).
     let answered = false;
     const answering = (async () => {
@@ -198,8 +196,9 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
     );
     answered = true;
     await answering;
-    await viewer.until(() => viewer.sas !== null, 60_000, 'the SAS');
-    expect(readOutput(helperOut)).toContain(`Security code with Alex Agent: ${viewer.sas}`);
+    const sas = await until('the SAS', () => viewer.snapshot.sas ?? undefined, 60_000);
+    expect(readOutput(helperOut)).toContain(`Security code with Alex Agent: ${sas}`);
+    await until('control', () => viewer.snapshot.controlAllowed, 60_000);
     expect(await settle(60_000)).toBeLessThanOrEqual(CARET_PIXELS_MAX);
   });
 
@@ -218,9 +217,7 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
 
   it("pastes the agent's clipboard into notepad", async () => {
     const clip = ' + pasted ü 日本';
-    await viewer.sendClipboard({ type: 'clip.begin', clipId: 7, totalChars: clip.length });
-    await viewer.sendClipboard({ type: 'clip.part', clipId: 7, text: clip });
-    await viewer.sendClipboard({ type: 'clip.end', clipId: 7 });
+    expect(viewer.session.sendClipboard(clip)).toBe(true);
     await wait(1000);
     await chord('ControlLeft', 'End');
     await chord('ControlLeft', 'KeyV');
@@ -230,19 +227,14 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
   });
 
   it("sends a file into the customer's Downloads", async () => {
-    files = new ViewerFiles(viewer, path.join(work, 'agent-downloads'));
-    await until('the files link', () => files.core.snapshot().connected);
-    const places = await files.core.places();
+    await until('the files link', () => viewer.files.snapshot().connected && viewer.files.snapshot().allowed);
+    const places = await viewer.files.places();
     expect(places.map((p) => p.name)).toContain('Downloads');
     const src = path.join(work, 'report é.txt');
     const content = 'quarterly report, é € 中\n'.repeat(5000);
     writeFileSync(src, content);
-    const id = files.core.send(await openAsBlob(src), 'report é.txt', { place: 'Downloads', dirs: [] });
-    await until(
-      'the upload',
-      () => files.core.snapshot().transfers.find((t) => t.id === id)?.phase === 'done',
-      60_000,
-    );
+    const id = viewer.files.send(await openAsBlob(src), 'report é.txt', { place: 'Downloads', dirs: [] });
+    await viewer.phase(id, 'done', 60_000);
     const landed = wine.userPath('Downloads/report é.txt');
     expect(existsSync(landed)).toBe(true);
     expect(readFileSync(landed, 'utf8')).toBe(content);

@@ -20,16 +20,19 @@ import {
 import { ProtocolError } from '../../../../protocol/errors';
 
 let root: string;
+let home: string;
 let dir: string;
 let outside: string;
-const files = new NodeFileAccess();
+let files: NodeFileAccess;
 
 beforeEach(() => {
   root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lifeline-files-')));
-  dir = path.join(root, 'Downloads');
+  home = path.join(root, 'home');
+  dir = path.join(home, 'Downloads');
   outside = path.join(root, 'outside');
-  mkdirSync(dir);
+  mkdirSync(dir, { recursive: true });
   mkdirSync(outside);
+  files = new NodeFileAccess({ home, env: {} });
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -93,6 +96,21 @@ describe('NodeFileAccess writes', () => {
     expect(readdirSync(dir)).toEqual(['big.bin']);
   });
 
+  it('reads a part file back only as the helper’s own (an agent’s fetch of it is refused)', async () => {
+    const w = await files.openWrite(dir, 'big.bin', 0, 'abc123');
+    await w.write(Buffer.from('0123456789'));
+    await w.suspend?.();
+    // The agent's path: a hidden file, not shared.
+    await expectCode(files.openRead(w.tempPath, 0), 'forbidden');
+    // The helper hashing an adopted upload back.
+    const r = await files.openRead(w.tempPath, 0, true);
+    expect(Buffer.from((await r.read(100))!).toString()).toBe('0123456789');
+    await r.close();
+    // Not a way to read any hidden file.
+    writeFileSync(path.join(dir, '.secret'), 'x');
+    await expectCode(files.openRead(path.join(dir, '.secret'), 0, true), 'forbidden');
+  });
+
   it('refuses to resume past the partial file or with nothing to resume', async () => {
     const w = await files.openWrite(dir, 'a.bin', 0);
     await w.write(Buffer.from('abc'));
@@ -133,7 +151,8 @@ describe('NodeFileAccess writes', () => {
       { numRuns: 300 },
     );
     expect(readdirSync(outside)).toEqual([]);
-    expect(readdirSync(root).sort()).toEqual(['Downloads', 'outside']);
+    expect(readdirSync(root).sort()).toEqual(['home', 'outside']);
+    expect(readdirSync(home)).toEqual(['Downloads']);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -181,7 +200,6 @@ describe('NodeFileAccess reads and listings', () => {
   });
 
   it('offers the places that exist, with XDG names', async () => {
-    const home = path.join(root, 'home');
     mkdirSync(path.join(home, 'Desktop'), { recursive: true });
     mkdirSync(path.join(home, 'Téléchargements'));
     mkdirSync(path.join(home, '.config'));
