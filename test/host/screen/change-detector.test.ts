@@ -9,20 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { ChangeDetector, TILE_SIZE } from '../../../host/screen/change-detector';
 import { PixelViewer } from '../../../host/screen/pixel-view';
 import type { PixelBuffer, Rect } from '../../../host/platform/types';
+import { fewColours } from './synthetic';
 
 const W = 1500;
 const H = 40;
-
-function frame(seed: number): PixelBuffer {
-  const data = new Uint8Array(W * H * 4);
-  const u32 = new Uint32Array(data.buffer);
-  let s = seed | 1;
-  for (let i = 0; i < u32.length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) | 0;
-    u32[i] = (s >>> 29) * 0x210421;
-  }
-  return { width: W, height: H, stride: W * 4, data };
-}
 
 function inside(rects: readonly Rect[], x: number, y: number): boolean {
   return rects.some((r) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height);
@@ -32,7 +22,7 @@ function inside(rects: readonly Rect[], x: number, y: number): boolean {
 function scanned(changes: readonly [number, number][], region: Rect): Rect[] {
   const viewer = new PixelViewer();
   const d = new ChangeDetector(W, H);
-  const f = frame(11);
+  const f = fewColours(W, H, 11);
   d.commit(viewer.view(f), { x: 0, y: 0, width: W, height: H });
   const g: PixelBuffer = { ...f, data: f.data.slice() };
   const gu = new Uint32Array(g.data.buffer);
