@@ -26,7 +26,8 @@ function scanned(changes: readonly [number, number][], region: Rect): Rect[] {
   d.commit(viewer.view(f), { x: 0, y: 0, width: W, height: H });
   const g: PixelBuffer = { ...f, data: f.data.slice() };
   const gu = new Uint32Array(g.data.buffer);
-  for (const [x, y] of changes) gu[y * W + x] = ~gu[y * W + x]! >>> 0;
+  // Each pixel once (a pixel listed twice would be flipped back).
+  for (const i of new Set(changes.map(([x, y]) => y * W + x))) gu[i] = ~gu[i]! >>> 0;
   d.scan(viewer.view(g), [region]);
   return d.takeRects();
 }
