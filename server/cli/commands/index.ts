@@ -1,5 +1,6 @@
 /** The command table of the `lifeline` CLI: name -> handler (argv after the name) -> exit code. */
 import { companyCommand } from './company-command';
+import { migrateCommand } from './migrate-command';
 import { portalCommand } from './portal-command';
 import { seatsCommand } from './seats-command';
 import { serveCommand } from './serve-command';
@@ -9,6 +10,7 @@ export type Command = (argv: string[]) => Promise<number>;
 
 export const COMMANDS = {
   serve: serveCommand,
+  migrate: migrateCommand,
   company: companyCommand,
   user: userCommand,
   seats: seatsCommand,

@@ -2,7 +2,9 @@
 import { parseArgs } from 'node:util';
 import { startServer } from '../../app';
 import { defaultConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from '../../config';
+import { describeStore } from '../../store/open-store';
 import { CliError, USAGE_EXIT } from '../cli-error';
+import { storeChoiceOrUsage } from './migrate-command';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   let values;
@@ -13,6 +15,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         port: { type: 'string', default: String(DEFAULT_PORT) },
         host: { type: 'string', default: DEFAULT_HOST },
         data: { type: 'string', default: DEFAULT_DATA_DIR },
+        store: { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'public-url': { type: 'string' },
@@ -31,10 +34,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
     throw new CliError('--tls-cert and --tls-key go together', USAGE_EXIT);
   }
+  const store = storeChoiceOrUsage(values.store, values.data);
   const config = defaultConfig({
     port,
     host: values.host,
     dataDir: values.data,
+    ...(store.kind === 'postgres' ? { store: store.url } : {}),
     extraOrigins: values['allow-origin'],
     pagesDir: values['pages-dir'],
     quiet: values.quiet,
@@ -44,7 +49,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
   });
   const server = await startServer(config);
-  process.stderr.write(`Lifeline is serving on ${server.url} (data in ${config.dataDir})\n`);
+  process.stderr.write(`Lifeline is serving on ${server.url} (store: ${describeStore(store)})\n`);
   if (server.setupLink) {
     // First run: the one way to create the first manager. Printed even with --quiet (there is
     // no other way to get it); a new link at each start until setup is done.

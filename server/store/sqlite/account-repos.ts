@@ -5,7 +5,7 @@
  */
 import type { CompanyRecord, CompanyRepo, LoginRecord, LoginRepo, UserRecord, UserRepo } from '../store';
 import type { Db } from './open-database';
-import { loginFromRow, userFromRow, type LoginRow, type UserRow } from './rows';
+import { loginFromRow, userFromRow, type LoginRow, type UserRow } from '../rows';
 
 const LOGIN_COLUMNS = 'id, user_id, created_at, last_seen_at, ended_at, end_reason, address';
 
