@@ -31,6 +31,7 @@ import { CLOSE, type Connection } from '../ws/connection';
 import { sendToHelper, sendToViewer } from '../ws/channels/typed-send';
 import { describeOs } from './describe-os';
 import { JoinCodes } from './join-codes';
+import { PacedQueue } from './paced-queue';
 import { canScreen, nextScreenState, type ScreenEvent } from './screen-machine';
 
 export interface ScreenTimings {
@@ -66,6 +67,8 @@ export class ScreenService {
   readonly relay: Relay;
   private readonly screens = new Map<string, ScreenSession>();
   private readonly byResumeHash = new Map<string, string>();
+  /** What follows a first screen frame, paced across sessions (see onScreenFrame). */
+  private readonly announcements: PacedQueue;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -75,6 +78,7 @@ export class ScreenService {
     flowLimits: FlowLimits = DEFAULT_FLOW_LIMITS,
   ) {
     this.joinCodes = new JoinCodes(ctx.now);
+    this.announcements = new PacedQueue(ctx.log);
     this.relay = new Relay(
       {
         grantsOf: (id) => this.screens.get(id)?.grants ?? NO_GRANTS,
@@ -356,12 +360,19 @@ export class ScreenService {
     this.tellViewers(ss, { type: 'helper.left', reconnecting: false });
   }
 
+  /**
+   * The first screen frame after consent: `streaming` at once in memory (the relay goes on
+   * forwarding), and its announcement (store, customer, agent) paced with the other sessions'
+   * (paced-queue.ts). If the state moved on before its turn came, the later move announced it.
+   */
   private onScreenFrame(sessionId: string): void {
     const ss = this.screens.get(sessionId);
     if (!ss || ss.state !== 'consented') return;
-    this.move(ss, 'stream').catch((err: unknown) =>
-      this.ctx.log.error('screen_state_failed', { error: String(err) }),
-    );
+    const next = nextScreenState(ss.state, 'stream');
+    ss.state = next;
+    this.announcements.push(async () => {
+      if (this.screens.get(sessionId) === ss && ss.state === next) await this.announce(ss, next);
+    });
   }
 
   private onSessionEnded(sessionId: string, by: SessionEndedBy): void {
@@ -405,15 +416,23 @@ export class ScreenService {
     const next = nextScreenState(ss.state, event);
     const changed = next !== ss.state;
     ss.state = next;
-    if (changed) await this.ctx.store.sessions.update(ss.sessionId, { screen: next });
-    if (changed || extra.error) {
-      this.sessions.customers.send(ss.sessionId, {
-        type: 'screen.status',
-        state: next,
-        ...extra,
-      } satisfies ServerToCustomer);
-      await this.sessions.pushUpdate(ss.sessionId);
-    }
+    if (changed || extra.error) await this.announce(ss, next, extra, changed);
+  }
+
+  /** Mirrors the screen state into the session record and tells the customer and the agent. */
+  private async announce(
+    ss: ScreenSession,
+    state: ScreenState,
+    extra: { error?: 'os_not_supported'; os?: string } = {},
+    write = true,
+  ): Promise<void> {
+    if (write) await this.ctx.store.sessions.update(ss.sessionId, { screen: state });
+    this.sessions.customers.send(ss.sessionId, {
+      type: 'screen.status',
+      state,
+      ...extra,
+    } satisfies ServerToCustomer);
+    await this.sessions.pushUpdate(ss.sessionId);
   }
 
   private screen(sessionId: string, state: ScreenState): ScreenSession {

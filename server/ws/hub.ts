@@ -2,8 +2,7 @@
  * The WebSocket hub on /ws: checks Origin on upgrade (refused before any state exists), waits
  * for the first message, and hands the connection to the channel whose first-message type it is
  * (agent, customer, helper, viewer). Each channel then owns the connection. Also runs the
- * heartbeat: a peer that misses two pings is terminated (not closed: a dead TCP peer never
- * answers a close handshake, and `terminate` frees the socket at once).
+ * heartbeat (heartbeat.ts: pings spread over the interval; a peer that misses one is terminated).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,13 +10,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   CONTROL_MESSAGE_MAX_BYTES,
   DATA_FRAME_MAX_BYTES,
-  HEARTBEAT_INTERVAL_MS,
   HELLO_TIMEOUT_MS,
 } from '../../protocol/limits';
 import { exceedsUtf8Bytes } from '../../protocol/parse';
 import { ProtocolError } from '../../protocol/errors';
 import type { Log } from '../log';
 import { CLOSE, Connection } from './connection';
+import { Heartbeat } from './heartbeat';
 import type { OriginPolicy } from './origin';
 
 /** What a channel does with a connection once its first message was accepted. */
@@ -74,29 +73,11 @@ export function attachHub(
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
   });
 
-  const alive = new WeakMap<WebSocket, boolean>();
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      // A socket the relay paused (its destination is slow) cannot read our pongs; the relay's
-      // own stall cut bounds how long a pause lasts, so skip it here rather than kill it.
-      if (ws.isPaused) {
-        alive.set(ws, true);
-        continue;
-      }
-      if (alive.get(ws) === false) {
-        ws.terminate();
-        continue;
-      }
-      alive.set(ws, false);
-      ws.ping();
-    }
-  }, HEARTBEAT_INTERVAL_MS);
-  heartbeat.unref();
+  const heartbeat = new Heartbeat();
 
   function onConnection(ws: WebSocket, req: IncomingMessage): void {
     const conn = new Connection(ws, req.socket.remoteAddress ?? 'unknown', req.headers.origin);
-    alive.set(ws, true);
-    ws.on('pong', () => alive.set(ws, true));
+    heartbeat.add(ws);
     ws.on('error', (err) => log.debug('ws_error', { conn: conn.id, error: err.message }));
 
     let session: ChannelSession | null = null;
@@ -191,7 +172,7 @@ export function attachHub(
     connections: () => wss.clients.size,
     close: () =>
       new Promise<void>((resolve) => {
-        clearInterval(heartbeat);
+        heartbeat.stop();
         for (const ws of wss.clients) ws.close(CLOSE.serverShutdown, 'server shutting down');
         wss.close(() => resolve());
         setTimeout(() => {
