@@ -7,11 +7,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  CONTROL_MESSAGE_MAX_BYTES,
-  DATA_FRAME_MAX_BYTES,
-  HELLO_TIMEOUT_MS,
-} from '../../protocol/limits';
+import { CONTROL_MESSAGE_MAX_BYTES, DATA_FRAME_MAX_BYTES, HELLO_TIMEOUT_MS } from '../../protocol/limits';
 import { exceedsUtf8Bytes } from '../../protocol/parse';
 import { ProtocolError } from '../../protocol/errors';
 import type { Log } from '../log';

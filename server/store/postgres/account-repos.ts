@@ -118,14 +118,20 @@ export function loginRepo(pool: pg.Pool): LoginRepo {
         let replaced: LoginRecord[] = [];
         if (input.countsForSeat && input.seats !== null) {
           await db.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCKS.seats]);
-          // A seat is one agent signed in, however many browsers they use (see store.ts).
-          const holders = (await db.query<LoginRow>(activeWhere('AND counts_for_seat'))).rows.map(
-            loginFromRow,
+          // A seat is one agent signed in, however many browsers they use (see store.ts). Counted
+          // in SQL; the holders are read only for a refusal or a replace.
+          const count = await db.query<{ agents: number; mine: number }>(
+            `SELECT COUNT(DISTINCT user_id) AS agents, COUNT(*) FILTER (WHERE user_id = $1) AS mine
+             FROM logins WHERE ended_at IS NULL AND counts_for_seat`,
+            [input.login.userId],
           );
-          const users = new Set(holders.map((h) => h.userId));
-          if (!users.has(input.login.userId) && users.size >= input.seats) {
+          const { agents, mine } = count.rows[0]!;
+          if (mine === 0 && agents >= input.seats) {
+            const holders = (await db.query<LoginRow>(activeWhere('AND counts_for_seat'))).rows.map(
+              loginFromRow,
+            );
             const target = holders.find((h) => h.id === input.replaceLoginId);
-            if (!target || users.size - 1 >= input.seats) return { ok: false as const, holders };
+            if (!target || agents - 1 >= input.seats) return { ok: false as const, holders };
             const at = input.login.createdAt;
             replaced = holders.filter((h) => h.userId === target.userId);
             for (const h of replaced) await db.query(endOne, [at, 'seat_taken', h.id]);

@@ -1,0 +1,136 @@
+/**
+ * Relay benchmarks, each against the floor measured in the same run: a bare `ws` forwarder in its
+ * own process (bare-forward-node.ts), the same hop count as the relay with none of its work.
+ *   (a) latency the relay adds to a frame, p50 / p99: a light load (5 sessions at 1.3 Mbit/s);
+ *   (b) capacity: N sessions streaming at 1.3 Mbit/s each (bursty frames of 1-64 KiB) through one
+ *       Lifeline process, N rising, until the relay's added p99 passes 20 ms.
+ * The relay is a real `lifeline` server (relay-node.ts) with helpers that joined with a join
+ * code and consented, and viewers signed in as the agent; the generator (this process) sends and
+ * receives every frame, so latencies are one-way on one clock. The generator shares the 2 cores
+ * with the server, as the baseline's does. Env: BENCH_SESSIONS="100,300,500" (steps of (b)),
+ * BENCH_SECONDS (per step, default 10). Prints figures; asserts nothing.
+ */
+import { DataChannel, FRAME_HEADER_BYTES, writeFrameHeader } from '../../protocol/frame';
+import { ALL_GRANTS, helperHello } from '../../test/support/workflow';
+import { PROTOCOL_VERSION } from '../../protocol/common';
+import type { PreparedSession } from './relay-node';
+import {
+  hello,
+  open,
+  startChild,
+  streamAndMeasure,
+  type LatencyReport,
+  type StreamPair,
+} from './stream-load';
+
+const STEPS = (process.env.BENCH_SESSIONS ?? '100,200,300,400,500,600,700').split(',').map(Number);
+const STEP_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+const LATENCY_MS = 20_000;
+/** Sessions in (a): a light load, enough frames for a p99 (~10 frames/s each). */
+const LATENCY_SESSIONS = 5;
+/** The capacity criterion of (b): the relay's added p99, in ms. */
+const ADDED_P99_LIMIT_MS = 20;
+/** Sessions prepared and joined per IPC round (join codes live for minutes; helpers join at once). */
+const BATCH = 50;
+const RELAY_NODE = new URL('./relay-node.ts', import.meta.url).pathname;
+const BARE_NODE = new URL('./bare-forward-node.ts', import.meta.url).pathname;
+
+function header(to: number): Uint8Array {
+  const h = new Uint8Array(FRAME_HEADER_BYTES);
+  writeFrameHeader(h, { channel: DataChannel.screen, from: 1, to });
+  return h;
+}
+
+async function lifelinePairs(count: number): Promise<{ pairs: StreamPair[]; stop: () => Promise<void> }> {
+  const node = await startChild(RELAY_NODE);
+  const { url, wsUrl } = node.ready as { url: string; wsUrl: string };
+  const pairs: StreamPair[] = [];
+  for (let done = 0; done < count; done += BATCH) {
+    const reply = await node.ask({ type: 'prepare', count: Math.min(BATCH, count - done) });
+    const prepared = reply.sessions as PreparedSession[];
+    const batch = await Promise.all(
+      prepared.map(async (s) => {
+        const helper = await open(wsUrl);
+        await hello(helper, helperHello({ kind: 'join', joinCode: s.joinCode }));
+        helper.send(JSON.stringify({ type: 'helper.consent', grants: ALL_GRANTS }));
+        const viewer = await open(wsUrl, url);
+        const welcome = await hello(viewer, {
+          type: 'viewer.hello',
+          token: s.agentToken,
+          sessionId: s.sessionId,
+          protocol: PROTOCOL_VERSION,
+        });
+        return { sender: helper, receiver: viewer, header: header(welcome.peerId as number) };
+      }),
+    );
+    pairs.push(...batch);
+  }
+  // Let the consents land before the first frame (a frame before consent is refused).
+  await new Promise((r) => setTimeout(r, 500));
+  return { pairs, stop: () => closeAll(pairs).then(() => node.stop()) };
+}
+
+async function barePairs(count: number): Promise<{ pairs: StreamPair[]; stop: () => Promise<void> }> {
+  const node = await startChild(BARE_NODE);
+  const base = node.ready.url as string;
+  const pairs = await Promise.all(
+    Array.from({ length: count }, async (_, k) => {
+      const receiver = await open(`${base}/pair/${k}/receiver`);
+      const sender = await open(`${base}/pair/${k}/sender`);
+      return { sender, receiver, header: header(2) };
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  return { pairs, stop: () => closeAll(pairs).then(() => node.stop()) };
+}
+
+async function closeAll(pairs: StreamPair[]): Promise<void> {
+  for (const p of pairs) {
+    p.sender.terminate();
+    p.receiver.terminate();
+  }
+}
+
+async function measure(
+  make: (n: number) => Promise<{ pairs: StreamPair[]; stop: () => Promise<void> }>,
+  n: number,
+  ms: number,
+): Promise<LatencyReport> {
+  const { pairs, stop } = await make(n);
+  try {
+    return await streamAndMeasure(pairs, ms);
+  } finally {
+    await stop();
+  }
+}
+
+const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2).padStart(8) : '     n/a');
+
+console.log(`(a) latency the relay adds, ${LATENCY_SESSIONS} sessions at 1.3 Mbit/s, one-way ms:`);
+const baseOne = await measure(barePairs, LATENCY_SESSIONS, LATENCY_MS);
+const ourOne = await measure(lifelinePairs, LATENCY_SESSIONS, LATENCY_MS);
+console.log(
+  `  bare forward (floor): p50 ${f(baseOne.p50)}  p99 ${f(baseOne.p99)}  (${baseOne.frames} frames)`,
+);
+console.log(`  lifeline relay:       p50 ${f(ourOne.p50)}  p99 ${f(ourOne.p99)}  (${ourOne.frames} frames)`);
+console.log(`  added by the relay:   p50 ${f(ourOne.p50 - baseOne.p50)}  p99 ${f(ourOne.p99 - baseOne.p99)}`);
+
+console.log(
+  `\n(b) sessions at 1.3 Mbit/s through one relay process (${STEP_MS / 1000} s per step), one-way ms:`,
+);
+console.log(
+  '  sessions | floor p50   p99 | relay p50   p99    max | added p99 | start max (floor / relay) | Mbit/s in relay',
+);
+for (const n of STEPS) {
+  const base = await measure(barePairs, n, STEP_MS);
+  const ours = await measure(lifelinePairs, n, STEP_MS);
+  const added = ours.p99 - base.p99;
+  console.log(
+    `  ${String(n).padStart(8)} | ${f(base.p50)} ${f(base.p99)} | ${f(ours.p50)} ${f(ours.p99)} ${f(ours.max)} | ${f(added)}  | ${f(base.startMax)} / ${f(ours.startMax)}    | ${ours.receivedMbps.toFixed(0)} of ${ours.sentMbps.toFixed(0)}`,
+  );
+  if (added > ADDED_P99_LIMIT_MS) {
+    console.log(`  -> added p99 passed ${ADDED_P99_LIMIT_MS} ms at ${n} sessions`);
+    break;
+  }
+}
+process.exit(0);
