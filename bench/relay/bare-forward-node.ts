@@ -5,7 +5,8 @@
  * backpressure. Same hop count as the relay (generator -> this process -> generator).
  */
 import type { AddressInfo } from 'node:net';
-import WebSocket, { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
 
 const wss = new WebSocketServer({
   port: 0,
