@@ -28,6 +28,11 @@ wss.on('connection', (ws, req) => {
     if (isBinary) receivers.get(key)?.send(data, { binary: true });
   });
 });
+process.on('message', (m: { type?: string }) => {
+  if (m.type !== 'cpu') return;
+  const { user, system } = process.cpuUsage();
+  process.send?.({ type: 'cpu', micros: user + system });
+});
 process.on('SIGTERM', () => {
   for (const ws of wss.clients) ws.terminate();
   wss.close(() => process.exit(0));

@@ -4,7 +4,8 @@
  * helper and a viewer: a request accepted by a signed-in agent with screen sharing asked for
  * (join code). Everything is made through the server's own services, in this process, so the
  * load generator's sockets are the only sockets the server carries besides its own.
- * IPC: parent -> {type:'prepare', count} ; child -> {type:'ready', url} | {type:'prepared', sessions}.
+ * IPC: parent -> {type:'prepare', count} | {type:'cpu'} ; child -> {type:'ready', url} |
+ * {type:'prepared', sessions} | {type:'cpu', micros} (CPU time this process used so far).
  */
 import { startTestServer } from '../../test/support/test-server';
 import { signInAgent } from '../../test/support/workflow';
@@ -52,7 +53,10 @@ async function prepare(count: number): Promise<PreparedSession[]> {
 
 process.on('message', (raw: unknown) => {
   const m = raw as { type: string; count?: number };
-  if (m.type === 'prepare') {
+  if (m.type === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ type: 'cpu', micros: user + system });
+  } else if (m.type === 'prepare') {
     void prepare(m.count ?? 1).then((prepared) =>
       process.send?.({ type: 'prepared', sessions: prepared } satisfies NodeReply),
     );
