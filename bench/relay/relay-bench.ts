@@ -151,6 +151,7 @@ for (const n of STEPS) {
   console.log(
     `  ${String(n).padStart(8)} | ${f(base.p50)} ${f(base.p99)} | ${f(ours.p50)} ${f(ours.p99)} ${f(ours.max)} | ${f(added)}  | ${f(base.startMax)} / ${f(ours.startMax)}    | ${ours.receivedMbps.toFixed(0)} of ${ours.sentMbps.toFixed(0)} | ${base.cores.toFixed(2)} / ${ours.cores.toFixed(2)} | ${(n / base.cores).toFixed(0)} / ${(n / ours.cores).toFixed(0)}`,
   );
-  if (added > ADDED_P99_LIMIT_MS) console.log(`  -> added p99 past ${ADDED_P99_LIMIT_MS} ms at ${n} sessions`);
+  if (added > ADDED_P99_LIMIT_MS)
+    console.log(`  -> added p99 past ${ADDED_P99_LIMIT_MS} ms at ${n} sessions`);
 }
 process.exit(0);

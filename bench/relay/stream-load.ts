@@ -148,8 +148,12 @@ export async function startChild(file: string, env: NodeJS.ProcessEnv = {}): Pro
   });
   const next = () =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as Record<string, unknown>));
-      child.once('exit', (code) => reject(new Error(`${file} exited (${code})`)));
+      const onExit = (code: number | null) => reject(new Error(`${file} exited (${code})`));
+      child.once('message', (m) => {
+        child.off('exit', onExit);
+        resolve(m as Record<string, unknown>);
+      });
+      child.once('exit', onExit);
     });
   const ready = await next();
   return {
