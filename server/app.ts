@@ -13,6 +13,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { EXTENSION_ORIGINS, type ServerConfig } from './config';
 import { createContext, type ServerContext } from './context';
+import { clientAddressOf } from './http/client-address';
 import { sendError } from './http/respond';
 import { Router } from './http/router';
 import { registerStatusRoutes } from './http/routes/status-routes';
@@ -68,6 +69,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const store = options.store ?? (await openStore(chooseStore(config.store, config.dataDir)));
   const ctx = createContext(config, store, log, options.now);
   const router = new Router(log);
+  const addressOf = clientAddressOf(config.trustProxy);
   const pages = new StaticPages(config.pagesDir);
   const auth = new AuthService(ctx);
   const services: Services = {
@@ -94,7 +96,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     setSecurityHeaders(res);
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = addressOf(req);
     router
       .handle(req, res, url, address)
       .then((handled) => {
@@ -137,7 +139,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...EXTENSION_ORIGINS,
     ...config.extraOrigins,
   ]);
-  const hub = attachHub(server, channels, origins, log);
+  const hub = attachHub(server, channels, origins, log, addressOf);
 
   return {
     url,

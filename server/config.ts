@@ -16,6 +16,11 @@ export interface ServerConfig {
   /** `sqlite` (default: a file in dataDir) or a postgres:// URL (store/open-store.ts). */
   store?: string;
   tls?: { certFile: string; keyFile: string };
+  /**
+   * Addresses of load balancers whose X-Forwarded-For is believed for the client's address
+   * (http/client-address.ts). Empty: the TCP peer is the client.
+   */
+  trustProxy: string[];
   /** Extra origins allowed to open WebSockets (besides the server's own and our extension). */
   extraOrigins: string[];
   /** URL customers and agents use to reach this server (for links it prints); derived when absent. */
@@ -34,6 +39,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     host: DEFAULT_HOST,
     dataDir: DEFAULT_DATA_DIR,
     extraOrigins: [],
+    trustProxy: [],
     pagesDir: 'dist/pages',
     downloadsDir: 'dist/downloads',
     quiet: false,

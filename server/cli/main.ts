@@ -9,7 +9,7 @@ import { CliError, USAGE_EXIT } from './cli-error';
 export const USAGE = `Usage: lifeline <command> [options]
 
 Commands:
-  serve [--port N] [--host H] [--data DIR] [--store S] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin O]...
+  serve [--port N] [--host H] [--data DIR] [--store S] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin O]... [--trust-proxy IP]...
   migrate [--data DIR] [--store S]
   company create --name N | company show
   user add --email E --role agent|manager [--name N] [--password-stdin] [--inactive]

@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CONTROL_MESSAGE_MAX_BYTES, DATA_FRAME_MAX_BYTES, HELLO_TIMEOUT_MS } from '../../protocol/limits';
 import { exceedsUtf8Bytes } from '../../protocol/parse';
 import { ProtocolError } from '../../protocol/errors';
+import type { AddressOf } from '../http/client-address';
 import type { Log } from '../log';
 import { CLOSE, Connection } from './connection';
 import { Heartbeat } from './heartbeat';
@@ -44,6 +45,7 @@ export function attachHub(
   channels: readonly Channel[],
   origins: OriginPolicy,
   log: Log,
+  addressOf: AddressOf = (req) => req.socket.remoteAddress ?? 'unknown',
 ): Hub {
   const wss = new WebSocketServer({
     noServer: true,
@@ -72,7 +74,7 @@ export function attachHub(
   const heartbeat = new Heartbeat();
 
   function onConnection(ws: WebSocket, req: IncomingMessage): void {
-    const conn = new Connection(ws, req.socket.remoteAddress ?? 'unknown', req.headers.origin);
+    const conn = new Connection(ws, addressOf(req), req.headers.origin);
     heartbeat.add(ws);
     ws.on('error', (err) => log.debug('ws_error', { conn: conn.id, error: err.message }));
 

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { startServer } from '../../app';
 import { defaultConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from '../../config';
+import { parseTrustedProxies } from '../../http/client-address';
 import { describeStore } from '../../store/open-store';
 import { CliError, USAGE_EXIT } from '../cli-error';
 import { storeChoiceOrUsage } from './migrate-command';
@@ -20,6 +21,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'tls-key': { type: 'string' },
         'public-url': { type: 'string' },
         'allow-origin': { type: 'string', multiple: true, default: [] },
+        'trust-proxy': { type: 'string', multiple: true, default: [] },
         'pages-dir': { type: 'string', default: 'dist/pages' },
         quiet: { type: 'boolean', default: false },
       },
@@ -35,12 +37,19 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw new CliError('--tls-cert and --tls-key go together', USAGE_EXIT);
   }
   const store = storeChoiceOrUsage(values.store, values.data);
+  let trustProxy: string[];
+  try {
+    trustProxy = parseTrustedProxies(values['trust-proxy']);
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err), USAGE_EXIT);
+  }
   const config = defaultConfig({
     port,
     host: values.host,
     dataDir: values.data,
     ...(store.kind === 'postgres' ? { store: store.url } : {}),
     extraOrigins: values['allow-origin'],
+    trustProxy,
     pagesDir: values['pages-dir'],
     quiet: values.quiet,
     ...(values['tls-cert'] && values['tls-key']
