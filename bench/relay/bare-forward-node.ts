@@ -38,3 +38,6 @@ process.on('SIGTERM', () => {
   wss.close(() => process.exit(0));
 });
 process.send?.({ type: 'ready', url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}` });
+
+// The benchmark went away (ended or killed): so does this node.
+process.on('disconnect', () => process.exit(0));

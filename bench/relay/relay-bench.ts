@@ -9,7 +9,7 @@
  * code and consented, and viewers signed in as the agent; the generator (this process) sends and
  * receives every frame, so latencies are one-way on one clock. The generator shares the 2 cores
  * with the server, as the baseline's does. Env: BENCH_SESSIONS="100,300,500" (steps of (b)),
- * BENCH_SECONDS (per step, default 10). Latency depends on what else runs on the machine; the
+ * BENCH_SECONDS (per step, default 10), BENCH_CAPACITY_ONLY=1 (skip (a)). Latency depends on what else runs on the machine; the
  * CPU the middle process spends per session does not (sessions per core = N / cores used), so
  * both are printed. Prints figures; asserts nothing.
  */
@@ -47,13 +47,19 @@ function header(to: number): Uint8Array {
 
 interface Pairs {
   pairs: StreamPair[];
-  /** CPU time the middle process has used so far, in s. */
-  cpu: () => Promise<number>;
+  /** CPU time the middle process has used so far, in s, and its event-loop delay since the last call (ms). */
+  cpu: () => Promise<{ seconds: number; loopMaxMs: number; loopP99Ms: number }>;
   stop: () => Promise<void>;
 }
 
-const cpuOf = (node: Awaited<ReturnType<typeof startChild>>) => async () =>
-  ((await node.ask({ type: 'cpu' })).micros as number) / 1e6;
+const cpuOf = (node: Awaited<ReturnType<typeof startChild>>) => async () => {
+  const r = await node.ask({ type: 'cpu' });
+  return {
+    seconds: (r.micros as number) / 1e6,
+    loopMaxMs: (r.loopMaxMs as number | undefined) ?? NaN,
+    loopP99Ms: (r.loopP99Ms as number | undefined) ?? NaN,
+  };
+};
 
 /** Sessions on one relay node; with `viaSecondNode`, helpers and viewers reach it through another node. */
 async function lifelinePairs(count: number, viaSecondNode = false): Promise<Pairs> {
@@ -118,6 +124,9 @@ async function closeAll(pairs: StreamPair[]): Promise<void> {
 interface Measured extends LatencyReport {
   /** Share of one core the middle process used while streaming (1 = a whole core). */
   cores: number;
+  /** The middle process's longest event-loop stall while streaming (the start burst included), ms. */
+  loopMaxMs: number;
+  loopP99Ms: number;
 }
 
 async function measure(make: (n: number) => Promise<Pairs>, n: number, ms: number): Promise<Measured> {
@@ -126,8 +135,13 @@ async function measure(make: (n: number) => Promise<Pairs>, n: number, ms: numbe
     const before = await cpu();
     const t = performance.now();
     const report = await streamAndMeasure(pairs, ms);
-    const cores = (await cpu()) - before;
-    return { ...report, cores: cores / ((performance.now() - t) / 1000) };
+    const after = await cpu();
+    return {
+      ...report,
+      cores: (after.seconds - before.seconds) / ((performance.now() - t) / 1000),
+      loopMaxMs: after.loopMaxMs,
+      loopP99Ms: after.loopP99Ms,
+    };
   } finally {
     await stop();
   }
@@ -135,40 +149,46 @@ async function measure(make: (n: number) => Promise<Pairs>, n: number, ms: numbe
 
 const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2).padStart(8) : '     n/a');
 
-console.log(`(a) latency the relay adds, ${LATENCY_SESSIONS} sessions at 1.3 Mbit/s, one-way ms:`);
-const baseOne = await measure(barePairs, LATENCY_SESSIONS, LATENCY_MS);
-const ourOne = await measure(lifelinePairs, LATENCY_SESSIONS, LATENCY_MS);
-console.log(
-  `  bare forward (floor): p50 ${f(baseOne.p50)}  p99 ${f(baseOne.p99)}  (${baseOne.frames} frames)`,
-);
-console.log(`  lifeline relay:       p50 ${f(ourOne.p50)}  p99 ${f(ourOne.p99)}  (${ourOne.frames} frames)`);
-console.log(`  added by the relay:   p50 ${f(ourOne.p50 - baseOne.p50)}  p99 ${f(ourOne.p99 - baseOne.p99)}`);
-const twoNodes = await measure((n) => lifelinePairs(n, true), LATENCY_SESSIONS, LATENCY_MS);
-console.log(
-  `  across two nodes:     p50 ${f(twoNodes.p50)}  p99 ${f(twoNodes.p99)}  (${twoNodes.frames} frames)`,
-);
-console.log(
-  `  added by two nodes:   p50 ${f(twoNodes.p50 - baseOne.p50)}  p99 ${f(twoNodes.p99 - baseOne.p99)}  (helper and viewer on node B, session owned by node A)`,
-);
-console.log(
-  `  load average at the end: ${(await import('node:os'))
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')}`,
-);
+if (!process.env.BENCH_CAPACITY_ONLY) {
+  console.log(`(a) latency the relay adds, ${LATENCY_SESSIONS} sessions at 1.3 Mbit/s, one-way ms:`);
+  const baseOne = await measure(barePairs, LATENCY_SESSIONS, LATENCY_MS);
+  const ourOne = await measure(lifelinePairs, LATENCY_SESSIONS, LATENCY_MS);
+  console.log(
+    `  bare forward (floor): p50 ${f(baseOne.p50)}  p99 ${f(baseOne.p99)}  (${baseOne.frames} frames)`,
+  );
+  console.log(
+    `  lifeline relay:       p50 ${f(ourOne.p50)}  p99 ${f(ourOne.p99)}  (${ourOne.frames} frames)`,
+  );
+  console.log(
+    `  added by the relay:   p50 ${f(ourOne.p50 - baseOne.p50)}  p99 ${f(ourOne.p99 - baseOne.p99)}`,
+  );
+  const twoNodes = await measure((n) => lifelinePairs(n, true), LATENCY_SESSIONS, LATENCY_MS);
+  console.log(
+    `  across two nodes:     p50 ${f(twoNodes.p50)}  p99 ${f(twoNodes.p99)}  (${twoNodes.frames} frames)`,
+  );
+  console.log(
+    `  added by two nodes:   p50 ${f(twoNodes.p50 - baseOne.p50)}  p99 ${f(twoNodes.p99 - baseOne.p99)}  (helper and viewer on node B, session owned by node A)`,
+  );
+  console.log(
+    `  load average at the end: ${(await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+}
 
 console.log(
   `\n(b) sessions at 1.3 Mbit/s through one relay process (${STEP_MS / 1000} s per step), one-way ms:`,
 );
 console.log(
-  '  sessions | floor p50   p99 | relay p50   p99    max | added p99 | start max (floor / relay) | Mbit/s in relay',
+  '  sessions | floor p50   p99 | relay p50   p99    max | added p99 | start max (floor / relay) | Mbit/s in relay | CPU floor / relay | sessions per core (floor / relay) | relay loop stall p99 / max',
 );
 for (const n of STEPS) {
   const base = await measure(barePairs, n, STEP_MS);
   const ours = await measure(lifelinePairs, n, STEP_MS);
   const added = ours.p99 - base.p99;
   console.log(
-    `  ${String(n).padStart(8)} | ${f(base.p50)} ${f(base.p99)} | ${f(ours.p50)} ${f(ours.p99)} ${f(ours.max)} | ${f(added)}  | ${f(base.startMax)} / ${f(ours.startMax)}    | ${ours.receivedMbps.toFixed(0)} of ${ours.sentMbps.toFixed(0)} | ${base.cores.toFixed(2)} / ${ours.cores.toFixed(2)} | ${(n / base.cores).toFixed(0)} / ${(n / ours.cores).toFixed(0)}`,
+    `  ${String(n).padStart(8)} | ${f(base.p50)} ${f(base.p99)} | ${f(ours.p50)} ${f(ours.p99)} ${f(ours.max)} | ${f(added)}  | ${f(base.startMax)} / ${f(ours.startMax)}    | ${ours.receivedMbps.toFixed(0)} of ${ours.sentMbps.toFixed(0)} | ${base.cores.toFixed(2)} / ${ours.cores.toFixed(2)} | ${(n / base.cores).toFixed(0)} / ${(n / ours.cores).toFixed(0)} | ${f(ours.loopP99Ms)} / ${f(ours.loopMaxMs)}`,
   );
   if (added > ADDED_P99_LIMIT_MS)
     console.log(`  -> added p99 past ${ADDED_P99_LIMIT_MS} ms at ${n} sessions`);

@@ -5,8 +5,10 @@
  * (join code). Everything is made through the server's own services, in this process, so the
  * load generator's sockets are the only sockets the server carries besides its own.
  * IPC: parent -> {type:'prepare', count} | {type:'cpu'} ; child -> {type:'ready', url} |
- * {type:'prepared', sessions} | {type:'cpu', micros} (CPU time this process used so far).
+ * {type:'prepared', sessions} | {type:'cpu', micros, loopMaxMs, loopP99Ms} (CPU time used so far;
+ * event-loop delay since the previous question).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startTestServer } from '../../test/support/test-server';
 import { signInAgent } from '../../test/support/workflow';
 
@@ -27,6 +29,9 @@ const server = await startTestServer(process.env.BENCH_STORE ? { store: process.
 });
 await server.services.accounts.addPortal('bench', 'Bench', 'bench');
 let agent = await signInAgent(server, { portals: ['bench'] });
+/** How long the event loop was held (what every relayed frame waits behind), reset at each 'cpu' question. */
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 let held = 0;
 const { sessions, screen } = server.services.workflow;
 
@@ -55,7 +60,13 @@ process.on('message', (raw: unknown) => {
   const m = raw as { type: string; count?: number };
   if (m.type === 'cpu') {
     const { user, system } = process.cpuUsage();
-    process.send?.({ type: 'cpu', micros: user + system });
+    process.send?.({
+      type: 'cpu',
+      micros: user + system,
+      loopMaxMs: loopDelay.max / 1e6,
+      loopP99Ms: loopDelay.percentile(99) / 1e6,
+    });
+    loopDelay.reset();
   } else if (m.type === 'prepare') {
     void prepare(m.count ?? 1).then((prepared) =>
       process.send?.({ type: 'prepared', sessions: prepared } satisfies NodeReply),
@@ -66,3 +77,6 @@ process.on('SIGTERM', () => {
   void server.stop().then(() => process.exit(0));
 });
 process.send?.({ type: 'ready', url: server.url, wsUrl: server.wsUrl } satisfies NodeReply);
+
+// The benchmark went away (ended or killed): so does this node.
+process.on('disconnect', () => process.exit(0));
