@@ -7,6 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import type WebSocket from 'ws';
 import { WebSocketServer } from 'ws';
+import { answerCpuQuestions } from './node-ipc';
 
 const wss = new WebSocketServer({
   port: 0,
@@ -28,16 +29,9 @@ wss.on('connection', (ws, req) => {
     if (isBinary) receivers.get(key)?.send(data, { binary: true });
   });
 });
-process.on('message', (m: { type?: string }) => {
-  if (m.type !== 'cpu') return;
-  const { user, system } = process.cpuUsage();
-  process.send?.({ type: 'cpu', micros: user + system });
-});
+answerCpuQuestions();
 process.on('SIGTERM', () => {
   for (const ws of wss.clients) ws.terminate();
   wss.close(() => process.exit(0));
 });
 process.send?.({ type: 'ready', url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}` });
-
-// The benchmark went away (ended or killed): so does this node.
-process.on('disconnect', () => process.exit(0));

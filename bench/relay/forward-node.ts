@@ -5,6 +5,7 @@
  * its own, with the relay's backpressure. Measures what crossing two nodes adds to a frame.
  */
 import type { AddressInfo } from 'node:net';
+import { answerCpuQuestions } from './node-ipc';
 import WebSocket, { WebSocketServer } from 'ws';
 import { DATA_FRAME_MAX_BYTES } from '../../protocol/limits';
 import { pipeSockets } from '../../server/cluster/node-link';
@@ -28,16 +29,9 @@ wss.on('connection', (client, req) => {
   });
   upstream.once('error', () => client.terminate());
 });
-process.on('message', (m: { type?: string }) => {
-  if (m.type !== 'cpu') return;
-  const { user, system } = process.cpuUsage();
-  process.send?.({ type: 'cpu', micros: user + system });
-});
+answerCpuQuestions();
 process.on('SIGTERM', () => {
   for (const ws of wss.clients) ws.terminate();
   wss.close(() => process.exit(0));
 });
 process.send?.({ type: 'ready', url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws` });
-
-// The benchmark went away (ended or killed): so does this node.
-process.on('disconnect', () => process.exit(0));

@@ -11,6 +11,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startTestServer } from '../../test/support/test-server';
 import { signInAgent } from '../../test/support/workflow';
+import { answerCpuQuestions } from './node-ipc';
 
 export interface PreparedSession {
   sessionId: string;
@@ -58,25 +59,18 @@ async function prepare(count: number): Promise<PreparedSession[]> {
 
 process.on('message', (raw: unknown) => {
   const m = raw as { type: string; count?: number };
-  if (m.type === 'cpu') {
-    const { user, system } = process.cpuUsage();
-    process.send?.({
-      type: 'cpu',
-      micros: user + system,
-      loopMaxMs: loopDelay.max / 1e6,
-      loopP99Ms: loopDelay.percentile(99) / 1e6,
-    });
-    loopDelay.reset();
-  } else if (m.type === 'prepare') {
+  if (m.type === 'prepare') {
     void prepare(m.count ?? 1).then((prepared) =>
       process.send?.({ type: 'prepared', sessions: prepared } satisfies NodeReply),
     );
   }
 });
+answerCpuQuestions(() => {
+  const figures = { loopMaxMs: loopDelay.max / 1e6, loopP99Ms: loopDelay.percentile(99) / 1e6 };
+  loopDelay.reset();
+  return figures;
+});
 process.on('SIGTERM', () => {
   void server.stop().then(() => process.exit(0));
 });
 process.send?.({ type: 'ready', url: server.url, wsUrl: server.wsUrl } satisfies NodeReply);
-
-// The benchmark went away (ended or killed): so does this node.
-process.on('disconnect', () => process.exit(0));

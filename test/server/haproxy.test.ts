@@ -5,7 +5,7 @@
  * from the trusted balancer, --trust-proxy) in the audit log, a spoofed header notwithstanding.
  * The client connects from 127.0.0.2 so its address differs from HAProxy's (127.0.0.1).
  */
-import { execFileSync } from 'node:child_process';
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { freePort } from '../support/free-port';
 import { startHaproxy, type Haproxy } from '../support/haproxy';
+import { selfSignedCert } from '../support/self-signed-cert';
 import { makeDataDir, startTestServer, type TestServer } from '../support/test-server';
 import { addAccount, PASSWORD } from './http/api-client';
 
@@ -55,15 +56,8 @@ function get(path: string, headers: Record<string, string> = {}, body?: string) 
 beforeAll(async () => {
   const dir = makeDataDir();
   const pem = join(dir, 'lifeline.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' }); // prettier-ignore
-  writeFileSync(
-    pem,
-    readFileSync(join(dir, 'cert.pem'), 'utf8') + readFileSync(join(dir, 'key.pem'), 'utf8'),
-  );
+  const { certFile, keyFile } = selfSignedCert(dir);
+  writeFileSync(pem, readFileSync(certFile, 'utf8') + readFileSync(keyFile, 'utf8'));
   const port = await freePort();
   publicUrl = `https://127.0.0.1:${port}`;
   node = await startTestServer({ dataDir: dir, publicUrl, trustProxy: ['127.0.0.1'] });

@@ -3,8 +3,8 @@
  * sets), and `lifeline migrate` / the admin commands with --store or LIFELINE_STORE, against a
  * real PostgreSQL 15 started for this file.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLifeline } from '../../support/lifeline-cli';
 import { startPostgres, type PostgresServer } from '../../support/postgres';
 import { startTestServer } from '../../support/test-server';
 import { acceptedSession, addAgent, addPortal, closeAll } from '../../support/workflow';
@@ -20,20 +20,7 @@ afterAll(async () => {
   await pgServer?.stop();
 });
 
-function lifeline(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/lifeline.mjs', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const lifeline = (args: string[], env: NodeJS.ProcessEnv = {}) => runLifeline(args, { env });
 
 describe('a server on PostgreSQL', () => {
   it('serves a request from the queue to an accepted chat, and keeps it in the database', async () => {
