@@ -2,6 +2,7 @@
  * Server configuration: what `lifeline serve` accepts on its command line, with defaults.
  */
 import { CHROME_EXTENSION_ORIGIN } from '../protocol/extension-ids';
+import type { SmtpConfig } from './mail/mailer';
 
 /** Default TCP port (the port GoToAssist customers already open in their firewalls). */
 export const DEFAULT_PORT = 8200;
@@ -16,11 +17,6 @@ export interface ServerConfig {
   /** `sqlite` (default: a file in dataDir) or a postgres:// URL (store/open-store.ts). */
   store?: string;
   tls?: { certFile: string; keyFile: string };
-  /**
-   * Addresses of load balancers whose X-Forwarded-For is believed for the client's address
-   * (http/client-address.ts). Empty: the TCP peer is the client.
-   */
-  trustProxy: string[];
   /** Extra origins allowed to open WebSockets (besides the server's own and our extension). */
   extraOrigins: string[];
   /** URL customers and agents use to reach this server (for links it prints); derived when absent. */
@@ -31,6 +27,13 @@ export interface ServerConfig {
   downloadsDir: string;
   /** Print the setup link and notices to stderr. */
   quiet: boolean;
+  /**
+   * Reverse proxies in front of the server (addresses or CIDRs, `--trust-proxy`): only requests
+   * from these have their X-Forwarded-For read (http/client-address.ts). Empty: none.
+   */
+  trustProxy: string[];
+  /** Outgoing e-mail (invitations, password resets); without it the management center shows the links. */
+  smtp?: SmtpConfig;
 }
 
 export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -39,10 +42,10 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     host: DEFAULT_HOST,
     dataDir: DEFAULT_DATA_DIR,
     extraOrigins: [],
-    trustProxy: [],
     pagesDir: 'dist/pages',
     downloadsDir: 'dist/downloads',
     quiet: false,
+    trustProxy: [],
     ...overrides,
   };
 }

@@ -9,7 +9,9 @@ import { CliError, USAGE_EXIT } from './cli-error';
 export const USAGE = `Usage: lifeline <command> [options]
 
 Commands:
-  serve [--port N] [--host H] [--data DIR] [--store S] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin O]... [--trust-proxy IP]...
+  serve [--port N] [--host H] [--data DIR] [--store S] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin O]...
+        [--smtp-url smtp://user:pass@host:587 --smtp-from ADDRESS]   (or LIFELINE_SMTP_URL, LIFELINE_SMTP_FROM)
+        [--trust-proxy ADDR|CIDR]...
   migrate [--data DIR] [--store S]
   company create --name N | company show
   user add --email E --role agent|manager [--name N] [--password-stdin] [--inactive]
@@ -21,6 +23,9 @@ Commands:
   portal add SLUG [--name N]
   portal assign SLUG E | portal unassign SLUG E
   portal list [--json]
+  audit verify | audit tail [--limit N]
+  backup FILE            an online copy of the database (the server may run)
+  restore FILE           put a backup back (stop the server first)
 
 Every command takes --data DIR (default ./data) and --store S: "sqlite" (default, a file in
 --data) or postgres://USER:PASSWORD@HOST:PORT/DATABASE (or set LIFELINE_STORE). See docs/cli.md.

@@ -3,7 +3,7 @@
  * keep JSON as text). Rows are read back through these functions only, so a column rename touches
  * one place. JSON columns are validated on the way out.
  */
-import { ChatAuthor, Features, TransferInfo } from '../../protocol/common';
+import { ChatAuthor, FeaturesPatch, TransferInfo } from '../../protocol/common';
 import { DEFAULT_FEATURES } from '../accounts/default-features';
 import type { LoginRecord, SessionRecord, UserRecord } from './store';
 
@@ -20,7 +20,7 @@ export interface UserRow {
 }
 
 export function userFromRow(r: UserRow): UserRecord {
-  const features = Features.partial().safeParse(safeJson(r.features));
+  const features = FeaturesPatch.safeParse(safeJson(r.features));
   return {
     id: r.id,
     email: r.email,

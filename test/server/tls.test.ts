@@ -12,8 +12,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   const dir = makeDataDir();
-  const { certFile, keyFile } = selfSignedCert(dir);
-  server = await startTestServer({ dataDir: dir, tls: { certFile, keyFile } });
+  server = await startTestServer({ dataDir: dir, tls: selfSignedCert(dir) });
 });
 afterAll(() => server.stop());
 

@@ -1,4 +1,7 @@
-/** A throwaway self-signed certificate for 127.0.0.1 (openssl), for TLS tests. */
+/**
+ * A throwaway self-signed certificate for 127.0.0.1 (P-256, one day), made by openssl in `dir`,
+ * for tests of the server's own TLS.
+ */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 

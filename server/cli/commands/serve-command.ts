@@ -2,9 +2,11 @@
 import { parseArgs } from 'node:util';
 import { startServer } from '../../app';
 import { defaultConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from '../../config';
-import { parseTrustedProxies } from '../../http/client-address';
+import { parseTrustProxy } from '../../http/client-address';
 import { describeStore } from '../../store/open-store';
+import { removeServerPid, writeServerPid } from '../../store/sqlite/server-pid';
 import { CliError, USAGE_EXIT } from '../cli-error';
+import { smtpFromEnv, smtpUrlProblem } from '../../mail/mailer';
 import { storeChoiceOrUsage } from './migrate-command';
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -24,6 +26,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'trust-proxy': { type: 'string', multiple: true, default: [] },
         'pages-dir': { type: 'string', default: 'dist/pages' },
         quiet: { type: 'boolean', default: false },
+        'smtp-url': { type: 'string' },
+        'smtp-from': { type: 'string' },
       },
       strict: true,
     }));
@@ -37,19 +41,25 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw new CliError('--tls-cert and --tls-key go together', USAGE_EXIT);
   }
   const store = storeChoiceOrUsage(values.store, values.data);
-  let trustProxy: string[];
   try {
-    trustProxy = parseTrustedProxies(values['trust-proxy']);
+    parseTrustProxy(values['trust-proxy']);
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err), USAGE_EXIT);
   }
+  // A password in --smtp-url is visible in `ps`: prefer LIFELINE_SMTP_URL for one with credentials.
+  const smtp = values['smtp-url']
+    ? { url: values['smtp-url'], from: values['smtp-from'] ?? 'Lifeline <lifeline@localhost>' }
+    : smtpFromEnv(process.env);
+  const smtpProblem = smtp ? smtpUrlProblem(smtp.url) : null;
+  if (smtpProblem) throw new CliError(`--smtp-url / LIFELINE_SMTP_URL: ${smtpProblem}`, USAGE_EXIT);
   const config = defaultConfig({
+    ...(smtp ? { smtp } : {}),
     port,
     host: values.host,
     dataDir: values.data,
     ...(store.kind === 'postgres' ? { store: store.url } : {}),
     extraOrigins: values['allow-origin'],
-    trustProxy,
+    trustProxy: values['trust-proxy'],
     pagesDir: values['pages-dir'],
     quiet: values.quiet,
     ...(values['tls-cert'] && values['tls-key']
@@ -58,7 +68,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
   });
   const server = await startServer(config);
+  writeServerPid(config.dataDir);
   process.stderr.write(`Lifeline is serving on ${server.url} (store: ${describeStore(store)})\n`);
+  process.stderr.write(
+    smtp
+      ? `E-mail (invitations, password resets) goes through ${new URL(smtp.url).host}\n`
+      : 'No SMTP server configured: the management center shows invitation and reset links to copy\n',
+  );
   if (server.setupLink) {
     // First run: the one way to create the first manager. Printed even with --quiet (there is
     // no other way to get it); a new link at each start until setup is done.
@@ -74,5 +90,6 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   process.stderr.write('Lifeline is stopping...\n');
   await server.close();
+  removeServerPid(config.dataDir);
   return 0;
 }

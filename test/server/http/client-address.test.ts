@@ -1,49 +1,52 @@
-/**
- * The client's address behind a load balancer: X-Forwarded-For is believed only from a trusted
- * proxy, and then only its right-most untrusted entry (what the proxy itself saw), so a client
- * cannot pick its own address to escape a throttle; bad entries fall back to the peer.
- */
-import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clientAddressOf, parseTrustedProxies } from '../../../server/http/client-address';
+import {
+  clientAddress,
+  isSharedAddress,
+  NO_PROXY,
+  normalizeAddress,
+  parseTrustProxy,
+} from '../../../server/http/client-address';
 
-const req = (peer: string, forwarded?: string | string[]) =>
-  ({
-    socket: { remoteAddress: peer },
-    headers: forwarded ? { 'x-forwarded-for': forwarded } : {},
-  }) as unknown as IncomingMessage;
+describe('--trust-proxy and X-Forwarded-For', () => {
+  const trust = parseTrustProxy(['10.0.0.0/8, 192.0.2.7', 'fd00::/8']);
 
-describe('client address', () => {
-  it('is the TCP peer when no proxy is trusted, whatever the headers say (the attack)', () => {
-    const addressOf = clientAddressOf([]);
-    expect(addressOf(req('203.0.113.9', '198.51.100.1'))).toBe('203.0.113.9');
-    expect(addressOf(req('::ffff:203.0.113.9'))).toBe('203.0.113.9');
+  it('parses addresses and CIDRs, v4 and v6, and refuses anything else by name', () => {
+    expect(trust.trusts('10.1.2.3')).toBe(true);
+    expect(trust.trusts('::ffff:10.1.2.3')).toBe(true);
+    expect(trust.trusts('192.0.2.7')).toBe(true);
+    expect(trust.trusts('192.0.2.8')).toBe(false);
+    expect(trust.trusts('fd12::1')).toBe(true);
+    expect(trust.trusts('not an address')).toBe(false);
+    for (const bad of ['10.0.0.0/33', 'example.com', '10.0.0.0/8/1', '::1/129', '10.0.0.0/x']) {
+      expect(() => parseTrustProxy([bad]), bad).toThrow(`"${bad}"`);
+    }
+    expect(parseTrustProxy([' , ']).configured).toBe(false);
   });
 
-  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', () => {
-    const addressOf = clientAddressOf(['10.0.0.2']);
-    expect(addressOf(req('203.0.113.9', '198.51.100.1'))).toBe('203.0.113.9');
+  it('reads X-Forwarded-For from a trusted proxy only, from the right', () => {
+    expect(clientAddress('10.0.0.5', '203.0.113.9', trust)).toBe('203.0.113.9');
+    // The client wrote 1.2.3.4 itself; the proxy appended what it saw.
+    expect(clientAddress('10.0.0.5', '1.2.3.4, 203.0.113.9', trust)).toBe('203.0.113.9');
+    // Two proxies in a row: both skipped.
+    expect(clientAddress('10.0.0.5', '203.0.113.9, 10.9.9.9', trust)).toBe('203.0.113.9');
+    expect(clientAddress('10.0.0.5', ['203.0.113.9', '10.9.9.9'], trust)).toBe('203.0.113.9');
+    // Ports and brackets as some proxies write them.
+    expect(clientAddress('10.0.0.5', '203.0.113.9:4711', trust)).toBe('203.0.113.9');
+    expect(clientAddress('10.0.0.5', '[2001:db8::1]:443', trust)).toBe('2001:db8::1');
+    // Not from a trusted proxy: the header is the client's own word, ignored.
+    expect(clientAddress('198.51.100.1', '203.0.113.9', trust)).toBe('198.51.100.1');
+    // No proxy configured: never read.
+    expect(clientAddress('10.0.0.5', '203.0.113.9', NO_PROXY)).toBe('10.0.0.5');
+    // A mangled hop: the last trusted hop stands, never a string the client chose.
+    expect(clientAddress('10.0.0.5', 'evil, garbage', trust)).toBe('10.0.0.5');
+    expect(clientAddress('::ffff:10.0.0.5', undefined, trust)).toBe('10.0.0.5');
   });
 
-  it('takes the right-most entry the trusted proxy wrote, not what the client prepended', () => {
-    const addressOf = clientAddressOf(['127.0.0.1', '10.0.0.2']);
-    // The client sent "X-Forwarded-For: 1.2.3.4"; HAProxy appended the real address.
-    expect(addressOf(req('::ffff:127.0.0.1', '1.2.3.4, 203.0.113.9'))).toBe('203.0.113.9');
-    // Two trusted proxies in a row: skip both.
-    expect(addressOf(req('127.0.0.1', '203.0.113.9, 10.0.0.2'))).toBe('203.0.113.9');
-    expect(addressOf(req('127.0.0.1', ['1.2.3.4', '2001:db8::7']))).toBe('2001:db8::7');
-  });
-
-  it('falls back to the peer on a missing, garbled or all-proxy header', () => {
-    const addressOf = clientAddressOf(['127.0.0.1']);
-    expect(addressOf(req('127.0.0.1'))).toBe('127.0.0.1');
-    expect(addressOf(req('127.0.0.1', 'not-an-address'))).toBe('127.0.0.1');
-    expect(addressOf(req('127.0.0.1', '127.0.0.1'))).toBe('127.0.0.1');
-    expect(addressOf(req('127.0.0.1', `${'9.9.9.9, '.repeat(100)}203.0.113.9`))).toBe('203.0.113.9');
-  });
-
-  it('accepts IP addresses only as trusted proxies', () => {
-    expect(parseTrustedProxies(['127.0.0.1', '::1'])).toEqual(['127.0.0.1', '::1']);
-    expect(() => parseTrustedProxies(['lb.example.com'])).toThrow(/IP addresses/);
+  it('exempts loopback from per-address limits only while no proxy is configured', () => {
+    expect(isSharedAddress('127.0.0.1', NO_PROXY)).toBe(true);
+    expect(isSharedAddress('::ffff:127.0.0.1', NO_PROXY)).toBe(true);
+    expect(isSharedAddress('127.0.0.1', trust)).toBe(false);
+    expect(isSharedAddress('203.0.113.9', NO_PROXY)).toBe(false);
+    expect(normalizeAddress('::FFFF:1.2.3.4')).toBe('1.2.3.4');
   });
 });
