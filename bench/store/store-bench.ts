@@ -10,6 +10,7 @@
  *         decision: createWithinSeats under a seat limit, SEAT_PARALLEL at a time).
  * Prints rates and the PostgreSQL / SQLite ratio. Asserts nothing.
  */
+import { DEFAULT_FEATURES } from '../../server/accounts/default-features';
 import { newId } from '../../server/auth/tokens';
 import type { Store } from '../../server/store/store';
 import { startPostgres } from '../../test/support/postgres';
@@ -88,13 +89,7 @@ async function seatDecisionRate(store: Store): Promise<number> {
       role: 'agent',
       state: 'active',
       passwordHash: null,
-      features: {
-        screenView: true,
-        screenControl: true,
-        fileTransfer: true,
-        shareMyScreen: false,
-        transfer: true,
-      },
+      features: { ...DEFAULT_FEATURES },
       createdAt: Date.now(),
       updatedAt: Date.now(),
     });

@@ -9,7 +9,7 @@
  * Redis deletes an entry on its own EXPIRED_KEPT_MS after it expired, should nobody sweep.
  */
 import type { Redis } from 'ioredis';
-import type { EphemeralEntry } from '../store/postgres/ephemeral-repos';
+import type { EphemeralEntry, EphemeralStore } from '../store/ephemeral-store';
 
 /** How long Redis keeps an expired entry (for the "expired" answer) before dropping it, in ms. */
 export const EXPIRED_KEPT_MS = 60 * 60_000;
@@ -56,7 +56,7 @@ function parseEntry(text: string | null): EphemeralEntry | null {
   }
 }
 
-export function redisEphemeralStore(redis: Redis) {
+export function redisEphemeralStore(redis: Redis): EphemeralStore {
   const args = (key: string, value: string, expiresAt: number | null) => [
     key,
     JSON.stringify({ value, expiresAt }),

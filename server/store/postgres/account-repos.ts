@@ -163,6 +163,13 @@ export function loginRepo(pool: pg.Pool): LoginRepo {
     async activeForUser(userId) {
       return (await pool.query<LoginRow>(activeWhere('AND user_id = $1'), [userId])).rows.map(loginFromRow);
     },
+    async signedInFrom(userId, address, since) {
+      const r = await pool.query(
+        'SELECT 1 FROM logins WHERE user_id = $1 AND address = $2 AND created_at >= $3 LIMIT 1',
+        [userId, address, since],
+      );
+      return r.rowCount === 1;
+    },
     async end(id, reason, now) {
       return (await pool.query(endOne, [now, reason, id])).rowCount === 1;
     },

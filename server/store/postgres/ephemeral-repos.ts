@@ -1,35 +1,14 @@
 /**
- * PostgreSQL twins of the SQLite store's ephemeral values (join codes, resume tokens, hashed,
- * with expiry) and the customer's screen grants per session, with the same semantics, each
- * operation one statement: `add` claims a key only when it is free or expired
+ * The ephemeral store (../ephemeral-store.ts: join codes, resume tokens, hashed, with expiry) and
+ * the customer's screen grants per session in PostgreSQL (migration 20), with the SQLite store's
+ * semantics, each operation one statement: `add` claims a key only when it is free or expired
  * (INSERT ... ON CONFLICT DO UPDATE ... WHERE), `take` is a DELETE ... RETURNING so one caller
- * gets a single-use value. Their tables are created by EPHEMERAL_TABLES_SQL, the PostgreSQL
- * dialect of the SQLite store's migration 20; see the report of this branch for the wiring
- * that follows once that migration is on main.
+ * (on any node) gets a single-use value.
  */
 import type pg from 'pg';
 import { Grants } from '../../../protocol/common';
-
-export const EPHEMERAL_TABLES_SQL = `
-  CREATE TABLE ephemeral (
-    space TEXT NOT NULL,
-    key TEXT NOT NULL,
-    value TEXT NOT NULL,
-    expires_at BIGINT,
-    PRIMARY KEY (space, key)
-  );
-  CREATE INDEX ephemeral_expiry ON ephemeral(expires_at) WHERE expires_at IS NOT NULL;
-  CREATE TABLE screen_grants (
-    session_id TEXT PRIMARY KEY REFERENCES sessions(id),
-    grants TEXT NOT NULL,
-    updated_at BIGINT NOT NULL
-  );
-`;
-
-export interface EphemeralEntry {
-  value: string;
-  expiresAt: number | null;
-}
+import type { EphemeralEntry, EphemeralSpace, EphemeralStore } from '../ephemeral-store';
+import type { ScreenGrantRepo } from '../store';
 
 interface Row {
   value: string;
@@ -38,9 +17,9 @@ interface Row {
 
 const entry = (r: Row): EphemeralEntry => ({ value: r.value, expiresAt: r.expires_at });
 
-export function postgresEphemeralStore(pool: pg.Pool) {
+export function postgresEphemeralStore(pool: pg.Pool): EphemeralStore {
   return {
-    async put(space: string, key: string, value: string, expiresAt: number | null): Promise<void> {
+    async put(space: EphemeralSpace, key: string, value: string, expiresAt: number | null): Promise<void> {
       await pool.query(
         `INSERT INTO ephemeral (space, key, value, expires_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (space, key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
@@ -48,7 +27,7 @@ export function postgresEphemeralStore(pool: pg.Pool) {
       );
     },
     async add(
-      space: string,
+      space: EphemeralSpace,
       key: string,
       value: string,
       expiresAt: number | null,
@@ -62,31 +41,31 @@ export function postgresEphemeralStore(pool: pg.Pool) {
       );
       return r.rowCount === 1;
     },
-    async get(space: string, key: string): Promise<EphemeralEntry | null> {
+    async get(space: EphemeralSpace, key: string): Promise<EphemeralEntry | null> {
       const r = await pool.query<Row>(
         'SELECT value, expires_at FROM ephemeral WHERE space = $1 AND key = $2',
         [space, key],
       );
       return r.rows[0] ? entry(r.rows[0]) : null;
     },
-    async take(space: string, key: string): Promise<EphemeralEntry | null> {
+    async take(space: EphemeralSpace, key: string): Promise<EphemeralEntry | null> {
       const r = await pool.query<Row>(
         'DELETE FROM ephemeral WHERE space = $1 AND key = $2 RETURNING value, expires_at',
         [space, key],
       );
       return r.rows[0] ? entry(r.rows[0]) : null;
     },
-    async delete(space: string, key: string): Promise<void> {
+    async delete(space: EphemeralSpace, key: string): Promise<void> {
       await pool.query('DELETE FROM ephemeral WHERE space = $1 AND key = $2', [space, key]);
     },
-    async count(space: string, now: number): Promise<number> {
+    async count(space: EphemeralSpace, now: number): Promise<number> {
       const r = await pool.query<{ n: number }>(
         'SELECT COUNT(*) AS n FROM ephemeral WHERE space = $1 AND (expires_at IS NULL OR expires_at > $2)',
         [space, now],
       );
       return r.rows[0]!.n;
     },
-    async entries(space: string): Promise<{ key: string; entry: EphemeralEntry }[]> {
+    async entries(space: EphemeralSpace): Promise<{ key: string; entry: EphemeralEntry }[]> {
       const r = await pool.query<Row & { key: string }>(
         'SELECT key, value, expires_at FROM ephemeral WHERE space = $1',
         [space],
@@ -99,7 +78,7 @@ export function postgresEphemeralStore(pool: pg.Pool) {
   };
 }
 
-export function postgresScreenGrantRepo(pool: pg.Pool) {
+export function postgresScreenGrantRepo(pool: pg.Pool): ScreenGrantRepo {
   return {
     async get(sessionId: string): Promise<Grants | null> {
       const r = await pool.query<{ grants: string }>(

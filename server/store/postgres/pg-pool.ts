@@ -68,9 +68,20 @@ export const LOCKS = {
   transcript: 0x4c4c_0002,
   /** Schema migrations (several nodes starting at once). */
   migrations: 0x4c4c_0003,
+  /** The audit log's hash chain: one writer at a time reads the last hash and appends. */
+  audit: 0x4c4c_0004,
 } as const;
 
 /** `$1, $2, ...` placeholders from `start`. */
 export function placeholders(count: number, start = 1): string {
   return Array.from({ length: count }, (_, i) => `$${start + i}`).join(', ');
+}
+
+/**
+ * SQL written with SQLite's `?` placeholders (shared query builders: ../audit-rows.ts,
+ * ../manage-rows.ts) numbered for PostgreSQL, `$1` upwards. The shared SQL has no `?` in literals.
+ */
+export function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
 }

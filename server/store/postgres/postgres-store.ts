@@ -8,13 +8,18 @@ import type { Store } from '../store';
 import { companyRepo, loginRepo, userRepo } from './account-repos';
 import { migratePostgres } from './migrate';
 import { createPool } from './pg-pool';
-import { auditRepo, portalRepo, sessionRepo, transcriptRepo } from './session-repos';
+import { auditRepo, sealPendingAudit } from './audit-repo';
+import { postgresEphemeralStore, postgresScreenGrantRepo } from './ephemeral-repos';
+import { postgresManageStore } from './manage-repos';
+import { portalRepo, sessionRepo, transcriptRepo } from './session-repos';
 
 export async function openPostgresStore(url: string, options: { migrate?: boolean } = {}): Promise<Store> {
   const pool = createPool(url);
   try {
-    if (options.migrate ?? true) await migratePostgres(pool);
-    else await pool.query('SELECT 1');
+    if (options.migrate ?? true) {
+      await migratePostgres(pool);
+      await sealPendingAudit(pool);
+    } else await pool.query('SELECT 1');
   } catch (err) {
     await pool.end().catch(() => {});
     throw err;
@@ -28,6 +33,9 @@ export async function openPostgresStore(url: string, options: { migrate?: boolea
     sessions: sessionRepo(pool),
     transcripts: transcriptRepo(pool),
     audit: auditRepo(pool),
+    screenGrants: postgresScreenGrantRepo(pool),
+    ephemeral: postgresEphemeralStore(pool),
+    manage: postgresManageStore(pool),
     async close() {
       await pool.end();
     },

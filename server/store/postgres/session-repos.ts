@@ -1,5 +1,5 @@
 /**
- * PostgreSQL implementations of the portal, session, transcript and audit repositories.
+ * PostgreSQL implementations of the portal, session and transcript repositories (audit: audit-repo.ts).
  * `transition` is one conditional UPDATE ... RETURNING: under READ COMMITTED a second writer
  * waits for the first one's row lock, then re-checks the WHERE against the committed row, so
  * exactly one of any number of parallel accepts on any number of nodes wins. Chat lines take a
@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import type { ChatLine } from '../../../protocol/common';
-import type { AuditRepo, PortalRepo, SessionRecord, SessionRepo, TranscriptRepo } from '../store';
+import type { PortalRepo, SessionRecord, SessionRepo, TranscriptRepo } from '../store';
 import {
   authorFromJson,
   SESSION_COLUMNS,
@@ -20,31 +20,45 @@ import { inTransaction, LOCKS, placeholders } from './pg-pool';
 interface PortalRow {
   slug: string;
   name: string;
+  colour: string | null;
   created_at: number;
 }
 
-const portalFromRow = (r: PortalRow) => ({ slug: r.slug, name: r.name, createdAt: r.created_at });
+const portalFromRow = (r: PortalRow) => ({
+  slug: r.slug,
+  name: r.name,
+  colour: r.colour,
+  createdAt: r.created_at,
+});
 
 export function portalRepo(pool: pg.Pool): PortalRepo {
   return {
     async get(slug) {
-      const r = await pool.query<PortalRow>('SELECT slug, name, created_at FROM portals WHERE slug = $1', [
-        slug,
-      ]);
+      const r = await pool.query<PortalRow>(
+        'SELECT slug, name, colour, created_at FROM portals WHERE slug = $1',
+        [slug],
+      );
       return r.rows[0] ? portalFromRow(r.rows[0]) : null;
     },
     async list() {
       const r = await pool.query<PortalRow>(
-        'SELECT slug, name, created_at FROM portals ORDER BY slug COLLATE "C"',
+        'SELECT slug, name, colour, created_at FROM portals ORDER BY slug COLLATE "C"',
       );
       return r.rows.map(portalFromRow);
     },
     async insert(p) {
-      await pool.query('INSERT INTO portals (slug, name, created_at) VALUES ($1, $2, $3)', [
+      await pool.query('INSERT INTO portals (slug, name, colour, created_at) VALUES ($1, $2, $3, $4)', [
         p.slug,
         p.name,
+        p.colour ?? null,
         p.createdAt,
       ]);
+    },
+    async update(slug, patch) {
+      if (patch.name !== undefined)
+        await pool.query('UPDATE portals SET name = $1 WHERE slug = $2', [patch.name, slug]);
+      if (patch.colour !== undefined)
+        await pool.query('UPDATE portals SET colour = $1 WHERE slug = $2', [patch.colour, slug]);
     },
     async assign(slug, userId) {
       await pool.query(
@@ -187,28 +201,6 @@ export function transcriptRepo(pool: pg.Pool): TranscriptRepo {
         text: row.text,
         at: row.at,
       }));
-    },
-  };
-}
-
-export function auditRepo(pool: pg.Pool): AuditRepo {
-  return {
-    async write(e) {
-      await pool.query(
-        'INSERT INTO audit (at, actor, action, target, details, address) VALUES ($1, $2, $3, $4, $5, $6)',
-        [e.at, e.actor, e.action, e.target, JSON.stringify(e.details), e.address],
-      );
-    },
-    async recent(limit) {
-      const r = await pool.query<{
-        at: number;
-        actor: string;
-        action: string;
-        target: string | null;
-        details: string;
-        address: string | null;
-      }>('SELECT at, actor, action, target, details, address FROM audit ORDER BY id DESC LIMIT $1', [limit]);
-      return r.rows.map((row) => ({ ...row, details: JSON.parse(row.details) as Record<string, unknown> }));
     },
   };
 }

@@ -10,12 +10,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatAuthor } from '../../../protocol/common';
 import { DEFAULT_FEATURES } from '../../../server/accounts/default-features';
 import { newId } from '../../../server/auth/tokens';
-import type { LoginRecord, SessionRecord, Store, UserRecord } from '../../../server/store/store';
+import type { AuditFilter, LoginRecord, SessionRecord, Store, UserRecord } from '../../../server/store/store';
 
 export interface StoreUnderTest {
   store: Store;
   /** A second, independent connection to the same database (another node). */
   openPeer(): Promise<Store>;
+  /** Runs raw SQL on the database (what an intruder with database access could do). */
+  exec(sql: string): Promise<void>;
   /** Closes everything and removes the database. */
   dispose(): Promise<void>;
 }
@@ -320,6 +322,20 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
       });
     });
 
+    describe('usual addresses', () => {
+      it("tells whether the user signed in from an address since a time, and nobody else's", async () => {
+        const [a, b] = [user(), user()];
+        await store.users.insert(a);
+        await store.users.insert(b);
+        await seatLogin(store, a.id, null, { at: T0 + 100 });
+        expect(await store.logins.signedInFrom(a.id, '192.0.2.7', T0)).toBe(true);
+        expect(await store.logins.signedInFrom(a.id, '192.0.2.7', T0 + 100)).toBe(true);
+        expect(await store.logins.signedInFrom(a.id, '192.0.2.7', T0 + 101)).toBe(false);
+        expect(await store.logins.signedInFrom(a.id, '203.0.113.9', T0)).toBe(false);
+        expect(await store.logins.signedInFrom(b.id, '192.0.2.7', T0)).toBe(false);
+      });
+    });
+
     describe('portals', () => {
       it('inserts, gets and lists portals by slug, and refuses a duplicate slug', async () => {
         await store.portals.insert({ slug: 'sales', name: 'Sales', createdAt: T0 });
@@ -327,6 +343,7 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
         expect(await store.portals.get('help')).toEqual({
           slug: 'help',
           name: 'Help desk',
+          colour: null,
           createdAt: T0 + 1,
         });
         expect(await store.portals.get('nope')).toBeNull();
@@ -351,6 +368,17 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
         expect(await store.portals.agentsOf('zeta')).toEqual([b.id]);
         expect(await store.portals.portalsOf(a.id)).toEqual(['alpha']);
         expect(await store.portals.agentsOf('nope')).toEqual([]);
+      });
+    });
+
+    describe('portals (management center)', () => {
+      it('keeps a colour, and updates only the fields in the patch', async () => {
+        await store.portals.insert({ slug: 'blue', name: 'Blue', colour: '#0055ff', createdAt: T0 });
+        expect((await store.portals.get('blue'))?.colour).toBe('#0055ff');
+        await store.portals.update('blue', { name: 'Blue desk' });
+        expect(await store.portals.get('blue')).toMatchObject({ name: 'Blue desk', colour: '#0055ff' });
+        await store.portals.update('blue', { colour: null });
+        expect(await store.portals.get('blue')).toMatchObject({ name: 'Blue desk', colour: null });
       });
     });
 
@@ -569,6 +597,78 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
         });
         expect(recent[1]).toMatchObject({ target: null, address: null });
         expect(await store.audit.recent(100)).toHaveLength(4);
+      });
+
+      it('filters entries (actor, action or action prefix, target, time), newest first, with the total', async () => {
+        const actions = ['session.accepted', 'session.ended', 'user.created', 'session_x', 'session.ended'];
+        for (const [i, action] of actions.entries()) {
+          await store.audit.write({
+            at: T0 + i,
+            actor: i < 2 ? 'ann' : 'bob',
+            action,
+            target: `s${i % 2}`,
+            details: {},
+            address: null,
+          });
+        }
+        const ids = async (f: Partial<AuditFilter>) => {
+          const r = await store.audit.query({ offset: 0, limit: 10, ...f });
+          return { total: r.total, at: r.entries.map((e) => e.at - T0) };
+        };
+        expect(await ids({})).toEqual({ total: 5, at: [4, 3, 2, 1, 0] });
+        expect(await ids({ actor: 'ann' })).toEqual({ total: 2, at: [1, 0] });
+        // A prefix ends in '.', and '_' in it is no wildcard.
+        expect(await ids({ action: 'session.' })).toEqual({ total: 3, at: [4, 1, 0] });
+        expect(await ids({ action: 'session.ended' })).toEqual({ total: 2, at: [4, 1] });
+        expect(await ids({ target: 's1' })).toEqual({ total: 2, at: [3, 1] });
+        expect(await ids({ from: T0 + 1, to: T0 + 3 })).toEqual({ total: 2, at: [2, 1] });
+        expect(await ids({ offset: 1, limit: 2 })).toEqual({ total: 5, at: [3, 2] });
+      });
+
+      it(`chains ${RACERS} entries written at once across connections, and finds a changed or removed entry`, async () => {
+        const peer = await t.openPeer();
+        await Promise.all(
+          Array.from({ length: RACERS }, (_, i) =>
+            (i % 2 ? peer : store).audit.write({
+              at: T0 + i,
+              actor: 'cli',
+              action: 'race',
+              target: null,
+              details: { i },
+              address: null,
+            }),
+          ),
+        );
+        await peer.close();
+        expect(await store.audit.verify()).toEqual({ ok: true, entries: RACERS });
+        const { entries } = await store.audit.query({ offset: 0, limit: RACERS });
+        const victim = entries[RACERS / 2]!;
+        await t.exec(`UPDATE audit SET actor = 'someone else' WHERE id = ${victim.id}`);
+        expect(await store.audit.verify()).toMatchObject({
+          ok: false,
+          brokenAt: victim.id,
+          reason: 'entry_changed',
+        });
+        await t.exec(`UPDATE audit SET actor = 'cli' WHERE id = ${victim.id}`);
+        await t.exec(`DELETE FROM audit WHERE id = ${victim.id}`);
+        expect(await store.audit.verify()).toMatchObject({ ok: false, reason: 'chain_broken' });
+      });
+    });
+
+    describe('screen grants', () => {
+      it('keeps the last grants per session, replaces and clears them, and grants nothing from a damaged row', async () => {
+        const [s1, s2] = [await portalWithSession(), await portalWithSession()];
+        const all = { view: true, control: true, clipboard: true, files: true, reboot: false };
+        expect(await store.screenGrants.get(s1.id)).toBeNull();
+        await store.screenGrants.set(s1.id, all, T0);
+        await store.screenGrants.set(s1.id, { ...all, control: false }, T0 + 1);
+        expect(await store.screenGrants.get(s1.id)).toEqual({ ...all, control: false });
+        await store.screenGrants.clear(s1.id);
+        expect(await store.screenGrants.get(s1.id)).toBeNull();
+        await t.exec(
+          `INSERT INTO screen_grants (session_id, grants, updated_at) VALUES ('${s2.id}', '{"view": "yes"', 1)`,
+        );
+        expect(await store.screenGrants.get(s2.id)).toBeNull();
       });
     });
   });
