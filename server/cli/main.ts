@@ -24,8 +24,8 @@ Commands:
   portal assign SLUG E | portal unassign SLUG E
   portal list [--json]
   audit verify | audit tail [--limit N]
-  backup FILE            an online copy of the database (the server may run)
-  restore FILE           put a backup back (stop the server first)
+  backup FILE            an online copy of the SQLite database (the server may run; PostgreSQL: pg_dump)
+  restore FILE           put a SQLite backup back (stop the server first)
 
 Every command takes --data DIR (default ./data) and --store S: "sqlite" (default, a file in
 --data) or postgres://USER:PASSWORD@HOST:PORT/DATABASE (or set LIFELINE_STORE). See docs/cli.md.

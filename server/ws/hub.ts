@@ -14,11 +14,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  CONTROL_MESSAGE_MAX_BYTES,
-  DATA_FRAME_MAX_BYTES,
-  HELLO_TIMEOUT_MS,
-} from '../../protocol/limits';
+import { CONTROL_MESSAGE_MAX_BYTES, DATA_FRAME_MAX_BYTES, HELLO_TIMEOUT_MS } from '../../protocol/limits';
 import { peekRequestId } from '../../protocol/parse';
 import { ProtocolError, type ErrorCode } from '../../protocol/errors';
 import { clientAddress, isSharedAddress, NO_PROXY, type ProxyTrust } from '../http/client-address';
