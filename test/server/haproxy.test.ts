@@ -16,6 +16,7 @@ import { startHaproxy, type Haproxy } from '../support/haproxy';
 import { selfSignedCert } from '../support/self-signed-cert';
 import { makeDataDir, startTestServer, type TestServer } from '../support/test-server';
 import { addAccount, PASSWORD } from './http/api-client';
+import { expectHubAnswers } from '../support/ws-answers';
 
 const CLIENT_ADDRESS = '127.0.0.2';
 /** How long HAProxy's health check may take to mark the node up, in ms (inter 2s, rise 2). */
@@ -91,15 +92,7 @@ describe('behind HAProxy', () => {
       origin: publicUrl,
       localAddress: CLIENT_ADDRESS,
     });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    ws.send(JSON.stringify({ type: 'nonsense' }));
-    const reply = await new Promise<{ code: string }>((resolve) =>
-      ws.once('message', (d: Buffer) => resolve(JSON.parse(d.toString()))),
-    );
-    expect(reply.code).toBe('unknown_message_type');
+    await expectHubAnswers(ws);
     ws.close();
   });
 

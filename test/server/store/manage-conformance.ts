@@ -5,10 +5,9 @@
  * read. Run by sqlite-store.test.ts and postgres-store.test.ts with the store conformance suite.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newId } from '../../../server/auth/tokens';
 import type { DeliveryRecord } from '../../../server/store/manage-store';
 import type { SessionRecord, Store } from '../../../server/store/store';
-import { user, type StoreUnderTest } from './store-conformance';
+import { session, user, type StoreUnderTest } from './store-conformance';
 
 const T0 = 1_800_000_000_000;
 const RACERS = 50;
@@ -34,25 +33,13 @@ export function describeManageConformance(kind: string, open: () => Promise<Stor
     async function sessionAt(at: number, overrides: Partial<SessionRecord> = {}) {
       if (!(await store.portals.get('help')))
         await store.portals.insert({ slug: 'help', name: 'Help', createdAt: T0 });
-      const s: SessionRecord = {
-        id: newId(),
-        portalSlug: 'help',
-        customerName: 'Carla Customer',
+      const s = session('help', {
         customerEmail: null,
         problem: 'printer',
-        state: 'queued',
-        screen: 'none',
-        agentId: null,
-        targetAgentId: null,
-        comment: '',
-        transfer: null,
         createdAt: at,
         queuedAt: at,
-        acceptedAt: null,
-        endedAt: null,
-        endedBy: null,
         ...overrides,
-      };
+      });
       await store.sessions.insert(s, `req-${s.id}`);
       return s;
     }

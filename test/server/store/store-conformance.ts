@@ -55,7 +55,7 @@ function login(userId: string, overrides: Partial<LoginRecord> = {}): LoginRecor
   };
 }
 
-function session(portalSlug: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
+export function session(portalSlug: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
   return {
     id: newId(),
     portalSlug,
