@@ -4,7 +4,7 @@
  * only an agent who holds that session may view it.
  */
 import * as z from 'zod';
-import { ErrorMessage, Features, Grants, Id, Token } from './common';
+import { ErrorMessage, Features, Grants, Id, SharingEnd, Token } from './common';
 import { OsInfo } from './helper-channel';
 import { message, ReplyMessage } from './message';
 
@@ -35,7 +35,8 @@ export const ServerToViewer = z.discriminatedUnion('type', [
   ErrorMessage,
   message('helper.joined', { helper: HelperPresence }),
   /** The helper's socket closed; `reconnecting` when it said it was rebooting or may come back. */
-  message('helper.left', { reconnecting: z.boolean() }),
+  /** `ended` says why a helper that will not come back left (absent: it dropped, or the grace ran out). */
+  message('helper.left', { reconnecting: z.boolean(), ended: SharingEnd.optional() }),
   message('helper.consent', { grants: Grants }),
   message('session.ended', { by: z.enum(['customer', 'agent', 'system']) }),
 ]);

@@ -7,7 +7,7 @@
 #   xfonts-base: the X core fonts the annotation overlay draws text with (Xvfb does not pull it in
 #                without recommends).
 set -euo pipefail
-PKGS=(openssl chromium xvfb xauth xterm x11-apps x11-utils x11-xserver-utils xfonts-base xdotool xclip firefox-esr tigervnc-scraping-server imagemagick)
+PKGS=(openssl chromium xvfb xauth xterm x11-apps x11-utils x11-xserver-utils xfonts-base xdotool xclip firefox-esr tigervnc-scraping-server imagemagick libarchive-tools tinyproxy openbox)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0

@@ -31,6 +31,7 @@ import { attachHub, type Channel, type Hub } from './ws/hub';
 import { createOriginPolicy } from './ws/origin';
 import { registerPortalRoutes } from './http/routes/portal-routes';
 import { registerDownloadRoutes } from './http/routes/download-routes';
+import { helperPackages } from './downloads/helper-systems';
 import { createSupportWorkflow, type SupportWorkflow, type WorkflowOptions } from './support-workflow';
 
 export interface RunningServer {
@@ -80,7 +81,17 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
 
   registerStatusRoutes(router, ctx, services.workflow.liveCounts);
   registerPortalRoutes(router, services.workflow.sessions);
-  registerDownloadRoutes(router, config.downloadsDir);
+  const packages = helperPackages(config.downloadsDir, log);
+  for (const p of packages.values()) p.warm();
+  registerDownloadRoutes(router, {
+    packages,
+    tickets: services.workflow.screen.tickets,
+    languageOf: (sessionId) => services.workflow.sessions.languageOf(sessionId),
+    onDownload: (sessionId, system) => services.workflow.screen.downloaded(sessionId, system),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    tls: Boolean(config.tls),
+    log,
+  });
   registerAuthRoutes(router, ctx, auth);
   registerManageRoutes(router, ctx, services);
   const setup = new FirstRunSetup(ctx, services.accounts, auth);

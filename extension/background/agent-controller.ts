@@ -401,6 +401,13 @@ export class AgentController {
       this.persist();
       this.pushSession(m.sessionId);
     },
+    'helper.downloaded': (m) => {
+      const { screens } = this.state.live;
+      const screen = screens[m.sessionId] ?? { joinCode: null, expiresAt: null, helper: null };
+      screens[m.sessionId] = { ...screen, downloaded: true };
+      this.persist();
+      this.pushSession(m.sessionId);
+    },
     signed_out: (m) => {
       const notice: SignedOutNotice | null =
         m.reason === 'logout'

@@ -82,6 +82,8 @@ export const ScreenView = z.object({
   joinCode: z.string().max(32).nullable(),
   expiresAt: Timestamp.nullable(),
   helper: HelperView.nullable(),
+  /** The customer's browser fetched the helper bound to this request (helper.downloaded). */
+  downloaded: z.boolean().optional(),
 });
 export type ScreenView = z.infer<typeof ScreenView>;
 

@@ -16,9 +16,10 @@ import type { AnnotationSurface } from '../session/annotation-surface';
 import { createLinuxX11Platform } from './linux/linux-x11-platform';
 import { X11AnnotationOverlay } from './linux/overlay/x11-annotation-overlay';
 import type { CommandRunner } from './linux/reboot';
+import { X11DialogHost } from './linux/dialog/x11-dialog-host';
 import { X11IndicatorWindow } from './linux/x11-indicator-window';
 import { stderrLog, type PlatformLog } from './linux/x11-log';
-import type { Platform, ScreenSource } from './types';
+import type { DialogHost, Platform, ScreenSource } from './types';
 
 export type { PlatformLog } from './linux/x11-log';
 
@@ -142,4 +143,15 @@ export function openSharingIndicatorWindow(
   onStop: () => void,
 ): Promise<SharingIndicator | null> {
   return X11IndicatorWindow.open(display, onStop);
+}
+
+/**
+ * Where the helper's own windows open (the consent question, "type the code", notices), or null
+ * where this system has none reachable (no X display): the caller falls back to the terminal.
+ * Nothing connects until the first dialog opens.
+ */
+export function dialogHost(system: SystemFacts = currentSystem()): DialogHost | null {
+  const display = system.env.DISPLAY;
+  if (system.platform !== 'linux' || !display) return null;
+  return new X11DialogHost(display);
 }

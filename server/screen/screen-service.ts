@@ -12,10 +12,11 @@
  * live in memory, hashed: after a server restart the helper needs a new join code.
  */
 import type { ServerToAgent } from '../../protocol/agent-channel';
-import { NO_GRANTS, type Grants, type ScreenState } from '../../protocol/common';
+import { NO_GRANTS, type Grants, type ScreenState, type SharingEnd } from '../../protocol/common';
 import type { ServerToCustomer } from '../../protocol/customer-channel';
 import { ProtocolError } from '../../protocol/errors';
 import type { OsInfo, ServerToHelper } from '../../protocol/helper-channel';
+import type { Language } from '../../protocol/i18n/language';
 import { RECONNECT_GRACE_MS } from '../../protocol/limits';
 import type { ServerToViewer } from '../../protocol/viewer-channel';
 import { hashToken, newToken } from '../auth/tokens';
@@ -30,6 +31,7 @@ import type { UserRecord } from '../store/store';
 import { CLOSE, type Connection } from '../ws/connection';
 import { sendToHelper, sendToViewer } from '../ws/channels/typed-send';
 import { describeOs } from './describe-os';
+import { DownloadTickets } from './download-tickets';
 import { JoinCodes } from './join-codes';
 import { canScreen, nextScreenState, type ScreenEvent } from './screen-machine';
 
@@ -63,6 +65,8 @@ export interface HelperHello {
 
 export class ScreenService {
   readonly joinCodes: JoinCodes;
+  /** Tickets of the helper downloads bound to a request (download-tickets.ts). */
+  readonly tickets: DownloadTickets;
   readonly relay: Relay;
   private readonly screens = new Map<string, ScreenSession>();
   private readonly byResumeHash = new Map<string, string>();
@@ -75,6 +79,7 @@ export class ScreenService {
     flowLimits: FlowLimits = DEFAULT_FLOW_LIMITS,
   ) {
     this.joinCodes = new JoinCodes(ctx.now);
+    this.tickets = new DownloadTickets(ctx.now);
     this.relay = new Relay(
       {
         grantsOf: (id) => this.screens.get(id)?.grants ?? NO_GRANTS,
@@ -114,12 +119,14 @@ export class ScreenService {
       throw new ProtocolError('illegal_transition', "the customer's helper is already connected");
     nextScreenState(ss.state, 'request');
     const { code, expiresAt } = this.joinCodes.issue(sessionId);
+    const { ticket } = this.tickets.issue(sessionId);
     await this.move(ss, 'request');
     this.sessions.customers.send(sessionId, {
       type: 'screen.requested',
       joinCode: code,
       expiresAt,
       agentName: user.name,
+      download: ticket,
     });
     await this.ctx.audit({
       actor: user.id,
@@ -130,6 +137,12 @@ export class ScreenService {
     return { joinCode: code, expiresAt };
   }
 
+  /** The customer's browser is fetching the helper bound to this session: the agent is told. */
+  downloaded(sessionId: string, system: string): void {
+    if (system !== 'linux' && system !== 'windows') return;
+    this.tellAgent(sessionId, { type: 'helper.downloaded', sessionId, system });
+  }
+
   /** A helper arrives with a join code. Throws ProtocolError (the channel answers and closes). */
   async joinWithCode(
     conn: Connection,
@@ -137,12 +150,37 @@ export class ScreenService {
     hello: HelperHello,
   ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
     const sessionId = this.joinCodes.redeem(joinCode, conn.address);
+    return this.admit(conn, sessionId, hello);
+  }
+
+  /**
+   * A helper arrives with the ticket of a download bound to the request (no code typed). The
+   * ticket, like every other of the request and its code, is spent once the helper is admitted.
+   */
+  async joinWithTicket(
+    conn: Connection,
+    ticket: string,
+    hello: HelperHello,
+  ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
+    const sessionId = this.tickets.check(ticket, conn.address);
+    return this.admit(conn, sessionId, hello);
+  }
+
+  /** A helper that proved which session it is for: attached if the session waits for one. */
+  private async admit(
+    conn: Connection,
+    sessionId: string,
+    hello: HelperHello,
+  ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
     const s = await this.sessions.record(sessionId);
     if (s.state === 'ended') throw new ProtocolError('session_ended', 'this support session has ended');
     const ss = this.screen(sessionId, s.screen);
     if (s.state !== 'accepted' || ss.state !== 'requested' || ss.helper) {
       throw new ProtocolError('illegal_transition', 'this session is not waiting for a helper');
     }
+    // One helper per request: the code and every download of this request are spent now.
+    this.joinCodes.revoke(sessionId);
+    this.tickets.spendSession(sessionId);
     if (!hello.supported) {
       const os = describeOs(hello.os);
       ss.os = hello.os;
@@ -157,7 +195,7 @@ export class ScreenService {
       });
       throw new ProtocolError('os_not_supported', `screen sharing is not supported on ${os} yet`, { os });
     }
-    return this.attach(ss, conn, hello.os, s.customerName);
+    return this.attach(ss, conn, hello.os, s.customerName, s.customerLanguage);
   }
 
   /** A helper comes back after a reboot or a network loss, within the grace period. */
@@ -185,7 +223,7 @@ export class ScreenService {
     }
     if (ss.state !== 'reconnecting')
       throw new ProtocolError('resume_expired', 'screen sharing has ended; ask for a new code');
-    return this.attach(ss, conn, hello.os, s.customerName);
+    return this.attach(ss, conn, hello.os, s.customerName, s.customerLanguage);
   }
 
   /** Consent given or revoked in the helper's own prompt. */
@@ -221,8 +259,30 @@ export class ScreenService {
     const ss = this.screens.get(peer.sessionId);
     if (!ss || ss.helper !== peer)
       throw new ProtocolError('helper_not_connected', 'this helper is not attached');
-    await this.endSharing(ss);
+    await this.endSharing(ss, 'stopped');
     peer.conn.close(CLOSE.normal, 'screen sharing stopped');
+  }
+
+  /**
+   * The customer declined in the consent window, or closed it, before sharing anything: sharing
+   * ends and everyone is told why. Refused while something is shared (that is a revoke, or stop).
+   */
+  async declined(peer: RelayPeer, reason: 'declined' | 'closed'): Promise<void> {
+    const ss = this.screens.get(peer.sessionId);
+    if (!ss || ss.helper !== peer)
+      throw new ProtocolError('helper_not_connected', 'this helper is not attached');
+    if (Object.values(ss.grants).some(Boolean)) {
+      throw new ProtocolError('illegal_transition', 'something is shared already: revoke or stop instead');
+    }
+    await this.endSharing(ss, reason);
+    await this.ctx.audit({
+      actor: `customer:${peer.sessionId}`,
+      action: 'screen.declined',
+      target: peer.sessionId,
+      details: { reason },
+      address: peer.conn.address,
+    });
+    peer.conn.close(CLOSE.normal, 'screen sharing declined');
   }
 
   /** The helper's socket closed. Without a stop first, the screen waits in `reconnecting`. */
@@ -298,6 +358,7 @@ export class ScreenService {
     conn: Connection,
     os: OsInfo,
     customerName: string,
+    language: Language | null,
   ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
     if (ss.state === 'reconnecting') await this.move(ss, 'resume');
     this.clearGrace(ss);
@@ -319,6 +380,7 @@ export class ScreenService {
         peerId: 1,
         customerName,
         viewers: [...ss.viewers].map(([p, v]) => ({ peerId: p.peerId, agentName: v.agentName })),
+        ...(language ? { language } : {}),
       },
     };
   }
@@ -343,17 +405,17 @@ export class ScreenService {
     ss.graceTimer.unref();
   }
 
-  /** Sharing is over (stop, grace expired); the chat session goes on. */
-  private async endSharing(ss: ScreenSession): Promise<void> {
+  /** Sharing is over (stop, declined, grace expired); the chat session goes on. */
+  private async endSharing(ss: ScreenSession, ended?: SharingEnd): Promise<void> {
     const helper = ss.helper;
     if (helper) this.relay.remove(helper);
     ss.helper = null;
     ss.grants = { ...NO_GRANTS };
     this.clearGrace(ss);
     this.setResume(ss, null);
-    if (canScreen(ss.state, 'stop')) await this.move(ss, 'stop');
-    this.tellAgent(ss.sessionId, this.helperStatus(ss));
-    this.tellViewers(ss, { type: 'helper.left', reconnecting: false });
+    if (canScreen(ss.state, 'stop')) await this.move(ss, 'stop', ended ? { ended } : {});
+    this.tellAgent(ss.sessionId, { ...this.helperStatus(ss), ...(ended ? { ended } : {}) });
+    this.tellViewers(ss, { type: 'helper.left', reconnecting: false, ...(ended ? { ended } : {}) });
   }
 
   private onScreenFrame(sessionId: string): void {
@@ -366,6 +428,7 @@ export class ScreenService {
 
   private onSessionEnded(sessionId: string, by: SessionEndedBy): void {
     this.joinCodes.revoke(sessionId);
+    this.tickets.expireSession(sessionId);
     const ss = this.screens.get(sessionId);
     if (!ss) return;
     this.screens.delete(sessionId);
@@ -389,6 +452,7 @@ export class ScreenService {
     const ss = this.screens.get(sessionId);
     if (!ss) return;
     this.joinCodes.revoke(sessionId);
+    this.tickets.expireSession(sessionId);
     for (const [peer, v] of ss.viewers) {
       if (v.userId !== formerAgentId) continue;
       peer.conn.error('not_in_session', 'the session was transferred; this viewer closes');
@@ -400,13 +464,13 @@ export class ScreenService {
   private async move(
     ss: ScreenSession,
     event: ScreenEvent,
-    extra: { error?: 'os_not_supported'; os?: string } = {},
+    extra: { error?: 'os_not_supported'; os?: string; ended?: SharingEnd } = {},
   ): Promise<void> {
     const next = nextScreenState(ss.state, event);
     const changed = next !== ss.state;
     ss.state = next;
     if (changed) await this.ctx.store.sessions.update(ss.sessionId, { screen: next });
-    if (changed || extra.error) {
+    if (changed || extra.error || extra.ended) {
       this.sessions.customers.send(ss.sessionId, {
         type: 'screen.status',
         state: next,

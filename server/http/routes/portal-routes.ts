@@ -34,7 +34,13 @@ export function registerPortalRoutes(router: Router, sessions: SessionService): 
     const body = await readValidBody(req, res, CreateRequestBody);
     const { record: _record, ...result } = await sessions.createRequest(
       slug,
-      { name: body.name, ...(body.email ? { email: body.email } : {}), problem: body.problem },
+      {
+        name: body.name,
+        ...(body.email ? { email: body.email } : {}),
+        problem: body.problem,
+        ...(body.language ? { language: body.language } : {}),
+        ...(body.client ? { client: body.client } : {}),
+      },
       address,
     );
     sendJson(res, 201, result satisfies CreateRequestResponse);

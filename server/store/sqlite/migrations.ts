@@ -93,4 +93,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 55,
+    name: "sessions: the customer's language and client (system, browser)",
+    sql: `
+      ALTER TABLE sessions ADD COLUMN customer_language TEXT;
+      ALTER TABLE sessions ADD COLUMN customer_client TEXT;
+    `,
+  },
 ];

@@ -2,7 +2,8 @@
  * Row <-> record conversion for the SQLite store. Rows are read back through these functions
  * only, so a column rename touches one place. JSON columns are validated on the way out.
  */
-import { ChatAuthor, Features, TransferInfo } from '../../../protocol/common';
+import { ChatAuthor, ClientInfo, Features, TransferInfo } from '../../../protocol/common';
+import { isLanguage } from '../../../protocol/i18n/language';
 import { DEFAULT_FEATURES } from '../../accounts/default-features';
 import type { LoginRecord, SessionRecord, UserRecord } from '../store';
 
@@ -72,10 +73,13 @@ export interface SessionRow {
   accepted_at: number | null;
   ended_at: number | null;
   ended_by: SessionRecord['endedBy'];
+  customer_language: string | null;
+  customer_client: string | null;
 }
 
 export function sessionFromRow(r: SessionRow): SessionRecord {
   const transfer = r.transfer === null ? null : TransferInfo.safeParse(safeJson(r.transfer));
+  const client = r.customer_client === null ? null : ClientInfo.safeParse(safeJson(r.customer_client));
   return {
     id: r.id,
     portalSlug: r.portal_slug,
@@ -93,6 +97,8 @@ export function sessionFromRow(r: SessionRow): SessionRecord {
     acceptedAt: r.accepted_at,
     endedAt: r.ended_at,
     endedBy: r.ended_by,
+    customerLanguage: isLanguage(r.customer_language) ? r.customer_language : null,
+    customerClient: client?.success ? client.data : null,
   };
 }
 
@@ -112,10 +118,13 @@ export const SESSION_COLUMNS: Record<Exclude<keyof SessionRecord, 'id' | 'create
   acceptedAt: 'accepted_at',
   endedAt: 'ended_at',
   endedBy: 'ended_by',
+  customerLanguage: 'customer_language',
+  customerClient: 'customer_client',
 };
 
 export function sessionColumnValue(key: keyof typeof SESSION_COLUMNS, value: unknown): unknown {
-  if (key === 'transfer') return value === null || value === undefined ? null : JSON.stringify(value);
+  if (key === 'transfer' || key === 'customerClient')
+    return value === null || value === undefined ? null : JSON.stringify(value);
   return value ?? null;
 }
 

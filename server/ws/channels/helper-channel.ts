@@ -1,7 +1,7 @@
 /**
  * The helper channel on /ws: the native helper (installed, or standalone with a typed code)
- * joins a session's screen sharing with `helper.hello` (credential `join` with the join code, or
- * `resume` with the token from its last welcome), then reports consent, reboots and stop, and
+ * joins a session's screen sharing with `helper.hello` (credential `join` with the join code,
+ * `ticket` from a download bound to the request, or `resume` with the token from its last welcome), then reports consent, reboots and stop, and
  * carries the data plane's binary frames as peer 1. A helper on a system we cannot serve
  * (`supported: false`) is answered `os_not_supported` naming the system, the page and the agent
  * are told the same, and the socket closes.
@@ -38,6 +38,7 @@ export function helperChannel(deps: HelperChannelDeps): Channel {
     'helper.consent': ({ grants }, { peer }) => screen.consent(peer, grants),
     'helper.rebooting': (_m, { peer }) => screen.rebooting(peer),
     'helper.stop': (_m, { peer }) => screen.stop(peer),
+    'helper.declined': ({ reason }, { peer }) => screen.declined(peer, reason),
   };
 
   return {
@@ -49,10 +50,13 @@ export function helperChannel(deps: HelperChannelDeps): Channel {
       const info = { os: hello.os, supported: hello.supported };
       let joined: Awaited<ReturnType<ScreenService['joinWithCode']>>;
       try {
+        const c = hello.credential;
         joined =
-          hello.credential.kind === 'join'
-            ? await screen.joinWithCode(conn, hello.credential.joinCode, info)
-            : await screen.resume(conn, hello.credential.resumeToken, info);
+          c.kind === 'join'
+            ? await screen.joinWithCode(conn, c.joinCode, info)
+            : c.kind === 'ticket'
+              ? await screen.joinWithTicket(conn, c.ticket, info)
+              : await screen.resume(conn, c.resumeToken, info);
       } catch (err) {
         if (err instanceof ProtocolError && err.code === 'os_not_supported') {
           // Nothing more can happen on this socket: say why, then close.
