@@ -11,7 +11,7 @@
 import os from 'node:os';
 import { ProtocolError } from '../../protocol/errors';
 import type { OsInfo } from '../../protocol/helper-channel';
-import type { SharingIndicator } from '../consent/prompts/sharing-indicator';
+import type { SharingIndicator, SharingState } from '../consent/prompts/sharing-indicator';
 import type { AnnotationSurface } from '../session/annotation-surface';
 import { createLinuxX11Platform } from './linux/linux-x11-platform';
 import { X11AnnotationOverlay } from './linux/overlay/x11-annotation-overlay';
@@ -141,8 +141,9 @@ export function createAnnotationOverlay(
 export function openSharingIndicatorWindow(
   display: string,
   onStop: () => void,
+  describe: (state: SharingState) => string,
 ): Promise<SharingIndicator | null> {
-  return X11IndicatorWindow.open(display, onStop);
+  return X11IndicatorWindow.open(display, onStop, describe);
 }
 
 /**

@@ -7,6 +7,10 @@
 import { parseArgs } from 'node:util';
 import { ProtocolError } from '../../../protocol/errors';
 import { defaultStateFile, deleteResumeState, readResumeState } from '../../session/resume-state-file';
+import { chooseStandaloneUi } from '../../consent/prompts/choose-prompt';
+import { errorText } from '../../i18n/error-text';
+import { HelperText } from '../../i18n/helper-text';
+import { systemLanguage } from '../../i18n/system-language';
 import { runStandaloneSession } from '../../session/standalone-command';
 import { CliError, EXIT_USAGE } from '../cli-error';
 import { createSessionClient } from '../create-controller';
@@ -31,18 +35,19 @@ export async function resumeCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   }
   const log = (line: string) => process.stderr.write(`lifeline-helper: ${line}\n`);
   const client = createSessionClient(log, { stateFile: file });
-  process.stdout.write(`Resuming the session with ${state.server}...\n`);
+  const text = new HelperText(systemLanguage(env));
+  const ui = await chooseStandaloneUi(text, () => void client.stop().catch(() => undefined), { env });
+  ui.say(text.t('line.resuming', { server: state.server }));
   try {
-    return await runStandaloneSession(
-      client,
-      async () => {
-        await client.resume({ server: state.server, resumeToken: state.resumeToken });
-        await deleteResumeState(file);
-      },
-      env,
-    );
+    const result = await runStandaloneSession(client, ui, async () => {
+      await client.resume({ server: state.server, resumeToken: state.resumeToken });
+      await deleteResumeState(file);
+    });
+    return result.exitCode;
   } catch (err) {
-    if (err instanceof ProtocolError) throw new CliError(err.message);
+    if (err instanceof ProtocolError) throw new CliError(errorText(text, err.code, { server: state.server }));
     throw err;
+  } finally {
+    await ui.close();
   }
 }

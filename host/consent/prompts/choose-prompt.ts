@@ -1,61 +1,100 @@
 /**
- * Picks how the standalone helper asks for consent and shows that it is sharing: a desktop dialog
- * when zenity or kdialog is installed (detected, never installed), else the controlling terminal;
- * and the indicator on the terminal plus, where an X display is reachable, the always-on-top X
- * window (opened through host/platform/registry.ts). With neither a dialog nor a terminal there is
- * no way to ask, and the caller must say so and stop (consent is never assumed).
+ * Picks how the standalone helper asks for consent and shows that it is sharing, and where its
+ * lines go: the helper's own consent window wherever the system can show one (X11 with a display:
+ * on top and focused, host/platform/registry.ts dialogHost), else the controlling terminal; the
+ * indicator on the terminal plus, where an X display is reachable, the always-on-top X window.
+ * Everything is said in the customer's language (`text`, shared and switchable). With neither a
+ * window nor a terminal there is no way to ask, and the caller must say so and stop (consent is
+ * never assumed).
  */
-import { openSharingIndicatorWindow } from '../../platform/registry';
+import type { HelperText } from '../../i18n/helper-text';
+import { currentSystem, dialogHost, openSharingIndicatorWindow } from '../../platform/registry';
+import type { DialogHost } from '../../platform/types';
 import type { ConsentPrompt } from './consent-prompt';
-import { DialogPrompt, detectDialog } from './dialog-prompt';
-import { IndicatorGroup, type SharingIndicator } from './sharing-indicator';
+import { IndicatorGroup, type SharingIndicator, type SharingState } from './sharing-indicator';
 import { TerminalIndicator } from './terminal-indicator';
 import { TerminalPrompt } from './terminal-prompt';
 import { TtyLines } from './tty-lines';
+import { WindowConsentPrompt } from './window-consent-prompt';
 
 export interface StandaloneUi {
+  text: HelperText;
   prompt: ConsentPrompt | null;
   indicator: SharingIndicator;
   /** The terminal, when there is one (status lines and the SAS are printed there). */
   tty: TtyLines | null;
-  close(): void;
+  /** The helper's windows (null where the system shows none): the caller may open notices there. */
+  dialogs: DialogHost | null;
+  /**
+   * One status line for the customer: when stdout is the terminal, through it (whole, never inside
+   * a question); else to stdout (redirected, or no terminal at all).
+   */
+  say(line: string): void;
+  close(): Promise<void>;
 }
 
 export interface ChooseOptions {
   env?: NodeJS.ProcessEnv;
   /** The terminal to use (tests pass one over pipes); default: /dev/tty. */
   tty?: TtyLines | null;
+  /** Where windows open (tests pass one; null: none); default: the system's (registry). */
+  dialogs?: DialogHost | null;
   /** Show the X indicator window where DISPLAY is set (default true). */
   xWindow?: boolean;
 }
 
+/** The indicator window's one line: "Lifeline: sharing with Alex (code 123 456), paused - Stop". */
+export function indicatorWindowText(text: HelperText, state: SharingState): string {
+  const digits = (state.codes ?? []).map((c) => c.sas);
+  return (
+    text.t('indicator.window', { names: text.names(state.agentNames) }) +
+    (digits.length > 0
+      ? text.t('indicator.windowCode', { count: digits.length, codes: digits.join(', ') })
+      : '') +
+    (state.paused ? text.t('indicator.windowPaused') : '') +
+    text.t('indicator.windowStop')
+  );
+}
+
 export async function chooseStandaloneUi(
+  text: HelperText,
   onStop: () => void,
   options: ChooseOptions = {},
 ): Promise<StandaloneUi> {
   const env = options.env ?? process.env;
+  const system = { ...currentSystem(), env };
   const tty = options.tty !== undefined ? options.tty : TtyLines.openControllingTty();
-  const dialog = detectDialog(env);
-  const prompt: ConsentPrompt | null = dialog
-    ? new DialogPrompt(dialog.kind, dialog.path, env)
+  const dialogs = options.dialogs !== undefined ? options.dialogs : dialogHost(system);
+  const prompt: ConsentPrompt | null = dialogs
+    ? new WindowConsentPrompt(dialogs, text)
     : tty
-      ? new TerminalPrompt(tty)
+      ? new TerminalPrompt(tty, text)
       : null;
   const members: SharingIndicator[] = [];
-  if (tty) members.push(new TerminalIndicator(tty, onStop));
+  if (tty) members.push(new TerminalIndicator(tty, text, onStop));
   if ((options.xWindow ?? true) && env.DISPLAY) {
-    const win = await openSharingIndicatorWindow(env.DISPLAY, onStop);
+    const win = await openSharingIndicatorWindow(env.DISPLAY, onStop, (state) =>
+      indicatorWindowText(text, state),
+    );
     if (win) members.push(win);
   }
   const indicator = new IndicatorGroup(members);
   return {
+    text,
     prompt,
     indicator,
     tty,
-    close() {
+    dialogs,
+    say(line) {
+      // On the terminal the questions are asked on, so they stay whole; else wherever stdout goes.
+      if (tty && process.stdout.isTTY) tty.line(line);
+      else process.stdout.write(`${line}\n`);
+    },
+    async close() {
       prompt?.close();
       indicator.close();
       tty?.close();
+      await dialogs?.close();
     },
   };
 }

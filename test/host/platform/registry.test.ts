@@ -98,7 +98,13 @@ describe("the helper's own windows", () => {
   });
 
   it('opens no sharing indicator window where no X server listens', async () => {
-    expect(await openSharingIndicatorWindow(':999', () => undefined)).toBeNull();
+    expect(
+      await openSharingIndicatorWindow(
+        ':999',
+        () => undefined,
+        () => 'Lifeline',
+      ),
+    ).toBeNull();
   });
 });
 
