@@ -62,8 +62,10 @@ export function safeFileName(input: string): string {
     const cp = ch.codePointAt(0)!;
     name += isUnsafeCodePoint(cp) || WINDOWS_FORBIDDEN.has(ch) ? '_' : ch;
   }
-  // Windows drops trailing dots and spaces (so "a.txt." would become "a.txt"): remove them here.
-  name = name.trim().replace(/[. ]+$/u, '');
+  // Windows drops trailing dots and spaces (so "a.txt." would become "a.txt"): remove them here,
+  // with any white space around them in one pass (trim() first and dots after left "!\u00a0" from
+  // "!\u00a0..", which the next call trimmed again: sanitising must be stable).
+  name = name.replace(/^\s+/u, '').replace(/[\s.]+$/u, '');
   if (name === '' || /^\.+$/u.test(name)) name = FALLBACK_FILE_NAME;
   // Windows treats "CON", "con.txt" and "con.tar.gz" all as the console device.
   if (WINDOWS_DEVICE.test(name.split('.')[0]!.trimEnd())) name = `_${name}`;
@@ -71,7 +73,7 @@ export function safeFileName(input: string): string {
     const [s, e] = splitExtension(name);
     const keepExt = e !== '' && utf8Bytes(e) <= EXTENSION_KEEP_MAX_BYTES ? e : '';
     name = truncateUtf8(keepExt ? s : name, FILE_NAME_MAX_BYTES - utf8Bytes(keepExt)) + keepExt;
-    name = name.replace(/[. ]+$/u, '');
+    name = name.replace(/[\s.]+$/u, '');
     if (name === '' || /^\.+$/u.test(name)) name = FALLBACK_FILE_NAME;
   }
   return name;

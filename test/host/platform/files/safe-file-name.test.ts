@@ -85,6 +85,15 @@ describe('safeFileName', () => {
     expect(safeFileName('/')).toBe('_');
   });
 
+  it('is stable when white space other than a plain space sits before trailing dots', () => {
+    // Found by the property above (seed -2097476001): "!\u00a0.." came out as "!\u00a0", then "!".
+    for (const raw of ['!\u00a0..', 'a\u3000. .', 'b.\u2009.', '\u00a0x\u00a0']) {
+      const name = safeFileName(raw);
+      expect(safeFileName(name)).toBe(name);
+      expect(name).not.toMatch(/[\s.]$/u);
+    }
+  });
+
   it('handles Windows device names, trailing dots and control characters', () => {
     expect(safeFileName('CON')).toBe('_CON');
     expect(safeFileName('nul.txt')).toBe('_nul.txt');
