@@ -163,6 +163,7 @@ export function layoutDialog(spec: DialogSpec, state: DialogState, m: FontMetric
     y += GAP_PX / 2;
   }
 
+  if (spec.checks?.length) y += GAP_PX / 2;
   for (const check of spec.checks ?? []) {
     const top = y;
     const labelX = PADDING_PX + BOX_PX + 10;
