@@ -158,6 +158,8 @@ export const SessionView = z.object({
   createdAt: Timestamp,
   acceptedAt: Timestamp.optional(),
   endedAt: Timestamp.optional(),
+  /** The customer's system and browser, as their support page saw them. */
+  customerClient: ClientInfo.optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 

@@ -396,6 +396,7 @@ export class AgentController {
           grants: m.grants,
           ...(m.os !== undefined ? { os: m.os } : {}),
           ...(m.error !== undefined ? { error: m.error } : {}),
+          ...(m.ended !== undefined ? { ended: m.ended } : {}),
         },
       };
       this.persist();

@@ -16,6 +16,7 @@ import {
   ErrorCodeSchema,
   Features,
   Grants,
+  SharingEnd,
   Id,
   PersonName,
   QueueEntry,
@@ -76,6 +77,8 @@ export const HelperView = z.object({
   grants: Grants,
   os: z.string().max(200).optional(),
   error: z.enum(['os_not_supported']).optional(),
+  /** How sharing ended on the customer's side (declined, window closed, stopped). */
+  ended: SharingEnd.optional(),
 });
 
 export const ScreenView = z.object({

@@ -9,7 +9,8 @@
  * transcript back. A request that ended can be restarted in one step (`request.restart`); if the
  * server no longer knows the old token, a new `request.create` with the same details does it.
  */
-import { PROTOCOL_VERSION } from '../../protocol/common';
+import { PROTOCOL_VERSION, type ClientInfo } from '../../protocol/common';
+import type { Language } from '../../protocol/i18n/language';
 import type { CustomerSessionView, NewRequest, ServerToCustomer } from '../../protocol/customer-channel';
 import { isErrorCode, type ErrorCode } from '../../protocol/errors';
 import type { HandlerMap } from '../../protocol/message';
@@ -66,6 +67,10 @@ export interface SupportDeps {
     | null;
   now?: () => number;
   timers?: Timers;
+  /** The page's language when the request is made (the helper speaks it); switches go setLanguage(). */
+  language?: Language;
+  /** The customer's system and browser, for the agent's session header. */
+  client?: ClientInfo;
 }
 
 export class SupportController {
@@ -88,10 +93,12 @@ export class SupportController {
   private wasLost = false;
   private nextLocalId = 1;
   private readonly now: () => number;
+  private language: Language | undefined;
 
   constructor(private readonly deps: SupportDeps) {
     this.model = initialModel(deps.slug);
     this.now = deps.now ?? Date.now;
+    this.language = deps.language;
     this.socket = new CustomerSocket({
       url: deps.wsUrl,
       createSocket: deps.createSocket,
@@ -273,6 +280,13 @@ export class SupportController {
     this.socket.reconnectNow();
   }
 
+  /** The customer switched the page's language: the server (and so the helper) follows. */
+  setLanguage(language: Language): void {
+    if (language === this.language) return;
+    this.language = language;
+    if (this.token && this.socket.isOpen) this.socket.send({ type: 'customer.language', language });
+  }
+
   /** Starts (or retries) the helper through the extension for the pending screen request. */
   startHelper(): void {
     const req = this.model.screen.request;
@@ -298,6 +312,8 @@ export class SupportController {
 
   private readonly handlers: HandlerMap<ServerToCustomer, void> = {
     'customer.welcome': (msg) => {
+      // A switch made while the connection was away reaches the server now.
+      if (this.language) this.socket.send({ type: 'customer.language', language: this.language });
       const next = this.afterWelcome;
       this.afterWelcome = null;
       this.applySession(msg.session);
@@ -342,7 +358,13 @@ export class SupportController {
     },
     'screen.requested': (msg) => {
       this.patchScreen({
-        request: { joinCode: msg.joinCode, expiresAt: msg.expiresAt, agentName: msg.agentName },
+        request: {
+          joinCode: msg.joinCode,
+          expiresAt: msg.expiresAt,
+          agentName: msg.agentName,
+          ticket: msg.download ?? null,
+        },
+        ended: null,
         state: 'requested',
         unsupportedOs: null,
         helper: 'idle',
@@ -355,9 +377,11 @@ export class SupportController {
     },
     'screen.status': (msg) => {
       const unsupported = msg.error === 'os_not_supported';
+      const agentName = this.model.screen.request?.agentName ?? this.model.session?.agentName ?? '';
       this.patchScreen({
         state: msg.state,
         ...(unsupported ? { unsupportedOs: msg.os ?? '' } : {}),
+        ...(msg.ended ? { ended: { how: msg.ended, agentName } } : {}),
         // Sharing over (the customer stopped it): the request is done with.
         ...(msg.state === 'none' && !unsupported ? { request: null, helper: 'idle' as const } : {}),
       });
@@ -387,6 +411,8 @@ export class SupportController {
         name: details.name,
         ...(details.email ? { email: details.email } : {}),
         problem: details.problem,
+        ...(this.language ? { language: this.language } : {}),
+        ...(this.deps.client ? { client: this.deps.client } : {}),
         protocol: PROTOCOL_VERSION,
       })
       .then((result) => this.created(result))

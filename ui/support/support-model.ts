@@ -2,7 +2,7 @@
  * What the support page shows, as one immutable value the controller replaces on every change
  * (views render from it and never mutate it).
  */
-import type { ChatLine, ScreenState } from '../../protocol/common';
+import type { ChatLine, ScreenState, SharingEnd } from '../../protocol/common';
 import type { CustomerSessionView, NewRequest } from '../../protocol/customer-channel';
 import type { ErrorCode } from '../../protocol/errors';
 import type { HelperState } from '../../protocol/native-channel';
@@ -14,8 +14,13 @@ import type { PhaseName } from './support-phase';
 export type EndedBy = 'customer' | 'agent' | 'system';
 
 export interface ScreenModel {
-  /** The agent's request (screen.requested); null when none is pending or shown. */
-  request: { joinCode: string; expiresAt: number; agentName: string } | null;
+  /**
+   * The agent's request (screen.requested); null when none is pending or shown. `ticket` binds
+   * the download the page offers to this request (null from a server that sends none).
+   */
+  request: { joinCode: string; expiresAt: number; agentName: string; ticket: string | null } | null;
+  /** How the last sharing ended on the customer's side (declined, window closed, stopped). */
+  ended: { how: SharingEnd; agentName: string } | null;
   /** Screen-sharing state reported by the server (screen.status / the session view). */
   state: ScreenState;
   /** The helper reported that this system is not supported (named in `os`). */
@@ -64,6 +69,7 @@ export interface SupportModel {
 
 export const NO_SCREEN: ScreenModel = {
   request: null,
+  ended: null,
   state: 'none',
   unsupportedOs: null,
   helper: 'idle',

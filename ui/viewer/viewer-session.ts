@@ -23,7 +23,7 @@
  * hello for good (token, session, feature) or the session ended. UIs subscribe to snapshots
  * (state changes, not frames: painting goes straight to the Painter).
  */
-import type { Features, Grants } from '../../protocol/common';
+import type { Features, Grants, SharingEnd } from '../../protocol/common';
 import type { AnnotationMessage } from '../../protocol/data/annotations';
 import { ClipboardMessage } from '../../protocol/data/clipboard';
 import type { InputEvent } from '../../protocol/data/input';
@@ -138,6 +138,8 @@ export interface ViewerSnapshot {
   features: Features | null;
   controlAllowed: boolean;
   helperReconnecting: boolean;
+  /** How the customer ended sharing (stopped, declined, closed the helper's window); null otherwise. */
+  helperEnded: SharingEnd | null;
   frame: { width: number; height: number } | null;
   monitors: MonitorInfo[];
   selected: ScreenTarget;
@@ -219,6 +221,7 @@ export class ViewerSession {
       features: null,
       controlAllowed: false,
       helperReconnecting: false,
+      helperEnded: null,
       frame: null,
       monitors: [],
       selected: { kind: 'desktop' },
@@ -424,11 +427,12 @@ export class ViewerSession {
       case 'helper.joined':
         this.helperPresent = true;
         this.viewWasGranted = m.helper.grants.view;
-        this.update({ grants: m.helper.grants, helperReconnecting: false });
+        this.update({ grants: m.helper.grants, helperReconnecting: false, helperEnded: null });
         void this.link.start();
         return;
       case 'helper.left':
         this.leaveHelper(m.reconnecting);
+        if (m.ended) this.update({ helperEnded: m.ended });
         this.notify(m.reconnecting ? 'helperReconnecting' : 'helperLeft', 'warning');
         return;
       case 'helper.consent':

@@ -35,6 +35,7 @@ function state(patch: Partial<ViewerSnapshot>): ViewerSnapshot {
     features: ALL_FEATURES,
     controlAllowed: true,
     helperReconnecting: false,
+    helperEnded: null,
     frame: { width: 10, height: 10 },
     monitors: [],
     selected: { kind: 'desktop' },

@@ -125,6 +125,7 @@ export function phaseText(t: Translate, s: ViewerSnapshot): string {
   if (s.phase === 'connecting')
     return s.connection === 'retrying' ? t('reconnecting') : t('phase_connecting');
   if (s.phase === 'waiting_helper' && s.helperReconnecting) return t('helperReconnecting');
+  if (s.phase === 'waiting_helper' && s.helperEnded) return t(`helperEnded_${s.helperEnded}`);
   if (s.phase === 'refused') return `${t('phase_refused')} ${t(refusedKey(s.refusedCode))}`;
   if (s.phase === 'paused') return s.paused?.by === 'customer' ? t('pausedByCustomer') : t('pausedByAgent');
   if (s.phase === 'streaming') {
