@@ -28,9 +28,17 @@ export interface ErrorFacts {
   retryAfterSeconds?: number;
   /** For os_not_supported: the system's name. */
   system?: string;
+  /** For unavailable: the proxy the connection went through ("http://proxy:3128"). */
+  proxy?: string;
+  /** For unavailable: the proxy settings themselves are unusable; why. */
+  proxyConfig?: string;
 }
 
 export function errorText(text: HelperText, code: ErrorCode, facts: ErrorFacts = {}): string {
+  if (code === 'unavailable' && facts.proxyConfig)
+    return text.t('error.proxyConfig', { reason: facts.proxyConfig });
+  if (code === 'unavailable' && facts.proxy)
+    return text.t('error.proxy', { server: facts.server ?? '', proxy: facts.proxy });
   const key = CUSTOMER_ERRORS[code];
   if (!key) return text.t('error.other', { code });
   return text.t(key, {
@@ -38,4 +46,18 @@ export function errorText(text: HelperText, code: ErrorCode, facts: ErrorFacts =
     seconds: facts.retryAfterSeconds ?? 60,
     system: facts.system ?? '',
   });
+}
+
+/** What errorText needs from a ProtocolError the session client threw. */
+export function errorFacts(
+  err: { message: string; details?: Record<string, unknown> },
+  base: ErrorFacts,
+): ErrorFacts {
+  const d = err.details ?? {};
+  return {
+    ...base,
+    ...(typeof d.retryAfterSeconds === 'number' ? { retryAfterSeconds: d.retryAfterSeconds } : {}),
+    ...(typeof d.proxy === 'string' ? { proxy: d.proxy } : {}),
+    ...(d.proxyConfig === true ? { proxyConfig: err.message } : {}),
+  };
 }

@@ -13,7 +13,7 @@
 import type { DownloadTrailer } from '../../protocol/download-trailer';
 import { ProtocolError } from '../../protocol/errors';
 import type { StandaloneUi } from '../consent/prompts/choose-prompt';
-import { errorText } from '../i18n/error-text';
+import { errorFacts, errorText } from '../i18n/error-text';
 import type { HelperText } from '../i18n/helper-text';
 import type { DialogHost } from '../platform/types';
 import type { SessionClient } from '../session/session-client';
@@ -54,13 +54,7 @@ export async function launch(o: LaunchOptions): Promise<number> {
   const ui = await o.ui(() => void client?.stop().catch(() => undefined));
   const describe = (err: unknown) =>
     err instanceof ProtocolError
-      ? errorText(t, err.code, {
-          server,
-          system: o.systemName,
-          ...(typeof err.details?.retryAfterSeconds === 'number'
-            ? { retryAfterSeconds: err.details.retryAfterSeconds }
-            : {}),
-        })
+      ? errorText(t, err.code, errorFacts(err, { server, system: o.systemName }))
       : t.t('error.other', { code: 'internal_error' });
 
   try {

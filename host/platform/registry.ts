@@ -19,6 +19,7 @@ import type { CommandRunner } from './linux/reboot';
 import { X11DialogHost } from './linux/dialog/x11-dialog-host';
 import { X11IndicatorWindow } from './linux/x11-indicator-window';
 import { stderrLog, type PlatformLog } from './linux/x11-log';
+import type { SystemProxySettings } from '../net/proxy-config';
 import type { DialogHost, Platform, ScreenSource } from './types';
 
 export type { PlatformLog } from './linux/x11-log';
@@ -155,4 +156,15 @@ export function dialogHost(system: SystemFacts = currentSystem()): DialogHost | 
   const display = system.env.DISPLAY;
   if (system.platform !== 'linux' || !display) return null;
   return new X11DialogHost(display);
+}
+
+/**
+ * The system's own proxy settings, where the system has them beyond the environment's
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (which host/net reads first, on every system). Linux desktops
+ * export their proxy to those variables, so Linux has none here. Seam for Windows: its backend
+ * reads Internet Options (HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings:
+ * ProxyEnable, ProxyServer, ProxyOverride) and returns them in this shape.
+ */
+export function systemProxySettings(_system: SystemFacts = currentSystem()): SystemProxySettings | null {
+  return null;
 }

@@ -31,6 +31,7 @@ import {
   currentSystem,
   describeOs,
   loadPlatform,
+  systemProxySettings,
   unsupportedReason,
   type SystemFacts,
 } from '../platform/registry';
@@ -43,7 +44,8 @@ import { HelperStateMachine, type SessionState } from './helper-state-machine';
 import { InputDispatcher } from './input-dispatcher';
 import { ReconnectTimer, type ReconnectTimerOptions } from './reconnect-timer';
 import { deleteResumeState, defaultStateFile, writeResumeState } from './resume-state-file';
-import { LINK_CONNECT_TIMEOUT_MS, ServerLink, type HelloMessage } from './server-link';
+import { routeTo, type NetworkOptions, type Route } from '../net/server-agent';
+import { LINK_CONNECT_TIMEOUT_MS, ServerLink, socketUrl, type HelloMessage } from './server-link';
 import { ScreenSourceView } from './shared-screen-source';
 import { ViewerPeer, type EncoderTuning, type ViewerPeerStats } from './viewer-peer';
 
@@ -113,6 +115,8 @@ export interface SessionClientOptions {
   log?: (line: string) => void;
   /** Silence after which the link counts as dead, in ms (tests shorten it). */
   linkSilenceMs?: number;
+  /** Proxy settings (default: the environment's, then the system's: host/net/). */
+  network?: NetworkOptions;
 }
 
 type Credential = HelloMessage['credential'];
@@ -147,6 +151,8 @@ export class SessionClient implements HelperController {
   private sessionId: string | null = null;
   private welcomed = false;
   private customerLanguage: Language | null = null;
+  /** The proxy the current link goes through ("http://proxy:3128"), or null (direct). */
+  private proxy: string | null = null;
   private pendingJoin: PendingJoin | null = null;
   private stopping = false;
   private stopTimer: ReturnType<typeof setTimeout> | null = null;
@@ -392,6 +398,20 @@ export class SessionClient implements HelperController {
   }
 
   private connect(credential: Credential): void {
+    let route: Route;
+    try {
+      route = routeTo(socketUrl(this.server!), {
+        systemProxy: systemProxySettings(this.system),
+        ...this.options.network,
+      });
+    } catch (err) {
+      // A proxy configuration that cannot work: say so rather than going around it.
+      const message = err instanceof Error ? err.message : String(err);
+      if (this.pendingJoin) this.failJoin(new ProtocolError('unavailable', message, { proxyConfig: true }));
+      else void this.finish('unavailable', message, 'failed');
+      return;
+    }
+    this.proxy = route.proxy;
     const hello: HelloMessage = {
       type: 'helper.hello',
       credential,
@@ -418,6 +438,7 @@ export class SessionClient implements HelperController {
         onInvalid: (reason) => this.log(`ignored an invalid message from the server (${reason})`),
       },
       this.options.linkSilenceMs,
+      route.agent,
     );
     this.link = link;
     this.welcomed = false;
@@ -498,7 +519,13 @@ export class SessionClient implements HelperController {
       const why = info.opened
         ? `the server closed the connection (${info.code})`
         : (info.error ?? 'unreachable');
-      this.failJoin(new ProtocolError('unavailable', `could not join through ${this.server}: ${why}`));
+      this.failJoin(
+        new ProtocolError(
+          'unavailable',
+          `could not join through ${this.server}: ${why}`,
+          this.proxy ? { proxy: this.proxy } : undefined,
+        ),
+      );
       return;
     }
     for (const peer of this.peers.values()) void peer.close();

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { JoinCode } from '../../../protocol/helper-channel';
 import { ProtocolError } from '../../../protocol/errors';
 import { chooseStandaloneUi } from '../../consent/prompts/choose-prompt';
-import { errorText } from '../../i18n/error-text';
+import { errorFacts, errorText } from '../../i18n/error-text';
 import { HelperText } from '../../i18n/helper-text';
 import { systemLanguage } from '../../i18n/system-language';
 import { parseServerUrl } from '../../native/server-url';
@@ -70,7 +70,8 @@ export async function joinCommand(args: string[], env: NodeJS.ProcessEnv): Promi
     return (await runStandaloneSession(client, ui, () => client.join({ server, joinCode: code.data })))
       .exitCode;
   } catch (err) {
-    if (err instanceof ProtocolError) throw new CliError(errorText(text, err.code, { server }));
+    if (err instanceof ProtocolError)
+      throw new CliError(errorText(text, err.code, errorFacts(err, { server })));
     throw err;
   } finally {
     await ui.close();
