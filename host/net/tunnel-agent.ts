@@ -32,6 +32,9 @@ export function proxyLabel(proxy: URL): string {
 }
 
 export class TunnelAgent extends Agent {
+  /** https.request accepts only an agent that says it speaks https (wss goes through it). */
+  readonly protocol: 'http:' | 'https:';
+
   constructor(
     private readonly proxy: URL,
     /** TLS options for the server's connection inside the tunnel (wss), e.g. extra CAs. */
@@ -39,8 +42,7 @@ export class TunnelAgent extends Agent {
     options: AgentOptions = {},
   ) {
     super({ keepAlive: false, ...options });
-    // https.request accepts only an agent that says it speaks https (wss goes through it).
-    (this as { protocol: string }).protocol = tlsOptions ? 'https:' : 'http:';
+    this.protocol = tlsOptions ? 'https:' : 'http:';
   }
 
   override createConnection(options: ClientRequestArgs, callback: Callback): Duplex | undefined {
