@@ -117,6 +117,8 @@ export const ServerToAgent = z.discriminatedUnion('type', [
     error: z.enum(['os_not_supported']).optional(),
     /** Set when sharing ended on the customer's side: declined, window closed, or stopped. */
     ended: SharingEnd.optional(),
+    /** The customer shares from the support page (view only), not through the helper. */
+    browser: z.boolean().optional(),
   }),
   /** The customer's browser is downloading the helper bound to this session's request. */
   message('helper.downloaded', { sessionId: Id, system: z.enum(['linux', 'windows']) }),

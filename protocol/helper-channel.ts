@@ -31,6 +31,11 @@ export const HelperCredential = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('resume'), resumeToken: Token }),
   /** The ticket carried inside a helper download bound to the customer's request (no code to type). */
   z.object({ kind: z.literal('ticket'), ticket: Token }),
+  /**
+   * The support page itself shares the screen (getDisplayMedia, view only), proving the request
+   * with its request token: for systems without a helper, or where nothing may be installed.
+   */
+  z.object({ kind: z.literal('page'), requestToken: Token }),
 ]);
 export type HelperCredential = z.infer<typeof HelperCredential>;
 

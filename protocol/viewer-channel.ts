@@ -17,6 +17,11 @@ export const HelperPresence = z.object({
   peerId: z.literal(1),
   grants: Grants,
   os: OsInfo,
+  /**
+   * True when the customer shares from the support page itself (getDisplayMedia): view only by
+   * nature, no control, no drawing on their screen, no clipboard or files.
+   */
+  browser: z.boolean().optional(),
 });
 
 export const ServerToViewer = z.discriminatedUnion('type', [

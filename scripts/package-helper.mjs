@@ -50,14 +50,14 @@ fi
 exec node "$here/lifeline-helper.mjs" "$@"
 `;
 
-export function packageHelper({ stage = HELPER_STAGE } = {}) {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run scripts/bundle-host.mjs first`);
+export function packageHelper({ stage = HELPER_STAGE, bundle = BUNDLE } = {}) {
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run scripts/bundle-host.mjs first`);
   const top = join(stage, 'lifeline-helper');
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(top, { recursive: true });
   writeFileSync(join(top, 'lifeline-helper'), LAUNCHER);
   chmodSync(join(top, 'lifeline-helper'), 0o755);
-  copyFileSync(BUNDLE, join(top, 'lifeline-helper.mjs'));
+  copyFileSync(bundle, join(top, 'lifeline-helper.mjs'));
   // The addon's JavaScript, its x64 Linux prebuild only, and its loader (pkg-prebuilds).
   const jpeg = join(ROOT, 'node_modules/@julusian/jpeg-turbo');
   const jpegOut = join(top, 'node_modules/@julusian/jpeg-turbo');

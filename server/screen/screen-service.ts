@@ -50,6 +50,8 @@ interface ScreenSession {
   os: OsInfo | null;
   resumeHash: string | null;
   graceTimer: ReturnType<typeof setTimeout> | null;
+  /** The helper is the support page sharing from the browser: view only. */
+  browser: boolean;
   /** Viewer peer -> the agent behind it. */
   readonly viewers: Map<RelayPeer, { userId: string; agentName: string }>;
 }
@@ -166,11 +168,26 @@ export class ScreenService {
     return this.admit(conn, sessionId, hello);
   }
 
+  /**
+   * The support page shares the screen from the browser itself (getDisplayMedia), for a system
+   * without a helper or where nothing may be installed: proven by the request token, admitted like
+   * a helper, and held to view only (consent() refuses anything more).
+   */
+  async joinFromPage(
+    conn: Connection,
+    requestToken: string,
+    hello: HelperHello,
+  ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
+    const s = await this.sessions.byRequestToken(requestToken);
+    return this.admit(conn, s.id, hello, true);
+  }
+
   /** A helper that proved which session it is for: attached if the session waits for one. */
   private async admit(
     conn: Connection,
     sessionId: string,
     hello: HelperHello,
+    browser = false,
   ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
     const s = await this.sessions.record(sessionId);
     if (s.state === 'ended') throw new ProtocolError('session_ended', 'this support session has ended');
@@ -195,6 +212,7 @@ export class ScreenService {
       });
       throw new ProtocolError('os_not_supported', `screen sharing is not supported on ${os} yet`, { os });
     }
+    ss.browser = browser;
     return this.attach(ss, conn, hello.os, s.customerName, s.customerLanguage);
   }
 
@@ -231,6 +249,9 @@ export class ScreenService {
     const ss = this.screens.get(peer.sessionId);
     if (!ss || ss.helper !== peer)
       throw new ProtocolError('helper_not_connected', 'this helper is not attached');
+    if (ss.browser && (grants.control || grants.clipboard || grants.files || grants.reboot)) {
+      throw new ProtocolError('forbidden', 'a screen shared from the browser is view only');
+    }
     const event: ScreenEvent = grants.view ? 'consent' : 'revoke';
     nextScreenState(ss.state, event);
     ss.grants = { ...grants };
@@ -491,6 +512,7 @@ export class ScreenService {
         os: null,
         resumeHash: null,
         graceTimer: null,
+        browser: false,
         viewers: new Map(),
       };
       this.screens.set(sessionId, ss);
@@ -516,11 +538,14 @@ export class ScreenService {
       connected: ss.helper !== null,
       grants: ss.grants,
       ...(ss.os ? { os: describeOs(ss.os) } : {}),
+      ...(ss.browser ? { browser: true } : {}),
     };
   }
 
   private helperPresence(ss: ScreenSession): HelperPresenceView | null {
-    return ss.helper && ss.os ? { peerId: 1, grants: ss.grants, os: ss.os } : null;
+    return ss.helper && ss.os
+      ? { peerId: 1, grants: ss.grants, os: ss.os, ...(ss.browser ? { browser: true } : {}) }
+      : null;
   }
 
   private tellAgent(sessionId: string, message: ServerToAgent): void {

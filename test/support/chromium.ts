@@ -40,6 +40,8 @@ export interface ChromiumOptions {
   prepareProfile?: (profile: string) => void;
   /** Name prefix of the fresh profile folder (to tell the suites' folders apart in /tmp). */
   profilePrefix?: string;
+  /** false: a real window on the X display in `env.DISPLAY` (the one-click test's customer). */
+  headless?: boolean;
 }
 
 export interface LaunchedChromium {
@@ -57,7 +59,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Lau
     options.prepareProfile?.(profile);
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,
-      headless: true,
+      headless: options.headless ?? true,
       pipe: true,
       ...(options.extensions ? { enableExtensions: options.extensions } : {}),
       ...(options.defaultViewport !== undefined ? { defaultViewport: options.defaultViewport } : {}),

@@ -245,7 +245,8 @@ export const TEST_OS = { platform: 'linux', release: '6.1.0', arch: 'x64', displ
 export type TestCredential =
   | { kind: 'join'; joinCode: string }
   | { kind: 'resume'; resumeToken: string }
-  | { kind: 'ticket'; ticket: string };
+  | { kind: 'ticket'; ticket: string }
+  | { kind: 'page'; requestToken: string };
 
 /** The helper's hello (as host/ sends it). */
 export function helperHello(

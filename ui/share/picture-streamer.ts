@@ -19,7 +19,13 @@ import { DataChannel, parseFrame } from '../../protocol/frame';
 import { parseAck } from '../../protocol/screen/ack-message';
 import { parseWatcherControl } from '../../protocol/share/share-data';
 import { jpegQuality } from './jpeg-quality';
-import { encodeOperations, encodeReset, packUpdates, type JpegEncoder, type RgbaPicture } from './picture-encoder';
+import {
+  encodeOperations,
+  encodeReset,
+  packUpdates,
+  type JpegEncoder,
+  type RgbaPicture,
+} from './picture-encoder';
 import { RateMeter } from './rate-meter';
 import { changedRects } from './tile-differ';
 import { WatcherLink, type WatcherLinkState } from './watcher-link';
@@ -217,7 +223,11 @@ export class PictureStreamer {
     if (ready.length === 0) return secure.length > 0;
     const picture = this.options.source.grab();
     if (!picture) return true;
-    const pixels = new Uint32Array(picture.data.buffer, picture.data.byteOffset, picture.width * picture.height);
+    const pixels = new Uint32Array(
+      picture.data.buffer,
+      picture.data.byteOffset,
+      picture.width * picture.height,
+    );
     for (const link of ready) await this.sendTo(link, picture, pixels);
     return true;
   }

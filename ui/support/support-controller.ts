@@ -23,6 +23,11 @@ import {
   type Timers,
   type WebSocketLike,
 } from './customer-socket';
+import type { OsInfo } from '../../protocol/helper-channel';
+import type { CreateSocket } from '../data-plane/data-plane-socket';
+import { BrowserShareSession } from '../share/browser-share-session';
+import type { JpegEncoder } from '../share/picture-encoder';
+import type { PictureSource } from '../share/picture-streamer';
 import { dispatch } from './dispatch';
 import { BridgeError, type BridgeInfo, type PageBridgeClient } from './page-bridge-client';
 import type { RequestStore } from './request-store';
@@ -31,6 +36,7 @@ import {
   initialModel,
   mergeLines,
   NO_AGENT_SHARE,
+  NO_BROWSER_SHARE,
   NO_SCREEN,
   type EndedBy,
   type SupportModel,
@@ -48,6 +54,12 @@ const TOKEN_UNKNOWN: readonly ErrorCode[] = [
   'token_invalid',
   'not_found',
 ];
+
+/** A screen capture the page got from the browser (ui/share/display-capture.ts in the page). */
+export interface BrowserCapture extends PictureSource {
+  onEnded(listener: () => void): void;
+  stop(): void;
+}
 
 export interface PortalInfo {
   name: string;
@@ -71,6 +83,8 @@ export interface SupportDeps {
   language?: Language;
   /** The customer's system and browser, for the agent's session header. */
   client?: ClientInfo;
+  /** Opens the data-plane socket of a screen shown from this page (the browser's WebSocket). */
+  createDataSocket?: CreateSocket;
 }
 
 export class SupportController {
@@ -91,6 +105,7 @@ export class SupportController {
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectedTimer: ReturnType<typeof setTimeout> | null = null;
   private wasLost = false;
+  private browserShare: { share: BrowserShareSession; capture: BrowserCapture } | null = null;
   private nextLocalId = 1;
   private readonly now: () => number;
   private language: Language | undefined;
@@ -156,6 +171,7 @@ export class SupportController {
   stop(): void {
     this.socket.stop();
     this.bridge?.stop();
+    this.stopBrowserShare();
     if (this.typingTimer) clearTimeout(this.typingTimer);
     if (this.reconnectedTimer) clearTimeout(this.reconnectedTimer);
   }
@@ -303,6 +319,59 @@ export class SupportController {
       });
   }
 
+  /**
+   * Shows the customer's screen from this page (no helper): the capture the view got from the
+   * browser (getDisplayMedia, in the customer's click) is streamed to the agent's viewer, view
+   * only. The browser's own "stop sharing" ends it like the page's Stop.
+   */
+  startBrowserShare(capture: BrowserCapture, jpeg: JpegEncoder, os: OsInfo): void {
+    const createSocket = this.deps.createDataSocket;
+    if (!this.token || this.browserShare || !createSocket) {
+      capture.stop();
+      return;
+    }
+    const share = new BrowserShareSession({
+      url: this.deps.wsUrl,
+      requestToken: this.token,
+      createSocket,
+      source: capture,
+      jpeg,
+      os,
+    });
+    this.browserShare = { share, capture };
+    capture.onEnded(() => share.stop());
+    share.subscribe((snap) => {
+      if (this.browserShare?.share !== share) return;
+      const over = snap.phase === 'stopped' || snap.phase === 'ended' || snap.phase === 'refused';
+      this.set({
+        browserShare: {
+          phase: snap.phase,
+          codes: snap.codes,
+          failure: snap.phase === 'refused' ? { kind: 'server', code: snap.refused ?? 'unavailable' } : null,
+        },
+      });
+      if (over) {
+        this.browserShare = null;
+        capture.stop();
+      }
+    });
+    share.start();
+  }
+
+  /** The browser would not capture the screen (the customer cancelled its picker, or it failed). */
+  browserShareFailed(cancelled: boolean, reason: string): void {
+    this.set({
+      browserShare: {
+        ...NO_BROWSER_SHARE,
+        failure: cancelled ? { kind: 'cancelled' } : { kind: 'capture', reason: reason.slice(0, 200) },
+      },
+    });
+  }
+
+  stopBrowserShare(): void {
+    this.browserShare?.share.stop();
+  }
+
   /** Hides the screen-sharing request on this page ("not now"). */
   dismissScreen(): void {
     this.patchScreen({ request: null, helper: 'idle', helperFailure: null });
@@ -357,6 +426,7 @@ export class SupportController {
       if (!this.cancelling) this.ended(msg.by);
     },
     'screen.requested': (msg) => {
+      if (!this.browserShare) this.set({ browserShare: NO_BROWSER_SHARE });
       this.patchScreen({
         request: {
           joinCode: msg.joinCode,
@@ -511,6 +581,7 @@ export class SupportController {
 
   private ended(by: EndedBy): void {
     if (this.model.phase === 'ended') return;
+    this.stopBrowserShare();
     const cleared = { agentTyping: null, screen: NO_SCREEN, agentShare: NO_AGENT_SHARE, transfer: null };
     if (!this.move('ended', { endedBy: by, ...cleared })) return;
     // Keep the token: request.restart needs it. The socket closes when the server closes it.

@@ -31,6 +31,18 @@ export interface ScreenModel {
   helperFailure: { code: ErrorCode; os: string | null } | null;
 }
 
+/** The customer's screen shown from this page (no helper): where it is, and the security codes. */
+export interface BrowserShareModel {
+  phase: 'idle' | 'connecting' | 'sharing' | 'reconnecting' | 'stopped' | 'ended' | 'refused';
+  /** The code of each of the agent's viewers (the agent sees the same). */
+  codes: string[];
+  /** Why the page could not share: the browser refused the capture, or the server refused. */
+  failure:
+    { kind: 'cancelled' } | { kind: 'capture'; reason: string } | { kind: 'server'; code: ErrorCode } | null;
+}
+
+export const NO_BROWSER_SHARE: BrowserShareModel = { phase: 'idle', codes: [], failure: null };
+
 /** "Share my screen": whether the agent is showing their screen now (share.status). */
 export interface AgentShareModel {
   active: boolean;
@@ -65,6 +77,7 @@ export interface SupportModel {
   bridge: BridgeInfo;
   screen: ScreenModel;
   agentShare: AgentShareModel;
+  browserShare: BrowserShareModel;
 }
 
 export const NO_SCREEN: ScreenModel = {
@@ -98,6 +111,7 @@ export function initialModel(slug: string): SupportModel {
     bridge: { presence: 'probing', helper: null },
     screen: NO_SCREEN,
     agentShare: NO_AGENT_SHARE,
+    browserShare: NO_BROWSER_SHARE,
   };
 }
 

@@ -140,6 +140,11 @@ export interface ViewerSnapshot {
   helperReconnecting: boolean;
   /** How the customer ended sharing (stopped, declined, closed the helper's window); null otherwise. */
   helperEnded: SharingEnd | null;
+  /**
+   * The customer shares from the support page itself (no helper): view only, and nothing can be
+   * drawn on their screen.
+   */
+  helperBrowser: boolean;
   frame: { width: number; height: number } | null;
   monitors: MonitorInfo[];
   selected: ScreenTarget;
@@ -222,6 +227,7 @@ export class ViewerSession {
       controlAllowed: false,
       helperReconnecting: false,
       helperEnded: null,
+      helperBrowser: false,
       frame: null,
       monitors: [],
       selected: { kind: 'desktop' },
@@ -393,6 +399,7 @@ export class ViewerSession {
       grants: m.helper?.grants ?? null,
       features: m.features ?? null,
       helperReconnecting: false,
+      helperBrowser: m.helper?.browser === true,
     });
     if (m.helper) void this.link.start();
   }
@@ -427,7 +434,12 @@ export class ViewerSession {
       case 'helper.joined':
         this.helperPresent = true;
         this.viewWasGranted = m.helper.grants.view;
-        this.update({ grants: m.helper.grants, helperReconnecting: false, helperEnded: null });
+        this.update({
+          grants: m.helper.grants,
+          helperReconnecting: false,
+          helperEnded: null,
+          helperBrowser: m.helper.browser === true,
+        });
         void this.link.start();
         return;
       case 'helper.left':
@@ -733,7 +745,7 @@ export class ViewerSession {
       paused: next.paused !== null,
       hasPicture: this.hasPicture,
     });
-    next.controlAllowed = canControl(next.phase, next.grants, next.features);
+    next.controlAllowed = !next.helperBrowser && canControl(next.phase, next.grants, next.features);
     this.state = next;
     // Both the customer's grant and the account (a manager may have switched file transfer off).
     this.files.setAllowed(next.grants?.files === true && next.features?.fileTransfer !== false);

@@ -29,6 +29,8 @@ export const VIEWER_TEXT_KEYS = [
   'helperEnded_declined',
   'helperEnded_closed',
   'badgeViewOnly',
+  'badgeViewOnlyBrowser',
+  'drawingNeedsHelper',
   'badgeControl',
   'controlNotEnabled',
   'quality_unknown',

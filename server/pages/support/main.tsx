@@ -36,6 +36,7 @@ const controller = new SupportController({
   client: clientInfo(browserOs(), navigator.userAgent),
   wsUrl,
   createSocket: (url) => new WebSocket(url),
+  createDataSocket: (url) => new WebSocket(url),
   fetchPortal: async (s) => {
     if (!slug.success) return null;
     try {

@@ -13,9 +13,8 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error -- plain JS build script without type declarations
-import { packageHelper } from '../../../scripts/package-helper.mjs';
 import { HELPER_PACKAGE_SPECS } from '../../../server/downloads/helper-systems';
+import { stageHelperDownload } from '../../support/helper-download-stage';
 import { screenshotPath } from '../../support/screenshots';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
@@ -134,7 +133,7 @@ function exited(child: ChildProcess, timeoutMs = 15_000): Promise<number | null>
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-one-click-'));
-  packageHelper({ stage: path.join(tmp, 'downloads', HELPER_PACKAGE_SPECS.linux!.dir) });
+  await stageHelperDownload(path.join(tmp, 'downloads'));
   x = await startXvfb({ width: 1024, height: 768 });
   x.spawnClient('openbox', ['--config-file', '/etc/xdg/openbox/rc.xml']);
   await waitFor('the window manager', () => prop(['-root', '_NET_SUPPORTING_WM_CHECK']).includes('#'));

@@ -36,6 +36,7 @@ function state(patch: Partial<ViewerSnapshot>): ViewerSnapshot {
     controlAllowed: true,
     helperReconnecting: false,
     helperEnded: null,
+    helperBrowser: false,
     frame: { width: 10, height: 10 },
     monitors: [],
     selected: { kind: 'desktop' },

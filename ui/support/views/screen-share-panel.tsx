@@ -21,6 +21,8 @@ import {
   HELPER_DOWNLOADS,
   HELPER_SYSTEMS,
 } from '../helper-downloads';
+import { canShareFromBrowser } from '../detect-browser';
+import { BrowserShareActive, BrowserShareOffer } from './browser-share-panel';
 import type { ViewProps } from './view-props';
 
 export function osName(t: TFunction, os: OsId): string {
@@ -32,6 +34,12 @@ export function ScreenSharePanel({ model, actions }: ViewProps) {
   const os = useMemo(() => browserOs(), []);
   const screen = model.screen;
   const agent = screen.request?.agentName ?? model.session?.agentName ?? '';
+
+  const browserShare = model.browserShare.phase;
+  if (browserShare === 'connecting' || browserShare === 'sharing' || browserShare === 'reconnecting') {
+    return <BrowserShareActive model={model} actions={actions} agent={agent} />;
+  }
+  const fromBrowser = canShareFromBrowser(os, navigator);
 
   if (screen.unsupportedOs !== null) {
     const name = screen.unsupportedOs.trim() === '' ? osName(t, os) : screen.unsupportedOs;
@@ -60,10 +68,22 @@ export function ScreenSharePanel({ model, actions }: ViewProps) {
   if (!req) return null;
 
   if (!hasHelper(os)) {
+    if (!fromBrowser) {
+      return (
+        <div class="ll-screen ll-note" role="status" data-screen="os-not-supported">
+          <p>{t('support.screen.osNotSupported', { os: osName(t, os), agent })}</p>
+        </div>
+      );
+    }
+    // No helper for this system (macOS, ChromeOS): the browser itself shows the screen.
     return (
-      <div class="ll-screen ll-note" role="status" data-screen="os-not-supported">
-        <p>{t('support.screen.osNotSupported', { os: osName(t, os), agent })}</p>
-      </div>
+      <section class="ll-screen" aria-labelledby="ll-screen-title" data-screen="browser-only">
+        <h2 id="ll-screen-title">{t('support.screen.title', { agent })}</h2>
+        <BrowserShareOffer model={model} actions={actions} os={os} agent={agent} main />
+        <button type="button" class="ll-link" onClick={() => actions.dismissScreen()}>
+          {t('support.screen.notNow')}
+        </button>
+      </section>
     );
   }
 
@@ -139,6 +159,9 @@ export function ScreenSharePanel({ model, actions }: ViewProps) {
             <p class="ll-muted">{t('support.screen.expires', { time: expires })}</p>
           </li>
         </ol>
+      )}
+      {showDownload && fromBrowser && (
+        <BrowserShareOffer model={model} actions={actions} os={os} agent={agent} main={false} />
       )}
       <button type="button" class="ll-link" onClick={() => actions.dismissScreen()}>
         {t('support.screen.notNow')}
