@@ -31,6 +31,7 @@ export default defineConfig({
         support: resolve(root, 'support/index.html'),
         setup: resolve(root, 'setup/index.html'),
         manage: resolve(root, 'manage/index.html'),
+        activate: resolve(root, 'activate/index.html'),
       },
     },
   },

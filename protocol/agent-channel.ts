@@ -96,6 +96,8 @@ export const ServerToAgent = z.discriminatedUnion('type', [
   ReplyMessage,
   ErrorMessage,
   message('presence.changed', { status: AgentStatus }),
+  /** A manager changed this agent's features: they apply from the next action. */
+  message('agent.features', { features: Features }),
   message('queue.added', { entry: QueueEntry }),
   message('queue.removed', {
     sessionId: Id,

@@ -188,15 +188,39 @@ export const NO_GRANTS: Grants = {
   reboot: false,
 };
 
-/** Features a manager switches per agent. */
+/**
+ * Features a manager switches per agent (management center, API, CLI). The server checks each one
+ * at the moment of the action it governs (docs/manager-guide.md has the table):
+ * `clipboard` on the relay's clipboard channel, `multiChat` when an agent accepts a second session,
+ * `reboot` in the viewer and the helper (the reboot request travels end-to-end encrypted).
+ */
 export const Features = z.object({
   screenView: z.boolean(),
   screenControl: z.boolean(),
   fileTransfer: z.boolean(),
   shareMyScreen: z.boolean(),
   transfer: z.boolean(),
+  // Added later: a peer that does not name them (an older server) means "on", as before they existed.
+  clipboard: z.boolean().default(true),
+  reboot: z.boolean().default(true),
+  multiChat: z.boolean().default(true),
 });
 export type Features = z.infer<typeof Features>;
+
+/**
+ * A change to some features (PATCH bodies, the CLI): every one optional, none defaulted, so a
+ * change names only what it changes (`Features.partial()` would fill the defaults in).
+ */
+export const FeaturesPatch = z.object({
+  screenView: z.boolean().optional(),
+  screenControl: z.boolean().optional(),
+  fileTransfer: z.boolean().optional(),
+  shareMyScreen: z.boolean().optional(),
+  transfer: z.boolean().optional(),
+  clipboard: z.boolean().optional(),
+  reboot: z.boolean().optional(),
+  multiChat: z.boolean().optional(),
+}) satisfies z.ZodType<Partial<Features>>;
 
 /** The error reply every channel uses. */
 export const ErrorMessage = z.object({

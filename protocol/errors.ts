@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   invalid_credentials: 401,
   account_inactive: 403,
   too_many_attempts: 429,
+  /** A client holds too many sockets at once (per address, or per support request). */
+  too_many_connections: 429,
   seat_limit_reached: 409,
   token_invalid: 401,
   signed_out: 401,
@@ -26,6 +28,14 @@ export const ERROR_CODES = {
   weak_password: 400,
   last_manager: 409,
   portal_exists: 409,
+  /** A one-time account link (invitation, password reset) that does not exist. */
+  link_invalid: 404,
+  /** A one-time account link past its expiry: ask the manager for a new one. */
+  link_expired: 410,
+  /** A one-time account link already used (or replaced by a newer one). */
+  link_used: 410,
+  /** An API token past its expiry, or revoked. */
+  api_token_expired: 401,
   // --- queue and sessions ---
   portal_not_found: 404,
   no_agents_online: 200,
@@ -37,6 +47,10 @@ export const ERROR_CODES = {
   illegal_transition: 409,
   agent_not_found: 404,
   agent_unavailable: 409,
+  /** Too many support requests from this address are already waiting for an agent. */
+  too_many_waiting: 429,
+  /** The server's queue holds as many waiting requests as it takes; try again later. */
+  queue_full: 503,
   /** A hello named a protocol version this server does not speak. */
   protocol_unsupported: 426,
   // --- screen sharing and helper ---
@@ -58,6 +72,8 @@ export const ERROR_CODES = {
   backpressure: 503,
   /** The customer is moving their own mouse, which takes precedence: the agent's pointer waits. */
   pointer_in_use: 409,
+  /** The customer's system does not let the helper inject input (no XTEST, no display access). */
+  input_unavailable: 503,
   // --- file transfer ---
   /** Not enough free space where the file was to be saved (refused before any byte is written). */
   no_space: 507,

@@ -7,6 +7,7 @@ import {
   AgentRef,
   Email,
   Features,
+  FeaturesPatch,
   Id,
   PersonName,
   ProblemText,
@@ -73,6 +74,11 @@ export type CreateRequestResponse = z.infer<typeof CreateRequestResponse>;
 export const PortalInfoResponse = z.object({
   slug: Slug,
   name: Title,
+  /** Accent colour the portal's page uses (#rrggbb), when the manager chose one. */
+  colour: z
+    .string()
+    .regex(/^#[0-9a-f]{6}$/)
+    .optional(),
   /** Agents serving this portal who are signed in and available right now. */
   agentsAvailable: z.number().int().min(0),
 });
@@ -100,6 +106,13 @@ export const UserView = z.object({
   features: Features,
   portals: z.array(Slug),
   createdAt: Timestamp,
+  /** Signed in with a live connection now (management API lists only). */
+  online: z.boolean().optional(),
+  /** The unused invitation or reset link, when there is one (management API lists only). */
+  pendingLink: z
+    .object({ purpose: z.enum(['invite', 'reset']), expiresAt: Timestamp })
+    .nullable()
+    .optional(),
 });
 export type UserView = z.infer<typeof UserView>;
 
@@ -114,7 +127,7 @@ export const UpdateUserRequest = z.object({
   name: PersonName.optional(),
   role: Role.optional(),
   state: z.enum(['active', 'deactivated']).optional(),
-  features: Features.partial().optional(),
+  features: FeaturesPatch.optional(),
   password: Password.optional(),
 });
 /** `seats: null` lifts the limit (as `lifeline seats set unlimited`). */
@@ -157,6 +170,10 @@ export const PortalView = z.object({
   name: Title,
   agents: z.array(AgentRef),
   createdAt: Timestamp,
+  /** The support page's accent colour (#rrggbb); null for the default. */
+  colour: z.string().nullable().optional(),
+  /** The support link to give customers (absolute). */
+  link: z.string().optional(),
 });
 export type PortalView = z.infer<typeof PortalView>;
 

@@ -17,7 +17,17 @@ import { sendError } from './http/respond';
 import { Router } from './http/router';
 import { registerStatusRoutes } from './http/routes/status-routes';
 import { registerAuthRoutes } from './http/routes/auth-routes';
-import { registerManageRoutes } from './http/routes/manage-routes';
+import { manageApiRoutes } from './http/routes/manage-api';
+import { registerApiRoutes, type ApiRoute } from './http/api-route';
+import { AccountLinks } from './accounts/account-links';
+import { ApiTokens } from './accounts/api-tokens';
+import { createMailer, type Mailer } from './mail/mailer';
+import {
+  DEFAULT_POLL_MS,
+  DEFAULT_RETRY_DELAYS_MS,
+  WebhookService,
+  type WebhookTimings,
+} from './webhooks/webhook-service';
 import { registerSetupRoutes } from './http/routes/setup-routes';
 import { FirstRunSetup } from './setup/first-run-setup';
 import { setSecurityHeaders } from './http/security-headers';
@@ -27,11 +37,14 @@ import { AuthService } from './auth/auth-service';
 import { AccountService } from './accounts/account-service';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
-import { attachHub, type Channel, type Hub } from './ws/hub';
+import { attachHub, type Channel, type Hub, type HubOptions } from './ws/hub';
+import { clientAddress } from './http/client-address';
 import { createOriginPolicy } from './ws/origin';
 import { registerPortalRoutes } from './http/routes/portal-routes';
 import { registerDownloadRoutes } from './http/routes/download-routes';
 import { helperPackages } from './downloads/helper-systems';
+import { registerExtensionDownloadRoutes } from './http/routes/extension-download-routes';
+import { readExtensionPackageInfo } from './downloads/extension-packages';
 import { createSupportWorkflow, type SupportWorkflow, type WorkflowOptions } from './support-workflow';
 
 export interface RunningServer {
@@ -42,6 +55,8 @@ export interface RunningServer {
   readonly store: Store;
   readonly hub: Hub;
   readonly services: Services;
+  /** The declared management API routes (what the OpenAPI document and the route x role tests walk). */
+  readonly apiRoutes: readonly ApiRoute[];
   /** `<url>/setup#<token>` while no manager exists (first run), else null. Printed by `serve`. */
   readonly setupLink: string | null;
   close(): Promise<void>;
@@ -53,6 +68,11 @@ export interface Services {
   accounts: AccountService;
   /** Presence, queue, sessions, chat, screen sharing, relay and the WebSocket channels. */
   workflow: SupportWorkflow;
+  /** One-time invitation and password-reset links (e-mailed when SMTP is configured). */
+  links: AccountLinks;
+  apiTokens: ApiTokens;
+  webhooks: WebhookService;
+  mailer: Mailer;
 }
 
 export interface StartOptions {
@@ -62,6 +82,10 @@ export interface StartOptions {
   store?: Store;
   /** Shorter timings and buffer limits for tests (reconnect grace, relay water marks). */
   workflow?: Partial<WorkflowOptions>;
+  /** Socket caps and outgoing budget of the WebSocket hub (tests shrink them). */
+  hub?: Omit<HubOptions, 'proxies'>;
+  /** Webhook retry delays and polling (tests shorten them). */
+  webhooks?: Partial<WebhookTimings>;
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -71,16 +95,30 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const router = new Router(log);
   const pages = new StaticPages(config.pagesDir);
   const auth = new AuthService(ctx);
+  // The public URL is known once the server listens; links made before then cannot happen.
+  let baseUrl = config.publicUrl ?? '';
+  const mailer = createMailer(config.smtp);
+  const workflow = createSupportWorkflow(ctx, auth, options.workflow);
   const services: Services = {
     auth,
     accounts: new AccountService(ctx, auth),
-    workflow: createSupportWorkflow(ctx, auth, options.workflow),
+    workflow,
+    links: new AccountLinks(ctx, auth, mailer, () => baseUrl),
+    apiTokens: new ApiTokens(ctx),
+    webhooks: new WebhookService(ctx, {
+      retryDelaysMs: options.webhooks?.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+      pollMs: options.webhooks?.pollMs ?? DEFAULT_POLL_MS,
+    }),
+    mailer,
   };
+  services.accounts.onFeaturesChanged = (userId, features) =>
+    services.workflow.liveFeatures.apply(userId, features);
+  const unlistenWebhooks = services.webhooks.listen(workflow.sessions.events);
 
   // --- HTTP routes (one register function per area) ---
 
   registerStatusRoutes(router, ctx, services.workflow.liveCounts);
-  registerPortalRoutes(router, services.workflow.sessions);
+  registerPortalRoutes(router, services.workflow.sessions, store);
   const packages = helperPackages(config.downloadsDir, log);
   for (const p of packages.values()) p.warm();
   registerDownloadRoutes(router, {
@@ -92,8 +130,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     tls: Boolean(config.tls),
     log,
   });
+  registerExtensionDownloadRoutes(router, {
+    downloadsDir: config.downloadsDir,
+    scheme: config.tls ? 'https' : 'http',
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
   registerAuthRoutes(router, ctx, auth);
-  registerManageRoutes(router, ctx, services);
+  const apiRoutes = manageApiRoutes({ ctx, ...services, baseUrl: () => baseUrl });
+  registerApiRoutes(router, apiRoutes, services);
   const setup = new FirstRunSetup(ctx, services.accounts, auth);
   const setupToken = await setup.prepare();
   registerSetupRoutes(router, setup, pages);
@@ -103,9 +147,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   await services.workflow.load();
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    setSecurityHeaders(res);
+    setSecurityHeaders(res, Boolean(config.tls));
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], ctx.proxies);
     router
       .handle(req, res, url, address)
       .then((handled) => {
@@ -141,14 +185,17 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const scheme = config.tls ? 'https' : 'http';
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = config.publicUrl ?? `${scheme}://${host}:${port}`;
+  baseUrl = url;
   const origins = createOriginPolicy([
     new URL(url).origin,
     `${scheme}://localhost:${port}`,
     `${scheme}://127.0.0.1:${port}`,
     ...EXTENSION_ORIGINS,
+    // The extension this server hands out: built with IT's own key it has its own ID.
+    ...packagedExtensionOrigins(config.downloadsDir),
     ...config.extraOrigins,
   ]);
-  const hub = attachHub(server, channels, origins, log);
+  const hub = attachHub(server, channels, origins, log, { ...options.hub, proxies: ctx.proxies });
 
   return {
     url,
@@ -158,8 +205,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     store,
     hub,
     services,
+    apiRoutes,
     setupLink: setupToken ? `${url}/setup#${setupToken}` : null,
     async close() {
+      unlistenWebhooks();
+      services.webhooks.close();
+      services.mailer.close();
       services.workflow.close();
       await hub.close();
       await new Promise<void>((resolve) => {
@@ -171,15 +222,21 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   };
 }
 
-/** Page routes: /support/<portal>, /manage, /setup and their /assets. */
+function packagedExtensionOrigins(downloadsDir: string): string[] {
+  const info = readExtensionPackageInfo(downloadsDir);
+  return info ? [`chrome-extension://${info.chrome.id}`] : [];
+}
+
+/** Page routes: /support/<portal>, /manage, /setup, /activate and their /assets. */
 function servePages(pages: StaticPages, path: string, res: ServerResponse): boolean {
   if (path.startsWith('/assets/')) return pages.serveFile(res, path.slice(1));
   if (/^\/support\/[a-z0-9-]+\/?$/.test(path)) {
     pages.servePage(res, 'support');
     return true;
   }
-  if (path === '/manage' || path === '/manage/' || path === '/setup' || path === '/setup/') {
-    pages.servePage(res, path.replace(/\//g, '') || 'manage');
+  const page = /^\/(manage|setup|activate)\/?$/.exec(path)?.[1];
+  if (page) {
+    pages.servePage(res, page);
     return true;
   }
   if (path === '/') {

@@ -2,6 +2,7 @@
  * Server configuration: what `lifeline serve` accepts on its command line, with defaults.
  */
 import { CHROME_EXTENSION_ORIGIN } from '../protocol/extension-ids';
+import type { SmtpConfig } from './mail/mailer';
 
 /** Default TCP port (the port GoToAssist customers already open in their firewalls). */
 export const DEFAULT_PORT = 8200;
@@ -24,6 +25,13 @@ export interface ServerConfig {
   downloadsDir: string;
   /** Print the setup link and notices to stderr. */
   quiet: boolean;
+  /**
+   * Reverse proxies in front of the server (addresses or CIDRs, `--trust-proxy`): only requests
+   * from these have their X-Forwarded-For read (http/client-address.ts). Empty: none.
+   */
+  trustProxy: string[];
+  /** Outgoing e-mail (invitations, password resets); without it the management center shows the links. */
+  smtp?: SmtpConfig;
 }
 
 export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -35,6 +43,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     pagesDir: 'dist/pages',
     downloadsDir: 'dist/downloads',
     quiet: false,
+    trustProxy: [],
     ...overrides,
   };
 }

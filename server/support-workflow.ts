@@ -9,6 +9,7 @@
 import type { AuthService } from './auth/auth-service';
 import type { ServerContext } from './context';
 import type { LiveCounts } from './http/routes/status-routes';
+import { LiveFeatures } from './presence/live-features';
 import { LoginSockets } from './presence/login-sockets';
 import { Presence } from './presence/presence';
 import { wireSignOut } from './presence/signed-out';
@@ -25,6 +26,7 @@ import type { Channel } from './ws/hub';
 import { ChatService } from './session/chat-service';
 import { REQUESTS_PER_ADDRESS } from './session/request-limit';
 import { SessionService } from './session/session-service';
+import { recordSessionHistory, systemFromUserAgent } from './reports/session-history';
 
 /** How often live sockets re-check that their login still stands (changes made by the CLI), in ms. */
 export const LOGIN_RECHECK_MS = 30_000;
@@ -45,6 +47,8 @@ export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
 export interface SupportWorkflow {
   readonly presence: Presence;
   readonly loginSockets: LoginSockets;
+  /** Viewer and sharer sockets whose rights follow their agent's features while open. */
+  readonly liveFeatures: LiveFeatures;
   readonly sessions: SessionService;
   readonly chat: ChatService;
   readonly screen: ScreenService;
@@ -65,11 +69,13 @@ export function createSupportWorkflow(
   const options = { ...DEFAULT_WORKFLOW_OPTIONS, ...overrides };
   const presence = new Presence();
   const loginSockets = new LoginSockets();
+  const liveFeatures = new LiveFeatures();
   const sessions = new SessionService(ctx, presence, options.requestsPerAddress);
   const chat = new ChatService(ctx, sessions, presence);
   const screen = new ScreenService(ctx, sessions, presence, options, options);
   const share = new ShareService(ctx, sessions, options);
   const unwire = wireSignOut(auth, loginSockets);
+  const unrecord = recordSessionHistory(sessions.events, ctx.store, ctx.log);
   const log = ctx.log;
 
   const recheck = setInterval(() => {
@@ -77,6 +83,11 @@ export function createSupportWorkflow(
       for (const loginId of loginSockets.loginIds()) {
         const ended = await auth.endedElsewhere(loginId);
         if (ended) loginSockets.signOut(ended);
+      }
+      // Features changed by another process (the CLI): the API's changes arrived at once.
+      for (const userId of liveFeatures.userIds()) {
+        const user = await ctx.store.users.byId(userId);
+        if (user) liveFeatures.apply(userId, user.features);
       }
     })().catch((err: unknown) => log.error('login_recheck_failed', { error: String(err) }));
   }, options.loginRecheckMs);
@@ -89,16 +100,31 @@ export function createSupportWorkflow(
       chat,
       log,
       afterWelcome: (link) => share.greetCustomer(link.sessionId, link.conn),
+      onRequestCreated: (sessionId, conn) => {
+        const system = systemFromUserAgent(conn.userAgent);
+        if (system)
+          ctx.store.manage.history
+            .setSystem(sessionId, system)
+            .catch((err: unknown) => log.error('session_system_failed', { error: String(err) }));
+      },
     }),
     helperChannel({ screen, log }),
-    viewerChannel({ auth, screen, loginSockets, log }),
-    sharerChannel({ auth, share, loginSockets, log }),
+    viewerChannel({
+      auth,
+      screen,
+      loginSockets,
+      liveFeatures,
+      log,
+      recordFile: (file) => ctx.store.manage.history.addFile({ ...file, at: ctx.now() }),
+    }),
+    sharerChannel({ auth, share, loginSockets, liveFeatures, log }),
     watcherChannel({ share, log }),
   ];
 
   return {
     presence,
     loginSockets,
+    liveFeatures,
     sessions,
     chat,
     screen,
@@ -116,6 +142,7 @@ export function createSupportWorkflow(
     close() {
       clearInterval(recheck);
       unwire();
+      unrecord();
       screen.close();
     },
   };

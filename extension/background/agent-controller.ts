@@ -325,6 +325,11 @@ export class AgentController {
       this.updateBadge();
       this.pushView();
     },
+    'agent.features': (m) => {
+      this.state.live.features = m.features;
+      this.persist();
+      this.pushView();
+    },
     'presence.changed': (m) => {
       this.state.live.presence = m.status;
       this.persist();

@@ -84,12 +84,9 @@ export async function launch(o: LaunchOptions): Promise<number> {
       window.connecting(server);
       try {
         const c = (client = o.newClient());
-        const result = await runStandaloneSession(
-          c,
-          ui,
-          () => c.join({ server, joinCode: code }),
-          () => window.close(),
-        );
+        const result = await runStandaloneSession(c, ui, () => c.join({ server, joinCode: code }), {
+          onJoined: () => window.close(),
+        });
         return await finished(o, ui, result);
       } catch (err) {
         window.failed(describe(err));

@@ -19,8 +19,12 @@ export async function runStandaloneSession(
   client: SessionClient,
   ui: StandaloneUi,
   start: () => Promise<unknown>,
-  /** Called once the session is joined (the code window closes then). */
-  onJoined: () => void = () => undefined,
+  options: {
+    /** Called once the session is joined (the code window closes then). */
+    onJoined?: () => void;
+    /** The customer already answered (a resumed session): no "nothing is shared until you agree". */
+    consentGiven?: boolean;
+  } = {},
 ): Promise<{ exitCode: number; end: EndNotice }> {
   const onSignal = () => void client.stop().catch(() => undefined);
   process.on('SIGINT', onSignal);
@@ -39,8 +43,8 @@ export async function runStandaloneSession(
       throw new ProtocolError('internal_error', err instanceof Error ? err.message : String(err));
     }
     if (client.language) ui.text.setLanguage(client.language);
-    onJoined();
-    if (ui.prompt)
+    options.onJoined?.();
+    if (ui.prompt && !options.consentGiven)
       ui.say(ui.text.t(ui.prompt.kind === 'terminal' ? 'line.connectedHere' : 'line.connectedWindow'));
     announced();
     const end = await done;

@@ -111,6 +111,9 @@ export async function runStandalone(
       case 'refused':
         ui.say(t.t('line.refused', { request: n.request, message: n.message }));
         return;
+      case 'consent.restored':
+        ui.say(t.t('line.consentRestored', { grants: t.grants(n.grants), agents: t.names(n.agentNames) }));
+        return;
       case 'ended':
         end = n;
         return;

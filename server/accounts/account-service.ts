@@ -117,6 +117,9 @@ export class AccountService {
     await this.ctx.audit({ actor, action: 'user.reset_password', target: user.id });
   }
 
+  /** Told when an account's features change (app.ts: open viewers follow them at once). */
+  onFeaturesChanged: ((userId: string, features: Features) => void) | null = null;
+
   async updateUser(
     email: string,
     patch: { name?: string; role?: Role; features?: Partial<Features> },
@@ -132,17 +135,35 @@ export class AccountService {
       updatedAt: this.ctx.now(),
     };
     await this.ctx.store.users.update(user.id, next);
+    if (next.features) this.onFeaturesChanged?.(user.id, next.features);
     await this.ctx.audit({ actor, action: 'user.update', target: user.id, details: { ...patch } });
     return { ...user, ...next };
   }
 
-  async addPortal(slug: string, name: string, actor: string): Promise<PortalRecord> {
+  async addPortal(
+    slug: string,
+    name: string,
+    actor: string,
+    colour: string | null = null,
+  ): Promise<PortalRecord> {
     if (await this.ctx.store.portals.get(slug))
       throw new ProtocolError('portal_exists', `portal ${slug} already exists`);
-    const portal = { slug, name, createdAt: this.ctx.now() };
+    const portal = { slug, name, colour, createdAt: this.ctx.now() };
     await this.ctx.store.portals.insert(portal);
-    await this.ctx.audit({ actor, action: 'portal.add', target: slug, details: { name } });
+    await this.ctx.audit({ actor, action: 'portal.add', target: slug, details: { name, colour } });
     return portal;
+  }
+
+  /** Renames a portal or changes its colour (what customers see on its page); the slug stays. */
+  async updatePortal(
+    slug: string,
+    patch: { name?: string; colour?: string | null },
+    actor: string,
+  ): Promise<PortalRecord> {
+    await this.requirePortal(slug);
+    await this.ctx.store.portals.update(slug, patch);
+    await this.ctx.audit({ actor, action: 'portal.update', target: slug, details: { ...patch } });
+    return this.requirePortal(slug);
   }
 
   /** The agent (by e-mail) serves the portal from now on: its requests alert them. */

@@ -25,14 +25,22 @@ export async function userViews(store: Store): Promise<UserView[]> {
   return out;
 }
 
-export async function portalView(store: Store, portal: PortalRecord): Promise<PortalView> {
+/** A portal as the API shows it; with `baseUrl`, its absolute support link. */
+export async function portalView(store: Store, portal: PortalRecord, baseUrl?: string): Promise<PortalView> {
   const agents: AgentRef[] = [];
   for (const id of await store.portals.agentsOf(portal.slug)) {
     const u = await store.users.byId(id);
     if (u) agents.push({ id: u.id, name: u.name, email: u.email });
   }
   agents.sort((a, b) => a.email.localeCompare(b.email));
-  return { slug: portal.slug, name: portal.name, agents, createdAt: portal.createdAt };
+  return {
+    slug: portal.slug,
+    name: portal.name,
+    agents,
+    createdAt: portal.createdAt,
+    colour: portal.colour ?? null,
+    ...(baseUrl ? { link: `${baseUrl}/support/${portal.slug}` } : {}),
+  };
 }
 
 export async function sessionReport(store: Store, s: SessionRecord): Promise<SessionReport> {

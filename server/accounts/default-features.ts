@@ -10,4 +10,7 @@ export const DEFAULT_FEATURES: Features = {
   fileTransfer: true,
   shareMyScreen: false,
   transfer: true,
+  clipboard: true,
+  reboot: true,
+  multiChat: true,
 };

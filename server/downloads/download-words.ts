@@ -15,7 +15,8 @@ export interface DownloadWords {
   linkUnknownHeading: string;
   linkUnknownBody: string;
   notBuiltHeading: string;
-  notBuiltBody: string;
+  /** `command` builds the missing helper ("npm run build"). */
+  notBuiltBody: (command: string) => string;
   tooManyHeading: string;
   tooManyBody: (seconds: number) => string;
 }
@@ -36,9 +37,9 @@ export const DOWNLOAD_WORDS: Record<Language, DownloadWords> = {
       'It may come from another server, or have been cut. Go back to the support page and use the ' +
       'download button there.',
     notBuiltHeading: 'The helper is not ready on this server',
-    notBuiltBody:
+    notBuiltBody: (command) =>
       'The helper download is not built on this server yet. Tell your agent; the operator should ' +
-      'run "npm run build".',
+      `run "${command}".`,
     tooManyHeading: 'Too many invalid download links',
     tooManyBody: (seconds) =>
       `Wait ${seconds} seconds, then go back to the support page and use the download button there.`,
@@ -58,9 +59,9 @@ export const DOWNLOAD_WORDS: Record<Language, DownloadWords> = {
       "Il vient peut-être d'un autre serveur, ou il a été coupé. Revenez à la page d'assistance et " +
       "utilisez le bouton de téléchargement qui s'y trouve.",
     notBuiltHeading: "L'assistant n'est pas prêt sur ce serveur",
-    notBuiltBody:
+    notBuiltBody: (command) =>
       "Le téléchargement de l'assistant n'a pas encore été construit sur ce serveur. Prévenez votre " +
-      "agent ; l'exploitant doit lancer « npm run build ».",
+      `agent ; l'exploitant doit lancer « ${command} ».`,
     tooManyHeading: 'Trop de liens de téléchargement non valables',
     tooManyBody: (seconds) =>
       `Attendez ${seconds} secondes, puis revenez à la page d'assistance et utilisez son bouton de téléchargement.`,

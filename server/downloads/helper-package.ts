@@ -39,6 +39,8 @@ export interface HelperPackageSpec {
   /** The name the customer's browser saves it as. */
   fileName: string;
   contentType: string;
+  /** The command that builds it, for the page a server without it answers with. */
+  build: string;
 }
 
 /** A part of the body: bytes in memory, or a file on disk of known length. */

@@ -4,7 +4,8 @@
  * (frame-grants.ts): a frame needs both. The viewer learns its features in `viewer.welcome` and
  * should not send what it lacks; this is the server's word on it, so a frame that does is
  * dropped with a `feature_disabled` notice to its sender, never silently. Features are read at
- * `viewer.hello`: a manager's change applies from the viewer's next hello.
+ * `viewer.hello` and replaced while the viewer is open when a manager changes them
+ * (presence/live-features.ts): the next frame is judged by the new ones.
  */
 import type { Features } from '../../protocol/common';
 import { DataChannel, type DataChannelName } from '../../protocol/frame';
@@ -15,7 +16,7 @@ export const CHANNEL_FEATURE: Readonly<Record<DataChannelName, keyof Features | 
   screen: null,
   cursor: null,
   input: 'screenControl',
-  clipboard: null,
+  clipboard: 'clipboard',
   files: 'fileTransfer',
   annotations: null,
   ack: null,
@@ -38,4 +39,7 @@ export const FEATURE_WORDS: Readonly<Record<keyof Features, string>> = {
   fileTransfer: 'file transfer',
   shareMyScreen: 'sharing your screen',
   transfer: 'transfers',
+  clipboard: 'the clipboard',
+  reboot: "rebooting the customer's computer",
+  multiChat: 'several sessions at once',
 };

@@ -4,7 +4,8 @@
  * store's compare-and-set decides, so 100 parallel accepts give exactly one winner); the agent
  * and the customer chat (chat-service.ts); the agent saves comments and may transfer the session
  * to a colleague or back to a portal queue with a comment; either side ends it. Sessions never
- * end by inactivity and have no duration limit; an agent may hold any number.
+ * end by inactivity and have no duration limit; an agent may hold any number
+ * (unless their manager switched `multiChat` off: then one at a time).
  *
  * Every state change asks session-machine.ts, then the store (atomically), then tells the
  * parties: agents through Presence, customers through CustomerLinks, screen sharing and the
@@ -25,6 +26,8 @@ import { CustomerLinks } from './customer-links';
 import { QueueIndex } from './queue';
 import { QueueAlerts } from './queue-alerts';
 import { RequestLimit, REQUESTS_PER_ADDRESS } from './request-limit';
+import { QueueCaps, type QueueCapLimits } from './queue-caps';
+import { isSharedAddress } from '../http/client-address';
 import { notInSession, sessionEnded } from './session-errors';
 import { SessionEvents, type SessionEndedBy } from './session-events';
 import { canTransition, fromStatesOf, nextSessionState } from './session-machine';
@@ -58,6 +61,7 @@ export class SessionService {
   private readonly inProgress = new Map<string, string | null>();
 
   private readonly requestLimit: RequestLimit;
+  private readonly queueCaps: QueueCaps;
   private readonly alerts: QueueAlerts;
   private readonly transfers: SessionTransfer;
 
@@ -65,8 +69,16 @@ export class SessionService {
     private readonly ctx: ServerContext,
     private readonly presence: Presence,
     requestsPerAddress: number = REQUESTS_PER_ADDRESS,
+    queueLimits?: QueueCapLimits,
   ) {
-    this.requestLimit = new RequestLimit(ctx.now, requestsPerAddress);
+    const exempt = (address: string) => isSharedAddress(address, ctx.proxies);
+    this.requestLimit = new RequestLimit(ctx.now, requestsPerAddress, undefined, exempt);
+    this.queueCaps = new QueueCaps(
+      (id) => this.queue.get(id) !== undefined,
+      () => this.queue.size,
+      exempt,
+      queueLimits,
+    );
     this.alerts = new QueueAlerts(ctx, presence, this.queue, this.customers);
     this.transfers = new SessionTransfer({
       ctx,
@@ -106,6 +118,7 @@ export class SessionService {
   async createRequest(slug: string, request: NewRequest, address: string): Promise<NewRequestResult> {
     const portal = await this.ctx.store.portals.get(slug);
     if (!portal) throw new ProtocolError('portal_not_found', `there is no support portal "${slug}"`);
+    this.queueCaps.check(address);
     this.requestLimit.take(address);
     const now = this.ctx.now();
     const record: SessionRecord = {
@@ -132,8 +145,10 @@ export class SessionService {
     await this.ctx.store.sessions.insert(record, hashToken(requestToken));
     const entry = queueEntry(record, portal);
     this.queue.put(entry);
+    this.queueCaps.add(address, record.id);
     const available = await this.alerts.alert(entry);
     this.ctx.log.info('request_created', { session: record.id, portal: portal.slug, alerted: available });
+    this.events.emit('created', { sessionId: record.id, at: now });
     const session = customerView(record, portal, {
       position: this.queue.position(record.id) ?? 1,
       agentsAvailable: available,
@@ -250,6 +265,12 @@ export class SessionService {
         throw new ProtocolError('forbidden', `you do not serve the portal ${before.portalSlug}`);
       }
     }
+    if (!user.features.multiChat && [...this.inProgress.values()].includes(user.id)) {
+      throw new ProtocolError(
+        'feature_disabled',
+        'your manager has not enabled several sessions at once for your account; end your session first',
+      );
+    }
     const now = this.ctx.now();
     // The decision: one conditional write; whoever loses sees null.
     const after = await this.ctx.store.sessions.transition(
@@ -283,6 +304,12 @@ export class SessionService {
         : { type: 'session.accepted', agentName: user.name },
     );
     await this.alerts.pushPositions(after.portalSlug);
+    this.events.emit('accepted', {
+      sessionId,
+      agentId: user.id,
+      at: now,
+      transfer: before.state === 'transferring',
+    });
     await this.ctx.audit({
       actor: user.id,
       action: before.state === 'transferring' ? 'session.transfer_accepted' : 'session.accept',

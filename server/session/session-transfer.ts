@@ -98,6 +98,16 @@ export class SessionTransfer {
     );
     if (target.kind === 'portal') await this.parts.alerts.pushPositions(portalSlug);
     this.parts.events.emit('released', { sessionId, formerAgentId: user.id });
+    this.parts.events.emit('transferred', {
+      sessionId,
+      fromAgentId: user.id,
+      to:
+        target.kind === 'agent' && targetAgentId
+          ? { kind: 'agent', agentId: targetAgentId, name: targetName }
+          : { kind: 'portal', slug: portalSlug, name: targetName },
+      comment,
+      at: now,
+    });
     await ctx.audit({
       actor: user.id,
       action: 'session.transfer',

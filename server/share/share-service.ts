@@ -42,6 +42,9 @@ const WATCHER_FEATURES: Features = {
   fileTransfer: false,
   shareMyScreen: false,
   transfer: false,
+  clipboard: false,
+  reboot: false,
+  multiChat: false,
 };
 
 export type ShareWelcome = Extract<ServerToSharer, { type: 'share.welcome' }>;

@@ -10,11 +10,14 @@ import type {
   ClientInfo,
   ChatLine,
   Features,
+  Grants,
   Role,
   SessionState,
   ScreenState,
   TransferInfo,
 } from '../../protocol/common';
+import type { EphemeralStore } from './ephemeral-store';
+import type { ManageStore } from './manage-store';
 
 export type UserState = 'invited' | 'active' | 'deactivated';
 
@@ -52,6 +55,8 @@ export interface LoginRecord {
 export interface PortalRecord {
   slug: string;
   name: string;
+  /** Accent colour of the support page (`#rrggbb`); null: the default. */
+  colour?: string | null;
   createdAt: number;
 }
 
@@ -89,6 +94,40 @@ export interface AuditEntry {
   address: string | null;
 }
 
+/** An audit entry as stored: its place in the log and its link in the hash chain. */
+export interface AuditRecord extends AuditEntry {
+  id: number;
+  /** SHA-256 (hex) of the previous entry; the first entry's is 64 zeros. */
+  prevHash: string;
+  /** SHA-256 (hex) over this entry's fields and `prevHash` (audit-chain.ts). */
+  hash: string;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  /** An action, or a prefix ending in `.` (`session.` for every session action). */
+  action?: string;
+  target?: string;
+  from?: number;
+  to?: number;
+  offset: number;
+  limit: number;
+}
+
+/** The first entry whose link does not hold, or none: what `lifeline audit verify` reports. */
+export type AuditVerification =
+  | { ok: true; entries: number }
+  | {
+      ok: false;
+      entries: number;
+      /** The id of the first entry whose stored hashes do not match. */
+      brokenAt: number;
+      /** That entry's action and time as stored now (they may be what was changed). */
+      action: string;
+      at: number;
+      reason: 'entry_changed' | 'chain_broken';
+    };
+
 export interface CompanyRepo {
   get(): Promise<CompanyRecord | null>;
   create(name: string, now: number): Promise<CompanyRecord>;
@@ -124,6 +163,8 @@ export interface LoginRepo {
   byId(id: string): Promise<LoginRecord | null>;
   active(): Promise<LoginRecord[]>;
   activeForUser(userId: string): Promise<LoginRecord[]>;
+  /** Whether the user signed in from `address` at or after `since` (their usual addresses). */
+  signedInFrom(userId: string, address: string, since: number): Promise<boolean>;
   end(id: string, reason: NonNullable<LoginRecord['endReason']>, now: number): Promise<boolean>;
   touch(id: string, now: number): Promise<void>;
 }
@@ -135,6 +176,7 @@ export interface PortalRepo {
   assign(slug: string, userId: string): Promise<void>;
   unassign(slug: string, userId: string): Promise<void>;
   agentsOf(slug: string): Promise<string[]>;
+  update(slug: string, patch: { name?: string; colour?: string | null }): Promise<void>;
   portalsOf(userId: string): Promise<string[]>;
 }
 
@@ -165,9 +207,25 @@ export interface TranscriptRepo {
   lines(sessionId: string, afterSeq?: number): Promise<ChatLine[]>;
 }
 
+/**
+ * The customer's consent for a session's screen sharing, as the helper last stated it: kept
+ * while sharing goes on, across the helper's reconnects and the server's restarts (the helper
+ * re-confirms it each time it comes back), dropped when sharing ends or a new helper is asked for.
+ */
+export interface ScreenGrantRepo {
+  get(sessionId: string): Promise<Grants | null>;
+  set(sessionId: string, grants: Grants, at: number): Promise<void>;
+  clear(sessionId: string): Promise<void>;
+}
+
 export interface AuditRepo {
+  /** Appends the entry, chained to the previous one by hash, in one atomic step. */
   write(entry: AuditEntry): Promise<void>;
   recent(limit: number): Promise<AuditEntry[]>;
+  /** Entries matching the filter, newest first, and how many match in all. */
+  query(filter: AuditFilter): Promise<{ total: number; entries: AuditRecord[] }>;
+  /** Recomputes the chain from the first entry; reports the first broken link. */
+  verify(): Promise<AuditVerification>;
 }
 
 export interface Store {
@@ -179,5 +237,10 @@ export interface Store {
   readonly sessions: SessionRepo;
   readonly transcripts: TranscriptRepo;
   readonly audit: AuditRepo;
+  readonly screenGrants: ScreenGrantRepo;
+  /** Join codes and resume tokens (hashed), with expiry; Redis may carry them on several nodes. */
+  readonly ephemeral: EphemeralStore;
+  /** Account links, API tokens, webhooks and session history (manage-store.ts). */
+  readonly manage: ManageStore;
   close(): Promise<void>;
 }

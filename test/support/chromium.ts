@@ -40,8 +40,10 @@ export interface ChromiumOptions {
   prepareProfile?: (profile: string) => void;
   /** Name prefix of the fresh profile folder (to tell the suites' folders apart in /tmp). */
   profilePrefix?: string;
-  /** false: a real window on the X display in `env.DISPLAY` (the one-click test's customer). */
+  /** False: a real window on the display in `env.DISPLAY` (default: headless; the one-click test's customer). */
   headless?: boolean;
+  /** Puppeteer's default flags to leave out (e.g. the automation info bar's). */
+  ignoreDefaultArgs?: string[];
 }
 
 export interface LaunchedChromium {
@@ -61,6 +63,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Lau
       executablePath: CHROMIUM,
       headless: options.headless ?? true,
       pipe: true,
+      ...(options.ignoreDefaultArgs ? { ignoreDefaultArgs: options.ignoreDefaultArgs } : {}),
       ...(options.extensions ? { enableExtensions: options.extensions } : {}),
       ...(options.defaultViewport !== undefined ? { defaultViewport: options.defaultViewport } : {}),
       ...(options.env ? { env: options.env } : {}),

@@ -13,6 +13,7 @@ import { errorFacts, errorText } from '../../i18n/error-text';
 import { HelperText } from '../../i18n/helper-text';
 import { systemLanguage } from '../../i18n/system-language';
 import { parseServerUrl } from '../../native/server-url';
+import { currentSystem, displayLanguage } from '../../platform/registry';
 import { runStandaloneSession } from '../../session/standalone-command';
 import { CliError, EXIT_USAGE } from '../cli-error';
 import { createSessionClient } from '../create-controller';
@@ -62,7 +63,9 @@ export async function joinCommand(args: string[], env: NodeJS.ProcessEnv): Promi
 
   const log = (line: string) => process.stderr.write(`lifeline-helper: ${line}\n`);
   const client = createSessionClient(log);
-  const text = new HelperText(systemLanguage(env));
+  const text = new HelperText(
+    systemLanguage(env, undefined, () => displayLanguage({ ...currentSystem(), env })),
+  );
   const ui = await chooseStandaloneUi(text, () => void client.stop().catch(() => undefined), { env });
   const shown = code.data.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1-$2-$3');
   ui.say(text.t('line.connecting', { server, code: shown }));

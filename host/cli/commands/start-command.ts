@@ -12,7 +12,7 @@ import { systemLanguage } from '../../i18n/system-language';
 import { launch } from '../../launch/launch-flow';
 import { ownFile, readTrailer } from '../../launch/own-trailer';
 import { parseServerUrl } from '../../native/server-url';
-import { currentSystem, dialogHost, systemName } from '../../platform/registry';
+import { currentSystem, dialogHost, displayLanguage, systemName } from '../../platform/registry';
 import { createSessionClient } from '../create-controller';
 import { SERVER_ENV } from './join-command';
 
@@ -27,7 +27,9 @@ export async function startCommand(_args: string[], env: NodeJS.ProcessEnv): Pro
       log(`ignored a damaged download trailer (${err instanceof Error ? err.message : String(err)})`);
     }
   }
-  const text = new HelperText(trailer?.language ?? systemLanguage(env));
+  const text = new HelperText(
+    trailer?.language ?? systemLanguage(env, undefined, () => displayLanguage({ ...currentSystem(), env })),
+  );
   let server: string | null = null;
   const serverText = trailer?.server ?? env[SERVER_ENV];
   if (serverText) {

@@ -1,14 +1,20 @@
 /**
  * Picks how the standalone helper asks for consent and shows that it is sharing, and where its
- * lines go: the helper's own consent window wherever the system can show one (X11 with a display:
- * on top and focused, host/platform/registry.ts dialogHost), else the controlling terminal; the
- * indicator on the terminal plus, where an X display is reachable, the always-on-top X window.
+ * lines go: the helper's own consent window wherever the platform backend has windows
+ * (host/platform/registry.ts dialogHost: X11 with a display, on top and focused), else the
+ * backend's native prompt (Windows' message boxes), else the controlling terminal; the indicator
+ * on the terminal plus, where the desktop has one, the always-on-top indicator window.
  * Everything is said in the customer's language (`text`, shared and switchable). With neither a
  * window nor a terminal there is no way to ask, and the caller must say so and stop (consent is
  * never assumed).
  */
 import type { HelperText } from '../../i18n/helper-text';
-import { currentSystem, dialogHost, openSharingIndicatorWindow } from '../../platform/registry';
+import {
+  currentSystem,
+  dialogHost,
+  nativeConsentPrompt,
+  openSharingIndicator,
+} from '../../platform/registry';
 import type { DialogHost } from '../../platform/types';
 import type { ConsentPrompt } from './consent-prompt';
 import { IndicatorGroup, type SharingIndicator, type SharingState } from './sharing-indicator';
@@ -39,8 +45,8 @@ export interface ChooseOptions {
   tty?: TtyLines | null;
   /** Where windows open (tests pass one; null: none); default: the system's (registry). */
   dialogs?: DialogHost | null;
-  /** Show the X indicator window where DISPLAY is set (default true). */
-  xWindow?: boolean;
+  /** Show the desktop's indicator window where there is one (default true). */
+  indicatorWindow?: boolean;
 }
 
 /** The indicator window's one line: "Lifeline: sharing with Alex (code 123 456), paused - Stop". */
@@ -65,17 +71,14 @@ export async function chooseStandaloneUi(
   const system = { ...currentSystem(), env };
   const tty = options.tty !== undefined ? options.tty : TtyLines.openControllingTty();
   const dialogs = options.dialogs !== undefined ? options.dialogs : dialogHost(system);
+  const native = dialogs ? null : nativeConsentPrompt(system, text);
   const prompt: ConsentPrompt | null = dialogs
     ? new WindowConsentPrompt(dialogs, text)
-    : tty
-      ? new TerminalPrompt(tty, text)
-      : null;
+    : (native ?? (tty ? new TerminalPrompt(tty, text) : null));
   const members: SharingIndicator[] = [];
   if (tty) members.push(new TerminalIndicator(tty, text, onStop));
-  if ((options.xWindow ?? true) && env.DISPLAY) {
-    const win = await openSharingIndicatorWindow(env.DISPLAY, onStop, (state) =>
-      indicatorWindowText(text, state),
-    );
+  if (options.indicatorWindow ?? true) {
+    const win = await openSharingIndicator(system, onStop, (state) => indicatorWindowText(text, state));
     if (win) members.push(win);
   }
   const indicator = new IndicatorGroup(members);

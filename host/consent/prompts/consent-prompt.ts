@@ -19,7 +19,7 @@ export type ConsentAnswer =
   { kind: 'allowed'; grants: Grants } | { kind: 'declined' } | { kind: 'closed' } | { kind: 'cancelled' };
 
 export interface ConsentPrompt {
-  /** Where the question appears: the helper's own window, or the terminal. */
+  /** Where the question appears: the helper's own window or a native one, or the terminal. */
   readonly kind: 'window' | 'terminal';
   ask(request: ConsentRequest): Promise<ConsentAnswer>;
   /** Withdraws a question still open (it resolves `cancelled`); later questions are asked. */

@@ -7,7 +7,7 @@
  * connection (the `x11` package), opened only when something is shared. The core font "fixed" is
  * Latin-1, so characters outside it are shown as "?"; the window is drawn from our own text only
  * (no markup). The standalone helper's prompts (host/consent/prompts/choose-prompt.ts) open it
- * through the registry (openSharingIndicatorWindow).
+ * through the registry (openSharingIndicator).
  */
 import { createClient, type XClient, type XDisplayInfo, type XEvent } from 'x11';
 import type { SharingIndicator, SharingState } from '../../consent/prompts/sharing-indicator';

@@ -2,7 +2,10 @@
 import { parseArgs } from 'node:util';
 import { startServer } from '../../app';
 import { defaultConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from '../../config';
+import { parseTrustProxy } from '../../http/client-address';
+import { removeServerPid, writeServerPid } from '../../store/sqlite/server-pid';
 import { CliError, USAGE_EXIT } from '../cli-error';
+import { smtpFromEnv, smtpUrlProblem } from '../../mail/mailer';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   let values;
@@ -17,8 +20,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'tls-key': { type: 'string' },
         'public-url': { type: 'string' },
         'allow-origin': { type: 'string', multiple: true, default: [] },
+        'trust-proxy': { type: 'string', multiple: true, default: [] },
         'pages-dir': { type: 'string', default: 'dist/pages' },
         quiet: { type: 'boolean', default: false },
+        'smtp-url': { type: 'string' },
+        'smtp-from': { type: 'string' },
       },
       strict: true,
     }));
@@ -31,11 +37,24 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
     throw new CliError('--tls-cert and --tls-key go together', USAGE_EXIT);
   }
+  try {
+    parseTrustProxy(values['trust-proxy']);
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err), USAGE_EXIT);
+  }
+  // A password in --smtp-url is visible in `ps`: prefer LIFELINE_SMTP_URL for one with credentials.
+  const smtp = values['smtp-url']
+    ? { url: values['smtp-url'], from: values['smtp-from'] ?? 'Lifeline <lifeline@localhost>' }
+    : smtpFromEnv(process.env);
+  const smtpProblem = smtp ? smtpUrlProblem(smtp.url) : null;
+  if (smtpProblem) throw new CliError(`--smtp-url / LIFELINE_SMTP_URL: ${smtpProblem}`, USAGE_EXIT);
   const config = defaultConfig({
+    ...(smtp ? { smtp } : {}),
     port,
     host: values.host,
     dataDir: values.data,
     extraOrigins: values['allow-origin'],
+    trustProxy: values['trust-proxy'],
     pagesDir: values['pages-dir'],
     quiet: values.quiet,
     ...(values['tls-cert'] && values['tls-key']
@@ -44,7 +63,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
   });
   const server = await startServer(config);
+  writeServerPid(config.dataDir);
   process.stderr.write(`Lifeline is serving on ${server.url} (data in ${config.dataDir})\n`);
+  process.stderr.write(
+    smtp
+      ? `E-mail (invitations, password resets) goes through ${new URL(smtp.url).host}\n`
+      : 'No SMTP server configured: the management center shows invitation and reset links to copy\n',
+  );
   if (server.setupLink) {
     // First run: the one way to create the first manager. Printed even with --quiet (there is
     // no other way to get it); a new link at each start until setup is done.
@@ -60,5 +85,6 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   process.stderr.write('Lifeline is stopping...\n');
   await server.close();
+  removeServerPid(config.dataDir);
   return 0;
 }

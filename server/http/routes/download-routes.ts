@@ -125,7 +125,7 @@ export function registerDownloadRoutes(router: Router, deps: DownloadRouteDeps):
       );
     } catch (err) {
       if (!(err instanceof HelperPackageMissing)) throw err;
-      send(page(lang, 503, words().notBuiltHeading, words().notBuiltBody));
+      send(page(lang, 503, words().notBuiltHeading, words().notBuiltBody(pkg.spec.build)));
       return;
     }
     res.writeHead(200, {

@@ -15,16 +15,20 @@ import {
   type PortalInfoResponse,
 } from '../../../protocol/http-api';
 import type { SessionService } from '../../session/session-service';
+import type { Store } from '../../store/store';
+import { systemFromUserAgent } from '../../reports/session-history';
 import { sendJson } from '../respond';
 import type { Router } from '../router';
 import { readValidBody } from '../validated-input';
 
-export function registerPortalRoutes(router: Router, sessions: SessionService): void {
+export function registerPortalRoutes(router: Router, sessions: SessionService, store: Store): void {
   router.add('GET', '/api/v1/portals/:slug', async ({ res, params }) => {
     const portal = await sessions.portalRecord(validSlug(params['slug']));
+    const colour = (await store.portals.get(portal.slug))?.colour;
     sendJson(res, 200, {
       slug: portal.slug,
       name: portal.name,
+      ...(colour ? { colour } : {}),
       agentsAvailable: await sessions.agentsAvailable(portal.slug),
     } satisfies PortalInfoResponse);
   });
@@ -32,7 +36,7 @@ export function registerPortalRoutes(router: Router, sessions: SessionService): 
   router.add('POST', '/api/v1/portals/:slug/requests', async ({ req, res, params, address }) => {
     const slug = validSlug(params['slug']);
     const body = await readValidBody(req, res, CreateRequestBody);
-    const { record: _record, ...result } = await sessions.createRequest(
+    const { record, ...result } = await sessions.createRequest(
       slug,
       {
         name: body.name,
@@ -43,6 +47,8 @@ export function registerPortalRoutes(router: Router, sessions: SessionService): 
       },
       address,
     );
+    const system = systemFromUserAgent(req.headers['user-agent']);
+    if (system) await store.manage.history.setSystem(record.id, system);
     sendJson(res, 201, result satisfies CreateRequestResponse);
   });
 }

@@ -1,7 +1,7 @@
 /**
- * Entry of the management center (/manage): sign-in for managers, then the lists of users,
- * portals and sessions from /api/v1/manage/*. A minimal shell: administration is also available
- * through the `lifeline` CLI; richer management screens come later.
+ * Entry of the management center (/manage): sign-in for managers (same rules and errors as
+ * agents), then the management center (manage-home.tsx): dashboard, agents, seats and sign-ins,
+ * portals, sessions, live sessions, audit log, API tokens and webhooks, all over /api/v1/manage.
  */
 import '../../../ui/strict-csp-zod';
 import { render } from 'preact';
@@ -12,6 +12,7 @@ import { loadManageToken, saveManageToken } from '../shared/manage-token';
 import { ManageHome } from './manage-home';
 import { SignInForm } from './sign-in-form';
 import '../shared/page.css';
+import './manage.css';
 
 function ManageApp() {
   const [token, setToken] = useState<string | null>(loadManageToken());

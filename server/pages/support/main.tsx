@@ -41,6 +41,12 @@ const controller = new SupportController({
     if (!slug.success) return null;
     try {
       const info = await apiJson(`/api/v1/portals/${encodeURIComponent(s)}`, PortalInfoResponse);
+      // The portal's colour, chosen by its manager (#rrggbb, checked by the schema), through
+      // CSSOM: the page's strict CSP allows no style attribute or inline style.
+      if (info.colour) {
+        document.documentElement.style.setProperty('--ll-accent', info.colour);
+        document.documentElement.style.setProperty('--ll-accent-dark', info.colour);
+      }
       return { name: info.name, agentsAvailable: info.agentsAvailable };
     } catch (err) {
       if (err instanceof ApiError && (err.code === 'portal_not_found' || err.code === 'not_found'))

@@ -142,6 +142,10 @@ export function loginRepo(db: Db): LoginRepo {
     },
   );
 
+  const signedInFrom = db.prepare(
+    'SELECT 1 FROM logins WHERE user_id = ? AND address = ? AND created_at >= ? LIMIT 1',
+  );
+
   return {
     async createWithinSeats(input) {
       return createTx.immediate(input);
@@ -161,6 +165,9 @@ export function loginRepo(db: Db): LoginRepo {
           .prepare(`SELECT ${LOGIN_COLUMNS} FROM logins WHERE ended_at IS NULL ORDER BY created_at`)
           .all() as LoginRow[]
       ).map(loginFromRow);
+    },
+    async signedInFrom(userId, address, since) {
+      return signedInFrom.get(userId, address, since) !== undefined;
     },
     async activeForUser(userId) {
       return (

@@ -2,7 +2,7 @@
  * Row <-> record conversion for the SQLite store. Rows are read back through these functions
  * only, so a column rename touches one place. JSON columns are validated on the way out.
  */
-import { ChatAuthor, ClientInfo, Features, TransferInfo } from '../../../protocol/common';
+import { ChatAuthor, ClientInfo, FeaturesPatch, TransferInfo } from '../../../protocol/common';
 import { isLanguage } from '../../../protocol/i18n/language';
 import { DEFAULT_FEATURES } from '../../accounts/default-features';
 import type { LoginRecord, SessionRecord, UserRecord } from '../store';
@@ -20,7 +20,7 @@ export interface UserRow {
 }
 
 export function userFromRow(r: UserRow): UserRecord {
-  const features = Features.partial().safeParse(safeJson(r.features));
+  const features = FeaturesPatch.safeParse(safeJson(r.features));
   return {
     id: r.id,
     email: r.email,

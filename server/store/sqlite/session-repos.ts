@@ -1,35 +1,49 @@
 /**
- * SQLite implementations of the portal, session, transcript and audit repositories.
+ * SQLite implementations of the portal, session and transcript repositories (audit: audit-repo.ts).
  * `transition` is a compare-and-set (UPDATE ... WHERE state IN (...)), which is what makes
  * "first accept wins" exact under any number of parallel accepts.
  */
 import type { ChatLine } from '../../../protocol/common';
-import type { AuditRepo, PortalRepo, SessionRecord, SessionRepo, TranscriptRepo } from '../store';
+import type { PortalRepo, SessionRecord, SessionRepo, TranscriptRepo } from '../store';
 import type { Db } from './open-database';
 import { authorFromJson, SESSION_COLUMNS, sessionColumnValue, sessionFromRow, type SessionRow } from './rows';
+
+interface PortalRow {
+  slug: string;
+  name: string;
+  colour: string | null;
+  created_at: number;
+}
+
+function portalFromRow(r: PortalRow) {
+  return { slug: r.slug, name: r.name, colour: r.colour, createdAt: r.created_at };
+}
 
 export function portalRepo(db: Db): PortalRepo {
   return {
     async get(slug) {
-      const r = db.prepare('SELECT slug, name, created_at FROM portals WHERE slug = ?').get(slug) as
-        { slug: string; name: string; created_at: number } | undefined;
-      return r ? { slug: r.slug, name: r.name, createdAt: r.created_at } : null;
+      const r = db.prepare('SELECT slug, name, colour, created_at FROM portals WHERE slug = ?').get(slug) as
+        PortalRow | undefined;
+      return r ? portalFromRow(r) : null;
     },
     async list() {
       return (
-        db.prepare('SELECT slug, name, created_at FROM portals ORDER BY slug').all() as {
-          slug: string;
-          name: string;
-          created_at: number;
-        }[]
-      ).map((r) => ({ slug: r.slug, name: r.name, createdAt: r.created_at }));
+        db.prepare('SELECT slug, name, colour, created_at FROM portals ORDER BY slug').all() as PortalRow[]
+      ).map(portalFromRow);
     },
     async insert(p) {
-      db.prepare('INSERT INTO portals (slug, name, created_at) VALUES (?, ?, ?)').run(
+      db.prepare('INSERT INTO portals (slug, name, colour, created_at) VALUES (?, ?, ?, ?)').run(
         p.slug,
         p.name,
+        p.colour ?? null,
         p.createdAt,
       );
+    },
+    async update(slug, patch) {
+      if (patch.name !== undefined)
+        db.prepare('UPDATE portals SET name = ? WHERE slug = ?').run(patch.name, slug);
+      if (patch.colour !== undefined)
+        db.prepare('UPDATE portals SET colour = ? WHERE slug = ?').run(patch.colour, slug);
     },
     async assign(slug, userId) {
       db.prepare('INSERT OR IGNORE INTO portal_agents (portal_slug, user_id) VALUES (?, ?)').run(
@@ -176,30 +190,6 @@ export function transcriptRepo(db: Db): TranscriptRepo {
           )
           .all(sessionId, afterSeq) as { seq: number; author: string; text: string; at: number }[]
       ).map((r) => ({ sessionId, seq: r.seq, from: authorFromJson(r.author), text: r.text, at: r.at }));
-    },
-  };
-}
-
-export function auditRepo(db: Db): AuditRepo {
-  return {
-    async write(e) {
-      db.prepare(
-        'INSERT INTO audit (at, actor, action, target, details, address) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(e.at, e.actor, e.action, e.target, JSON.stringify(e.details), e.address);
-    },
-    async recent(limit) {
-      return (
-        db
-          .prepare('SELECT at, actor, action, target, details, address FROM audit ORDER BY id DESC LIMIT ?')
-          .all(limit) as {
-          at: number;
-          actor: string;
-          action: string;
-          target: string | null;
-          details: string;
-          address: string | null;
-        }[]
-      ).map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
     },
   };
 }

@@ -2,7 +2,11 @@
 import type { Store } from '../store';
 import { companyRepo, loginRepo, userRepo } from './account-repos';
 import { openDatabase } from './open-database';
-import { auditRepo, portalRepo, sessionRepo, transcriptRepo } from './session-repos';
+import { auditRepo } from './audit-repo';
+import { manageStore } from './manage-repos';
+import { screenGrantRepo } from './screen-grant-repo';
+import { portalRepo, sessionRepo, transcriptRepo } from './session-repos';
+import { sqliteEphemeralStore } from './sqlite-ephemeral-store';
 
 export function openSqliteStore(dataDir: string): Store {
   const db = openDatabase(dataDir);
@@ -15,6 +19,9 @@ export function openSqliteStore(dataDir: string): Store {
     sessions: sessionRepo(db),
     transcripts: transcriptRepo(db),
     audit: auditRepo(db),
+    screenGrants: screenGrantRepo(db),
+    ephemeral: sqliteEphemeralStore(db),
+    manage: manageStore(db),
     async close() {
       db.close();
     },

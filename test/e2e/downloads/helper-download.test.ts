@@ -84,4 +84,11 @@ describe('helper download', () => {
     expect(res.status).toBe(404);
     expect(await res.text()).toMatch(/not available for macOS yet/);
   });
+
+  it('tells the operator which command builds the Windows helper when it is not built', async () => {
+    // This server's downloads folder holds only the Linux helper (the .exe is served in test/e2e/windows/).
+    const res = await fetch(`${server.url}/downloads/helper/windows`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain('node scripts/build-sea.mjs --target win-x64');
+  });
 });

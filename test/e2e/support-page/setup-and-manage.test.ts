@@ -46,8 +46,11 @@ describe('setup and management pages', () => {
     await Promise.all([page.waitForNavigation(), page.click('[data-view="done"] a.ll-primary')]);
     await waitForView(page, 'manage');
     await waitForText(page, 'Signed in as Mia Manager.');
-    expect(await textOf(page, '.ll-table tbody')).toContain('mia@acme.example');
-    await page.click('.ll-tabs button:nth-child(2)');
+    // It opens on the dashboard; the users tab lists the new manager.
+    await page.waitForSelector('[data-view="dashboard"]');
+    await page.click('[data-tab="users"]');
+    expect(await textOf(page, '[data-view="agents"] .ll-table tbody')).toContain('mia@acme.example');
+    await page.click('[data-tab="portals"]');
     await waitForText(page, '/support/acme');
     await saveScreenshot(page, 'manage-portals.png');
 
@@ -60,7 +63,7 @@ describe('setup and management pages', () => {
     // Sign out, then sign in again through the form.
     await page.goto(`${server.url}/manage`);
     await waitForView(page, 'manage');
-    await page.click('[data-view="manage"] .ll-row .ll-secondary');
+    await page.click('[data-action="sign-out"]');
     await waitForView(page, 'sign-in');
     await page.type('input[name="email"]', 'mia@acme.example');
     await page.type('input[name="password"]', 'wrong password here');

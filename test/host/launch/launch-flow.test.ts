@@ -102,7 +102,8 @@ function options(
         log: () => undefined,
         annotations: new HeldAnnotations(),
       }),
-    ui: (stop) => chooseStandaloneUi(text, stop, { tty: null, dialogs: windows, xWindow: false, env: {} }),
+    ui: (stop) =>
+      chooseStandaloneUi(text, stop, { tty: null, dialogs: windows, indicatorWindow: false, env: {} }),
     systemName: 'Linux',
     stderr: () => undefined,
     ...over,

@@ -151,6 +151,9 @@ describe('lifeline user', () => {
       fileTransfer: false,
       shareMyScreen: true,
       transfer: true,
+      clipboard: true,
+      reboot: true,
+      multiChat: true,
     });
     expect(() => parseFeatureSettings('teleport=on')).toThrow(/names: screenView/);
     expect(() => parseFeatureSettings('screenView=maybe')).toThrow(/on or off/);

@@ -351,8 +351,9 @@ describe('reports', () => {
     expect(all.body.sessions[0]).toMatchObject({
       comment: 'fixed it #4',
       customerName: 'Customer <b>',
-      agent: { email: 'agent@acme.example', name: 'Agent' },
+      agents: [expect.objectContaining({ email: 'agent@acme.example', name: 'Agent' })],
       endedBy: 'agent',
+      outcome: 'completed',
     });
     const window = await api(
       server,

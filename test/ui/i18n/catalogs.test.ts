@@ -61,7 +61,7 @@ describe('page catalogs', () => {
       (k) => (en as Record<string, string>)[k] === (fr as Record<string, string>)[k],
     );
     const allowed =
-      /^(common\.appName|os\.(windows|macos|linux|chromeos|android)|duration\.(hours|minutes\.(one|other))|chat\.transcript|manage\.(col\.(email|agent|agents)|role\.agent|tab\.sessions))$/;
+      /^(common\.appName|os\.(windows|macos|linux|chromeos|android)|duration\.(hours|minutes\.(one|other))|chat\.transcript|manage\.(col\.(email|agent|agents|actions|action|date)|role\.agent|tab\.sessions|chart\.sessions|webhooks\.title))$/;
     expect(same.filter((k) => !allowed.test(k))).toEqual([]);
   });
 });

@@ -22,6 +22,9 @@ const ALL_FEATURES: Features = {
   fileTransfer: true,
   shareMyScreen: false,
   transfer: true,
+  clipboard: true,
+  reboot: true,
+  multiChat: true,
 };
 
 function state(patch: Partial<ViewerSnapshot>): ViewerSnapshot {

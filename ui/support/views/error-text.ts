@@ -15,6 +15,9 @@ const KNOWN: Partial<Record<ErrorCode, MessageKey>> = {
   session_not_found: 'errors.request_not_found',
   session_ended: 'errors.session_ended',
   too_many_attempts: 'errors.too_many_attempts',
+  too_many_waiting: 'errors.too_many_waiting',
+  queue_full: 'errors.queue_full',
+  too_many_connections: 'errors.too_many_connections',
   protocol_unsupported: 'errors.protocol_unsupported',
   internal_error: 'errors.internal_error',
   invalid_credentials: 'errors.invalid_credentials',
@@ -26,6 +29,15 @@ const KNOWN: Partial<Record<ErrorCode, MessageKey>> = {
   forbidden: 'errors.forbidden',
   not_authenticated: 'errors.not_authenticated',
   token_invalid: 'errors.not_authenticated',
+  signed_out: 'errors.not_authenticated',
+  link_invalid: 'errors.link_invalid',
+  link_expired: 'errors.link_expired',
+  link_used: 'errors.link_used',
+  last_manager: 'errors.last_manager',
+  portal_exists: 'errors.portal_exists',
+  agent_not_found: 'errors.agent_not_found',
+  not_found: 'errors.not_found',
+  api_token_expired: 'errors.api_token_expired',
 };
 
 export function errorText(t: TFunction, code: ErrorCode): string {

@@ -117,6 +117,7 @@ export function ScreenSharePanel({ model, actions }: ViewProps) {
         <ol class="ll-steps" data-testid="helper-download">
           <li>
             <p>{t('support.screen.step1', { os: osName(t, os) })}</p>
+            {/* download="" keeps the server's file name; a bare `download` rendered download="true" and saved "true.html" */}
             <a
               class="ll-primary ll-button"
               href={helperDownloadUrl(os, req.ticket)}

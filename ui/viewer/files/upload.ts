@@ -67,10 +67,12 @@ export class Upload {
     this.marks.set(this.readAt, this.hash.clone());
   }
 
-  /** The digest of the whole file (after the last chunk). */
+  /** The digest of the whole file, computed once after the last chunk (what file.end carries). */
   digest(): string {
-    return this.hash.hex();
+    this.sha256 ??= this.hash.hex();
+    return this.sha256;
   }
+  private sha256: string | null = null;
 
   /** The customer's side wrote every byte before `offset`; false when the ack makes no sense. */
   ack(offset: number, now: number): boolean {

@@ -7,7 +7,7 @@
  */
 import type { Dialog, DialogAction, DialogHost, DialogSpec } from '../../types';
 import { X11Connection } from '../x11-connection';
-import { silentPlatformLog, type PlatformLog } from '../x11-log';
+import { silentPlatformLog, type PlatformLog } from '../../platform-log';
 import { openDialogFonts, type DialogFonts } from './x11-dialog-fonts';
 import { DIALOG_ATOM_NAMES, X11DialogWindow, type DialogAtoms } from './x11-dialog-window';
 import { X11KeyMap } from './x11-key-map';

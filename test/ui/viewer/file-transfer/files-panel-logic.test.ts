@@ -26,6 +26,9 @@ const features = {
   fileTransfer: true,
   shareMyScreen: false,
   transfer: true,
+  clipboard: true,
+  reboot: true,
+  multiChat: true,
 };
 /** Only the fields filesBlocked reads; the rest of a snapshot does not matter here. */
 function viewer(patch: Partial<ViewerSnapshot>): ViewerSnapshot {
