@@ -38,6 +38,9 @@ let server: TestServer;
 let work: string;
 let slug: string;
 const spec = HELPER_PACKAGE_SPECS.linux!;
+const winSpec = HELPER_PACKAGE_SPECS.windows!;
+/** A stand-in Windows executable (the real one is checked under Wine in test/e2e/windows/). */
+const winExecutable = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(70_000, 0x90)]);
 /** A stand-in helper: big enough to span many gzip blocks, with bytes that do not compress away. */
 const executable = Buffer.concat([
   Buffer.from('#!/bin/sh\necho helper\nexit 0\n'),
@@ -53,6 +56,9 @@ beforeAll(async () => {
   chmodSync(exe, 0o755);
   mkdirSync(join(root, 'lifeline-helper', 'lib'), { recursive: true });
   writeFileSync(join(root, 'lifeline-helper', 'lib', 'notes.txt'), 'a library the helper needs\n');
+  const winExe = join(work, 'downloads', winSpec.dir, winSpec.executable);
+  mkdirSync(join(winExe, '..'), { recursive: true });
+  writeFileSync(winExe, winExecutable);
   server = await startTestServer({ downloadsDir: join(work, 'downloads') });
   slug = unique('dl').toLowerCase();
   await addPortal(server, slug);
@@ -122,6 +128,25 @@ describe('the helper download', () => {
     await closeAll(agent.client, s.client);
   });
 
+  it('Windows: the .exe itself, its bytes unchanged, followed by the trailer binding it to the request', async () => {
+    const agent = await addAgent(server, { portals: [slug] });
+    const s = await screenRequested(server, agent, slug, { language: 'fr' });
+    const res = await fetch(`${server.url}/downloads/helper/windows/${s.ticket}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.microsoft.portable-executable');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="lifeline-helper.exe"');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const { prefix, trailer } = trailerOf(Buffer.from(await res.arrayBuffer()));
+    expect(prefix.equals(winExecutable)).toBe(true);
+    expect(trailer).toEqual({ server: server.url, ticket: s.ticket, language: 'fr' });
+    expect(await seen(agent.client, (m) => m.type === 'helper.downloaded')).toEqual({
+      type: 'helper.downloaded',
+      sessionId: s.sessionId,
+      system: 'windows',
+    });
+    await closeAll(agent.client, s.client);
+  });
+
   it('not bound: knows the server only', async () => {
     const res = await fetch(`${server.url}/downloads/helper/linux`);
     expect(res.status).toBe(200);
@@ -170,6 +195,9 @@ describe('the helper download', () => {
       const res = await fetch(`${empty.url}/downloads/helper/linux`);
       expect(res.status).toBe(503);
       expect(await res.text()).toContain('npm run build');
+      const win = await fetch(`${empty.url}/downloads/helper/windows`);
+      expect(win.status).toBe(503);
+      expect(await win.text()).toContain('node scripts/build-sea.mjs --target win-x64');
       expect(existsSync(join(work, 'nothing-here'))).toBe(false);
     } finally {
       await empty.stop();
