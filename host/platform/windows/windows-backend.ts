@@ -7,6 +7,7 @@
  */
 import { win32 as winPath } from 'node:path';
 import type { PlatformBackend } from '../backend';
+import { readInternetOptionsProxy } from './internet-options';
 import { MessageBoxPrompt } from './message-box-prompt';
 import { uiLanguage } from './ui-language';
 import { loadWin32 } from './win32';
@@ -40,6 +41,7 @@ export const windowsBackend: PlatformBackend = {
     }),
   consentPrompt: (_facts, text) => new MessageBoxPrompt(text),
   displayLanguage: () => uiLanguage(),
+  systemProxy: () => readInternetOptionsProxy(),
   stateFolder(facts, home) {
     const local = facts.env.LOCALAPPDATA || winPath.join(home, 'AppData', 'Local');
     return { dir: winPath.join(local, 'Lifeline'), unixModes: false };
