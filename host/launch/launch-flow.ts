@@ -8,7 +8,9 @@
  *   3. once joined, the consent window (on top, focused, in the customer's language) for each
  *      agent, and the sharing indicator while anything is shared;
  *   4. when sharing ends on a failure (connection lost for good), a window says so.
- * With no window to show (no display) it says why on stderr and stops: consent is never assumed.
+ * With no window to show but a console (the Windows .exe, whose consent is asked in message boxes;
+ * a terminal without a display) the code is asked on the console instead (console-code.ts). With
+ * neither it says why on stderr and stops: consent is never assumed.
  */
 import type { DownloadTrailer } from '../../protocol/download-trailer';
 import { ProtocolError } from '../../protocol/errors';
@@ -20,6 +22,10 @@ import type { SessionClient } from '../session/session-client';
 import { runStandaloneSession } from '../session/standalone-command';
 import { endText } from '../session/standalone-driver';
 import { CodeWindow } from './code-window';
+import type { ConsoleCode } from './console-code';
+
+/** What asks for the code: the code window, or the console. */
+type CodeAsker = Pick<CodeWindow, 'next' | 'connecting' | 'failed' | 'close'>;
 
 export interface LaunchOptions {
   /** The server to join (the trailer's, else LIFELINE_SERVER), already checked; null: unknown. */
@@ -36,17 +42,21 @@ export interface LaunchOptions {
   systemName: string;
   /** Where a line goes when no window can say it. */
   stderr(line: string): void;
+  /**
+   * Where the code is asked without windows (a console to type in), or null: none. Called once,
+   * with why the download did not join by itself, if it did not.
+   */
+  console?: ((firstError: string | null) => ConsoleCode) | null;
 }
 
 /** Exit codes: 0 shared and ended well (or the customer cancelled), 1 failed, 2 cannot start. */
 export async function launch(o: LaunchOptions): Promise<number> {
   const t = o.text;
-  if (!o.dialogs) {
-    o.stderr(t.t('error.noDisplay'));
-    return 2;
-  }
+  const dialogs = o.dialogs;
+  const tell = async (message: string) =>
+    dialogs ? notice(dialogs, t, t.t('notice.cannotStartHeading'), message) : o.stderr(message);
   if (!o.server) {
-    await notice(o.dialogs, t, t.t('notice.cannotStartHeading'), t.t('error.noServer'));
+    await tell(t.t('error.noServer'));
     return 2;
   }
   const server = o.server;
@@ -71,13 +81,21 @@ export async function launch(o: LaunchOptions): Promise<number> {
       } catch (err) {
         // The download cannot join (used, expired, server unreachable): ask for the code instead.
         if (err instanceof ProtocolError && err.code === 'os_not_supported') {
-          await notice(o.dialogs, t, t.t('notice.cannotStartHeading'), describe(err));
+          await tell(describe(err));
           return 1;
         }
         firstError = describe(err);
       }
     }
-    const window = await CodeWindow.open(o.dialogs, t, firstError);
+    if (!dialogs && !o.console) {
+      // Nowhere to ask for a code: say why the download did not join, and how to start it.
+      if (firstError) o.stderr(firstError);
+      o.stderr(t.t('error.noDisplay'));
+      return 2;
+    }
+    const window: CodeAsker = dialogs
+      ? await CodeWindow.open(dialogs, t, firstError)
+      : o.console!(firstError);
     for (;;) {
       const code = await window.next();
       if (code === null) return 0;
@@ -87,6 +105,7 @@ export async function launch(o: LaunchOptions): Promise<number> {
         const result = await runStandaloneSession(c, ui, () => c.join({ server, joinCode: code }), {
           onJoined: () => window.close(),
         });
+        window.close();
         return await finished(o, ui, result);
       } catch (err) {
         window.failed(describe(err));

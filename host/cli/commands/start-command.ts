@@ -9,6 +9,7 @@ import { ProtocolError } from '../../../protocol/errors';
 import { chooseStandaloneUi } from '../../consent/prompts/choose-prompt';
 import { HelperText } from '../../i18n/helper-text';
 import { systemLanguage } from '../../i18n/system-language';
+import { ConsoleCode } from '../../launch/console-code';
 import { launch } from '../../launch/launch-flow';
 import { ownFile, readTrailer } from '../../launch/own-trailer';
 import { parseServerUrl } from '../../native/server-url';
@@ -51,5 +52,9 @@ export async function startCommand(_args: string[], env: NodeJS.ProcessEnv): Pro
     ui: (stop) => chooseStandaloneUi(text, stop, { env, dialogs }),
     systemName: systemName(system),
     stderr: (line) => process.stderr.write(`${line}\n`),
+    // A console to type in (the .exe's console window, a terminal): the code is asked there.
+    console: process.stdin.isTTY
+      ? (firstError) => new ConsoleCode(text, process.stdin, process.stdout, firstError)
+      : null,
   });
 }

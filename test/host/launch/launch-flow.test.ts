@@ -6,11 +6,13 @@
  * cleanly; a helper that does not know its server says so.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseStandaloneUi } from '../../../host/consent/prompts/choose-prompt';
 import { HelperText } from '../../../host/i18n/helper-text';
+import { ConsoleCode } from '../../../host/launch/console-code';
 import { launch, type LaunchOptions } from '../../../host/launch/launch-flow';
 import type { DialogAction, DialogHost, DialogSpec } from '../../../host/platform/types';
 import { HeldAnnotations } from '../../../host/session/annotation-surface';
@@ -110,6 +112,8 @@ function options(
   };
 }
 
+/** Windows nobody looks at (the console test opens none). */
+const w0 = scriptedWindows();
 const isConsent = (w: Shown) => Boolean(w.spec.checks?.length);
 const isCode = (w: Shown) => Boolean(w.spec.field);
 const allow = { kind: 'button', button: 'allow', checks: { view: true }, field: '' } as const;
@@ -226,6 +230,43 @@ describe('the helper started with the mouse', () => {
     expect(code.spec.text[0]).toContain('9-digit code');
     code.act({ kind: 'closed' });
     expect(await running).toBe(0);
+  });
+
+  it('with no window but a console (the Windows .exe): the code is asked there, saying why, and joins', async () => {
+    const s = await screenRequested(server, agent, slug);
+    resultOf(await s.client.request({ type: 'session.end' }));
+    const live = await screenRequested(server, agent, slug);
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let shown = '';
+    output.on('data', (b: Buffer) => (shown += b.toString('utf8')));
+    const text = new HelperText('en');
+    const running = launch(
+      options(w0.host, {
+        dialogs: null,
+        trailer: { server: server.url, ticket: s.ticket },
+        ui: (stop) =>
+          chooseStandaloneUi(text, stop, { tty: null, dialogs: null, indicatorWindow: false, env: {} }),
+        console: (firstError) => new ConsoleCode(text, input, output, firstError),
+      }),
+    );
+    const until = async (what: string) => {
+      const end = Date.now() + 8000;
+      while (!shown.includes(what) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      expect(shown).toContain(what);
+    };
+    await until('This download has expired.');
+    await until('Code (9 digits): ');
+    input.write('12345\n');
+    await until('The code has 9 digits: type all of them.');
+    input.write(`${live.joinCode.slice(0, 3)} ${live.joinCode.slice(3, 6)} ${live.joinCode.slice(6)}\n`);
+    await seen(
+      agent.client,
+      (m) => m.type === 'helper.status' && m.connected === true && m.sessionId === live.sessionId,
+    );
+    resultOf(await live.client.request({ type: 'session.end' }));
+    expect(await running).toBe(0);
+    await closeAll(s.client, live.client);
   });
 
   it('a helper that does not know its server says so in a window; without a desktop, on stderr', async () => {
