@@ -53,6 +53,11 @@ export interface LaunchOptions {
 export async function launch(o: LaunchOptions): Promise<number> {
   const t = o.text;
   const dialogs = o.dialogs;
+  if (!dialogs && !o.console && !o.trailer?.ticket) {
+    // Nowhere to show anything and no download to join with: say why and how to start it.
+    o.stderr(t.t('error.noDisplay'));
+    return 2;
+  }
   const tell = async (message: string) =>
     dialogs ? notice(dialogs, t, t.t('notice.cannotStartHeading'), message) : o.stderr(message);
   if (!o.server) {
