@@ -6,7 +6,13 @@
 import type { ChatLine } from '../../../protocol/common';
 import type { PortalRepo, SessionRecord, SessionRepo, TranscriptRepo } from '../store';
 import type { Db } from './open-database';
-import { authorFromJson, SESSION_COLUMNS, sessionColumnValue, sessionFromRow, type SessionRow } from './rows';
+import {
+  authorFromJson,
+  SESSION_COLUMNS,
+  sessionColumnValue,
+  sessionFromRow,
+  type SessionRow,
+} from '../rows';
 
 interface PortalRow {
   slug: string;

@@ -1,11 +1,12 @@
 /**
- * Row <-> record conversion for the SQLite store. Rows are read back through these functions
- * only, so a column rename touches one place. JSON columns are validated on the way out.
+ * Row <-> record conversion for both stores (SQLite and PostgreSQL use the same column names and
+ * keep JSON as text). Rows are read back through these functions only, so a column rename touches
+ * one place. JSON columns are validated on the way out.
  */
-import { ChatAuthor, ClientInfo, FeaturesPatch, TransferInfo } from '../../../protocol/common';
-import { isLanguage } from '../../../protocol/i18n/language';
-import { DEFAULT_FEATURES } from '../../accounts/default-features';
-import type { LoginRecord, SessionRecord, UserRecord } from '../store';
+import { ChatAuthor, ClientInfo, FeaturesPatch, TransferInfo } from '../../protocol/common';
+import { isLanguage } from '../../protocol/i18n/language';
+import { DEFAULT_FEATURES } from '../accounts/default-features';
+import type { LoginRecord, SessionRecord, UserRecord } from './store';
 
 export interface UserRow {
   id: string;
