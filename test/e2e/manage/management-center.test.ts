@@ -85,6 +85,16 @@ async function tab(page: Page, name: string, view: string): Promise<void> {
   await page.waitForSelector(`[data-view="${view}"]`);
 }
 
+/**
+ * Clicks `selector` once it is shown. A tab's view appears before its rows: they come from the
+ * server afterwards, and a click at once would miss them on a loaded machine.
+ */
+async function clickShown(page: Page, selector: string): Promise<void> {
+  const element = await page.waitForSelector(selector);
+  if (!element) throw new Error(`no ${selector}`);
+  await element.click();
+}
+
 describe('the management center', () => {
   it('signs in, creates a portal and invites an agent by e-mail', async () => {
     const { page } = manager;
@@ -142,6 +152,7 @@ describe('the management center', () => {
 
     // The manager puts Xavier on the portal.
     await tab(manager.page, 'portals', 'portals');
+    await manager.page.waitForSelector('tr[data-portal="acme-help"] select[name="assign"]');
     await manager.page.select('tr[data-portal="acme-help"] select[name="assign"]', 'xavier@acme.example');
     await manager.page.click('tr[data-portal="acme-help"] [data-form="assign"] button[type="submit"]');
     await manager.page.waitForFunction(
@@ -181,7 +192,7 @@ describe('the management center', () => {
 
     const { page } = manager;
     await tab(page, 'users', 'agents');
-    await page.click('tr[data-user="xavier@acme.example"] [data-action="features"]');
+    await clickShown(page, 'tr[data-user="xavier@acme.example"] [data-action="features"]');
     await page.waitForSelector('[data-features="xavier@acme.example"] input[name="shareMyScreen"]');
     await saveScreenshot(page, 'manage-features.png');
     // The server pushes the change before it answers the manager's PATCH: from that answer, the
@@ -260,7 +271,7 @@ describe('the management center', () => {
     ).toContain(XSS_NAME);
     await saveScreenshot(page, 'manage-seats.png');
     await tab(page, 'audit', 'audit');
-    await page.click('[data-action="verify"]');
+    await clickShown(page, '[data-action="verify"]');
     await page.waitForSelector('[data-verdict="ok"]');
     await saveScreenshot(page, 'manage-audit.png');
     await tab(page, 'dashboard', 'dashboard');
@@ -282,7 +293,7 @@ describe('the management center', () => {
   it('resets a password by link: dead after use, and a later one dead after its expiry', async () => {
     const { page } = manager;
     await tab(page, 'users', 'agents');
-    await page.click('tr[data-user="xavier@acme.example"] [data-action="link"]');
+    await clickShown(page, 'tr[data-user="xavier@acme.example"] [data-action="link"]');
     await waitForText(page, 'A link to choose a new password was sent to xavier@acme.example');
     const first = activationLink((await smtp.next('xavier@acme.example')).raw);
     const reset = await openPage(chromium.browser);
@@ -298,7 +309,7 @@ describe('the management center', () => {
     await waitForText(reset.page, 'This link has already been used');
 
     await page.bringToFront();
-    await page.click('tr[data-user="xavier@acme.example"] [data-action="link"]');
+    await clickShown(page, 'tr[data-user="xavier@acme.example"] [data-action="link"]');
     const second = activationLink((await smtp.next('xavier@acme.example')).raw);
     clock += RESET_TTL_MS + 60_000;
     await reset.page.bringToFront();
