@@ -346,4 +346,15 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
     expect(await b.driver.call('overlay.clear')).toBe(0);
     await waitFor('the stroke gone', () => onScreen() === before, INPUT_ARRIVES_MS);
   });
+
+  it('reads what it needs to tell an administrator prompt from an administrator window', async () => {
+    const facts = await b.driver.call('input.blockFacts');
+    if (name === 'x11') {
+      expect(facts).toBeNull(); // X11 has no privilege levels between windows
+      return;
+    }
+    // Under Wine: the normal desktop, and every process (the helper too) counts as elevated, so
+    // a refusal there would be neither reason; the refusals themselves are unit-tested.
+    expect(facts).toEqual({ desktop: 'Default', foregroundElevated: true, selfElevated: true });
+  });
 });

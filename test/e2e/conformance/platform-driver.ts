@@ -110,6 +110,8 @@ const ops: Record<string, (a: Args) => Promise<unknown>> = {
     return true;
   },
   'indicator.stops': async () => stops,
+  /** Windows only (windows/window-ops.ts): elsewhere no system refuses input this way. */
+  'input.blockFacts': async () => null,
   /** Shows one drawing as the helper would; its windows on the screen once handled. */
   'overlay.draw': async (a) => {
     if (!overlay) {

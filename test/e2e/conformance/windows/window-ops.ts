@@ -10,6 +10,7 @@ import { currentSystem, desktopConsentPrompt } from '../../../../host/platform/r
 import type { ConsentPrompt } from '../../../../host/consent/prompts/consent-prompt';
 import type { DialogConsentPrompt } from '../../../../host/consent/prompts/dialog-consent-prompt';
 import { WinUiThread } from '../../../../host/platform/windows/win-ui-thread';
+import { win32InputBlockFacade } from '../../../../host/platform/windows/input-block-reason';
 
 type Args = Record<string, unknown>;
 
@@ -32,6 +33,12 @@ export function windowOps(): Record<string, (a: Args) => Promise<unknown>> {
       return { kind: p.kind };
     },
     'consent.answer': async () => answer,
+    /** What the helper reads when Windows refuses input (input-block-reason.ts), read for real. */
+    'input.blockFacts': async () => ({
+      desktop: win32InputBlockFacade.inputDesktopName(),
+      foregroundElevated: win32InputBlockFacade.foregroundElevated(),
+      selfElevated: win32InputBlockFacade.selfElevated(),
+    }),
     'consent.close': async () => {
       prompt?.close();
       return true;
