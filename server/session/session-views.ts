@@ -27,6 +27,7 @@ export function sessionView(s: SessionRecord, portal: PortalRef, agent: AgentRef
     createdAt: s.createdAt,
     ...(s.acceptedAt !== null ? { acceptedAt: s.acceptedAt } : {}),
     ...(s.endedAt !== null ? { endedAt: s.endedAt } : {}),
+    ...(s.customerClient ? { customerClient: s.customerClient } : {}),
   } satisfies SessionView;
 }
 

@@ -3,7 +3,8 @@
  * keep JSON as text). Rows are read back through these functions only, so a column rename touches
  * one place. JSON columns are validated on the way out.
  */
-import { ChatAuthor, FeaturesPatch, TransferInfo } from '../../protocol/common';
+import { ChatAuthor, ClientInfo, FeaturesPatch, TransferInfo } from '../../protocol/common';
+import { isLanguage } from '../../protocol/i18n/language';
 import { DEFAULT_FEATURES } from '../accounts/default-features';
 import type { LoginRecord, SessionRecord, UserRecord } from './store';
 
@@ -73,10 +74,13 @@ export interface SessionRow {
   accepted_at: number | null;
   ended_at: number | null;
   ended_by: SessionRecord['endedBy'];
+  customer_language: string | null;
+  customer_client: string | null;
 }
 
 export function sessionFromRow(r: SessionRow): SessionRecord {
   const transfer = r.transfer === null ? null : TransferInfo.safeParse(safeJson(r.transfer));
+  const client = r.customer_client === null ? null : ClientInfo.safeParse(safeJson(r.customer_client));
   return {
     id: r.id,
     portalSlug: r.portal_slug,
@@ -94,6 +98,8 @@ export function sessionFromRow(r: SessionRow): SessionRecord {
     acceptedAt: r.accepted_at,
     endedAt: r.ended_at,
     endedBy: r.ended_by,
+    customerLanguage: isLanguage(r.customer_language) ? r.customer_language : null,
+    customerClient: client?.success ? client.data : null,
   };
 }
 
@@ -113,10 +119,13 @@ export const SESSION_COLUMNS: Record<Exclude<keyof SessionRecord, 'id' | 'create
   acceptedAt: 'accepted_at',
   endedAt: 'ended_at',
   endedBy: 'ended_by',
+  customerLanguage: 'customer_language',
+  customerClient: 'customer_client',
 };
 
 export function sessionColumnValue(key: keyof typeof SESSION_COLUMNS, value: unknown): unknown {
-  if (key === 'transfer') return value === null || value === undefined ? null : JSON.stringify(value);
+  if (key === 'transfer' || key === 'customerClient')
+    return value === null || value === undefined ? null : JSON.stringify(value);
   return value ?? null;
 }
 

@@ -7,7 +7,6 @@
  * follow each other any number of times; close() hides it for good. Where it first appeared is
  * logged (support staff reading a log, and the tests that click Stop as the customer would).
  */
-import type { ConsentWords } from '../../consent/prompts/consent-words';
 import type { SharingIndicator, SharingState } from '../../consent/prompts/sharing-indicator';
 import type { PlatformLog } from '../platform-log';
 import type { ScreenRect } from './ui-thread/ui-protocol';
@@ -36,14 +35,16 @@ export class WinSharingIndicator implements SharingIndicator {
 
   private constructor(
     private readonly ui: WinUiThread,
-    private readonly words: () => ConsentWords,
+    private readonly describe: (state: SharingState) => string,
+    private readonly stopLabel: string,
     private readonly log: PlatformLog,
     private readonly offStop: () => void,
   ) {}
 
   static open(
     ui: WinUiThread,
-    words: () => ConsentWords,
+    describe: (state: SharingState) => string,
+    stopLabel: string,
     log: PlatformLog,
     onStop: () => void,
   ): WinSharingIndicator {
@@ -51,16 +52,20 @@ export class WinSharingIndicator implements SharingIndicator {
     const off = ui.onIndicatorStop(() => {
       if (indicator && !indicator.closed) onStop();
     });
-    indicator = new WinSharingIndicator(ui, words, log, off);
+    indicator = new WinSharingIndicator(ui, describe, stopLabel, log, off);
     return indicator;
   }
 
   show(state: SharingState): void {
     if (this.closed) return;
-    const w = this.words();
-    const text = w.indicator(state.agentNames, state.codes ?? [], state.paused ?? false);
+    // The bar has its own Stop button, so the line's " - Stop" (X11's whole bar is the button)
+    // is left out.
+    const line = this.describe(state);
+    const suffix = ` - ${this.stopLabel}`;
+    const text = line.endsWith(suffix) ? line.slice(0, -suffix.length) : line;
+    const stop = this.stopLabel;
     this.enqueue(async () => {
-      const place = await this.ui.request({ type: 'indicator.layout', text, stop: w.stop });
+      const place = await this.ui.request({ type: 'indicator.layout', text, stop });
       if (this.closed) return;
       await this.ui.request({ type: 'indicator.show' });
       if (!this.shownOnce) this.log.info('indicator_shown', placeFields(place));

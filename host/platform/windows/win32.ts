@@ -103,6 +103,8 @@ function bindAll(koffi: Koffi) {
       SendMessageW:
         'intptr_t SendMessageW(HANDLE hwnd, uint32 msg, uintptr_t wParam, _Out_ uint16_t *lParam)',
       GetWindowRect: 'int GetWindowRect(HANDLE hwnd, _Out_ RECT *rect)',
+      // The consent question where the helper has no UI thread (message-box-prompt.ts).
+      MessageBoxW: 'int MessageBoxW(HANDLE hwnd, str16 text, str16 caption, uint32 type)',
     },
     OPTIONAL,
   );

@@ -9,11 +9,11 @@
  */
 import { win32 as winPath } from 'node:path';
 import { DrawingOverlay, type OverlayLog } from '../../overlay/drawing-overlay';
-import { DialogConsentPrompt } from '../../consent/prompts/dialog-consent-prompt';
-import { CONSENT_WORDS } from '../../consent/prompts/consent-words';
 import type { PlatformBackend } from '../backend';
 import { stderrLog } from '../platform-log';
 import { makeDpiAware } from './gdi-screen-source';
+import { readInternetOptionsProxy } from './internet-options';
+import { MessageBoxPrompt } from './message-box-prompt';
 import { WinOverlayDriver } from './win-overlay-driver';
 import { uiLanguage } from './ui-language';
 import { Win32DialogHost } from './win-dialog-host';
@@ -22,9 +22,6 @@ import { uiThreadSource, WinUiThread } from './win-ui-thread';
 import { loadWin32 } from './win32';
 import { windowsNativeHosts } from './windows-native-hosts';
 import { createWindowsPlatform } from './windows-platform';
-
-/** The words of the helper's windows, in the language Windows shows (read when each opens). */
-const words = () => CONSENT_WORDS[uiLanguage()];
 
 /** Windows 10 is NT 10.0; Node itself refuses older systems. */
 const MIN_MAJOR_VERSION = 10;
@@ -53,23 +50,23 @@ export const windowsBackend: PlatformBackend = {
       executable: process.execPath,
       ...(options.runCommand ? { runCommand: options.runCommand } : {}),
     }),
-  // The helper's own windows need its UI thread, which the executable carries (not a plain bundle).
+  // The helper's own windows (consent, "type the code", the indicator) need its UI thread, which
+  // the executable carries (not a plain bundle); without it, message boxes ask.
   dialogHost: () => (uiThreadSource() === null ? null : new Win32DialogHost(stderrLog)),
-  consentPrompt() {
-    if (uiThreadSource() === null) return null;
-    return new DialogConsentPrompt(new Win32DialogHost(stderrLog), words);
-  },
+  consentPrompt: (_facts, text) => new MessageBoxPrompt(text),
   annotationOverlay(_facts, log, screen) {
     // The overlay reads the pixels under a drawing through the helper's capture, so it needs one.
     if (uiThreadSource() === null || !screen) return null;
     const overlayLog: OverlayLog = (event, details) => log(`${event} ${JSON.stringify(details ?? {})}`);
     return new DrawingOverlay(() => WinOverlayDriver.open(overlayLog), overlayLog, screen);
   },
-  async sharingIndicator(_facts, onStop) {
+  async sharingIndicator(_facts, onStop, describe, stopLabel) {
     if (uiThreadSource() === null) return null;
     const ui = await WinUiThread.shared((event, details) => stderrLog.info(event, details));
-    return WinSharingIndicator.open(ui, words, stderrLog, onStop);
+    return WinSharingIndicator.open(ui, describe, stopLabel, stderrLog, onStop);
   },
+  displayLanguage: () => uiLanguage(),
+  systemProxy: () => readInternetOptionsProxy(),
   stateFolder(facts, home) {
     const local = facts.env.LOCALAPPDATA || winPath.join(home, 'AppData', 'Local');
     return { dir: winPath.join(local, 'Lifeline'), unixModes: false };

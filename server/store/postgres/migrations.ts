@@ -211,4 +211,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX session_files_session ON session_files(session_id, at);
     `,
   },
+  {
+    // Range 50-59 (oneclick), as server/store/sqlite/migrations.ts.
+    version: 55,
+    name: "sessions: the customer's language and client (system, browser)",
+    sql: `
+      ALTER TABLE sessions ADD COLUMN customer_language TEXT;
+      ALTER TABLE sessions ADD COLUMN customer_client TEXT;
+    `,
+  },
 ];

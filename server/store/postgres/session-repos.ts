@@ -87,7 +87,8 @@ export function portalRepo(pool: pg.Pool): PortalRepo {
 }
 
 const SESSION_FIELDS = `id, portal_slug, customer_name, customer_email, problem, state, screen, agent_id,
-  target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by`;
+  target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by, customer_language,
+  customer_client`;
 
 /** `col = $n, ...` for the patch's known fields, numbering placeholders from `start`. */
 function setClause(patch: Partial<SessionRecord>, start: number): { sql: string; values: unknown[] } {
@@ -111,8 +112,9 @@ export function sessionRepo(pool: pg.Pool): SessionRepo {
     async insert(s, requestTokenHash) {
       await pool.query(
         `INSERT INTO sessions (id, portal_slug, customer_name, customer_email, problem, request_token_hash, state, screen,
-          agent_id, target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by)
-         VALUES (${placeholders(17)})`,
+          agent_id, target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by,
+          customer_language, customer_client)
+         VALUES (${placeholders(19)})`,
         [
           s.id,
           s.portalSlug,
@@ -131,6 +133,8 @@ export function sessionRepo(pool: pg.Pool): SessionRepo {
           s.acceptedAt,
           s.endedAt,
           s.endedBy,
+          s.customerLanguage,
+          s.customerClient ? JSON.stringify(s.customerClient) : null,
         ],
       );
     },

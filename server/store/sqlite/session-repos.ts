@@ -80,7 +80,8 @@ export function portalRepo(db: Db): PortalRepo {
 }
 
 const SESSION_SELECT = `SELECT id, portal_slug, customer_name, customer_email, problem, state, screen, agent_id,
-  target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by FROM sessions`;
+  target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by, customer_language,
+  customer_client FROM sessions`;
 
 function setClause(patch: Partial<SessionRecord>): { sql: string; values: unknown[] } {
   const sets: string[] = [];
@@ -100,8 +101,9 @@ export function sessionRepo(db: Db): SessionRepo {
     async insert(s, requestTokenHash) {
       db.prepare(
         `INSERT INTO sessions (id, portal_slug, customer_name, customer_email, problem, request_token_hash, state, screen,
-          agent_id, target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          agent_id, target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by,
+          customer_language, customer_client)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         s.id,
         s.portalSlug,
@@ -120,6 +122,8 @@ export function sessionRepo(db: Db): SessionRepo {
         s.acceptedAt,
         s.endedAt,
         s.endedBy,
+        s.customerLanguage,
+        s.customerClient ? JSON.stringify(s.customerClient) : null,
       );
     },
     async byId(id) {

@@ -100,7 +100,12 @@ const ops: Record<string, (a: Args) => Promise<unknown>> = {
   'clipboard.changes': async () => clipboardChanges,
   places: async () => platform.files().places(),
   'indicator.open': async () => {
-    const indicator = await openSharingIndicator(currentSystem(), () => stops++);
+    const indicator = await openSharingIndicator(
+      currentSystem(),
+      () => stops++,
+      () => 'Lifeline: sharing with Alex - Stop',
+      'Stop',
+    );
     if (!indicator) return false;
     indicator.show({
       agentNames: ['Alex'],

@@ -1,12 +1,15 @@
 /**
  * A whole support session with the Windows helper: the real server, an agent who asks for the
  * screen, a customer on "Windows" (Wine 8 on Xvfb, fresh prefix, notepad open) who downloads
- * lifeline-helper.exe from the support page's link (/downloads/helper/windows) and runs it with
- * the join code, answers the helper's consent window with the keyboard (one box per capability:
- * four ticked, reboot left unticked), ends by clicking Stop on the sharing indicator, and the
+ * lifeline-helper.exe from the support page's link bound to the request
+ * (/downloads/helper/windows/<ticket>) and starts it as a double-click does (no arguments, no code
+ * typed: it joins with the ticket its trailer carries), answers the helper's consent window with
+ * the keyboard (one box per capability: four ticked, reboot left unticked), ends by clicking Stop
+ * on the sharing indicator, and the
  * agent's viewer core (ViewerSession in Node, with the agent's token).
  *
- * Checked: the downloaded file is the executable the build made; the SAS is equal on both ends;
+ * Checked: the downloaded file is the executable the build made followed by its trailer (this
+ * server, the ticket); the SAS is equal on both ends;
  * the viewer's picture equals xwd's picture of the same display (the Wine desktop covers it);
  * the agent's keys and text (é € 中) reach notepad, which the agent sees by selecting and copying
  * it (Ctrl+A, Ctrl+C: the customer's clipboard comes back to the viewer); the agent's clipboard
@@ -25,6 +28,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputEvent } from '../../../protocol/data/input';
 import { NATIVE_HOST_NAME } from '../../../protocol/extension-ids';
+import { readTrailer } from '../../../host/launch/own-trailer';
 import { countDiff } from '../../host/screen/synthetic';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { freshPrefix, readOutput, type WinePrefix } from '../../support/wine';
@@ -54,7 +58,7 @@ let x: XDisplay;
 let wine: WinePrefix;
 let server: TestServer;
 let agent: ConnectedAgent;
-let customer: ConnectedCustomer & { joinCode: string };
+let customer: ConnectedCustomer & { joinCode: string; ticket: string };
 let viewer: AgentViewer;
 let work: string;
 let helperOut: string;
@@ -169,24 +173,29 @@ afterAll(async () => {
 });
 
 describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session', () => {
-  it('downloads from the support page link as lifeline-helper.exe', async () => {
-    const res = await fetch(`${server.url}/downloads/helper/windows`);
+  it("downloads from the support page's bound link as lifeline-helper.exe, carrying its ticket", async () => {
+    const res = await fetch(`${server.url}/downloads/helper/windows/${customer.ticket}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="lifeline-helper.exe"');
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('MZ'); // a Windows executable
-    expect(bytes.length).toBe(statSync('dist/downloads/win-x64/lifeline-helper.exe').size);
+    const built = readFileSync('dist/downloads/win-x64/lifeline-helper.exe');
+    expect(bytes.subarray(0, built.length).equals(built)).toBe(true);
+    const trailerFile = path.join(work, 'downloaded.exe');
+    writeFileSync(trailerFile, bytes);
+    expect(readTrailer(trailerFile)).toMatchObject({ server: server.url, ticket: customer.ticket });
     const downloads = wine.userPath('Downloads');
     mkdirSync(downloads, { recursive: true });
     writeFileSync(path.join(downloads, 'lifeline-helper.exe'), bytes);
     figures.exeBytes = bytes.length;
   });
 
-  it('joins with the code, asks consent in its own window, and shows the same picture with an equal SAS', async () => {
+  it('started with no arguments, joins with its ticket, asks consent in its own window, and shows the same picture with an equal SAS', async () => {
     const exe = wine.userPath('Downloads/lifeline-helper.exe');
     const started = Date.now();
-    wine.start(exe, ['join', customer.joinCode, '--server', server.url], helperOut);
-    await until('the helper to connect', () => readOutput(helperOut).includes('Connected.'), 120_000);
+    wine.start(exe, [], helperOut);
+    // Within the test's own 120 s, so a helper that never connects is reported with what it said.
+    await until('the helper to connect', () => readOutput(helperOut).includes('Connected.'), 100_000);
     figures.coldStartToConnectedMs = Date.now() - started;
     mkdirSync(path.join(work, 'agent-downloads'), { recursive: true });
     viewer = new AgentViewer({

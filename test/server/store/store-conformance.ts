@@ -73,6 +73,8 @@ export function session(portalSlug: string, overrides: Partial<SessionRecord> = 
     acceptedAt: null,
     endedAt: null,
     endedBy: null,
+    customerLanguage: null,
+    customerClient: null,
     ...overrides,
   };
 }

@@ -5,10 +5,11 @@
  * screen (the test then clicks it with the real pointer, as a customer would). Not part of the
  * helper: the places come from the UI thread's probes.
  */
-import type { Grants } from '../../../../protocol/common';
-import { currentSystem, desktopConsentPrompt } from '../../../../host/platform/registry';
+import { NO_GRANTS, type Grants } from '../../../../protocol/common';
+import { currentSystem, dialogHost } from '../../../../host/platform/registry';
 import type { ConsentPrompt } from '../../../../host/consent/prompts/consent-prompt';
-import type { DialogConsentPrompt } from '../../../../host/consent/prompts/dialog-consent-prompt';
+import { WindowConsentPrompt } from '../../../../host/consent/prompts/window-consent-prompt';
+import { HelperText } from '../../../../host/i18n/helper-text';
 import { WinUiThread } from '../../../../host/platform/windows/win-ui-thread';
 import { win32InputBlockFacade } from '../../../../host/platform/windows/input-block-reason';
 
@@ -21,13 +22,16 @@ export function windowOps(): Record<string, (a: Args) => Promise<unknown>> {
   let dialogs = 0;
   return {
     'consent.ask': async (a) => {
-      prompt ??= desktopConsentPrompt(currentSystem());
+      if (!prompt) {
+        const host = dialogHost(currentSystem());
+        prompt = host ? new WindowConsentPrompt(host, new HelperText('en')) : null;
+      }
       if (!prompt) return false;
       answer = null;
       dialogs++;
       const p = prompt;
       p.ask({ agentName: String(a.agentName), requested: a.requested as Grants }).then(
-        (grants) => (answer = { grants, answered: (p as DialogConsentPrompt).answered ?? null }),
+        (a) => (answer = { grants: a.kind === 'allowed' ? a.grants : NO_GRANTS, answered: a.kind }),
         (err: unknown) => (answer = { error: err instanceof Error ? err.message : String(err) }),
       );
       return { kind: p.kind };
