@@ -69,41 +69,26 @@ export function parseXwd(file: Uint8Array): PixelBuffer {
   return { width, height, stride: width * 4, data };
 }
 
+/**
+ * Tries of one capture: with windows of other visuals on the screen (Wine's layered windows are
+ * 32-bit ARGB), xwd reads each such window apart, and one destroyed meanwhile fails the whole read
+ * with BadDrawable or BadWindow; the next read no longer sees it.
+ */
+const XWD_TRIES = 3;
+const WINDOW_GONE = /BadDrawable|BadWindow/;
+
 /** Captures the whole root window of `display` with xwd. */
 export function xwdCapture(display: string): PixelBuffer {
-  const r = spawnSync('xwd', ['-root', '-silent'], {
-    env: { ...process.env, DISPLAY: display },
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 20_000,
-  });
-  if (r.status !== 0) throw new Error(`xwd failed (${r.status}): ${r.stderr?.toString()}`);
-  return parseXwd(new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength));
-}
-
-/**
- * The same capture without blocking the event loop: for a test whose encoder runs in this process
- * (a synchronous xwd stalls it for the whole capture, 0.5-1 s on a loaded machine).
- */
-export function xwdCaptureAsync(display: string): Promise<PixelBuffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('xwd', ['-root', '-silent'], {
+  for (let attempt = 1; ; attempt++) {
+    const r = spawnSync('xwd', ['-root', '-silent'], {
       env: { ...process.env, DISPLAY: display },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
       timeout: 20_000,
     });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`xwd failed (${code}): ${err}`));
-      const file = Buffer.concat(out);
-      try {
-        resolve(parseXwd(new Uint8Array(file.buffer, file.byteOffset, file.byteLength)));
-      } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    });
-  });
+    if (r.status === 0) {
+      return parseXwd(new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength));
+    }
+    const err = r.stderr?.toString() ?? '';
+    if (attempt >= XWD_TRIES || !WINDOW_GONE.test(err)) throw new Error(`xwd failed (${r.status}): ${err}`);
+  }
 }
