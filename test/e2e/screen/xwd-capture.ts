@@ -92,3 +92,31 @@ export function xwdCapture(display: string): PixelBuffer {
     if (attempt >= XWD_TRIES || !WINDOW_GONE.test(err)) throw new Error(`xwd failed (${r.status}): ${err}`);
   }
 }
+
+/**
+ * The same capture without blocking the event loop: for a test whose encoder runs in this process
+ * (a synchronous xwd stalls it for the whole capture, 0.5-1 s on a loaded machine).
+ */
+export function xwdCaptureAsync(display: string): Promise<PixelBuffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('xwd', ['-root', '-silent'], {
+      env: { ...process.env, DISPLAY: display },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 20_000,
+    });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`xwd failed (${code}): ${err}`));
+      const file = Buffer.concat(out);
+      try {
+        resolve(parseXwd(new Uint8Array(file.buffer, file.byteOffset, file.byteLength)));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
+}
