@@ -226,7 +226,11 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
     );
     expect(status.grants).toEqual({ view: true, control: true, clipboard: true, files: true, reboot: false });
     const sas = await until('the SAS', () => viewer.snapshot.sas ?? undefined, 60_000);
-    expect(readOutput(helperOut)).toContain(`Security code with Alex Agent: ${sas}`);
+    // The helper writes its line after it sent its half of the key agreement: it may come after
+    // the viewer has the code (seen on a loaded machine).
+    await until('the SAS in the helper\u2019s output', () =>
+      readOutput(helperOut).includes(`Security code with Alex Agent: ${sas}`),
+    );
     await until('control', () => viewer.snapshot.controlAllowed, 60_000);
     expect(await settle(60_000)).toBeLessThanOrEqual(CARET_PIXELS_MAX);
   });
