@@ -108,6 +108,7 @@ export class AuthService {
       endedAt: null,
       endReason: null,
       address: input.address,
+      waitingForSeat: false,
     };
     const result = await store.logins.createWithinSeats({
       login,

@@ -22,6 +22,8 @@ export interface CompanyRecord {
   name: string;
   /** Concurrent agent logins allowed; null = no limit. */
   seats: number | null;
+  /** How long a transfer (or a request addressed to one agent) waits for its taker, in seconds. */
+  transferTimeoutSeconds: number;
   createdAt: number;
 }
 
@@ -46,6 +48,11 @@ export interface LoginRecord {
   endedAt: number | null;
   endReason: 'logout' | 'seat_taken' | 'deactivated' | 'password_reset' | null;
   address: string;
+  /**
+   * Signed in without a seat (every seat was taken and the agent chose to wait): receives no
+   * requests until a seat frees and the login is promoted (LoginRepo.promoteWaiting).
+   */
+  waitingForSeat: boolean;
 }
 
 export interface PortalRecord {
@@ -74,6 +81,21 @@ export interface SessionRecord {
   acceptedAt: number | null;
   endedAt: number | null;
   endedBy: 'customer' | 'agent' | 'system' | null;
+  /** Set when the customer left their contact details and went: a callback request. */
+  callbackAt: number | null;
+  /** Why it ended, beyond who ended it: the customer left the page, or a callback was handled. */
+  endReason: SessionEndReason | null;
+  /** Set when the customer asked to continue with the agent of an earlier session. */
+  continuation: Continuation | null;
+}
+
+export type SessionEndReason = 'customer_left' | 'handled';
+
+/** A request that asked for the agent of an earlier session first, and where it stands. */
+export interface Continuation {
+  previousSessionId: string;
+  agentId: string;
+  state: 'asked' | 'unavailable' | 'no_answer' | 'declined';
 }
 
 export interface AuditEntry {
@@ -124,6 +146,7 @@ export interface CompanyRepo {
   get(): Promise<CompanyRecord | null>;
   create(name: string, now: number): Promise<CompanyRecord>;
   setSeats(seats: number | null): Promise<void>;
+  setTransferTimeout(seconds: number): Promise<void>;
 }
 
 export interface UserRepo {
@@ -150,7 +173,16 @@ export interface LoginRepo {
     seats: number | null;
     countsForSeat: boolean;
     replaceLoginId?: string;
-  }): Promise<{ ok: true; replaced: LoginRecord[] } | { ok: false; holders: LoginRecord[] }>;
+    /** When no seat is free: create the login anyway, waiting for a seat (`waiting: true`). */
+    waitForSeat?: boolean;
+  }): Promise<
+    { ok: true; replaced: LoginRecord[]; waiting: boolean } | { ok: false; holders: LoginRecord[] }
+  >;
+  /**
+   * Promotes the oldest logins waiting for a seat while seats are free, in one atomic step (an
+   * agent who already holds a seat is promoted at once: a seat is one agent). Returns those promoted.
+   */
+  promoteWaiting(seats: number | null): Promise<LoginRecord[]>;
   byTokenHash(tokenHash: string): Promise<LoginRecord | null>;
   byId(id: string): Promise<LoginRecord | null>;
   active(): Promise<LoginRecord[]>;

@@ -2,6 +2,7 @@
  * Versioned schema migrations for the SQLite store. Each entry runs once, in order, inside a
  * transaction, and is recorded in `schema_migrations`. Never edit a released migration: add one.
  */
+import { LIFECYCLE_MIGRATIONS } from './lifecycle-migrations';
 import { MANAGE_MIGRATIONS } from './manage-migrations';
 
 export interface Migration {
@@ -95,4 +96,5 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   ...MANAGE_MIGRATIONS,
+  ...LIFECYCLE_MIGRATIONS,
 ];

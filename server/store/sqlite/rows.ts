@@ -4,7 +4,8 @@
  */
 import { ChatAuthor, FeaturesPatch, TransferInfo } from '../../../protocol/common';
 import { DEFAULT_FEATURES } from '../../accounts/default-features';
-import type { LoginRecord, SessionRecord, UserRecord } from '../store';
+import * as z from 'zod';
+import type { Continuation, LoginRecord, SessionRecord, UserRecord } from '../store';
 
 export interface UserRow {
   id: string;
@@ -41,6 +42,7 @@ export interface LoginRow {
   ended_at: number | null;
   end_reason: LoginRecord['endReason'];
   address: string;
+  waiting_for_seat: number;
 }
 
 export function loginFromRow(r: LoginRow): LoginRecord {
@@ -52,6 +54,7 @@ export function loginFromRow(r: LoginRow): LoginRecord {
     endedAt: r.ended_at,
     endReason: r.end_reason,
     address: r.address,
+    waitingForSeat: r.waiting_for_seat === 1,
   };
 }
 
@@ -72,6 +75,9 @@ export interface SessionRow {
   accepted_at: number | null;
   ended_at: number | null;
   ended_by: SessionRecord['endedBy'];
+  callback_at: number | null;
+  end_reason: SessionRecord['endReason'];
+  continuation: string | null;
 }
 
 export function sessionFromRow(r: SessionRow): SessionRecord {
@@ -93,7 +99,21 @@ export function sessionFromRow(r: SessionRow): SessionRecord {
     acceptedAt: r.accepted_at,
     endedAt: r.ended_at,
     endedBy: r.ended_by,
+    callbackAt: r.callback_at,
+    endReason: r.end_reason,
+    continuation: r.continuation === null ? null : continuationFromJson(r.continuation),
   };
+}
+
+const ContinuationJson = z.object({
+  previousSessionId: z.string(),
+  agentId: z.string(),
+  state: z.enum(['asked', 'unavailable', 'no_answer', 'declined']),
+});
+
+function continuationFromJson(text: string): Continuation | null {
+  const parsed = ContinuationJson.safeParse(safeJson(text));
+  return parsed.success ? parsed.data : null;
 }
 
 /** Column name of each SessionRecord field that callers may patch. */
@@ -112,10 +132,14 @@ export const SESSION_COLUMNS: Record<Exclude<keyof SessionRecord, 'id' | 'create
   acceptedAt: 'accepted_at',
   endedAt: 'ended_at',
   endedBy: 'ended_by',
+  callbackAt: 'callback_at',
+  endReason: 'end_reason',
+  continuation: 'continuation',
 };
 
 export function sessionColumnValue(key: keyof typeof SESSION_COLUMNS, value: unknown): unknown {
-  if (key === 'transfer') return value === null || value === undefined ? null : JSON.stringify(value);
+  if (key === 'transfer' || key === 'continuation')
+    return value === null || value === undefined ? null : JSON.stringify(value);
   return value ?? null;
 }
 

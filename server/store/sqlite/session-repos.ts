@@ -74,7 +74,8 @@ export function portalRepo(db: Db): PortalRepo {
 }
 
 const SESSION_SELECT = `SELECT id, portal_slug, customer_name, customer_email, problem, state, screen, agent_id,
-  target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by FROM sessions`;
+  target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by, callback_at, end_reason,
+  continuation FROM sessions`;
 
 function setClause(patch: Partial<SessionRecord>): { sql: string; values: unknown[] } {
   const sets: string[] = [];
@@ -94,8 +95,9 @@ export function sessionRepo(db: Db): SessionRepo {
     async insert(s, requestTokenHash) {
       db.prepare(
         `INSERT INTO sessions (id, portal_slug, customer_name, customer_email, problem, request_token_hash, state, screen,
-          agent_id, target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          agent_id, target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by,
+          callback_at, end_reason, continuation)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         s.id,
         s.portalSlug,
@@ -114,6 +116,9 @@ export function sessionRepo(db: Db): SessionRepo {
         s.acceptedAt,
         s.endedAt,
         s.endedBy,
+        s.callbackAt,
+        s.endReason,
+        s.continuation ? JSON.stringify(s.continuation) : null,
       );
     },
     async byId(id) {

@@ -66,6 +66,15 @@ export function agentChannel(deps: AgentChannelDeps): Channel {
       await sessions.transfer(await c.user(), sessionId, target, comment, c.conn.address);
       return { sessionId };
     },
+    'session.recall': async ({ sessionId }, c) => sessions.recall(await c.user(), sessionId, c.conn.address),
+    'request.decline': async ({ sessionId, reason }, c) => {
+      await sessions.decline(await c.user(), sessionId, reason, c.conn.address);
+      return { sessionId };
+    },
+    'callback.handled': async ({ sessionId, note }, c) => {
+      await sessions.handled(await c.user(), sessionId, note, c.conn.address);
+      return { sessionId };
+    },
     'chat.send': async ({ sessionId, text }, c) => ({
       line: await chat.send(sessionId, { kind: 'agent', user: await c.user() }, text),
     }),

@@ -42,6 +42,10 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
       await sessions.cancel(link.sessionId, link.conn.address);
       return { sessionId: link.sessionId };
     },
+    'request.callback': async ({ email }, { link }) => {
+      await sessions.leaveDetails(link.sessionId, email, link.conn.address);
+      return { sessionId: link.sessionId };
+    },
     'request.restart': async (_m, { link }) => {
       const { record, ...result } = await sessions.restart(link.sessionId, link.conn.address);
       sessions.customers.move(link, record.id);
@@ -68,6 +72,7 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
           hello.portal,
           { name: hello.name, ...(hello.email ? { email: hello.email } : {}), problem: hello.problem },
           conn.address,
+          { connected: true, ...(hello.previous ? { previous: hello.previous } : {}) },
         );
         link = { conn, sessionId: record.id };
         sessions.customers.add(link);
@@ -80,6 +85,7 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
         try {
           if (record.state === 'ended') {
             // Bound all the same, so the page can restart in one step.
+            const agentName = await sessions.lastAgentName(record);
             conn.error(
               'session_ended',
               'this support session has ended; you can start a new request',
@@ -87,6 +93,8 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
               {
                 sessionId: record.id,
                 canRestart: true,
+                ...(agentName ? { agentName } : {}),
+                ...(record.endReason ? { reason: record.endReason } : {}),
               },
             );
           } else {

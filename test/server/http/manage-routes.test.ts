@@ -329,6 +329,9 @@ describe('reports', () => {
     acceptedAt: createdAt + 1000,
     endedAt: createdAt + 60_000,
     endedBy: 'agent',
+    callbackAt: null,
+    endReason: null,
+    continuation: null,
   });
 
   beforeAll(async () => {
