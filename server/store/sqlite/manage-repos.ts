@@ -3,6 +3,7 @@
  * links (a link is used by one conditional UPDATE, so two tabs cannot both use it), API tokens,
  * webhooks with their delivery log, and the session history the reports read.
  */
+import type { SessionOutcome } from '../../../protocol/manage-api';
 import type {
   AccountLinkRecord,
   AccountLinkRepo,
@@ -20,7 +21,7 @@ import type {
 } from '../manage-store';
 import { WEBHOOK_EVENTS } from '../manage-store';
 import type { Db } from './open-database';
-import { sessionFromRow, type SessionRow } from './rows';
+import { selectSessions, sessionFromRow, type SessionRow } from './rows';
 
 interface LinkRow {
   token_hash: string;
@@ -305,9 +306,7 @@ function webhookRepo(db: Db): WebhookRepo {
   };
 }
 
-const SESSION_SELECT = `SELECT s.id, s.portal_slug, s.customer_name, s.customer_email, s.problem, s.state, s.screen,
-  s.agent_id, s.target_agent_id, s.comment, s.transfer, s.created_at, s.queued_at, s.accepted_at, s.ended_at,
-  s.ended_by FROM sessions s`;
+const SESSION_SELECT = selectSessions('s');
 
 /** Groups rows by session id, keeping their order. */
 function grouped<R extends { session_id: string }, T>(rows: R[], map: (r: R) => T): Map<string, T[]> {
@@ -346,11 +345,15 @@ function historyRepo(db: Db): SessionHistoryRepo {
       values.push(q.to);
     }
     const outcome = {
-      waiting: "s.state = 'queued'",
+      waiting: "s.state = 'queued' AND s.callback_at IS NULL",
+      callback: "s.state = 'queued' AND s.callback_at IS NOT NULL",
       in_progress: "s.state IN ('accepted', 'transferring')",
-      completed: "s.state = 'ended' AND s.accepted_at IS NOT NULL",
-      abandoned: "s.state = 'ended' AND s.accepted_at IS NULL",
-    } as const;
+      completed: "s.state = 'ended' AND s.accepted_at IS NOT NULL AND IFNULL(s.end_reason, '') != 'handled'",
+      handled: "s.state = 'ended' AND s.end_reason = 'handled'",
+      left: "s.state = 'ended' AND s.accepted_at IS NULL AND s.end_reason = 'customer_left'",
+      abandoned:
+        "s.state = 'ended' AND s.accepted_at IS NULL AND IFNULL(s.end_reason, '') NOT IN ('handled', 'customer_left')",
+    } as const satisfies Record<SessionOutcome, string>;
     if (q.outcome !== undefined) where.push(outcome[q.outcome]);
     for (const word of (q.text ?? '').split(/\s+/).filter(Boolean).slice(0, 8)) {
       const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

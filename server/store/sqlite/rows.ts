@@ -80,6 +80,35 @@ export interface SessionRow {
   continuation: string | null;
 }
 
+/** Every column of a SessionRow, in one place: both the session and the report queries select these. */
+const SESSION_ROW_COLUMNS: readonly (keyof SessionRow)[] = [
+  'id',
+  'portal_slug',
+  'customer_name',
+  'customer_email',
+  'problem',
+  'state',
+  'screen',
+  'agent_id',
+  'target_agent_id',
+  'comment',
+  'transfer',
+  'created_at',
+  'queued_at',
+  'accepted_at',
+  'ended_at',
+  'ended_by',
+  'callback_at',
+  'end_reason',
+  'continuation',
+];
+
+/** `SELECT <every SessionRow column> FROM sessions [alias]`. */
+export function selectSessions(alias?: string): string {
+  const prefix = alias ? `${alias}.` : '';
+  return `SELECT ${SESSION_ROW_COLUMNS.map((c) => prefix + c).join(', ')} FROM sessions${alias ? ` ${alias}` : ''}`;
+}
+
 export function sessionFromRow(r: SessionRow): SessionRecord {
   const transfer = r.transfer === null ? null : TransferInfo.safeParse(safeJson(r.transfer));
   return {

@@ -6,7 +6,14 @@
 import type { ChatLine } from '../../../protocol/common';
 import type { PortalRepo, SessionRecord, SessionRepo, TranscriptRepo } from '../store';
 import type { Db } from './open-database';
-import { authorFromJson, SESSION_COLUMNS, sessionColumnValue, sessionFromRow, type SessionRow } from './rows';
+import {
+  authorFromJson,
+  SESSION_COLUMNS,
+  selectSessions,
+  sessionColumnValue,
+  sessionFromRow,
+  type SessionRow,
+} from './rows';
 
 interface PortalRow {
   slug: string;
@@ -73,9 +80,7 @@ export function portalRepo(db: Db): PortalRepo {
   };
 }
 
-const SESSION_SELECT = `SELECT id, portal_slug, customer_name, customer_email, problem, state, screen, agent_id,
-  target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by, callback_at, end_reason,
-  continuation FROM sessions`;
+const SESSION_SELECT = selectSessions();
 
 function setClause(patch: Partial<SessionRecord>): { sql: string; values: unknown[] } {
   const sets: string[] = [];
