@@ -187,6 +187,7 @@ export class AgentController {
       deliveredSeq: live.delivered[sessionId] ?? 0,
       screen: live.screens[sessionId] ?? { joinCode: null, expiresAt: null, helper: null },
       closed: active ? null : (closed?.reason ?? null),
+      returned: live.returned[sessionId] ?? null,
     };
   }
 
@@ -237,6 +238,7 @@ export class AgentController {
       latest ?? live.sessions.find((s) => s.id === sessionId) ?? live.closed[sessionId]?.session;
     live.sessions = live.sessions.filter((s) => s.id !== sessionId);
     this.clearTyping(sessionId);
+    delete live.returned[sessionId];
     if (session && this.windows.has(sessionId)) live.closed[sessionId] = { reason, session };
     else {
       delete live.closed[sessionId];
@@ -365,6 +367,30 @@ export class AgentController {
     },
     'session.ended': (m) => {
       this.closeSession(m.sessionId, `ended_by_${m.by}`);
+    },
+    'customer.presence': (m) => {
+      const { live } = this.state;
+      const mark = <T extends { customer?: unknown }>(x: T): T => {
+        const { customer: _was, ...rest } = x;
+        return (m.customer.state === 'here' ? rest : { ...rest, customer: m.customer }) as T;
+      };
+      live.queue = live.queue.map((q) => (q.sessionId === m.sessionId ? mark(q) : q));
+      live.sessions = live.sessions.map((s) => (s.id === m.sessionId ? mark(s) : s));
+      const closed = live.closed[m.sessionId];
+      if (closed) live.closed[m.sessionId] = { ...closed, session: mark(closed.session) };
+      this.persist();
+      this.pushView();
+      this.pushSession(m.sessionId);
+    },
+    'transfer.returned': (m) => {
+      this.state.live.returned[m.sessionId] = {
+        reason: m.reason,
+        ...(m.by !== undefined ? { by: m.by } : {}),
+        ...(m.comment !== undefined ? { comment: m.comment } : {}),
+        at: Date.now(),
+      };
+      this.persist();
+      // session.assigned follows: it reopens the session and its window.
     },
     'chat.message': (m) => {
       this.appendLine(m.line);

@@ -18,7 +18,7 @@ import {
   Timestamp,
   Token,
 } from '../../protocol/common';
-import { ScreenView, SessionDetail, SignedOutNotice } from '../lib/ui-protocol';
+import { ReturnedNotice, ScreenView, SessionDetail, SignedOutNotice } from '../lib/ui-protocol';
 
 export const Account = z.object({
   origin: z.string().max(2048),
@@ -48,6 +48,8 @@ export const Live = z.object({
   alertExpiry: z.record(z.string(), Timestamp),
   /** Chat window id per session. */
   windows: z.record(z.string(), z.number().int()),
+  /** Transfers that came back, per session, until the agent dismisses the notice. */
+  returned: z.record(z.string(), ReturnedNotice).default({}),
 });
 export type Live = z.infer<typeof Live>;
 
@@ -62,6 +64,7 @@ export const EMPTY_LIVE: Live = {
   alerted: [],
   alertExpiry: {},
   windows: {},
+  returned: {},
 };
 
 const Transcript = z.array(ChatLine);

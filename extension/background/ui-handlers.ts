@@ -134,6 +134,39 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
       return {};
     },
 
+    'session.recall': async (req) => {
+      signedIn();
+      const result = await agent.socket.request({ type: 'session.recall', sessionId: req.sessionId });
+      agent.upsertSession(result.session);
+      agent.setTranscript(result.session.id, result.transcript);
+      agent.pushView();
+      agent.pushSession(req.sessionId);
+      return {};
+    },
+
+    'session.dismiss_returned': async (req) => {
+      delete agent.state.live.returned[req.sessionId];
+      agent.persist();
+      agent.pushSession(req.sessionId);
+      return {};
+    },
+
+    'request.decline': async (req) => {
+      signedIn();
+      await agent.socket.request({ type: 'request.decline', sessionId: req.sessionId, reason: req.reason });
+      agent.removeFromQueue(req.sessionId);
+      agent.pushView();
+      return {};
+    },
+
+    'callback.handled': async (req) => {
+      signedIn();
+      await agent.socket.request({ type: 'callback.handled', sessionId: req.sessionId, note: req.note });
+      agent.removeFromQueue(req.sessionId);
+      agent.pushView();
+      return {};
+    },
+
     'chat.send': async (req) => {
       signedIn();
       const result = await agent.socket.request({

@@ -316,6 +316,10 @@ export class SupportController {
       if (!s) return;
       this.set({ session: { ...s, position: msg.position, agentsAvailable: msg.agentsAvailable } });
     },
+    'request.routing': (msg) => {
+      const s = this.model.session;
+      if (s) this.set({ session: { ...s, routing: msg.routing } });
+    },
     'session.accepted': (msg) => {
       const s = this.model.session;
       if (s) this.set({ session: { ...s, state: 'accepted', agentName: msg.agentName } });
