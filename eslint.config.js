@@ -124,7 +124,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'x11', message: 'X11 code lives in host/platform/linux/.' }],
+          paths: [
+            { name: 'x11', message: 'X11 code lives in host/platform/linux/.' },
+            { name: 'koffi', message: 'Win32 code lives in host/platform/windows/.' },
+          ],
           patterns: [
             {
               group: ['**/server/**', '**/extension/**', '**/ui/**'],

@@ -1,13 +1,18 @@
 // Builds the agent extension: `wxt build` (Chrome/Edge MV3) and `wxt build -b firefox --mv3`.
-// The Chrome manifest carries `key` so the extension ID is fixed (native-messaging manifests and
-// the server's Origin allowlist depend on it); Firefox gets a fixed gecko id instead.
+// The Chrome manifest carries `key`, the public half of the key that signs the .crx
+// (packaging/extension/signing-key.ts: $LIFELINE_EXTENSION_KEY, else the repository's development
+// key), so unpacked and packed copies have the same ID; Firefox gets a fixed gecko id instead
+// ($LIFELINE_FIREFOX_EXTENSION_ID for IT's own, else ours). With $LIFELINE_PUBLIC_URL both
+// manifests name the server's update manifests (update_url), so installed copies update from it.
 // LIFELINE_E2E=1 makes the end-to-end test build in .output/e2e/ (see extension/lib/build-env.ts);
 // a normal build never contains the test behaviour.
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { FIREFOX_EXTENSION_ID, MANIFEST_PUBLIC_KEY } from './protocol/extension-ids';
+import { loadSigningKey } from './packaging/extension/signing-key';
+import { buildIdentity } from './packaging/extension/build-identity';
 
 const e2e = process.env.LIFELINE_E2E === '1';
+const identity = buildIdentity(process.env, loadSigningKey());
 // The screen viewer shares clipboard text both ways (read when its window gets focus, write when
 // the customer copies something).
 const VIEWER_PERMISSIONS = ['clipboardRead', 'clipboardWrite'];
@@ -42,7 +47,13 @@ export default defineConfig({
             'scripting',
             ...VIEWER_PERMISSIONS,
           ],
-          browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' } },
+          browser_specific_settings: {
+            gecko: {
+              id: identity.firefoxId,
+              strict_min_version: '128.0',
+              ...(identity.firefoxUpdateUrl ? { update_url: identity.firefoxUpdateUrl } : {}),
+            },
+          },
         }
       : {
           // Chrome 116 keeps a service worker alive while its WebSocket carries messages.
@@ -57,7 +68,8 @@ export default defineConfig({
             ...VIEWER_PERMISSIONS,
           ],
           storage: { managed_schema: 'managed-schema.json' },
-          key: MANIFEST_PUBLIC_KEY,
+          key: identity.manifestKey,
+          ...(identity.chromeUpdateUrl ? { update_url: identity.chromeUpdateUrl } : {}),
         }),
   }),
 });

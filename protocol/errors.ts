@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   invalid_credentials: 401,
   account_inactive: 403,
   too_many_attempts: 429,
+  /** A client holds too many sockets at once (per address, or per support request). */
+  too_many_connections: 429,
   seat_limit_reached: 409,
   token_invalid: 401,
   signed_out: 401,
@@ -45,6 +47,10 @@ export const ERROR_CODES = {
   illegal_transition: 409,
   agent_not_found: 404,
   agent_unavailable: 409,
+  /** Too many support requests from this address are already waiting for an agent. */
+  too_many_waiting: 429,
+  /** The server's queue holds as many waiting requests as it takes; try again later. */
+  queue_full: 503,
   /** A hello named a protocol version this server does not speak. */
   protocol_unsupported: 426,
   // --- screen sharing and helper ---
@@ -60,6 +66,8 @@ export const ERROR_CODES = {
   backpressure: 503,
   /** The customer is moving their own mouse, which takes precedence: the agent's pointer waits. */
   pointer_in_use: 409,
+  /** The customer's system does not let the helper inject input (no XTEST, no display access). */
+  input_unavailable: 503,
   // --- file transfer ---
   /** Not enough free space where the file was to be saved (refused before any byte is written). */
   no_space: 507,

@@ -30,6 +30,12 @@ export const ExtensionToHost = z.discriminatedUnion('type', [
   request('host.hello', { extensionVersion: z.string().max(32) }),
   /** Join a session: `server` is the configured server's origin, checked by the extension. */
   request('host.join', { server: z.string().url().max(2048), joinCode: JoinCode }),
+  /**
+   * Come back into the session the last helper saved (its state file), after that helper ended
+   * without a stop (a crash, a kill): only a session of this `server`; the consent the customer
+   * gave is taken back, asked only if none was given.
+   */
+  request('host.resume', { server: z.string().url().max(2048) }),
   /** The customer's answer in the consent window (also used to revoke: set grants to false). */
   request('host.consent', { grants: Grants }),
   /** The customer pressed "stop sharing". */
@@ -42,6 +48,7 @@ export type ExtensionToHost = z.infer<typeof ExtensionToHost>;
 export const NATIVE_RESULTS = {
   'host.hello': z.object({ version: z.string().max(32), os: OsInfo, supported: z.boolean() }),
   'host.join': z.object({ state: HelperState }),
+  'host.resume': z.object({ state: HelperState }),
   'host.consent': z.object({ grants: Grants }),
   'host.stop': z.object({ state: HelperState }),
   'host.file_cancel': z.object({ fileId: FileId }),

@@ -53,18 +53,35 @@ export function parseMessage<S extends z.ZodType>(
   maxBytes: number = CONTROL_MESSAGE_MAX_BYTES,
 ): ParseResult<z.output<S>> {
   if (exceedsUtf8Bytes(text, maxBytes)) {
-    return { ok: false, code: 'message_too_large', message: `message larger than ${maxBytes} bytes` };
+    return failure('message_too_large', `message larger than ${maxBytes} bytes`, peekRequestId(text));
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    return { ok: false, code: 'invalid_message', message: 'not JSON' };
+    return failure('invalid_message', 'not JSON', peekRequestId(text));
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, code: 'invalid_message', message: 'not a JSON object' };
   }
   return validate(schema, raw);
+}
+
+/** Characters of an unparsable or oversized message searched for its request id. */
+export const REQUEST_ID_PEEK_CHARS = 512;
+const PEEK_ID = /"id"\s*:\s*"([^"\\]{1,64})"/;
+
+/**
+ * The request id of a message that cannot be parsed (not JSON, or too large to parse), found
+ * by a bounded search of its first REQUEST_ID_PEEK_CHARS characters, so that even its error
+ * answers the request it belongs to. Best effort: undefined when there is none to be seen.
+ */
+export function peekRequestId(text: string): string | undefined {
+  return PEEK_ID.exec(text.slice(0, REQUEST_ID_PEEK_CHARS))?.[1];
+}
+
+function failure(code: ErrorCode, message: string, id: string | undefined): ParseResult<never> {
+  return { ok: false, code, message, ...(id !== undefined ? { id } : {}) };
 }
 
 function hasType(raw: unknown): boolean {

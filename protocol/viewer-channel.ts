@@ -38,12 +38,23 @@ export const ServerToViewer = z.discriminatedUnion('type', [
     peerId: z.number().int().min(2).max(0xfffe),
     helper: HelperPresence.nullable(),
     /**
-     * The agent's features as the server read them at this hello (a manager's change applies at
-     * the next hello). Without `screenControl` the relay refuses this viewer's input frames, so
+     * No helper now, but the one that was there may come back (it dropped, or the server
+     * restarted): transfers wait for it instead of failing. Optional for older servers.
+     */
+    helperReconnecting: z.boolean().optional(),
+    /**
+     * The agent's features as the server read them at this hello; a manager's change comes as
+     * `viewer.features`. Without `screenControl` the relay refuses this viewer's input frames, so
      * the viewer shows view-only. Optional only for servers older than this field.
      */
     features: Features.optional(),
   }),
+  /**
+   * A manager changed the agent's features while this viewer is open: the relay holds the viewer
+   * to these from now on (input and file frames refused without `screenControl` and
+   * `fileTransfer`). Without `screenView` the viewer is closed instead (`feature_disabled`).
+   */
+  message('viewer.features', { features: Features }),
   ReplyMessage,
   ErrorMessage,
   message('helper.joined', { helper: HelperPresence }),

@@ -4,6 +4,7 @@
 //   - the pages the server serves (support page, management center)  -> dist/pages/
 //   - the helper bundled to one plain JS file (starts in ~0.1 s)       -> dist/host/
 //   - the helper download for customers without the extension         -> dist/downloads/
+//   - the extension packages IT pushes (.crx signed, .xpi, extension.json) -> dist/downloads/extension/
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -12,7 +13,11 @@ const steps = [
   ['npx', ['wxt', 'build', '-b', 'firefox', '--mv3']],
 ];
 if (existsSync('vite.pages.config.ts')) steps.push(['npx', ['vite', 'build', '-c', 'vite.pages.config.ts']]);
-steps.push(['node', ['scripts/bundle-host.mjs']], ['node', ['scripts/package-helper.mjs']]);
+steps.push(
+  ['node', ['--import', 'tsx', 'packaging/extension/package-extension.ts']],
+  ['node', ['scripts/bundle-host.mjs']],
+  ['node', ['scripts/package-helper.mjs']],
+);
 
 for (const [cmd, args] of steps) {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });

@@ -5,16 +5,19 @@
 // Only native addons stay outside the bundle (they cannot be inlined); they resolve from the
 // checkout's node_modules, which is why the bundle lives inside the checkout.
 //
-//   node scripts/bundle-host.mjs [--outfile PATH]     (also exported: bundleHost({ outfile }))
+//   node scripts/bundle-host.mjs [--outfile PATH]     (also exported: bundleHost({ outfile, extensionIds }))
 import { build } from 'esbuild';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUTFILE = join(ROOT, 'dist/host/lifeline-helper.mjs');
-/** Native addons: loaded at run time from node_modules, never inlined. */
-export const NATIVE_EXTERNALS = ['@julusian/jpeg-turbo', 'better-sqlite3'];
+/**
+ * Native addons: loaded at run time from node_modules, never inlined (koffi only on Windows, where
+ * the helper runs as lifeline-helper.exe: scripts/build-sea.mjs bundles it with its binary).
+ */
+export const NATIVE_EXTERNALS = ['@julusian/jpeg-turbo', 'better-sqlite3', 'koffi'];
 
 // The entry runs main() and leaves the exit code to Node, so pending writes to stdout finish.
 const ENTRY = `import { main } from './host/cli/main.ts';
@@ -25,7 +28,22 @@ process.exitCode = await main(process.argv.slice(2));
 const BANNER = `import { createRequire as __lifelineCreateRequire } from 'node:module';
 const require = __lifelineCreateRequire(import.meta.url);`;
 
-export async function bundleHost({ outfile = DEFAULT_OUTFILE } = {}) {
+/**
+ * The IDs of the extension built alongside (packaging/extension/package-extension.ts runs first in
+ * npm run build), so the helper trusts a build signed with IT's own key; none when not packed.
+ */
+export function extensionIdsDefine(ids) {
+  if (ids) return { __LIFELINE_EXTENSION_IDS__: JSON.stringify(ids) };
+  try {
+    const info = JSON.parse(readFileSync(join(ROOT, 'dist/downloads/extension/extension.json'), 'utf8'));
+    const ids = { chrome: String(info.chrome.id), firefox: String(info.firefox.id) };
+    return { __LIFELINE_EXTENSION_IDS__: JSON.stringify(ids) };
+  } catch {
+    return {};
+  }
+}
+
+export async function bundleHost({ outfile = DEFAULT_OUTFILE, extensionIds } = {}) {
   const result = await build({
     stdin: { contents: ENTRY, resolveDir: ROOT, sourcefile: 'lifeline-helper-entry.ts', loader: 'ts' },
     outfile,
@@ -36,6 +54,7 @@ export async function bundleHost({ outfile = DEFAULT_OUTFILE } = {}) {
     external: NATIVE_EXTERNALS,
     banner: { js: `#!/usr/bin/env node\n${BANNER}` },
     legalComments: 'none',
+    define: extensionIdsDefine(extensionIds),
     logLevel: 'warning',
     metafile: true,
   });

@@ -37,10 +37,13 @@ import { AuthService } from './auth/auth-service';
 import { AccountService } from './accounts/account-service';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
-import { attachHub, type Channel, type Hub } from './ws/hub';
+import { attachHub, type Channel, type Hub, type HubOptions } from './ws/hub';
+import { clientAddress } from './http/client-address';
 import { createOriginPolicy } from './ws/origin';
 import { registerPortalRoutes } from './http/routes/portal-routes';
 import { registerDownloadRoutes } from './http/routes/download-routes';
+import { registerExtensionDownloadRoutes } from './http/routes/extension-download-routes';
+import { readExtensionPackageInfo } from './downloads/extension-packages';
 import { createSupportWorkflow, type SupportWorkflow, type WorkflowOptions } from './support-workflow';
 
 export interface RunningServer {
@@ -78,6 +81,8 @@ export interface StartOptions {
   store?: Store;
   /** Shorter timings and buffer limits for tests (reconnect grace, relay water marks). */
   workflow?: Partial<WorkflowOptions>;
+  /** Socket caps and outgoing budget of the WebSocket hub (tests shrink them). */
+  hub?: Omit<HubOptions, 'proxies'>;
   /** Webhook retry delays and polling (tests shorten them). */
   webhooks?: Partial<WebhookTimings>;
 }
@@ -105,6 +110,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     }),
     mailer,
   };
+  services.accounts.onFeaturesChanged = (userId, features) =>
+    services.workflow.liveFeatures.apply(userId, features);
   const unlistenWebhooks = services.webhooks.listen(workflow.sessions.events);
 
   // --- HTTP routes (one register function per area) ---
@@ -112,6 +119,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   registerStatusRoutes(router, ctx, services.workflow.liveCounts);
   registerPortalRoutes(router, services.workflow.sessions, store);
   registerDownloadRoutes(router, config.downloadsDir);
+  registerExtensionDownloadRoutes(router, {
+    downloadsDir: config.downloadsDir,
+    scheme: config.tls ? 'https' : 'http',
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
   registerAuthRoutes(router, ctx, auth);
   const apiRoutes = manageApiRoutes({ ctx, ...services, baseUrl: () => baseUrl });
   registerApiRoutes(router, apiRoutes, services);
@@ -124,9 +136,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   await services.workflow.load();
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    setSecurityHeaders(res);
+    setSecurityHeaders(res, Boolean(config.tls));
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], ctx.proxies);
     router
       .handle(req, res, url, address)
       .then((handled) => {
@@ -168,9 +180,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     `${scheme}://localhost:${port}`,
     `${scheme}://127.0.0.1:${port}`,
     ...EXTENSION_ORIGINS,
+    // The extension this server hands out: built with IT's own key it has its own ID.
+    ...packagedExtensionOrigins(config.downloadsDir),
     ...config.extraOrigins,
   ]);
-  const hub = attachHub(server, channels, origins, log);
+  const hub = attachHub(server, channels, origins, log, { ...options.hub, proxies: ctx.proxies });
 
   return {
     url,
@@ -195,6 +209,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       if (!options.store) await store.close();
     },
   };
+}
+
+function packagedExtensionOrigins(downloadsDir: string): string[] {
+  const info = readExtensionPackageInfo(downloadsDir);
+  return info ? [`chrome-extension://${info.chrome.id}`] : [];
 }
 
 /** Page routes: /support/<portal>, /manage, /setup, /activate and their /assets. */

@@ -25,6 +25,11 @@ export interface ServerConfig {
   downloadsDir: string;
   /** Print the setup link and notices to stderr. */
   quiet: boolean;
+  /**
+   * Reverse proxies in front of the server (addresses or CIDRs, `--trust-proxy`): only requests
+   * from these have their X-Forwarded-For read (http/client-address.ts). Empty: none.
+   */
+  trustProxy: string[];
   /** Outgoing e-mail (invitations, password resets); without it the management center shows the links. */
   smtp?: SmtpConfig;
 }
@@ -38,6 +43,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     pagesDir: 'dist/pages',
     downloadsDir: 'dist/downloads',
     quiet: false,
+    trustProxy: [],
     ...overrides,
   };
 }

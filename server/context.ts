@@ -3,11 +3,14 @@
  * audit writer. Services (auth, presence, sessions, relay) are built on top in app.ts.
  */
 import type { ServerConfig } from './config';
+import { parseTrustProxy, type ProxyTrust } from './http/client-address';
 import type { Log } from './log';
 import type { AuditEntry, Store } from './store/store';
 
 export interface ServerContext {
   readonly config: ServerConfig;
+  /** The reverse proxies whose X-Forwarded-For is believed (config.trustProxy, parsed). */
+  readonly proxies: ProxyTrust;
   readonly store: Store;
   readonly log: Log;
   /** Milliseconds since the epoch; injectable so tests can move time. */
@@ -28,6 +31,7 @@ export function createContext(
 ): ServerContext {
   return {
     config,
+    proxies: parseTrustProxy(config.trustProxy),
     store,
     log,
     now,

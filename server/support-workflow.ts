@@ -9,6 +9,7 @@
 import type { AuthService } from './auth/auth-service';
 import type { ServerContext } from './context';
 import type { LiveCounts } from './http/routes/status-routes';
+import { LiveFeatures } from './presence/live-features';
 import { LoginSockets } from './presence/login-sockets';
 import { Presence } from './presence/presence';
 import { wireSignOut } from './presence/signed-out';
@@ -47,6 +48,8 @@ export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
 export interface SupportWorkflow {
   readonly presence: Presence;
   readonly loginSockets: LoginSockets;
+  /** Viewer and sharer sockets whose rights follow their agent's features while open. */
+  readonly liveFeatures: LiveFeatures;
   readonly sessions: SessionService;
   readonly chat: ChatService;
   readonly screen: ScreenService;
@@ -67,6 +70,7 @@ export function createSupportWorkflow(
   const options = { ...DEFAULT_WORKFLOW_OPTIONS, ...overrides };
   const presence = new Presence();
   const loginSockets = new LoginSockets();
+  const liveFeatures = new LiveFeatures();
   const sessions = new SessionService(ctx, presence, options);
   const chat = new ChatService(ctx, sessions, presence);
   const screen = new ScreenService(ctx, sessions, presence, options, options);
@@ -80,6 +84,11 @@ export function createSupportWorkflow(
       for (const loginId of loginSockets.loginIds()) {
         const ended = await auth.endedElsewhere(loginId);
         if (ended) loginSockets.signOut(ended);
+      }
+      // Features changed by another process (the CLI): the API's changes arrived at once.
+      for (const userId of liveFeatures.userIds()) {
+        const user = await ctx.store.users.byId(userId);
+        if (user) liveFeatures.apply(userId, user.features);
       }
     })().catch((err: unknown) => log.error('login_recheck_failed', { error: String(err) }));
   }, options.loginRecheckMs);
@@ -105,16 +114,18 @@ export function createSupportWorkflow(
       auth,
       screen,
       loginSockets,
+      liveFeatures,
       log,
       recordFile: (file) => ctx.store.manage.history.addFile({ ...file, at: ctx.now() }),
     }),
-    sharerChannel({ auth, share, loginSockets, log }),
+    sharerChannel({ auth, share, loginSockets, liveFeatures, log }),
     watcherChannel({ share, log }),
   ];
 
   return {
     presence,
     loginSockets,
+    liveFeatures,
     sessions,
     chat,
     screen,

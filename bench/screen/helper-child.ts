@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { X11ScreenSource } from '../../host/platform/linux/x11-screen-source';
-import { silentPlatformLog } from '../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../host/platform/platform-log';
 import { ScreenEncoder } from '../../host/screen/screen-encoder';
 import { DataChannel } from '../../protocol/frame';
 import { CHANNEL_STATS, readFrames, writeFrame } from './link-framing';

@@ -36,6 +36,7 @@ import { startX0vncserver } from '../support/x0vncserver';
 import { startXtermDesktop } from '../support/xterm-desktop';
 import { startSlideshow } from '../support/photo-slideshow';
 import { startShapedLink, type LinkProfile, type ShapedLink } from '../support/shaped-link';
+import { percentile } from '../support/process-stats';
 
 export const PROFILES: readonly LinkProfile[] = [
   { name: 'hotel Wi-Fi: 1 Mbit/s, 80 ms RTT', rateBytesPerSec: 125_000, oneWayDelayMs: 40 },
@@ -87,11 +88,6 @@ interface KeyProbe {
   cell: Cell;
   ours?: number;
   rfb?: number;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
 /** True when any pixel of `cell` in an RGBA picture differs from `bg` (0xRRGGBB). */

@@ -1,16 +1,26 @@
 /**
- * A minimal RFB 3.8 client for the benchmark: security None, 32-bit true colour, asks for ZRLE
+ * A minimal RFB 3.8 client for the benchmark: security None, 32-bit true colour, asks for ZRLE,
+ * or Tight with JPEG quality level 8 and compression level 2 (TigerVNC viewer's usual settings)
  * (+ CopyRect, the Cursor and DesktopSize pseudo-encodings, as a real viewer would), keeps one
  * incremental update request outstanding, and counts bytes. It parses message boundaries (it has
  * to, to know when an update ends); with `{ decode: true }` it also paints the pixels into
- * `decoder.rgba` (zrle-decoder.ts) and reports each rectangle to `onRect` when its last byte arrived.
+ * `decoder.rgba` (zrle-decoder.ts, tight-decoder.ts; Tight is always decoded, its lengths are
+ * inside the data) and reports each rectangle to `onRect` when its last byte arrived.
  */
 import net from 'node:net';
+import type { RfbFramebuffer } from './rfb-framebuffer';
+import { TightDecoder } from './tight-decoder';
 import { ZrleDecoder } from './zrle-decoder';
 
 const ENC_RAW = 0;
 const ENC_COPYRECT = 1;
+const ENC_TIGHT = 7;
 const ENC_ZRLE = 16;
+/** Tight pseudo-encodings: JPEG quality level 0-9 and compression level 0-9. */
+const ENC_QUALITY_LEVEL_0 = -32;
+const ENC_COMPRESS_LEVEL_0 = -256;
+export const TIGHT_QUALITY_LEVEL = 8;
+export const TIGHT_COMPRESS_LEVEL = 2;
 const ENC_CURSOR = -239;
 const ENC_DESKTOP_SIZE = -223;
 const ENC_LAST_RECT = -224;
@@ -22,7 +32,11 @@ export interface RfbUpdate {
   endAt: number;
   bytes: number;
   rects: number;
+  /** Pixels of the rectangles that carried pixels (not the cursor or size pseudo-rectangles). */
+  area: number;
 }
+
+export type RfbEncoding = 'zrle' | 'tight';
 
 export interface RfbRect {
   x: number;
@@ -43,12 +57,15 @@ export class RfbClient {
   private received = 0;
   private waiters: (() => void)[] = [];
   private closed = false;
-  /** Set with `{ decode: true }`: the picture as the viewer would show it. */
-  decoder: ZrleDecoder | null = null;
+  /** Set with `{ decode: true }` (always with Tight): the picture as the viewer would show it. */
+  decoder: ZrleDecoder | TightDecoder | null = null;
   /** Called after each rectangle, with the arrival time of its last byte (performance.now()). */
   onRect: ((rect: RfbRect, completeAt: number) => void) | null = null;
 
-  private constructor(private readonly sock: net.Socket) {
+  private constructor(
+    private readonly sock: net.Socket,
+    readonly encoding: RfbEncoding,
+  ) {
     sock.setNoDelay(true);
     sock.on('data', (d: Buffer) => {
       this.received += d.byteLength;
@@ -63,15 +80,20 @@ export class RfbClient {
     });
   }
 
-  static async connect(port: number, options: { decode?: boolean } = {}): Promise<RfbClient> {
+  static async connect(
+    port: number,
+    options: { decode?: boolean; encoding?: RfbEncoding } = {},
+  ): Promise<RfbClient> {
     const sock = net.connect(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
       sock.once('connect', resolve);
       sock.once('error', reject);
     });
-    const c = new RfbClient(sock);
+    const encoding = options.encoding ?? 'zrle';
+    const c = new RfbClient(sock, encoding);
     await c.handshake();
-    if (options.decode) c.decoder = new ZrleDecoder(c.width, c.height);
+    if (encoding === 'tight') c.decoder = new TightDecoder(c.width, c.height);
+    else if (options.decode) c.decoder = new ZrleDecoder(c.width, c.height);
     void c.loop();
     return c;
   }
@@ -118,7 +140,18 @@ export class RfbClient {
     pf[0] = 0;
     pf.set([32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0], 4);
     this.sock.write(pf);
-    const encodings = [ENC_ZRLE, ENC_COPYRECT, ENC_CURSOR, ENC_DESKTOP_SIZE, ENC_LAST_RECT];
+    const encodings =
+      this.encoding === 'tight'
+        ? [
+            ENC_TIGHT,
+            ENC_COPYRECT,
+            ENC_QUALITY_LEVEL_0 + TIGHT_QUALITY_LEVEL,
+            ENC_COMPRESS_LEVEL_0 + TIGHT_COMPRESS_LEVEL,
+            ENC_CURSOR,
+            ENC_DESKTOP_SIZE,
+            ENC_LAST_RECT,
+          ]
+        : [ENC_ZRLE, ENC_COPYRECT, ENC_CURSOR, ENC_DESKTOP_SIZE, ENC_LAST_RECT];
     const se = Buffer.alloc(4 + 4 * encodings.length);
     se[0] = 2;
     se.writeUInt16BE(encodings.length, 2);
@@ -129,6 +162,18 @@ export class RfbClient {
     this.consumed = 0;
     this.chunkTimes = [];
     this.request(false);
+  }
+
+  /** Bytes and completion time of the first full picture: the updates until their pixels cover the screen once. */
+  firstFullFrame(): { bytes: number; endAt: number } | null {
+    let bytes = 0;
+    let area = 0;
+    for (const u of this.updates) {
+      bytes += u.bytes;
+      area += u.area;
+      if (area >= this.width * this.height) return { bytes, endAt: u.endAt };
+    }
+    return null;
   }
 
   /** Sends a FramebufferUpdateRequest for the whole screen. */
@@ -171,6 +216,7 @@ export class RfbClient {
     const h = await this.read(3);
     const n = h.readUInt16BE(1);
     let rects = 0;
+    let area = 0;
     for (let i = 0; i < n; i++) {
       const r = await this.read(12);
       const x = r.readUInt16BE(0);
@@ -180,10 +226,14 @@ export class RfbClient {
       const enc = r.readInt32BE(8);
       rects++;
       if (enc === ENC_LAST_RECT) break;
-      const dec = this.decoder;
+      const dec: RfbFramebuffer | null = this.decoder;
       if (enc === ENC_ZRLE) {
         const zlib = await this.read((await this.read(4)).readUInt32BE(0));
-        dec?.zrle(x, y, w, hgt, zlib);
+        if (this.decoder instanceof ZrleDecoder) this.decoder.zrle(x, y, w, hgt, zlib);
+      } else if (enc === ENC_TIGHT) {
+        if (!(this.decoder instanceof TightDecoder))
+          throw new Error('Tight rectangle without a Tight decoder');
+        await this.decoder.rect(x, y, w, hgt, (k) => this.read(k));
       } else if (enc === ENC_COPYRECT) {
         const src = await this.read(4);
         dec?.copy(x, y, w, hgt, src.readUInt16BE(0), src.readUInt16BE(2));
@@ -196,10 +246,12 @@ export class RfbClient {
         this.width = w;
         this.height = hgt;
       } else throw new Error(`unexpected RFB encoding ${enc}`);
-      if (enc !== ENC_CURSOR && enc !== ENC_DESKTOP_SIZE)
+      if (enc !== ENC_CURSOR && enc !== ENC_DESKTOP_SIZE) {
+        area += w * hgt;
         this.onRect?.({ x, y, w, h: hgt }, this.arrivalOf(this.consumed - 1));
+      }
     }
-    this.updates.push({ firstByteAt, endAt: performance.now(), bytes: this.consumed - start, rects });
+    this.updates.push({ firstByteAt, endAt: performance.now(), bytes: this.consumed - start, rects, area });
     this.request(true);
   }
 

@@ -11,113 +11,37 @@
  * ("plain"), and also with end-to-end encryption (+8-byte counter +16-byte GCM tag per message,
  * "sealed"); RFB bytes are everything x0vncserver sent after the handshake (no encryption).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import { X11ScreenSource } from '../../host/platform/linux/x11-screen-source';
-import { silentPlatformLog } from '../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../host/platform/platform-log';
 import { ChangeDetector } from '../../host/screen/change-detector';
 import { PixelViewer } from '../../host/screen/pixel-view';
-import { DataChannel, FRAME_HEADER_BYTES } from '../../protocol/frame';
-import { encodeAck, encodeControl, screenMessageSeq } from '../../protocol/screen';
-import { ScreenDecoder } from '../../ui/decoder/screen-decoder';
+import { encodeControl } from '../../protocol/screen';
 import type { XDisplay } from '../../test/support/xvfb';
-import { TurboJpegDecoder } from '../../test/ui/decoder/turbo-jpeg-decoder';
 import { countDiff } from '../../test/host/screen/synthetic';
 import { xwdCapture } from '../../test/e2e/screen/xwd-capture';
-import { CHANNEL_STATS, readFrames, writeFrame } from './link-framing';
 import { RfbClient } from './rfb-client';
+import { startHelperChild, type HelperLink } from './helper-link';
 import { sleep } from '../support/sleep';
 import { startX0vncserver } from '../support/x0vncserver';
 import { startXtermDesktop } from '../support/xterm-desktop';
+import { cpuMs, percentile } from '../support/process-stats';
 
-/** Per-message bytes that end-to-end encryption adds beyond the data-plane header (counter + GCM tag). */
-const SEAL_EXTRA_BYTES = 8 + 16;
 const KEYSTROKES = 60;
 /** Time between keystrokes, in ms: long enough for both servers to finish each update. */
 const KEY_GAP_MS = 150;
 const SCROLL_LINES = 400;
 const MOUSE_MOVES = 100;
 const QUIET_MS = 800;
-const CLK_TCK = 100;
 const CAPTURE_ROUNDS = 30;
 /** Window drag: steps, offset per step in pixels, and time between steps in ms (a ~30 Hz drag). */
 const DRAG_STEPS = 40;
 const DRAG_DX = 8;
 const DRAG_DY = 5;
 const DRAG_GAP_MS = 33;
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
-
-/** Our side as the benchmark sees it: bytes at the socket, arrival times, a decoder that acks. */
-class HelperLink {
-  plainBytes = 0;
-  sealedBytes = 0;
-  messages = 0;
-  lastDataAt = 0;
-  arrivals: number[] = [];
-  /** Bytes (plain) from the last RESET to the END of the update after it. */
-  lastFullFrame = { plain: 0, sealed: 0, done: false };
-  decoder = new ScreenDecoder({ jpeg: new TurboJpegDecoder() });
-  stats: unknown = null;
-  private chain = Promise.resolve();
-  private inFull = false;
-
-  constructor(readonly sock: net.Socket) {
-    readFrames(sock, (channel, payload, at) => {
-      this.lastDataAt = performance.now();
-      if (channel === CHANNEL_STATS) {
-        this.stats = JSON.parse(Buffer.from(payload).toString());
-        return;
-      }
-      if (channel !== DataChannel.screen && channel !== DataChannel.cursor) return;
-      const plain = payload.byteLength + FRAME_HEADER_BYTES;
-      this.plainBytes += plain;
-      this.sealedBytes += plain + SEAL_EXTRA_BYTES;
-      this.messages++;
-      if (channel !== DataChannel.screen) return;
-      this.arrivals.push(at);
-      const copy = new Uint8Array(payload);
-      if (copy[0] === 1) {
-        this.inFull = true;
-        this.lastFullFrame = { plain: 0, sealed: 0, done: false };
-      }
-      if (this.inFull) {
-        this.lastFullFrame.plain += plain;
-        this.lastFullFrame.sealed += plain + SEAL_EXTRA_BYTES;
-      }
-      this.chain = this.chain.then(async () => {
-        const r = await this.decoder.apply(copy);
-        if (r.end && this.inFull) {
-          this.inFull = false;
-          this.lastFullFrame.done = true;
-        }
-        writeFrame(sock, DataChannel.ack, encodeAck(screenMessageSeq(copy)));
-      });
-    });
-  }
-
-  control(payload: Uint8Array): void {
-    writeFrame(this.sock, DataChannel.control, payload);
-  }
-
-  async fetchStats(): Promise<Record<string, unknown>> {
-    this.stats = null;
-    writeFrame(this.sock, CHANNEL_STATS, new Uint8Array(0));
-    while (this.stats === null) await sleep(10);
-    return this.stats as Record<string, unknown>;
-  }
-}
 
 async function quiet(rfb: RfbClient, ours: HelperLink, maxMs = 20_000): Promise<void> {
   const end = performance.now() + maxMs;
@@ -155,23 +79,11 @@ async function main(): Promise<void> {
     const { process: vnc, port: rfbPort } = await startX0vncserver(x.display);
     children.push(vnc);
 
-    // Our helper's encoder in its own process, linked over loopback TCP.
-    const server = net.createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const linkPort = (server.address() as net.AddressInfo).port;
-    const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
-    // BENCH_PROFILE=dir writes a CPU profile of the helper process there (to see where its time goes).
-    const profile = process.env.BENCH_PROFILE
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-      : [];
-    const helper = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/screen/helper-child.ts'], {
-      env: { ...process.env, DISPLAY: x.display, BENCH_PORT: String(linkPort) },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    // Our helper's encoder in its own process, linked over loopback TCP (BENCH_PROFILE=dir: its CPU profile).
+    const child = await startHelperChild(x.display);
+    const helper = child.process;
     children.push(helper);
-    const sock = await accepted;
-    sock.setNoDelay(true);
-    const ours = new HelperLink(sock);
+    const ours = child.link;
     const rfb = await RfbClient.connect(rfbPort);
     await quiet(rfb, ours);
 
@@ -406,9 +318,7 @@ async function main(): Promise<void> {
     console.log(`\nhelper encoder stats: ${JSON.stringify(helperStats)}`);
     console.log(`decoder picture vs xwd capture: ${mismatched} differing pixels`);
     rfb.close();
-    sock.destroy();
-    server.close();
-    await new Promise((r) => (helper.exitCode === null ? helper.once('exit', r) : r(null)));
+    await child.close();
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
     await x?.stop();

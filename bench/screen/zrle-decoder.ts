@@ -9,6 +9,7 @@
  * rectangle's data is sync-flushed, so inflating it yields the whole rectangle.
  */
 import { Unzlib } from 'fflate';
+import { RfbFramebuffer } from './rfb-framebuffer';
 
 const TILE = 64;
 const SUB_RAW = 0;
@@ -19,18 +20,14 @@ const SUB_PALETTE_RLE_MIN = 130;
 /** Compressed bytes pushed into the inflater at a time. */
 const PUSH_BYTES = 16 * 1024;
 
-export class ZrleDecoder {
-  readonly rgba: Uint8ClampedArray;
+export class ZrleDecoder extends RfbFramebuffer {
   private readonly inflater = new Unzlib();
   private out: Uint8Array[] = [];
   private data: Uint8Array = new Uint8Array(0);
   private at = 0;
 
-  constructor(
-    readonly width: number,
-    readonly height: number,
-  ) {
-    this.rgba = new Uint8ClampedArray(width * height * 4);
+  constructor(width: number, height: number) {
+    super(width, height);
     this.inflater.ondata = (chunk) => this.out.push(chunk);
   }
 
@@ -56,25 +53,6 @@ export class ZrleDecoder {
       throw new Error(`ZRLE rectangle: ${this.data.byteLength - this.at} bytes left over`);
   }
 
-  /** Raw 32-bit pixels (B, G, R, X). */
-  raw(x: number, y: number, w: number, h: number, pixels: Uint8Array): void {
-    for (let j = 0; j < h; j++)
-      for (let i = 0; i < w; i++) {
-        const s = (j * w + i) * 4;
-        this.put(x + i, y + j, pixels[s + 2]!, pixels[s + 1]!, pixels[s]!);
-      }
-  }
-
-  copy(x: number, y: number, w: number, h: number, sx: number, sy: number): void {
-    const stride = this.width * 4;
-    // Rows in the order that never overwrites a source row before it is read.
-    for (let k = 0; k < h; k++) {
-      const j = y > sy ? h - 1 - k : k;
-      const from = (sy + j) * stride + sx * 4;
-      this.rgba.copyWithin((y + j) * stride + x * 4, from, from + w * 4);
-    }
-  }
-
   private byte(): number {
     if (this.at >= this.data.byteLength) throw new Error('ZRLE tile data ends early');
     return this.data[this.at++]!;
@@ -95,18 +73,6 @@ export class ZrleDecoder {
       n += b;
       if (b !== 255) return n;
     }
-  }
-
-  private put(x: number, y: number, r: number, g: number, b: number): void {
-    const o = (y * this.width + x) * 4;
-    this.rgba[o] = r;
-    this.rgba[o + 1] = g;
-    this.rgba[o + 2] = b;
-    this.rgba[o + 3] = 255;
-  }
-
-  private putPacked(x: number, y: number, p: number): void {
-    this.put(x, y, (p >> 16) & 255, (p >> 8) & 255, p & 255);
   }
 
   private tile(x: number, y: number, w: number, h: number): void {

@@ -4,7 +4,7 @@
  * (there is no window manager, so the keyboard follows the pointer into the xterm).
  */
 import { X11InputSink } from '../../host/platform/linux/x11-input-sink';
-import { silentPlatformLog } from '../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../host/platform/platform-log';
 import { startXvfb, type XDisplay } from '../../test/support/xvfb';
 import { sleep } from './sleep';
 

@@ -30,6 +30,7 @@ import { sleep } from '../support/sleep';
 import { startX0vncserver } from '../support/x0vncserver';
 import { startXtermDesktop } from '../support/xterm-desktop';
 import { PROBE_SCRIPT, type ProbeData } from './page-probe';
+import { percentile } from '../support/process-stats';
 
 /** Key presses per phase. */
 const KEYS = 40;
@@ -40,11 +41,6 @@ const SCROLL_LINES = 300;
 const QUIET_MS = 800;
 
 const epoch = () => performance.timeOrigin + performance.now();
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
-}
 
 /** First value of `times` at or after `t0` (and before `limit`), minus t0. */
 function after(times: readonly number[], t0: number, limit = Infinity): number | null {

@@ -7,6 +7,11 @@
  * Only the content script on the configured server's /support/ pages can ask for this (the
  * caller checks the sender); the server origin sent to the helper is the configured one, never
  * one the page chose.
+ *
+ * A helper that dies mid-session (a crash, a kill) is started again: after REVIVE_DELAY_MS the
+ * bridge connects again and asks `host.resume`, so the helper comes back into the same session
+ * with the consent the customer gave (its state file); at most REVIVE_MAX times a minute, so a
+ * helper that crashes at start cannot spin. A stop, or a helper that ended on its own, is final.
  */
 import browser from 'webextension-polyfill';
 import { NATIVE_HOST_NAME } from '../../protocol/extension-ids';
@@ -29,6 +34,19 @@ type NativeType = ExtensionToHost['type'];
 type NativeResult<K extends NativeType> = z.output<(typeof NATIVE_RESULTS)[K]>;
 type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type NativeRequestBody = OmitEach<ExtensionToHost, 'id'>;
+
+/** Wait before starting a helper that died mid-session again, in ms. */
+const REVIVE_DELAY_MS = 500;
+/** Helper restarts allowed per REVIVE_WINDOW_MS (a helper crashing at start must not spin). */
+const REVIVE_MAX = 3;
+const REVIVE_WINDOW_MS = 60_000;
+/** States in which the helper's end is a loss, not the end of sharing. */
+const LIVE_STATES: ReadonlySet<ConsentView['state']> = new Set([
+  'waiting_consent',
+  'sharing',
+  'paused',
+  'reconnecting',
+]);
 
 /** How long a "is the helper installed?" answer is reused, in ms. */
 const PROBE_CACHE_MS = 60_000;
@@ -59,6 +77,12 @@ export class HelperBridge {
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
   private probed: { at: number; value: BridgeHelperAvailability } | null = null;
+  /** The configured server the helper was started for (a revived helper resumes with it). */
+  private server: string | null = null;
+  /** The customer pressed stop: the helper's end that follows is final. */
+  private stopping = false;
+  /** When the helper was revived, for the REVIVE_MAX limit. */
+  private revivedAt: number[] = [];
   private view: ConsentView = {
     state: 'idle',
     agentName: null,
@@ -84,6 +108,8 @@ export class HelperBridge {
     if (!code.success) return { ok: false, code: 'join_code_invalid', message: 'not a join code' };
     this.disconnect();
     this.tabId = tabId;
+    this.server = server;
+    this.stopping = false;
     this.update({
       state: 'connecting',
       agentName: null,
@@ -161,12 +187,44 @@ export class HelperBridge {
       if (this.port !== port) return;
       this.port = null;
       this.rejectAll('the helper stopped');
+      if (LIVE_STATES.has(this.view.state) && !this.stopping && this.mayRevive()) {
+        // Died mid-session: the customer's sharing is not over; the helper comes back into it.
+        this.update({ state: 'reconnecting' });
+        setTimeout(() => void this.revive(), REVIVE_DELAY_MS);
+        return;
+      }
       if (this.view.state !== 'idle' && this.view.state !== 'not_installed') {
         // A helper that stopped before it answered was not installed (or not allowed for us).
         this.update({ state: this.view.state === 'connecting' ? 'not_installed' : 'ended' });
       }
     });
     return port;
+  }
+
+  private mayRevive(): boolean {
+    const now = Date.now();
+    this.revivedAt = this.revivedAt.filter((t) => now - t < REVIVE_WINDOW_MS);
+    if (this.server === null || this.revivedAt.length >= REVIVE_MAX) return false;
+    this.revivedAt.push(now);
+    return true;
+  }
+
+  /** Starts the helper again and asks it to resume the saved session. */
+  private async revive(): Promise<void> {
+    if (this.port || this.stopping || this.server === null || this.view.state !== 'reconnecting') return;
+    const port = this.connect();
+    if (!port) {
+      this.update({ state: 'ended' });
+      return;
+    }
+    try {
+      await this.request({ type: 'host.hello', extensionVersion: this.extensionVersion });
+      const resumed = await this.request({ type: 'host.resume', server: this.server });
+      this.update({ state: resumed.state });
+    } catch {
+      if (this.port === port) this.disconnect();
+      this.update({ state: 'ended' });
+    }
   }
 
   private fail(code: 'helper_not_connected', message: string): BridgeStartOutcome {
@@ -181,6 +239,7 @@ export class HelperBridge {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (!this.port) return;
     const result = await this.request({ type: 'host.stop' });
     this.update({ state: result.state, granted: NO_GRANTS, viewers: [] });

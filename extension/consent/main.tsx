@@ -66,7 +66,7 @@ function Consent() {
     consent.state === 'reconnecting';
 
   return (
-    <main>
+    <main data-state={consent.state}>
       <h1>{consent.agentName ? t('consentTitle', consent.agentName) : t('consentTitleNoName')}</h1>
       {live && requested.length > 0 && (
         <>

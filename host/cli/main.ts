@@ -11,20 +11,23 @@ import { COMMANDS, type CommandName } from './commands';
 import { nativeCommand } from './commands/native-command';
 import { nativeCaller } from './native-caller';
 import { HELPER_VERSION } from './version';
+import { preparePlatform } from '../platform/registry';
 
 export const USAGE = `Usage: lifeline-helper <command> [options]
 
 Commands:
   join <code> [--server URL]   share this screen with the agent who gave you the code
                                (the server may also come from LIFELINE_SERVER)
-  resume [--state-file FILE]   come back into the session saved before a reboot
-                               (default file: $XDG_STATE_HOME/lifeline/resume.json)
+  resume [--state-file FILE]   come back into the session after a restart of this
+                               computer or of the helper (what you allowed still holds)
+                               (default file: resume.json in the helper's state folder:
+                               $XDG_STATE_HOME/lifeline on Linux, %LOCALAPPDATA%\\Lifeline on Windows)
   install [--browser B]... [--system | --user-data-dir DIR]
                                register the helper with browsers (native messaging);
                                B is chrome, chromium, edge, firefox or all
                                (default: the browsers found on this machine)
   uninstall [same options]     remove what install wrote
-  policy --browser B --server URL [--install-from URL]
+  policy --browser B --server URL [--install-from URL] [--extension-id ID]
                                print the enterprise policy (force-install, server address)
   --version                    print the version
   --help                       print this help
@@ -38,6 +41,7 @@ function isCommand(name: string): name is CommandName {
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
+    await preparePlatform();
     const caller = nativeCaller(argv);
     if (caller) return await nativeCommand(caller);
     const [name, ...rest] = argv;

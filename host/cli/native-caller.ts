@@ -6,7 +6,7 @@
  * Returns null for any other command line (a person typing a command).
  */
 import { isAbsolute } from 'node:path';
-import { CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../../protocol/extension-ids';
+import { HELPER_EXTENSION_IDS } from '../manifest/extension-identity';
 
 export interface NativeCaller {
   family: 'chromium' | 'firefox';
@@ -23,10 +23,14 @@ export function nativeCaller(argv: readonly string[]): NativeCaller | null {
   if (first === undefined) return null;
   if (first.startsWith('chrome-extension://')) {
     const id = CHROME_ORIGIN.exec(first)?.[1] ?? first.slice('chrome-extension://'.length, 200);
-    return { family: 'chromium', extensionId: id, ours: id === CHROME_EXTENSION_ID };
+    return { family: 'chromium', extensionId: id, ours: id === HELPER_EXTENSION_IDS.chrome };
   }
   if (second !== undefined && isAbsolute(first) && first.endsWith('.json') && !second.startsWith('-')) {
-    return { family: 'firefox', extensionId: second.slice(0, 200), ours: second === FIREFOX_EXTENSION_ID };
+    return {
+      family: 'firefox',
+      extensionId: second.slice(0, 200),
+      ours: second === HELPER_EXTENSION_IDS.firefox,
+    };
   }
   return null;
 }

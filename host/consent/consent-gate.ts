@@ -139,8 +139,8 @@ export class ConsentGate {
       list: this.guard('files', (dir: string) => files.list(dir)),
       freeBytes: this.guard('files', (dir: string) => files.freeBytes(dir)),
       openRead: this.guard('files', (path: string, offset: number) => files.openRead(path, offset)),
-      openWrite: this.guard('files', (dir: string, name: string, offset: number) =>
-        files.openWrite(dir, name, offset),
+      openWrite: this.guard('files', (dir: string, name: string, offset: number, partKey?: string) =>
+        files.openWrite(dir, name, offset, partKey),
       ),
     };
   }

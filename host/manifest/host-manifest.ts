@@ -3,7 +3,8 @@
  * callers by origin (exactly `chrome-extension://ID/`, trailing slash required, no wildcards);
  * Firefox by add-on ID. Both allow only our extension (protocol/extension-ids.ts).
  */
-import { CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '../../protocol/extension-ids';
+import { NATIVE_HOST_NAME } from '../../protocol/extension-ids';
+import { HELPER_EXTENSION_IDS, type ExtensionIds } from './extension-identity';
 import type { BrowserFamily } from './browser-locations';
 
 export const MANIFEST_DESCRIPTION = 'Lifeline helper: remote support screen sharing, with your consent';
@@ -29,6 +30,7 @@ export interface FirefoxHostManifest {
 export function hostManifest(
   family: BrowserFamily,
   launcherPath: string,
+  ids: ExtensionIds = HELPER_EXTENSION_IDS,
 ): ChromiumHostManifest | FirefoxHostManifest {
   const common = {
     name: NATIVE_HOST_NAME,
@@ -37,10 +39,10 @@ export function hostManifest(
     type: 'stdio' as const,
   };
   return family === 'firefox'
-    ? { ...common, allowed_extensions: [FIREFOX_EXTENSION_ID] }
-    : { ...common, allowed_origins: [`chrome-extension://${CHROME_EXTENSION_ID}/`] };
+    ? { ...common, allowed_extensions: [ids.firefox] }
+    : { ...common, allowed_origins: [`chrome-extension://${ids.chrome}/`] };
 }
 
-export function manifestText(family: BrowserFamily, launcherPath: string): string {
-  return `${JSON.stringify(hostManifest(family, launcherPath), null, 2)}\n`;
+export function manifestText(family: BrowserFamily, launcherPath: string, ids?: ExtensionIds): string {
+  return `${JSON.stringify(hostManifest(family, launcherPath, ids), null, 2)}\n`;
 }

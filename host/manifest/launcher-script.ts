@@ -7,6 +7,8 @@
  * The marker line lets `uninstall` tell our script from a file someone else put there.
  */
 export const LAUNCHER_FILE_NAME = 'lifeline-helper-host';
+/** Where the launcher is the helper's own executable (Windows), the name of its copy. */
+export const EXECUTABLE_LAUNCHER_NAME = 'lifeline-helper.exe';
 export const LAUNCHER_MARKER = '# lifeline-helper native-messaging launcher';
 
 /** Quotes a path for sh: single quotes, with any single quote closed, escaped and reopened. */

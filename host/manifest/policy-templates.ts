@@ -4,11 +4,15 @@
  * reads `serverUrl`, see extension/lib/managed-policy.ts). Output is the JSON each browser reads
  * on Linux; docs/deployment.md maps the same keys to the Windows registry and macOS profiles.
  *
- * Chrome-family: ExtensionInstallForcelist ("ID;update URL") + "3rdparty".extensions.ID.
+ * Chrome-family: ExtensionInstallForcelist ("ID;update URL") + "3rdparty".extensions.ID; for an
+ * update URL other than the Chrome Web Store's, ExtensionSettings.ID.override_update_url too, so
+ * that updates come from that URL as well (Chrome otherwise uses the update_url of the extension's
+ * manifest for every update after the first install, and a build without LIFELINE_PUBLIC_URL has
+ * none).
  * Firefox: policies.json with ExtensionSettings (force_installed from an install URL) +
  * "3rdparty".Extensions.ID.
  */
-import { CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../../protocol/extension-ids';
+import { HELPER_EXTENSION_IDS } from './extension-identity';
 import type { BrowserName } from './browser-locations';
 
 /** The managed-storage key the extension reads for the server address. */
@@ -23,7 +27,15 @@ export interface PolicyOptions {
    * Without it the template only sets the server address.
    */
   installFrom?: string;
+  /** Further managed settings to force (extension/public/managed-schema.json), locked for agents. */
+  settings?: Record<string, string | number | boolean>;
+  /** IDs of a build signed with IT's own key (default: those this helper was built with). */
+  chromeExtensionId?: string;
+  firefoxExtensionId?: string;
 }
+
+/** The Chrome Web Store's update URL: updates from the store need no override. */
+export const CHROME_WEB_STORE_UPDATE_URL = 'https://clients2.google.com/service/update2/crx';
 
 /** Where Linux reads the policy file for each browser (any *.json name in managed/ works). */
 export const LINUX_POLICY_FILES: Record<BrowserName, string> = {
@@ -34,28 +46,30 @@ export const LINUX_POLICY_FILES: Record<BrowserName, string> = {
 };
 
 export function policyTemplate(browser: BrowserName, options: PolicyOptions): Record<string, unknown> {
-  const managed = { [MANAGED_SERVER_URL_KEY]: options.serverUrl };
+  const managed = { ...options.settings, [MANAGED_SERVER_URL_KEY]: options.serverUrl };
+  const firefoxId = options.firefoxExtensionId ?? HELPER_EXTENSION_IDS.firefox;
+  const chromeId = options.chromeExtensionId ?? HELPER_EXTENSION_IDS.chrome;
   if (browser === 'firefox') {
     return {
       policies: {
         ...(options.installFrom
           ? {
               ExtensionSettings: {
-                [FIREFOX_EXTENSION_ID]: {
+                [firefoxId]: {
                   installation_mode: 'force_installed',
                   install_url: options.installFrom,
                 },
               },
             }
           : {}),
-        '3rdparty': { Extensions: { [FIREFOX_EXTENSION_ID]: managed } },
+        '3rdparty': { Extensions: { [firefoxId]: managed } },
       },
     };
   }
+  const selfHosted = options.installFrom !== undefined && options.installFrom !== CHROME_WEB_STORE_UPDATE_URL;
   return {
-    ...(options.installFrom
-      ? { ExtensionInstallForcelist: [`${CHROME_EXTENSION_ID};${options.installFrom}`] }
-      : {}),
-    '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: managed } },
+    ...(options.installFrom ? { ExtensionInstallForcelist: [`${chromeId};${options.installFrom}`] } : {}),
+    ...(selfHosted ? { ExtensionSettings: { [chromeId]: { override_update_url: true } } } : {}),
+    '3rdparty': { extensions: { [chromeId]: managed } },
   };
 }

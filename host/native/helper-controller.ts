@@ -11,6 +11,8 @@
  *   - consent() applies the customer's answer (grant or revoke, each capability separately) and
  *     resolves with the grants now in force.
  *   - stop() ends sharing (the customer pressed "stop"); resolves with the new state.
+ *   - resumeSaved() (optional) comes back into the session the last helper saved for this server
+ *     (a helper that died); rejects with not_found, resume_expired, ... when there is none.
  *   - Events are protocol messages (HostToExtension `host.consent_needed` and `host.status`),
  *     so the native host forwards them as they are.
  *   - close() is called when the driver goes away (the browser closed the port): end everything.
@@ -44,6 +46,7 @@ export interface JoinRequest {
 
 export interface HelperController {
   join(request: JoinRequest): Promise<{ state: HelperState }>;
+  resumeSaved?(server: string): Promise<{ state: HelperState }>;
   consent(grants: Grants): Promise<{ grants: Grants }>;
   stop(): Promise<{ state: HelperState }>;
   /** Subscribes to events; returns the unsubscribe function. */

@@ -36,6 +36,12 @@ export const nativeHandlers = {
     const server = parseServerUrl(msg.server);
     return ctx.controller.join({ server, joinCode: msg.joinCode });
   },
+  'host.resume': async (msg, ctx) => {
+    const server = parseServerUrl(msg.server);
+    if (!ctx.controller.resumeSaved)
+      throw new ProtocolError('not_found', 'this helper cannot resume a saved session');
+    return ctx.controller.resumeSaved(server);
+  },
   'host.consent': (msg, ctx) => ctx.controller.consent(msg.grants),
   'host.stop': (_msg, ctx) => ctx.controller.stop(),
   'host.file_cancel': async (msg, ctx) => {

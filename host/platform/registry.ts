@@ -1,38 +1,36 @@
 /**
- * Picks the Platform for the system the helper runs on; the only door from core helper code to a
- * platform folder. Today: Linux with an X11 display. Everywhere else loadPlatform() throws
- * ProtocolError('os_not_supported') whose message names the system, so the support page can tell
- * the customer exactly why ("Windows 10.0.19045 is not supported yet: ..."). describeOs() gives the
- * protocol's OsInfo for the helper's hello. The helper's own windows on the customer's screen come
- * through here too: createAnnotationOverlay() (the agent's drawings) and
- * openSharingIndicatorWindow() (the standalone helper's "sharing ... - Stop" window); both give
- * null where this system has none, and the caller falls back.
+ * The table of platform backends, and the only door from core helper code to a platform folder.
+ * Each row (host/platform/<os>/<os>-backend.ts) says which system it handles and supplies that
+ * system's Platform and optional parts; the first row whose supports() matches is this machine's.
+ * Where no row matches, or the matching row has no Platform or refuses this machine (Linux
+ * without an X display), loadPlatform() throws ProtocolError('os_not_supported') with a message
+ * that names the system ("FreeBSD 14.0-RELEASE is not supported yet: ..."), so the support page
+ * can tell the customer exactly why. describeOs() gives the protocol's OsInfo for the helper's
+ * hello. The optional parts (drawing overlay, sharing indicator window, desktop consent prompt)
+ * give null where the system has none, and the caller falls back.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { ProtocolError } from '../../protocol/errors';
 import type { OsInfo } from '../../protocol/helper-channel';
+import type { ConsentPrompt } from '../consent/prompts/consent-prompt';
 import type { SharingIndicator } from '../consent/prompts/sharing-indicator';
 import type { AnnotationSurface } from '../session/annotation-surface';
-import { createLinuxX11Platform } from './linux/linux-x11-platform';
-import { X11AnnotationOverlay } from './linux/overlay/x11-annotation-overlay';
-import type { CommandRunner } from './linux/reboot';
-import { X11IndicatorWindow } from './linux/x11-indicator-window';
-import { stderrLog, type PlatformLog } from './linux/x11-log';
+import type { PlatformBackend, StateFolder } from './backend';
+import type { CommandRunner } from './command-runner';
+import { linuxBackend } from './linux/linux-backend';
+import { macosBackend } from './macos/macos-backend';
+import { windowsBackend } from './windows/windows-backend';
+import type { NativeHostLocations } from './native-host-locations';
+import { stderrLog, type PlatformLog } from './platform-log';
+import { currentSystem, type SystemFacts } from './system-facts';
 import type { Platform, ScreenSource } from './types';
 
-export type { PlatformLog } from './linux/x11-log';
+export type { PlatformLog } from './platform-log';
+export { currentSystem, type SystemFacts } from './system-facts';
 
-/** What the registry looks at; injectable so tests can pretend to be another system. */
-export interface SystemFacts {
-  platform: string;
-  release: string;
-  arch: string;
-  env: Record<string, string | undefined>;
-}
-
-export function currentSystem(): SystemFacts {
-  return { platform: process.platform, release: os.release(), arch: process.arch, env: process.env };
-}
+/** Every system the helper knows, first match wins. */
+export const BACKENDS: readonly PlatformBackend[] = [linuxBackend, windowsBackend, macosBackend];
 
 const SYSTEM_NAMES: Record<string, string> = {
   win32: 'Windows',
@@ -54,8 +52,9 @@ export function systemName(facts: SystemFacts): string {
   return facts.release ? `${name} ${facts.release}` : name;
 }
 
-function isWayland(env: SystemFacts['env']): boolean {
-  return Boolean(env.WAYLAND_DISPLAY) || env.XDG_SESSION_TYPE === 'wayland';
+/** The row for this system, or null when the helper does not know it at all. */
+export function backendFor(facts: SystemFacts): PlatformBackend | null {
+  return BACKENDS.find((b) => b.supports(facts)) ?? null;
 }
 
 function clip(s: string, max: number): string {
@@ -68,30 +67,30 @@ export function describeOs(facts: SystemFacts = currentSystem()): OsInfo {
     release: clip(facts.release, 100),
     arch: clip(facts.arch || 'unknown', 32),
   };
-  if (facts.platform === 'linux') {
-    const x11 = Boolean(facts.env.DISPLAY);
-    const wayland = isWayland(facts.env);
-    if (x11 && wayland) info.display = 'wayland (XWayland)';
-    else if (x11) info.display = 'x11';
-    else if (wayland) info.display = 'wayland';
-  }
+  const extra = backendFor(facts)?.describe?.(facts) ?? {};
+  if (extra.display) info.display = clip(extra.display, 32);
   return info;
+}
+
+function supportedList(): string {
+  const labels = BACKENDS.flatMap((b) => (b.load && b.label ? [b.label] : []));
+  if (labels.length <= 1) return labels.join('');
+  return `${labels.slice(0, -1).join(', ')} and on ${labels.at(-1)!}`;
+}
+
+/** Loads what this system's backend needs before its synchronous parts run (at the helper's start). */
+export async function preparePlatform(facts: SystemFacts = currentSystem()): Promise<void> {
+  if (unsupportedReason(facts)) return;
+  await backendFor(facts)?.prepare?.(facts);
 }
 
 /** Why this system has no platform, or null when it has one. */
 export function unsupportedReason(facts: SystemFacts): string | null {
-  const name = systemName(facts);
-  if (facts.platform !== 'linux') {
-    return `${name} is not supported yet: Lifeline's helper runs on Linux with X11`;
+  const backend = backendFor(facts);
+  if (!backend?.load) {
+    return `${systemName(facts)} is not supported yet: Lifeline's helper runs on ${supportedList()}`;
   }
-  if (facts.env.DISPLAY) return null;
-  if (isWayland(facts.env)) {
-    return (
-      `This Linux desktop (${name}) runs Wayland without an X display (DISPLAY is not set), which is not supported yet: ` +
-      `Lifeline's helper needs X11. Choose an "Xorg" or "X11" session at login and start the helper again`
-    );
-  }
-  return `No desktop display was found on ${name} (DISPLAY is not set): Lifeline's helper needs a Linux desktop running X11`;
+  return backend.unsupportedReason?.(facts) ?? null;
 }
 
 export interface LoadPlatformOptions {
@@ -103,43 +102,54 @@ export interface LoadPlatformOptions {
 export async function loadPlatform(options: LoadPlatformOptions = {}): Promise<Platform> {
   const facts = options.system ?? currentSystem();
   const reason = unsupportedReason(facts);
-  if (reason) throw new ProtocolError('os_not_supported', reason, { os: describeOs(facts) });
-  const log = options.log ?? stderrLog;
-  if (isWayland(facts.env)) {
-    log.warn('platform.xwayland', {
-      note: 'Wayland session with XWayland: only X11 windows can be captured and controlled',
-    });
+  const backend = backendFor(facts);
+  if (reason || !backend?.load) {
+    throw new ProtocolError('os_not_supported', reason ?? systemName(facts), { os: describeOs(facts) });
   }
-  return createLinuxX11Platform({ display: facts.env.DISPLAY!, log, runCommand: options.runCommand });
+  return backend.load(facts, {
+    log: options.log ?? stderrLog,
+    ...(options.runCommand ? { runCommand: options.runCommand } : {}),
+  });
 }
 
 /**
  * The overlay that draws the agent's annotations on this system's screen, or null where there is
- * none yet (the caller keeps the drawings without showing them). Linux with DISPLAY: the X11
- * overlay, which connects only when the first drawing arrives. `screen` is how it reads the pixels
- * its drawings will cover (the session passes the consent gate's screen source).
+ * none (the caller keeps the drawings without showing them). It connects only when the first
+ * drawing arrives. `screen` is how it reads the pixels its drawings will cover (the session
+ * passes the consent gate's screen source).
  */
 export function createAnnotationOverlay(
   system: SystemFacts,
   log: (line: string) => void,
   screen?: () => Promise<ScreenSource>,
 ): AnnotationSurface | null {
-  const display = system.env.DISPLAY;
-  if (system.platform !== 'linux' || !display) return null;
-  return new X11AnnotationOverlay(
-    display,
-    (event, details) => log(`${event} ${JSON.stringify(details ?? {})}`),
-    screen,
-  );
+  if (unsupportedReason(system)) return null;
+  return backendFor(system)?.annotationOverlay?.(system, log, screen) ?? null;
 }
 
-/**
- * Opens the always-on-top sharing indicator window (with its Stop) on X display `display`;
- * resolves null when there is no X server to show it on.
- */
-export function openSharingIndicatorWindow(
-  display: string,
+/** Opens the always-on-top sharing indicator window (with its Stop); null where there is none. */
+export async function openSharingIndicator(
+  system: SystemFacts,
   onStop: () => void,
 ): Promise<SharingIndicator | null> {
-  return X11IndicatorWindow.open(display, onStop);
+  if (unsupportedReason(system)) return null;
+  return (await backendFor(system)?.sharingIndicator?.(system, onStop)) ?? null;
+}
+
+/** This desktop's own consent prompt (a dialog or native window), or null: the terminal asks. */
+export function desktopConsentPrompt(system: SystemFacts): ConsentPrompt | null {
+  return backendFor(system)?.consentPrompt?.(system) ?? null;
+}
+
+/** Where this user's helper state (the resume file) lives. */
+export function stateFolder(system: SystemFacts = currentSystem()): StateFolder {
+  const home = system.env.HOME || system.env.USERPROFILE || os.homedir();
+  const backend = backendFor(system);
+  if (backend) return backend.stateFolder(system, home);
+  return { dir: path.join(home, '.local', 'state', 'lifeline'), unixModes: true };
+}
+
+/** Where this system's browsers look for native-messaging hosts, or null (install not automated). */
+export function nativeHostLocations(platform: string): NativeHostLocations | null {
+  return backendFor({ platform, release: '', arch: '', env: {} })?.nativeHosts ?? null;
 }

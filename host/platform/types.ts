@@ -100,6 +100,13 @@ export interface DirEntry {
   modifiedMs: number;
 }
 
+/**
+ * Suffix of the temporary file an upload is written to until it is checked and renamed. With a
+ * part key (the transfer's id) the file is `.<name>.<key>.lifeline-part`: it belongs to that one
+ * transfer, so two uploads (or two helper processes) never share one.
+ */
+export const PART_SUFFIX = '.lifeline-part';
+
 export interface FileAccess {
   /** Folders to offer first (home, Desktop, Downloads, Documents where they exist). */
   places(): Promise<{ name: string; path: string }[]>;
@@ -110,11 +117,16 @@ export interface FileAccess {
     path: string,
     offset: number,
   ): Promise<{ size: number; read(max: number): Promise<Uint8Array | null>; close(): Promise<void> }>;
-  /** Writes to a temporary file inside `dir`; `commit` verifies nothing itself and renames to `name`. */
+  /**
+   * Writes to a temporary file inside `dir` (named with `partKey` when given, see PART_SUFFIX);
+   * `commit` verifies nothing itself and renames to `name`. With `offset` > 0 the temporary file
+   * must exist and is cut to `offset`: how an upload resumes, in this process or the next one.
+   */
   openWrite(
     dir: string,
     name: string,
     offset: number,
+    partKey?: string,
   ): Promise<{
     write(chunk: Uint8Array): Promise<void>;
     commit(): Promise<string>;

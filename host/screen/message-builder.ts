@@ -39,6 +39,8 @@ export class MessageBuilder {
   /** Lossless section input; zlib has consumed it when `compress` resolves, so it is reused. */
   private readonly lossless = new ByteWriter(64 * 1024);
   private readonly parts: ClosedPart[] = [];
+  /** Bytes of the open message's lossless section that are GRADIENT residuals. */
+  private residualBytes = 0;
 
   constructor(private readonly deflate: DeflateStream) {}
 
@@ -70,6 +72,7 @@ export class MessageBuilder {
     }
     writeOperation(this.ops, op);
     this.opCount++;
+    if (op.op === 'gradient') this.residualBytes += dataBytes;
     return dataBytes > 0 ? this.lossless.reserve(dataBytes) : null;
   }
 
@@ -81,7 +84,9 @@ export class MessageBuilder {
   private async close(): Promise<void> {
     if (this.opCount === 0) return;
     const input = this.lossless.view();
-    const zlib = input.byteLength > 0 ? await this.deflate.compress(input) : new Uint8Array(0);
+    const content = this.residualBytes * 2 > input.byteLength ? 'residuals' : 'indices';
+    const zlib = input.byteLength > 0 ? await this.deflate.compress(input, content) : new Uint8Array(0);
+    this.residualBytes = 0;
     this.parts.push({ ops: this.ops.toBytes(), opCount: this.opCount, zlib });
     this.ops.reset();
     this.opCount = 0;

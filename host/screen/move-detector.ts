@@ -5,8 +5,9 @@
  * the newly exposed rows is ~50x smaller than re-encoding it.
  *
  * Method: row keys (row-hashes.ts) of the previous frame come from the cache kept between
- * updates; the new frame's rows are hashed on every ROW_SAMPLE-th row only, and only until one
- * offset has VOTES_ENOUGH votes. Each sampled row that changed and is distinctive votes for
+ * updates; the new frame's rows are hashed on every ROW_SAMPLE-th row only (from both ends in
+ * turn), and only until one offset has VOTES_ENOUGH votes, or until many changed rows matched
+ * nothing while no offset had votes. Each sampled row that changed and is distinctive votes for
  * `dy = y - y'`, where y' is the unique previous row with the same key; the best offsets are then
  * verified exactly (memcmp per row: hashes only propose), and the longest run of verified rows is
  * the band. Scratch arrays are reused across calls.
@@ -30,6 +31,14 @@ const MAX_CANDIDATES = 3;
 const ROW_SAMPLE = 3;
 /** Votes after which an offset is tried without hashing further rows (a real scroll gets hundreds). */
 const VOTES_ENOUGH = 16;
+/**
+ * Changed sampled rows with no match in the previous frame after which the search gives up while
+ * no offset has MIN_VOTES: new content, not a move. Rows are sampled from both ends in turn, so a
+ * scroll either way meets its moved rows within the first samples (the exposed rows are at one
+ * end); hashing every sampled row of a 1080p region that did not move was the first item of the
+ * GUI benchmark's profile (a page's photos redrawn, the search run again on what remained).
+ */
+const MISSES_BEFORE_GIVING_UP = 48;
 
 export interface VerticalMove {
   /** Destination band (x, width = the region's columns). */
@@ -63,17 +72,25 @@ export class MoveDetector {
     }
     const votes = this.votes;
     votes.clear();
-    let last = 0;
-    for (let i = 0; i < height; i += ROW_SAMPLE) {
+    let misses = 0;
+    let voted = false;
+    const samples = Math.ceil(height / ROW_SAMPLE);
+    for (let k = 0; k < samples; k++) {
+      // Top, bottom, second from the top, second from the bottom, ...
+      const s = k & 1 ? samples - 1 - (k >> 1) : k >> 1;
+      const i = s * ROW_SAMPLE;
       const h = rowKey(cur, top + i, x, x + width);
-      const repeat = i > 0 && h === last;
-      last = h;
-      if (h === pk[i] || repeat) continue;
+      if (h === pk[i]) continue;
       const j = where.get(h);
-      if (j === undefined || j < 0) continue;
+      if (j === undefined) {
+        if (!voted && ++misses >= MISSES_BEFORE_GIVING_UP) break;
+        continue;
+      }
+      if (j < 0) continue; // a row seen twice before (blank lines) proposes nothing
       const dy = i - j;
       const n = (votes.get(dy) ?? 0) + 1;
       votes.set(dy, n);
+      if (n >= MIN_VOTES) voted = true;
       if (n >= VOTES_ENOUGH) break;
     }
     const candidates = [...votes.entries()]

@@ -3,17 +3,20 @@
  *   1 colour            -> FILL
  *   2..256 colours      -> PALETTE (packed 1/2/4/8-bit indices through the persistent zlib stream)
  *   more, in 64x64 tiles -> each tile again as FILL or PALETTE, and runs of many-colour
- *                          ("photographic") tiles as one JPEG (lossy mode) or RAW (lossless mode)
+ *                          ("photographic") tiles as one JPEG (lossy mode) or GRADIENT (lossless:
+ *                          predicted residuals, gradient-coder.ts)
  * Text and UI are almost always few colours per rectangle, so they stay lossless; only areas
  * that really are pictures go to JPEG. Big rectangles are cut into bands so each operation's
  * data fits a message.
  */
 import { bitsPerIndex, paletteDataBytes, paletteRowBytes, PALETTE_MAX_COLORS } from '../../protocol/screen';
 import type { Rect } from '../platform/types';
+import { GradientCoder } from './gradient-coder';
 import type { JpegEncoder } from './jpeg-encoder';
 import type { MessageBuilder } from './message-builder';
 import { PaletteBuilder } from './palette-builder';
 import type { PixelView } from './pixel-view';
+import { RICH_COLORS, RICH_MIN_PIXELS, type VideoTiles } from './video-tiles';
 
 /** Largest lossless data of one operation, in bytes (bands keep messages well under the limit). */
 const OP_DATA_MAX_BYTES = 256 * 1024;
@@ -34,7 +37,7 @@ export interface EncodeQuality {
 export interface EncodeCounters {
   fill: number;
   palette: number;
-  raw: number;
+  gradient: number;
   jpeg: number;
   copy: number;
   /** Pixels sent lossy (JPEG). */
@@ -42,28 +45,45 @@ export interface EncodeCounters {
 }
 
 export function emptyCounters(): EncodeCounters {
-  return { fill: 0, palette: 0, raw: 0, jpeg: 0, copy: 0, lossyPixels: 0 };
+  return { fill: 0, palette: 0, gradient: 0, jpeg: 0, copy: 0, lossyPixels: 0 };
 }
 
 export class RectEncoder {
   private readonly palette = new PaletteBuilder();
+  private readonly gradient = new GradientCoder();
 
   constructor(private readonly jpeg: JpegEncoder) {}
 
-  /** Encodes `rect` of `view`; returns the rectangles sent lossy (for a later lossless refresh). */
+  /**
+   * Encodes `rect` of `view`; returns the rectangles sent lossy (for a later lossless refresh).
+   * `video` (with the caller's clock `now`) learns which tiles play video and, in lossy mode,
+   * sends them as JPEG without trying a palette first.
+   */
   async encode(
     view: PixelView,
     rect: Rect,
     out: MessageBuilder,
     quality: EncodeQuality,
     counters: EncodeCounters,
+    video: VideoTiles | null = null,
+    now = 0,
   ): Promise<Rect[]> {
-    const n = this.palette.build(view, rect, PALETTE_MAX_COLORS);
-    if (n >= 1) {
-      await this.emitFew(rect, n, out, counters);
-      return [];
+    if (!(quality.lossy && video?.any(rect, now))) {
+      const n = this.palette.build(view, rect, PALETTE_MAX_COLORS);
+      if (n >= 1) {
+        await this.emitFew(rect, n, out, counters);
+        if (video)
+          this.noteTiles(rect, n > RICH_COLORS && rect.width * rect.height >= RICH_MIN_PIXELS, video, now);
+        return [];
+      }
     }
-    return this.encodeTiles(view, rect, out, quality, counters);
+    return this.encodeTiles(view, rect, out, quality, counters, video, now);
+  }
+
+  /** Tells `video` that every tile of `rect` changed, rich or not. */
+  private noteTiles(rect: Rect, rich: boolean, video: VideoTiles, now: number): void {
+    for (let y = rect.y; y < rect.y + rect.height; y += CLASS_TILE)
+      for (let x = rect.x; x < rect.x + rect.width; x += CLASS_TILE) video.changed(x, y, rich, now);
   }
 
   /** FILL or PALETTE from the palette builder's current state (built for `rect`). */
@@ -111,6 +131,8 @@ export class RectEncoder {
     out: MessageBuilder,
     quality: EncodeQuality,
     counters: EncodeCounters,
+    video: VideoTiles | null,
+    now: number,
   ): Promise<Rect[]> {
     const cols = Math.ceil(rect.width / CLASS_TILE);
     const rows = Math.ceil(rect.height / CLASS_TILE);
@@ -118,9 +140,24 @@ export class RectEncoder {
     for (let ty = 0; ty < rows; ty++) {
       for (let tx = 0; tx < cols; tx++) {
         const tile = tileRect(rect, tx, ty);
+        if (quality.lossy && video?.isVideo(tile.x, tile.y, now)) {
+          // Only a plain tile (a few colours: text over the video, a control bar) is sent as
+          // such; building a palette of up to RICH_COLORS stops early on a grainy one.
+          const few = this.palette.build(view, tile, RICH_COLORS);
+          if (few >= 1) await this.emitFew(tile, few, out, counters);
+          else photo[ty * cols + tx] = 1;
+          video.changed(tile.x, tile.y, few < 1, now);
+          continue;
+        }
         const n = this.palette.build(view, tile, PALETTE_MAX_COLORS);
         if (n >= 1) await this.emitFew(tile, n, out, counters);
         else photo[ty * cols + tx] = 1;
+        video?.changed(
+          tile.x,
+          tile.y,
+          (n < 1 || n > RICH_COLORS) && tile.width * tile.height >= RICH_MIN_PIXELS,
+          now,
+        );
       }
     }
     // Runs of photographic tiles per tile row, then runs with the same columns merged downwards.
@@ -159,10 +196,29 @@ export class RectEncoder {
         counters.lossyPixels += run.width * run.height;
         lossy.push(run);
       } else {
-        await emitRaw(view, run, out, counters);
+        await this.emitGradient(view, run, out, counters);
       }
     }
     return lossy;
+  }
+
+  /** Lossless GRADIENT in bands (each band's prediction starts afresh, so each is one operation). */
+  private async emitGradient(
+    view: PixelView,
+    rect: Rect,
+    out: MessageBuilder,
+    counters: EncodeCounters,
+  ): Promise<void> {
+    const bandRows = Math.max(1, Math.floor(OP_DATA_MAX_BYTES / (rect.width * 3)));
+    for (let r0 = 0; r0 < rect.height; r0 += bandRows) {
+      const h = Math.min(bandRows, rect.height - r0);
+      const data = (await out.add(
+        { op: 'gradient', x: rect.x, y: rect.y + r0, w: rect.width, h },
+        rect.width * h * 3,
+      ))!;
+      this.gradient.write(view, rect, r0, h, data, 0);
+      counters.gradient++;
+    }
   }
 
   private async emitJpeg(
@@ -176,33 +232,6 @@ export class RectEncoder {
     if (data.byteLength > OP_DATA_MAX_BYTES * 2) return false;
     await out.add({ op: 'jpeg', x: rect.x, y: rect.y, w: rect.width, h: rect.height, data });
     return true;
-  }
-}
-
-async function emitRaw(
-  view: PixelView,
-  rect: Rect,
-  out: MessageBuilder,
-  counters: EncodeCounters,
-): Promise<void> {
-  const bandRows = Math.max(1, Math.floor(OP_DATA_MAX_BYTES / (rect.width * 3)));
-  for (let r0 = 0; r0 < rect.height; r0 += bandRows) {
-    const h = Math.min(bandRows, rect.height - r0);
-    const data = (await out.add(
-      { op: 'raw', x: rect.x, y: rect.y + r0, w: rect.width, h },
-      rect.width * h * 3,
-    ))!;
-    let o = 0;
-    for (let row = 0; row < h; row++) {
-      const base = (rect.y + r0 + row) * view.pitch + view.offset + rect.x;
-      for (let col = 0; col < rect.width; col++) {
-        const p = view.u32[base + col]!;
-        data[o++] = (p >> 16) & 255;
-        data[o++] = (p >> 8) & 255;
-        data[o++] = p & 255;
-      }
-    }
-    counters.raw++;
   }
 }
 

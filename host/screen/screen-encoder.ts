@@ -8,7 +8,8 @@
  * there is damage, the previous update is done, at least `minIntervalMs` passed, and flow control
  * has room. While the window is full, damage keeps coalescing, so the next update carries the
  * latest picture, not a queue of old ones. Quality follows how often updates wait for the window.
- * After the picture has been still for a while, areas sent as JPEG are re-sent losslessly.
+ * Areas sent as JPEG are re-sent losslessly once they have been still for a while, wherever
+ * scrolls and moves have carried them (update-encoder.ts tracks them).
  *
  * Lifecycle: created -> running -> closed (illegal transitions throw).
  */
@@ -27,10 +28,10 @@ import { CursorTracker } from './cursor-tracker';
 import { DEFLATE_LEVEL } from './deflate-stream';
 import { FlowControl, type FlowSnapshot } from './flow-control';
 import { TurboJpegEncoder, type JpegEncoder } from './jpeg-encoder';
-import { QualityController, QUALITY_LADDER } from './quality-controller';
+import { QualityController } from './quality-controller';
 import { intersect, union } from './rect-math';
 import { UpdateEncoder } from './update-encoder';
-import type { EncodeCounters } from './rect-encoder';
+import { emptyCounters, type EncodeCounters } from './rect-encoder';
 
 export type ScreenChannel = 'screen' | 'cursor' | 'control';
 
@@ -38,8 +39,6 @@ export type ScreenChannel = 'screen' | 'cursor' | 'control';
 export const MIN_UPDATE_INTERVAL_MS = 8;
 /** Interval of the full compare that catches changes no damage report announced, in ms. */
 export const FULL_COMPARE_MS = 3000;
-/** Still time after which JPEG areas are re-sent losslessly, in ms. */
-export const LOSSLESS_REFRESH_IDLE_MS = 1500;
 /** More pending damage rectangles than this are replaced by one full compare. */
 const DAMAGE_RECTS_MAX = 64;
 /** Wait after a failed capture before trying again, in ms. */
@@ -70,6 +69,8 @@ export interface ScreenEncoderStats {
   captureMs: number;
   encodeMs: number;
   counters: EncodeCounters;
+  /** Pixels re-sent losslessly after they were sent as JPEG and stayed still. */
+  refreshedPixels: number;
   qualityLevel: number;
   flow: FlowSnapshot;
   /** Updates that had to wait for the window. */
@@ -98,8 +99,8 @@ export class ScreenEncoder {
   /** The next update, held back by minIntervalMs. */
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
   /**
-   * The lossless refresh of JPEG areas once the picture is still. Its own timer: while it waits,
-   * new damage must still go out at the normal pace (sharing one timer held every update of a
+   * The lossless refresh of JPEG areas once they are still. Its own timer: while it waits, new
+   * damage must still go out at the normal pace (sharing one timer held every update of a
    * changing photo back for the whole still time, 1.5 s at a time).
    */
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
@@ -108,8 +109,6 @@ export class ScreenEncoder {
   private needReset = true;
   private pendingAll = false;
   private pendingDamage: Rect[] = [];
-  private lossy: Rect[] = [];
-  private lastDamageAt = 0;
   private lastUpdateAt = -Infinity;
   private blockedNow = false;
   private readonly statsValue: Omit<ScreenEncoderStats, 'flow' | 'qualityLevel'>;
@@ -136,7 +135,8 @@ export class ScreenEncoder {
       captureMs: 0,
       encodeMs: 0,
       blocked: 0,
-      counters: { fill: 0, palette: 0, raw: 0, jpeg: 0, copy: 0, lossyPixels: 0 },
+      refreshedPixels: 0,
+      counters: emptyCounters(),
     };
     this.handlers = {
       'screen.select': (m) => this.select(m.target),
@@ -262,7 +262,6 @@ export class ScreenEncoder {
   }
 
   private onDamage(rects: Rect[]): void {
-    this.lastDamageAt = this.now();
     for (const r of rects) {
       const inside = intersect(r, this.view);
       if (inside)
@@ -275,7 +274,8 @@ export class ScreenEncoder {
   }
 
   private refreshDue(now: number): boolean {
-    return this.lossy.length > 0 && now - this.lastDamageAt >= LOSSLESS_REFRESH_IDLE_MS;
+    const at = this.encoder.refreshDueAt();
+    return at !== null && now >= at;
   }
 
   private hasWork(now: number): boolean {
@@ -287,7 +287,8 @@ export class ScreenEncoder {
     if (this.state !== 'running' || this.busy) return;
     const now = this.now();
     if (!this.hasWork(now)) {
-      if (this.lossy.length > 0) this.refreshLater(this.lastDamageAt + LOSSLESS_REFRESH_IDLE_MS - now);
+      const due = this.encoder.refreshDueAt();
+      if (due !== null) this.refreshLater(due - now);
       return;
     }
     if (this.wakeTimer !== null) return; // an update is already on its way
@@ -343,11 +344,12 @@ export class ScreenEncoder {
       let damage: Rect[] | null = this.pendingAll ? null : this.pendingDamage;
       const size = this.encoder.size;
       const fresh = this.needReset || size?.width !== this.view.width || size?.height !== this.view.height;
-      const refresh = !fresh && damage !== null && damage.length === 0 && this.refreshDue(t0);
+      const refresh = !fresh && this.refreshDue(t0);
       this.pendingAll = false;
       this.pendingDamage = [];
       // Damage-only updates capture just the damaged area's bounding box (a keystroke reads a few
-      // hundred pixels, not 8 MB); resets, full compares and refreshes capture the whole view.
+      // hundred pixels, not 8 MB); resets, full compares and refreshes capture the whole view
+      // (lossy areas may be anywhere).
       const box = !fresh && !refresh && damage !== null && damage.length > 0 ? damage.reduce(union) : null;
       const grab = box ? { ...box, x: box.x + this.view.x, y: box.y + this.view.y } : this.view;
       const frame = await this.source.capture(grab);
@@ -357,14 +359,15 @@ export class ScreenEncoder {
       if (fresh || (box === null && (frame.width !== this.view.width || frame.height !== this.view.height))) {
         messages.push(this.encoder.reset(frame.width, frame.height));
         this.needReset = false;
-        this.lossy = [];
         damage = null;
       }
-      const quality = refresh ? QUALITY_LADDER[0]! : this.quality.current();
       const origin = box ? { x: box.x, y: box.y } : { x: 0, y: 0 };
-      const result = await this.encoder.encode(frame, damage, quality, refresh ? this.lossy : [], origin);
-      if (refresh) this.lossy = [];
-      this.lossy.push(...result.lossy);
+      const result = await this.encoder.encode(frame, damage, this.quality.current(), {
+        origin,
+        now: t1,
+        refresh,
+      });
+      this.statsValue.refreshedPixels += result.refreshedPixels;
       messages.push(...result.messages);
       const t2 = this.now();
       this.statsValue.encodeMs += t2 - t1;

@@ -9,7 +9,9 @@
  *   encode the remaining rectangles by content -> commit them to the copy.
  *
  * The viewer's copy holds the source pixels even where JPEG was sent, so lossy areas are not
- * re-sent until they change (or the caller forces a lossless refresh of them).
+ * re-sent until they change. Where the viewer's picture is approximate is tracked apart
+ * (lossy-areas.ts), through every COPY; areas still for `refreshIdleMs` are re-sent losslessly in
+ * an update whose caller asks for the refresh (with a whole frame).
  */
 import { ByteWriter, writeReset } from '../../protocol/screen';
 import type { PixelBuffer, Rect } from '../platform/types';
@@ -18,7 +20,9 @@ import { DeflateStream, DEFLATE_LEVEL } from './deflate-stream';
 import type { JpegEncoder } from './jpeg-encoder';
 import { MessageBuilder } from './message-builder';
 import { MoveDetector } from './move-detector';
+import { LossyAreas } from './lossy-areas';
 import { PixelViewer, type PixelView } from './pixel-view';
+import { VideoTiles } from './video-tiles';
 import { area as pixels, intersect, union } from './rect-math';
 import { WindowMoveDetector, type Move } from './window-move-detector';
 import { emptyCounters, RectEncoder, type EncodeCounters, type EncodeQuality } from './rect-encoder';
@@ -33,6 +37,22 @@ const MOVE_SEARCH_MIN_PX = 64 * 32;
 /** Re-scans after a move cover whole change-detection tiles (their dirty boxes are rebuilt). */
 const TILE = TILE_SIZE;
 const SEQ_MAX = 0xffffffff;
+/** Still time after which areas sent as JPEG are re-sent losslessly, in ms. */
+export const LOSSLESS_REFRESH_IDLE_MS = 1500;
+/** Lossless quality for the refresh (rect-encoder.ts never uses JPEG then). */
+const REFRESH_QUALITY: EncodeQuality = { lossy: false, jpegQuality: 100 };
+
+export interface EncodeOptions {
+  /** Top-left of a partial `frame` in the stream's coordinates (default: 0, 0). */
+  origin?: { x: number; y: number };
+  /** The caller's clock, in ms (stamps lossy areas). */
+  now?: number;
+  /**
+   * Re-send losslessly the lossy areas still for `refreshIdleMs` (they may lie anywhere: the
+   * frame must be whole). The caller asks when `refreshDueAt()` has passed.
+   */
+  refresh?: boolean;
+}
 
 export interface UpdateResult {
   /** Screen messages in order; empty when nothing changed. */
@@ -40,6 +60,8 @@ export interface UpdateResult {
   counters: EncodeCounters;
   /** Areas sent as JPEG in this update. */
   lossy: Rect[];
+  /** Pixels re-sent losslessly by the refresh in this update. */
+  refreshedPixels: number;
 }
 
 export class UpdateEncoder {
@@ -50,14 +72,27 @@ export class UpdateEncoder {
   private readonly windows = new WindowMoveDetector();
   private readonly rects: RectEncoder;
   private readonly viewer = new PixelViewer();
+  private readonly lossyAreas = new LossyAreas();
+  private video: VideoTiles | null = null;
   private seq = 0;
   private everything = false;
 
   constructor(
     jpeg: JpegEncoder,
     private readonly deflateLevel = DEFLATE_LEVEL,
+    private readonly refreshIdleMs = LOSSLESS_REFRESH_IDLE_MS,
   ) {
     this.rects = new RectEncoder(jpeg);
+  }
+
+  /** When the oldest approximate area on the viewer will be due for its lossless refresh (null: none). */
+  refreshDueAt(): number | null {
+    return this.lossyAreas.dueAt(this.refreshIdleMs);
+  }
+
+  /** Where the viewer's picture is approximate now, and since when (for tests and stats). */
+  lossyAreaList() {
+    return this.lossyAreas.list();
   }
 
   get size(): { width: number; height: number } | null {
@@ -75,6 +110,8 @@ export class UpdateEncoder {
     this.deflate = new DeflateStream(this.deflateLevel);
     this.out = new MessageBuilder(this.deflate);
     this.detector = new ChangeDetector(width, height);
+    this.lossyAreas.clear();
+    this.video = new VideoTiles(width, height);
     this.everything = true;
     const w = new ByteWriter(16);
     writeReset(w, this.nextSeq(), width, height);
@@ -82,18 +119,18 @@ export class UpdateEncoder {
   }
 
   /**
-   * Encodes what changed in `frame` inside `damage` (null: compare the whole frame). `force`
-   * areas are re-sent whatever the comparison says (a lossless refresh of JPEG areas).
-   * `frame` may be a partial capture whose top-left is `origin`: then `damage` and `force` must
-   * lie inside it (what is outside is not looked at).
+   * Encodes what changed in `frame` inside `damage` (null: compare the whole frame).
+   * `frame` may be a partial capture whose top-left is `options.origin`: then `damage` must lie
+   * inside it (what is outside is not looked at).
    */
   async encode(
     frame: PixelBuffer,
     damage: readonly Rect[] | null,
     quality: EncodeQuality,
-    force: readonly Rect[] = [],
-    origin: { x: number; y: number } = { x: 0, y: 0 },
+    options: EncodeOptions = {},
   ): Promise<UpdateResult> {
+    const origin = options.origin ?? { x: 0, y: 0 };
+    const now = options.now ?? performance.now();
     const detector = this.detector;
     if (detector === null || this.deflate === null) throw new Error('UpdateEncoder.encode before reset');
     const area = { x: origin.x, y: origin.y, width: frame.width, height: frame.height };
@@ -109,11 +146,11 @@ export class UpdateEncoder {
         `frame ${frame.width}x${frame.height}+${origin.x}+${origin.y} outside the stream's ${detector.width}x${detector.height}`,
       );
     }
-    if (!whole && (this.everything || damage === null))
-      throw new RangeError('a full update needs a full frame');
+    if (!whole && (this.everything || damage === null || options.refresh === true))
+      throw new RangeError('a full update or a refresh needs a full frame');
     const view = this.viewer.view(frame, origin);
     try {
-      return await this.encodeView(detector, view, area, damage, quality, force);
+      return await this.encodeView(detector, view, area, damage, quality, now, options.refresh === true);
     } catch (e) {
       // Half an update may be in the deflate stream and the viewer's copy: only a new stream
       // (reset) can be trusted now.
@@ -129,7 +166,8 @@ export class UpdateEncoder {
     area: Rect,
     damage: readonly Rect[] | null,
     quality: EncodeQuality,
-    force: readonly Rect[],
+    now: number,
+    refresh: boolean,
   ): Promise<UpdateResult> {
     const out = this.out!;
     const counters = emptyCounters();
@@ -145,7 +183,7 @@ export class UpdateEncoder {
       if (box !== null && regions.reduce((sum, r) => sum + pixels(r), 0) >= MOVE_SEARCH_MIN_PX) {
         const move = this.moves.detect(detector.prev, detector.hashes, view, box);
         if (move !== null) {
-          await this.sendMove(out, { rect: move.rect, srcX: move.rect.x, srcY: move.srcY }, counters);
+          await this.sendMove(out, { rect: move.rect, srcX: move.rect.x, srcY: move.srcY }, counters, now);
           known = move.rect;
         }
       }
@@ -160,30 +198,60 @@ export class UpdateEncoder {
           ? { rect: vertical.rect, srcX: vertical.rect.x, srcY: vertical.srcY }
           : this.windows.detect(detector.prev, view, bounds);
         if (move === null) break;
-        await this.sendMove(out, move, counters);
+        await this.sendMove(out, move, counters, now);
         // The copy changed the viewer's copy inside move.rect only: rebuild the tiles it touches.
         const redo = intersect(tileCover(move.rect), area);
         if (redo === null) continue;
         detector.clearTiles(redo);
         detector.scan(view, [redo], vertical ? move.rect : null);
       }
-      for (const r of clipAll(force, area)) detector.markAll(r);
     }
     const lossy: Rect[] = [];
-    for (const rect of detector.takeRects()) {
-      lossy.push(...(await this.rects.encode(view, rect, out, quality, counters)));
-      detector.commit(view, rect);
+    await this.encodeDirty(view, out, quality, counters, now, lossy);
+    // The refresh after what changed: areas re-sent as JPEG just now are not still, and those
+    // this update painted losslessly are no longer lossy.
+    let refreshedPixels = 0;
+    if (refresh) {
+      for (const r of this.lossyAreas.takeStill(now - this.refreshIdleMs)) {
+        detector.markAll(r);
+        refreshedPixels += pixels(r);
+      }
+      await this.encodeDirty(view, out, REFRESH_QUALITY, counters, now, lossy);
     }
     const messages = out.empty ? [] : await out.finish(this.nextSeq);
-    return { messages, counters, lossy };
+    return { messages, counters, lossy, refreshedPixels };
   }
 
-  /** Sends a move and applies it to the viewer's copy. */
-  private async sendMove(out: MessageBuilder, move: Move, counters: EncodeCounters): Promise<void> {
+  /** Encodes the detector's dirty rectangles and commits them to the viewer's copy. */
+  private async encodeDirty(
+    view: PixelView,
+    out: MessageBuilder,
+    quality: EncodeQuality,
+    counters: EncodeCounters,
+    now: number,
+    lossy: Rect[],
+  ): Promise<void> {
+    const detector = this.detector!;
+    for (const rect of detector.takeRects()) {
+      const parts = await this.rects.encode(view, rect, out, quality, counters, this.video, now);
+      detector.commit(view, rect);
+      this.lossyAreas.sent(rect, parts, now);
+      lossy.push(...parts);
+    }
+  }
+
+  /** Sends a move and applies it to the viewer's copy and to the map of its lossy areas. */
+  private async sendMove(
+    out: MessageBuilder,
+    move: Move,
+    counters: EncodeCounters,
+    now: number,
+  ): Promise<void> {
     const { rect, srcX, srcY } = move;
     await out.add({ op: 'copy', x: rect.x, y: rect.y, w: rect.width, h: rect.height, srcX, srcY });
     counters.copy++;
     this.detector!.copyWithin(rect, srcX, srcY);
+    this.lossyAreas.copy(rect, srcX, srcY, now);
   }
 
   close(): void {

@@ -7,8 +7,14 @@
  * every queued event; the gate's revoke also releases every key and button held. Pointer events
  * also pass the PointerArbiter: while the customer moves their own mouse, the agent's are held
  * back (outcome `held`, code pointer_in_use).
+ *
+ * Every event that is not applied says why with a stable code (InputRefusalCode), which the
+ * viewer peer passes to the agent's viewer as it is: consent_required (control not granted or
+ * taken back), backpressure (too many events waiting), pointer_in_use (the customer's mouse),
+ * input_unavailable (this system does not let the helper inject input), bad_request (an event
+ * this system cannot apply, such as an unknown key), internal_error (anything else).
  */
-import { ProtocolError } from '../../protocol/errors';
+import { ProtocolError, type ErrorCode } from '../../protocol/errors';
 import type { InputEvent } from '../../protocol/data/input';
 import type { HandlerMap } from '../../protocol/message';
 import type { ConsentGate } from '../consent/consent-gate';
@@ -31,6 +37,39 @@ export const INPUT_QUEUE_MAX = 1024;
 
 /** `held`: a pointer event dropped because the customer is using their mouse. */
 export type InputOutcome = 'applied' | 'refused' | 'failed' | 'held';
+
+/** Why an event was not applied; stable, shown to the agent by its own text. */
+export type InputRefusalCode = Extract<
+  ErrorCode,
+  | 'consent_required'
+  | 'backpressure'
+  | 'pointer_in_use'
+  | 'input_unavailable'
+  | 'bad_request'
+  | 'internal_error'
+>;
+
+export type InputResult =
+  | { outcome: 'applied' }
+  | { outcome: 'refused' | 'failed' | 'held'; code: InputRefusalCode; message: string };
+
+/** Errors from the platform that mean "input cannot be injected on this system" (not this event). */
+const UNAVAILABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'input_unavailable',
+  'unavailable',
+  'os_not_supported',
+]);
+/** Errors that mean "this event cannot be applied" (the next one may be). */
+const BAD_EVENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['bad_request', 'message_too_large']);
+
+/** The stable refusal code of an error thrown while an event ran. */
+export function refusalCodeOf(err: unknown): InputRefusalCode {
+  if (!(err instanceof ProtocolError)) return 'internal_error';
+  if (err.code === 'consent_required') return 'consent_required';
+  if (UNAVAILABLE_CODES.has(err.code)) return 'input_unavailable';
+  if (BAD_EVENT_CODES.has(err.code)) return 'bad_request';
+  return 'internal_error';
+}
 
 /** Events that move or press the pointer, which the customer's own mouse takes precedence over. */
 const POINTER_EVENTS: ReadonlySet<InputEvent['type']> = new Set([
@@ -83,7 +122,7 @@ export class InputDispatcher {
     return { ...this.counts };
   }
 
-  dispatch(event: InputEvent): Promise<InputOutcome> {
+  dispatch(event: InputEvent): Promise<InputResult> {
     if (!this.gate.has('control')) {
       return Promise.resolve(
         this.reject('refused', 'consent_required', 'the customer has not allowed control'),
@@ -98,7 +137,7 @@ export class InputDispatcher {
     return run;
   }
 
-  private async apply(event: InputEvent): Promise<InputOutcome> {
+  private async apply(event: InputEvent): Promise<InputResult> {
     try {
       // The gate checks `control` now, when the event runs, not when it arrived.
       const sink = await this.gate.input();
@@ -114,21 +153,23 @@ export class InputDispatcher {
       await handler(event, sink);
       if (pointer) await this.arbiter.applied(sink);
       this.counts.applied++;
-      return 'applied';
+      return { outcome: 'applied' };
     } catch (err) {
-      if (err instanceof ProtocolError && err.code === 'consent_required') {
-        return this.reject('refused', err.code, err.message);
-      }
-      const code = err instanceof ProtocolError ? err.code : 'internal_error';
-      return this.reject('failed', code, err instanceof Error ? err.message : String(err));
+      const code = refusalCodeOf(err);
+      const message = err instanceof Error ? err.message : String(err);
+      return this.reject(code === 'consent_required' ? 'refused' : 'failed', code, message);
     } finally {
       this.queued--;
     }
   }
 
-  private reject(outcome: 'refused' | 'failed' | 'held', code: string, message: string): InputOutcome {
+  private reject(
+    outcome: 'refused' | 'failed' | 'held',
+    code: InputRefusalCode,
+    message: string,
+  ): InputResult {
     this.counts[outcome]++;
     this.options.onRejected?.(code, message);
-    return outcome;
+    return { outcome, code, message };
   }
 }

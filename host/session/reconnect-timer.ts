@@ -8,8 +8,12 @@ import { RECONNECT_GRACE_MS } from '../../protocol/limits';
 
 /** Wait before the first attempt, in ms. */
 export const RECONNECT_FIRST_DELAY_MS = 250;
-/** Longest wait between two attempts, in ms. */
-export const RECONNECT_MAX_DELAY_MS = 15_000;
+/**
+ * Longest wait between two attempts, in ms. Short, because it is also how long a customer may wait
+ * for the picture after the server is back from a restart (an attempt at a closed port costs a
+ * refused connection, nothing more); jitter still spreads a crowd of helpers coming back at once.
+ */
+export const RECONNECT_MAX_DELAY_MS = 5_000;
 /** Each attempt waits this many times longer than the one before (before jitter). */
 const BACKOFF_FACTOR = 2;
 /** Jitter: the wait is drawn between this fraction of the backoff and the full backoff. */

@@ -1,23 +1,32 @@
 /**
- * The per-user file that carries a session across a reboot: the server's origin and the resume
- * token of the helper's last welcome, written just before the helper asks the system to reboot,
- * read by the helper started after it (`lifeline-helper resume`), and deleted once used or when
- * sharing ends. It holds a credential, so it is created with mode 0600 in a folder only the user
- * can enter: $XDG_STATE_HOME/lifeline, else ~/.local/state/lifeline. Reading checks the size
- * before reading and validates every field; a file too old to resume is refused with a clear code.
+ * The per-user file that carries a session across the helper's end: a reboot, a crash, a kill, a
+ * closed terminal. It holds the server's origin, the resume token of the helper's last welcome
+ * and, once the customer answered, the consent they gave (grants and the agents they approved).
+ * The running helper writes it at every welcome and every consent change, refreshes it every
+ * RESUME_STATE_REFRESH_MS while connected, and deletes it when sharing ends (only if it still
+ * holds its own token: a newer helper may have taken the session over). The helper started
+ * afterwards (`lifeline-helper resume`) reads it, comes back into the same session, and asks for
+ * consent again only if none was given. It holds a credential, so it is created with mode 0600
+ * in a folder only the user can enter: $XDG_STATE_HOME/lifeline, else ~/.local/state/lifeline.
+ * Reading checks the size before reading and validates every field; a file not refreshed for
+ * longer than the server waits is refused with a clear code.
  */
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import * as z from 'zod';
-import { Token } from '../../protocol/common';
+import { Grants, PersonName, Token } from '../../protocol/common';
 import { ProtocolError } from '../../protocol/errors';
 import { RECONNECT_GRACE_MS } from '../../protocol/limits';
+import { currentSystem, stateFolder, type SystemFacts } from '../platform/registry';
 
 /** Name of the state file inside the state folder. */
 export const RESUME_FILE_NAME = 'resume.json';
-/** Largest state file read, in bytes (the real one is about 300 bytes). */
-const RESUME_FILE_MAX_BYTES = 4096;
+/** Largest state file read, in bytes (the real one is about 300 bytes, 2 kB with 16 agents). */
+const RESUME_FILE_MAX_BYTES = 16 * 1024;
+/** How often a connected helper rewrites the file (so its age says when the helper was last alive), in ms. */
+export const RESUME_STATE_REFRESH_MS = 60_000;
+/** Agents remembered as approved at most (a session has at most 16 viewers). */
+const APPROVED_AGENTS_MAX = 32;
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
@@ -28,19 +37,14 @@ export const ResumeState = z.object({
   sessionId: Token,
   /** When the file was written, ms since the epoch: after RECONNECT_GRACE_MS it is useless. */
   savedAt: z.number().int().min(0),
+  /** The consent the customer gave in this session, if they answered: not asked again on resume. */
+  consent: z.object({ grants: Grants, agents: z.array(PersonName).max(APPROVED_AGENTS_MAX) }).optional(),
 });
 export type ResumeState = z.infer<typeof ResumeState>;
 
-/** The state folder for this user: $XDG_STATE_HOME/lifeline or ~/.local/state/lifeline. */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_STATE_HOME;
-  // The XDG spec says relative values are invalid and must be ignored.
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env.HOME || os.homedir(), '.local', 'state');
-  return path.join(base, 'lifeline');
-}
-
-export function defaultStateFile(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(defaultStateDir(env), RESUME_FILE_NAME);
+/** This user's state file (in the platform's state folder). */
+export function defaultStateFile(system: SystemFacts = currentSystem()): string {
+  return path.join(stateFolder(system).dir, RESUME_FILE_NAME);
 }
 
 /** Writes the state atomically (temporary file, then rename), readable by this user only. */
@@ -64,9 +68,13 @@ export async function writeResumeState(file: string, state: ResumeState): Promis
 /**
  * Reads and validates the state. Throws ProtocolError: `not_found` when there is none,
  * `resume_expired` when it is older than the grace period, `bad_request` when it is malformed
- * or readable by others.
+ * or readable by others (where the system's file modes say so: `unixModes`).
  */
-export async function readResumeState(file: string, now: number = Date.now()): Promise<ResumeState> {
+export async function readResumeState(
+  file: string,
+  now: number = Date.now(),
+  unixModes: boolean = stateFolder().unixModes,
+): Promise<ResumeState> {
   let info;
   try {
     info = await stat(file);
@@ -76,7 +84,7 @@ export async function readResumeState(file: string, now: number = Date.now()): P
   if (!info.isFile() || info.size > RESUME_FILE_MAX_BYTES) {
     throw new ProtocolError('bad_request', `${file} is not a Lifeline state file`);
   }
-  if ((info.mode & 0o077) !== 0) {
+  if (unixModes && (info.mode & 0o077) !== 0) {
     throw new ProtocolError('bad_request', `${file} is readable by other users; it is ignored`);
   }
   let raw: unknown;
@@ -87,7 +95,7 @@ export async function readResumeState(file: string, now: number = Date.now()): P
   }
   const parsed = ResumeState.safeParse(raw);
   if (!parsed.success) throw new ProtocolError('bad_request', `${file} is not a Lifeline state file`);
-  if (now - parsed.data.savedAt > RECONNECT_GRACE_MS) {
+  if (now - parsed.data.savedAt > RECONNECT_GRACE_MS + RESUME_STATE_REFRESH_MS) {
     throw new ProtocolError(
       'resume_expired',
       'the saved session is older than 10 minutes and can no longer resume; ask the agent for a new code',
@@ -97,5 +105,21 @@ export async function readResumeState(file: string, now: number = Date.now()): P
 }
 
 export async function deleteResumeState(file: string): Promise<void> {
+  await rm(file, { force: true });
+}
+
+/**
+ * Deletes the state only if it still holds `resumeToken`: a helper that ends must not delete the
+ * state a newer helper (which took the session over) has written since.
+ */
+export async function deleteResumeStateOf(file: string, resumeToken: string): Promise<void> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return;
+  }
+  const parsed = ResumeState.safeParse(raw);
+  if (parsed.success && parsed.data.resumeToken !== resumeToken) return;
   await rm(file, { force: true });
 }

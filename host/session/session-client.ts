@@ -11,17 +11,22 @@
  *     code) on every change, for the extension's window or the standalone indicator;
  *   - on socket loss (network, or after `helper.rebooting`) reconnects from ONE timer with backoff
  *     and jitter using the resume token of the last welcome, for up to RECONNECT_GRACE_MS;
+ *   - keeps the per-user state file (resume-state-file.ts) current: server, the latest resume
+ *     token and, once the customer answered, their consent; written at every welcome and consent
+ *     change and refreshed while connected, so a helper started after this one dies (a crash, a
+ *     kill, a reboot) comes back into the same session and asks nothing the customer answered;
  *   - on a viewer's reboot request (granted `reboot` only) says `helper.rebooting`, saves the
- *     resume token to the per-user state file, and asks the platform to reboot;
+ *     state, and asks the platform to reboot;
  *   - runs file transfer for every viewer (file-transfer/), which outlives a socket so that an
- *     upload suspended by a reconnect resumes; revoking `files` ends every transfer at once.
+ *     upload suspended by a reconnect resumes, and the process too (the upload journal: a helper
+ *     started afterwards adopts the session's uploads); revoking `files` ends every transfer at once.
  * States: helper-state-machine.ts. Errors meant for the caller are ProtocolErrors.
  */
 import { NO_GRANTS, PROTOCOL_VERSION, type Grants } from '../../protocol/common';
 import { ProtocolError, isErrorCode, type ErrorCode } from '../../protocol/errors';
 import { parseFrame, DataChannel } from '../../protocol/frame';
 import type { OsInfo, ServerToHelper } from '../../protocol/helper-channel';
-import { HELLO_TIMEOUT_MS } from '../../protocol/limits';
+import { HELLO_TIMEOUT_MS, RECONNECT_GRACE_MS } from '../../protocol/limits';
 import type { HandlerMap } from '../../protocol/message';
 import { STATUS_VIEWERS_MAX, type HelperState, type SecuredViewer } from '../../protocol/native-channel';
 import { ConsentGate } from '../consent/consent-gate';
@@ -41,9 +46,18 @@ import { FileTransferService, type FileTransferEvent } from './file-transfer/fil
 import { HelperStateMachine, type SessionState } from './helper-state-machine';
 import { InputDispatcher } from './input-dispatcher';
 import { ReconnectTimer, type ReconnectTimerOptions } from './reconnect-timer';
-import { deleteResumeState, defaultStateFile, writeResumeState } from './resume-state-file';
+import { TransferJournal } from './file-transfer/transfer-journal';
+import {
+  defaultStateFile,
+  deleteResumeStateOf,
+  readResumeState,
+  RESUME_STATE_REFRESH_MS,
+  writeResumeState,
+  type ResumeState,
+} from './resume-state-file';
 import { LINK_CONNECT_TIMEOUT_MS, ServerLink, type HelloMessage } from './server-link';
 import { ScreenSourceView } from './shared-screen-source';
+import path from 'node:path';
 import { ViewerPeer, type EncoderTuning, type ViewerPeerStats } from './viewer-peer';
 
 /** How long join/resume may wait for the server's welcome, in ms. */
@@ -83,6 +97,8 @@ export type SessionNotice =
   | { type: 'reconnecting'; attempt: number }
   | { type: 'rebooting' }
   | { type: 'refused'; request: string; code: ErrorCode; message: string }
+  /** A restarted helper took back the consent the customer gave before (resume state). */
+  | { type: 'consent.restored'; grants: Grants; agentNames: string[] }
   /** A file transfer started, moved (at most twice a second), or ended. */
   | { type: 'file'; transfer: FileTransferEvent }
   | { type: 'ended'; code: ErrorCode | null; message: string };
@@ -109,6 +125,12 @@ export interface SessionClientOptions {
 
 type Credential = HelloMessage['credential'];
 
+/** The consent saved with the session (resume-state-file.ts), given back to a restarted helper. */
+export type SavedConsent = NonNullable<ResumeState['consent']>;
+
+/** Agents remembered as approved in the state file at most. */
+const SAVED_AGENTS_MAX = 32;
+
 interface PendingJoin {
   resolve(): void;
   reject(err: ProtocolError): void;
@@ -129,7 +151,13 @@ export class SessionClient implements HelperController {
   private readonly os: OsInfo;
   private readonly unsupported: string | null;
   private readonly stateFile: string;
+  private readonly journal: TransferJournal;
   private readonly log: (line: string) => void;
+  /** The consent to take back at the first welcome (a restarted helper's saved state). */
+  private restore: SavedConsent | null = null;
+  /** State file writes, one after the other. */
+  private saving: Promise<void> = Promise.resolve();
+  private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private gate: ConsentGate | null = null;
   private input: InputDispatcher | null = null;
   private files: FileTransferService | null = null;
@@ -163,6 +191,10 @@ export class SessionClient implements HelperController {
     this.unsupported = unsupportedReason(this.system);
     this.stateFile = options.stateFile ?? defaultStateFile();
     this.log = options.log ?? ((line) => process.stderr.write(`lifeline-helper: ${line}\n`));
+    this.journal = new TransferJournal(
+      path.join(path.dirname(this.stateFile), 'transfers'),
+      (event, details) => this.log(`${event} ${JSON.stringify(details ?? {})}`),
+    );
     this.reconnect = new ReconnectTimer(options.reconnect);
     // On an X desktop: the overlay that draws on the customer's screen (host/overlay/).
     this.annotations =
@@ -200,10 +232,35 @@ export class SessionClient implements HelperController {
     return this.start(request.server, { kind: 'join', joinCode: request.joinCode });
   }
 
-  /** Comes back after a reboot (or a crash) with a saved resume token. */
-  async resume(request: { server: string; resumeToken: string }): Promise<{ state: HelperState }> {
+  /**
+   * Comes back after this helper's end (a reboot, a crash, a kill) with the saved resume token,
+   * and the consent the customer gave before, if any: then nothing is asked again.
+   */
+  async resume(request: {
+    server: string;
+    resumeToken: string;
+    consent?: SavedConsent;
+  }): Promise<{ state: HelperState }> {
     this.resumeToken = request.resumeToken;
+    this.restore = request.consent ?? null;
     return this.start(request.server, { kind: 'resume', resumeToken: request.resumeToken });
+  }
+
+  /**
+   * Comes back into the session saved in this helper's state file (by a helper that ended without
+   * a stop), if it is a session of `server`: what native mode does when the extension restarts a
+   * helper that died.
+   */
+  async resumeSaved(server: string): Promise<{ state: HelperState }> {
+    const saved = await readResumeState(this.stateFile);
+    if (new URL(saved.server).origin !== new URL(server).origin) {
+      throw new ProtocolError('not_found', 'no saved session with this server');
+    }
+    return this.resume({
+      server: saved.server,
+      resumeToken: saved.resumeToken,
+      ...(saved.consent ? { consent: saved.consent } : {}),
+    });
   }
 
   async consent(grants: Grants): Promise<{ grants: Grants }> {
@@ -238,6 +295,7 @@ export class SessionClient implements HelperController {
     this.syncSharing();
     this.syncClipboardWatch();
     this.emitStatus();
+    void this.saveState();
     return { grants: gate.current() };
   }
 
@@ -323,6 +381,8 @@ export class SessionClient implements HelperController {
         mayUse: (agentName) => this.approvedAgents.has(agentName),
         log: (event, details) => this.log(`${event} ${JSON.stringify(details ?? {})}`),
         onEvent: (transfer) => this.notice({ type: 'file', transfer }),
+        journal: this.journal,
+        sessionId: () => this.sessionId,
       });
     }
     const welcomed = new Promise<void>((resolve, reject) => {
@@ -378,11 +438,16 @@ export class SessionClient implements HelperController {
   }
 
   private onWelcome(m: Extract<ServerToHelper, { type: 'helper.welcome' }>, link: ServerLink): void {
+    const first = this.sessionId === null;
     this.welcomed = true;
     this.resumeToken = m.resumeToken;
     this.sessionId = m.sessionId;
     this.reconnect.reset();
     const gate = this.requireGate();
+    const restore = this.restore;
+    this.restore = null;
+    // Agents the customer approved before this helper restarted are not asked about again.
+    if (restore) for (const name of restore.agents) this.approvedAgents.add(name);
     // A new socket means new viewer keys; the agent's pause does not outlive the old link.
     this.agentPaused = false;
     this.toldPaused = false;
@@ -397,6 +462,9 @@ export class SessionClient implements HelperController {
     for (const peer of this.peers.values()) void peer.close();
     this.peers.clear();
     for (const v of m.viewers) this.addPeer(v.peerId, v.agentName);
+    // Viewers' file requests wait until the restored consent and uploads are in place.
+    this.files?.hold(this.afterWelcome(first, restore));
+    this.startRefresh();
     const join = this.pendingJoin;
     this.pendingJoin = null;
     if (join) {
@@ -404,6 +472,69 @@ export class SessionClient implements HelperController {
       join.resolve();
     }
     this.emitStatus();
+  }
+
+  /**
+   * After a welcome: the first one sweeps the upload journal (stale part files go, this session's
+   * uploads are adopted); a restarted helper takes back the consent the customer gave (and says it
+   * to the server); the state file gets the new resume token.
+   */
+  private async afterWelcome(first: boolean, restore: SavedConsent | null): Promise<void> {
+    try {
+      if (first && this.files && this.sessionId !== null) {
+        const entries = await this.journal.sweep({
+          sessionId: this.sessionId,
+          idleMs: RECONNECT_GRACE_MS,
+          now: Date.now(),
+        });
+        this.files.adopt(entries);
+      }
+      if (restore && this.machine.state !== 'ended') {
+        await this.consent(restore.grants);
+        this.notice({ type: 'consent.restored', grants: { ...restore.grants }, agentNames: restore.agents });
+      }
+    } catch (err) {
+      this.log(`restoring the session failed: ${String(err)}`);
+    }
+    await this.saveState();
+  }
+
+  /** What a helper started after this one needs (null before the first welcome). */
+  private stateNow(): ResumeState | null {
+    if (!this.server || !this.resumeToken || !this.sessionId) return null;
+    const gate = this.gate;
+    // The customer answered: their grants and the agents they approved are not asked again.
+    const consented = gate !== null && this.approvedAgents.size > 0;
+    return {
+      server: this.server,
+      resumeToken: this.resumeToken,
+      sessionId: this.sessionId,
+      savedAt: Date.now(),
+      ...(consented
+        ? { consent: { grants: gate.current(), agents: [...this.approvedAgents].slice(0, SAVED_AGENTS_MAX) } }
+        : {}),
+    };
+  }
+
+  /** Writes the state file (serialised: one write at a time). Failures are logged, not fatal. */
+  private saveState(): Promise<void> {
+    this.saving = this.saving.then(async () => {
+      const state = this.stateNow();
+      if (!state || this.machine.state === 'ended') return;
+      await writeResumeState(this.stateFile, state).catch((err: unknown) =>
+        this.log(`could not save the session for a restart (${String(err)})`),
+      );
+    });
+    return this.saving;
+  }
+
+  /** While connected, the state file is rewritten now and then: its age says when we were alive. */
+  private startRefresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setInterval(() => {
+      if (this.welcomed) void this.saveState();
+    }, RESUME_STATE_REFRESH_MS);
+    this.refreshTimer.unref?.();
   }
 
   private onServerError(code: ErrorCode, message: string, link: ServerLink): void {
@@ -479,18 +610,24 @@ export class SessionClient implements HelperController {
   private async finish(code: ErrorCode | null, message: string): Promise<void> {
     if (this.machine.state === 'ended') return;
     this.reconnect.cancel();
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = null;
     this.stopClipboardWatch();
     await this.gate?.stopAll().catch(() => undefined);
     for (const peer of this.peers.values()) await peer.close();
     this.peers.clear();
-    await this.files?.close();
+    // A reboot is not the end of the session: uploads wait for the helper started after it.
+    await this.files?.close({ keepUploads: this.rebootPending });
     if (!this.stopping) {
       const link = this.link;
       this.link = null;
       link?.close(1000, 'ended');
     }
     this.machine.move(this.stopping ? 'stop' : 'end');
-    if (!this.rebootPending) await deleteResumeState(this.stateFile).catch(() => undefined);
+    await this.saving;
+    // Only our own state: a newer helper may have taken the session over and saved its token.
+    if (!this.rebootPending && this.resumeToken !== null)
+      await deleteResumeStateOf(this.stateFile, this.resumeToken).catch(() => undefined);
     this.notice({ type: 'ended', code, message });
     this.endedResolve();
   }
@@ -659,12 +796,10 @@ export class SessionClient implements HelperController {
       return;
     }
     try {
-      await writeResumeState(this.stateFile, {
-        server: this.server,
-        resumeToken: this.resumeToken,
-        sessionId: this.sessionId,
-        savedAt: Date.now(),
-      });
+      await this.saving;
+      const state = this.stateNow();
+      if (!state) throw new Error('nothing to save before the first welcome');
+      await writeResumeState(this.stateFile, state);
     } catch (err) {
       peer.refuse(
         'session.reboot',
@@ -690,7 +825,8 @@ export class SessionClient implements HelperController {
       this.rebootPending = false;
       const code: ErrorCode = err instanceof ProtocolError ? err.code : 'internal_error';
       const message = err instanceof Error ? err.message : String(err);
-      await deleteResumeState(this.stateFile).catch(() => undefined);
+      // The state stays for a restart of another kind; it gets the current token again.
+      void this.saveState();
       peer.refuse('session.reboot', isErrorCode(code) ? code : 'internal_error', message);
       this.notice({ type: 'refused', request: 'session.reboot', code, message });
     }

@@ -17,10 +17,14 @@ export async function runStandaloneSession(
   client: SessionClient,
   start: () => Promise<unknown>,
   env: NodeJS.ProcessEnv,
-  options: Omit<ChooseOptions, 'env'> = {},
+  options: Omit<ChooseOptions, 'env'> & {
+    /** The customer already answered (a resumed session): no "nothing is shared until you agree". */
+    consentGiven?: boolean;
+  } = {},
   out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<number> {
-  const ui = await chooseStandaloneUi(() => void client.stop().catch(() => undefined), { ...options, env });
+  const { consentGiven: _given, ...choose } = options;
+  const ui = await chooseStandaloneUi(() => void client.stop().catch(() => undefined), { ...choose, env });
   const onSignal = () => void client.stop().catch(() => undefined);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -37,10 +41,12 @@ export async function runStandaloneSession(
       if (err instanceof ProtocolError) throw err;
       throw new ProtocolError('internal_error', err instanceof Error ? err.message : String(err));
     }
-    out(
-      'Connected. Nothing is shared until you agree: you will be asked when the agent opens the viewer' +
-        (ui.prompt ? ` (${ui.prompt.kind === 'terminal' ? 'here' : 'in a dialog'}).` : '.'),
-    );
+    if (!options.consentGiven) {
+      out(
+        'Connected. Nothing is shared until you agree: you will be asked when the agent opens the viewer' +
+          (ui.prompt ? ` (${ui.prompt.kind === 'terminal' ? 'here' : 'in a dialog'}).` : '.'),
+      );
+    }
     announced();
     const end = await done;
     return end.code === null || end.code === 'session_ended' ? 0 : 1;

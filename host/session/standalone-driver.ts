@@ -93,6 +93,12 @@ export async function runStandalone(
       case 'refused':
         out(`Refused ${n.request}: ${n.message}`);
         return;
+      case 'consent.restored':
+        out(
+          `Back in the session. You allowed earlier: ${describeGrants(n.grants)}` +
+            ` (${n.agentNames.join(', ')}); stop sharing at any time.`,
+        );
+        return;
       case 'ended':
         end = n;
         return;

@@ -281,11 +281,9 @@ export class ViewerPeer {
           this.deps.log('input_invalid', { peer: this.peerId, reason: parsed.message });
           return;
         }
-        const outcome = await this.deps.input.dispatch(parsed.value);
-        if (outcome === 'refused')
-          this.refuse('input', 'consent_required', 'the customer has not allowed control');
-        else if (outcome === 'held')
-          this.refuse('input', 'pointer_in_use', 'the customer is using their mouse');
+        // Every refusal reaches the viewer with its own code (backpressure is not a revoke).
+        const result = await this.deps.input.dispatch(parsed.value);
+        if (result.outcome !== 'applied') this.refuse('input', result.code, result.message);
         return;
       }
       case DataChannel.clipboard:

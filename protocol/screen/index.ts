@@ -6,3 +6,4 @@ export * from './screen-message';
 export * from './cursor-message';
 export * from './ack-message';
 export * from './screen-control';
+export * from './gradient';

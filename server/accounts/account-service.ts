@@ -117,6 +117,9 @@ export class AccountService {
     await this.ctx.audit({ actor, action: 'user.reset_password', target: user.id });
   }
 
+  /** Told when an account's features change (app.ts: open viewers follow them at once). */
+  onFeaturesChanged: ((userId: string, features: Features) => void) | null = null;
+
   async updateUser(
     email: string,
     patch: { name?: string; role?: Role; features?: Partial<Features> },
@@ -132,6 +135,7 @@ export class AccountService {
       updatedAt: this.ctx.now(),
     };
     await this.ctx.store.users.update(user.id, next);
+    if (next.features) this.onFeaturesChanged?.(user.id, next.features);
     await this.ctx.audit({ actor, action: 'user.update', target: user.id, details: { ...patch } });
     return { ...user, ...next };
   }

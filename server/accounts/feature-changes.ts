@@ -1,21 +1,15 @@
 /**
  * A manager changed an agent's features: tell the agent's open sockets (`agent.features`, so the
- * chat window offers or withdraws a tool at once) and the relay (so the next frame of a viewer
- * already open is checked against the new ones). Changes made by the CLI, another process, reach
- * the agent at their next sign-in or viewer hello.
+ * chat window offers or withdraws a tool at once). Their open viewer and share sockets follow
+ * already: AccountService.updateUser tells presence/live-features.ts (app.ts), which updates the
+ * relay's copy (the next frame is checked against the new features), tells each viewer
+ * (`viewer.features`) and closes what the agent may no longer do. Changes made by the CLI,
+ * another process, reach viewers at the server's next login check and the agent's other sockets
+ * at their next sign-in.
  */
 import type { Features } from '../../protocol/common';
-import type { Store } from '../store/store';
 import type { SupportWorkflow } from '../support-workflow';
 
-export async function applyFeatureChange(
-  workflow: SupportWorkflow,
-  store: Store,
-  userId: string,
-  features: Features,
-): Promise<void> {
+export function applyFeatureChange(workflow: SupportWorkflow, userId: string, features: Features): void {
   workflow.presence.send(userId, { type: 'agent.features', features: { ...features } });
-  for (const s of await store.sessions.open()) {
-    if (s.agentId === userId) workflow.screen.relay.setViewerFeatures(s.id, features);
-  }
 }

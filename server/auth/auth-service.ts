@@ -18,7 +18,7 @@ import type { ServerContext } from '../context';
 import type { LoginRecord, UserRecord } from '../store/store';
 import { LoginEvents, type LoginEnded } from './login-events';
 import { prepareDummyHash, verifyPassword } from './passwords';
-import { LoginThrottle } from './throttle';
+import { LoginThrottle, USUAL_ADDRESS_MS } from './throttle';
 import { hashToken, newId, newToken } from './tokens';
 
 export interface Authenticated {
@@ -56,7 +56,16 @@ export class AuthService {
 
   async login(input: LoginInput): Promise<LoginResponse> {
     const email = input.email.trim().toLowerCase();
-    const decision = this.throttle.begin(email, input.address);
+    // Read before the throttle: whether this is one of the agent's usual addresses decides which
+    // count applies (throttle.ts). An unknown e-mail asks the same question of no one, so the
+    // cost does not tell whether the account exists.
+    const found = await this.ctx.store.users.byEmail(email);
+    const usual = await this.ctx.store.logins.signedInFrom(
+      found?.id ?? '',
+      input.address,
+      this.ctx.now() - USUAL_ADDRESS_MS,
+    );
+    const decision = this.throttle.begin(email, input.address, usual);
     if (!decision.ok) {
       // Not audited: refusing costs nothing, so a flood of these would only fill the log; the
       // failures that caused the wait are in it.
@@ -65,9 +74,8 @@ export class AuthService {
       });
     }
     const { attempt } = decision;
-    let user: UserRecord | null;
+    const user: UserRecord | null = found;
     try {
-      user = await this.ctx.store.users.byEmail(email);
       const ok = await verifyPassword(user?.passwordHash ?? null, input.password);
       if (!user || !ok) {
         attempt.failed();

@@ -2,6 +2,13 @@
  * Login throttling: per account (e-mail) and per client address, exponential backoff once the
  * free failures are used up. A success clears the account's count.
  *
+ * An agent's usual addresses (where they signed in successfully in the last USUAL_ADDRESS_MS;
+ * the caller asks the store) have a count of their own for the account: a stranger's wrong
+ * passwords from anywhere else lock the account for everyone else, never for the agent at
+ * their usual address, so throttling cannot be turned into a tool to lock an agent out. Wrong
+ * passwords from a usual address (the agent's typos, or someone behind the same office NAT) are
+ * throttled on that count the same way.
+ *
  * Attempts are counted while they run, not only when they fail: a password check takes tens of
  * milliseconds, so an attacker firing 100 guesses in parallel would otherwise get all 100 past
  * the check before the first failure is recorded. An account therefore has at most as many
@@ -22,6 +29,8 @@ export const MAX_BACKOFF_MS = 15 * 60_000;
 export const ADDRESS_FREE_FAILURES = 30;
 /** Wait suggested to an attempt refused because earlier attempts on the account are still running, in ms. */
 export const IN_FLIGHT_RETRY_MS = 1_000;
+/** An address where the agent signed in within this long counts as theirs (usual), in ms. */
+export const USUAL_ADDRESS_MS = 30 * 24 * 3600_000;
 /** Tracked keys at most (accounts + addresses). */
 const MAX_ENTRIES = 100_000;
 
@@ -51,10 +60,13 @@ export class LoginThrottle {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Lets an attempt go ahead (and counts it as running), or says how long to wait. */
-  begin(email: string, address: string): ThrottleDecision {
+  /**
+   * Lets an attempt go ahead (and counts it as running), or says how long to wait. `usual`: the
+   * account signed in from this address recently (the count is then this address's own).
+   */
+  begin(email: string, address: string, usual = false): ThrottleDecision {
     const t = this.now();
-    const accountKey = `a:${email}`;
+    const accountKey = usual ? `a:${email} ip:${address}` : `a:${email}`;
     const addressKey = `ip:${address}`;
     const account = this.live(accountKey, t);
     const byAddress = this.live(addressKey, t);

@@ -93,7 +93,7 @@ export class Presence {
     if (!agent) return;
     // One serialisation for all the agent's sockets.
     const text = JSON.stringify(message);
-    for (const link of agent.links) if (link.conn.isOpen) link.conn.ws.send(text);
+    for (const link of agent.links) link.conn.sendText(text);
   }
 
   private emit(userId: string, before: PresenceState, after: PresenceState): void {

@@ -4,8 +4,8 @@
  * (frame-grants.ts): a frame needs both. The viewer learns its features in `viewer.welcome` and
  * should not send what it lacks; this is the server's word on it, so a frame that does is
  * dropped with a `feature_disabled` notice to its sender, never silently. Features are read at
- * `viewer.hello`, and a manager's change reaches the relay at once (Relay.setViewerFeatures), so
- * it applies from the next frame.
+ * `viewer.hello` and replaced while the viewer is open when a manager changes them
+ * (presence/live-features.ts): the next frame is judged by the new ones.
  */
 import type { Features } from '../../protocol/common';
 import { DataChannel, type DataChannelName } from '../../protocol/frame';

@@ -1,7 +1,7 @@
 /**
  * One socket on a session's data plane: the helper (peer 1) or a viewer (peer 2 and up), with
- * the flow-control bookkeeping the relay keeps for it, and for a viewer the features its agent
- * had at its hello (what it may send: frame-features.ts).
+ * the flow-control bookkeeping the relay keeps for it, and for a viewer its agent's features
+ * (what it may send: frame-features.ts), kept current while it is open.
  */
 import type { Features } from '../../protocol/common';
 import type { Connection } from '../ws/connection';
@@ -23,7 +23,10 @@ export class RelayPeer {
     readonly sessionId: string,
     readonly peerId: number,
     readonly role: PeerRole,
-    /** The viewer's agent's features (null for the helper); a manager's change updates them live. */
+    /**
+     * The viewer's agent's features (null for the helper): read at its hello, replaced when a
+     * manager changes them (presence/live-features.ts); the relay checks every frame against it.
+     */
     public features: Features | null = null,
   ) {}
 

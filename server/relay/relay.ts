@@ -102,11 +102,6 @@ export class Relay {
     return peer;
   }
 
-  /** A manager changed the features of the agent viewing `sessionId`: the next frame is checked against these. */
-  setViewerFeatures(sessionId: string, features: Features): void {
-    for (const peer of this.rooms.get(sessionId)?.viewers.values() ?? []) peer.features = { ...features };
-  }
-
   remove(peer: RelayPeer): void {
     if (peer.removed) return;
     peer.removed = true;

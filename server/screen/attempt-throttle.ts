@@ -5,7 +5,7 @@
  * and an address's count is forgotten once it has been quiet for the longest backoff.
  */
 
-/** Wrong codes an address may send before it must wait. */
+/** Wrong codes an address may send before it must wait (the next attempt after these waits). */
 export const JOIN_FREE_FAILURES = 5;
 /** First wait after the free failures, in ms; doubles with each further failure. */
 export const JOIN_BASE_BACKOFF_MS = 1_000;
@@ -43,9 +43,13 @@ export class AttemptThrottle {
     if (t - e.lastFailure > JOIN_MAX_BACKOFF_MS) e.failures = 0;
     e.failures += 1;
     e.lastFailure = t;
-    if (e.failures > JOIN_FREE_FAILURES) {
+    if (e.failures >= JOIN_FREE_FAILURES) {
       e.blockedUntil =
-        t + Math.min(JOIN_MAX_BACKOFF_MS, JOIN_BASE_BACKOFF_MS * 2 ** (e.failures - JOIN_FREE_FAILURES - 1));
+        t +
+        Math.min(
+          JOIN_MAX_BACKOFF_MS,
+          JOIN_BASE_BACKOFF_MS * 2 ** Math.min(30, e.failures - JOIN_FREE_FAILURES),
+        );
     }
     // Re-insert so Map order is least-recently-failed first (eviction takes the oldest).
     this.entries.delete(address);

@@ -2,58 +2,100 @@
  * Join codes: what the customer types into the standalone helper (or what the extension hands
  * the installed helper) to join one session's screen sharing. JOIN_CODE_DIGITS random digits,
  * single-use, valid JOIN_CODE_TTL_MS, bound to one session; a new request for the same session
- * replaces the old code. Only an HMAC of each code is kept (keyed per server process), so a
- * memory dump does not hand out live codes, and codes die with the process, which is fine for
- * something that lives ten minutes. Wrong codes are throttled per address (attempt-throttle.ts):
- * with one code live among 10^9, a few guesses a minute make guessing hopeless.
+ * replaces the old code. Codes are kept in the ephemeral store (../store/ephemeral-store.ts), so
+ * they survive a server restart, and only as an HMAC under a key kept outside the database
+ * (join-code-key.ts), so a copy of the store hands out no live code. Wrong codes are throttled
+ * per address (attempt-throttle.ts), and counted server-wide (join-guess-budget.ts): a code that
+ * has seen 500 wrong guesses since it was issued is retired, so no number of addresses gets
+ * better odds than 5 in 10^7 per code. The count is kept in the store too, so a restart does not
+ * hand a live code a fresh budget.
  */
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { ProtocolError } from '../../protocol/errors';
 import { JOIN_CODE_DIGITS, JOIN_CODE_TTL_MS } from '../../protocol/limits';
+import { isExpired, type EphemeralStore } from '../store/ephemeral-store';
+import { MemoryEphemeralStore } from '../store/memory-ephemeral-store';
 import { AttemptThrottle } from './attempt-throttle';
+import { JoinGuessBudget } from './join-guess-budget';
 
 const CODE_SPACE = 10 ** JOIN_CODE_DIGITS;
-/** Live codes at most (one per session that asked for its screen); bounds memory. */
+/** Live codes at most (one per session that asked for its screen); bounds the store. */
 const MAX_LIVE_CODES = 100_000;
 
-interface Live {
+export interface JoinCodeOptions {
+  ttlMs?: number;
+  /** Where codes are kept (default: in memory, for unit tests; the server passes its store's). */
+  store?: EphemeralStore;
+  /** HMAC key (default: random, i.e. codes die with the object). */
+  key?: Buffer;
+  guesses?: JoinGuessBudget;
+}
+
+/** What a code's store entry holds: its session and the guess budget's mark at issue. */
+interface LiveCode {
   sessionId: string;
-  expiresAt: number;
+  guessMark: number;
+}
+
+function parseLive(value: string): LiveCode | null {
+  try {
+    const v = JSON.parse(value) as Partial<LiveCode>;
+    if (typeof v.sessionId === 'string' && Number.isSafeInteger(v.guessMark)) return v as LiveCode;
+  } catch {
+    // A value this code did not write: treated as no code.
+  }
+  return null;
 }
 
 export class JoinCodes {
-  private readonly key = randomBytes(32);
-  private readonly byHash = new Map<string, Live>();
-  private readonly hashOfSession = new Map<string, string>();
+  private readonly key: Buffer;
+  private readonly store: EphemeralStore;
+  private readonly ttlMs: number;
   readonly throttle: AttemptThrottle;
+  readonly guesses: JoinGuessBudget;
+  /** The wrong-guess count read back from the store, once, before the first issue or redeem. */
+  private restored: Promise<void> | null = null;
 
   constructor(
     private readonly now: () => number,
-    private readonly ttlMs: number = JOIN_CODE_TTL_MS,
+    options: JoinCodeOptions = {},
   ) {
+    this.ttlMs = options.ttlMs ?? JOIN_CODE_TTL_MS;
+    this.store = options.store ?? new MemoryEphemeralStore();
+    this.key = options.key ?? randomBytes(32);
     this.throttle = new AttemptThrottle(now);
+    this.guesses = options.guesses ?? new JoinGuessBudget();
+  }
+
+  private restoreGuesses(): Promise<void> {
+    this.restored ??= this.store.get('join_guesses', 'wrong').then((e) => {
+      const n = e ? Number(e.value) : 0;
+      if (Number.isSafeInteger(n) && n > 0) this.guesses.restore(n);
+    });
+    return this.restored;
   }
 
   /** A fresh code for the session (the previous one, if any, stops working). */
-  issue(sessionId: string): { code: string; expiresAt: number } {
-    this.revoke(sessionId);
-    this.sweep();
-    if (this.byHash.size >= MAX_LIVE_CODES) {
+  async issue(sessionId: string): Promise<{ code: string; expiresAt: number }> {
+    await this.restoreGuesses();
+    await this.revoke(sessionId);
+    const t = this.now();
+    await this.store.sweep(t);
+    if ((await this.store.count('join_code', t)) >= MAX_LIVE_CODES) {
       throw new ProtocolError(
         'unavailable',
         'too many screen-sharing requests are waiting; try again shortly',
       );
     }
-    let code: string;
-    let hash: string;
-    do {
-      code = String(randomInt(0, CODE_SPACE)).padStart(JOIN_CODE_DIGITS, '0');
-      hash = this.hash(code);
-    } while (this.byHash.has(hash));
-    const expiresAt = this.now() + this.ttlMs;
-    this.byHash.set(hash, { sessionId, expiresAt });
-    this.hashOfSession.set(sessionId, hash);
-    return { code, expiresAt };
+    const expiresAt = t + this.ttlMs;
+    for (;;) {
+      const code = String(randomInt(0, CODE_SPACE)).padStart(JOIN_CODE_DIGITS, '0');
+      const hash = this.hash(code);
+      const live: LiveCode = { sessionId, guessMark: this.guesses.mark() };
+      if (!(await this.store.add('join_code', hash, JSON.stringify(live), expiresAt, t))) continue;
+      await this.store.put('join_code_of', sessionId, hash, expiresAt);
+      return { code, expiresAt };
+    }
   }
 
   /**
@@ -61,49 +103,47 @@ export class JoinCodes {
    * retryAfterSeconds, `join_code_invalid`, `join_code_expired`). `code` is already normalised
    * to digits by the protocol's JoinCode schema.
    */
-  redeem(code: string, address: string): string {
+  async redeem(code: string, address: string): Promise<string> {
     const wait = this.throttle.retryAfterMs(address);
     if (wait > 0) {
       throw new ProtocolError('too_many_attempts', 'too many wrong codes; wait before trying again', {
         retryAfterSeconds: Math.ceil(wait / 1000),
       });
     }
-    const hash = this.hash(code);
-    const live = this.byHash.get(hash);
-    if (!live) {
+    await this.restoreGuesses();
+    const entry = await this.store.take('join_code', this.hash(code));
+    const live = entry && parseLive(entry.value);
+    if (!entry || !live) {
       this.throttle.recordFailure(address);
+      this.guesses.recordWrong();
+      await this.store.put('join_guesses', 'wrong', String(this.guesses.wrongGuesses), null);
       throw new ProtocolError(
         'join_code_invalid',
         'this code is not valid; check the digits or ask for a new code',
       );
     }
-    this.byHash.delete(hash);
-    this.hashOfSession.delete(live.sessionId);
-    if (this.now() >= live.expiresAt) {
+    await this.store.delete('join_code_of', live.sessionId);
+    if (isExpired(entry, this.now())) {
       throw new ProtocolError('join_code_expired', 'this code has expired; ask the agent for a new one');
+    }
+    if (this.guesses.retired(live.guessMark)) {
+      throw new ProtocolError(
+        'join_code_expired',
+        'this code was withdrawn because too many wrong codes were tried on the server; ask the agent for a new one',
+        { reason: 'guessing' },
+      );
     }
     return live.sessionId;
   }
 
-  revoke(sessionId: string): void {
-    const hash = this.hashOfSession.get(sessionId);
-    if (hash === undefined) return;
-    this.hashOfSession.delete(sessionId);
-    this.byHash.delete(hash);
+  async revoke(sessionId: string): Promise<void> {
+    const of = await this.store.take('join_code_of', sessionId);
+    if (of) await this.store.delete('join_code', of.value);
   }
 
-  get size(): number {
-    return this.byHash.size;
-  }
-
-  private sweep(): void {
-    const t = this.now();
-    for (const [hash, live] of this.byHash) {
-      if (t >= live.expiresAt) {
-        this.byHash.delete(hash);
-        this.hashOfSession.delete(live.sessionId);
-      }
-    }
+  /** Codes not yet expired. */
+  size(): Promise<number> {
+    return this.store.count('join_code', this.now());
   }
 
   private hash(code: string): string {

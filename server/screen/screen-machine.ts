@@ -2,8 +2,8 @@
  * Screen sharing's state machine inside an accepted session, as one table. The agent asks
  * (`request`), the helper joins and the customer consents in the helper's own prompt
  * (`consent`), the first screen frame marks `streaming`, a revoke pauses, a helper that drops
- * without saying stop waits in `reconnecting` for its resume, and `stop` (helper stop, grace
- * expired, session over) goes back to `none`. Events not in the table are `illegal_transition`.
+ * without saying stop waits in `reconnecting` for its resume (or for the agent to ask for another
+ * helper), and `stop` (helper stop, grace expired, session over) goes back to `none`. Events not in the table are `illegal_transition`.
  */
 import type { ScreenState } from '../../protocol/common';
 import { ProtocolError } from '../../protocol/errors';
@@ -37,8 +37,9 @@ export const SCREEN_TRANSITIONS: Readonly<
     stop: 'none',
   },
   paused: { consent: 'consented', revoke: 'paused', drop: 'reconnecting', stop: 'none' },
-  // After a resume the helper states its consent again (a reboot restarts its prompt).
-  reconnecting: { resume: 'requested', stop: 'none' },
+  // After a resume the helper states its consent again (the server kept it meanwhile). A new
+  // request replaces a helper that is gone: its token stops working, a new one joins by code.
+  reconnecting: { resume: 'requested', request: 'requested', stop: 'none' },
 };
 
 export function canScreen(from: ScreenState, event: ScreenEvent): boolean {

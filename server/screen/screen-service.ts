@@ -8,8 +8,15 @@
  * State lives here in memory (screen-machine.ts decides every change) and is mirrored into the
  * session record for reports and for the agent's SessionView. A helper that drops without
  * `helper.stop` leaves the screen `reconnecting`; it may resume within the grace period
- * (RECONNECT_GRACE_MS), after which sharing ends and the chat session goes on. Resume tokens
- * live in memory, hashed: after a server restart the helper needs a new join code.
+ * (RECONNECT_GRACE_MS), after which sharing ends and the chat session goes on. Meanwhile the
+ * agent may ask for a new code for another helper (a crashed one, a closed terminal): the old
+ * one's resume token stops working then.
+ *
+ * What survives what: the customer's grants are kept across the helper's reconnects (it
+ * re-confirms them at once; a revoke still applies at once), so viewers and transfers carry on.
+ * Join codes, resume tokens (both hashed, in the ephemeral store) and the grants (in the store)
+ * survive a server restart: at start-up every screen that had a helper waits in `reconnecting`
+ * for it, with a fresh grace period, and viewers come back with their agents' login tokens.
  */
 import type { ServerToAgent } from '../../protocol/agent-channel';
 import { NO_GRANTS, type Grants, type ScreenState } from '../../protocol/common';
@@ -26,10 +33,12 @@ import { Relay } from '../relay/relay';
 import type { RelayPeer } from '../relay/relay-peer';
 import type { SessionEndedBy } from '../session/session-events';
 import type { SessionService } from '../session/session-service';
+import { isExpired } from '../store/ephemeral-store';
 import type { UserRecord } from '../store/store';
 import { CLOSE, type Connection } from '../ws/connection';
 import { sendToHelper, sendToViewer } from '../ws/channels/typed-send';
 import { describeOs } from './describe-os';
+import { loadJoinCodeKey } from './join-code-key';
 import { JoinCodes } from './join-codes';
 import { canScreen, nextScreenState, type ScreenEvent } from './screen-machine';
 
@@ -65,7 +74,6 @@ export class ScreenService {
   readonly joinCodes: JoinCodes;
   readonly relay: Relay;
   private readonly screens = new Map<string, ScreenSession>();
-  private readonly byResumeHash = new Map<string, string>();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -74,7 +82,10 @@ export class ScreenService {
     private readonly timings: ScreenTimings = DEFAULT_SCREEN_TIMINGS,
     flowLimits: FlowLimits = DEFAULT_FLOW_LIMITS,
   ) {
-    this.joinCodes = new JoinCodes(ctx.now);
+    this.joinCodes = new JoinCodes(ctx.now, {
+      store: ctx.store.ephemeral,
+      key: loadJoinCodeKey(ctx.config.dataDir),
+    });
     this.relay = new Relay(
       {
         grantsOf: (id) => this.screens.get(id)?.grants ?? NO_GRANTS,
@@ -89,10 +100,34 @@ export class ScreenService {
     );
   }
 
-  /** Start-up: no helper survives a restart, so open sessions' screens go back to `none`. */
+  /**
+   * Start-up after a restart (or a crash): every screen whose helper held a resume token waits in
+   * `reconnecting` for it, with the customer's grants and a fresh grace period (the restart is a
+   * drop for every helper at once); a screen still waiting for its first helper keeps its join
+   * code; anything else goes back to `none`.
+   */
   async load(): Promise<void> {
-    for (const s of await this.ctx.store.sessions.open()) {
-      if (s.screen !== 'none') await this.ctx.store.sessions.update(s.id, { screen: 'none' });
+    const { store } = this.ctx;
+    const now = this.ctx.now();
+    await store.ephemeral.sweep(now);
+    const tokens = new Map<string, string>();
+    for (const { key, entry } of await store.ephemeral.entries('resume_of')) tokens.set(key, entry.value);
+    for (const s of await store.sessions.open()) {
+      if (s.screen === 'none') continue;
+      const hash = tokens.get(s.id);
+      if (hash !== undefined) {
+        const ss = this.screen(s.id, 'reconnecting');
+        ss.grants = (await store.screenGrants.get(s.id)) ?? { ...NO_GRANTS };
+        await this.setResume(ss, hash, now + this.timings.reconnectGraceMs);
+        if (s.screen !== 'reconnecting') await store.sessions.update(s.id, { screen: 'reconnecting' });
+        this.armGrace(ss);
+        this.ctx.log.info('helper_awaited_after_restart', { session: s.id });
+      } else if (s.screen === 'requested') {
+        this.screen(s.id, 'requested');
+      } else {
+        await store.sessions.update(s.id, { screen: 'none' });
+        await store.screenGrants.clear(s.id);
+      }
     }
   }
 
@@ -113,8 +148,19 @@ export class ScreenService {
     if (ss.helper)
       throw new ProtocolError('illegal_transition', "the customer's helper is already connected");
     nextScreenState(ss.state, 'request');
-    const { code, expiresAt } = this.joinCodes.issue(sessionId);
+    // A helper that is gone (crashed, closed, unreachable) is replaced at once: its resume token
+    // and the consent it gave stop here; the next helper asks the customer again.
+    const replacing = ss.state === 'reconnecting';
     await this.move(ss, 'request');
+    if (replacing) {
+      this.clearGrace(ss);
+      await this.setResume(ss, null);
+      await this.setGrants(ss, { ...NO_GRANTS });
+      this.tellAgent(sessionId, this.helperStatus(ss));
+      this.tellViewers(ss, { type: 'helper.left', reconnecting: false });
+      this.ctx.log.info('helper_replaced', { session: sessionId });
+    }
+    const { code, expiresAt } = await this.joinCodes.issue(sessionId);
     this.sessions.customers.send(sessionId, {
       type: 'screen.requested',
       joinCode: code,
@@ -136,7 +182,7 @@ export class ScreenService {
     joinCode: string,
     hello: HelperHello,
   ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
-    const sessionId = this.joinCodes.redeem(joinCode, conn.address);
+    const sessionId = await this.joinCodes.redeem(joinCode, conn.address);
     const s = await this.sessions.record(sessionId);
     if (s.state === 'ended') throw new ProtocolError('session_ended', 'this support session has ended');
     const ss = this.screen(sessionId, s.screen);
@@ -157,26 +203,31 @@ export class ScreenService {
       });
       throw new ProtocolError('os_not_supported', `screen sharing is not supported on ${os} yet`, { os });
     }
-    return this.attach(ss, conn, hello.os, s.customerName);
+    return this.attach(ss, conn, hello.os, s.customerName, false);
   }
 
-  /** A helper comes back after a reboot or a network loss, within the grace period. */
+  /**
+   * A helper comes back with the resume token of its last welcome, within the grace period:
+   * after a network loss, a reboot, its own restart, or the server's. The customer's grants are
+   * kept; the helper re-confirms them.
+   */
   async resume(
     conn: Connection,
     resumeToken: string,
     hello: HelperHello,
   ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
     const hash = hashToken(resumeToken);
-    const sessionId = this.byResumeHash.get(hash);
-    const ss = sessionId ? this.screens.get(sessionId) : undefined;
-    if (!sessionId || !ss || ss.resumeHash !== hash) {
-      throw new ProtocolError(
-        'resume_expired',
-        'this helper can no longer resume; ask the agent for a new code',
-      );
-    }
+    const expired = () =>
+      new ProtocolError('resume_expired', 'this helper can no longer resume; ask the agent for a new code');
+    const entry = await this.ctx.store.ephemeral.get('resume', hash);
+    if (!entry || isExpired(entry, this.ctx.now())) throw expired();
+    const sessionId = entry.value;
+    const ss = this.screens.get(sessionId);
+    if (!ss || ss.resumeHash !== hash) throw expired();
     const s = await this.sessions.record(sessionId);
     if (s.state !== 'accepted') throw new ProtocolError('session_ended', 'this support session has ended');
+    // Checked again after the await: another helper may have resumed or been asked for meanwhile.
+    if (ss.resumeHash !== hash) throw expired();
     if (ss.helper) {
       // The old socket has not noticed it is dead yet (half-open TCP): this one replaces it.
       const old = ss.helper;
@@ -185,7 +236,7 @@ export class ScreenService {
     }
     if (ss.state !== 'reconnecting')
       throw new ProtocolError('resume_expired', 'screen sharing has ended; ask for a new code');
-    return this.attach(ss, conn, hello.os, s.customerName);
+    return this.attach(ss, conn, hello.os, s.customerName, true);
   }
 
   /** Consent given or revoked in the helper's own prompt. */
@@ -195,7 +246,7 @@ export class ScreenService {
       throw new ProtocolError('helper_not_connected', 'this helper is not attached');
     const event: ScreenEvent = grants.view ? 'consent' : 'revoke';
     nextScreenState(ss.state, event);
-    ss.grants = { ...grants };
+    await this.setGrants(ss, { ...grants });
     await this.move(ss, event);
     this.tellAgent(peer.sessionId, this.helperStatus(ss));
     this.tellViewers(ss, { type: 'helper.consent', grants: ss.grants });
@@ -269,6 +320,7 @@ export class ScreenService {
         sessionId,
         peerId: peer.peerId,
         helper: this.helperPresence(ss),
+        helperReconnecting: ss.helper === null && ss.state === 'reconnecting',
         // Read at this hello, like the relay's copy: a manager's change applies at the next one.
         features: { ...user.features },
       },
@@ -293,20 +345,29 @@ export class ScreenService {
 
   // ------------------------------------------------------------------ internals
 
+  /**
+   * Attaches a helper's socket. Everything that decides who holds the session (the helper, its
+   * resume token) changes before the first await, so a racing resume sees it.
+   */
   private async attach(
     ss: ScreenSession,
     conn: Connection,
     os: OsInfo,
     customerName: string,
+    resumed: boolean,
   ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
-    if (ss.state === 'reconnecting') await this.move(ss, 'resume');
     this.clearGrace(ss);
     const peer = this.relay.attachHelper(ss.sessionId, conn);
     ss.helper = peer;
     ss.os = os;
-    ss.grants = { ...NO_GRANTS };
     const resumeToken = newToken();
-    this.setResume(ss, hashToken(resumeToken));
+    const stored = this.setResume(ss, hashToken(resumeToken));
+    // A helper that joins with a code has been asked nothing yet; one that resumes keeps the
+    // customer's consent (it says it again at once, and a revoke still applies at once).
+    const grants = resumed ? ss.grants : { ...NO_GRANTS };
+    await stored;
+    await this.setGrants(ss, grants);
+    if (ss.state === 'reconnecting') await this.move(ss, 'resume');
     this.tellAgent(ss.sessionId, this.helperStatus(ss));
     const presence = this.helperPresence(ss);
     if (presence) this.tellViewers(ss, { type: 'helper.joined', helper: presence });
@@ -323,14 +384,21 @@ export class ScreenService {
     };
   }
 
+  /** The helper's socket is gone without a stop: the screen waits for its resume (grants kept). */
   private async dropHelper(ss: ScreenSession, peer: RelayPeer): Promise<void> {
     this.relay.remove(peer);
     ss.helper = null;
-    ss.grants = { ...NO_GRANTS };
     if (!canScreen(ss.state, 'drop')) return;
     await this.move(ss, 'drop');
+    if (ss.resumeHash)
+      await this.setResume(ss, ss.resumeHash, this.ctx.now() + this.timings.reconnectGraceMs);
     this.tellAgent(ss.sessionId, this.helperStatus(ss));
     this.tellViewers(ss, { type: 'helper.left', reconnecting: true });
+    this.armGrace(ss);
+  }
+
+  /** Ends sharing if the helper has not resumed within the grace period. */
+  private armGrace(ss: ScreenSession): void {
     this.clearGrace(ss);
     ss.graceTimer = setTimeout(() => {
       ss.graceTimer = null;
@@ -348,9 +416,9 @@ export class ScreenService {
     const helper = ss.helper;
     if (helper) this.relay.remove(helper);
     ss.helper = null;
-    ss.grants = { ...NO_GRANTS };
     this.clearGrace(ss);
-    this.setResume(ss, null);
+    await this.setResume(ss, null);
+    await this.setGrants(ss, { ...NO_GRANTS });
     if (canScreen(ss.state, 'stop')) await this.move(ss, 'stop');
     this.tellAgent(ss.sessionId, this.helperStatus(ss));
     this.tellViewers(ss, { type: 'helper.left', reconnecting: false });
@@ -365,12 +433,18 @@ export class ScreenService {
   }
 
   private onSessionEnded(sessionId: string, by: SessionEndedBy): void {
-    this.joinCodes.revoke(sessionId);
+    const forget = async () => {
+      await this.joinCodes.revoke(sessionId);
+      await this.ctx.store.screenGrants.clear(sessionId);
+    };
+    forget().catch((err: unknown) => this.ctx.log.error('screen_forget_failed', { error: String(err) }));
     const ss = this.screens.get(sessionId);
     if (!ss) return;
     this.screens.delete(sessionId);
     this.clearGrace(ss);
-    this.setResume(ss, null);
+    this.setResume(ss, null).catch((err: unknown) =>
+      this.ctx.log.error('screen_forget_failed', { error: String(err) }),
+    );
     const ended = { type: 'session.ended', by } as const;
     if (ss.helper) {
       sendToHelper(ss.helper.conn, ended);
@@ -388,7 +462,9 @@ export class ScreenService {
   private onReleased(sessionId: string, formerAgentId: string): void {
     const ss = this.screens.get(sessionId);
     if (!ss) return;
-    this.joinCodes.revoke(sessionId);
+    this.joinCodes
+      .revoke(sessionId)
+      .catch((err: unknown) => this.ctx.log.error('join_code_revoke_failed', { error: String(err) }));
     for (const [peer, v] of ss.viewers) {
       if (v.userId !== formerAgentId) continue;
       peer.conn.error('not_in_session', 'the session was transferred; this viewer closes');
@@ -434,10 +510,33 @@ export class ScreenService {
     return ss;
   }
 
-  private setResume(ss: ScreenSession, hash: string | null): void {
-    if (ss.resumeHash) this.byResumeHash.delete(ss.resumeHash);
+  /**
+   * Sets the session's resume token (its hash; null: none), in memory at once and in the
+   * ephemeral store (so it survives a restart). `expiresAt` null while a helper holds it.
+   */
+  private async setResume(
+    ss: ScreenSession,
+    hash: string | null,
+    expiresAt: number | null = null,
+  ): Promise<void> {
+    const old = ss.resumeHash;
     ss.resumeHash = hash;
-    if (hash) this.byResumeHash.set(hash, ss.sessionId);
+    const eph = this.ctx.store.ephemeral;
+    if (old && old !== hash) await eph.delete('resume', old);
+    if (hash) {
+      await eph.put('resume', hash, ss.sessionId, expiresAt);
+      await eph.put('resume_of', ss.sessionId, hash, expiresAt);
+    } else {
+      await eph.delete('resume_of', ss.sessionId);
+    }
+  }
+
+  /** The customer's grants, in memory and in the store (kept across reconnects and restarts). */
+  private async setGrants(ss: ScreenSession, grants: Grants): Promise<void> {
+    ss.grants = grants;
+    const none = !Object.values(grants).some(Boolean);
+    if (none) await this.ctx.store.screenGrants.clear(ss.sessionId);
+    else await this.ctx.store.screenGrants.set(ss.sessionId, grants, this.ctx.now());
   }
 
   private clearGrace(ss: ScreenSession): void {

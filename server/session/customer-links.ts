@@ -53,6 +53,11 @@ export class CustomerLinks {
     this.add(link);
   }
 
+  /** Sockets open for the session (tabs of one request). */
+  count(sessionId: string): number {
+    return this.bySession.get(sessionId)?.size ?? 0;
+  }
+
   isConnected(sessionId: string): boolean {
     return this.bySession.has(sessionId);
   }
@@ -63,7 +68,7 @@ export class CustomerLinks {
     const text = JSON.stringify(message);
     for (const link of set) {
       if (link.held) link.held.push(text);
-      else if (link.conn.isOpen) link.conn.ws.send(text);
+      else link.conn.sendText(text);
     }
   }
 
@@ -71,6 +76,6 @@ export class CustomerLinks {
   release(link: CustomerLink): void {
     const held = link.held ?? [];
     delete link.held;
-    for (const text of held) if (link.conn.isOpen) link.conn.ws.send(text);
+    for (const text of held) link.conn.sendText(text);
   }
 }

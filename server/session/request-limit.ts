@@ -1,12 +1,14 @@
 /**
  * Limits how many support requests one client address may open in a window, so a script cannot
  * flood a portal's queue (and every agent's alert list). Generous on purpose: an office behind
- * one NAT address shares the budget. Loopback addresses are not limited: behind a reverse proxy
- * every customer arrives from loopback, and one shared budget would lock them all out (the proxy
- * is where to limit then). Memory is bounded: at most MAX_ADDRESSES
- * tracked, oldest evicted first, each with at most `perWindow` timestamps.
+ * one NAT address shares the budget. Addresses `isExempt` names are not limited (loopback while
+ * no --trust-proxy is configured: client-address.ts isSharedAddress). Memory is bounded: at most
+ * MAX_ADDRESSES tracked, oldest evicted first, each with at most `perWindow` timestamps.
  */
 import { ProtocolError } from '../../protocol/errors';
+import { isLoopback } from '../http/client-address';
+
+export { isLoopback } from '../http/client-address';
 
 /** New requests one address may open per window. */
 export const REQUESTS_PER_ADDRESS = 30;
@@ -21,11 +23,12 @@ export class RequestLimit {
     private readonly now: () => number,
     private readonly perWindow: number = REQUESTS_PER_ADDRESS,
     private readonly windowMs: number = REQUEST_WINDOW_MS,
+    private readonly isExempt: (address: string) => boolean = isLoopback,
   ) {}
 
   /** Counts one request from `address`, or throws `too_many_attempts` with retryAfterSeconds. */
   take(address: string): void {
-    if (isLoopback(address)) return;
+    if (this.isExempt(address)) return;
     const t = this.now();
     const times = (this.recent.get(address) ?? []).filter((at) => t - at < this.windowMs);
     if (times.length >= this.perWindow) {
@@ -46,10 +49,4 @@ export class RequestLimit {
       if (oldest !== undefined) this.recent.delete(oldest);
     }
   }
-}
-
-/** 127.0.0.0/8 and ::1, also in their IPv4-mapped IPv6 form. */
-export function isLoopback(address: string): boolean {
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
 }

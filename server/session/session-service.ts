@@ -35,6 +35,8 @@ import { CustomerLinks } from './customer-links';
 import { QueueIndex } from './queue';
 import { QueueAlerts } from './queue-alerts';
 import { RequestLimit, REQUESTS_PER_ADDRESS } from './request-limit';
+import { QueueCaps, type QueueCapLimits } from './queue-caps';
+import { isSharedAddress } from '../http/client-address';
 import { notInSession, sessionEnded } from './session-errors';
 import { SessionEvents, type SessionEndedBy } from './session-events';
 import { canTransition, fromStatesOf, nextSessionState } from './session-machine';
@@ -97,6 +99,7 @@ export class SessionService {
   readonly deadlines: AnswerDeadlines;
 
   private readonly requestLimit: RequestLimit;
+  private readonly queueCaps: QueueCaps;
   private readonly alerts: QueueAlerts;
   private readonly transfers: SessionTransfer;
   private readonly continuations: SessionContinuation;
@@ -105,9 +108,17 @@ export class SessionService {
     private readonly ctx: ServerContext,
     private readonly presence: Presence,
     options: Partial<SessionServiceOptions> = {},
+    queueLimits?: QueueCapLimits,
   ) {
     const o = { ...DEFAULT_SESSION_OPTIONS, ...options };
-    this.requestLimit = new RequestLimit(ctx.now, o.requestsPerAddress);
+    const exempt = (address: string) => isSharedAddress(address, ctx.proxies);
+    this.requestLimit = new RequestLimit(ctx.now, o.requestsPerAddress, undefined, exempt);
+    this.queueCaps = new QueueCaps(
+      (id) => this.queue.get(id) !== undefined,
+      () => this.queue.size,
+      exempt,
+      queueLimits,
+    );
     this.alerts = new QueueAlerts(ctx, presence, this.queue, this.customers);
     this.customerPresence = new CustomerPresenceTracker(ctx.now, o.customerGraceMs, (id, p) =>
       this.background('customer_presence_failed', this.onCustomerPresence(id, p)),
@@ -191,6 +202,7 @@ export class SessionService {
   ): Promise<NewRequestResult> {
     const portal = await this.ctx.store.portals.get(slug);
     if (!portal) throw new ProtocolError('portal_not_found', `there is no support portal "${slug}"`);
+    this.queueCaps.check(address);
     this.requestLimit.take(address);
     const now = this.ctx.now();
     const record: SessionRecord = {
@@ -221,6 +233,7 @@ export class SessionService {
       this.deadlines.set(record.id, now + (await this.answerTimeoutMs()));
     const entry = await this.entryOf(record);
     this.queue.put(entry);
+    this.queueCaps.add(address, record.id);
     const available = await this.alerts.alert(entry);
     this.ctx.log.info('request_created', { session: record.id, portal: portal.slug, alerted: available });
     this.events.emit('created', { sessionId: record.id, at: now });

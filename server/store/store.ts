@@ -8,11 +8,13 @@ import type {
   ChatAuthor,
   ChatLine,
   Features,
+  Grants,
   Role,
   SessionState,
   ScreenState,
   TransferInfo,
 } from '../../protocol/common';
+import type { EphemeralStore } from './ephemeral-store';
 import type { ManageStore } from './manage-store';
 
 export type UserState = 'invited' | 'active' | 'deactivated';
@@ -187,6 +189,8 @@ export interface LoginRepo {
   byId(id: string): Promise<LoginRecord | null>;
   active(): Promise<LoginRecord[]>;
   activeForUser(userId: string): Promise<LoginRecord[]>;
+  /** Whether the user signed in from `address` at or after `since` (their usual addresses). */
+  signedInFrom(userId: string, address: string, since: number): Promise<boolean>;
   end(id: string, reason: NonNullable<LoginRecord['endReason']>, now: number): Promise<boolean>;
   touch(id: string, now: number): Promise<void>;
 }
@@ -229,6 +233,17 @@ export interface TranscriptRepo {
   lines(sessionId: string, afterSeq?: number): Promise<ChatLine[]>;
 }
 
+/**
+ * The customer's consent for a session's screen sharing, as the helper last stated it: kept
+ * while sharing goes on, across the helper's reconnects and the server's restarts (the helper
+ * re-confirms it each time it comes back), dropped when sharing ends or a new helper is asked for.
+ */
+export interface ScreenGrantRepo {
+  get(sessionId: string): Promise<Grants | null>;
+  set(sessionId: string, grants: Grants, at: number): Promise<void>;
+  clear(sessionId: string): Promise<void>;
+}
+
 export interface AuditRepo {
   /** Appends the entry, chained to the previous one by hash, in one atomic step. */
   write(entry: AuditEntry): Promise<void>;
@@ -248,6 +263,9 @@ export interface Store {
   readonly sessions: SessionRepo;
   readonly transcripts: TranscriptRepo;
   readonly audit: AuditRepo;
+  readonly screenGrants: ScreenGrantRepo;
+  /** Join codes and resume tokens (hashed), with expiry; Redis may carry them on several nodes. */
+  readonly ephemeral: EphemeralStore;
   /** Account links, API tokens, webhooks and session history (manage-store.ts). */
   readonly manage: ManageStore;
   close(): Promise<void>;

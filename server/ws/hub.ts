@@ -1,9 +1,15 @@
 /**
- * The WebSocket hub on /ws: checks Origin on upgrade (refused before any state exists), waits
- * for the first message, and hands the connection to the channel whose first-message type it is
- * (agent, customer, helper, viewer). Each channel then owns the connection. Also runs the
- * heartbeat: a peer that misses two pings is terminated (not closed: a dead TCP peer never
- * answers a close handshake, and `terminate` frees the socket at once).
+ * The WebSocket hub on /ws: checks Origin on upgrade and caps the sockets one client address
+ * holds (both refused before any state exists), waits for the first message, and hands the
+ * connection to the channel whose first-message type it is (agent, customer, helper, viewer).
+ * Each channel then owns the connection. Also runs the heartbeat: a peer that misses two pings
+ * is terminated (not closed: a dead TCP peer never answers a close handshake, and `terminate`
+ * frees the socket at once).
+ *
+ * Before the hello the socket lives under the same rules as after it (connection.ts): its
+ * answers count against its outgoing budget and its malformed messages against its protocol
+ * errors. Every error answers with the request id of the message it is about when one can be
+ * read, and messages held while a hello is checked are each answered if the hello fails.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -14,11 +20,16 @@ import {
   HEARTBEAT_INTERVAL_MS,
   HELLO_TIMEOUT_MS,
 } from '../../protocol/limits';
-import { exceedsUtf8Bytes } from '../../protocol/parse';
-import { ProtocolError } from '../../protocol/errors';
+import { peekRequestId } from '../../protocol/parse';
+import { ProtocolError, type ErrorCode } from '../../protocol/errors';
+import { clientAddress, isSharedAddress, NO_PROXY, type ProxyTrust } from '../http/client-address';
 import type { Log } from '../log';
 import { CLOSE, Connection } from './connection';
 import type { OriginPolicy } from './origin';
+import { pauseReading, resumeReading } from './channels/read-pause';
+import { InboundGate } from './inbound-rate';
+import type { OutgoingLimits } from './outgoing-budget';
+import { SOCKETS_PER_ADDRESS, SocketCounts } from './socket-counts';
 
 /** What a channel does with a connection once its first message was accepted. */
 export interface ChannelSession {
@@ -44,12 +55,24 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+export interface HubOptions {
+  /** Reverse proxies whose X-Forwarded-For names the client (--trust-proxy). */
+  proxies?: ProxyTrust;
+  /** Sockets one client address may hold open (SOCKETS_PER_ADDRESS). */
+  socketsPerAddress?: number;
+  /** Outgoing budget of each socket (tests shrink it). */
+  outgoing?: OutgoingLimits;
+}
+
 export function attachHub(
   server: Server,
   channels: readonly Channel[],
   origins: OriginPolicy,
   log: Log,
+  options: HubOptions = {},
 ): Hub {
+  const proxies = options.proxies ?? NO_PROXY;
+  const perAddress = new SocketCounts(options.socketsPerAddress ?? SOCKETS_PER_ADDRESS);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: DATA_FRAME_MAX_BYTES,
@@ -71,7 +94,15 @@ export function attachHub(
       rejectUpgrade(socket, 403, 'Forbidden: origin not allowed');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], proxies);
+    const release = isSharedAddress(address, proxies) ? () => undefined : perAddress.admit(address);
+    if (!release) {
+      log.warn('ws_address_cap', { address, max: perAddress.max });
+      rejectUpgrade(socket, 429, 'Too Many Requests: too many connections from this address');
+      return;
+    }
+    socket.once('close', release);
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, address));
   });
 
   const alive = new WeakMap<WebSocket, boolean>();
@@ -93,13 +124,11 @@ export function attachHub(
   }, HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
 
-  function onConnection(ws: WebSocket, req: IncomingMessage): void {
-    const conn = new Connection(
-      ws,
-      req.socket.remoteAddress ?? 'unknown',
-      req.headers.origin,
-      req.headers['user-agent'],
-    );
+  function onConnection(ws: WebSocket, req: IncomingMessage, address: string): void {
+    const conn = new Connection(ws, address, req.headers.origin, req.headers['user-agent'], {
+      ...(options.outgoing ? { outgoing: options.outgoing } : {}),
+      onAbuse: (c, why) => log.warn('ws_closed_for_abuse', { conn: c.id, address: c.address, why }),
+    });
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
     ws.on('error', (err) => log.debug('ws_error', { conn: conn.id, error: err.message }));
@@ -117,22 +146,46 @@ export function attachHub(
         session.onBinary(data);
         return;
       }
-      const text = data.toString('utf8');
-      if (exceedsUtf8Bytes(text, CONTROL_MESSAGE_MAX_BYTES)) {
-        conn.error('message_too_large', `control messages are limited to ${CONTROL_MESSAGE_MAX_BYTES} bytes`);
+      // data.length is the UTF-8 size: checked before the text is made.
+      if (data.length > CONTROL_MESSAGE_MAX_BYTES) {
+        tooLarge(data);
         return;
       }
-      session.onText(text);
+      session.onText(data.toString('utf8'));
     };
 
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
+    const tooLarge = (data: Buffer) =>
+      conn.error(
+        'message_too_large',
+        `control messages are limited to ${CONTROL_MESSAGE_MAX_BYTES} bytes`,
+        peekRequestId(data.subarray(0, 1024).toString('utf8')),
+      );
+
+    /**
+     * A hello failed: every message held behind it is answered with the hello's own code (the
+     * reason it could not be handled), none dropped in silence.
+     */
+    const answerHeld = (code: ErrorCode) => {
+      for (const m of held.splice(0)) {
+        const id = m.isBinary ? undefined : requestIdIn(m.data);
+        conn.error(code, 'not handled: the hello before this message was refused', id);
+      }
+    };
+
+    const onMessage = (data: Buffer, isBinary: boolean) => {
+      // A socket the server is closing answers nothing more (ws may still parse what it had read).
+      if (!conn.isOpen) return;
       if (session) {
         deliver(data, isBinary);
         return;
       }
       if (opening) {
         if (held.length >= MAX_HELD_MESSAGES) {
-          conn.error('backpressure', 'too many messages before the hello was answered');
+          conn.error(
+            'backpressure',
+            'too many messages before the hello was answered',
+            isBinary ? undefined : requestIdIn(data),
+          );
           return;
         }
         held.push({ data, isBinary });
@@ -143,7 +196,7 @@ export function attachHub(
         return;
       }
       if (data.length > CONTROL_MESSAGE_MAX_BYTES) {
-        conn.error('message_too_large', `control messages are limited to ${CONTROL_MESSAGE_MAX_BYTES} bytes`);
+        tooLarge(data);
         return;
       }
       const text = data.toString('utf8');
@@ -153,6 +206,7 @@ export function attachHub(
         conn.error(
           type === undefined ? 'invalid_message' : 'unknown_message_type',
           `the first message must be one of: ${[...byType.keys()].join(', ')}`,
+          peekId(text),
         );
         return;
       }
@@ -171,9 +225,9 @@ export function attachHub(
         })
         .catch((err: unknown) => {
           opening = false;
-          held.length = 0;
           if (err instanceof ProtocolError) {
             conn.error(err.code, err.message, peekId(text), err.details);
+            answerHeld(err.code);
           } else {
             log.error('ws_open_failed', { channel: channel.name, error: String(err) });
             conn.error(
@@ -181,12 +235,35 @@ export function attachHub(
               'the server could not open this connection; try again',
               peekId(text),
             );
+            answerHeld('internal_error');
           }
         });
+    };
+
+    // Every message passes the socket's rate first (inbound-rate.ts): text, and anything before
+    // the hello, is handled at most INBOUND_MESSAGES_PER_S a second; the rest waits, in order.
+    const gate = new InboundGate({
+      handle: onMessage,
+      pause: () => pauseReading(conn, 'rate'),
+      resume: () => resumeReading(conn, 'rate'),
+      dropped: (count) =>
+        conn.error(
+          'backpressure',
+          `${count} messages dropped: they arrived faster than they could wait`,
+          undefined,
+          {
+            dropped: count,
+          },
+        ),
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      // A socket the server is closing answers nothing more (ws still parses what it had read).
+      if (conn.isOpen) gate.push(data, isBinary, !isBinary || !session);
     });
 
     ws.on('close', () => {
       clearTimeout(helloTimer);
+      gate.close();
       session?.onClose();
     });
   }
@@ -234,8 +311,14 @@ function peekId(text: string): string | undefined {
     ) {
       return raw.id;
     }
+    return undefined;
   } catch {
-    // not JSON
+    return peekRequestId(text);
   }
-  return undefined;
+}
+
+/** The request id of a held or refused text message (parsed when small enough, else peeked). */
+function requestIdIn(data: Buffer): string | undefined {
+  if (data.length > CONTROL_MESSAGE_MAX_BYTES) return peekRequestId(data.subarray(0, 1024).toString('utf8'));
+  return peekId(data.toString('utf8'));
 }

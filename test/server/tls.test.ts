@@ -2,43 +2,17 @@
  * `lifeline serve --tls-cert --tls-key`: the server speaks HTTPS and WSS on its one port, so it
  * can serve 443 directly. The certificate is a throwaway self-signed one made by openssl.
  */
-import { execFileSync } from 'node:child_process';
 import { request } from 'node:https';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { selfSignedCert } from '../support/self-signed-cert';
 import { makeDataDir, startTestServer, type TestServer } from '../support/test-server';
 
 let server: TestServer;
 
 beforeAll(async () => {
   const dir = makeDataDir();
-  const certFile = join(dir, 'cert.pem');
-  const keyFile = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  );
-  server = await startTestServer({ dataDir: dir, tls: { certFile, keyFile } });
+  server = await startTestServer({ dataDir: dir, tls: selfSignedCert(dir) });
 });
 afterAll(() => server.stop());
 

@@ -40,6 +40,10 @@ export interface ChromiumOptions {
   prepareProfile?: (profile: string) => void;
   /** Name prefix of the fresh profile folder (to tell the suites' folders apart in /tmp). */
   profilePrefix?: string;
+  /** False: a real window on the display in `env.DISPLAY` (default: headless). */
+  headless?: boolean;
+  /** Puppeteer's default flags to leave out (e.g. the automation info bar's). */
+  ignoreDefaultArgs?: string[];
 }
 
 export interface LaunchedChromium {
@@ -57,8 +61,9 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Lau
     options.prepareProfile?.(profile);
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,
-      headless: true,
+      headless: options.headless ?? true,
       pipe: true,
+      ...(options.ignoreDefaultArgs ? { ignoreDefaultArgs: options.ignoreDefaultArgs } : {}),
       ...(options.extensions ? { enableExtensions: options.extensions } : {}),
       ...(options.defaultViewport !== undefined ? { defaultViewport: options.defaultViewport } : {}),
       ...(options.env ? { env: options.env } : {}),

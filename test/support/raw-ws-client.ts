@@ -100,7 +100,13 @@ export class RawWsClient {
     this.socket.destroy();
   }
 
-  private sendFrame(opcode: number, payload: Buffer): void {
+  /** Writes bytes as they are (frames built with `RawWsClient.frame`, many at once for floods). */
+  writeRaw(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  /** One masked client frame (1 text, 2 binary). */
+  static frame(opcode: number, payload: Buffer): Buffer {
     const mask = randomBytes(4);
     const len = payload.length;
     const header =
@@ -117,7 +123,11 @@ export class RawWsClient {
             })();
     const masked = Buffer.alloc(len);
     for (let i = 0; i < len; i++) masked[i] = payload[i]! ^ mask[i % 4]!;
-    this.socket.write(Buffer.concat([header, mask, masked]));
+    return Buffer.concat([header, mask, masked]);
+  }
+
+  private sendFrame(opcode: number, payload: Buffer): void {
+    this.socket.write(RawWsClient.frame(opcode, payload));
   }
 
   private parse(): void {

@@ -39,9 +39,14 @@ export class TestWsClient {
     });
   }
 
-  static connect(url: string, origin?: string): Promise<TestWsClient> {
+  /** `localAddress` binds the client to a loopback address of its own (127.x.y.z: many clients). */
+  static connect(
+    url: string,
+    origin?: string,
+    extra: { localAddress?: string; headers?: Record<string, string> } = {},
+  ): Promise<TestWsClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, origin ? { origin } : {});
+      const ws = new WebSocket(url, { ...(origin ? { origin } : {}), ...extra });
       const client = new TestWsClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('error', reject);

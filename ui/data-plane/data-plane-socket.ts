@@ -36,7 +36,11 @@ export type SocketState = 'connecting' | 'hello_sent' | 'welcomed' | 'closed';
 export interface ClosedInfo {
   /** The WebSocket close code. */
   code: number;
-  /** The last error code the server sent (the hello's refusal, or a later fatal error), if any. */
+  /**
+   * The error the server sent just before the socket closed (the hello's refusal, or a fatal
+   * error such as feature_disabled or signed_out), if any. An error followed by anything else (a
+   * relay notice about one dropped frame, then more frames) is not a reason to stop.
+   */
   refused: ErrorCode | null;
   welcomed: boolean;
 }
@@ -122,6 +126,7 @@ export class DataPlaneSocket<U extends { type: string }, K extends U['type']> {
     if (data instanceof ArrayBuffer) {
       // The server never sends more than this; a larger frame is dropped before any copy.
       if (this.stateValue !== 'welcomed' || data.byteLength > DATA_FRAME_MAX_BYTES) return;
+      this.lastError = null;
       this.events.frame(new Uint8Array(data));
       return;
     }
@@ -136,7 +141,7 @@ export class DataPlaneSocket<U extends { type: string }, K extends U['type']> {
       return;
     }
     const error = errorCodeOf(msg);
-    if (error !== null) this.lastError = error;
+    this.lastError = error;
     if (this.stateValue === 'welcomed') {
       this.events.push(msg as Exclude<U, { type: K }>);
       return;

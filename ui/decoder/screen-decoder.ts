@@ -15,6 +15,7 @@ import {
   parseScreenMessage,
   type ScreenOperation,
 } from '../../protocol/screen/screen-message';
+import { medPredict } from '../../protocol/screen/gradient';
 import { SCREEN_MAX_PIXELS } from '../../protocol/screen/limits';
 import { ScreenFormatError } from '../../protocol/screen/screen-format-error';
 import { InflateStream } from './inflate-stream';
@@ -58,6 +59,8 @@ export class ScreenDecoder {
   private stateValue: DecoderState = 'awaiting_reset';
   private queue: Promise<unknown> = Promise.resolve();
   private readonly maxPixels: number;
+  /** Two rows of GRADIENT components (previous, current), reused: 3 bytes per pixel each. */
+  private gradientRows = new Uint8Array(0);
 
   constructor(private readonly options: ScreenDecoderOptions) {
     this.maxPixels = Math.min(options.maxPixels ?? SCREEN_MAX_PIXELS, SCREEN_MAX_PIXELS);
@@ -185,6 +188,8 @@ export class ScreenDecoder {
         }
         return p;
       }
+      case 'gradient':
+        return this.paintGradient(fb, op, lossless!, at);
       case 'jpeg': {
         const size = jpegSize(op.data);
         if (size.width !== op.w || size.height !== op.h) {
@@ -210,5 +215,38 @@ export class ScreenDecoder {
         return at;
       }
     }
+  }
+
+  /** GRADIENT: undoes the prediction, then the subtract-green transform (screen-message.ts). */
+  private paintGradient(fb: Framebuffer, op: ScreenOperation, src: Uint8Array, at: number): number {
+    const w = op.w;
+    const rowBytes = w * 3;
+    if (this.gradientRows.length < rowBytes * 2) this.gradientRows = new Uint8Array(rowBytes * 2);
+    let prev = this.gradientRows.subarray(0, rowBytes);
+    let cur = this.gradientRows.subarray(rowBytes, rowBytes * 2);
+    prev.fill(0);
+    const d = fb.data;
+    let p = at;
+    for (let y = 0; y < op.h; y++) {
+      let o = ((op.y + y) * fb.width + op.x) * 4;
+      for (let c = 0; c < 3; c++) cur[c] = (src[p++]! + prev[c]!) & 255; // x = 0: a = c = 0, so the prediction is b
+      for (let x = 1; x < w; x++) {
+        const i = x * 3;
+        cur[i] = (src[p++]! + medPredict(cur[i - 3]!, prev[i]!, prev[i - 3]!)) & 255;
+        cur[i + 1] = (src[p++]! + medPredict(cur[i - 2]!, prev[i + 1]!, prev[i - 2]!)) & 255;
+        cur[i + 2] = (src[p++]! + medPredict(cur[i - 1]!, prev[i + 2]!, prev[i - 1]!)) & 255;
+      }
+      for (let i = 0; i < rowBytes; i += 3) {
+        const g = cur[i + 1]!;
+        d[o++] = (cur[i]! + g) & 255;
+        d[o++] = g;
+        d[o++] = (cur[i + 2]! + g) & 255;
+        d[o++] = 255;
+      }
+      const t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return p;
   }
 }

@@ -7,7 +7,9 @@
  *     cursor   -> cursor shape/position -> painter
  *     control  -> monitors (screen.monitors), pause state (stream.state), round trips (pong)
  *     clipboard-> assembled text -> onClipboard
- *     files    -> the file transfers (files/file-transfers.ts), told when keys are agreed or lost
+ *     files    -> the file transfers (files/file-transfers.ts), told when keys are agreed or lost;
+ *                 a helper that is away (reconnecting, restarting, the server restarting) makes
+ *                 them wait, only a revoke or a helper gone for good fails them
  *   agent -> helper: input, annotations, clipboard, control (monitor, quality, refresh, pause,
  *   resume, ping), files, each sealed for the helper, sent only while the matching grant holds.
  *
@@ -50,6 +52,7 @@ import { ClipAssembler, splitClip } from './clipboard-chunks';
 import type { Point } from './coordinate-map';
 import { DecoderClient, type DecoderPort } from './decoder-client';
 import { BlobSink, type SaveBlob } from './files/blob-sink';
+import type { CreateSink } from './files/download';
 import { FileTransfers } from './files/file-transfers';
 import { downloadBlob } from './screenshot';
 import { isCryptoError } from '../../protocol/crypto/crypto-error';
@@ -65,6 +68,7 @@ import {
 } from './viewer-phase';
 import { ViewerSocket, type CreateSocket, type ViewerPush, type ViewerWelcome } from './viewer-socket';
 import { ViewerStats, type StatsSnapshot } from './viewer-stats';
+import { inputRefusalNotice } from './input-refusal-notice';
 import type { DirtyRect } from './worker/worker-messages';
 
 /** Interval between round-trip pings while the link is secure, in ms. */
@@ -73,7 +77,8 @@ export const PING_INTERVAL_MS = 1000;
 export const REFRESH_RETRY_MS = 3000;
 /** First reconnect delay, in ms; doubles up to RECONNECT_MAX_MS, with up to RECONNECT_JITTER more. */
 export const RECONNECT_FIRST_MS = 500;
-export const RECONNECT_MAX_MS = 15_000;
+/** Short: it bounds how long the picture waits once the server is back from a restart. */
+export const RECONNECT_MAX_MS = 5_000;
 const RECONNECT_JITTER = 0.3;
 /** Close codes of server/ws/connection.ts that end the viewer for good. */
 const CLOSE_SIGNED_OUT = 4003;
@@ -94,6 +99,13 @@ export interface Painter {
 export type NoticeKey =
   | 'controlRevoked'
   | 'customerHasPointer'
+  | 'inputBackpressure'
+  | 'inputUnavailable'
+  | 'inputFailed'
+  | 'controlOffByManager'
+  | 'controlOnByManager'
+  | 'filesOffByManager'
+  | 'filesOnByManager'
   | 'controlGranted'
   | 'viewRevoked'
   | 'frameRefused'
@@ -112,7 +124,9 @@ export type NoticeKey =
   | 'clipWriteFailed'
   | 'screenshotSaved'
   | 'screenshotFailed'
-  | 'pausedByCustomer';
+  | 'pausedByCustomer'
+  | 'rebootRequested'
+  | 'rebootRefused';
 
 export interface Notice {
   key: NoticeKey;
@@ -170,6 +184,8 @@ export interface ViewerSessionOptions {
   onClipboardRequest?: () => void;
   /** Saves a fetched file once it arrived whole (default: the browser's download). */
   saveFile?: SaveBlob;
+  /** Where fetched files go while they arrive (default: Blob parts, then `saveFile`). */
+  createFileSink?: CreateSink;
 }
 
 type Listener = (s: ViewerSnapshot) => void;
@@ -187,6 +203,13 @@ export class ViewerSession {
   private readonly random: () => number;
   private state: ViewerSnapshot;
   private helperPresent = false;
+  /** A helper was here since this viewer opened (a later "no helper" may mean it is gone). */
+  private helperSeen = false;
+  /**
+   * The customer's `files` grant as last told by the helper's presence or consent. Kept while the
+   * helper is away, so transfers wait for it instead of failing.
+   */
+  private filesGranted = false;
   private viewWasGranted = false;
   private hasPicture = false;
   /** Screen messages are applied only from a RESET on, in sequence. */
@@ -249,7 +272,7 @@ export class ViewerSession {
     const save = options.saveFile ?? ((blob: Blob, name: string) => downloadBlob(blob, name));
     this.files = new FileTransfers({
       transport: { send: (payload) => this.sendSealed(DataChannel.files, payload) },
-      createSink: () => new BlobSink(save),
+      createSink: options.createFileSink ?? (() => new BlobSink(save)),
       now: this.now,
       onVerified: (file) => this.socket?.sendText({ type: 'viewer.file', ...file }),
     });
@@ -341,6 +364,18 @@ export class ViewerSession {
     return this.sendSealed(DataChannel.clipboard, encodeJsonPayload({ type: 'clip.request' }));
   }
 
+  /**
+   * Asks the helper to restart the customer's computer (the customer granted `reboot`); the
+   * helper saves the session first and comes back into it after the restart. False when the
+   * grant or the secure link is missing.
+   */
+  requestReboot(): boolean {
+    if (!this.state.grants?.reboot || !this.link.session) return false;
+    const sent = this.sendSealed(DataChannel.control, encodeJsonPayload({ type: 'session.reboot' }));
+    if (sent) this.notify('rebootRequested', 'info');
+    return sent;
+  }
+
   /** Shows a notice raised by the UI layer (screenshot saved, clipboard read failed, ...). */
   notify(key: NoticeKey, level: Notice['level'] = 'info', args: string[] = []): void {
     this.update({ notice: { key, level, args, serial: ++this.noticeSerial } });
@@ -385,14 +420,33 @@ export class ViewerSession {
   private onWelcome(m: ViewerWelcome): void {
     this.moveConnection('open');
     this.reconnect.reset();
+    const reconnecting = m.helper === null && m.helperReconnecting === true;
+    if (m.helper === null && !reconnecting && this.helperSeen) {
+      // The helper stopped for good while this viewer was away: nothing it held can go on.
+      this.filesGone('helper_gone', "the customer's helper stopped");
+    }
+    if (m.features?.fileTransfer === false) {
+      this.files.endAll({ code: 'forbidden', message: 'file transfer is not enabled for your account' });
+    }
     this.helperPresent = m.helper !== null;
-    this.viewWasGranted = m.helper?.grants.view ?? false;
+    if (m.helper) {
+      this.helperSeen = true;
+      this.filesGranted = m.helper.grants.files;
+    }
+    this.viewWasGranted = m.helper?.grants.view ?? (reconnecting && this.viewWasGranted);
     this.update({
-      grants: m.helper?.grants ?? null,
+      // While the helper is away its last grants stand (it comes back with them).
+      grants: m.helper?.grants ?? (reconnecting ? this.state.grants : null),
       features: m.features ?? null,
-      helperReconnecting: false,
+      helperReconnecting: reconnecting,
     });
     if (m.helper) void this.link.start();
+  }
+
+  /** Every file transfer fails: the helper stopped for good, or the session ended. */
+  private filesGone(code: 'helper_gone' | 'unavailable', message: string): void {
+    this.filesGranted = false;
+    this.files.endAll({ code, message });
   }
 
   private onSocketClosed(info: { code: number; refused: ErrorCode | null; welcomed: boolean }): void {
@@ -424,20 +478,28 @@ export class ViewerSession {
     switch (m.type) {
       case 'helper.joined':
         this.helperPresent = true;
+        this.helperSeen = true;
+        // A new helper that has asked nothing yet says no grants: transfers wait for the answer.
+        this.filesGranted = m.helper.grants.files;
         this.viewWasGranted = m.helper.grants.view;
         this.update({ grants: m.helper.grants, helperReconnecting: false });
         void this.link.start();
         return;
       case 'helper.left':
         this.leaveHelper(m.reconnecting);
+        if (!m.reconnecting) this.filesGone('helper_gone', "the customer's helper stopped");
         this.notify(m.reconnecting ? 'helperReconnecting' : 'helperLeft', 'warning');
         return;
       case 'helper.consent':
         this.onConsent(m.grants);
         return;
+      case 'viewer.features':
+        this.onFeatures(m.features);
+        return;
       case 'session.ended':
         this.update({ endedBy: m.by });
         if (canMoveConnection(this.connection, 'ended')) this.moveConnection('ended');
+        this.filesGone('unavailable', 'the support session has ended');
         this.leaveHelper(false);
         this.socket?.close();
         return;
@@ -447,6 +509,19 @@ export class ViewerSession {
         // presence messages already tell the agent; nothing more to show.
         return;
     }
+  }
+
+  /** A manager changed the agent's features while the viewer is open: the relay applies them already. */
+  private onFeatures(features: Features): void {
+    const before = this.state.features;
+    if (before?.screenControl !== false && !features.screenControl)
+      this.notify('controlOffByManager', 'warning');
+    else if (before?.screenControl === false && features.screenControl)
+      this.notify('controlOnByManager', 'info');
+    else if (before?.fileTransfer !== false && !features.fileTransfer)
+      this.notify('filesOffByManager', 'warning');
+    else if (before?.fileTransfer === false && features.fileTransfer) this.notify('filesOnByManager', 'info');
+    this.update({ features });
   }
 
   private onConsent(grants: Grants): void {
@@ -465,6 +540,11 @@ export class ViewerSession {
       this.notify('controlGranted', 'info');
     }
     if (grants.view) this.viewWasGranted = true;
+    if (this.filesGranted && !grants.files) {
+      // The customer took `files` back: at once, every transfer ends (the helper deletes its part).
+      this.files.endAll({ code: 'consent_required', message: 'the customer stopped file sharing' });
+    }
+    this.filesGranted = grants.files;
     // The screen is shared again: the "stopped sharing" notice is no longer true.
     const stale = !before?.view && grants.view && this.state.notice?.key === 'viewRevoked';
     this.update({ grants, ...(stale ? { notice: null } : {}) });
@@ -624,9 +704,10 @@ export class ViewerSession {
     },
     'session.refused': (m) => {
       if (m.request === 'clipboard') this.notify('clipNotGranted', 'warning');
-      else if (m.request === 'input' && m.code === 'pointer_in_use')
-        this.notify('customerHasPointer', 'info');
-      else if (m.request === 'input') this.notify('controlRevoked', 'warning');
+      else if (m.request === 'input') {
+        const { key, level } = inputRefusalNotice(m.code);
+        this.notify(key, level);
+      } else if (m.request === 'session.reboot') this.notify('rebootRefused', 'error', [m.message]);
     },
   };
 
@@ -732,8 +813,8 @@ export class ViewerSession {
     });
     next.controlAllowed = canControl(next.phase, next.grants, next.features);
     this.state = next;
-    // Both the customer's grant and the account (a manager may have switched file transfer off).
-    this.files.setAllowed(next.grants?.files === true && next.features?.fileTransfer !== false);
+    // Both the customer's grant (kept while the helper is away) and the account's feature.
+    this.files.setAllowed(this.filesGranted && next.features?.fileTransfer !== false);
     for (const l of this.listeners) l(next);
   }
 

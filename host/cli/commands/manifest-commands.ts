@@ -21,7 +21,7 @@ import {
   type ManifestReport,
   type ManifestTargetOptions,
 } from '../../manifest/install-manifests';
-import { helperBundlePath } from '../bundle-path';
+import { helperBundlePath, runsAsOneExecutable } from '../bundle-path';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-error';
 import { usageError } from './usage-error';
 
@@ -57,7 +57,12 @@ function targetOptions(args: string[], env: NodeJS.ProcessEnv): ManifestTargetOp
   if (userDataDir !== undefined && values.system) {
     throw new CliError('--system and --user-data-dir cannot be used together', EXIT_USAGE);
   }
-  const ctx: LocationContext = { platform: process.platform, home: env.HOME || homedir(), root: '/' };
+  const ctx: LocationContext = {
+    platform: process.platform,
+    home: env.HOME || env.USERPROFILE || homedir(),
+    root: '/',
+    env,
+  };
   return {
     browsers,
     scope: values.system ? 'system' : 'user',
@@ -87,7 +92,12 @@ function run(action: () => ManifestReport): ManifestReport {
 export async function installCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const options = targetOptions(args, env);
   const result = run(() =>
-    installManifests({ ...options, nodePath: process.execPath, bundlePath: helperBundlePath() }),
+    installManifests({
+      ...options,
+      nodePath: process.execPath,
+      bundlePath: helperBundlePath(),
+      ...(runsAsOneExecutable() ? { executablePath: process.execPath } : {}),
+    }),
   );
   report(result);
   if (result.files.length === 0) {

@@ -1,12 +1,15 @@
 /**
- * `lifeline-helper resume [--state-file FILE]`: comes back into the session saved before a reboot
- * (host/session/resume-state-file.ts: server and resume token, 0600, at most 10 minutes old),
- * asks consent again (a restarted helper never assumes the old answer) and shares until the end.
- * The saved state is deleted once the server has taken it: a resume token works once.
+ * `lifeline-helper resume [--state-file FILE]`: comes back into the session the last helper saved
+ * (host/session/resume-state-file.ts: server, resume token and the consent given, 0600, refreshed
+ * while that helper was connected): after a reboot, a crash, a kill or a closed terminal. The
+ * consent the customer gave is taken back as it was (the indicator shows it; stop works as
+ * always); if none was given, it is asked now. Uploads the last helper was receiving go on from
+ * the bytes on disk. The new helper keeps the state file current (a resume token works once).
  */
 import { parseArgs } from 'node:util';
 import { ProtocolError } from '../../../protocol/errors';
-import { defaultStateFile, deleteResumeState, readResumeState } from '../../session/resume-state-file';
+import { currentSystem } from '../../platform/registry';
+import { defaultStateFile, readResumeState } from '../../session/resume-state-file';
 import { runStandaloneSession } from '../../session/standalone-command';
 import { CliError, EXIT_USAGE } from '../cli-error';
 import { createSessionClient } from '../create-controller';
@@ -20,7 +23,7 @@ export async function resumeCommand(args: string[], env: NodeJS.ProcessEnv): Pro
       throw usageError(err);
     }
   })();
-  const file = parsed.values['state-file'] ?? defaultStateFile(env);
+  const file = parsed.values['state-file'] ?? defaultStateFile({ ...currentSystem(), env });
   let state;
   try {
     state = await readResumeState(file);
@@ -35,11 +38,14 @@ export async function resumeCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   try {
     return await runStandaloneSession(
       client,
-      async () => {
-        await client.resume({ server: state.server, resumeToken: state.resumeToken });
-        await deleteResumeState(file);
-      },
+      () =>
+        client.resume({
+          server: state.server,
+          resumeToken: state.resumeToken,
+          ...(state.consent ? { consent: state.consent } : {}),
+        }),
       env,
+      { consentGiven: state.consent !== undefined },
     );
   } catch (err) {
     if (err instanceof ProtocolError) throw new CliError(err.message);

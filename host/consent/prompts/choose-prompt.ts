@@ -1,13 +1,13 @@
 /**
- * Picks how the standalone helper asks for consent and shows that it is sharing: a desktop dialog
- * when zenity or kdialog is installed (detected, never installed), else the controlling terminal;
- * and the indicator on the terminal plus, where an X display is reachable, the always-on-top X
- * window (opened through host/platform/registry.ts). With neither a dialog nor a terminal there is
+ * Picks how the standalone helper asks for consent and shows that it is sharing: the desktop's
+ * own prompt where the platform backend has one (host/platform/registry.ts: a zenity or kdialog
+ * dialog on Linux when one is installed, the native window on Windows), else the controlling
+ * terminal; and the indicator on the terminal plus, where the desktop has one, the always-on-top
+ * indicator window. With neither a dialog nor a terminal there is
  * no way to ask, and the caller must say so and stop (consent is never assumed).
  */
-import { openSharingIndicatorWindow } from '../../platform/registry';
+import { currentSystem, desktopConsentPrompt, openSharingIndicator } from '../../platform/registry';
 import type { ConsentPrompt } from './consent-prompt';
-import { DialogPrompt, detectDialog } from './dialog-prompt';
 import { IndicatorGroup, type SharingIndicator } from './sharing-indicator';
 import { TerminalIndicator } from './terminal-indicator';
 import { TerminalPrompt } from './terminal-prompt';
@@ -25,8 +25,8 @@ export interface ChooseOptions {
   env?: NodeJS.ProcessEnv;
   /** The terminal to use (tests pass one over pipes); default: /dev/tty. */
   tty?: TtyLines | null;
-  /** Show the X indicator window where DISPLAY is set (default true). */
-  xWindow?: boolean;
+  /** Show the desktop's indicator window where there is one (default true). */
+  indicatorWindow?: boolean;
 }
 
 export async function chooseStandaloneUi(
@@ -35,16 +35,12 @@ export async function chooseStandaloneUi(
 ): Promise<StandaloneUi> {
   const env = options.env ?? process.env;
   const tty = options.tty !== undefined ? options.tty : TtyLines.openControllingTty();
-  const dialog = detectDialog(env);
-  const prompt: ConsentPrompt | null = dialog
-    ? new DialogPrompt(dialog.kind, dialog.path, env)
-    : tty
-      ? new TerminalPrompt(tty)
-      : null;
+  const system = { ...currentSystem(), env };
+  const prompt: ConsentPrompt | null = desktopConsentPrompt(system) ?? (tty ? new TerminalPrompt(tty) : null);
   const members: SharingIndicator[] = [];
   if (tty) members.push(new TerminalIndicator(tty, onStop));
-  if ((options.xWindow ?? true) && env.DISPLAY) {
-    const win = await openSharingIndicatorWindow(env.DISPLAY, onStop);
+  if (options.indicatorWindow ?? true) {
+    const win = await openSharingIndicator(system, onStop);
     if (win) members.push(win);
   }
   const indicator = new IndicatorGroup(members);

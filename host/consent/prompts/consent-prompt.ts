@@ -25,8 +25,8 @@ export interface ConsentRequest {
 }
 
 export interface ConsentPrompt {
-  /** Where the question appears: a desktop dialog or the terminal. */
-  readonly kind: 'zenity' | 'kdialog' | 'terminal';
+  /** Where the question appears: a desktop dialog, a native window or the terminal. */
+  readonly kind: 'zenity' | 'kdialog' | 'window' | 'terminal';
   /** Asks; resolves with what the customer allowed (nothing, when they cancel or close it). */
   ask(request: ConsentRequest): Promise<Grants>;
   close(): void;

@@ -1,10 +1,20 @@
 /**
  * FileAccess over plain Node fs (any OS). Contract for writes: data goes to a temporary file in the
- * target folder (".<name>.lifeline-part", kept for resume), and commit() moves it to the sanitised
+ * target folder (".<name>.<transfer id>.lifeline-part", kept for resume), and commit() moves it to the sanitised
  * name, or to "name (1).ext", "name (2).ext"... when that exists: an existing file is never
- * overwritten (the final name is claimed with O_EXCL before the rename). Every path written is
- * checked to lie directly in realpath(dir), and files are opened with O_NOFOLLOW so a planted
- * symlink cannot redirect a write.
+ * overwritten (the final name is claimed with O_EXCL before the rename), and never executable
+ * (its execute bits are cleared before it is committed). Every path written is checked to lie
+ * directly in realpath(dir), and files are opened with O_NOFOLLOW so a planted symlink cannot
+ * redirect a write.
+ *
+ * The places (places()) are the only parts of the disk this reaches, and hidden entries inside
+ * them are not part of them (`.ssh`, `.config/autostart`, browser profiles, our own temporary
+ * files): every folder and file is resolved to its real path (every component, so a symbolic
+ * link anywhere on the way is followed, then judged), which must lie in the real path of a
+ * place with no hidden component below it (place-containment.ts). A file is opened by that real
+ * path, then checked again: the opened object must be the one at the real path, and the real
+ * path must still be itself (no component swapped for a link meanwhile). Listings leave out
+ * hidden entries and links that lead outside.
  */
 import { constants as C } from 'node:fs';
 import {
@@ -22,15 +32,17 @@ import {
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ProtocolError } from '../../../protocol/errors';
-import type { DirEntry, FileAccess } from '../types';
+import { PART_SUFFIX, type DirEntry, type FileAccess } from '../types';
+import { isHiddenName, PlaceContainment } from './place-containment';
 import { alternativeNames, safeFileName } from './safe-file-name';
 
 /** Most bytes one read() returns (and allocates), whatever the caller asks for. */
 export const READ_CHUNK_MAX_BYTES = 1024 * 1024;
 /** How many "name (n).ext" alternatives commit() tries before giving up. */
 export const MAX_NAME_ALTERNATIVES = 999;
-/** Suffix of the temporary file an upload is written to until commit. */
-export const PART_SUFFIX = '.lifeline-part';
+export { PART_SUFFIX };
+/** How long the places' real paths are reused before they are read again, in ms. */
+const PLACES_CACHE_MS = 1000;
 /** Entries stat'ed at once while listing a folder. */
 const LIST_STAT_BATCH = 64;
 
@@ -40,6 +52,11 @@ const NOFOLLOW = C.O_NOFOLLOW ?? 0;
 export interface NodeFileAccessOptions {
   /** The customer's home folder (default: os.homedir()). */
   home?: string;
+  /**
+   * The system's own list of places (Windows: the known-folder API); default: home and the XDG
+   * user folders. Folders that do not exist are left out either way.
+   */
+  places?: () => { name: string; path: string }[];
   /** Environment for XDG_CONFIG_HOME (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -54,6 +71,17 @@ function fileError(err: unknown, what: string): ProtocolError {
   return new ProtocolError('internal_error', `${what}: ${err instanceof Error ? err.message : String(err)}`);
 }
 
+/**
+ * Where open() cannot refuse links itself (no O_NOFOLLOW: Windows), refuses a symbolic link or
+ * junction already at `file` before it is opened for writing.
+ */
+async function refuseLink(file: string): Promise<void> {
+  if (NOFOLLOW !== 0) return;
+  const st = await lstat(file).catch(() => null);
+  if (st?.isSymbolicLink())
+    throw new ProtocolError('forbidden', 'upload: refusing to follow a symbolic link');
+}
+
 /** The path of `name` in `realDir`, refusing anything that would not land directly in it. */
 function inside(realDir: string, name: string): string {
   const full = path.join(realDir, name);
@@ -63,18 +91,27 @@ function inside(realDir: string, name: string): string {
   return full;
 }
 
-async function realDirectory(dir: string): Promise<string> {
-  let real: string;
+/** File modes we create with: read and write, never execute (the umask takes away more). */
+const NO_EXECUTE = 0o666;
+
+async function realPathOf(p: string, what: string): Promise<string> {
   try {
-    real = await realpath(dir);
+    return await realpath(p);
   } catch (err) {
-    throw fileError(err, 'target folder');
+    throw fileError(err, what);
   }
-  const st = await stat(real).catch((err: unknown) => {
-    throw fileError(err, 'target folder');
-  });
-  if (!st.isDirectory()) throw new ProtocolError('bad_request', 'the target is not a folder');
-  return real;
+}
+
+/** The opened object is still the one at `real`, and `real` still has no link on its way. */
+async function verifyOpened(fh: FileHandle, real: string): Promise<void> {
+  const [opened, there, again] = await Promise.all([
+    fh.stat(),
+    lstat(real).catch(() => null),
+    realpath(real).catch(() => null),
+  ]);
+  if (!there || again !== real || there.ino !== opened.ino || there.dev !== opened.dev) {
+    throw new ProtocolError('forbidden', 'the file moved while it was opened; try again');
+  }
 }
 
 function checkOffset(offset: number, max: number): void {
@@ -86,20 +123,41 @@ function checkOffset(offset: number, max: number): void {
 export class NodeFileAccess implements FileAccess {
   private readonly home: string;
   private readonly env: NodeJS.ProcessEnv;
+  private cached: { at: number; places: PlaceContainment } | null = null;
+  private readonly systemPlaces: (() => { name: string; path: string }[]) | null;
 
   constructor(options: NodeFileAccessOptions = {}) {
     this.home = options.home ?? homedir();
     this.env = options.env ?? process.env;
+    this.systemPlaces = options.places ?? null;
+  }
+
+  /**
+   * The places' real paths, read again at most every PLACES_CACHE_MS (each read is a file and a
+   * few stats; a transfer asks on every open).
+   */
+  private async containment(): Promise<PlaceContainment> {
+    const t = performance.now();
+    if (this.cached && t - this.cached.at < PLACES_CACHE_MS) return this.cached.places;
+    const places = await PlaceContainment.of(await this.places());
+    this.cached = { at: t, places };
+    return places;
+  }
+
+  /** The real folder `dir` names, refused unless it is a folder inside a place. */
+  private async realFolder(dir: string, what: string): Promise<{ real: string; places: PlaceContainment }> {
+    const places = await this.containment();
+    const real = await realPathOf(dir, what);
+    places.require(real);
+    const st = await stat(real).catch((err: unknown) => {
+      throw fileError(err, what);
+    });
+    if (!st.isDirectory()) throw new ProtocolError('bad_request', `the ${what} is not a folder`);
+    return { real, places };
   }
 
   async places(): Promise<{ name: string; path: string }[]> {
-    const xdg = await this.xdgUserDirs();
-    const candidates = [
-      { name: 'Home', path: this.home },
-      { name: 'Desktop', path: xdg.DESKTOP ?? path.join(this.home, 'Desktop') },
-      { name: 'Downloads', path: xdg.DOWNLOAD ?? path.join(this.home, 'Downloads') },
-      { name: 'Documents', path: xdg.DOCUMENTS ?? path.join(this.home, 'Documents') },
-    ];
+    const candidates = this.systemPlaces ? this.systemPlaces() : await this.defaultPlaces();
     const out: { name: string; path: string }[] = [];
     for (const c of candidates) {
       const st = await stat(c.path).catch(() => null);
@@ -108,17 +166,37 @@ export class NodeFileAccess implements FileAccess {
     return out;
   }
 
+  private async defaultPlaces(): Promise<{ name: string; path: string }[]> {
+    const xdg = await this.xdgUserDirs();
+    return [
+      { name: 'Home', path: this.home },
+      { name: 'Desktop', path: xdg.DESKTOP ?? path.join(this.home, 'Desktop') },
+      { name: 'Downloads', path: xdg.DOWNLOAD ?? path.join(this.home, 'Downloads') },
+      { name: 'Documents', path: xdg.DOCUMENTS ?? path.join(this.home, 'Documents') },
+    ];
+  }
+
   async list(dir: string): Promise<DirEntry[]> {
-    const entries = await readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+    const { real, places } = await this.realFolder(dir, 'folder');
+    const entries = await readdir(real, { withFileTypes: true }).catch((err: unknown) => {
       throw fileError(err, 'folder');
     });
+    // Read by real path; the path must still be itself now (no component became a link).
+    if ((await realpath(real).catch(() => null)) !== real)
+      throw new ProtocolError('forbidden', 'the folder moved while it was read; try again');
     const out: DirEntry[] = [];
-    for (let i = 0; i < entries.length; i += LIST_STAT_BATCH) {
-      const batch = entries.slice(i, i + LIST_STAT_BATCH);
+    const visible = entries.filter((e) => !isHiddenName(e.name));
+    for (let i = 0; i < visible.length; i += LIST_STAT_BATCH) {
+      const batch = visible.slice(i, i + LIST_STAT_BATCH);
       const stats = await Promise.all(
         batch.map(async (e) => {
-          const full = path.join(dir, e.name);
-          // Follow symlinks for what they point to; a dangling one is listed as "other".
+          const full = path.join(real, e.name);
+          if (e.isSymbolicLink()) {
+            // A link is listed for what it points to, and only when that is inside a place; a
+            // dangling one is listed as "other".
+            const target = await realpath(full).catch(() => null);
+            if (target !== null && !places.contains(target)) return null;
+          }
           const st = (await stat(full).catch(() => null)) ?? (await lstat(full).catch(() => null));
           if (!st) return null;
           const kind: DirEntry['kind'] = st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other';
@@ -134,8 +212,9 @@ export class NodeFileAccess implements FileAccess {
   }
 
   async freeBytes(dir: string): Promise<number> {
+    const { real } = await this.realFolder(dir, 'folder');
     try {
-      const s = await statfs(dir);
+      const s = await statfs(real);
       return s.bavail * s.bsize;
     } catch (err) {
       throw fileError(err, 'folder');
@@ -143,11 +222,20 @@ export class NodeFileAccess implements FileAccess {
   }
 
   async openRead(file: string, offset: number) {
+    const places = await this.containment();
+    const real = await realPathOf(file, 'file');
+    places.require(real);
     let fh: FileHandle;
     try {
-      fh = await open(file, C.O_RDONLY);
+      fh = await open(real, C.O_RDONLY | NOFOLLOW);
     } catch (err) {
       throw fileError(err, 'file');
+    }
+    try {
+      await verifyOpened(fh, real);
+    } catch (err) {
+      await fh.close();
+      throw err;
     }
     const st = await fh.stat();
     if (!st.isFile()) {
@@ -187,10 +275,12 @@ export class NodeFileAccess implements FileAccess {
     };
   }
 
-  async openWrite(dir: string, name: string, offset: number) {
-    const realDir = await realDirectory(dir);
+  async openWrite(dir: string, name: string, offset: number, partKey?: string) {
+    const { real: realDir } = await this.realFolder(dir, 'target folder');
     const safe = safeFileName(name);
-    const tempPath = inside(realDir, `.${safe}${PART_SUFFIX}`);
+    if (partKey !== undefined && !/^[0-9a-z]{1,64}$/u.test(partKey))
+      throw new ProtocolError('bad_request', 'invalid part key');
+    const tempPath = inside(realDir, `.${safe}${partKey === undefined ? '' : `.${partKey}`}${PART_SUFFIX}`);
     if (!Number.isSafeInteger(offset) || offset < 0)
       throw new ProtocolError('bad_request', `offset ${offset} is invalid`);
     let fh: FileHandle;
@@ -202,7 +292,8 @@ export class NodeFileAccess implements FileAccess {
         fh = await open(tempPath, C.O_WRONLY | NOFOLLOW);
         await fh.truncate(offset);
       } else {
-        fh = await open(tempPath, C.O_WRONLY | C.O_CREAT | C.O_TRUNC | NOFOLLOW, 0o666);
+        await refuseLink(tempPath);
+        fh = await open(tempPath, C.O_WRONLY | C.O_CREAT | C.O_TRUNC | NOFOLLOW, NO_EXECUTE);
       }
     } catch (err) {
       if (err instanceof ProtocolError) throw err;
@@ -210,6 +301,12 @@ export class NodeFileAccess implements FileAccess {
         throw new ProtocolError('not_found', 'there is no partial upload to resume');
       }
       throw fileError(err, 'upload');
+    }
+    try {
+      await verifyOpened(fh, tempPath);
+    } catch (err) {
+      await fh.close();
+      throw err;
     }
     let position = offset;
     let state: 'open' | 'committed' | 'aborted' | 'suspended' = 'open';
@@ -234,13 +331,16 @@ export class NodeFileAccess implements FileAccess {
       async commit(): Promise<string> {
         ensureOpen();
         state = 'committed';
+        // Never executable, whatever the umask or a resumed temporary file says.
+        const { mode } = await fh.stat();
+        if ((mode & 0o111) !== 0) await fh.chmod(mode & NO_EXECUTE);
         await fh.sync();
         await fh.close();
         for (const candidate of alternativeNames(safe, MAX_NAME_ALTERNATIVES)) {
           const finalPath = inside(realDir, candidate);
           try {
             // Claim the name atomically: fails if anything (file, folder, symlink) has it.
-            const claim = await open(finalPath, C.O_WRONLY | C.O_CREAT | C.O_EXCL | NOFOLLOW, 0o666);
+            const claim = await open(finalPath, C.O_WRONLY | C.O_CREAT | C.O_EXCL | NOFOLLOW, NO_EXECUTE);
             await claim.close();
           } catch (err) {
             if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;

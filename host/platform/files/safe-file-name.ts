@@ -4,7 +4,9 @@
  * path separator, no control character (C0, DEL, C1), none of Windows' forbidden characters
  * (<>:"|?*), no lone surrogate and no bidirectional override (which could disguise "txt.exe" as
  * "exe.txt"), is not a Windows device name (CON, NUL, COM1...), has no trailing dot or space, and
- * is at most FILE_NAME_MAX_BYTES bytes of UTF-8 (the extension kept where possible).
+ * is at most FILE_NAME_MAX_BYTES bytes of UTF-8 (the extension kept where possible), and is
+ * never hidden: leading dots become one "_" (".bashrc" -> "_bashrc"), so an upload can never
+ * create a dotfile such as `.profile` that a shell or desktop would act on.
  */
 
 /** Longest name we create, in UTF-8 bytes: leaves room under the usual 255 for " (999)" and our temp-file affixes. */
@@ -67,6 +69,7 @@ export function safeFileName(input: string): string {
   // "!\u00a0..", which the next call trimmed again: sanitising must be stable).
   name = name.replace(/^\s+/u, '').replace(/[\s.]+$/u, '');
   if (name === '' || /^\.+$/u.test(name)) name = FALLBACK_FILE_NAME;
+  name = name.replace(/^\.+/u, '_');
   // Windows treats "CON", "con.txt" and "con.tar.gz" all as the console device.
   if (WINDOWS_DEVICE.test(name.split('.')[0]!.trimEnd())) name = `_${name}`;
   if (utf8Bytes(name) > FILE_NAME_MAX_BYTES) {

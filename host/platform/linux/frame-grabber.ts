@@ -12,7 +12,7 @@ import type { ShmExtension, ShmSegment } from 'x11';
 import type { PixelBuffer, Rect } from '../types';
 import { toBgrxInPlace, type PixelLayout } from './pixel-format';
 import type { X11Connection } from './x11-connection';
-import type { PlatformLog } from './x11-log';
+import type { PlatformLog } from '../platform-log';
 
 /** ZPixmap image format (core protocol). */
 const Z_PIXMAP = 2;

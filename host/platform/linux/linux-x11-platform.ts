@@ -7,10 +7,11 @@ import { ProtocolError } from '../../../protocol/errors';
 import { NodeFileAccess } from '../files/node-file-access';
 import type { Clipboard, FileAccess, InputSink, Platform, ScreenSource } from '../types';
 import { UnsupportedPixelFormatError } from './pixel-format';
-import { execFileRunner, rebootLinux, type CommandRunner } from './reboot';
+import { execFileRunner, type CommandRunner } from '../command-runner';
+import { rebootLinux } from './reboot';
 import { X11Clipboard } from './x11-clipboard';
 import { X11ConnectionError } from './x11-connection';
-import type { PlatformLog } from './x11-log';
+import type { PlatformLog } from '../platform-log';
 import { X11InputSink } from './x11-input-sink';
 import { X11ScreenSource } from './x11-screen-source';
 

@@ -4,37 +4,8 @@
  * into a clear `forbidden` error instead of a raw exit code. The runner is injectable so tests can
  * check the error handling without rebooting the machine they run on.
  */
-import { execFile } from 'node:child_process';
 import { ProtocolError } from '../../../protocol/errors';
-
-/** How long systemctl may take to accept the reboot request, in ms. */
-const REBOOT_COMMAND_TIMEOUT_MS = 30_000;
-
-export interface CommandResult {
-  /** Exit code, or null when the command could not start or was killed. */
-  code: number | null;
-  stderr: string;
-  /** Set when the command could not be started (ENOENT...). */
-  spawnError?: string;
-}
-
-export type CommandRunner = (command: string, args: string[]) => Promise<CommandResult>;
-
-export const execFileRunner: CommandRunner = (command, args) =>
-  new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { timeout: REBOOT_COMMAND_TIMEOUT_MS, windowsHide: true },
-      (err, _stdout, stderr) => {
-        if (!err) return resolve({ code: 0, stderr: String(stderr) });
-        const e = err as NodeJS.ErrnoException & { code?: unknown };
-        if (typeof e.code === 'string')
-          return resolve({ code: null, stderr: String(stderr), spawnError: e.code });
-        resolve({ code: typeof e.code === 'number' ? e.code : null, stderr: String(stderr) });
-      },
-    );
-  });
+import { execFileRunner, type CommandRunner } from '../command-runner';
 
 const NOT_PERMITTED =
   /access denied|not authori[sz]ed|interactive authentication required|permission denied|must be root/i;

@@ -18,7 +18,7 @@ import {
   type SelectionRequest,
 } from './selection-events';
 import type { X11Connection } from './x11-connection';
-import type { PlatformLog } from './x11-log';
+import type { PlatformLog } from '../platform-log';
 
 /** Bytes per INCR chunk. */
 export const INCR_CHUNK_BYTES = 64 * 1024;

@@ -17,7 +17,7 @@ import {
 import { SelectionOwner, type SelectionAtoms } from './selection-owner';
 import { readSelection, SelectionTooLargeError } from './selection-reader';
 import { X11Connection } from './x11-connection';
-import type { PlatformLog } from './x11-log';
+import type { PlatformLog } from '../platform-log';
 
 /** Largest clipboard text read or written, in bytes of UTF-8. */
 export const CLIPBOARD_MAX_BYTES = 16 * 1024 * 1024;

@@ -7,7 +7,7 @@
  */
 import { createClient } from 'x11';
 import type { ExtensionMap, XCallback, XClient, XDisplayInfo, XError, XEvent, XScreen } from 'x11';
-import type { PlatformLog } from './x11-log';
+import type { PlatformLog } from '../platform-log';
 
 /** How long one X request may take before we give up on the server, in ms. */
 const X_REPLY_TIMEOUT_MS = 10_000;

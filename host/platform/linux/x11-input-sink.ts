@@ -13,7 +13,7 @@ import { KeyboardMap } from './keyboard-map';
 import { ScratchKeys } from './scratch-keys';
 import { keysymsForChar } from './unicode-keysym';
 import { X11Connection } from './x11-connection';
-import type { PlatformLog } from './x11-log';
+import type { PlatformLog } from '../platform-log';
 
 /** Most characters one type() call accepts. */
 export const TYPE_MAX_CHARS = 10_000;
@@ -54,7 +54,7 @@ export class X11InputSink implements InputSink {
       const xtest = await conn.extension('xtest');
       if (!xtest)
         throw new ProtocolError(
-          'feature_disabled',
+          'input_unavailable',
           'this X server has no XTEST extension: remote control is not possible',
         );
       const map = await KeyboardMap.load(conn);

@@ -18,7 +18,7 @@ import { createFrameGrabber, type FrameGrabber } from './frame-grabber';
 import { pixelLayoutOf } from './pixel-format';
 import { listMonitors } from './randr-monitors';
 import { X11Connection } from './x11-connection';
-import type { PlatformLog } from './x11-log';
+import type { PlatformLog } from '../platform-log';
 
 const BYTES_PER_PIXEL = 4;
 

@@ -6,6 +6,11 @@
  * file kept, and the same agent's viewer resumes them by offering the same id again, from the
  * offset written. A fetch is simply asked again from the offset the viewer holds.
  *
+ * Uploads also outlive the helper process: each is recorded in the upload journal
+ * (transfer-journal.ts) with its part file, named after the transfer; the helper started after
+ * one that died adopts the session's uploads (`adopt`) and resumes them from the bytes on disk
+ * when the viewer offers them again. A fetch needs nothing of the old process.
+ *
  * Every request needs the customer's `files` grant at that moment (the gate's FileAccess refuses
  * otherwise) and an agent the customer approved. An upload is refused BEFORE any byte is
  * written when the folder has not the room for it (`no_space`, naming both sizes): the FAQ's
@@ -28,9 +33,10 @@ import type { FileAccess } from '../../platform/types';
 import { failureOf, formatBytes, type FileFailure } from './file-error';
 import { fitListing } from './file-listing';
 import { fileIn, resolveWhere } from './file-where';
-import { IncomingFile } from './incoming-file';
+import { IncomingFile, type IncomingDeps, type UploadRecord } from './incoming-file';
 import { OutgoingFile } from './outgoing-file';
 import { PeerSender, type FilesLink } from './peer-sender';
+import type { JournalEntry, TransferJournal } from './transfer-journal';
 
 /** Transfers (both ways, suspended ones included) one session may hold at once. */
 export const FILE_TRANSFERS_MAX = 8;
@@ -70,6 +76,10 @@ export interface FileTransferServiceOptions {
   resumeGraceMs?: number;
   /** Fixed file window, in bytes (tests); default adaptive. */
   windowBytes?: number;
+  /** The upload journal (uploads outlive the process); absent: they live as long as it. */
+  journal?: TransferJournal;
+  /** The session these transfers belong to (recorded in the journal). */
+  sessionId?: () => string | null;
 }
 
 type Transfer = IncomingFile | OutgoingFile;
@@ -89,6 +99,9 @@ export class FileTransferService {
   private readonly graceMs: number;
   private expiryTimer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
+  /** Payloads wait for this (the consent and uploads a restarted helper restores), then flow in order. */
+  private held: Promise<void> | null = null;
+  private readonly record: UploadRecord | undefined;
 
   constructor(private readonly options: FileTransferServiceOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -102,6 +115,46 @@ export class FileTransferService {
       'file.ack': (m, link) => this.ack(m, link),
       'file.cancel': (m, link) => this.cancelFrom(m.id, link),
     };
+    this.record = options.journal ? journalRecord(options.journal, options.sessionId) : undefined;
+  }
+
+  /** Payloads received until `ready` settles wait for it, then are handled in arrival order. */
+  hold(ready: Promise<unknown>): void {
+    const gate: Promise<void> = ready.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.held = gate;
+    void gate.then(() => {
+      if (this.held === gate) this.held = null;
+    });
+  }
+
+  /**
+   * Uploads a previous helper process of this session left (from the journal): kept suspended,
+   * with their part files, until their viewer offers them again or the grace period passes.
+   */
+  adopt(entries: readonly JournalEntry[]): void {
+    for (const e of entries) {
+      if (this.closed || this.incoming.has(e.id)) continue;
+      const file = IncomingFile.adopt(
+        {
+          id: e.id,
+          agentName: e.agentName,
+          name: e.name,
+          size: e.size,
+          sha256: e.sha256,
+          dir: e.dir,
+          label: e.label,
+        },
+        e.partPath,
+        this.incomingDeps(() => file),
+      );
+      this.incoming.set(e.id, file);
+      this.options.log('file_adopted', { id: e.id, size: e.size });
+      this.emit(file);
+    }
+    if (this.incoming.size > 0) this.armExpiry();
   }
 
   // ------------------------------------------------------------------ links
@@ -140,6 +193,11 @@ export class FileTransferService {
 
   /** One opened payload of a viewer's files channel. */
   onPayload(peerId: number, payload: Uint8Array): void {
+    const held = this.held;
+    if (held) {
+      void held.then(() => this.onPayload(peerId, payload));
+      return;
+    }
     const link = this.links.get(peerId);
     if (!link || this.closed) return;
     const parsed = parseFilesToHelper(payload);
@@ -198,13 +256,21 @@ export class FileTransferService {
     }
   }
 
-  /** The session is over: everything stops, partial files are deleted. */
-  async close(): Promise<void> {
+  /**
+   * The session is over: everything stops, partial files are deleted. With `keepUploads` (the
+   * helper is going away for a reboot, the session is not over) uploads keep their part files and
+   * journal entries for the helper started afterwards.
+   */
+  async close(options: { keepUploads?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.expiryTimer) clearInterval(this.expiryTimer);
     this.expiryTimer = null;
     for (const f of [...this.incoming.values()]) {
+      if (options.keepUploads) {
+        await f.keepForNextProcess();
+        continue;
+      }
       await f.cancel(false);
       if (!f.settled) await f.fail(new ProtocolError('unavailable', 'the session ended'));
       this.settle(f);
@@ -275,6 +341,8 @@ export class FileTransferService {
     if (known) {
       if (known.init.agentName !== link.agentName) {
         this.send(link, refusal(m.id, 'forbidden', 'this transfer belongs to another agent'));
+      } else if (known.init.size !== m.size || known.init.name !== m.name) {
+        this.send(link, refusal(m.id, 'bad_request', 'this transfer id belongs to another file'));
       } else if (known.state === 'finishing') {
         // Being checked and saved (the answer was lost with the old link): answer when it is.
         await known.whenSettled();
@@ -301,13 +369,6 @@ export class FileTransferService {
       const files = this.access(link);
       this.checkRoomForAnother();
       const folder = await resolveWhere(files, m.where);
-      for (const f of this.incoming.values()) {
-        if (f.init.dir === folder.dir)
-          throw new ProtocolError(
-            'name_refused',
-            `another file ("${f.init.name}") is being received in ${folder.label}; send this one when it is done`,
-          );
-      }
       const free = await files.freeBytes(folder.dir);
       if (m.size + FREE_SPACE_RESERVE_BYTES > free) {
         throw new ProtocolError(
@@ -327,12 +388,7 @@ export class FileTransferService {
           dir: folder.dir,
           label: folder.label,
         },
-        {
-          send: (msg) => this.send(file.peerId === null ? undefined : this.links.get(file.peerId), msg),
-          changed: (f) => this.emit(f),
-          files: () => this.options.files(),
-          now: this.now,
-        },
+        this.incomingDeps(() => file),
       );
       if (this.closed) {
         await file.cancel(false);
@@ -421,6 +477,19 @@ export class FileTransferService {
   }
 
   // ------------------------------------------------------------------ bookkeeping
+
+  private incomingDeps(file: () => IncomingFile): IncomingDeps {
+    return {
+      send: (msg) => {
+        const f = file();
+        this.send(f.peerId === null ? undefined : this.links.get(f.peerId), msg);
+      },
+      changed: (f) => this.emit(f),
+      files: () => this.options.files(),
+      now: this.now,
+      ...(this.record ? { record: this.record } : {}),
+    };
+  }
 
   private checkRoomForAnother(): void {
     if (this.incoming.size + this.outgoing.size + this.opening.size > FILE_TRANSFERS_MAX) {
@@ -539,4 +608,26 @@ function refusal(id: string, code: FileFailure['code'], message: string): FilesT
 
 function pick(f: FileFailure): { code: FileFailure['code']; message: string } {
   return { code: f.code, message: f.message };
+}
+
+/** The upload journal as IncomingFile sees it. */
+function journalRecord(journal: TransferJournal, sessionId: (() => string | null) | undefined): UploadRecord {
+  return {
+    async opened(file, partPath) {
+      const session = sessionId?.() ?? null;
+      if (session === null) return;
+      const { id, agentName, name, size, sha256, dir, label } = file.init;
+      await journal.record({ id, sessionId: session, agentName, name, size, sha256, dir, label, partPath });
+    },
+    async takenOver(file) {
+      const entry = await journal.get(file.id);
+      if (entry) await journal.takeOver(entry);
+    },
+    mayDelete: (file) => journal.mayDelete(file.id),
+    async deletePart(file) {
+      const entry = await journal.get(file.id);
+      if (entry) await journal.discard(entry);
+    },
+    settled: (file) => journal.remove(file.id),
+  };
 }

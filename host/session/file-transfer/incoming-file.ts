@@ -14,10 +14,17 @@
  * resumes; the hash state stays in memory, so it still covers exactly the bytes on disk. A write
  * that fails for want of space is reported as `no_space` with the sizes, and the partial file is
  * deleted: a full disk never leaves a truncated file behind under the real name.
+ *
+ * Across helper processes: the part file is named with the transfer's id, and recorded in the
+ * upload journal (transfer-journal.ts, through `UploadRecord`). A helper started after one that
+ * died adopts the session's recorded uploads as suspended with nothing in memory (`adopt`); when
+ * the viewer offers the same id again, it hashes the part file back (cut to a whole number of
+ * chunks, so the viewer continues from a boundary it kept), takes the upload over, and answers
+ * the offset. The part file is deleted only by the process that owns the upload.
  */
 import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
-import { FILE_CHUNK_MAX_BYTES, type FilesToViewer } from '../../../protocol/data/files';
+import { FILE_CHUNK_BYTES, FILE_CHUNK_MAX_BYTES, type FilesToViewer } from '../../../protocol/data/files';
 import { FILE_WINDOW_MAX_BYTES } from '../../../protocol/data/file-window';
 import { ProgressMeter } from '../../../protocol/data/file-progress';
 import { ProtocolError } from '../../../protocol/errors';
@@ -40,6 +47,23 @@ export const INCOMING_QUEUE_MAX_BYTES = FILE_WINDOW_MAX_BYTES + FILE_CHUNK_MAX_B
 
 type Writer = Awaited<ReturnType<FileAccess['openWrite']>>;
 
+/** Bytes read at once when a part file is hashed back after a helper restart. */
+const REHASH_READ_BYTES = 4 * 1024 * 1024;
+
+/** Where uploads are recorded so they outlive the process (file-transfer-service.ts implements it). */
+export interface UploadRecord {
+  /** The upload opened its part file at `partPath`: record it as this process's. */
+  opened(file: IncomingFile, partPath: string): Promise<void>;
+  /** This process goes on with an upload a previous process left. */
+  takenOver(file: IncomingFile): Promise<void>;
+  /** Whether this process may delete the part file (it owns the upload, or its owner is gone). */
+  mayDelete(file: IncomingFile): Promise<boolean>;
+  /** Deletes the part file of an upload that has no open writer (adopted, never resumed). */
+  deletePart(file: IncomingFile): Promise<void>;
+  /** The upload settled: forget it. */
+  settled(file: IncomingFile): Promise<void>;
+}
+
 export interface IncomingDeps {
   /** Sends to the viewer this transfer belongs to now (dropped while suspended). */
   send(msg: FilesToViewer): void;
@@ -48,6 +72,8 @@ export interface IncomingDeps {
   /** The gate-checked file access, asked at each use (throws when `files` is no longer granted). */
   files(): FileAccess;
   now(): number;
+  /** The upload journal; absent: uploads live as long as this process. */
+  record?: UploadRecord;
 }
 
 export interface IncomingInit {
@@ -75,14 +101,17 @@ export class IncomingFile {
   private received = 0;
   private queued = 0;
   private chain: Promise<void> = Promise.resolve();
-  private readonly hash: Hash = createHash('sha256');
+  private hash: Hash = createHash('sha256');
   private rewindSent = false;
+  /** The writer is closed (suspended) or was never opened in this process (adopted). */
   private writerSuspended = false;
+  /** Adopted from a previous process: the part file's bytes are not hashed yet. */
+  private adopted: { partPath: string } | null = null;
   private readonly settleWaiters: (() => void)[] = [];
 
   private constructor(
     readonly init: IncomingInit,
-    private writer: Writer,
+    private writer: Writer | null,
     private readonly deps: IncomingDeps,
   ) {
     this.peerId = init.peerId;
@@ -92,8 +121,30 @@ export class IncomingFile {
 
   /** Opens the temporary file (after the caller checked the folder and the free space). */
   static async open(init: IncomingInit, deps: IncomingDeps): Promise<IncomingFile> {
-    const writer = await deps.files().openWrite(init.dir, init.name, 0);
-    return new IncomingFile(init, writer, deps);
+    const writer = await deps.files().openWrite(init.dir, init.name, 0, init.id);
+    const file = new IncomingFile(init, writer, deps);
+    try {
+      await deps.record?.opened(file, writer.tempPath);
+    } catch (err) {
+      await writer.abort().catch(() => undefined);
+      throw err;
+    }
+    return file;
+  }
+
+  /**
+   * An upload a previous helper process left (from the journal): suspended, waiting for its
+   * viewer's offer, with nothing open and nothing read yet (reading waits for that offer, which
+   * comes with the customer's consent).
+   */
+  static adopt(init: Omit<IncomingInit, 'peerId'>, partPath: string, deps: IncomingDeps): IncomingFile {
+    const file = new IncomingFile({ ...init, peerId: 0 }, null, deps);
+    file.stateValue = 'suspended';
+    file.peerId = null;
+    file.suspendedAt = deps.now();
+    file.writerSuspended = true;
+    file.adopted = { partPath };
+    return file;
   }
 
   get id(): string {
@@ -145,6 +196,7 @@ export class IncomingFile {
     this.received += n;
     this.queued += n;
     const writer = this.writer;
+    if (!writer) return; // cannot happen: receiving always has a writer
     this.chain = this.chain.then(async () => {
       if (this.settled) return;
       try {
@@ -190,6 +242,7 @@ export class IncomingFile {
     }
     let saved: string;
     try {
+      if (!this.writer) throw new ProtocolError('internal_error', 'the upload has no open file');
       saved = await this.writer.commit();
     } catch (err) {
       await this.fail(err);
@@ -197,6 +250,7 @@ export class IncomingFile {
     }
     if (!this.is('finishing')) return;
     this.savedAs = path.basename(saved);
+    await this.deps.record?.settled(this).catch(() => undefined);
     this.move('done');
     this.deps.send({ type: 'file.done', id: this.id, name: this.savedAs, size: this.written });
     this.deps.changed(this);
@@ -212,7 +266,20 @@ export class IncomingFile {
     this.deps.changed(this);
     await this.chain;
     if (!this.is('suspended') || this.writerSuspended) return;
-    if (this.writer.suspend) {
+    if (this.writer?.suspend) {
+      this.writerSuspended = true;
+      await this.writer.suspend().catch(() => undefined);
+    }
+  }
+
+  /**
+   * The session goes on in another helper process (a reboot): finish the writes in hand and close
+   * the file, keeping it and its journal entry for the helper started afterwards.
+   */
+  async keepForNextProcess(): Promise<void> {
+    if (this.stateValue === 'receiving') await this.suspend();
+    await this.chain;
+    if (!this.writerSuspended && this.writer?.suspend) {
       this.writerSuspended = true;
       await this.writer.suspend().catch(() => undefined);
     }
@@ -227,9 +294,20 @@ export class IncomingFile {
     if (!this.is('suspended')) return false;
     await this.chain;
     if (!this.is('suspended')) return false;
+    if (this.adopted) {
+      try {
+        await this.hashBack(this.adopted.partPath);
+        await this.deps.record?.takenOver(this);
+      } catch (err) {
+        await this.fail(err);
+        return false;
+      }
+      this.adopted = null;
+    }
+    if (!this.is('suspended')) return false;
     if (this.writerSuspended) {
       try {
-        this.writer = await this.deps.files().openWrite(this.init.dir, this.init.name, this.written);
+        this.writer = await this.deps.files().openWrite(this.init.dir, this.init.name, this.written, this.id);
       } catch (err) {
         await this.fail(err);
         return false;
@@ -257,7 +335,7 @@ export class IncomingFile {
     if (tellViewer) this.deps.send({ type: 'file.cancel', id: this.id });
     this.deps.changed(this);
     await this.chain;
-    await this.writer.abort().catch(() => undefined);
+    await this.discardPart();
   }
 
   /** Fails the transfer with `err`'s code, deletes the partial file and tells the viewer. */
@@ -268,7 +346,59 @@ export class IncomingFile {
     this.move('failed');
     this.deps.send({ type: 'file.failed', id: this.id, ...failure });
     this.deps.changed(this);
-    await this.writer.abort().catch(() => undefined);
+    await this.discardPart();
+  }
+
+  /**
+   * The upload will not go on: its part file goes, unless another helper process has taken the
+   * upload over since (then only this process's handle is closed).
+   */
+  private async discardPart(): Promise<void> {
+    const record = this.deps.record;
+    try {
+      if (record && !(await record.mayDelete(this))) {
+        await this.writer?.suspend?.();
+        return;
+      }
+      if (this.writer) await this.writer.abort();
+      else await record?.deletePart(this);
+      await record?.settled(this);
+    } catch {
+      // Best effort: a part file left behind is removed by the next start's sweep.
+    }
+  }
+
+  /**
+   * Rebuilds the hash of the bytes a previous process wrote, cut down to whole chunks (the viewer
+   * keeps its hash state at chunk boundaries). A part file that is gone means starting over.
+   */
+  private async hashBack(partPath: string): Promise<void> {
+    const hash = createHash('sha256');
+    let reader;
+    try {
+      reader = await this.deps.files().openRead(partPath, 0);
+    } catch (err) {
+      if (err instanceof ProtocolError && err.code === 'not_found') {
+        this.hash = hash;
+        this.written = 0;
+        return;
+      }
+      throw err;
+    }
+    try {
+      const keep = Math.min(this.init.size, Math.floor(reader.size / FILE_CHUNK_BYTES) * FILE_CHUNK_BYTES);
+      let at = 0;
+      while (at < keep) {
+        const part = await reader.read(Math.min(REHASH_READ_BYTES, keep - at));
+        if (part === null) break;
+        hash.update(part);
+        at += part.byteLength;
+      }
+      this.hash = hash;
+      this.written = at;
+    } finally {
+      await reader.close();
+    }
   }
 
   private move(to: IncomingState): void {

@@ -1,5 +1,6 @@
 /** The command table of the `lifeline` CLI: name -> handler (argv after the name) -> exit code. */
 import { auditCommand } from './audit-command';
+import { backupCommand, restoreCommand } from './backup-command';
 import { companyCommand } from './company-command';
 import { portalCommand } from './portal-command';
 import { seatsCommand } from './seats-command';
@@ -15,6 +16,8 @@ export const COMMANDS = {
   seats: seatsCommand,
   portal: portalCommand,
   audit: auditCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 } satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { startServer } from '../../app';
 import { defaultConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from '../../config';
+import { parseTrustProxy } from '../../http/client-address';
+import { removeServerPid, writeServerPid } from '../../store/sqlite/server-pid';
 import { CliError, USAGE_EXIT } from '../cli-error';
 import { smtpFromEnv, smtpUrlProblem } from '../../mail/mailer';
 
@@ -18,6 +20,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'tls-key': { type: 'string' },
         'public-url': { type: 'string' },
         'allow-origin': { type: 'string', multiple: true, default: [] },
+        'trust-proxy': { type: 'string', multiple: true, default: [] },
         'pages-dir': { type: 'string', default: 'dist/pages' },
         quiet: { type: 'boolean', default: false },
         'smtp-url': { type: 'string' },
@@ -34,6 +37,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
     throw new CliError('--tls-cert and --tls-key go together', USAGE_EXIT);
   }
+  try {
+    parseTrustProxy(values['trust-proxy']);
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err), USAGE_EXIT);
+  }
   // A password in --smtp-url is visible in `ps`: prefer LIFELINE_SMTP_URL for one with credentials.
   const smtp = values['smtp-url']
     ? { url: values['smtp-url'], from: values['smtp-from'] ?? 'Lifeline <lifeline@localhost>' }
@@ -46,6 +54,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     host: values.host,
     dataDir: values.data,
     extraOrigins: values['allow-origin'],
+    trustProxy: values['trust-proxy'],
     pagesDir: values['pages-dir'],
     quiet: values.quiet,
     ...(values['tls-cert'] && values['tls-key']
@@ -54,6 +63,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
   });
   const server = await startServer(config);
+  writeServerPid(config.dataDir);
   process.stderr.write(`Lifeline is serving on ${server.url} (data in ${config.dataDir})\n`);
   process.stderr.write(
     smtp
@@ -75,5 +85,6 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   process.stderr.write('Lifeline is stopping...\n');
   await server.close();
+  removeServerPid(config.dataDir);
   return 0;
 }

@@ -126,7 +126,7 @@ export function manageUsersRoutes(deps: ManageDeps): ApiRoute[] {
             },
             actor,
           );
-          if (body.features !== undefined) await applyFeatureChange(workflow, store, id, updated.features);
+          if (body.features !== undefined) applyFeatureChange(workflow, id, updated.features);
         }
         if (body.state === 'deactivated') await accounts.setState(target.email, 'deactivated', actor);
         if (body.password !== undefined) await accounts.resetPassword(target.email, body.password, actor);

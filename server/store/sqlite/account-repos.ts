@@ -188,6 +188,10 @@ export function loginRepo(db: Db): LoginRepo {
     return promoted;
   });
 
+  const signedInFrom = db.prepare(
+    'SELECT 1 FROM logins WHERE user_id = ? AND address = ? AND created_at >= ? LIMIT 1',
+  );
+
   return {
     async createWithinSeats(input) {
       return createTx.immediate(input);
@@ -210,6 +214,9 @@ export function loginRepo(db: Db): LoginRepo {
           .prepare(`SELECT ${LOGIN_COLUMNS} FROM logins WHERE ended_at IS NULL ORDER BY created_at`)
           .all() as LoginRow[]
       ).map(loginFromRow);
+    },
+    async signedInFrom(userId, address, since) {
+      return signedInFrom.get(userId, address, since) !== undefined;
     },
     async activeForUser(userId) {
       return (

@@ -95,6 +95,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The sign-in throttle asks whether an agent has
+    // signed in from an address before (auth/throttle.ts, usual addresses).
+    version: 10,
+    name: 'logins by user and address',
+    sql: `CREATE INDEX logins_user_address ON logins(user_id, address, created_at);`,
+  },
+  {
+    // Range 20-29 (resume). What screen sharing needs to survive a server restart.
+    version: 20,
+    name: "ephemeral values (join codes, resume tokens) and the customer's screen grants",
+    sql: `
+      CREATE TABLE ephemeral (
+        space TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (space, key)
+      );
+      CREATE INDEX ephemeral_expiry ON ephemeral(expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TABLE screen_grants (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+        grants TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
   ...MANAGE_MIGRATIONS,
   ...LIFECYCLE_MIGRATIONS,
 ];

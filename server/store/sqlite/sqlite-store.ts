@@ -4,7 +4,9 @@ import { companyRepo, loginRepo, userRepo } from './account-repos';
 import { openDatabase } from './open-database';
 import { auditRepo } from './audit-repo';
 import { manageStore } from './manage-repos';
+import { screenGrantRepo } from './screen-grant-repo';
 import { portalRepo, sessionRepo, transcriptRepo } from './session-repos';
+import { sqliteEphemeralStore } from './sqlite-ephemeral-store';
 
 export function openSqliteStore(dataDir: string): Store {
   const db = openDatabase(dataDir);
@@ -17,6 +19,8 @@ export function openSqliteStore(dataDir: string): Store {
     sessions: sessionRepo(db),
     transcripts: transcriptRepo(db),
     audit: auditRepo(db),
+    screenGrants: screenGrantRepo(db),
+    ephemeral: sqliteEphemeralStore(db),
     manage: manageStore(db),
     async close() {
       db.close();

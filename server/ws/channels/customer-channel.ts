@@ -3,15 +3,18 @@
  * request on a portal, same rules as the HTTP route) or `customer.hello` with the request token
  * from earlier (reload, lost connection). A customer whose session has ended gets `session_ended`
  * and may `request.restart`: the same details, a new request, in one step. Customers are
- * anonymous: the request token is their only credential, and it names one session.
+ * anonymous: the request token is their only credential, and it names one session; one request
+ * may hold SOCKETS_PER_REQUEST sockets at once (tabs), no more.
  */
 import { type CUSTOMER_RESULTS, CustomerToServer } from '../../../protocol/customer-channel';
+import { ProtocolError } from '../../../protocol/errors';
 import type { ResultHandlerMap } from '../../../protocol/message';
 import type { Log } from '../../log';
 import type { ChatService } from '../../session/chat-service';
 import type { CustomerLink } from '../../session/customer-links';
 import type { SessionService } from '../../session/session-service';
 import type { Connection } from '../connection';
+import { SOCKETS_PER_REQUEST } from '../socket-counts';
 import type { Channel, ChannelSession } from '../hub';
 import { Dispatcher } from './dispatch';
 import { alreadyOpen, parseHello, requireProtocol } from './hello';
@@ -80,6 +83,13 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
         conn.reply(hello.id, result);
       } else {
         const record = await sessions.byRequestToken(hello.requestToken);
+        if (sessions.customers.count(record.id) >= SOCKETS_PER_REQUEST) {
+          throw new ProtocolError(
+            'too_many_connections',
+            `this request is already open in ${SOCKETS_PER_REQUEST} pages; close one and try again`,
+            { max: SOCKETS_PER_REQUEST },
+          );
+        }
         link = { conn, sessionId: record.id, held: [] };
         sessions.customers.add(link);
         try {

@@ -4,12 +4,14 @@
  * session the agent holds; the `shareMyScreen` feature is checked by the service), then sends
  * binary frames as peer 1 of that room: key agreement and screen messages only
  * (relay/share-frame-policy.ts), end-to-end encrypted for each watcher. Registered under its
- * login like the agent's other sockets, so a login ended elsewhere closes it too.
+ * login like the agent's other sockets, so a login ended elsewhere closes it too; a manager
+ * switching the feature off ends the share at once.
  */
 import type { ResultHandlerMap } from '../../../protocol/message';
 import { SharerToServer } from '../../../protocol/share/share-channel';
 import type { AuthService } from '../../auth/auth-service';
 import type { Log } from '../../log';
+import type { LiveFeatures } from '../../presence/live-features';
 import type { LoginSockets } from '../../presence/login-sockets';
 import { signedOutText } from '../../presence/signed-out';
 import type { RelayPeer } from '../../relay/relay-peer';
@@ -25,6 +27,7 @@ export interface SharerChannelDeps {
   auth: AuthService;
   share: ShareService;
   loginSockets: LoginSockets;
+  liveFeatures: LiveFeatures;
   log: Log;
 }
 
@@ -54,6 +57,23 @@ export function sharerChannel(deps: SharerChannelDeps): Channel {
         conn.error('signed_out', signedOutText(event), undefined, { reason: event.reason });
         conn.close(CLOSE.signedOut, 'signed out');
       });
+      // A manager switching "share my screen" off ends the share at once.
+      const unfollow = deps.liveFeatures.add(user.id, user.features, (features) => {
+        if (features.shareMyScreen || !conn.isOpen) return;
+        conn.error(
+          'feature_disabled',
+          'your manager switched off share my screen for your account',
+          undefined,
+          {
+            feature: 'shareMyScreen',
+          },
+        );
+        try {
+          share.stop(peer);
+        } catch {
+          conn.close(CLOSE.featureDisabled, 'share my screen switched off');
+        }
+      });
       sendToSharer(conn, welcome);
       const dispatcher = new Dispatcher('sharer', conn, SharerToServer, handlers, { peer }, deps.log);
       return {
@@ -64,6 +84,7 @@ export function sharerChannel(deps: SharerChannelDeps): Channel {
           }),
         onClose: () => {
           unregister();
+          unfollow();
           share.sharerClosed(peer);
         },
       };

@@ -3,12 +3,15 @@
  * agent holds (`viewer.hello` with the agent's login token and the session id), learns its peer
  * id and whether the helper is there, and then exchanges binary frames with the helper through
  * the relay. Registered under its login like the agent's other sockets, so a login ended
- * elsewhere closes it too.
+ * elsewhere closes it too. A manager's change to the agent's features applies at once
+ * (presence/live-features.ts): the relay holds the viewer to the new ones and the viewer is told
+ * (`viewer.features`), or, with screen viewing switched off, the viewer is closed.
  */
 import { ViewerToServer } from '../../../protocol/viewer-channel';
 import type { ResultHandlerMap } from '../../../protocol/message';
 import type { AuthService } from '../../auth/auth-service';
 import type { Log } from '../../log';
+import type { LiveFeatures } from '../../presence/live-features';
 import type { LoginSockets } from '../../presence/login-sockets';
 import { signedOutText } from '../../presence/signed-out';
 import type { ScreenService } from '../../screen/screen-service';
@@ -23,6 +26,7 @@ export interface ViewerChannelDeps {
   auth: AuthService;
   screen: ScreenService;
   loginSockets: LoginSockets;
+  liveFeatures: LiveFeatures;
   log: Log;
   /** A verified file transfer the viewer reported (the session reports list it). */
   recordFile?: (file: Omit<FileRecord, 'at'>) => Promise<void>;
@@ -63,6 +67,22 @@ export function viewerChannel(deps: ViewerChannelDeps): Channel {
         conn.error('signed_out', signedOutText(event), undefined, { reason: event.reason });
         conn.close(CLOSE.signedOut, 'signed out');
       });
+      const unfollow = deps.liveFeatures.add(user.id, user.features, (features) => {
+        peer.features = features;
+        if (!features.screenView) {
+          conn.error(
+            'feature_disabled',
+            'your manager switched off screen viewing for your account',
+            undefined,
+            {
+              feature: 'screenView',
+            },
+          );
+          conn.close(CLOSE.featureDisabled, 'screen viewing switched off');
+          return;
+        }
+        sendToViewer(conn, { type: 'viewer.features', features });
+      });
       sendToViewer(conn, welcome);
       const ctx: ViewerCtx = { sessionId: hello.sessionId, userId: user.id };
       const dispatcher = new Dispatcher('viewer', conn, ViewerToServer, handlers, ctx, deps.log);
@@ -71,6 +91,7 @@ export function viewerChannel(deps: ViewerChannelDeps): Channel {
         onBinary: (data) => dispatcher.onBinary(data.byteLength, () => deps.screen.relay.forward(peer, data)),
         onClose: () => {
           unregister();
+          unfollow();
           deps.screen.viewerClosed(peer);
         },
       };

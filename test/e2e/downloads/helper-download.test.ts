@@ -77,11 +77,16 @@ describe('helper download', () => {
     expect(join1.stderr).toMatch(/code/i);
   });
 
-  it('tells Windows and macOS customers in words that the helper does not run there yet', async () => {
-    for (const system of ['windows', 'macos']) {
-      const res = await fetch(`${server.url}/downloads/helper/${system}`);
-      expect(res.status).toBe(404);
-      expect(await res.text()).toMatch(/not available for (Windows|macOS) yet/);
-    }
+  it('tells macOS customers in words that the helper does not run there yet', async () => {
+    const res = await fetch(`${server.url}/downloads/helper/macos`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toMatch(/not available for macOS yet/);
+  });
+
+  it('tells the operator which command builds the Windows helper when it is not built', async () => {
+    // This server's downloads folder holds only the Linux archive (the .exe is served in test/e2e/windows/).
+    const res = await fetch(`${server.url}/downloads/helper/windows`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain('node scripts/build-sea.mjs --target win-x64');
   });
 });

@@ -3,14 +3,16 @@
  * (the bundle `npm run build` makes) through native messaging, from the configured server's
  * support page, with a join code the agent asked the real server for. The helper runs on Xvfb
  * with a temporary home (its places are that home's folders). The customer allows `view` and
- * `files` in the consent window; the agent's Node viewer (the viewer's real file-transfer core,
- * e2e-encrypted through the server) sends files.
+ * `files` in the consent window; the agent's viewer core (ViewerSession in Node, e2e-encrypted
+ * through the server) sends files.
  *
  * Checked: the consent window lists a file the agent sends ("Alex Agent is sending you ..."),
  * then where it was saved; a big file shows its progress bar, and the customer's "Stop" cancels
  * it: the agent's viewer sees it cancelled, and no partial file stays on the customer's disk.
  * The big file is a sparse 1 GB file (it reads as zeros, costs no disk on the agent's side), so
- * it is still moving (~40 MB/s here) whenever Stop is pressed.
+ * it is still moving (~40 MB/s here) whenever Stop is pressed. Then the helper Chromium started
+ * is killed with SIGKILL mid-upload: the extension starts it again by itself, it comes back into
+ * the same session with the consent given (nothing asked), and the upload completes whole.
  */
 import {
   existsSync,
@@ -23,7 +25,7 @@ import {
   truncateSync,
   writeFileSync,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -44,8 +46,8 @@ import {
 } from '../../support/workflow';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { buildHelperBundle, type HelperBundle } from '../../host/native/helper-bundle';
-import { ViewerFiles } from '../file-transfer/viewer-files';
-import { NodeViewer } from '../helper/node-viewer';
+import { AgentViewer } from '../../support/agent-viewer';
+import { findDescendant, killNine } from '../../support/processes';
 import { createAgent, PASSWORD } from './accounts';
 import { launchAgentBrowser, until, type AgentBrowser } from './harness';
 
@@ -60,8 +62,7 @@ let bundle: HelperBundle;
 let browser: AgentBrowser;
 let agent: ConnectedAgent;
 let customer: ConnectedCustomer & { joinCode: string };
-let viewer: NodeViewer;
-let files: ViewerFiles;
+let viewer: AgentViewer;
 let work: string;
 let home: string;
 let consent: Page;
@@ -130,7 +131,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  files?.close();
   viewer?.close();
   await browser?.close();
   await closeAll(agent?.client, customer?.client);
@@ -169,7 +169,14 @@ describe('the consent window shows file transfers (real extension, helper, serve
     });
     await post({ type: 'helper.start', id: 's1', joinCode: customer.joinCode, agentName: 'Alex Agent' });
     expect(await until(() => heard('helper.started'), 20_000, 'helper.started')).toMatchObject({ id: 's1' });
-    viewer = await NodeViewer.connect(server.wsUrl, server.url, agent.token, customer.sessionId);
+    mkdirSync(join(work, 'agent-downloads'), { recursive: true });
+    viewer = new AgentViewer({
+      wsUrl: server.wsUrl,
+      origin: server.url,
+      token: agent.token,
+      sessionId: customer.sessionId,
+      downloads: join(work, 'agent-downloads'),
+    });
     consent = await until(
       async () => (await pagesStartingWith(browser.browser, `${EXTENSION_URL}/consent.html`))[0],
       30_000,
@@ -179,19 +186,19 @@ describe('the consent window shows file transfers (real extension, helper, serve
     await consent.click('input[name=view]');
     await consent.click('input[name=files]');
     await consent.click('button.allow');
-    await viewer.until(() => viewer.sas !== null, 20_000, 'the SAS');
-    files = new ViewerFiles(viewer, join(work, 'agent-downloads'));
-    await until(async () => files.core.snapshot().connected || undefined, 20_000, 'the files link');
-    // The relay drops files frames until the server knows the customer granted `files` (the
-    // browser's viewer waits for the same message before it offers a file).
-    await viewer.waitMessage(
-      (m) => m.type === 'helper.consent' && (m.grants as { files?: boolean }).files === true,
+    await until(async () => viewer.snapshot.sas ?? undefined, 20_000, 'the SAS');
+    // The viewer offers a file only once the server told it the customer granted `files` (the
+    // relay drops files frames before): the Files panel's own "allowed".
+    await until(
+      async () => (viewer.files.snapshot().connected && viewer.files.snapshot().allowed) || undefined,
+      20_000,
+      'the files link',
     );
   }, 90_000);
 
   it('lists a file the agent sends, then where it was saved', async () => {
     const bytes = randomBytes(300_000);
-    const id = files.core.send(new Blob([bytes]), 'report.pdf', { place: 'Documents', dirs: [] });
+    const id = viewer.files.send(new Blob([bytes]), 'report.pdf', { place: 'Documents', dirs: [] });
     const done = await line(id, 'done');
     expect(done).toContain('From Alex Agent: report.pdf (300.0 kB) into Documents');
     expect(done).toContain('Saved in Documents as report.pdf.');
@@ -203,7 +210,7 @@ describe('the consent window shows file transfers (real extension, helper, serve
     const src = join(work, 'big.iso');
     writeFileSync(src, '');
     truncateSync(src, BIG_BYTES);
-    const id = files.core.send(await openAsBlob(src), 'big.iso', { place: 'Documents', dirs: [] });
+    const id = viewer.files.send(await openAsBlob(src), 'big.iso', { place: 'Documents', dirs: [] });
     const moving = await line(id, 'sending');
     expect(moving).toContain('Alex Agent is sending you big.iso (1.0 GB) into Documents');
     // Some bytes shown as moving, then the customer presses Stop.
@@ -230,7 +237,7 @@ describe('the consent window shows file transfers (real extension, helper, serve
     expect(await line(id, 'cancelled', 10_000)).toContain('Stopped. Nothing was kept.');
     await until(
       async () =>
-        files.core.snapshot().transfers.find((t) => t.id === id)?.phase === 'cancelled' || undefined,
+        viewer.files.snapshot().transfers.find((t) => t.id === id)?.phase === 'cancelled' || undefined,
       10_000,
       'the agent told',
     );
@@ -243,5 +250,40 @@ describe('the consent window shows file transfers (real extension, helper, serve
     expect(
       await consent.$$eval('.file-transfer', (li) => li.map((l) => l.getAttribute('data-phase'))),
     ).toEqual(['cancelled', 'done']);
+  });
+
+  it('starts the helper again by itself when it is killed mid-upload; the upload completes, nothing asked', async () => {
+    const bytes = randomBytes(40_000_000);
+    const id = viewer.files.send(new Blob([bytes]), 'after-crash.bin', { place: 'Documents', dirs: [] });
+    await until(
+      async () => ((viewer.transfer(id)?.figures.doneBytes ?? 0) > 10_000_000 ? true : undefined),
+      60_000,
+      'a quarter written',
+    );
+    const chromiumPid = browser.browser.process()!.pid!;
+    const pid = await findDescendant(chromiumPid, bundle.path);
+    await killNine(pid);
+    // The window says it is coming back, then sharing again, with no question.
+    await until(
+      async () => (await consent.$('main[data-state="reconnecting"]')) ?? undefined,
+      10_000,
+      'the consent window saying it is coming back',
+    );
+    await until(
+      async () => (await consent.$('main[data-state="sharing"]')) ?? undefined,
+      30_000,
+      'the consent window sharing again',
+    );
+    expect(await consent.$('button.allow')).toBeNull();
+    const done = await viewer.phase(id, 'done', 120_000);
+    expect(done.savedAs).toBe('after-crash.bin');
+    const saved = readFileSync(join(home, 'Documents', 'after-crash.bin'));
+    expect(createHash('sha256').update(saved).digest('hex')).toBe(
+      createHash('sha256').update(bytes).digest('hex'),
+    );
+    expect(readdirSync(join(home, 'Documents')).filter((n) => n.endsWith('.lifeline-part'))).toEqual([]);
+    // A new helper process serves the session: the one killed is gone.
+    expect(await findDescendant(chromiumPid, bundle.path)).not.toBe(pid);
+    expect(viewer.phases.get(id)).toContain('interrupted');
   });
 });

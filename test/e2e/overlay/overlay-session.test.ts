@@ -2,8 +2,8 @@
  * Drawing on the customer's screen, end to end with real parts only: a real server (SQLite, /ws,
  * relay), an agent and a customer through the support workflow, a real X server (Xvfb) with an
  * xterm, the helper's SessionClient as shipped (its default annotation surface: the X11 overlay,
- * because DISPLAY is set), and the Node viewer of the helper tests (e2e handshake, reference
- * decoder), which sends the same `annotations` messages as the agent's viewer window.
+ * because DISPLAY is set), and the agent's viewer core (ViewerSession in Node: e2e handshake,
+ * the decoder the worker runs), whose drawing tools send the `annotations` messages.
  *
  * Checked against the X server with xwd and xdotool:
  *   - an arrow sent by the viewer is on the customer's X screen, in its colour, along its line;
@@ -21,7 +21,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PixelBuffer } from '../../../host/platform/types';
 import { SessionClient } from '../../../host/session/session-client';
 import type { AnnotationMessage, Shape } from '../../../protocol/data/annotations';
-import { DataChannel } from '../../../protocol/frame';
 import { clone, countDiff, getPixel } from '../../host/screen/synthetic';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import {
@@ -34,7 +33,7 @@ import {
   type ConnectedCustomer,
 } from '../../support/workflow';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
-import { NodeViewer } from '../helper/node-viewer';
+import { AgentViewer } from '../../support/agent-viewer';
 import { xwdCapture } from '../screen/xwd-capture';
 
 const GRANTS = { ...ALL_GRANTS, files: false, reboot: false };
@@ -47,7 +46,7 @@ let server: TestServer;
 let agent: ConnectedAgent;
 let customer: ConnectedCustomer & { joinCode: string };
 let client: SessionClient;
-let viewer: NodeViewer;
+let viewer: AgentViewer;
 let tmp: string;
 let rootChildren = 0;
 /** Pixels the arrow covers on the X screen, and the screen as it was under them. */
@@ -68,7 +67,7 @@ async function until(what: string, probe: () => boolean, timeoutMs = 15_000): Pr
 }
 
 async function draw(msg: AnnotationMessage): Promise<void> {
-  await viewer.sendJson(DataChannel.annotations, msg);
+  expect(viewer.session.sendAnnotation(msg)).toBe(true);
 }
 
 function children(): number {
@@ -83,17 +82,14 @@ function pointer(): { x: number; y: number } {
 
 /** The viewer's picture differs from `truth` in this many pixels (-1: no picture yet). */
 function viewerDiff(truth: PixelBuffer): number {
-  const fb = viewer.decoder.framebuffer;
-  if (!fb || viewer.decoder.state !== 'ready' || fb.width !== truth.width || fb.height !== truth.height)
-    return -1;
-  return countDiff(truth, fb.data);
+  const p = viewer.painter;
+  if (p.width !== truth.width || p.height !== truth.height) return -1;
+  return countDiff(truth, p.data);
 }
 
 /** The viewer's pixel at (px, py) as 0xRRGGBB. */
-function viewerPixel(px: number, py: number): number {
-  const fb = viewer.decoder.framebuffer!;
-  const o = (py * fb.width + px) * 4;
-  return (fb.data[o]! << 16) | (fb.data[o + 1]! << 8) | fb.data[o + 2]!;
+function viewerPixel(px: number, py: number): number | null {
+  return viewer.pixel(px, py);
 }
 
 beforeAll(async () => {
@@ -126,8 +122,14 @@ beforeAll(async () => {
     if (e.type === 'host.consent_needed') void client.consent(GRANTS);
   });
   await client.join({ server: server.url, joinCode: customer.joinCode });
-  viewer = await NodeViewer.connect(server.wsUrl, server.url, agent.token, customer.sessionId);
-  await viewer.until(() => viewer.sas !== null, 15_000, 'the SAS');
+  viewer = new AgentViewer({
+    wsUrl: server.wsUrl,
+    origin: server.url,
+    token: agent.token,
+    sessionId: customer.sessionId,
+    downloads: tmp,
+  });
+  await until('the picture', () => viewer.snapshot.phase === 'streaming');
   await until('the picture to equal the X screen', () => viewerDiff(xwdCapture(x.display)) === 0);
   // Top-level windows now (the xterm, the helper's clipboard window): the overlay adds one.
   rootChildren = children();
@@ -185,7 +187,7 @@ describe("drawing on the customer's screen through the real server and helper", 
     expect(viewerDiff(expected)).toBe(0);
     expect(arrowPixels.some(([px, py]) => viewerPixel(px, py) === ARROW_RGB)).toBe(false);
     // The typing did arrive (the picture is not simply frozen).
-    expect(countDiff(beforeArrow, viewer.decoder.framebuffer!.data)).toBeGreaterThan(0);
+    expect(countDiff(beforeArrow, viewer.painter.data)).toBeGreaterThan(0);
   });
 
   it('shows the laser on the X screen without ever moving the X pointer', async () => {

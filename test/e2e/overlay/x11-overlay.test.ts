@@ -27,7 +27,7 @@ import type { SpanRegion } from '../../../host/overlay/span-region';
 import { X11IndicatorWindow } from '../../../host/platform/linux/x11-indicator-window';
 import { X11AnnotationOverlay } from '../../../host/platform/linux/overlay/x11-annotation-overlay';
 import { NO_GRANTS } from '../../../protocol/common';
-import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../../host/platform/platform-log';
 import { X11ScreenSource } from '../../../host/platform/linux/x11-screen-source';
 import type { PixelBuffer, ScreenSource } from '../../../host/platform/types';
 import { ScreenSourceView } from '../../../host/session/shared-screen-source';

@@ -5,21 +5,11 @@
  * xterm desktop is all lossless content).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { X11ScreenSource } from '../../../host/platform/linux/x11-screen-source';
-import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
-import { ScreenEncoder } from '../../../host/screen/screen-encoder';
-import { encodeAck, screenMessageSeq } from '../../../protocol/screen';
-import { ScreenDecoder } from '../../../ui/decoder/screen-decoder';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
-import { countDiff } from '../../host/screen/synthetic';
-import { TurboJpegDecoder } from '../../ui/decoder/turbo-jpeg-decoder';
-import { xwdCapture } from './xwd-capture';
+import { startDecodedScreen, type DecodedScreen } from './decoded-screen';
 
 let x: XDisplay;
-let source: X11ScreenSource;
-let encoder: ScreenEncoder;
-const decoder = new ScreenDecoder({ jpeg: new TurboJpegDecoder() });
-const errors: unknown[] = [];
+let screen: DecodedScreen;
 let xtermId = '';
 
 beforeAll(async () => {
@@ -35,43 +25,15 @@ beforeAll(async () => {
   }
   if (xtermId === '') throw new Error('xterm did not map');
   x.run('xdotool', ['mousemove', '200', '150']); // no window manager: focus follows the pointer
-  source = await X11ScreenSource.open(x.display, silentPlatformLog);
-  // The decoder runs in step with the encoder: each message is applied, then acknowledged.
-  let chain = Promise.resolve();
-  encoder = new ScreenEncoder(source, {
-    onError: (e) => errors.push(e),
-    send(channel, payload) {
-      if (channel !== 'screen') return;
-      chain = chain.then(async () => {
-        await decoder.apply(payload);
-        encoder.onAck(encodeAck(screenMessageSeq(payload)));
-      });
-    },
-  });
-  await encoder.start();
+  screen = await startDecodedScreen(x.display);
 });
 
 afterAll(async () => {
-  await encoder?.close();
-  await source?.close();
+  await screen?.close();
   await x?.stop();
 });
 
-/** Waits until the decoder's picture equals an xwd capture of the screen; returns the differing pixel count. */
-async function settle(timeoutMs = 10_000): Promise<number> {
-  const end = Date.now() + timeoutMs;
-  let diff = -1;
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 150));
-    const fb = decoder.framebuffer;
-    if (!fb) continue;
-    const truth = xwdCapture(x.display);
-    if (truth.width !== fb.width || truth.height !== fb.height) continue;
-    diff = countDiff(truth, fb.data);
-    if (diff === 0) return 0;
-  }
-  return diff;
-}
+const settle = (timeoutMs?: number) => screen.settle(timeoutMs);
 
 describe('screen stream of a real X desktop (Xvfb + xterm)', () => {
   it('reconstructs the initial desktop exactly', async () => {
@@ -79,20 +41,20 @@ describe('screen stream of a real X desktop (Xvfb + xterm)', () => {
   });
 
   it('follows typing exactly, with small updates', async () => {
-    const before = encoder.stats().screenBytes;
+    const before = screen.encoder.stats().screenBytes;
     x.run('xdotool', ['type', '--delay', '20', 'echo hello lifeline']);
     x.run('xdotool', ['key', 'Return']);
     expect(await settle()).toBe(0);
     // ~24 keystrokes plus the command's output: a few KB at most, not whole frames.
-    expect(encoder.stats().screenBytes - before).toBeLessThan(20_000);
+    expect(screen.encoder.stats().screenBytes - before).toBeLessThan(20_000);
   });
 
   it('follows a scrolling terminal exactly, sending scrolls as moves', async () => {
-    const copies = encoder.stats().counters.copy;
+    const copies = screen.encoder.stats().counters.copy;
     x.run('xdotool', ['type', '--delay', '10', 'seq 1 300']);
     x.run('xdotool', ['key', 'Return']);
     expect(await settle()).toBe(0);
-    expect(encoder.stats().counters.copy).toBeGreaterThan(copies);
+    expect(screen.encoder.stats().counters.copy).toBeGreaterThan(copies);
   });
 
   it('follows a moved window exactly', async () => {
@@ -101,7 +63,7 @@ describe('screen stream of a real X desktop (Xvfb + xterm)', () => {
   });
 
   it('follows a dragged window exactly, sending its steps as moves', async () => {
-    const before = encoder.stats();
+    const before = screen.encoder.stats();
     const steps = 12;
     let x0 = 300;
     let y0 = 250;
@@ -114,7 +76,7 @@ describe('screen stream of a real X desktop (Xvfb + xterm)', () => {
       await new Promise((r) => setTimeout(r, 40));
     }
     expect(await settle()).toBe(0);
-    const after = encoder.stats();
+    const after = screen.encoder.stats();
     // Most steps arrive as moves (a step may coalesce with the next one into a single move).
     expect(after.counters.copy - before.counters.copy).toBeGreaterThanOrEqual(steps / 3);
     // A step costs the uncovered strips, not the window: the 484x316 xterm full of text costs
@@ -130,7 +92,7 @@ describe('screen stream of a real X desktop (Xvfb + xterm)', () => {
   });
 
   it('reported no capture or encoding errors', () => {
-    expect(errors).toEqual([]);
-    expect(decoder.state).toBe('ready');
+    expect(screen.errors).toEqual([]);
+    expect(screen.decoder.state).toBe('ready');
   });
 });

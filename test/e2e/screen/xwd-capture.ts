@@ -5,7 +5,7 @@
  * ScreenSource for the benchmark until the X11 implementation lands. Slow (a full GetImage through
  * a process), so never used in the helper itself.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { PixelBuffer } from '../../../host/platform/types';
 
 /** XWD header fields are 32-bit big-endian words; the ones we read, by index. */
@@ -30,8 +30,9 @@ export function parseXwd(file: Uint8Array): PixelBuffer {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const word = (i: number) => view.getUint32(i * 4, false);
   if (file.byteLength < 100 || word(XWD.version) !== XWD_VERSION) throw new Error('not an XWD v7 file');
-  if (word(XWD.pixmapFormat) !== ZPIXMAP || word(XWD.bitsPerPixel) !== 32) {
-    throw new Error(`unsupported XWD: format ${word(XWD.pixmapFormat)}, ${word(XWD.bitsPerPixel)} bpp`);
+  const bpp = word(XWD.bitsPerPixel);
+  if (word(XWD.pixmapFormat) !== ZPIXMAP || (bpp !== 32 && bpp !== 24)) {
+    throw new Error(`unsupported XWD: format ${word(XWD.pixmapFormat)}, ${bpp} bpp`);
   }
   const width = word(XWD.width);
   const height = word(XWD.height);
@@ -40,9 +41,20 @@ export function parseXwd(file: Uint8Array): PixelBuffer {
   const start = word(XWD.headerSize) + word(XWD.ncolors) * COLOR_ENTRY_BYTES;
   if (start + bpl * height > file.byteLength) throw new Error('XWD file truncated');
   const data = new Uint8Array(width * height * 4);
+  const bytesPerPixel = bpp / 8;
   for (let y = 0; y < height; y++) {
-    const src = file.subarray(start + y * bpl, start + y * bpl + width * 4);
-    if (lsbFirst) data.set(src, y * width * 4);
+    const src = file.subarray(start + y * bpl, start + y * bpl + width * bytesPerPixel);
+    if (bytesPerPixel === 3) {
+      // Packed 24-bit pixels (xwd picks this for some windows' visuals): B, G, R when LSB first.
+      for (let x = 0; x < width; x++) {
+        const s = x * 3;
+        const d = y * width * 4 + x * 4;
+        data[d] = src[lsbFirst ? s : s + 2]!;
+        data[d + 1] = src[s + 1]!;
+        data[d + 2] = src[lsbFirst ? s + 2 : s]!;
+        data[d + 3] = 0;
+      }
+    } else if (lsbFirst) data.set(src, y * width * 4);
     else {
       for (let x = 0; x < width; x++) {
         const s = x * 4;
@@ -66,4 +78,32 @@ export function xwdCapture(display: string): PixelBuffer {
   });
   if (r.status !== 0) throw new Error(`xwd failed (${r.status}): ${r.stderr?.toString()}`);
   return parseXwd(new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength));
+}
+
+/**
+ * The same capture without blocking the event loop: for a test whose encoder runs in this process
+ * (a synchronous xwd stalls it for the whole capture, 0.5-1 s on a loaded machine).
+ */
+export function xwdCaptureAsync(display: string): Promise<PixelBuffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('xwd', ['-root', '-silent'], {
+      env: { ...process.env, DISPLAY: display },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 20_000,
+    });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`xwd failed (${code}): ${err}`));
+      const file = Buffer.concat(out);
+      try {
+        resolve(parseXwd(new Uint8Array(file.buffer, file.byteOffset, file.byteLength)));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
 }

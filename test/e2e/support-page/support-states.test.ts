@@ -150,6 +150,10 @@ describe('support page views', () => {
     expect(
       await page.$eval('[data-testid="helper-download"] a.ll-primary', (a) => a.getAttribute('href')),
     ).toBe('/downloads/helper/linux');
+    // download="" keeps the server's file name (a bare attribute rendered "true": the file was saved as true.html).
+    expect(
+      await page.$eval('[data-testid="helper-download"] a.ll-primary', (a) => a.getAttribute('download')),
+    ).toBe('');
     expect(await textOf(page, '.ll-command')).toBe(`lifeline-helper join ${joinCode} --server ${server.url}`);
     await saveScreenshot(page, 'support-screen-request.png');
 

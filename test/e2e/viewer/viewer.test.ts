@@ -21,7 +21,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionClient } from '../../../host/session/session-client';
 import { X11Connection } from '../../../host/platform/linux/x11-connection';
-import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../../host/platform/platform-log';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { ALL_GRANTS, closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
@@ -485,6 +485,33 @@ describe('the viewer window', () => {
     await helper.consent(GRANTS);
     await until('streaming again', async () => (await phaseOf(viewer)) === 'streaming');
     await settled(viewer);
+  });
+
+  it('turns view-only when the manager switches control off mid-session, and says why', async () => {
+    // What the management API's PATCH calls: the open viewer follows at once (viewer.features).
+    await server.services.accounts.updateUser(me.email, { features: { screenControl: false } }, 'test');
+    await until('the view-only badge', () =>
+      viewer.$eval('.badge', (e) => (e as HTMLElement).dataset.control === 'false').catch(() => false),
+    );
+    expect(await viewer.$eval('.notice', (e) => (e as HTMLElement).dataset.notice)).toBe(
+      'controlOffByManager',
+    );
+    expect(await viewer.$eval('.notice', (e) => e.textContent)).toContain(
+      'Your manager switched off control for your account',
+    );
+    const file = path.join(tmp, 'manager-off.txt');
+    await viewer.keyboard.type(`echo no > ${file}`);
+    await viewer.keyboard.press('Enter');
+    await wait(500);
+    expect(fileText(file)).toBe('');
+
+    await server.services.accounts.updateUser(me.email, { features: { screenControl: true } }, 'test');
+    await until('control again', () =>
+      viewer.$eval('.badge', (e) => (e as HTMLElement).dataset.control === 'true').catch(() => false),
+    );
+    expect(await viewer.$eval('.notice', (e) => (e as HTMLElement).dataset.notice)).toBe(
+      'controlOnByManager',
+    );
   });
 });
 

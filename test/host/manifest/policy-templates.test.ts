@@ -61,4 +61,39 @@ describe('lifeline-helper policy', () => {
     expect(run(['--browser', 'chrome']).status).toBe(2);
     expect(run(['--browser', 'chrome', '--server', 'ftp://a.example']).status).toBe(2);
   });
+
+  it('takes the ID of a build signed with IT’s own key, and refuses one that cannot be an ID', () => {
+    const id = 'abcdefghijklmnopabcdefghijklmnop';
+    const r = run([
+      '--browser',
+      'edge',
+      '--server',
+      'https://h.example',
+      '--install-from',
+      'https://h.example/downloads/extension/updates.xml',
+      '--extension-id',
+      id,
+    ]);
+    expect(r.status).toBe(0);
+    const policy = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(policy).toEqual({
+      ExtensionInstallForcelist: [`${id};https://h.example/downloads/extension/updates.xml`],
+      ExtensionSettings: { [id]: { override_update_url: true } },
+      '3rdparty': { extensions: { [id]: { serverUrl: 'https://h.example' } } },
+    });
+    expect(
+      run(['--browser', 'chrome', '--server', 'https://h.example', '--extension-id', 'zzzz']).status,
+    ).toBe(2);
+    const ff = run([
+      '--browser',
+      'firefox',
+      '--server',
+      'https://h.example',
+      '--extension-id',
+      'lifeline@it.example',
+    ]);
+    expect(JSON.parse(ff.stdout)).toEqual({
+      policies: { '3rdparty': { Extensions: { 'lifeline@it.example': { serverUrl: 'https://h.example' } } } },
+    });
+  });
 });

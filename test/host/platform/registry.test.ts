@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { rebootLinux, type CommandResult } from '../../../host/platform/linux/reboot';
+import type { CommandResult } from '../../../host/platform/command-runner';
+import { rebootLinux } from '../../../host/platform/linux/reboot';
 import { X11AnnotationOverlay } from '../../../host/platform/linux/overlay/x11-annotation-overlay';
-import { silentPlatformLog } from '../../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../../host/platform/platform-log';
 import {
   createAnnotationOverlay,
   describeOs,
   loadPlatform,
-  openSharingIndicatorWindow,
+  openSharingIndicator,
   type SystemFacts,
 } from '../../../host/platform/registry';
 import { OsInfo } from '../../../protocol/helper-channel';
@@ -30,18 +31,26 @@ async function refusal(system: SystemFacts): Promise<ProtocolError> {
 }
 
 describe('loadPlatform', () => {
-  it('names Windows and its version when refusing it', async () => {
-    const err = await refusal({ platform: 'win32', release: '10.0.19045', arch: 'x64', env: {} });
-    expect(err.message).toBe(
-      "Windows 10.0.19045 is not supported yet: Lifeline's helper runs on Linux with X11",
-    );
-    expect(OsInfo.parse(err.details?.os)).toEqual({ platform: 'win32', release: '10.0.19045', arch: 'x64' });
+  it('picks the Windows backend on Windows 10 and later, x64 (without loading Win32 yet)', async () => {
+    const platform = await loadPlatform({
+      system: { platform: 'win32', release: '10.0.19045', arch: 'x64', env: {} },
+      log: silentPlatformLog,
+    });
+    expect(platform.name).toBe('windows');
+  });
+
+  it('names Windows versions and processors it refuses', async () => {
+    const old = await refusal({ platform: 'win32', release: '6.3.9600', arch: 'x64', env: {} });
+    expect(old.message).toBe("Windows 6.3.9600 is too old: Lifeline's helper needs Windows 10 or later");
+    expect(OsInfo.parse(old.details?.os)).toEqual({ platform: 'win32', release: '6.3.9600', arch: 'x64' });
+    const arm = await refusal({ platform: 'win32', release: '10.0.22631', arch: 'arm64', env: {} });
+    expect(arm.message).toMatch(/^Windows on arm64 is not supported yet/);
   });
 
   it('names macOS and other systems', async () => {
-    expect(
-      (await refusal({ platform: 'darwin', release: '23.1.0', arch: 'arm64', env: {} })).message,
-    ).toMatch(/^macOS \(Darwin 23\.1\.0\) is not supported yet/);
+    expect((await refusal({ platform: 'darwin', release: '23.1.0', arch: 'arm64', env: {} })).message).toBe(
+      "macOS (Darwin 23.1.0) is not supported yet: Lifeline's helper runs on Linux with X11 and on Windows 10 or later",
+    );
     expect(
       (await refusal({ platform: 'freebsd', release: '14.0-RELEASE', arch: 'x64', env: {} })).message,
     ).toMatch(/^FreeBSD 14\.0-RELEASE is not supported yet/);
@@ -98,7 +107,7 @@ describe("the helper's own windows", () => {
   });
 
   it('opens no sharing indicator window where no X server listens', async () => {
-    expect(await openSharingIndicatorWindow(':999', () => undefined)).toBeNull();
+    expect(await openSharingIndicator(linux({ DISPLAY: ':999' }), () => undefined)).toBeNull();
   });
 });
 

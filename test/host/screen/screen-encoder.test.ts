@@ -202,6 +202,29 @@ describe('ScreenEncoder', () => {
     await until(() => countDiff(desk, t.decoder.framebuffer!.data) === 0, 5000);
   });
 
+  it('makes a still photo lossless while a caret keeps blinking elsewhere', async () => {
+    const desk = blank(400, 300, 0xffffff);
+    const area = { x: 20, y: 20, width: 256, height: 192 };
+    photo(desk, area, 3);
+    const caret = { x: 300, y: 250, width: 2, height: 16 };
+    const src = new FakeScreenSource(desk);
+    const t = setup(src, { autoAck: true });
+    await t.encoder.start();
+    await until(() => t.encoder.stats().counters.jpeg > 0);
+    let on = false;
+    const blink = setInterval(() => {
+      on = !on;
+      src.paint(caret, (pb) => fill(pb, caret, on ? 0x000000 : 0xffffff));
+    }, 100);
+    try {
+      // The screen is never still, but the photo is: it must not wait for the caret to stop.
+      await until(() => countDiff(desk, t.decoder.framebuffer!.data, area) === 0, 5000);
+      expect(t.encoder.stats().refreshedPixels).toBeGreaterThan(0);
+    } finally {
+      clearInterval(blink);
+    }
+  });
+
   it('starts the stream over on a refresh request (after a decoder error)', async () => {
     const desk = blank(200, 100, 0x123456);
     const src = new FakeScreenSource(desk);

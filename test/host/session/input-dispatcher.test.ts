@@ -31,7 +31,7 @@ describe('InputDispatcher', () => {
       { type: 'pointer.move', x: 1, y: 2 },
       { type: 'release.all' },
     ]) {
-      expect(await input.dispatch(InputEvent.parse(e))).toBe('refused');
+      expect(await input.dispatch(InputEvent.parse(e)).then((r) => r.outcome)).toBe('refused');
     }
     expect(platform.opened).not.toContain('input');
     expect(platform.sink.calls).toEqual([]);
@@ -56,7 +56,7 @@ describe('InputDispatcher', () => {
       { type: 'keys.combo', combo: 'ctrl-alt-del' },
       { type: 'release.all' },
     ];
-    const outcomes = await Promise.all(events.map((e) => input.dispatch(e)));
+    const outcomes = await Promise.all(events.map((e) => input.dispatch(e).then((r) => r.outcome)));
     expect(outcomes.every((o) => o === 'applied')).toBe(true);
     expect(platform.sink.calls).toEqual([
       'move 10,20',
@@ -81,7 +81,9 @@ describe('InputDispatcher', () => {
     const { platform, gate, input } = setup();
     await gate.set(ALL);
     platform.sink.delayMs = 20;
-    const queued = Array.from({ length: 20 }, (_, i) => input.dispatch({ type: 'text', text: `t${i}` }));
+    const queued = Array.from({ length: 20 }, (_, i) =>
+      input.dispatch({ type: 'text', text: `t${i}` }).then((r) => r.outcome),
+    );
     await new Promise((r) => setTimeout(r, 50));
     const revokedAt = performance.now();
     await gate.set({ ...ALL, control: false });
@@ -93,17 +95,34 @@ describe('InputDispatcher', () => {
     expect(platform.sink.calls.filter((c) => c.startsWith('type'))).toHaveLength(applied);
     expect(platform.sink.calls).toContain('releaseAll');
     expect(performance.now() - revokedAt).toBeLessThan(500);
-    expect(await input.dispatch({ type: 'text', text: 'late' })).toBe('refused');
+    expect(await input.dispatch({ type: 'text', text: 'late' }).then((r) => r.outcome)).toBe('refused');
     expect(input.stats()).toMatchObject({ applied });
+  });
+
+  it('says why with a stable code: input unavailable on this system is not a revoke', async () => {
+    const { platform, gate, input } = setup();
+    await gate.set({ ...NO_GRANTS, control: true });
+    platform.sink.type = () => Promise.reject(new ProtocolError('input_unavailable', 'no XTEST'));
+    expect(await input.dispatch({ type: 'text', text: 'x' })).toMatchObject({
+      outcome: 'failed',
+      code: 'input_unavailable',
+    });
+    platform.sink.type = () => Promise.reject(new Error('boom'));
+    expect(await input.dispatch({ type: 'text', text: 'x' })).toMatchObject({
+      outcome: 'failed',
+      code: 'internal_error',
+    });
   });
 
   it('reports an event the platform cannot apply as failed, with its code, and goes on with the next', async () => {
     const { platform, gate, input, rejected } = setup();
     await gate.set({ ...NO_GRANTS, control: true });
     platform.sink.key = () => Promise.reject(new ProtocolError('bad_request', 'unknown key code'));
-    expect(await input.dispatch({ type: 'key', code: 'NoSuchKey', down: true })).toBe('failed');
+    expect(await input.dispatch({ type: 'key', code: 'NoSuchKey', down: true }).then((r) => r.outcome)).toBe(
+      'failed',
+    );
     expect(rejected).toEqual(['bad_request']);
-    expect(await input.dispatch({ type: 'text', text: 'ok' })).toBe('applied');
+    expect(await input.dispatch({ type: 'text', text: 'ok' }).then((r) => r.outcome)).toBe('applied');
     expect(platform.sink.calls).toEqual(['type ok']);
   });
 });

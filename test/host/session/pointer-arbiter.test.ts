@@ -32,7 +32,8 @@ async function setup() {
   });
   const rejected: string[] = [];
   const input = new InputDispatcher(gate, { arbiter, onRejected: (code) => rejected.push(code) });
-  const move = (x: number, y: number) => input.dispatch({ type: 'pointer.move', x, y });
+  const move = (x: number, y: number) =>
+    input.dispatch({ type: 'pointer.move', x, y }).then((r) => r.outcome);
   return { sink: platform.sink, input, arbiter, clock, slept, rejected, move };
 }
 
@@ -50,11 +51,17 @@ describe('the customer moving their mouse takes precedence over the agent', () =
     expect(sink.position).toEqual({ x: 300, y: 150 }); // the agent did not yank it back
     expect(rejected).toEqual(['pointer_in_use']);
     // Buttons and the wheel wait too; keys do not.
-    expect(await input.dispatch({ type: 'pointer.button', button: 'left', down: true, x: 14, y: 10 })).toBe(
-      'held',
+    expect(
+      await input
+        .dispatch({ type: 'pointer.button', button: 'left', down: true, x: 14, y: 10 })
+        .then((r) => r.outcome),
+    ).toBe('held');
+    expect(
+      await input.dispatch({ type: 'pointer.wheel', dx: 0, dy: 1, x: 14, y: 10 }).then((r) => r.outcome),
+    ).toBe('held');
+    expect(await input.dispatch({ type: 'key', code: 'KeyA', down: true }).then((r) => r.outcome)).toBe(
+      'applied',
     );
-    expect(await input.dispatch({ type: 'pointer.wheel', dx: 0, dy: 1, x: 14, y: 10 })).toBe('held');
-    expect(await input.dispatch({ type: 'key', code: 'KeyA', down: true })).toBe('applied');
     // The customer keeps moving: the hold starts again from their last move.
     clock.advance(CUSTOMER_POINTER_HOLD_MS - 100);
     sink.customerMoves(310, 160);
@@ -76,8 +83,10 @@ describe('the customer moving their mouse takes precedence over the agent', () =
 
   it('releases what the agent held down when the customer takes over, once', async () => {
     const { sink, input, clock, move } = await setup();
-    await input.dispatch({ type: 'key', code: 'ShiftLeft', down: true });
-    await input.dispatch({ type: 'pointer.button', button: 'left', down: true, x: 5, y: 5 });
+    await input.dispatch({ type: 'key', code: 'ShiftLeft', down: true }).then((r) => r.outcome);
+    await input
+      .dispatch({ type: 'pointer.button', button: 'left', down: true, x: 5, y: 5 })
+      .then((r) => r.outcome);
     sink.customerMoves(100, 100);
     clock.advance(16);
     expect(await move(6, 6)).toBe('held');

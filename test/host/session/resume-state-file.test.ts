@@ -5,9 +5,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RECONNECT_GRACE_MS } from '../../../protocol/limits';
 import {
-  defaultStateDir,
+  defaultStateFile,
   deleteResumeState,
+  deleteResumeStateOf,
   readResumeState,
+  RESUME_STATE_REFRESH_MS,
   writeResumeState,
 } from '../../../host/session/resume-state-file';
 
@@ -22,9 +24,14 @@ const state = {
 
 describe('resume state file', () => {
   it('lives in $XDG_STATE_HOME/lifeline, else ~/.local/state/lifeline (relative XDG values ignored)', () => {
-    expect(defaultStateDir({ XDG_STATE_HOME: '/x/state', HOME: '/home/c' })).toBe('/x/state/lifeline');
-    expect(defaultStateDir({ XDG_STATE_HOME: 'rel', HOME: '/home/c' })).toBe('/home/c/.local/state/lifeline');
-    expect(defaultStateDir({ HOME: '/home/c' })).toBe('/home/c/.local/state/lifeline');
+    const linux = (env: Record<string, string>) => ({ platform: 'linux', release: '6.1', arch: 'x64', env });
+    expect(defaultStateFile(linux({ XDG_STATE_HOME: '/x/state', HOME: '/home/c' }))).toBe(
+      '/x/state/lifeline/resume.json',
+    );
+    expect(defaultStateFile(linux({ XDG_STATE_HOME: 'rel', HOME: '/home/c' }))).toBe(
+      '/home/c/.local/state/lifeline/resume.json',
+    );
+    expect(defaultStateFile(linux({ HOME: '/home/c' }))).toBe('/home/c/.local/state/lifeline/resume.json');
   });
 
   it('is written 0600 in a 0700 folder and read back; deleting twice is harmless', async () => {
@@ -40,8 +47,14 @@ describe('resume state file', () => {
 
   it('refuses a stale, shared, malformed or oversized file with a code', async () => {
     const file = path.join(tmp, 'b.json');
-    await writeResumeState(file, { ...state, savedAt: Date.now() - RECONNECT_GRACE_MS - 1000 });
+    // Refreshed every minute while connected: older than the grace plus one refresh is stale.
+    await writeResumeState(file, {
+      ...state,
+      savedAt: Date.now() - RECONNECT_GRACE_MS - RESUME_STATE_REFRESH_MS - 1000,
+    });
     await expect(readResumeState(file)).rejects.toMatchObject({ code: 'resume_expired' });
+    await writeResumeState(file, { ...state, savedAt: Date.now() - RECONNECT_GRACE_MS - 1000 });
+    expect((await readResumeState(file)).resumeToken).toBe(state.resumeToken);
     await writeResumeState(file, state);
     chmodSync(file, 0o644);
     await expect(readResumeState(file)).rejects.toMatchObject({ code: 'bad_request' });
@@ -50,8 +63,32 @@ describe('resume state file', () => {
     });
     chmodSync(file, 0o600);
     await expect(readResumeState(file)).rejects.toMatchObject({ code: 'bad_request' });
-    writeFileSync(file, 'x'.repeat(5000));
+    writeFileSync(file, 'x'.repeat(17 * 1024));
     chmodSync(file, 0o600);
     await expect(readResumeState(file)).rejects.toMatchObject({ code: 'bad_request' });
+  });
+
+  it('carries the consent given, validated (a damaged grant list is refused, not half-read)', async () => {
+    const file = path.join(tmp, 'c.json');
+    const consent = {
+      grants: { view: true, control: false, clipboard: false, files: true, reboot: false },
+      agents: ['Alex Agent'],
+    };
+    await writeResumeState(file, { ...state, consent });
+    expect((await readResumeState(file)).consent).toEqual(consent);
+    writeFileSync(file, JSON.stringify({ ...state, consent: { grants: { view: 'yes' }, agents: [] } }), {
+      mode: 0o600,
+    });
+    chmodSync(file, 0o600);
+    await expect(readResumeState(file)).rejects.toMatchObject({ code: 'bad_request' });
+  });
+
+  it('is deleted by a helper only while it still holds that helper’s token', async () => {
+    const file = path.join(tmp, 'd.json');
+    await writeResumeState(file, { ...state, resumeToken: 'newer-helper' });
+    await deleteResumeStateOf(file, state.resumeToken);
+    expect((await readResumeState(file)).resumeToken).toBe('newer-helper');
+    await deleteResumeStateOf(file, 'newer-helper');
+    await expect(readResumeState(file)).rejects.toMatchObject({ code: 'not_found' });
   });
 });

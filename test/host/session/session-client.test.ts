@@ -6,7 +6,9 @@
  * every grant or revoke reaches the agent and the page; stop ends sharing on the server; a lost
  * socket comes back with the resume token; a reboot asked by the viewer is refused without the
  * grant, and with it saves the resume token (0600) before the platform reboots, after which a new
- * client resumes the same session with that token.
+ * client resumes the same session with that token. The state file is saved at consent too, so a
+ * helper killed mid-session comes back without a question the customer answered, and an old
+ * helper that ends late never deletes the state of the one that took its place.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -16,7 +18,7 @@ import { ProtocolError } from '../../../protocol/errors';
 import { HostToExtension } from '../../../protocol/native-channel';
 import type { HelperEvent } from '../../../host/native/helper-controller';
 import type { SystemFacts } from '../../../host/platform/registry';
-import { readResumeState } from '../../../host/session/resume-state-file';
+import { readResumeState, type ResumeState } from '../../../host/session/resume-state-file';
 import { SessionClient, type SessionNotice } from '../../../host/session/session-client';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import {
@@ -71,6 +73,22 @@ async function until(pred: () => boolean, what: string, timeoutMs = 5000) {
   }
 }
 
+/** The state file once what it holds satisfies `pred` (polled). */
+async function savedWith(file: string, pred: (s: ResumeState) => boolean, timeoutMs = 5000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await readResumeState(file).catch(() => null);
+    if (s && pred(s)) return s;
+    if (Date.now() > end) throw new Error(`the state file never became right: ${JSON.stringify(s)}`);
+    await wait(20);
+  }
+}
+
+/** The state file once it holds a token other than `token`. */
+function savedOtherThan(file: string, token: string) {
+  return savedWith(file, (s) => s.resumeToken !== token);
+}
+
 function client(
   platform: FakePlatform | null,
   system = LINUX,
@@ -103,11 +121,11 @@ describe('SessionClient against the real server', () => {
   it('on an unsupported system says hello with supported:false and ends with a clear os_not_supported', async () => {
     const customer = await sharedSession();
     const from = agent.client.received.length;
-    const { c } = client(null, { platform: 'win32', release: '10.0.19045', arch: 'x64', env: {} });
+    const { c } = client(null, { platform: 'freebsd', release: '14.0-RELEASE', arch: 'x64', env: {} });
     const err = await c.join({ server: server.url, joinCode: customer.joinCode }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProtocolError);
     expect((err as ProtocolError).code).toBe('os_not_supported');
-    expect((err as ProtocolError).message).toMatch(/Windows 10\.0\.19045 is not supported yet/);
+    expect((err as ProtocolError).message).toMatch(/FreeBSD 14\.0-RELEASE is not supported yet/);
     expect(c.state).toBe('ended');
     // The server told the agent and the page the same thing.
     const status = await seen(
@@ -116,7 +134,7 @@ describe('SessionClient against the real server', () => {
       'status',
       from,
     );
-    expect(String(status.os)).toMatch(/Windows/);
+    expect(String(status.os)).toMatch(/FreeBSD/);
     await seen(customer.client, (m) => m.type === 'screen.status' && m.error === 'os_not_supported', 'page');
   });
 
@@ -230,15 +248,77 @@ describe('SessionClient against the real server', () => {
     await c.close(); // the system's SIGTERM during shutdown: no helper.stop
     expect(server.services.workflow.screen.stateOf(customer.sessionId)).toBe('reconnecting');
     expect((await readResumeState(stateFile)).resumeToken).toBe(saved.resumeToken);
-    // After the restart: a new helper with the saved token.
+    // The consent given travels with the token.
+    expect(saved.consent).toEqual({ grants: ALL_GRANTS, agents: ['Robin Agent'] });
+    // After the restart: a new helper with the saved token and consent.
     const after = client(fakePlatform(), LINUX, stateFile);
-    expect(await after.c.resume({ server: saved.server, resumeToken: saved.resumeToken })).toEqual({
-      state: 'waiting_consent',
-    });
+    await after.c.resume({ server: saved.server, resumeToken: saved.resumeToken, consent: saved.consent! });
     await viewer.waitMessage((m) => m.type === 'helper.joined', from);
-    expect(server.services.workflow.screen.stateOf(customer.sessionId)).toBe('requested');
-    // It asks again: a restarted helper never assumes the old answer.
-    await until(() => after.events.some((e) => e.type === 'host.consent_needed'), 'consent asked again');
+    // The customer answered before: nothing is asked again, the server hears the consent at once.
+    await until(() => after.c.state === 'sharing', 'sharing again');
+    await viewer.waitMessage(
+      (m) => m.type === 'helper.consent' && (m.grants as { reboot: boolean }).reboot === true,
+      from,
+    );
+    expect(after.events.some((e) => e.type === 'host.consent_needed')).toBe(false);
+    expect(after.notices).toContainEqual({
+      type: 'consent.restored',
+      grants: ALL_GRANTS,
+      agentNames: ['Robin Agent'],
+    });
+    await viewer.until(() => viewer.sas !== null, 5000, 'keys with the new helper');
+    // The new helper saved its own (new) token, with the same consent.
+    const now = await savedOtherThan(stateFile, saved.resumeToken);
+    expect(now.consent).toEqual(saved.consent);
+  });
+
+  it('is saved at consent: a helper killed mid-session comes back without asking again; the old one ending late deletes nothing', async () => {
+    const customer = await sharedSession();
+    const { c, stateFile } = client(fakePlatform());
+    c.onEvent((e) => {
+      if (e.type === 'host.consent_needed') void c.consent({ ...ALL_GRANTS, reboot: false });
+    });
+    await c.join({ server: server.url, joinCode: customer.joinCode });
+    const v = await connectViewer(server, agent.token, customer.sessionId);
+    open.push(v.client);
+    await until(() => c.state === 'sharing', 'sharing');
+    const saved = await savedWith(stateFile, (s) => s.consent !== undefined);
+    expect(saved).toMatchObject({
+      sessionId: customer.sessionId,
+      consent: { grants: { ...ALL_GRANTS, reboot: false }, agents: ['Robin Agent'] },
+    });
+    // kill -9: the socket drops and this process does nothing more (here: it is still there,
+    // retrying, which is worse: it must not spoil what the new one does).
+    const from = v.client.received.length;
+    const fresh = client(fakePlatform(), LINUX, stateFile);
+    await fresh.c.resume({ server: saved.server, resumeToken: saved.resumeToken, consent: saved.consent! });
+    await until(() => fresh.c.state === 'sharing', 'the new helper sharing');
+    expect(fresh.events.some((e) => e.type === 'host.consent_needed')).toBe(false);
+    await seen(v.client, (m) => m.type === 'helper.joined', 'joined', from);
+    // The old helper was replaced: it is refused if it comes back, and ends.
+    await until(() => c.state === 'ended', 'the old helper ended', 10_000);
+    // Whatever the order of their writes and deletes, the state is the new helper's.
+    await savedOtherThan(stateFile, saved.resumeToken);
+    await wait(200);
+    expect((await readResumeState(stateFile)).resumeToken).toBe(
+      (await savedOtherThan(stateFile, saved.resumeToken)).resumeToken,
+    );
+    expect(fresh.c.state).toBe('sharing');
+  });
+
+  it('a restarted helper whose customer never answered asks for consent', async () => {
+    const customer = await sharedSession();
+    const { c, stateFile } = client(fakePlatform());
+    await c.join({ server: server.url, joinCode: customer.joinCode });
+    const saved = await savedWith(stateFile, () => true);
+    expect(saved.consent).toBeUndefined();
+    c.dropLinkForTest();
+    await c.close();
+    const v = await connectViewer(server, agent.token, customer.sessionId);
+    open.push(v.client);
+    const fresh = client(fakePlatform(), LINUX, stateFile);
+    await fresh.c.resume({ server: saved.server, resumeToken: saved.resumeToken });
+    await until(() => fresh.events.some((e) => e.type === 'host.consent_needed'), 'consent asked');
   });
 
   it('host.status carries each secured viewer’s security code, equal to the viewer’s own, and says paused', async () => {

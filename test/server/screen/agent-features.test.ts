@@ -3,8 +3,8 @@
  * server is the authority. A viewer of an agent without `screenView` is refused at its hello
  * (`feature_disabled`); the welcome tells a viewer its features; the relay drops input frames
  * of a viewer whose agent lacks `screenControl` with a `feature_disabled` notice (never silently)
- * even though the customer granted control; and a manager's change applies at the next
- * viewer.hello, not to a viewer already open.
+ * even though the customer granted control; and a manager's change applies to a viewer already
+ * open (it is told with viewer.features) as well as at the next viewer.hello.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataChannel, encodeFrame, parseFrame, PEER_HELPER } from '../../../protocol/frame';
@@ -117,23 +117,22 @@ describe('per-agent features on the screen path', () => {
     await closeAll(agent.client, customer, helper, viewer.client);
   });
 
-  it('applies a manager’s change at the next viewer.hello, not to a viewer already open', async () => {
+  it('applies a manager’s change to a viewer already open, and at the next viewer.hello', async () => {
     const agent = await addAgent(server, { portals: [slug] });
     const { sessionId, customer, helper } = await sharing(agent);
     const before = await connectViewer(server, agent.token, sessionId);
     expect(before.first).toMatchObject({ features: { screenControl: true } });
 
     await setFeatures(agent, { screenControl: false });
-    // The open viewer keeps what it was told at its hello: its input still goes through.
-    const helperMark = helper.binary.length;
-    before.client.ws.send(inputFrame());
-    await waitBinary(helper, helperMark + 1);
-    expect(parseFrame(helper.binary[helperMark]!)).toMatchObject({
-      ok: true,
-      header: { channel: DataChannel.input, from: before.first.peerId },
+    // The open viewer is told, and its input is refused from now on.
+    expect(await seenType(before.client, 'viewer.features')).toMatchObject({
+      features: { screenControl: false, screenView: true },
     });
+    const beforeMark = before.client.received.length;
+    before.client.ws.send(inputFrame());
+    expect(await seenType(before.client, 'error', beforeMark)).toMatchObject({ code: 'feature_disabled' });
 
-    // The next hello reads the change: view-only, and its input is refused.
+    // The next hello reads the change too: view-only, and its input is refused.
     const after = await connectViewer(server, agent.token, sessionId);
     expect(after.first).toMatchObject({ features: { screenControl: false } });
     const mark = after.client.received.length;

@@ -30,6 +30,8 @@ describe('screen state machine', () => {
     s = nextScreenState(s, 'resume');
     expect(s).toBe('requested');
     expect(nextScreenState('reconnecting', 'stop')).toBe('none');
+    // A helper that is gone is replaced: the agent asks for a new code.
+    expect(nextScreenState('reconnecting', 'request')).toBe('requested');
   });
 
   it('refuses what the table does not list', () => {

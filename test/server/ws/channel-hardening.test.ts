@@ -197,7 +197,7 @@ describe('origins and logins', () => {
     expect(server.hub.connections()).toBe(before);
     // Our extension, a Firefox extension page, and origin-less native helpers are let in.
     for (const origin of [
-      'chrome-extension://bbcijgdcnglbdeiacjmgomddlkpkadlg',
+      'chrome-extension://goajcfhadlodllfbmdgmlpedmbjdmojp',
       'moz-extension://0c9e5f4e-3a4b-4c2d-8e1f-1234567890ab',
       undefined,
     ]) {

@@ -18,12 +18,12 @@ import { UpdateEncoder } from '../../../host/screen/update-encoder';
 import { TurboJpegEncoder } from '../../../host/screen/jpeg-encoder';
 import { ScreenDecoder } from '../../../ui/decoder/screen-decoder';
 import { TurboJpegDecoder } from './turbo-jpeg-decoder';
-import { blank, photo, text } from '../../host/screen/synthetic';
+import { blank, countDiff, photo, text } from '../../host/screen/synthetic';
 
 const W = 96;
 const H = 64;
 
-/** Real messages to mutate: a reset, a text/photo picture, a scroll. */
+/** Real messages to mutate: a reset, a text/photo picture (JPEG), the photo again losslessly (GRADIENT). */
 async function corpus(): Promise<Uint8Array[]> {
   const enc = new UpdateEncoder(new TurboJpegEncoder());
   const f = blank(W, H);
@@ -31,6 +31,8 @@ async function corpus(): Promise<Uint8Array[]> {
   photo(f, { x: 0, y: 40, width: 64, height: 24 }, 2);
   const out = [enc.reset(W, H)];
   out.push(...(await enc.encode(f, null, { lossy: true, jpegQuality: 60 })).messages);
+  photo(f, { x: 0, y: 40, width: 64, height: 24 }, 3);
+  out.push(...(await enc.encode(f, null, { lossy: false, jpegQuality: 60 })).messages);
   return out;
 }
 
@@ -113,6 +115,45 @@ describe('ScreenDecoder on hostile input', () => {
     w.varint(bomb.byteLength);
     w.bytes(bomb);
     await expect(dec.apply(w.toBytes())).rejects.toMatchObject({ code: 'bad_zlib' });
+  });
+
+  it('paints any GRADIENT data back exactly as the encoder predicted it (random pictures)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.uint8Array({ minLength: 40 * 30 * 4, maxLength: 40 * 30 * 4 }),
+        async (w, h, bytes) => {
+          const f = { width: w, height: h, stride: w * 4, data: bytes.subarray(0, w * h * 4) };
+          const enc = new UpdateEncoder(new TurboJpegEncoder());
+          const dec = new ScreenDecoder({ jpeg: new TurboJpegDecoder() });
+          await dec.apply(enc.reset(w, h));
+          for (const m of (await enc.encode(f, null, { lossy: false, jpegQuality: 60 })).messages)
+            await dec.apply(m);
+          expect(countDiff(f, dec.framebuffer!.data)).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses GRADIENT data that inflates to fewer bytes than its rectangle needs', async () => {
+    const dec = new ScreenDecoder({ jpeg: new TurboJpegDecoder() });
+    await dec.apply(resetMsg());
+    const { deflateRawSync, constants } = await import('node:zlib');
+    const short = deflateRawSync(new Uint8Array(4 * 4 * 3 - 1), { finishFlush: constants.Z_SYNC_FLUSH });
+    const w = new ByteWriter();
+    writeUpdateHeader(w, 2, true, 1);
+    writeOperation(w, { op: 'gradient', x: W - 4, y: H - 4, w: 4, h: 4 });
+    w.varint(short.byteLength);
+    w.bytes(short);
+    await expect(dec.apply(w.toBytes())).rejects.toMatchObject({ code: 'bad_zlib' });
+    const outside = new ByteWriter();
+    writeUpdateHeader(outside, 3, true, 1);
+    writeOperation(outside, { op: 'gradient', x: W - 3, y: 0, w: 4, h: 1 });
+    outside.varint(0);
+    await dec.apply(resetMsg());
+    await expect(dec.apply(outside.toBytes())).rejects.toMatchObject({ code: 'out_of_bounds' });
   });
 
   it('refuses a JPEG whose header claims another size than its rectangle', async () => {

@@ -86,7 +86,8 @@ export function ScreenSharePanel({ model, actions }: ViewProps) {
         <ol class="ll-steps" data-testid="helper-download">
           <li>
             <p>{t('support.screen.step1', { os: osName(t, os) })}</p>
-            <a class="ll-primary ll-button" href={helperDownloadUrl(os)} download>
+            {/* download="" keeps the server's file name; a bare `download` rendered download="true" and saved "true.html" */}
+            <a class="ll-primary ll-button" href={helperDownloadUrl(os)} download="">
               {t('support.screen.download', { os: osName(t, os) })}
             </a>
             <details class="ll-other-systems">
@@ -94,7 +95,7 @@ export function ScreenSharePanel({ model, actions }: ViewProps) {
               <ul>
                 {HELPER_SYSTEMS.filter((s) => s !== os).map((s) => (
                   <li key={s}>
-                    <a href={helperDownloadUrl(s)} download>
+                    <a href={helperDownloadUrl(s)} download="">
                       {osName(t, s)}
                     </a>
                   </li>

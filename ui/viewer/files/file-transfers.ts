@@ -2,9 +2,11 @@
  * The viewer's side of file transfer, framework-free: browsing the customer's places and folders,
  * sending files to the customer (one at a time, in the order chosen) and fetching files from
  * them (several at once; the helper interleaves them). The session hands it its opened `files`
- * payloads and tells it when the keys are agreed (`linkUp`) or lost (`linkDown`) and whether file
- * transfer is allowed (the customer's grant and the agent's account). It sends sealed payloads
- * through `transport`.
+ * payloads and tells it when the keys are agreed (`linkUp`) or lost (`linkDown`), whether file
+ * transfer is allowed now (the customer's grant and the agent's account), and when it can never
+ * go on (`endAll`: the customer revoked `files`, the helper stopped for good). Not being allowed
+ * for a while (a helper reconnecting, a new helper not yet answered) fails nothing: what moved
+ * waits, interrupted. It sends sealed payloads through `transport`.
  *
  * Flow control: the agent's uploads share one FileWindow (protocol/data/file-window.ts), so at
  * most a window of bytes is unacknowledged, whatever the file size; reading the next chunk waits
@@ -149,29 +151,35 @@ export class FileTransfers {
     this.connected = false;
     this.window.clear();
     for (const t of this.order) {
-      if (t.phase === 'offering' || t.phase === 'sending' || t.phase === 'verifying') {
-        t.phase = 'interrupted';
-        if (t instanceof Upload) t.generation++;
-        t.meter.reset();
-      }
+      if (t.phase === 'offering' || t.phase === 'sending' || t.phase === 'verifying') this.interrupt(t);
     }
     this.rejectPending('the connection to the customer was lost');
     this.emit(true);
   }
 
-  /** Whether file transfer is allowed now (customer's `files` grant and the account's feature). */
+  /**
+   * Whether file transfer is allowed now (customer's `files` grant and the agent's account). Not
+   * allowed stops new requests; transfers under way wait (`endAll` is what fails them).
+   */
   setAllowed(allowed: boolean): void {
     if (allowed === this.allowed) return;
     this.allowed = allowed;
     if (!allowed) {
-      for (const t of [...this.order]) {
-        if (!t.settled)
-          this.fail(t, { code: 'consent_required', message: 'file transfer is not allowed now' }, false);
+      for (const t of this.order) {
+        if (t.phase === 'offering' || t.phase === 'sending' || t.phase === 'verifying') this.interrupt(t);
       }
+      this.window.clear();
       this.rejectPending('file transfer is not allowed now', 'consent_required');
     } else if (this.connected) {
       this.restart();
     }
+    this.emit(true);
+  }
+
+  /** Every transfer not finished fails with `error`: they can never go on (revoke, helper gone). */
+  endAll(error: FileTransferError): void {
+    for (const t of [...this.order]) if (!t.settled) this.fail(t, { ...error }, false);
+    this.rejectPending(error.message, error.code);
     this.emit(true);
   }
 
@@ -467,6 +475,12 @@ export class FileTransfers {
   private onCancelled(id: string): void {
     const t = this.find(id);
     if (t && !t.settled) this.settle(t, 'cancelled');
+  }
+
+  private interrupt(t: Upload | Download): void {
+    t.phase = 'interrupted';
+    if (t instanceof Upload) t.generation++;
+    t.meter.reset();
   }
 
   /** After a link came back (or transfer was allowed again): everything interrupted goes on. */

@@ -15,7 +15,13 @@ import type { TransferFigures } from '../../../protocol/data/file-progress';
 export type TransferPhase =
   'queued' | 'offering' | 'sending' | 'verifying' | 'interrupted' | 'done' | 'failed' | 'cancelled';
 
-export type FileTransferErrorCode = FileErrorCode | 'file_changed' | 'read_failed' | 'save_failed';
+export type FileTransferErrorCode =
+  | FileErrorCode
+  | 'file_changed'
+  | 'read_failed'
+  | 'save_failed'
+  /** The customer's helper stopped for good (not a reconnect): nothing can go on. */
+  | 'helper_gone';
 
 export interface FileTransferError {
   code: FileTransferErrorCode;

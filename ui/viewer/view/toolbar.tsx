@@ -1,6 +1,7 @@
 /**
  * The viewer's toolbar: picture (fit / 1:1, full screen, which screen, sharp text, refresh),
- * keyboard (special keys, system keys, viewer shortcuts), pause/resume, screenshot and clipboard.
+ * keyboard (special keys, system keys, viewer shortcuts), pause/resume, screenshot, clipboard, and
+ * restarting the customer's computer (when they granted it; asked for confirmation first).
  * Every action hands the keyboard back to the picture afterwards.
  */
 import type { InputEvent } from '../../../protocol/data/input';
@@ -175,6 +176,16 @@ export function Toolbar(props: {
           onClick={then(() => controller.pullClipboard())}
         >
           {t('clipPull')}
+        </button>
+        <button
+          type="button"
+          class="reboot"
+          disabled={!live || !state.grants?.reboot}
+          onClick={then(() => {
+            if (confirm(t('rebootConfirm'))) session.requestReboot();
+          })}
+        >
+          {t('reboot')}
         </button>
       </div>
     </nav>

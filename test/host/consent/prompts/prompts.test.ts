@@ -16,7 +16,7 @@ import {
   detectDialog,
   dialogArgs,
   parseDialogOutput,
-} from '../../../../host/consent/prompts/dialog-prompt';
+} from '../../../../host/platform/linux/dialog-prompt';
 import { TerminalIndicator } from '../../../../host/consent/prompts/terminal-indicator';
 import { TerminalPrompt } from '../../../../host/consent/prompts/terminal-prompt';
 import { TtyLines } from '../../../../host/consent/prompts/tty-lines';

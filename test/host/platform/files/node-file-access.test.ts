@@ -20,16 +20,19 @@ import {
 import { ProtocolError } from '../../../../protocol/errors';
 
 let root: string;
+let home: string;
 let dir: string;
 let outside: string;
-const files = new NodeFileAccess();
+let files: NodeFileAccess;
 
 beforeEach(() => {
   root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lifeline-files-')));
-  dir = path.join(root, 'Downloads');
+  home = path.join(root, 'home');
+  dir = path.join(home, 'Downloads');
   outside = path.join(root, 'outside');
-  mkdirSync(dir);
+  mkdirSync(dir, { recursive: true });
   mkdirSync(outside);
+  files = new NodeFileAccess({ home, env: {} });
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -133,7 +136,8 @@ describe('NodeFileAccess writes', () => {
       { numRuns: 300 },
     );
     expect(readdirSync(outside)).toEqual([]);
-    expect(readdirSync(root).sort()).toEqual(['Downloads', 'outside']);
+    expect(readdirSync(root).sort()).toEqual(['home', 'outside']);
+    expect(readdirSync(home)).toEqual(['Downloads']);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -181,7 +185,6 @@ describe('NodeFileAccess reads and listings', () => {
   });
 
   it('offers the places that exist, with XDG names', async () => {
-    const home = path.join(root, 'home');
     mkdirSync(path.join(home, 'Desktop'), { recursive: true });
     mkdirSync(path.join(home, 'Téléchargements'));
     mkdirSync(path.join(home, '.config'));

@@ -57,6 +57,7 @@ function assertSafe(name: string): void {
     ),
   ).toBe(false);
   expect(name).not.toMatch(/[. ]$/u);
+  expect(name.startsWith('.'), 'never hidden').toBe(false);
   expect(Buffer.byteLength(name, 'utf8')).toBeLessThanOrEqual(FILE_NAME_MAX_BYTES);
   expect(name.split('.')[0]).not.toMatch(/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i);
   // Never outside the folder, with either system's path rules.
@@ -77,8 +78,8 @@ describe('safeFileName', () => {
   });
 
   it('turns traversal attempts into plain names', () => {
-    expect(safeFileName('../../etc/passwd')).toBe('.._.._etc_passwd');
-    expect(safeFileName('..\\..\\Windows\\win.ini')).toBe('.._.._Windows_win.ini');
+    expect(safeFileName('../../etc/passwd')).toBe('__.._etc_passwd');
+    expect(safeFileName('..\\..\\Windows\\win.ini')).toBe('__.._Windows_win.ini');
     expect(safeFileName('..')).toBe(FALLBACK_FILE_NAME);
     expect(safeFileName('...')).toBe(FALLBACK_FILE_NAME);
     expect(safeFileName('')).toBe(FALLBACK_FILE_NAME);
@@ -105,9 +106,15 @@ describe('safeFileName', () => {
   });
 
   it('keeps ordinary names, including non-Latin ones, unchanged', () => {
-    for (const n of ['report.pdf', 'Übersicht 2024.xlsx', '報告書.docx', '.bashrc', 'a b c.tar.gz']) {
+    for (const n of ['report.pdf', 'Übersicht 2024.xlsx', '報告書.docx', 'a b c.tar.gz']) {
       expect(safeFileName(n)).toBe(n);
     }
+  });
+
+  it('never makes a hidden name (a dotfile a shell or desktop would act on)', () => {
+    expect(safeFileName('.bashrc')).toBe('_bashrc');
+    expect(safeFileName('.profile')).toBe('_profile');
+    expect(safeFileName('..ssh')).toBe('_ssh');
   });
 
   it('shortens long names on character boundaries and keeps the extension', () => {

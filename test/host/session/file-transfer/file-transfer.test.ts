@@ -131,8 +131,8 @@ describe('sending a file to the customer', () => {
       wrap: (f) => ({
         ...bind(f),
         freeBytes: () => Promise.resolve(writes < 3 ? 100 * MiB : 1000),
-        openWrite: async (dir, name, offset) => {
-          const w = await f.openWrite(dir, name, offset);
+        openWrite: async (dir, name, offset, key) => {
+          const w = await f.openWrite(dir, name, offset, key);
           return {
             ...w,
             tempPath: w.tempPath,
@@ -193,6 +193,8 @@ describe('cancel', () => {
     await l.until(() => (l.transfer(id)?.figures.doneBytes ?? 0) > MiB, 'some progress');
     l.granted = false;
     await l.service.revoke();
+    // What the viewer session does on the helper's consent message without `files`.
+    l.viewer.endAll({ code: 'consent_required', message: 'the customer stopped file sharing' });
     l.viewer.setAllowed(false);
     expect(l.transfer(id)).toMatchObject({ phase: 'failed', error: { code: 'consent_required' } });
     await l.until(() => readdirSync(l.path('Documents')).length === 0, 'partial removed');
@@ -329,6 +331,6 @@ function bind(f: FileAccess): FileAccess {
     list: (d) => f.list(d),
     freeBytes: (d) => f.freeBytes(d),
     openRead: (p, o) => f.openRead(p, o),
-    openWrite: (d, n, o) => f.openWrite(d, n, o),
+    openWrite: (d, n, o, k) => f.openWrite(d, n, o, k),
   };
 }

@@ -5,7 +5,9 @@
  * test/e2e/file-transfer/). Files go through the real NodeFileAccess in a temporary home, or
  * through one the test wraps (a fake free space, a failing write). The link can be cut and
  * restored (a reconnect: the viewer gets a new peer id, as after a real one), and a hook can
- * change payloads on the way.
+ * change payloads on the way. With a journal folder, uploads are recorded there, and the helper's
+ * service can be replaced by a new one (`restartHelper`), as when the helper process is killed and
+ * started again: the new one adopts the session's uploads from the journal.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +19,7 @@ import {
   FileTransferService,
   type FileTransferEvent,
 } from '../../../../host/session/file-transfer/file-transfer-service';
+import { TransferJournal } from '../../../../host/session/file-transfer/transfer-journal';
 import type { DownloadSink } from '../../../../ui/viewer/files/download';
 import { FileTransfers } from '../../../../ui/viewer/files/file-transfers';
 
@@ -53,12 +56,23 @@ export interface LoopbackOptions {
   viewerWindowBytes?: number;
   helperWindowBytes?: number;
   granted?: boolean;
+  /** Records uploads in a journal in this folder (uploads outlive the service). */
+  journalDir?: string;
+  /** How long an adopted or suspended upload waits for its viewer, in ms. */
+  resumeGraceMs?: number;
 }
+
+export const LOOPBACK_SESSION = 'session-1';
+/** Pids the journals of this harness record: above Linux's pid_max, so never running. */
+const DEAD_PID = 1 << 23;
 
 export class Loopback {
   readonly home: string;
   readonly real: NodeFileAccess;
-  readonly service: FileTransferService;
+  service: FileTransferService;
+  journal: TransferJournal | null = null;
+  private readonly files: FileAccess;
+  private readonly options: LoopbackOptions;
   readonly viewer: FileTransfers;
   readonly events: FileTransferEvent[] = [];
   readonly sinks: MemorySink[] = [];
@@ -70,6 +84,7 @@ export class Loopback {
   /** Payload bytes delivered each way. */
   readonly bytes = { toHelper: 0, toViewer: 0 };
   private peerId = 2;
+  private restarts = 0;
   private up = false;
   private epoch = 0;
   private queue: (() => void)[] = [];
@@ -79,18 +94,10 @@ export class Loopback {
     this.home = mkdtempSync(path.join(os.tmpdir(), 'lifeline-files-'));
     for (const d of ['Desktop', 'Downloads', 'Documents']) mkdirSync(path.join(this.home, d));
     this.real = new NodeFileAccess({ home: this.home, env: {} });
-    const files = options.wrap ? options.wrap(this.real) : this.real;
+    this.files = options.wrap ? options.wrap(this.real) : this.real;
+    this.options = options;
     this.granted = options.granted ?? true;
-    this.service = new FileTransferService({
-      files: () => {
-        if (!this.granted) throw new ProtocolError('consent_required', 'the customer has not allowed files');
-        return files;
-      },
-      mayUse: () => true,
-      log: () => undefined,
-      onEvent: (e) => this.events.push(e),
-      ...(options.helperWindowBytes !== undefined ? { windowBytes: options.helperWindowBytes } : {}),
-    });
+    this.service = this.newService();
     this.viewer = new FileTransfers({
       transport: { send: (p) => this.sendToHelper(p) },
       createSink: (name) => {
@@ -102,6 +109,48 @@ export class Loopback {
     });
     this.viewer.setAllowed(this.granted);
     this.connect();
+  }
+
+  /** A helper's file service, with a journal (its own owner id: a process of its own) if asked. */
+  private newService(): FileTransferService {
+    const options = this.options;
+    // Each "process" has its own owner id and a pid that does not run (this test process is
+    // every helper here): only ownership decides, as between real processes.
+    this.journal = options.journalDir
+      ? new TransferJournal(options.journalDir, () => undefined, undefined, DEAD_PID + ++this.restarts)
+      : null;
+    return new FileTransferService({
+      files: () => {
+        if (!this.granted) throw new ProtocolError('consent_required', 'the customer has not allowed files');
+        return this.files;
+      },
+      mayUse: () => true,
+      log: () => undefined,
+      onEvent: (e) => this.events.push(e),
+      ...(options.helperWindowBytes !== undefined ? { windowBytes: options.helperWindowBytes } : {}),
+      ...(options.resumeGraceMs !== undefined ? { resumeGraceMs: options.resumeGraceMs } : {}),
+      ...(this.journal ? { journal: this.journal, sessionId: () => LOOPBACK_SESSION } : {}),
+    });
+  }
+
+  /**
+   * The helper process is killed (nothing of the old service runs any more, unless the caller
+   * keeps using it) and a new one starts: it sweeps the journal and adopts the session's uploads.
+   * The link is down until `connect()`. Returns the old service.
+   */
+  async restartHelper(options: { oldKeepsRunning?: boolean } = {}): Promise<FileTransferService> {
+    if (this.up) this.cut();
+    const old = this.service;
+    // Killed: its file handles close and nothing of it runs any more (no timer, no cleanup).
+    if (!options.oldKeepsRunning) await old.close({ keepUploads: true });
+    this.service = this.newService();
+    const entries = await this.journal!.sweep({
+      sessionId: LOOPBACK_SESSION,
+      idleMs: 60_000,
+      now: Date.now(),
+    });
+    this.service.adopt(entries);
+    return old;
   }
 
   /** The link is up: the helper knows the viewer (a new peer id each time), the viewer is told. */

@@ -21,6 +21,8 @@ export function errorText(t: Translate, e: FileTransferError): string {
       return t('files_error_consent_required');
     case 'file_changed':
       return t('files_error_file_changed');
+    case 'helper_gone':
+      return t('files_error_helper_gone');
     case 'name_refused':
     case 'not_found':
     case 'forbidden':

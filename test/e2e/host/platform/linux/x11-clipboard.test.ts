@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLIPBOARD_ANSWER_TIMEOUT_MS, X11Clipboard } from '../../../../../host/platform/linux/x11-clipboard';
 import { X11Connection } from '../../../../../host/platform/linux/x11-connection';
-import { silentPlatformLog } from '../../../../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../../../../host/platform/platform-log';
 import { ProtocolError } from '../../../../../protocol/errors';
 import { startXvfb, type XDisplay } from '../../../../support/xvfb';
 import { waitFor } from '../support/wait-for';

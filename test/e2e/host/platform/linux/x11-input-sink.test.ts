@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWN_KEY_CODES, keysymsForCode } from '../../../../../host/platform/linux/key-codes';
 import { X11Connection } from '../../../../../host/platform/linux/x11-connection';
 import { TYPE_MAX_CHARS, X11InputSink } from '../../../../../host/platform/linux/x11-input-sink';
-import { silentPlatformLog } from '../../../../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../../../../host/platform/platform-log';
 import { ProtocolError } from '../../../../../protocol/errors';
 import { startXvfb, type XDisplay } from '../../../../support/xvfb';
 import { EventWindow } from '../support/event-window';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X11ScreenSource } from '../../../../../host/platform/linux/x11-screen-source';
-import { silentPlatformLog } from '../../../../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../../../../host/platform/platform-log';
 import type { PixelBuffer, Rect } from '../../../../../host/platform/types';
 import { startXvfb, type XDisplay } from '../../../../support/xvfb';
 import { waitFor } from '../support/wait-for';

@@ -3,7 +3,7 @@
  * account of what our input sink injected. It takes the keyboard focus and covers `bounds`.
  */
 import { X11Connection } from '../../../../../host/platform/linux/x11-connection';
-import { silentPlatformLog } from '../../../../../host/platform/linux/x11-log';
+import { silentPlatformLog } from '../../../../../host/platform/platform-log';
 
 const INPUT_OUTPUT = 1;
 const KEY_PRESS = 2;

@@ -13,7 +13,7 @@ import {
   requestedCapabilities,
   type ConsentPrompt,
   type ConsentRequest,
-} from './consent-prompt';
+} from '../../consent/prompts/consent-prompt';
 import { findProgram } from './find-program';
 
 /** Largest dialog output read, in bytes (a few capability names). */

@@ -1,0 +1,69 @@
+/**
+ * One system the helper can run on, as one row of the registry's table (host/platform/registry.ts):
+ * whether it handles this machine, how to open its Platform, and the optional parts a system may
+ * lack (the drawing overlay, the sharing indicator window, a native consent prompt). Every member
+ * that names a system, a path convention or a desktop technology lives behind this interface, in
+ * that system's folder (host/platform/<os>/); core helper code asks the registry.
+ */
+import type { OsInfo } from '../../protocol/helper-channel';
+import type { ConsentPrompt } from '../consent/prompts/consent-prompt';
+import type { SharingIndicator } from '../consent/prompts/sharing-indicator';
+import type { AnnotationSurface } from '../session/annotation-surface';
+import type { CommandRunner } from './command-runner';
+import type { NativeHostLocations } from './native-host-locations';
+import type { PlatformLog } from './platform-log';
+import type { SystemFacts } from './system-facts';
+import type { Platform, ScreenSource } from './types';
+
+export interface LoadOptions {
+  log: PlatformLog;
+  /** Runs system commands (reboot); injectable so tests never reboot their machine. */
+  runCommand?: CommandRunner;
+}
+
+/** Where the per-user state (the resume file) lives, and whether Unix modes protect it. */
+export interface StateFolder {
+  dir: string;
+  /**
+   * True where the file's mode bits say who may read it (so a file readable by others is refused);
+   * false where the folder's owner-only ACL does that job (Windows' %LOCALAPPDATA%).
+   */
+  unixModes: boolean;
+}
+
+export interface PlatformBackend {
+  /** Short id, also Platform.name once loaded ("linux-x11", "windows"). */
+  readonly id: string;
+  /** What a refusal elsewhere names as supported ("Linux with X11"); absent while there is no Platform. */
+  readonly label?: string;
+  /** Whether this row is the one for `facts.platform` (the first match in the table wins). */
+  supports(facts: SystemFacts): boolean;
+  /**
+   * Why this machine cannot be shared although the system is this backend's (Linux without an X
+   * display), or null when it can. Absent: always shareable.
+   */
+  unsupportedReason?(facts: SystemFacts): string | null;
+  /** Extra fields for the helper's hello (the display server on Linux). */
+  describe?(facts: SystemFacts): Partial<OsInfo>;
+  /** Loads what the synchronous parts below need (native functions), once, at the helper's start. */
+  prepare?(facts: SystemFacts): Promise<void>;
+  /** Opens this system's Platform; each part connects on first use. */
+  load?(facts: SystemFacts, options: LoadOptions): Promise<Platform>;
+  /**
+   * The overlay that draws the agent's annotations on the customer's screen and keeps them out of
+   * the capture, or null where there is none (the caller keeps the drawings unseen).
+   */
+  annotationOverlay?(
+    facts: SystemFacts,
+    log: (line: string) => void,
+    screen?: () => Promise<ScreenSource>,
+  ): AnnotationSurface | null;
+  /** The always-on-top "sharing ... - Stop" window of the standalone helper, or null. */
+  sharingIndicator?(facts: SystemFacts, onStop: () => void): Promise<SharingIndicator | null>;
+  /** A desktop consent prompt (dialog or native window), or null where the terminal must ask. */
+  consentPrompt?(facts: SystemFacts): ConsentPrompt | null;
+  /** Where the resume state is kept for this user. */
+  stateFolder(facts: SystemFacts, home: string): StateFolder;
+  /** Where browsers look for native-messaging hosts; absent where install is not automated. */
+  nativeHosts?: NativeHostLocations;
+}

@@ -1,0 +1,46 @@
+/**
+ * The Windows row of the platform table (Windows 10 or later, x64): the helper runs as
+ * lifeline-helper.exe (scripts/build-sea.mjs) and reaches Win32 through koffi. prepare() loads the
+ * Win32 functions once at start, so the synchronous parts (consent prompt, registry) can use them.
+ * The state folder is %LOCALAPPDATA%\Lifeline, which only its owner may read (so file modes are
+ * not checked there).
+ */
+import { win32 as winPath } from 'node:path';
+import type { PlatformBackend } from '../backend';
+import { MessageBoxPrompt } from './message-box-prompt';
+import { loadWin32 } from './win32';
+import { windowsNativeHosts } from './windows-native-hosts';
+import { createWindowsPlatform } from './windows-platform';
+
+/** Windows 10 is NT 10.0; Node itself refuses older systems. */
+const MIN_MAJOR_VERSION = 10;
+
+export const windowsBackend: PlatformBackend = {
+  id: 'windows',
+  label: 'Windows 10 or later',
+  supports: (facts) => facts.platform === 'win32',
+  unsupportedReason(facts) {
+    const major = Number.parseInt(facts.release, 10);
+    if (Number.isFinite(major) && major < MIN_MAJOR_VERSION) {
+      return `Windows ${facts.release} is too old: Lifeline's helper needs Windows 10 or later`;
+    }
+    if (facts.arch !== 'x64') {
+      return `Windows on ${facts.arch} is not supported yet: Lifeline's helper runs on 64-bit Intel and AMD processors (x64)`;
+    }
+    return null;
+  },
+  prepare: async () => {
+    await loadWin32();
+  },
+  load: async (_facts, options) =>
+    createWindowsPlatform({
+      executable: process.execPath,
+      ...(options.runCommand ? { runCommand: options.runCommand } : {}),
+    }),
+  consentPrompt: () => new MessageBoxPrompt(),
+  stateFolder(facts, home) {
+    const local = facts.env.LOCALAPPDATA || winPath.join(home, 'AppData', 'Local');
+    return { dir: winPath.join(local, 'Lifeline'), unixModes: false };
+  },
+  nativeHosts: windowsNativeHosts,
+};

@@ -1,0 +1,184 @@
+/**
+ * One conformance suite that every platform backend we can run here passes: X11 on Xvfb and
+ * Windows under Wine (backends.ts). The same assertions, against an independent reference on the
+ * same X display: the captured picture equals xwd's, keys by KeyboardEvent.code and text by
+ * character (é € 中) reach a real application, the pointer lands where asked and the position
+ * reads back, the clipboard goes both ways with change notification, monitors and places are
+ * listed. What a backend cannot show here is named in its `limits` and asserted as such.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../host/platform/support/wait-for';
+import { xwdCapture } from '../../e2e/screen/xwd-capture';
+import { startBackend, type BackendName, type BackendUnderTest } from './backends';
+
+const BACKENDS: BackendName[] = ['x11', 'windows-wine'];
+/** Pixels that may differ between the backend's capture and xwd's (a blinking text caret). */
+const CARET_PIXELS_MAX = 64;
+/** How long typed input may take to reach the application (notepad under Wine is slow), in ms. */
+const INPUT_ARRIVES_MS = 20_000;
+
+function xclip(b: BackendUnderTest, args: string[], input?: string): string {
+  const r = spawnSync('xclip', args, { env: b.x.env, input, encoding: 'utf8', timeout: 10_000 });
+  return r.status === 0 ? r.stdout : '';
+}
+
+function differingPixels(a: Uint8Array, b: Uint8Array, pixels: number): number {
+  let n = 0;
+  for (let i = 0; i < pixels; i++) {
+    const o = i * 4;
+    if (a[o] !== b[o] || a[o + 1] !== b[o + 1] || a[o + 2] !== b[o + 2]) n++;
+  }
+  return n;
+}
+
+describe.each(BACKENDS)('platform backend %s', (name) => {
+  let b: BackendUnderTest;
+
+  beforeAll(async () => {
+    b = await startBackend(name);
+    process.stderr.write(`[conformance] ${name}: environment ready in ${b.setupMs} ms\n`);
+  }, 300_000);
+  afterAll(async () => {
+    await b?.stop();
+  });
+
+  it('lists one primary monitor covering the desktop', async () => {
+    const size = await b.driver.call<{ width: number; height: number }>('size');
+    expect(size).toEqual({ width: b.x.width, height: b.x.height });
+    const monitors = await b.driver.call<{ primary: boolean; bounds: object }[]>('monitors');
+    expect(monitors).toHaveLength(1);
+    expect(monitors[0]).toMatchObject({
+      primary: true,
+      bounds: { x: 0, y: 0, width: b.x.width, height: b.x.height },
+    });
+  });
+
+  it('captures the same picture as the X server shows (xwd), whole and in part', async () => {
+    const frame = await b.driver.capture();
+    const reference = xwdCapture(b.x.display);
+    expect([frame.width, frame.height, frame.stride]).toEqual([
+      reference.width,
+      reference.height,
+      reference.width * 4,
+    ]);
+    expect(differingPixels(frame.data, reference.data, frame.width * frame.height)).toBeLessThanOrEqual(
+      CARET_PIXELS_MAX,
+    );
+    // Something is on screen (the application's window), so equality is not two blank pictures.
+    expect(
+      new Set(Array.from({ length: 2000 }, (_, i) => frame.data[(i * 997 * 4) % frame.data.length])).size,
+    ).toBeGreaterThan(1);
+    const part = await b.driver.capture({ x: 100, y: 50, width: 300, height: 200 });
+    expect([part.width, part.height]).toEqual([300, 200]);
+    let mismatches = 0;
+    for (let row = 0; row < 200; row++) {
+      const a = part.data.subarray(row * part.stride, row * part.stride + 1200);
+      const start = ((50 + row) * reference.width + 100) * 4;
+      mismatches += differingPixels(a, reference.data.subarray(start, start + 1200), 300);
+    }
+    expect(mismatches).toBeLessThanOrEqual(CARET_PIXELS_MAX);
+  });
+
+  it('moves the pointer where asked and reads the position back, as the X server sees it', async () => {
+    for (const [px, py] of [
+      [10, 20],
+      [1000, 700],
+      [b.x.width - 1, b.x.height - 1],
+    ] as const) {
+      await b.driver.call('move', { x: px, y: py });
+      expect(await b.driver.call('position')).toEqual({ x: px, y: py });
+      // The screen's view of the pointer may lag a moment under Wine (it follows the X server).
+      await waitFor('the pointer seen by the screen source', async () => {
+        const p = await b.driver.call<{ x: number; y: number }>('pointer');
+        return p.x === px && p.y === py;
+      });
+      const xPointer = spawnSync('xdotool', ['getmouselocation', '--shell'], {
+        env: b.x.env,
+        encoding: 'utf8',
+      }).stdout;
+      expect(xPointer).toContain(`X=${px}\n`);
+      expect(xPointer).toContain(`Y=${py}\n`);
+    }
+  });
+
+  it('types keys by code and text by character (é € 中) into a real application', async () => {
+    await b.driver.call('move', b.app.focusPoint);
+    for (const code of ['KeyH', 'KeyI', 'Space']) {
+      await b.driver.call('key', { code, down: true });
+      await b.driver.call('key', { code, down: false });
+    }
+    await b.driver.call('type', { text: 'é € 中 ok\n' });
+    await waitFor(
+      'the typed text',
+      async () => (await b.app.text()).includes('hi é € 中 ok\n'),
+      INPUT_ARRIVES_MS,
+    );
+    // Shift by code gives the capital of the key at that position.
+    await b.driver.call('key', { code: 'ShiftLeft', down: true });
+    await b.driver.call('key', { code: 'KeyQ', down: true });
+    await b.driver.call('key', { code: 'KeyQ', down: false });
+    await b.driver.call('releaseAll');
+    await b.driver.call('key', { code: 'Enter', down: true });
+    await b.driver.call('key', { code: 'Enter', down: false });
+    await waitFor(
+      'Shift+Q then Enter',
+      async () => (await b.app.text()).endsWith('ok\nQ\n'),
+      INPUT_ARRIVES_MS,
+    );
+  });
+
+  it('shares the clipboard both ways and notices changes made by others', async () => {
+    await b.driver.call('clipboard.write', { text: 'from the agent: é € 中' });
+    await waitFor(
+      'the X clipboard',
+      () => xclip(b, ['-o', '-selection', 'clipboard']) === 'from the agent: é € 中',
+      10_000,
+    );
+    const before = await b.driver.call<number>('clipboard.changes');
+    // xclip stays behind to serve the selection: its output is not waited for.
+    spawnSync('xclip', ['-i', '-selection', 'clipboard'], {
+      env: b.x.env,
+      input: 'from the customer: ü 日本',
+      stdio: ['pipe', 'ignore', 'ignore'],
+      timeout: 10_000,
+    });
+    await waitFor(
+      'the customer text',
+      async () => (await b.driver.call<string>('clipboard.read')) === 'from the customer: ü 日本',
+      10_000,
+    );
+    await waitFor(
+      'a change notice',
+      async () => (await b.driver.call<number>('clipboard.changes')) > before,
+      10_000,
+    );
+  });
+
+  it('reports the cursor (its shape where the system lets us read it)', async () => {
+    await b.driver.call('move', b.app.focusPoint);
+    const cursor = await waitFor('a cursor reading', async () => {
+      const c = await b.driver.call<{
+        width: number;
+        height: number;
+        hotX: number;
+        hotY: number;
+        opaque: number;
+      } | null>('cursor');
+      return b.limits.cursorShape ? { value: c } : c ? { value: c } : undefined;
+    });
+    if (b.limits.cursorShape) {
+      expect(cursor.value).toBeNull(); // b.limits.cursorShape says why
+    } else {
+      expect(cursor.value!.width).toBeGreaterThan(0);
+      expect(cursor.value!.opaque).toBeGreaterThan(0);
+      expect(cursor.value!.hotX).toBeLessThan(cursor.value!.width);
+    }
+  });
+
+  it("offers the customer's places, each an existing folder", async () => {
+    const places = await b.driver.call<{ name: string; path: string }[]>('places');
+    expect(places.map((p) => p.name)).toContain('Home');
+    expect(new Set(places.map((p) => p.path)).size).toBe(places.length);
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * The program the conformance suite drives: it loads the Platform of the system it runs on through
+ * the registry (exactly as the helper does) and serves one JSON request per line over TCP, so the
+ * same suite can run it natively (X11: Node on Linux) or as Windows' node.exe under Wine (whose
+ * stdout to a pipe fails, hence a socket). Captures are written to a file the test reads, not sent
+ * as JSON. Test-only requests name what they are for (`notepad.text`: Windows).
+ *
+ *   node platform-driver.js <port> <capture-file>
+ */
+import { writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { createInterface } from 'node:readline';
+import { loadPlatform, openSharingIndicator, currentSystem } from '../../../host/platform/registry';
+import { silentPlatformLog } from '../../../host/platform/platform-log';
+import type {
+  Clipboard,
+  InputSink,
+  Platform,
+  PointerButton,
+  ScreenSource,
+} from '../../../host/platform/types';
+
+const [portText, captureFile] = process.argv.slice(2);
+
+let platform: Platform;
+let screen: ScreenSource | null = null;
+let input: InputSink | null = null;
+let clipboard: Clipboard | null = null;
+let clipboardChanges = 0;
+let stops = 0;
+let previous: Buffer | null = null;
+
+type Args = Record<string, unknown>;
+const num = (a: Args, k: string) => Number(a[k]);
+const str = (a: Args, k: string) => String(a[k]);
+
+const ops: Record<string, (a: Args) => Promise<unknown>> = {
+  name: async () => platform.name,
+  size: async () => (await getScreen()).desktopSize(),
+  monitors: async () => (await getScreen()).monitors(),
+  capture: async (a) => {
+    const rect = a.rect as { x: number; y: number; width: number; height: number } | undefined;
+    const t0 = performance.now();
+    const frame = await (await getScreen()).capture(rect);
+    const ms = performance.now() - t0;
+    writeFileSync(captureFile!, frame.data.subarray(0, frame.stride * frame.height));
+    return { width: frame.width, height: frame.height, stride: frame.stride, ms };
+  },
+  /**
+   * One whole-desktop capture and an exact compare with the previous one, row by row with one
+   * memcmp each (the encoder's change detector does the same): the per-frame cost a bench measures.
+   */
+  'capture.diff': async () => {
+    const screen = await getScreen();
+    const t0 = performance.now();
+    const frame = await screen.capture();
+    const t1 = performance.now();
+    const bytes = frame.stride * frame.height;
+    const cur = Buffer.from(frame.data.buffer, frame.data.byteOffset, bytes);
+    let changedRows = 0;
+    if (previous && previous.length === bytes) {
+      for (let row = 0; row < frame.height; row++) {
+        const o = row * frame.stride;
+        if (cur.compare(previous, o, o + frame.stride, o, o + frame.stride) !== 0) changedRows++;
+      }
+    }
+    const t2 = performance.now();
+    previous = Buffer.from(cur);
+    return { captureMs: t1 - t0, diffMs: t2 - t1, changedRows };
+  },
+  pointer: async () => (await getScreen()).pointer(),
+  cursor: async () => {
+    const c = await (await getScreen()).cursor();
+    if (!c) return null;
+    let opaque = 0;
+    for (let i = 3; i < c.rgba.length; i += 4) if (c.rgba[i]! > 0) opaque++;
+    return { width: c.width, height: c.height, hotX: c.hotX, hotY: c.hotY, serial: c.serial, opaque };
+  },
+  key: async (a) => (await getInput()).key(str(a, 'code'), Boolean(a.down)),
+  type: async (a) => (await getInput()).type(str(a, 'text')),
+  move: async (a) => (await getInput()).pointerMove(num(a, 'x'), num(a, 'y')),
+  position: async () => (await getInput()).pointerPosition(),
+  button: async (a) => (await getInput()).button(str(a, 'button') as PointerButton, Boolean(a.down)),
+  wheel: async (a) => (await getInput()).wheel(num(a, 'dx'), num(a, 'dy')),
+  releaseAll: async () => (await getInput()).releaseAll(),
+  'clipboard.read': async () => (await getClipboard()).readText(),
+  'clipboard.write': async (a) => (await getClipboard()).writeText(str(a, 'text')),
+  'clipboard.changes': async () => clipboardChanges,
+  places: async () => platform.files().places(),
+  'indicator.open': async () => {
+    const indicator = await openSharingIndicator(currentSystem(), () => stops++);
+    if (!indicator) return false;
+    indicator.show({
+      agentNames: ['Alex'],
+      grants: { view: true, control: true, clipboard: false, files: false, reboot: false },
+      codes: [{ agentName: 'Alex', sas: '123 456' }],
+    });
+    return true;
+  },
+  'indicator.stops': async () => stops,
+};
+
+async function testOnlyOps(): Promise<Record<string, (a: Args) => Promise<unknown>>> {
+  if (process.platform !== 'win32') return {};
+  const { notepadOps } = await import('./windows/notepad-ops');
+  return notepadOps();
+}
+
+async function getScreen(): Promise<ScreenSource> {
+  return (screen ??= await platform.screen());
+}
+async function getInput(): Promise<InputSink> {
+  return (input ??= await platform.input());
+}
+async function getClipboard(): Promise<Clipboard> {
+  if (!clipboard) {
+    clipboard = await platform.clipboard();
+    clipboard.onChange(() => clipboardChanges++);
+  }
+  return clipboard;
+}
+
+async function main(): Promise<void> {
+  platform = await loadPlatform({ log: silentPlatformLog });
+  Object.assign(ops, await testOnlyOps());
+  const socket = net.connect(Number(portText), '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const lines = createInterface({ input: socket, crlfDelay: Infinity });
+  let queue = Promise.resolve();
+  lines.on('line', (line) => {
+    queue = queue.then(async () => {
+      const { id, op, args } = JSON.parse(line) as { id: number; op: string; args?: Args };
+      try {
+        const handler = ops[op];
+        if (!handler) throw new Error(`unknown op ${op}`);
+        const result = await handler(args ?? {});
+        socket.write(`${JSON.stringify({ id, result: result ?? null })}\n`);
+      } catch (err) {
+        socket.write(`${JSON.stringify({ id, error: err instanceof Error ? err.message : String(err) })}\n`);
+      }
+    });
+  });
+  lines.on('close', () => {
+    void (async () => {
+      await screen?.close();
+      await input?.close();
+      await clipboard?.close();
+      process.exit(0);
+    })();
+  });
+}
+
+void main().catch((err: unknown) => {
+  writeFileSync(`${captureFile}.error`, err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});
