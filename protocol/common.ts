@@ -216,7 +216,7 @@ export const NO_GRANTS: Grants = {
  * Features a manager switches per agent (management center, API, CLI). The server checks each one
  * at the moment of the action it governs (docs/manager-guide.md has the table):
  * `clipboard` on the relay's clipboard channel, `multiChat` when an agent accepts a second session,
- * `reboot` in the viewer and the helper (the reboot request travels end-to-end encrypted).
+ * `reboot` on the relay's `session` data channel (the only one the helper takes a reboot request from).
  */
 export const Features = z.object({
   screenView: z.boolean(),
