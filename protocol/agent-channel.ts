@@ -104,10 +104,17 @@ export const ServerToAgent = z.discriminatedUnion('type', [
     features: Features,
     queue: z.array(QueueEntry),
     sessions: z.array(SessionView),
+    /**
+     * Signed in without a seat: the queue and sessions stay empty, every request but `ping` is
+     * refused (`seat_required`), until `seat.granted`.
+     */
+    waitingForSeat: z.boolean().optional(),
   }),
   ReplyMessage,
   ErrorMessage,
   message('presence.changed', { status: AgentStatus }),
+  /** A seat freed for this login signed in without one: the socket closes next (4010); reconnect. */
+  message('seat.granted', {}),
   /** A manager changed this agent's features: they apply from the next action. */
   message('agent.features', { features: Features }),
   message('queue.added', { entry: QueueEntry }),

@@ -326,6 +326,10 @@ export const TRANSFER_TIMEOUT_MAX_SECONDS = 3600;
  * goes back to the sender (or on to the portal's queue); 120 by default.
  */
 export const DeskSettings = z.object({
-  transferTimeoutSeconds: z.number().int().min(TRANSFER_TIMEOUT_MIN_SECONDS).max(TRANSFER_TIMEOUT_MAX_SECONDS),
+  transferTimeoutSeconds: z
+    .number()
+    .int()
+    .min(TRANSFER_TIMEOUT_MIN_SECONDS)
+    .max(TRANSFER_TIMEOUT_MAX_SECONDS),
 });
 export type DeskSettings = z.infer<typeof DeskSettings>;

@@ -170,6 +170,7 @@ export class AgentController {
       sessions: live.sessions,
       windows: this.windows.sessionIds(),
       notice,
+      waitingForSeat: live.waitingForSeat,
     };
   }
 
@@ -310,6 +311,7 @@ export class AgentController {
       live.presence = m.status;
       live.features = m.features;
       live.queue = m.queue;
+      live.waitingForSeat = m.waitingForSeat === true;
       const stillOpen = new Set(m.sessions.map((s) => s.id));
       for (const s of live.sessions) {
         if (!stillOpen.has(s.id)) this.closeSession(s.id, 'ended_by_system', s);
@@ -325,6 +327,12 @@ export class AgentController {
       for (const entry of m.queue) void this.alert(entry);
       this.persist();
       this.updateBadge();
+      this.pushView();
+    },
+    'seat.granted': () => {
+      // The server closes this socket next (4010); the reconnect's welcome brings the queue.
+      this.state.live.waitingForSeat = false;
+      this.persist();
       this.pushView();
     },
     'agent.features': (m) => {

@@ -50,6 +50,8 @@ export const Live = z.object({
   windows: z.record(z.string(), z.number().int()),
   /** Transfers that came back, per session, until the agent dismisses the notice. */
   returned: z.record(z.string(), ReturnedNotice).default({}),
+  /** Signed in without a seat (from the last agent.welcome). */
+  waitingForSeat: z.boolean().default(false),
 });
 export type Live = z.infer<typeof Live>;
 
@@ -65,6 +67,7 @@ export const EMPTY_LIVE: Live = {
   alertExpiry: {},
   windows: {},
   returned: {},
+  waitingForSeat: false,
 };
 
 const Transcript = z.array(ChatLine);

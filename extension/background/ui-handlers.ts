@@ -38,6 +38,7 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
         email: req.email,
         password: req.password,
         ...(req.replace ? { replace: req.replace } : {}),
+        ...(req.waitForSeat ? { waitForSeat: true } : {}),
       });
       if (!body.success) return { kind: 'invalid_credentials' };
       const outcome = await login(address.origin, body.data);

@@ -68,6 +68,8 @@ export const AgentView = z.object({
   /** Sessions that have a chat window open. */
   windows: z.array(Id),
   notice: SignedOutNotice.nullable(),
+  /** Signed in without a seat: the server sends no requests until one frees (then it gives it). */
+  waitingForSeat: z.boolean(),
 });
 export type AgentView = z.infer<typeof AgentView>;
 
@@ -159,6 +161,8 @@ export const UiRequest = z.discriminatedUnion('type', [
     email: z.string().max(600),
     password: z.string().max(PASSWORD_MAX_CHARS),
     replace: Id.optional(),
+    /** Sign in without a seat (every seat taken): nothing to see or take until one frees. */
+    waitForSeat: z.boolean().optional(),
   }),
   req('auth.logout', {}),
   req('auth.dismiss_notice', {}),

@@ -63,6 +63,11 @@ export function AlertList({ view }: { view: AgentView }) {
           {error}
         </p>
       )}
+      {view.waitingForSeat && (
+        <p class="without-seat" role="status">
+          {t('withoutSeatBanner')}
+        </p>
+      )}
       <section class="queue" aria-labelledby="queue-title">
         <h2 id="queue-title">{t('queueTitle', view.queue.length)}</h2>
         {view.queue.length === 0 ? (
@@ -123,6 +128,7 @@ function actionError(err: unknown): string {
   if (err instanceof UiError) {
     if (err.code === 'already_accepted') return t('errorAlreadyAccepted');
     if (err.code === 'unavailable') return t('errorOffline');
+    if (err.code === 'seat_required') return t('withoutSeatBanner');
   }
   return t('errorAction');
 }
