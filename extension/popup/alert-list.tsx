@@ -45,7 +45,7 @@ export function AlertList({ view }: { view: AgentView }) {
             type="button"
             class={`presence ${view.presence}`}
             aria-pressed={available}
-            disabled={view.connection !== 'online'}
+            disabled={view.connection !== 'online' || view.waitingForSeat}
             title={t('presenceToggleHint')}
             onClick={() =>
               void run(() => ask({ type: 'presence.set', status: available ? 'busy' : 'available' }))
