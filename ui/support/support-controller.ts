@@ -233,9 +233,42 @@ export class SupportController {
     }
   }
 
-  /** Back to the form (after cancel, leave, or end), details prefilled. */
+  /**
+   * Back to the form (after cancel, leave, or end): name and e-mail prefilled, the description
+   * empty (a new request is a new problem).
+   */
   newRequest(): void {
-    this.move('form', { formError: null, actionError: null });
+    this.leaveEnded();
+    this.move('form', {
+      formError: null,
+      actionError: null,
+      continueWith: null,
+      details: this.freshDetails(),
+    });
+  }
+
+  /**
+   * From the ended view: a new request for the agent of this session first ("continue with
+   * Ann"), described anew in the form; the server says where it went (session.routing).
+   */
+  continueWithAgent(): void {
+    const agentName = this.model.session?.agentName;
+    if (this.model.phase !== 'ended' || !this.token || !agentName) return;
+    const continueWith = { token: this.token, agentName };
+    this.leaveEnded();
+    this.move('form', { formError: null, actionError: null, continueWith, details: this.freshDetails() });
+  }
+
+  /** The socket of an ended session stays bound to it: a new request needs a new one. */
+  private leaveEnded(): void {
+    if (this.model.phase !== 'ended') return;
+    this.token = null;
+    this.socket.stop();
+  }
+
+  private freshDetails(): NewRequest | null {
+    const d = this.model.details;
+    return d ? { ...d, problem: '' } : null;
   }
 
   endChat(): void {
@@ -391,6 +424,7 @@ export class SupportController {
         name: details.name,
         ...(details.email ? { email: details.email } : {}),
         problem: details.problem,
+        ...(this.model.continueWith ? { previous: this.model.continueWith.token } : {}),
         protocol: PROTOCOL_VERSION,
       })
       .then((result) => this.created(result))
@@ -433,6 +467,7 @@ export class SupportController {
       endedBy: null,
       waitingSince: this.now(),
       screen: NO_SCREEN,
+      continueWith: null,
     });
     this.applySession(result.session);
     this.follow(result.session);
