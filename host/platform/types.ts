@@ -112,10 +112,15 @@ export interface FileAccess {
   places(): Promise<{ name: string; path: string }[]>;
   list(dir: string): Promise<DirEntry[]>;
   freeBytes(dir: string): Promise<number>;
-  /** A readable stream of the file from `offset` (for resume). */
+  /**
+   * A readable stream of the file from `offset` (for resume). `ownPart`: the file is one of the
+   * helper's own part files (a hidden `.<name>.<key>.lifeline-part`, which the agent can never
+   * read), opened to hash an adopted upload back; only its folder must be inside a place.
+   */
   openRead(
     path: string,
     offset: number,
+    ownPart?: boolean,
   ): Promise<{ size: number; read(max: number): Promise<Uint8Array | null>; close(): Promise<void> }>;
   /**
    * Writes to a temporary file inside `dir` (named with `partKey` when given, see PART_SUFFIX);

@@ -221,10 +221,16 @@ export class NodeFileAccess implements FileAccess {
     }
   }
 
-  async openRead(file: string, offset: number) {
+  async openRead(file: string, offset: number, ownPart = false) {
     const places = await this.containment();
     const real = await realPathOf(file, 'file');
-    places.require(real);
+    if (ownPart) {
+      // Only the helper's own part files, judged by their folder (they are hidden on purpose).
+      const base = path.basename(real);
+      if (!base.startsWith('.') || !base.endsWith(PART_SUFFIX))
+        throw new ProtocolError('forbidden', 'this is not an upload in progress');
+      places.require(path.dirname(real));
+    } else places.require(real);
     let fh: FileHandle;
     try {
       fh = await open(real, C.O_RDONLY | NOFOLLOW);

@@ -376,7 +376,7 @@ export class IncomingFile {
     const hash = createHash('sha256');
     let reader;
     try {
-      reader = await this.deps.files().openRead(partPath, 0);
+      reader = await this.deps.files().openRead(partPath, 0, true);
     } catch (err) {
       if (err instanceof ProtocolError && err.code === 'not_found') {
         this.hash = hash;

@@ -96,6 +96,21 @@ describe('NodeFileAccess writes', () => {
     expect(readdirSync(dir)).toEqual(['big.bin']);
   });
 
+  it('reads a part file back only as the helper’s own (an agent’s fetch of it is refused)', async () => {
+    const w = await files.openWrite(dir, 'big.bin', 0, 'abc123');
+    await w.write(Buffer.from('0123456789'));
+    await w.suspend?.();
+    // The agent's path: a hidden file, not shared.
+    await expectCode(files.openRead(w.tempPath, 0), 'forbidden');
+    // The helper hashing an adopted upload back.
+    const r = await files.openRead(w.tempPath, 0, true);
+    expect(Buffer.from((await r.read(100))!).toString()).toBe('0123456789');
+    await r.close();
+    // Not a way to read any hidden file.
+    writeFileSync(path.join(dir, '.secret'), 'x');
+    await expectCode(files.openRead(path.join(dir, '.secret'), 0, true), 'forbidden');
+  });
+
   it('refuses to resume past the partial file or with nothing to resume', async () => {
     const w = await files.openWrite(dir, 'a.bin', 0);
     await w.write(Buffer.from('abc'));
