@@ -35,7 +35,7 @@ import { StaticPages } from './http/static-pages';
 import { createLog, type Log } from './log';
 import { AuthService } from './auth/auth-service';
 import { AccountService } from './accounts/account-service';
-import { openSqliteStore } from './store/sqlite/sqlite-store';
+import { chooseStore, openStore } from './store/open-store';
 import type { Store } from './store/store';
 import { attachHub, type Channel, type Hub, type HubOptions } from './ws/hub';
 import { clientAddress } from './http/client-address';
@@ -77,7 +77,7 @@ export interface Services {
 export interface StartOptions {
   log?: Log;
   now?: () => number;
-  /** Use this store instead of opening the SQLite file in config.dataDir. */
+  /** Use this store instead of opening the one config.store names (SQLite in config.dataDir by default). */
   store?: Store;
   /** Shorter timings and buffer limits for tests (reconnect grace, relay water marks). */
   workflow?: Partial<WorkflowOptions>;
@@ -89,7 +89,7 @@ export interface StartOptions {
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLog(config.quiet ? 'warn' : 'info');
-  const store = options.store ?? openSqliteStore(config.dataDir);
+  const store = options.store ?? (await openStore(chooseStore(config.store, config.dataDir)));
   const ctx = createContext(config, store, log, options.now);
   const router = new Router(log);
   const pages = new StaticPages(config.pagesDir);

@@ -14,6 +14,8 @@ export interface ServerConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** `sqlite` (default: a file in dataDir) or a postgres:// URL (store/open-store.ts). */
+  store?: string;
   tls?: { certFile: string; keyFile: string };
   /** Extra origins allowed to open WebSockets (besides the server's own and our extension). */
   extraOrigins: string[];

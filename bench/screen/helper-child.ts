@@ -1,7 +1,8 @@
 /**
  * The helper side of the screen benchmark, in its own process (so its CPU time is measured like
  * x0vncserver's): X11ScreenSource on $DISPLAY -> ScreenEncoder -> loopback TCP to the benchmark,
- * which acknowledges and sends control messages back.
+ * which acknowledges and sends control messages back. `BENCH_RECORD=file` records the encoder's
+ * calls (encoder-recording.ts).
  */
 import net from 'node:net';
 import { X11ScreenSource } from '../../host/platform/linux/x11-screen-source';
@@ -13,6 +14,9 @@ import { CHANNEL_STATS, readFrames, writeFrame } from './link-framing';
 const display = process.env.DISPLAY;
 const port = Number(process.env.BENCH_PORT);
 if (!display || !port) throw new Error('DISPLAY and BENCH_PORT are required');
+// BENCH_RECORD=file: every encoder call goes to `file` too, for encoder-replay-bench.ts.
+if (process.env.BENCH_RECORD)
+  (await import('./encoder-recording')).recordUpdateEncoderCalls(process.env.BENCH_RECORD);
 
 const sock = net.connect(port, '127.0.0.1');
 sock.setNoDelay(true);

@@ -4,10 +4,12 @@
  * what may have changed). Terminals and pages scroll this way; sending the band as one COPY plus
  * the newly exposed rows is ~50x smaller than re-encoding it.
  *
- * Method: row keys (row-hashes.ts) of the previous frame come from the cache kept between
- * updates; the new frame's rows are hashed on every ROW_SAMPLE-th row only (from both ends in
- * turn), and only until one offset has VOTES_ENOUGH votes, or until many changed rows matched
- * nothing while no offset had votes. Each sampled row that changed and is distinctive votes for
+ * Method: every ROW_SAMPLE-th row of the region (from both ends in turn) is compared with the
+ * same row of the previous frame by memcmp; only rows that changed are hashed (row-hashes.ts),
+ * and the previous frame's row keys (cached between updates) are looked up only once a row has
+ * changed, so a search over a still area hashes nothing. Sampling stops once one offset has
+ * VOTES_ENOUGH votes, or after many changed rows matched nothing while no offset had votes.
+ * Each sampled row that changed and is distinctive votes for
  * `dy = y - y'`, where y' is the unique previous row with the same key; the best offsets are then
  * verified exactly (memcmp per row: hashes only propose), and the longest run of verified rows is
  * the band. Scratch arrays are reused across calls.
@@ -62,16 +64,10 @@ export class MoveDetector {
     if (height < MOVE_MIN_ROWS * 2) return null;
     if (this.prevKey.length < height) this.prevKey = new Int32Array(height);
     const pk = this.prevKey;
-    hashes.rowKeys(prev, top, x, x + width, pk, height);
-    // Previous rows by key; a key seen twice is ambiguous (blank lines) and proposes nothing.
     const where = this.where;
-    where.clear();
-    for (let i = 0; i < height; i++) {
-      const h = pk[i]!;
-      where.set(h, where.has(h) ? -1 : i);
-    }
     const votes = this.votes;
     votes.clear();
+    let keyed = false;
     let misses = 0;
     let voted = false;
     const samples = Math.ceil(height / ROW_SAMPLE);
@@ -79,20 +75,34 @@ export class MoveDetector {
       // Top, bottom, second from the top, second from the bottom, ...
       const s = k & 1 ? samples - 1 - (k >> 1) : k >> 1;
       const i = s * ROW_SAMPLE;
-      const h = rowKey(cur, top + i, x, x + width);
-      if (h === pk[i]) continue;
-      const j = where.get(h);
+      // An unchanged row proposes nothing: one native memcmp tells, where hashing it cost a JS
+      // loop over the row (a full compare of a still screen hashed every sampled row).
+      const curRow = (top + i) * cur.pitch + cur.offset + x;
+      if (rowsEqual(cur, curRow, prev, prev.rowAt[top + i]! + x, width)) continue;
+      if (!keyed) {
+        // The previous frame's row keys (mostly cached between updates) and rows by key, only
+        // once a row has changed; a key seen twice is ambiguous (blank lines) and proposes nothing.
+        hashes.rowKeys(prev, top, x, x + width, pk, height);
+        where.clear();
+        for (let r = 0; r < height; r++) {
+          const h = pk[r]!;
+          where.set(h, where.has(h) ? -1 : r);
+        }
+        keyed = true;
+      }
+      const j = where.get(rowKey(cur, top + i, x, x + width));
       if (j === undefined) {
         if (!voted && ++misses >= MISSES_BEFORE_GIVING_UP) break;
         continue;
       }
-      if (j < 0) continue; // a row seen twice before (blank lines) proposes nothing
+      if (j < 0 || j === i) continue; // a row seen twice before (blank lines) proposes nothing
       const dy = i - j;
       const n = (votes.get(dy) ?? 0) + 1;
       votes.set(dy, n);
       if (n >= MIN_VOTES) voted = true;
       if (n >= VOTES_ENOUGH) break;
     }
+    if (!voted) return null;
     const candidates = [...votes.entries()]
       .filter(([, n]) => n >= MIN_VOTES)
       .sort((a, b) => b[1] - a[1])

@@ -1,7 +1,7 @@
 /**
  * `lifeline <command>`: the server (`serve`) and administration for IT and for tests.
  * Commands are looked up in COMMANDS (one file each under cli/commands/); every command takes
- * `--data DIR`. Exit codes: 0 done, 1 failed (message on stderr), 2 usage error.
+ * `--data DIR` and `--store`. Exit codes: 0 done, 1 failed (message on stderr), 2 usage error.
  */
 import { COMMANDS, type CommandName } from './commands';
 import { CliError, USAGE_EXIT } from './cli-error';
@@ -9,9 +9,10 @@ import { CliError, USAGE_EXIT } from './cli-error';
 export const USAGE = `Usage: lifeline <command> [options]
 
 Commands:
-  serve [--port N] [--host H] [--data DIR] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin O]...
+  serve [--port N] [--host H] [--data DIR] [--store S] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin O]...
         [--smtp-url smtp://user:pass@host:587 --smtp-from ADDRESS]   (or LIFELINE_SMTP_URL, LIFELINE_SMTP_FROM)
         [--trust-proxy ADDR|CIDR]...
+  migrate [--data DIR] [--store S]
   company create --name N | company show
   user add --email E --role agent|manager [--name N] [--password-stdin] [--inactive]
   user activate E | user deactivate E
@@ -23,10 +24,11 @@ Commands:
   portal assign SLUG E | portal unassign SLUG E
   portal list [--json]
   audit verify | audit tail [--limit N]
-  backup FILE            an online copy of the database (the server may run)
-  restore FILE           put a backup back (stop the server first)
+  backup FILE            an online copy of the SQLite database (the server may run; PostgreSQL: pg_dump)
+  restore FILE           put a SQLite backup back (stop the server first)
 
-Every command takes --data DIR (default ./data). See docs/cli.md.
+Every command takes --data DIR (default ./data) and --store S: "sqlite" (default, a file in
+--data) or postgres://USER:PASSWORD@HOST:PORT/DATABASE (or set LIFELINE_STORE). See docs/cli.md.
 `;
 
 function isCommand(name: string): name is CommandName {

@@ -40,6 +40,7 @@ import { sendToHelper, sendToViewer } from '../ws/channels/typed-send';
 import { describeOs } from './describe-os';
 import { loadJoinCodeKey } from './join-code-key';
 import { JoinCodes } from './join-codes';
+import { PacedQueue } from './paced-queue';
 import { canScreen, nextScreenState, type ScreenEvent } from './screen-machine';
 
 export interface ScreenTimings {
@@ -72,6 +73,8 @@ export interface HelperHello {
 
 export class ScreenService {
   readonly joinCodes: JoinCodes;
+  /** What follows a first screen frame, paced across sessions (see onScreenFrame). */
+  private readonly announcements: PacedQueue;
   readonly relay: Relay;
   private readonly screens = new Map<string, ScreenSession>();
 
@@ -82,6 +85,7 @@ export class ScreenService {
     private readonly timings: ScreenTimings = DEFAULT_SCREEN_TIMINGS,
     flowLimits: FlowLimits = DEFAULT_FLOW_LIMITS,
   ) {
+    this.announcements = new PacedQueue(ctx.log);
     this.joinCodes = new JoinCodes(ctx.now, {
       store: ctx.store.ephemeral,
       key: loadJoinCodeKey(ctx.config.dataDir),
@@ -424,12 +428,19 @@ export class ScreenService {
     this.tellViewers(ss, { type: 'helper.left', reconnecting: false });
   }
 
+  /**
+   * The first screen frame after consent: `streaming` at once in memory (the relay goes on
+   * forwarding), and its announcement (store, customer, agent) paced with the other sessions'
+   * (paced-queue.ts). If the state moved on before its turn came, the later move announced it.
+   */
   private onScreenFrame(sessionId: string): void {
     const ss = this.screens.get(sessionId);
     if (!ss || ss.state !== 'consented') return;
-    this.move(ss, 'stream').catch((err: unknown) =>
-      this.ctx.log.error('screen_state_failed', { error: String(err) }),
-    );
+    const next = nextScreenState(ss.state, 'stream');
+    ss.state = next;
+    this.announcements.push(async () => {
+      if (this.screens.get(sessionId) === ss && ss.state === next) await this.announce(ss, next);
+    });
   }
 
   private onSessionEnded(sessionId: string, by: SessionEndedBy): void {
@@ -481,15 +492,23 @@ export class ScreenService {
     const next = nextScreenState(ss.state, event);
     const changed = next !== ss.state;
     ss.state = next;
-    if (changed) await this.ctx.store.sessions.update(ss.sessionId, { screen: next });
-    if (changed || extra.error) {
-      this.sessions.customers.send(ss.sessionId, {
-        type: 'screen.status',
-        state: next,
-        ...extra,
-      } satisfies ServerToCustomer);
-      await this.sessions.pushUpdate(ss.sessionId);
-    }
+    if (changed || extra.error) await this.announce(ss, next, extra, changed);
+  }
+
+  /** Mirrors the screen state into the session record and tells the customer and the agent. */
+  private async announce(
+    ss: ScreenSession,
+    state: ScreenState,
+    extra: { error?: 'os_not_supported'; os?: string } = {},
+    write = true,
+  ): Promise<void> {
+    if (write) await this.ctx.store.sessions.update(ss.sessionId, { screen: state });
+    this.sessions.customers.send(ss.sessionId, {
+      type: 'screen.status',
+      state,
+      ...extra,
+    } satisfies ServerToCustomer);
+    await this.sessions.pushUpdate(ss.sessionId);
   }
 
   private screen(sessionId: string, state: ScreenState): ScreenSession {

@@ -2,9 +2,9 @@
  * The WebSocket hub on /ws: checks Origin on upgrade and caps the sockets one client address
  * holds (both refused before any state exists), waits for the first message, and hands the
  * connection to the channel whose first-message type it is (agent, customer, helper, viewer).
- * Each channel then owns the connection. Also runs the heartbeat: a peer that misses two pings
- * is terminated (not closed: a dead TCP peer never answers a close handshake, and `terminate`
- * frees the socket at once).
+ * Each channel then owns the connection. Also runs the heartbeat (heartbeat.ts: pings spread over
+ * the interval; a peer that misses one is terminated, not closed: a dead TCP peer never answers a
+ * close handshake).
  *
  * Before the hello the socket lives under the same rules as after it (connection.ts): its
  * answers count against its outgoing budget and its malformed messages against its protocol
@@ -14,17 +14,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  CONTROL_MESSAGE_MAX_BYTES,
-  DATA_FRAME_MAX_BYTES,
-  HEARTBEAT_INTERVAL_MS,
-  HELLO_TIMEOUT_MS,
-} from '../../protocol/limits';
+import { CONTROL_MESSAGE_MAX_BYTES, DATA_FRAME_MAX_BYTES, HELLO_TIMEOUT_MS } from '../../protocol/limits';
 import { peekRequestId } from '../../protocol/parse';
 import { ProtocolError, type ErrorCode } from '../../protocol/errors';
 import { clientAddress, isSharedAddress, NO_PROXY, type ProxyTrust } from '../http/client-address';
 import type { Log } from '../log';
 import { CLOSE, Connection } from './connection';
+import { Heartbeat } from './heartbeat';
 import type { OriginPolicy } from './origin';
 import { pauseReading, resumeReading } from './channels/read-pause';
 import { InboundGate } from './inbound-rate';
@@ -105,32 +101,14 @@ export function attachHub(
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, address));
   });
 
-  const alive = new WeakMap<WebSocket, boolean>();
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      // A socket the relay paused (its destination is slow) cannot read our pongs; the relay's
-      // own stall cut bounds how long a pause lasts, so skip it here rather than kill it.
-      if (ws.isPaused) {
-        alive.set(ws, true);
-        continue;
-      }
-      if (alive.get(ws) === false) {
-        ws.terminate();
-        continue;
-      }
-      alive.set(ws, false);
-      ws.ping();
-    }
-  }, HEARTBEAT_INTERVAL_MS);
-  heartbeat.unref();
+  const heartbeat = new Heartbeat();
 
   function onConnection(ws: WebSocket, req: IncomingMessage, address: string): void {
     const conn = new Connection(ws, address, req.headers.origin, req.headers['user-agent'], {
       ...(options.outgoing ? { outgoing: options.outgoing } : {}),
       onAbuse: (c, why) => log.warn('ws_closed_for_abuse', { conn: c.id, address: c.address, why }),
     });
-    alive.set(ws, true);
-    ws.on('pong', () => alive.set(ws, true));
+    heartbeat.add(ws);
     ws.on('error', (err) => log.debug('ws_error', { conn: conn.id, error: err.message }));
 
     let session: ChannelSession | null = null;
@@ -273,7 +251,7 @@ export function attachHub(
     connections: () => wss.clients.size,
     close: () =>
       new Promise<void>((resolve) => {
-        clearInterval(heartbeat);
+        heartbeat.stop();
         for (const ws of wss.clients) ws.close(CLOSE.serverShutdown, 'server shutting down');
         wss.close(() => resolve());
         setTimeout(() => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { selfSignedCert } from '../support/self-signed-cert';
 import { makeDataDir, startTestServer, type TestServer } from '../support/test-server';
+import { expectHubAnswers } from '../support/ws-answers';
 
 let server: TestServer;
 
@@ -34,15 +35,7 @@ describe('TLS', () => {
   it('accepts WebSocket upgrades over TLS (wss) with the same origin rules', async () => {
     expect(server.wsUrl).toMatch(/^wss:\/\//);
     const ws = new WebSocket(server.wsUrl, { rejectUnauthorized: false, origin: server.url });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    ws.send(JSON.stringify({ type: 'nonsense' }));
-    const reply = await new Promise<{ code: string }>((resolve) =>
-      ws.once('message', (d: Buffer) => resolve(JSON.parse(d.toString()))),
-    );
-    expect(reply.code).toBe('unknown_message_type');
+    await expectHubAnswers(ws);
     ws.close();
     const refused = new WebSocket(server.wsUrl, {
       rejectUnauthorized: false,

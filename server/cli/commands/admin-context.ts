@@ -1,6 +1,7 @@
 /**
- * What the administration commands work on: the same SQLite file as the server (WAL mode, so
- * this works while the server runs; a write waits up to the store's busy timeout), and the same
+ * What the administration commands work on: the same store as the server (the SQLite file in WAL
+ * mode, so this works while the server runs and a write waits up to the store's busy timeout; or
+ * the same PostgreSQL database, given by --store or LIFELINE_STORE), and the same
  * AccountService, so the rules and the audit log are those of the management API. The audit
  * actor is `cli` (whoever can run this command can read the data folder anyway).
  */
@@ -11,8 +12,8 @@ import { AuthService } from '../../auth/auth-service';
 import { defaultConfig } from '../../config';
 import { createContext, type ServerContext } from '../../context';
 import { silentLog } from '../../log';
+import { openStore, type StoreChoice } from '../../store/open-store';
 import { DATABASE_FILE } from '../../store/sqlite/open-database';
-import { openSqliteStore } from '../../store/sqlite/sqlite-store';
 import type { Store } from '../../store/store';
 import type { CliIo } from './cli-io';
 
@@ -25,16 +26,18 @@ export interface Admin {
   accounts: AccountService;
 }
 
-/** Opens the data folder, runs `work`, and always closes the store. */
+/** Opens the store, runs `work`, and always closes the store. */
 export async function withAdmin<T>(
-  dataDir: string,
+  choice: StoreChoice,
   io: CliIo,
   work: (admin: Admin) => Promise<T>,
 ): Promise<T> {
-  if (!existsSync(join(dataDir, DATABASE_FILE))) io.err(`(no database in ${dataDir} yet: creating one)\n`);
-  const store = openSqliteStore(dataDir);
+  if (choice.kind === 'sqlite' && !existsSync(join(choice.dataDir, DATABASE_FILE)))
+    io.err(`(no database in ${choice.dataDir} yet: creating one)\n`);
+  const store = await openStore(choice);
   try {
-    const ctx = createContext(defaultConfig({ dataDir }), store, silentLog);
+    const dataDir = choice.kind === 'sqlite' ? choice.dataDir : undefined;
+    const ctx = createContext(defaultConfig(dataDir ? { dataDir } : {}), store, silentLog);
     const auth = new AuthService(ctx);
     return await work({ store, ctx, auth, accounts: new AccountService(ctx, auth) });
   } finally {

@@ -8,6 +8,19 @@ import { DEFAULT_DATA_DIR } from '../../config';
 import { BackupError, backupDatabase, restoreDatabase } from '../../store/sqlite/backup';
 import { CliError, USAGE_EXIT } from '../cli-error';
 import { processIo, type CliIo } from './cli-io';
+import { storeChoiceOrUsage } from './migrate-command';
+
+/**
+ * Backup and restore copy the SQLite file. When LIFELINE_STORE names PostgreSQL, the data is not
+ * in that file: copying it would make a backup of nothing (or put an old file back) while looking
+ * like success, so both refuse and say what to use instead.
+ */
+function refusePostgres(name: string, dataDir: string): void {
+  if (storeChoiceOrUsage(undefined, dataDir).kind !== 'postgres') return;
+  throw new CliError(
+    `lifeline ${name} copies the SQLite database, but LIFELINE_STORE names PostgreSQL: use pg_dump and pg_restore for it (docs/deployment.md, "The server on PostgreSQL")`,
+  );
+}
 
 function parseFileAndData(name: string, argv: string[]): { file: string; dataDir: string } {
   let parsed;
@@ -36,6 +49,7 @@ function asCliError(err: unknown): never {
 
 export async function backupCommand(argv: string[], io: CliIo = processIo): Promise<number> {
   const { file, dataDir } = parseFileAndData('backup', argv);
+  refusePostgres('backup', dataDir);
   const started = Date.now();
   const result = await backupDatabase(dataDir, file).catch(asCliError);
   io.out(
@@ -46,6 +60,7 @@ export async function backupCommand(argv: string[], io: CliIo = processIo): Prom
 
 export async function restoreCommand(argv: string[], io: CliIo = processIo): Promise<number> {
   const { file, dataDir } = parseFileAndData('restore', argv);
+  refusePostgres('restore', dataDir);
   let result;
   try {
     result = restoreDatabase(dataDir, file);

@@ -2,6 +2,7 @@
 import { auditCommand } from './audit-command';
 import { backupCommand, restoreCommand } from './backup-command';
 import { companyCommand } from './company-command';
+import { migrateCommand } from './migrate-command';
 import { portalCommand } from './portal-command';
 import { seatsCommand } from './seats-command';
 import { serveCommand } from './serve-command';
@@ -11,6 +12,7 @@ export type Command = (argv: string[]) => Promise<number>;
 
 export const COMMANDS = {
   serve: serveCommand,
+  migrate: migrateCommand,
   company: companyCommand,
   user: userCommand,
   seats: seatsCommand,

@@ -3,9 +3,11 @@ import { parseArgs } from 'node:util';
 import { startServer } from '../../app';
 import { defaultConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from '../../config';
 import { parseTrustProxy } from '../../http/client-address';
+import { describeStore } from '../../store/open-store';
 import { removeServerPid, writeServerPid } from '../../store/sqlite/server-pid';
 import { CliError, USAGE_EXIT } from '../cli-error';
 import { smtpFromEnv, smtpUrlProblem } from '../../mail/mailer';
+import { storeChoiceOrUsage } from './migrate-command';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   let values;
@@ -16,6 +18,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         port: { type: 'string', default: String(DEFAULT_PORT) },
         host: { type: 'string', default: DEFAULT_HOST },
         data: { type: 'string', default: DEFAULT_DATA_DIR },
+        store: { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'public-url': { type: 'string' },
@@ -37,6 +40,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
     throw new CliError('--tls-cert and --tls-key go together', USAGE_EXIT);
   }
+  const store = storeChoiceOrUsage(values.store, values.data);
   try {
     parseTrustProxy(values['trust-proxy']);
   } catch (err) {
@@ -53,6 +57,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     port,
     host: values.host,
     dataDir: values.data,
+    ...(store.kind === 'postgres' ? { store: store.url } : {}),
     extraOrigins: values['allow-origin'],
     trustProxy: values['trust-proxy'],
     pagesDir: values['pages-dir'],
@@ -64,7 +69,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   const server = await startServer(config);
   writeServerPid(config.dataDir);
-  process.stderr.write(`Lifeline is serving on ${server.url} (data in ${config.dataDir})\n`);
+  process.stderr.write(`Lifeline is serving on ${server.url} (store: ${describeStore(store)})\n`);
   process.stderr.write(
     smtp
       ? `E-mail (invitations, password resets) goes through ${new URL(smtp.url).host}\n`

@@ -1,8 +1,8 @@
 /**
  * Command groups with sub-commands (`lifeline user add ...`): each sub-command declares its
  * options and how many positional arguments it takes; `runGroup` parses argv strictly (unknown
- * options are usage errors, exit 2), adds the `--data DIR` every command takes, opens the data
- * folder and dispatches through the group's handler map (a missing sub-command is a compile
+ * options are usage errors, exit 2), adds the `--data DIR` and `--store S` every command takes,
+ * opens the store and dispatches through the group's handler map (a missing sub-command is a compile
  * error). Refusals from AccountService (ProtocolError) become exit 1 with their message.
  */
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ import { ProtocolError } from '../../../protocol/errors';
 import { DEFAULT_DATA_DIR } from '../../config';
 import { CliError, USAGE_EXIT } from '../cli-error';
 import { withAdmin, type Admin } from './admin-context';
+import { storeChoiceOrUsage } from './migrate-command';
 import { processIo, type CliIo } from './cli-io';
 
 type OptionSpec = { type: 'string' } | { type: 'boolean' };
@@ -33,7 +34,7 @@ export interface SubCommand {
 export function runGroup<M extends Record<string, SubCommand>>(group: string, commands: M) {
   const usage = () =>
     Object.values(commands)
-      .map((c) => `  lifeline ${group} ${c.usage} [--data DIR]`)
+      .map((c) => `  lifeline ${group} ${c.usage} [--data DIR] [--store S]`)
       .join('\n');
   return async (argv: string[], io: CliIo = processIo): Promise<number> => {
     const [name, ...rest] = dataFirst(argv);
@@ -46,7 +47,11 @@ export function runGroup<M extends Record<string, SubCommand>>(group: string, co
     try {
       parsed = parseArgs({
         args: rest,
-        options: { data: { type: 'string', default: DEFAULT_DATA_DIR }, ...command.options },
+        options: {
+          data: { type: 'string', default: DEFAULT_DATA_DIR },
+          store: { type: 'string' },
+          ...command.options,
+        },
         allowPositionals: true,
         strict: true,
       });
@@ -68,9 +73,9 @@ export function runGroup<M extends Record<string, SubCommand>>(group: string, co
       string: (n) => (typeof values[n] === 'string' ? values[n] : undefined),
       flag: (n) => values[n] === true,
     };
-    const dataDir = args.string('data') ?? DEFAULT_DATA_DIR;
+    const store = storeChoiceOrUsage(args.string('store'), args.string('data') ?? DEFAULT_DATA_DIR);
     try {
-      await withAdmin(dataDir, io, (admin) => command.run(args, admin, io));
+      await withAdmin(store, io, (admin) => command.run(args, admin, io));
     } catch (err) {
       if (err instanceof ProtocolError) throw new CliError(err.message, 1);
       throw err;
@@ -79,11 +84,20 @@ export function runGroup<M extends Record<string, SubCommand>>(group: string, co
   };
 }
 
-/** `lifeline user --data D add ...` works too: a leading --data moves after the sub-command. */
+/** `lifeline user --data D add ...` works too: leading --data and --store move after the sub-command. */
 function dataFirst(argv: string[]): string[] {
-  if (argv[0] === '--data' && argv.length >= 2) return [...argv.slice(2), argv[0], argv[1]!];
-  if (argv[0]?.startsWith('--data=')) return [...argv.slice(1), argv[0]];
-  return argv;
+  const moved: string[] = [];
+  let rest = argv;
+  for (;;) {
+    const [first, second] = rest;
+    if ((first === '--data' || first === '--store') && second !== undefined) {
+      moved.push(first, second);
+      rest = rest.slice(2);
+    } else if (first?.startsWith('--data=') || first?.startsWith('--store=')) {
+      moved.push(first);
+      rest = rest.slice(1);
+    } else return [...rest, ...moved];
+  }
 }
 
 /** Validates one argument with a protocol schema; a bad value is a usage error naming the argument. */

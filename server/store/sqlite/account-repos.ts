@@ -5,7 +5,7 @@
  */
 import type { CompanyRecord, CompanyRepo, LoginRecord, LoginRepo, UserRecord, UserRepo } from '../store';
 import type { Db } from './open-database';
-import { loginFromRow, userFromRow, type LoginRow, type UserRow } from './rows';
+import { loginFromRow, userFromRow, type LoginRow, type UserRow } from '../rows';
 
 const LOGIN_COLUMNS =
   'id, user_id, created_at, last_seen_at, ended_at, end_reason, address, waiting_for_seat';
@@ -120,6 +120,10 @@ export function loginRepo(db: Db): LoginRepo {
   const activeSeatHolders = db.prepare(
     `SELECT ${LOGIN_COLUMNS} FROM logins WHERE ended_at IS NULL AND counts_for_seat = 1 ORDER BY created_at`,
   );
+  const seatCount = db.prepare(
+    `SELECT COUNT(DISTINCT user_id) AS agents, COUNT(*) FILTER (WHERE user_id = ?) AS mine
+     FROM logins WHERE ended_at IS NULL AND counts_for_seat = 1`,
+  );
   const insert = db.prepare(
     `INSERT INTO logins (id, user_id, token_hash, counts_for_seat, created_at, last_seen_at, ended_at, end_reason, address, waiting_for_seat)
      VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
@@ -143,13 +147,14 @@ export function loginRepo(db: Db): LoginRepo {
       let waiting = false;
       if (input.countsForSeat && input.seats !== null) {
         // A seat is one agent signed in, however many browsers they use: count distinct users,
-        // and an agent who already holds a seat may open another login on it.
-        const holders = (activeSeatHolders.all() as LoginRow[]).map(loginFromRow);
-        const users = new Set(holders.map((h) => h.userId));
-        if (!users.has(input.login.userId) && users.size >= input.seats) {
+        // and an agent who already holds a seat may open another login on it. Counted in SQL;
+        // the holders are read only when they are needed (a refusal or a replace).
+        const { agents, mine } = seatCount.get(input.login.userId) as { agents: number; mine: number };
+        if (mine === 0 && agents >= input.seats) {
+          const holders = (activeSeatHolders.all() as LoginRow[]).map(loginFromRow);
           const target = holders.find((h) => h.id === input.replaceLoginId);
           // Ending one agent frees one seat; after a lowered limit that may not be enough.
-          const canReplace = target !== undefined && users.size - 1 < input.seats;
+          const canReplace = target !== undefined && agents - 1 < input.seats;
           if (!canReplace && input.waitForSeat) waiting = true;
           else if (!canReplace) return { ok: false, holders };
           else {

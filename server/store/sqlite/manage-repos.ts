@@ -3,50 +3,44 @@
  * links (a link is used by one conditional UPDATE, so two tabs cannot both use it), API tokens,
  * webhooks with their delivery log, and the session history the reports read.
  */
-import type { SessionOutcome } from '../../../protocol/manage-api';
 import type {
   AccountLinkRecord,
   AccountLinkRepo,
-  ApiTokenRecord,
   ApiTokenRepo,
-  DeliveryRecord,
   FileRecord,
   ManageStore,
   SessionHistoryRepo,
-  SessionSearch,
   TransferRecord,
-  WebhookEvent,
-  WebhookRecord,
   WebhookRepo,
 } from '../manage-store';
-import { WEBHOOK_EVENTS } from '../manage-store';
+import {
+  DELIVERY_COLUMNS,
+  DELIVERY_SELECT_COLUMNS,
+  deliveryOf,
+  fileOf,
+  grouped,
+  HOOK_COLUMNS,
+  hookOf,
+  LINK_COLUMNS,
+  linkOf,
+  marks,
+  SESSION_SELECT,
+  sessionSearchWhere,
+  TOKEN_COLUMNS,
+  tokenOf,
+  transferOf,
+  type DeliveryRow,
+  type FileRow,
+  type HookRow,
+  type LinkRow,
+  type TokenRow,
+  type TransferRow,
+} from '../manage-rows';
 import type { Db } from './open-database';
-import { selectSessions, sessionFromRow, type SessionRow } from './rows';
-
-interface LinkRow {
-  token_hash: string;
-  user_id: string;
-  purpose: 'invite' | 'reset';
-  created_by: string;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-  revoked_at: number | null;
-}
-
-const linkOf = (r: LinkRow): AccountLinkRecord => ({
-  tokenHash: r.token_hash,
-  userId: r.user_id,
-  purpose: r.purpose,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  usedAt: r.used_at,
-  revokedAt: r.revoked_at,
-});
+import { sessionFromRow, type SessionRow } from '../rows';
 
 function linkRepo(db: Db): AccountLinkRepo {
-  const cols = 'token_hash, user_id, purpose, created_by, created_at, expires_at, used_at, revoked_at';
+  const cols = LINK_COLUMNS;
   const insertTx = db.transaction((l: AccountLinkRecord) => {
     db.prepare(
       'UPDATE account_links SET revoked_at = ? WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL',
@@ -92,30 +86,8 @@ function linkRepo(db: Db): AccountLinkRepo {
   };
 }
 
-interface TokenRow {
-  id: string;
-  name: string;
-  scope: 'read' | 'full';
-  created_by: string;
-  created_at: number;
-  expires_at: number | null;
-  revoked_at: number | null;
-  last_used_at: number | null;
-}
-
-const tokenOf = (r: TokenRow): ApiTokenRecord => ({
-  id: r.id,
-  name: r.name,
-  scope: r.scope,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  revokedAt: r.revoked_at,
-  lastUsedAt: r.last_used_at,
-});
-
 function apiTokenRepo(db: Db): ApiTokenRepo {
-  const cols = 'id, name, scope, created_by, created_at, expires_at, revoked_at, last_used_at';
+  const cols = TOKEN_COLUMNS;
   return {
     async insert(t, tokenHash) {
       db.prepare(`INSERT INTO api_tokens (${cols}, token_hash) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)`).run(
@@ -150,79 +122,9 @@ function apiTokenRepo(db: Db): ApiTokenRepo {
   };
 }
 
-interface HookRow {
-  id: string;
-  url: string;
-  secret: string;
-  events: string;
-  active: number;
-  created_by: string;
-  created_at: number;
-}
-
-function eventsOf(json: string): WebhookEvent[] {
-  try {
-    const raw: unknown = JSON.parse(json);
-    return Array.isArray(raw) ? WEBHOOK_EVENTS.filter((e) => raw.includes(e)) : [];
-  } catch {
-    return [];
-  }
-}
-
-const hookOf = (r: HookRow): WebhookRecord => ({
-  id: r.id,
-  url: r.url,
-  secret: r.secret,
-  events: eventsOf(r.events),
-  active: r.active === 1,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-});
-
-interface DeliveryRow {
-  id: string;
-  webhook_id: string;
-  event: WebhookEvent;
-  payload: string;
-  state: DeliveryRecord['state'];
-  attempts: number;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: number;
-  next_attempt_at: number | null;
-  delivered_at: number | null;
-}
-
-const deliveryOf = (r: DeliveryRow): DeliveryRecord => ({
-  id: r.id,
-  webhookId: r.webhook_id,
-  event: r.event,
-  payload: r.payload,
-  state: r.state,
-  attempts: r.attempts,
-  lastStatus: r.last_status,
-  lastError: r.last_error,
-  createdAt: r.created_at,
-  nextAttemptAt: r.next_attempt_at,
-  deliveredAt: r.delivered_at,
-});
-
-const DELIVERY_COLUMNS: Record<string, string> = {
-  event: 'event',
-  payload: 'payload',
-  state: 'state',
-  attempts: 'attempts',
-  lastStatus: 'last_status',
-  lastError: 'last_error',
-  createdAt: 'created_at',
-  nextAttemptAt: 'next_attempt_at',
-  deliveredAt: 'delivered_at',
-};
-
 function webhookRepo(db: Db): WebhookRepo {
-  const hookCols = 'id, url, secret, events, active, created_by, created_at';
-  const deliveryCols =
-    'id, webhook_id, event, payload, state, attempts, last_status, last_error, created_at, next_attempt_at, delivered_at';
+  const hookCols = HOOK_COLUMNS;
+  const deliveryCols = DELIVERY_SELECT_COLUMNS;
   return {
     async insert(h) {
       db.prepare(`INSERT INTO webhooks (${hookCols}) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
@@ -306,71 +208,7 @@ function webhookRepo(db: Db): WebhookRepo {
   };
 }
 
-const SESSION_SELECT = selectSessions('s');
-
-/** Groups rows by session id, keeping their order. */
-function grouped<R extends { session_id: string }, T>(rows: R[], map: (r: R) => T): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const list = out.get(r.session_id) ?? [];
-    list.push(map(r));
-    out.set(r.session_id, list);
-  }
-  return out;
-}
-
-/** `?, ?, ?` for a list of ids (the callers pass a page of sessions: bounded). */
-const marks = (ids: readonly string[]) => ids.map(() => '?').join(', ');
-
 function historyRepo(db: Db): SessionHistoryRepo {
-  const searchWhere = (q: SessionSearch): { clause: string; values: unknown[] } => {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    if (q.portal !== undefined) {
-      where.push('s.portal_slug = ?');
-      values.push(q.portal);
-    }
-    if (q.agentId !== undefined) {
-      where.push(
-        '(s.agent_id = ? OR EXISTS (SELECT 1 FROM session_agents a WHERE a.session_id = s.id AND a.user_id = ?))',
-      );
-      values.push(q.agentId, q.agentId);
-    }
-    if (q.from !== undefined) {
-      where.push('s.created_at >= ?');
-      values.push(q.from);
-    }
-    if (q.to !== undefined) {
-      where.push('s.created_at < ?');
-      values.push(q.to);
-    }
-    const outcome = {
-      waiting: "s.state = 'queued' AND s.callback_at IS NULL",
-      callback: "s.state = 'queued' AND s.callback_at IS NOT NULL",
-      in_progress: "s.state IN ('accepted', 'transferring')",
-      completed: "s.state = 'ended' AND s.accepted_at IS NOT NULL AND IFNULL(s.end_reason, '') != 'handled'",
-      handled: "s.state = 'ended' AND s.end_reason = 'handled'",
-      left: "s.state = 'ended' AND s.accepted_at IS NULL AND s.end_reason = 'customer_left'",
-      abandoned:
-        "s.state = 'ended' AND s.accepted_at IS NULL AND IFNULL(s.end_reason, '') NOT IN ('handled', 'customer_left')",
-    } as const satisfies Record<SessionOutcome, string>;
-    if (q.outcome !== undefined) where.push(outcome[q.outcome]);
-    for (const word of (q.text ?? '').split(/\s+/).filter(Boolean).slice(0, 8)) {
-      const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push(
-        `(s.customer_name LIKE ?1 ESCAPE '\\' OR IFNULL(s.customer_email, '') LIKE ?1 ESCAPE '\\'
-        OR s.problem LIKE ?1 ESCAPE '\\' OR s.comment LIKE ?1 ESCAPE '\\'
-        OR EXISTS (SELECT 1 FROM session_transfers t WHERE t.session_id = s.id AND t.comment LIKE ?1 ESCAPE '\\')
-        OR EXISTS (SELECT 1 FROM users u WHERE (u.id = s.agent_id
-             OR u.id IN (SELECT a.user_id FROM session_agents a WHERE a.session_id = s.id))
-           AND (u.name LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\')))`.replaceAll('?1', '?'),
-      );
-      // The same word for each of the seven places it may be found.
-      for (let i = 0; i < 7; i++) values.push(like);
-    }
-    return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', values };
-  };
-
   return {
     async addAgent(sessionId, userId, at) {
       db.prepare('INSERT OR IGNORE INTO session_agents (session_id, user_id, at) VALUES (?, ?, ?)').run(
@@ -410,24 +248,8 @@ function historyRepo(db: Db): SessionHistoryRepo {
           `SELECT session_id, at, from_agent_id, to_kind, to_ref, to_name, comment FROM session_transfers
            WHERE session_id IN (${marks(ids)}) ORDER BY at, rowid`,
         )
-        .all(...ids) as {
-        session_id: string;
-        at: number;
-        from_agent_id: string;
-        to_kind: 'agent' | 'portal';
-        to_ref: string;
-        to_name: string;
-        comment: string;
-      }[];
-      return grouped(rows, (r) => ({
-        sessionId: r.session_id,
-        at: r.at,
-        fromAgentId: r.from_agent_id,
-        toKind: r.to_kind,
-        toRef: r.to_ref,
-        toName: r.to_name,
-        comment: r.comment,
-      }));
+        .all(...ids) as TransferRow[];
+      return grouped(rows, transferOf);
     },
     async filesOf(ids) {
       if (ids.length === 0) return new Map();
@@ -436,24 +258,8 @@ function historyRepo(db: Db): SessionHistoryRepo {
           `SELECT session_id, at, agent_id, direction, name, size, sha256 FROM session_files
            WHERE session_id IN (${marks(ids)}) ORDER BY at, rowid`,
         )
-        .all(...ids) as {
-        session_id: string;
-        at: number;
-        agent_id: string;
-        direction: FileRecord['direction'];
-        name: string;
-        size: number;
-        sha256: string;
-      }[];
-      return grouped(rows, (r) => ({
-        sessionId: r.session_id,
-        at: r.at,
-        agentId: r.agent_id,
-        direction: r.direction,
-        name: r.name,
-        size: r.size,
-        sha256: r.sha256,
-      }));
+        .all(...ids) as FileRow[];
+      return grouped(rows, fileOf);
     },
     async systemsOf(ids) {
       const out = new Map<string, string>();
@@ -467,7 +273,7 @@ function historyRepo(db: Db): SessionHistoryRepo {
       return out;
     },
     async search(q) {
-      const { clause, values } = searchWhere(q);
+      const { clause, values } = sessionSearchWhere(q);
       const total = (
         db.prepare(`SELECT COUNT(*) AS n FROM sessions s ${clause}`).get(...values) as { n: number }
       ).n;

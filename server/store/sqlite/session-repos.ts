@@ -13,7 +13,7 @@ import {
   sessionColumnValue,
   sessionFromRow,
   type SessionRow,
-} from './rows';
+} from '../rows';
 
 interface PortalRow {
   slug: string;

@@ -10,6 +10,7 @@ import { ChangeDetector } from '../../../host/screen/change-detector';
 import { PixelViewer } from '../../../host/screen/pixel-view';
 import { RowHashCache } from '../../../host/screen/row-hashes';
 import type { Rect } from '../../../host/platform/types';
+import { fewColours } from './synthetic';
 
 const W = 200;
 const H = 60;
@@ -51,18 +52,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   copyArb,
 );
 
-/** A frame of distinct-ish pixels from `seed`. */
-function frame(seed: number): { width: number; height: number; stride: number; data: Uint8Array } {
-  const data = new Uint8Array(W * H * 4);
-  const u32 = new Uint32Array(data.buffer);
-  let s = seed | 1;
-  for (let i = 0; i < u32.length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) | 0;
-    // Few colours, like text, so equal rows and equal cells happen too.
-    u32[i] = (s >>> 29) * 0x210421;
-  }
-  return { width: W, height: H, stride: W * 4, data };
-}
+const frame = (seed: number) => fewColours(W, H, seed);
 
 /** Whether the detector's cached row keys over [x0, x1) equal keys computed from scratch. */
 function keysFresh(d: ChangeDetector, x0: number, x1: number): boolean {

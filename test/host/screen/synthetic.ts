@@ -24,6 +24,18 @@ export function blank(width: number, height: number, rgb = 0x202428, stridePad =
   return pb;
 }
 
+/** A frame of pixels from `seed` in 8 colours (like text: equal rows and equal cells happen too). */
+export function fewColours(width: number, height: number, seed: number): PixelBuffer {
+  const data = new Uint8Array(width * height * 4);
+  const u32 = new Uint32Array(data.buffer);
+  let s = seed | 1;
+  for (let i = 0; i < u32.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) | 0;
+    u32[i] = (s >>> 29) * 0x210421;
+  }
+  return { width, height, stride: width * 4, data };
+}
+
 export function clone(pb: PixelBuffer): PixelBuffer {
   return { ...pb, data: pb.data.slice() };
 }

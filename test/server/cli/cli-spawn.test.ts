@@ -5,28 +5,14 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LIFELINE_BIN as BIN, runLifeline } from '../../support/lifeline-cli';
 import { makeDataDir, startTestServer } from '../../support/test-server';
 import { api, login } from '../http/api-client';
 
-const BIN = 'bin/lifeline.mjs';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function lifeline(
-  args: string[],
-  stdin?: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+const lifeline = (args: string[], stdin?: string) => runLifeline(args, { stdin });
 
 describe('lifeline CLI as a separate process', () => {
   it('adds a manager while the server runs; the server sees it at once (setup sealed, sign-in works)', async () => {

@@ -1,11 +1,12 @@
 /**
- * Row <-> record conversion for the SQLite store. Rows are read back through these functions
- * only, so a column rename touches one place. JSON columns are validated on the way out.
+ * Row <-> record conversion for both stores (SQLite and PostgreSQL use the same column names and
+ * keep JSON as text). Rows are read back through these functions only, so a column rename touches
+ * one place. JSON columns are validated on the way out.
  */
-import { ChatAuthor, FeaturesPatch, TransferInfo } from '../../../protocol/common';
-import { DEFAULT_FEATURES } from '../../accounts/default-features';
+import { ChatAuthor, FeaturesPatch, TransferInfo } from '../../protocol/common';
+import { DEFAULT_FEATURES } from '../accounts/default-features';
 import * as z from 'zod';
-import type { Continuation, LoginRecord, SessionRecord, UserRecord } from '../store';
+import type { Continuation, LoginRecord, SessionRecord, UserRecord } from './store';
 
 export interface UserRow {
   id: string;
@@ -81,7 +82,7 @@ export interface SessionRow {
 }
 
 /** Every column of a SessionRow, in one place: both the session and the report queries select these. */
-const SESSION_ROW_COLUMNS: readonly (keyof SessionRow)[] = [
+export const SESSION_ROW_COLUMNS: readonly (keyof SessionRow)[] = [
   'id',
   'portal_slug',
   'customer_name',
