@@ -24,6 +24,7 @@ import {
   Token,
   Timestamp,
   Role,
+  SharingEnd,
 } from './common';
 import { message, ReplyMessage, request } from './message';
 
@@ -154,7 +155,13 @@ export const ServerToAgent = z.discriminatedUnion('type', [
     grants: Grants,
     os: z.string().max(200).optional(),
     error: z.enum(['os_not_supported']).optional(),
+    /** Set when sharing ended on the customer's side: declined, window closed, or stopped. */
+    ended: SharingEnd.optional(),
+    /** The customer shares from the support page (view only), not through the helper. */
+    browser: z.boolean().optional(),
   }),
+  /** The customer's browser is downloading the helper bound to this session's request. */
+  message('helper.downloaded', { sessionId: Id, system: z.enum(['linux', 'windows']) }),
   /** The login ended elsewhere (seat taken, logout, account deactivated); the socket closes next. */
   message('signed_out', {
     reason: z.enum(['seat_taken', 'logout', 'deactivated', 'password_reset']),

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import {
   CHAT_TEXT_MAX_CHARS,
+  CLIENT_INFO_MAX_CHARS,
   COMMENT_MAX_CHARS,
   EMAIL_MAX_CHARS,
   NAME_MAX_CHARS,
@@ -56,6 +57,16 @@ const multiLine = (max: number) =>
     .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'no control characters');
 
 export const PersonName = singleLine(NAME_MAX_CHARS).pipe(z.string().min(1));
+/**
+ * The customer's system and browser as the support page detected them ("Windows 10", "Chrome
+ * 126"): shown in the agent's session header, so the agent knows what the customer uses before
+ * asking for the screen. Text the page sent: shown as text, never trusted for anything else.
+ */
+export const ClientInfo = z.object({
+  system: singleLine(CLIENT_INFO_MAX_CHARS).pipe(z.string().min(1)),
+  browser: singleLine(CLIENT_INFO_MAX_CHARS).pipe(z.string().min(1)),
+});
+export type ClientInfo = z.infer<typeof ClientInfo>;
 export const Title = singleLine(TITLE_MAX_CHARS).pipe(z.string().min(1));
 /** E-mail: trimmed and lowercased (logins match without regard to case or surrounding spaces). */
 export const Email = z
@@ -187,6 +198,8 @@ export const SessionView = z.object({
   createdAt: Timestamp,
   acceptedAt: Timestamp.optional(),
   endedAt: Timestamp.optional(),
+  /** The customer's system and browser, as their support page saw them. */
+  customerClient: ClientInfo.optional(),
   /** Whether the customer is still on the support page (live sessions). */
   customer: CustomerPresence.optional(),
   /** While transferring: where it went and until when its taker may accept (then it comes back). */
@@ -194,6 +207,14 @@ export const SessionView = z.object({
   answerBy: Timestamp.optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
+
+/**
+ * How screen sharing ended on the customer's side, for the agent, the viewer and the page to say
+ * it in words: the customer declined in the consent window, closed that window, or stopped
+ * sharing (the helper's Stop, or the browser's share ended).
+ */
+export const SharingEnd = z.enum(['declined', 'closed', 'stopped']);
+export type SharingEnd = z.infer<typeof SharingEnd>;
 
 /** Consent a customer gives in the helper's own prompt; each is separate and revocable. */
 export const Grants = z.object({

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import {
   ChatAuthor,
+  ClientInfo,
   ChatLine,
   ChatText,
   Email,
@@ -16,17 +17,23 @@ import {
   ProblemText,
   ScreenState,
   SessionState,
+  SharingEnd,
   Slug,
   Timestamp,
   Title,
   Token,
 } from './common';
+import { Language } from './i18n/language';
 import { message, ReplyMessage, request } from './message';
 
 export const NewRequest = z.object({
   name: PersonName,
   email: Email.optional(),
   problem: ProblemText,
+  /** The page's language: the helper asks consent in it. */
+  language: Language.optional(),
+  /** The customer's system and browser as the page sees them (the agent's session header). */
+  client: ClientInfo.optional(),
 });
 export type NewRequest = z.infer<typeof NewRequest>;
 
@@ -38,6 +45,8 @@ export const CustomerToServer = z.discriminatedUnion('type', [
     name: PersonName,
     email: Email.optional(),
     problem: ProblemText,
+    language: Language.optional(),
+    client: ClientInfo.optional(),
     /**
      * The request token of an ended session, to go on with the agent of that session first
      * ("continue with Ann"); the server routes to the portal when that agent is not available.
@@ -45,6 +54,8 @@ export const CustomerToServer = z.discriminatedUnion('type', [
     previous: Token.optional(),
     protocol: z.number().int().min(1).max(1000),
   }),
+  /** The customer switched the page's language: the helper's next words follow it. */
+  message('customer.language', { language: Language }),
   request('request.cancel', {}),
   /**
    * "Leave my details": nobody could answer now; the request stays in the queue as a callback
@@ -124,11 +135,19 @@ export const ServerToCustomer = z.discriminatedUnion('type', [
   message('chat.delivered', { seq: z.number().int().min(1) }),
   message('session.ended', { by: z.enum(['customer', 'agent', 'system']) }),
   /** The agent asks to see the screen: start the helper (extension bridge) or show the join code. */
-  message('screen.requested', { joinCode: z.string().max(32), expiresAt: Timestamp, agentName: PersonName }),
+  message('screen.requested', {
+    joinCode: z.string().max(32),
+    expiresAt: Timestamp,
+    agentName: PersonName,
+    /** Ticket for the helper download bound to this request (/downloads/helper/<system>/<ticket>). */
+    download: Token.optional(),
+  }),
   message('screen.status', {
     state: ScreenState,
     error: z.enum(['os_not_supported']).optional(),
     os: z.string().max(200).optional(),
+    /** Set when sharing ended on the customer's side (declined, window closed, stopped). */
+    ended: SharingEnd.optional(),
   }),
   /** "Share my screen": the agent started (`active`) or stopped showing their screen; watch with share.watch. */
   message('share.status', { active: z.boolean(), agentName: PersonName.optional() }),

@@ -58,6 +58,12 @@ export const ERROR_CODES = {
   // --- screen sharing and helper ---
   join_code_invalid: 404,
   join_code_expired: 410,
+  /** A helper download's ticket is unknown (mistyped link, or from another server). */
+  download_ticket_invalid: 404,
+  /** A helper download's ticket is past DOWNLOAD_TICKET_TTL_MS, or its session ended. */
+  download_ticket_expired: 410,
+  /** A helper already joined with this download's ticket (single use). */
+  download_ticket_used: 410,
   os_not_supported: 501,
   helper_not_connected: 409,
   consent_required: 403,

@@ -1,10 +1,12 @@
 /**
  * Channel: helper (native host or standalone) <-> server, JSON over /ws, plus binary data-plane
  * frames (frame.ts) on the same socket once welcomed. The first message is `helper.hello` with
- * the session's single-use join code, or with the resume token after a reboot or network loss.
+ * the session's single-use join code, the ticket of a download bound to the request, or with the
+ * resume token after a reboot or network loss.
  */
 import * as z from 'zod';
 import { ErrorMessage, Grants, Id, PersonName, Token } from './common';
+import { Language } from './i18n/language';
 import { JOIN_CODE_DIGITS } from './limits';
 import { message, ReplyMessage } from './message';
 
@@ -27,7 +29,15 @@ export type OsInfo = z.infer<typeof OsInfo>;
 export const HelperCredential = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('join'), joinCode: JoinCode }),
   z.object({ kind: z.literal('resume'), resumeToken: Token }),
+  /** The ticket carried inside a helper download bound to the customer's request (no code to type). */
+  z.object({ kind: z.literal('ticket'), ticket: Token }),
+  /**
+   * The support page itself shares the screen (getDisplayMedia, view only), proving the request
+   * with its request token: for systems without a helper, or where nothing may be installed.
+   */
+  z.object({ kind: z.literal('page'), requestToken: Token }),
 ]);
+export type HelperCredential = z.infer<typeof HelperCredential>;
 
 // ---------------------------------------------------------------- helper -> server
 export const HelperToServer = z.discriminatedUnion('type', [
@@ -41,6 +51,11 @@ export const HelperToServer = z.discriminatedUnion('type', [
   }),
   /** Consent changed in the helper's prompt (grant or revoke); relayed to the agent and the page. */
   message('helper.consent', { grants: Grants }),
+  /**
+   * The customer declined in the consent window (or closed it) before anything was shared:
+   * sharing ends, the agent and the page are told in words, the server closes the socket.
+   */
+  message('helper.declined', { reason: z.enum(['declined', 'closed']) }),
   /** The customer allowed a reboot and it is starting: the session waits in `reconnecting`. */
   message('helper.rebooting', {}),
   /** The customer pressed "stop" in the helper: sharing ends, the chat goes on. */
@@ -59,6 +74,8 @@ export const ServerToHelper = z.discriminatedUnion('type', [
     peerId: z.number().int().min(1).max(1),
     customerName: PersonName,
     viewers: z.array(ViewerPeer),
+    /** The language the customer chose on the support page: the helper asks consent in it. */
+    language: Language.optional(),
   }),
   ReplyMessage,
   ErrorMessage,

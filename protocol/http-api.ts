@@ -18,7 +18,7 @@ import {
   Timestamp,
   TransferInfo,
 } from './common';
-import { CustomerSessionView } from './customer-channel';
+import { CustomerSessionView, NewRequest } from './customer-channel';
 import { PASSWORD_MAX_CHARS } from './limits';
 
 /** Passwords are checked for length only here; strength rules live with the account code. */
@@ -68,11 +68,7 @@ export const SetupRequest = z.object({
 export type SetupRequest = z.infer<typeof SetupRequest>;
 
 // POST /api/v1/portals/:slug/requests
-export const CreateRequestBody = z.object({
-  name: PersonName,
-  email: Email.optional(),
-  problem: ProblemText,
-});
+export const CreateRequestBody = NewRequest;
 export const CreateRequestResponse = z.object({
   requestToken: Token,
   session: CustomerSessionView,

@@ -33,6 +33,8 @@ export const COMMENT_MAX_CHARS = 8000;
 export const TITLE_MAX_CHARS = 120;
 /** Portal slugs: lowercase letters, digits and dashes, this many characters at most. */
 export const SLUG_MAX_CHARS = 48;
+/** Longest system or browser name a support page reports ("Windows 10", "Firefox 128"), in characters. */
+export const CLIENT_INFO_MAX_CHARS = 60;
 /** Longest opaque token or id carried in a message, in characters. */
 export const TOKEN_MAX_CHARS = 128;
 /** Request ids chosen by clients to match replies, in characters. */
@@ -48,3 +50,9 @@ export const RECONNECT_GRACE_MS = 10 * 60_000;
 export const JOIN_CODE_TTL_MS = 10 * 60_000;
 /** Digits in a join code a customer types into the standalone helper. */
 export const JOIN_CODE_DIGITS = 9;
+/**
+ * A helper download bound to a request (its ticket, carried inside the file) can be fetched and
+ * started for this long after the agent asked, in ms: long enough for a slow download and finding
+ * the file, short enough that a forgotten copy in Downloads is useless.
+ */
+export const DOWNLOAD_TICKET_TTL_MS = 30 * 60_000;

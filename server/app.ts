@@ -42,6 +42,7 @@ import { clientAddress } from './http/client-address';
 import { createOriginPolicy } from './ws/origin';
 import { registerPortalRoutes } from './http/routes/portal-routes';
 import { registerDownloadRoutes } from './http/routes/download-routes';
+import { helperPackages } from './downloads/helper-systems';
 import { registerExtensionDownloadRoutes } from './http/routes/extension-download-routes';
 import { readExtensionPackageInfo } from './downloads/extension-packages';
 import { createSupportWorkflow, type SupportWorkflow, type WorkflowOptions } from './support-workflow';
@@ -118,7 +119,17 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
 
   registerStatusRoutes(router, ctx, services.workflow.liveCounts);
   registerPortalRoutes(router, services.workflow.sessions, store);
-  registerDownloadRoutes(router, config.downloadsDir);
+  const packages = helperPackages(config.downloadsDir, log);
+  for (const p of packages.values()) p.warm();
+  registerDownloadRoutes(router, {
+    packages,
+    tickets: services.workflow.screen.tickets,
+    languageOf: (sessionId) => services.workflow.sessions.languageOf(sessionId),
+    onDownload: (sessionId, system) => services.workflow.screen.downloaded(sessionId, system),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    tls: Boolean(config.tls),
+    log,
+  });
   registerExtensionDownloadRoutes(router, {
     downloadsDir: config.downloadsDir,
     scheme: config.tls ? 'https' : 'http',

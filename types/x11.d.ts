@@ -233,7 +233,14 @@ declare module 'x11' {
     MoveResizeWindow(wid: number, x: number, y: number, width: number, height: number): void;
     ConfigureWindow(
       wid: number,
-      values: { x?: number; y?: number; sibling?: number; stackMode?: number },
+      values: {
+        x?: number;
+        y?: number;
+        width?: number;
+        height?: number;
+        sibling?: number;
+        stackMode?: number;
+      },
     ): void;
     GetWindowAttributes(wid: number, cb: XCallback<{ mapState: number; overrideRedirect: number }>): void;
     /** `children`: the window's children in stacking order, bottom first. */
@@ -244,7 +251,7 @@ declare module 'x11' {
       drawable: number,
       values: { foreground?: number; background?: number; font?: number; graphicsExposures?: number },
     ): void;
-    ChangeGC(gc: number, values: { foreground?: number; font?: number }): void;
+    ChangeGC(gc: number, values: { foreground?: number; background?: number; font?: number }): void;
     FreeGC(gc: number): void;
     /** `coords`: x, y, width, height of each rectangle, flat. */
     PolyFillRectangle(drawable: number, gc: number, coords: number[]): void;
@@ -268,6 +275,19 @@ declare module 'x11' {
     ): void;
     ImageText8(drawable: number, gc: number, x: number, y: number, text: string): void;
     PolyText8(drawable: number, gc: number, x: number, y: number, items: string[]): void;
+    /** Items are drawn as CHAR2B (UCS-2): for iso10646-1 fonts. */
+    PolyText16(drawable: number, gc: number, x: number, y: number, items: string[]): void;
+    CopyArea(
+      src: number,
+      dst: number,
+      gc: number,
+      srcX: number,
+      srcY: number,
+      dstX: number,
+      dstY: number,
+      width: number,
+      height: number,
+    ): void;
     InternAtom(onlyIfExists: boolean, name: string, cb: XCallback<number>): void;
     GetAtomName(atom: number, cb: XCallback<string>): void;
     ChangeProperty(

@@ -435,8 +435,16 @@ export class AgentController {
           grants: m.grants,
           ...(m.os !== undefined ? { os: m.os } : {}),
           ...(m.error !== undefined ? { error: m.error } : {}),
+          ...(m.ended !== undefined ? { ended: m.ended } : {}),
         },
       };
+      this.persist();
+      this.pushSession(m.sessionId);
+    },
+    'helper.downloaded': (m) => {
+      const { screens } = this.state.live;
+      const screen = screens[m.sessionId] ?? { joinCode: null, expiresAt: null, helper: null };
+      screens[m.sessionId] = { ...screen, downloaded: true };
       this.persist();
       this.pushSession(m.sessionId);
     },

@@ -194,10 +194,13 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
       signedIn();
       const result = await agent.socket.request({ type: 'screen.request', sessionId: req.sessionId });
       const { screens } = agent.state.live;
+      // A new request starts over: what the last helper said (declined, stopped) is history.
+      const previous = screens[req.sessionId]?.helper ?? null;
       screens[req.sessionId] = {
         joinCode: result.joinCode,
         expiresAt: result.expiresAt,
-        helper: screens[req.sessionId]?.helper ?? null,
+        helper: previous?.connected ? previous : null,
+        downloaded: false,
       };
       agent.persist();
       agent.pushSession(req.sessionId);

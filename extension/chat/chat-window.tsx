@@ -76,6 +76,15 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
             {detail.session.portal.name}
             {detail.session.customerEmail ? ` · ${detail.session.customerEmail}` : ''}
           </p>
+          {detail.session.customerClient && (
+            <p class="muted customer-client" data-testid="customer-client">
+              {t(
+                'customerClient',
+                detail.session.customerClient.system,
+                detail.session.customerClient.browser,
+              )}
+            </p>
+          )}
           {detail.session.problem && <p class="problem">{detail.session.problem}</p>}
           {detail.session.transfer && (
             <p class="transfer-note">
@@ -160,7 +169,7 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
       <SessionNotices detail={detail} myAgentId={me?.id ?? null} online={online} />
       {error && <p role="alert">{error}</p>}
       {panel === 'screen' && screenView && (
-        <ScreenPanel sessionId={sessionId} screen={detail.screen} online={online} />
+        <ScreenPanel sessionId={sessionId} screen={detail.screen} online={online} closed={closed !== null} />
       )}
       {panel === 'transfer' && (
         <TransferPanel sessionId={sessionId} myAgentId={me?.id ?? ''} onDone={() => setPanel('none')} />

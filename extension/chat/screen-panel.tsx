@@ -1,7 +1,9 @@
 /**
- * "View screen": asks the customer to share their screen (screen.request) and shows the join
- * code (for a customer without the extension) and the helper's status. The viewer window itself
- * belongs to the viewer work; this panel stops at "the helper is connected".
+ * "View screen": asks the customer to share their screen (screen.request), shows the join code
+ * (for a helper that asks for it) and says where the customer is: waiting for the download,
+ * downloading, helper started and waiting for consent, what they allowed, declined, closed the
+ * window, stopped sharing, or the session ended. "Ask again" is offered only while the session is
+ * open. The viewer window itself is the viewer's (extension/viewer/).
  */
 import { useState } from 'preact/hooks';
 import { t } from '../lib/i18n';
@@ -12,7 +14,12 @@ import type { Grants } from '../../protocol/common';
 import { openViewerWindow } from '../viewer/open-viewer';
 import { catalogKey } from '../../ui/viewer/viewer-text';
 
-export function ScreenPanel(props: { sessionId: string; screen: ScreenView; online: boolean }) {
+export function ScreenPanel(props: {
+  sessionId: string;
+  screen: ScreenView;
+  online: boolean;
+  closed: boolean;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const { screen } = props;
@@ -31,15 +38,17 @@ export function ScreenPanel(props: { sessionId: string; screen: ScreenView; onli
     <section class="panel screen-panel" aria-labelledby="screen-title">
       <h2 id="screen-title">{t('viewScreen')}</h2>
       <p class="muted">{t('screenExplain')}</p>
-      <button
-        type="button"
-        class="primary screen-request"
-        disabled={busy || !props.online}
-        onClick={() => void request()}
-      >
-        {screen.joinCode ? t('screenAskAgain') : t('screenAsk')}
-      </button>
-      {screen.joinCode && (
+      {!props.closed && (
+        <button
+          type="button"
+          class="primary screen-request"
+          disabled={busy || !props.online}
+          onClick={() => void request()}
+        >
+          {screen.joinCode ? t('screenAskAgain') : t('screenAsk')}
+        </button>
+      )}
+      {screen.joinCode && !props.closed && (
         <p class="join-code">
           {t('screenJoinCode')} <strong>{groupDigits(screen.joinCode)}</strong>
           {screen.expiresAt !== null && (
@@ -47,10 +56,10 @@ export function ScreenPanel(props: { sessionId: string; screen: ScreenView; onli
           )}
         </p>
       )}
-      <p class="helper-status" role="status">
-        {helperText(screen)}
+      <p class="helper-status" role="status" data-step={screenStep(screen, props.closed)}>
+        {STEP_TEXT[screenStep(screen, props.closed)](screen)}
       </p>
-      {(screen.joinCode || screen.helper) && (
+      {(screen.joinCode || screen.helper) && !props.closed && (
         <button type="button" class="open-viewer" onClick={() => void openViewerWindow(props.sessionId)}>
           {t(catalogKey('openViewer'))}
         </button>
@@ -64,12 +73,47 @@ function groupDigits(code: string): string {
   return code.replace(/(\d{3})(?=\d)/g, '$1 ');
 }
 
-function helperText(screen: ScreenView): string {
+/** Where the customer is in sharing their screen, as the agent's panel tells it. */
+export type ScreenStep =
+  | 'idle'
+  | 'waiting_download'
+  | 'downloaded'
+  | 'waiting_consent'
+  | 'sharing'
+  | 'declined'
+  | 'closed'
+  | 'stopped'
+  | 'helper_gone'
+  | 'os_not_supported'
+  | 'session_ended';
+
+export function screenStep(screen: ScreenView, sessionClosed: boolean): ScreenStep {
+  if (sessionClosed) return 'session_ended';
   const helper = screen.helper;
-  if (!helper) return screen.joinCode ? t('screenWaitingHelper') : '';
-  if (helper.error === 'os_not_supported') return t('screenOsNotSupported', helper.os ?? '');
-  if (!helper.connected) return t('screenHelperGone');
-  const granted = (Object.keys(helper.grants) as (keyof Grants)[]).filter((k) => helper.grants[k]);
-  if (granted.length === 0) return t('screenWaitingConsent');
-  return t('screenGranted', granted.map((g) => t(`grant_${g}`)).join(', '));
+  if (!helper) {
+    if (!screen.joinCode) return 'idle';
+    return screen.downloaded ? 'downloaded' : 'waiting_download';
+  }
+  if (helper.error === 'os_not_supported') return 'os_not_supported';
+  if (helper.ended) return helper.ended;
+  if (!helper.connected) return 'helper_gone';
+  return Object.values(helper.grants).some(Boolean) ? 'sharing' : 'waiting_consent';
 }
+
+const STEP_TEXT: Record<ScreenStep, (screen: ScreenView) => string> = {
+  idle: () => '',
+  waiting_download: () => t('screenWaitingHelper'),
+  downloaded: () => t('screenDownloaded'),
+  waiting_consent: () => t('screenWaitingConsent'),
+  sharing: (screen) => {
+    const grants = screen.helper?.grants;
+    const granted = grants ? (Object.keys(grants) as (keyof Grants)[]).filter((k) => grants[k]) : [];
+    return t('screenGranted', granted.map((g) => t(`grant_${g}`)).join(', '));
+  },
+  declined: () => t('screenDeclined'),
+  closed: () => t('screenClosed'),
+  stopped: () => t('screenStopped'),
+  helper_gone: () => t('screenHelperGone'),
+  os_not_supported: (screen) => t('screenOsNotSupported', screen.helper?.os ?? ''),
+  session_ended: () => t('screenSessionEnded'),
+};

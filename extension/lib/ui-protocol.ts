@@ -16,6 +16,7 @@ import {
   ErrorCodeSchema,
   Features,
   Grants,
+  SharingEnd,
   Id,
   PersonName,
   QueueEntry,
@@ -78,12 +79,16 @@ export const HelperView = z.object({
   grants: Grants,
   os: z.string().max(200).optional(),
   error: z.enum(['os_not_supported']).optional(),
+  /** How sharing ended on the customer's side (declined, window closed, stopped). */
+  ended: SharingEnd.optional(),
 });
 
 export const ScreenView = z.object({
   joinCode: z.string().max(32).nullable(),
   expiresAt: Timestamp.nullable(),
   helper: HelperView.nullable(),
+  /** The customer's browser fetched the helper bound to this request (helper.downloaded). */
+  downloaded: z.boolean().optional(),
 });
 export type ScreenView = z.infer<typeof ScreenView>;
 

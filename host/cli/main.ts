@@ -1,6 +1,7 @@
 /**
  * `lifeline-helper`: the helper's entry point (bundled to dist/host/lifeline-helper.mjs).
  *   - started by a browser (native messaging): recognised from its arguments, runs the native loop;
+ *   - no arguments (a double-click): the one-click flow (commands/start-command.ts);
  *   - `join <code> [--server URL]`: the standalone helper; `resume`: back after a reboot;
  *   - `install` / `uninstall`: native-messaging manifests; `policy`: enterprise policy templates;
  *   - `--version`, `--help`.
@@ -9,11 +10,15 @@
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError } from './cli-error';
 import { COMMANDS, type CommandName } from './commands';
 import { nativeCommand } from './commands/native-command';
+import { startCommand } from './commands/start-command';
 import { nativeCaller } from './native-caller';
 import { HELPER_VERSION } from './version';
 import { preparePlatform } from '../platform/registry';
 
-export const USAGE = `Usage: lifeline-helper <command> [options]
+export const USAGE = `Usage: lifeline-helper [<command> [options]]
+
+With no command (a double-click): joins the support session the download is for, or asks for
+the code shown on the support page in a window.
 
 Commands:
   join <code> [--server URL]   share this screen with the agent who gave you the code
@@ -49,9 +54,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stdout.write(`${HELPER_VERSION}\n`);
       return EXIT_OK;
     }
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      (name === undefined ? process.stderr : process.stdout).write(USAGE);
-      return name === undefined ? EXIT_USAGE : EXIT_OK;
+    // No arguments: started with the mouse (or plainly): the one-click flow.
+    if (name === undefined) return await startCommand([], env);
+    if (name === '--help' || name === '-h' || name === 'help') {
+      process.stdout.write(USAGE);
+      return EXIT_OK;
     }
     if (!isCommand(name)) {
       process.stderr.write(`lifeline-helper: unknown command "${name.slice(0, 80)}"\n\n${USAGE}`);

@@ -25,6 +25,7 @@ import {
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { recordAddonFile } from './addon-files';
 
 interface SeaApi {
   isSea(): boolean;
@@ -79,6 +80,8 @@ export function loadSeaAddon(addon: string, files: readonly string[]): unknown {
     renameSync(temp, target);
   }
   const module = { exports: {} as unknown };
-  process.dlopen(module, path.join(dir, blobs[0]!.file));
+  const file = path.join(dir, blobs[0]!.file);
+  process.dlopen(module, file);
+  recordAddonFile(addon, file);
   return module.exports;
 }

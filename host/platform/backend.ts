@@ -6,14 +6,17 @@
  * that system's folder (host/platform/<os>/); core helper code asks the registry.
  */
 import type { OsInfo } from '../../protocol/helper-channel';
+import type { Language } from '../../protocol/i18n/language';
 import type { ConsentPrompt } from '../consent/prompts/consent-prompt';
-import type { SharingIndicator } from '../consent/prompts/sharing-indicator';
+import type { SharingIndicator, SharingState } from '../consent/prompts/sharing-indicator';
+import type { HelperText } from '../i18n/helper-text';
+import type { SystemProxySettings } from '../net/proxy-config';
 import type { AnnotationSurface } from '../session/annotation-surface';
 import type { CommandRunner } from './command-runner';
 import type { NativeHostLocations } from './native-host-locations';
 import type { PlatformLog } from './platform-log';
 import type { SystemFacts } from './system-facts';
-import type { Platform, ScreenSource } from './types';
+import type { DialogHost, Platform, ScreenSource } from './types';
 
 export interface LoadOptions {
   log: PlatformLog;
@@ -58,10 +61,34 @@ export interface PlatformBackend {
     log: (line: string) => void,
     screen?: () => Promise<ScreenSource>,
   ): AnnotationSurface | null;
-  /** The always-on-top "sharing ... - Stop" window of the standalone helper, or null. */
-  sharingIndicator?(facts: SystemFacts, onStop: () => void): Promise<SharingIndicator | null>;
-  /** A desktop consent prompt (dialog or native window), or null where the terminal must ask. */
-  consentPrompt?(facts: SystemFacts): ConsentPrompt | null;
+  /**
+   * The always-on-top "sharing ... - Stop" window of the standalone helper, or null; `describe`
+   * gives its line in the customer's language (ending with " - Stop": on X11 the whole bar is the
+   * button), `stopLabel` the word for a separate Stop button (Windows).
+   */
+  sharingIndicator?(
+    facts: SystemFacts,
+    onStop: () => void,
+    describe: (state: SharingState) => string,
+    stopLabel: string,
+  ): Promise<SharingIndicator | null>;
+  /**
+   * Where the helper's own windows open (consent, "type the code", notices), or null where none is
+   * reachable. Nothing connects until the first window opens.
+   */
+  dialogHost?(facts: SystemFacts): DialogHost | null;
+  /**
+   * A native consent prompt for systems without a DialogHost (Windows' message boxes), speaking
+   * `text`'s language, or null where the terminal must ask.
+   */
+  consentPrompt?(facts: SystemFacts, text: HelperText): ConsentPrompt | null;
+  /**
+   * The system's own proxy settings beyond HTTPS_PROXY / HTTP_PROXY / NO_PROXY (read first on every
+   * system), or null: Linux desktops export theirs to those variables.
+   */
+  systemProxy?(facts: SystemFacts): SystemProxySettings | null;
+  /** The desktop's display language, where the system says it beyond the locale variables. */
+  displayLanguage?(facts: SystemFacts): Language | null;
   /** Where the resume state is kept for this user. */
   stateFolder(facts: SystemFacts, home: string): StateFolder;
   /** Where browsers look for native-messaging hosts; absent where install is not automated. */

@@ -6,15 +6,19 @@
  * without an X display), loadPlatform() throws ProtocolError('os_not_supported') with a message
  * that names the system ("FreeBSD 14.0-RELEASE is not supported yet: ..."), so the support page
  * can tell the customer exactly why. describeOs() gives the protocol's OsInfo for the helper's
- * hello. The optional parts (drawing overlay, sharing indicator window, desktop consent prompt)
- * give null where the system has none, and the caller falls back.
+ * hello. The optional parts (drawing overlay, sharing indicator window, the helper's own windows,
+ * a native consent prompt, the system's proxy settings) give null where the system has none, and
+ * the caller falls back.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { ProtocolError } from '../../protocol/errors';
 import type { OsInfo } from '../../protocol/helper-channel';
+import type { Language } from '../../protocol/i18n/language';
 import type { ConsentPrompt } from '../consent/prompts/consent-prompt';
-import type { SharingIndicator } from '../consent/prompts/sharing-indicator';
+import type { SharingIndicator, SharingState } from '../consent/prompts/sharing-indicator';
+import type { HelperText } from '../i18n/helper-text';
+import type { SystemProxySettings } from '../net/proxy-config';
 import type { AnnotationSurface } from '../session/annotation-surface';
 import type { PlatformBackend, StateFolder } from './backend';
 import type { CommandRunner } from './command-runner';
@@ -24,7 +28,7 @@ import { windowsBackend } from './windows/windows-backend';
 import type { NativeHostLocations } from './native-host-locations';
 import { stderrLog, type PlatformLog } from './platform-log';
 import { currentSystem, type SystemFacts } from './system-facts';
-import type { Platform, ScreenSource } from './types';
+import type { DialogHost, Platform, ScreenSource } from './types';
 
 export type { PlatformLog } from './platform-log';
 export { currentSystem, type SystemFacts } from './system-facts';
@@ -131,14 +135,41 @@ export function createAnnotationOverlay(
 export async function openSharingIndicator(
   system: SystemFacts,
   onStop: () => void,
+  describe: (state: SharingState) => string,
+  stopLabel: string,
 ): Promise<SharingIndicator | null> {
   if (unsupportedReason(system)) return null;
-  return (await backendFor(system)?.sharingIndicator?.(system, onStop)) ?? null;
+  return (await backendFor(system)?.sharingIndicator?.(system, onStop, describe, stopLabel)) ?? null;
 }
 
-/** This desktop's own consent prompt (a dialog or native window), or null: the terminal asks. */
-export function desktopConsentPrompt(system: SystemFacts): ConsentPrompt | null {
-  return backendFor(system)?.consentPrompt?.(system) ?? null;
+/** A native consent prompt (Windows' message boxes) in `text`'s language, or null. */
+export function nativeConsentPrompt(system: SystemFacts, text: HelperText): ConsentPrompt | null {
+  return backendFor(system)?.consentPrompt?.(system, text) ?? null;
+}
+
+/**
+ * The system's own proxy settings, where the system has them beyond the environment's
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (which host/net reads first, on every system), or null.
+ */
+export function systemProxySettings(system: SystemFacts = currentSystem()): SystemProxySettings | null {
+  return backendFor(system)?.systemProxy?.(system) ?? null;
+}
+
+/** The desktop's display language where the system says it (Windows), else null. */
+export function displayLanguage(system: SystemFacts = currentSystem()): Language | null {
+  if (unsupportedReason(system)) return null;
+  return backendFor(system)?.displayLanguage?.(system) ?? null;
+}
+
+/**
+ * Where the helper's own windows open (the consent question, "type the code", notices), or null
+ * where this system has none reachable (Linux without an X display, a Windows bundle without its
+ * UI thread): the caller falls back to a native prompt or the terminal. Nothing connects until
+ * the first window opens.
+ */
+export function dialogHost(system: SystemFacts = currentSystem()): DialogHost | null {
+  if (unsupportedReason(system)) return null;
+  return backendFor(system)?.dialogHost?.(system) ?? null;
 }
 
 /** Where this user's helper state (the resume file) lives. */

@@ -152,3 +152,70 @@ export interface Platform {
   /** Reboots the machine (after consent) or throws a clear error where not permitted. */
   reboot(): Promise<void>;
 }
+
+/**
+ * The helper's own small windows (the consent question, "type the code", a notice), described by
+ * core code and drawn by each system: on top of every window and focused when they open, so the
+ * customer never has to look for them behind the browser. The words arrive ready in the
+ * customer's language; the system only lays them out. Checkboxes start as `checked` says and are
+ * ticked by the customer only; buttons report what the customer did.
+ */
+export interface DialogCheck {
+  id: string;
+  label: string;
+  checked: boolean;
+}
+
+export interface DialogButton {
+  id: string;
+  label: string;
+  /** The button Enter presses (drawn as the main one). */
+  primary?: boolean;
+  /** Disabled until at least one box is ticked ("Allow" with nothing ticked means nothing). */
+  needsCheck?: boolean;
+}
+
+export interface DialogSpec {
+  /** The window's title (the window manager's title bar and task list). */
+  title: string;
+  /** The first line, in bold. */
+  heading: string;
+  /** Paragraphs, wrapped to the window's width. */
+  text: readonly string[];
+  checks?: readonly DialogCheck[];
+  /** One line of text to type (the join code), with what it may contain. */
+  field?: { label: string; value: string; maxChars: number; allowed: 'digits' };
+  /** A problem to fix, shown in red under the text (null: none). */
+  error?: string | null;
+  buttons: readonly DialogButton[];
+  /** The button Escape presses; without one, Escape closes the window like its close box. */
+  cancel?: string;
+  /** Buttons are disabled (while connecting). */
+  busy?: boolean;
+}
+
+export type DialogAction =
+  | {
+      kind: 'button';
+      button: string;
+      checks: Readonly<Record<string, boolean>>;
+      field: string;
+    }
+  /** The customer closed the window (its close box, or Escape without a cancel button). */
+  | { kind: 'closed' };
+
+export interface Dialog {
+  /**
+   * Replaces what the window shows. The customer's ticks and typed text stay (a spec's `checked`
+   * and `value` apply when the window opens, and to boxes or a field it did not have before).
+   */
+  update(spec: DialogSpec): void;
+  close(): void;
+}
+
+export interface DialogHost {
+  /** Opens a dialog on top of every window, focused; `onAction` hears every button and the close. */
+  open(spec: DialogSpec, onAction: (action: DialogAction) => void): Promise<Dialog>;
+  /** Closes every dialog and the host's connection to the desktop. */
+  close(): Promise<void>;
+}

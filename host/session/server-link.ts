@@ -9,6 +9,7 @@
  * new one. A silent socket is not trusted: when nothing (not even the server's heartbeat ping)
  * arrives for LINK_SILENCE_MS, the link is terminated so reconnection can start.
  */
+import type { Agent } from 'node:http';
 import WebSocket from 'ws';
 import {
   HEARTBEAT_INTERVAL_MS,
@@ -53,11 +54,14 @@ export class ServerLink {
     hello: HelloMessage,
     private readonly events: ServerLinkEvents,
     private readonly silenceMs: number = LINK_SILENCE_MS,
+    /** Through a proxy's tunnel when one applies (host/net/server-agent.ts); undefined: direct. */
+    agent?: Agent,
   ) {
     this.ws = new WebSocket(socketUrl(serverOrigin), {
       perMessageDeflate: false,
       maxPayload: DATA_FRAME_MAX_BYTES,
       handshakeTimeout: LINK_CONNECT_TIMEOUT_MS,
+      ...(agent ? { agent } : {}),
     });
     let lastError: string | undefined;
     this.ws.on('open', () => {

@@ -26,6 +26,7 @@ import { NO_GRANTS, PROTOCOL_VERSION, type Grants } from '../../protocol/common'
 import { ProtocolError, isErrorCode, type ErrorCode } from '../../protocol/errors';
 import { parseFrame, DataChannel } from '../../protocol/frame';
 import type { OsInfo, ServerToHelper } from '../../protocol/helper-channel';
+import type { Language } from '../../protocol/i18n/language';
 import { HELLO_TIMEOUT_MS, RECONNECT_GRACE_MS } from '../../protocol/limits';
 import type { HandlerMap } from '../../protocol/message';
 import { STATUS_VIEWERS_MAX, type HelperState, type SecuredViewer } from '../../protocol/native-channel';
@@ -35,6 +36,7 @@ import {
   currentSystem,
   describeOs,
   loadPlatform,
+  systemProxySettings,
   unsupportedReason,
   type SystemFacts,
 } from '../platform/registry';
@@ -55,7 +57,8 @@ import {
   writeResumeState,
   type ResumeState,
 } from './resume-state-file';
-import { LINK_CONNECT_TIMEOUT_MS, ServerLink, type HelloMessage } from './server-link';
+import { routeTo, type NetworkOptions, type Route } from '../net/server-agent';
+import { LINK_CONNECT_TIMEOUT_MS, ServerLink, socketUrl, type HelloMessage } from './server-link';
 import { ScreenSourceView } from './shared-screen-source';
 import path from 'node:path';
 import { ViewerPeer, type EncoderTuning, type ViewerPeerStats } from './viewer-peer';
@@ -88,6 +91,9 @@ const FINAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'join_code_expired',
   'illegal_transition',
   'too_many_attempts',
+  'download_ticket_invalid',
+  'download_ticket_expired',
+  'download_ticket_used',
 ]);
 
 /** Events beyond the native channel's: for the standalone terminal and for tests. */
@@ -101,7 +107,11 @@ export type SessionNotice =
   | { type: 'consent.restored'; grants: Grants; agentNames: string[] }
   /** A file transfer started, moved (at most twice a second), or ended. */
   | { type: 'file'; transfer: FileTransferEvent }
-  | { type: 'ended'; code: ErrorCode | null; message: string };
+  | { type: 'ended'; code: ErrorCode | null; message: string; reason: EndReason };
+
+/** Why the session ended on this side, for the customer's words (host/i18n: `end.*`). */
+export type EndReason =
+  'stopped' | 'declined' | 'closed' | 'you_ended' | 'session_ended' | 'lost' | 'reconnect_expired' | 'failed';
 
 export interface SessionClientOptions {
   /** The helper's version, sent in the hello. */
@@ -121,6 +131,8 @@ export interface SessionClientOptions {
   log?: (line: string) => void;
   /** Silence after which the link counts as dead, in ms (tests shorten it). */
   linkSilenceMs?: number;
+  /** Proxy settings (default: the environment's, then the system's: host/net/). */
+  network?: NetworkOptions;
 }
 
 type Credential = HelloMessage['credential'];
@@ -166,6 +178,9 @@ export class SessionClient implements HelperController {
   private resumeToken: string | null = null;
   private sessionId: string | null = null;
   private welcomed = false;
+  private customerLanguage: Language | null = null;
+  /** The proxy the current link goes through ("http://proxy:3128"), or null (direct). */
+  private proxy: string | null = null;
   private pendingJoin: PendingJoin | null = null;
   private stopping = false;
   private stopTimer: ReturnType<typeof setTimeout> | null = null;
@@ -206,13 +221,14 @@ export class SessionClient implements HelperController {
       'helper.welcome': (m, link) => this.onWelcome(m, link),
       reply: () => {},
       error: (m, link) =>
-        this.onServerError(isErrorCode(m.code) ? m.code : 'internal_error', m.message, link),
+        this.onServerError(isErrorCode(m.code) ? m.code : 'internal_error', m.message, link, m.details),
       'peer.joined': (m) => this.addPeer(m.peer.peerId, m.peer.agentName),
       'peer.left': (m) => void this.removePeer(m.peerId),
       'session.ended': (m) =>
         void this.finish(
           'session_ended',
           m.by === 'customer' ? 'you ended the support session' : 'the support session has ended',
+          m.by === 'customer' ? 'you_ended' : 'session_ended',
         ),
     };
   }
@@ -230,6 +246,16 @@ export class SessionClient implements HelperController {
   /** Joins with a join code; resolves once the server welcomed the helper. */
   async join(request: JoinRequest): Promise<{ state: HelperState }> {
     return this.start(request.server, { kind: 'join', joinCode: request.joinCode });
+  }
+
+  /** Joins with the ticket of a download bound to the request (no code typed). */
+  async joinWithTicket(request: { server: string; ticket: string }): Promise<{ state: HelperState }> {
+    return this.start(request.server, { kind: 'ticket', ticket: request.ticket });
+  }
+
+  /** The language the customer chose on the support page (from the welcome), null until known. */
+  get language(): Language | null {
+    return this.customerLanguage;
   }
 
   /**
@@ -317,7 +343,33 @@ export class SessionClient implements HelperController {
     } else {
       link?.close(1000, 'stopped');
     }
-    await this.finish(null, 'you stopped sharing');
+    await this.finish(null, 'you stopped sharing', 'stopped');
+    return { state: this.machine.reported() };
+  }
+
+  /**
+   * The customer declined in the consent window, or closed it, before sharing anything: the
+   * server tells the agent and the page why, and sharing ends. While something is already shared
+   * (a second agent arrived), declining the newcomer changes nothing of what is shared.
+   */
+  async decline(reason: 'declined' | 'closed'): Promise<{ state: HelperState }> {
+    if (this.machine.state === 'ended') {
+      throw new ProtocolError('illegal_transition', 'sharing has already ended', { state: 'ended' });
+    }
+    if (this.gate?.sharing) {
+      this.pendingAgents.clear();
+      return { state: this.machine.reported() };
+    }
+    this.stopping = true;
+    await this.gate?.stopAll();
+    const link = this.link;
+    if (link && link.isOpen && this.welcomed) {
+      link.send({ type: 'helper.declined', reason });
+      this.stopTimer = setTimeout(() => link.close(1000, reason), STOP_CLOSE_WAIT_MS);
+    } else {
+      link?.close(1000, reason);
+    }
+    await this.finish(null, reason === 'declined' ? 'you declined' : 'you closed the consent window', reason);
     return { state: this.machine.reported() };
   }
 
@@ -406,6 +458,20 @@ export class SessionClient implements HelperController {
   }
 
   private connect(credential: Credential): void {
+    let route: Route;
+    try {
+      route = routeTo(socketUrl(this.server!), {
+        systemProxy: systemProxySettings(this.system),
+        ...this.options.network,
+      });
+    } catch (err) {
+      // A proxy configuration that cannot work: say so rather than going around it.
+      const message = err instanceof Error ? err.message : String(err);
+      if (this.pendingJoin) this.failJoin(new ProtocolError('unavailable', message, { proxyConfig: true }));
+      else void this.finish('unavailable', message, 'failed');
+      return;
+    }
+    this.proxy = route.proxy;
     const hello: HelloMessage = {
       type: 'helper.hello',
       credential,
@@ -432,6 +498,7 @@ export class SessionClient implements HelperController {
         onInvalid: (reason) => this.log(`ignored an invalid message from the server (${reason})`),
       },
       this.options.linkSilenceMs,
+      route.agent,
     );
     this.link = link;
     this.welcomed = false;
@@ -441,6 +508,7 @@ export class SessionClient implements HelperController {
     const first = this.sessionId === null;
     this.welcomed = true;
     this.resumeToken = m.resumeToken;
+    if (m.language) this.customerLanguage = m.language;
     this.sessionId = m.sessionId;
     this.reconnect.reset();
     const gate = this.requireGate();
@@ -537,16 +605,21 @@ export class SessionClient implements HelperController {
     this.refreshTimer.unref?.();
   }
 
-  private onServerError(code: ErrorCode, message: string, link: ServerLink): void {
+  private onServerError(
+    code: ErrorCode,
+    message: string,
+    link: ServerLink,
+    details?: Record<string, unknown>,
+  ): void {
     if (!this.welcomed) {
       // The hello was refused. The server keeps the socket open for another try; we do not.
       link.close(1000, 'hello refused');
       if (this.pendingJoin) {
-        this.failJoin(new ProtocolError(code, message));
+        this.failJoin(new ProtocolError(code, message, details));
         return;
       }
       if (FINAL_CODES.has(code)) {
-        void this.finish(code, message);
+        void this.finish(code, message, 'failed');
         return;
       }
       this.log(`the server refused to resume (${code}: ${message}); trying again`);
@@ -564,7 +637,7 @@ export class SessionClient implements HelperController {
     const link = this.link;
     this.link = null;
     link?.close(1000, 'join failed');
-    void this.finish(err.code, err.message).then(() => join.reject(err));
+    void this.finish(err.code, err.message, 'failed').then(() => join.reject(err));
   }
 
   private onLinkClosed(info: { code: number; reason: string; opened: boolean; error?: string }): void {
@@ -577,7 +650,13 @@ export class SessionClient implements HelperController {
       const why = info.opened
         ? `the server closed the connection (${info.code})`
         : (info.error ?? 'unreachable');
-      this.failJoin(new ProtocolError('unavailable', `could not join through ${this.server}: ${why}`));
+      this.failJoin(
+        new ProtocolError(
+          'unavailable',
+          `could not join through ${this.server}: ${why}`,
+          this.proxy ? { proxy: this.proxy } : undefined,
+        ),
+      );
       return;
     }
     for (const peer of this.peers.values()) void peer.close();
@@ -594,7 +673,7 @@ export class SessionClient implements HelperController {
   private scheduleReconnect(): void {
     const token = this.resumeToken;
     if (token === null) {
-      void this.finish('unavailable', 'the connection to the server was lost');
+      void this.finish('unavailable', 'the connection to the server was lost', 'lost');
       return;
     }
     const scheduled = this.reconnect.schedule(() => {
@@ -603,11 +682,15 @@ export class SessionClient implements HelperController {
       this.connect({ kind: 'resume', resumeToken: this.resumeToken ?? token });
     });
     if (!scheduled) {
-      void this.finish('resume_expired', 'could not reach the server again within 10 minutes; sharing ended');
+      void this.finish(
+        'resume_expired',
+        'could not reach the server again within 10 minutes; sharing ended',
+        'reconnect_expired',
+      );
     }
   }
 
-  private async finish(code: ErrorCode | null, message: string): Promise<void> {
+  private async finish(code: ErrorCode | null, message: string, reason: EndReason): Promise<void> {
     if (this.machine.state === 'ended') return;
     this.reconnect.cancel();
     if (this.refreshTimer) clearInterval(this.refreshTimer);
@@ -628,7 +711,7 @@ export class SessionClient implements HelperController {
     // Only our own state: a newer helper may have taken the session over and saved its token.
     if (!this.rebootPending && this.resumeToken !== null)
       await deleteResumeStateOf(this.stateFile, this.resumeToken).catch(() => undefined);
-    this.notice({ type: 'ended', code, message });
+    this.notice({ type: 'ended', code, message, reason });
     this.endedResolve();
   }
 

@@ -1,30 +1,31 @@
 /**
- * What `lifeline-helper join` and `resume` share once their arguments are checked: pick the
- * consent prompt and the indicators (host/consent/prompts/choose-prompt.ts), start the session
- * (join or resume), run the conversation with the customer until sharing ends, and clean up.
- * Ctrl+C or SIGTERM stops sharing (helper.stop) before the process exits. A session that cannot
- * start throws the session client's ProtocolError (the command turns it into a clear message).
+ * What `lifeline-helper join`, `resume` and the double-clicked helper share once they know how
+ * to reach the session: pick the consent prompt and the indicators (host/consent/prompts/
+ * choose-prompt.ts), start the session (join, ticket or resume), run the conversation with the
+ * customer until sharing ends, and clean up. Ctrl+C or SIGTERM stops sharing (helper.stop) before
+ * the process exits. A session that cannot start throws the session client's ProtocolError (the
+ * caller says it in words). The language switches to the customer's as soon as the welcome
+ * names it.
  *
- * Returns the process exit code: 0 when sharing ended normally (stopped, session over), 1 when
- * it ended on an error (lost for good, resume refused).
+ * Returns the process exit code: 0 when sharing ended normally (stopped, declined, session over),
+ * 1 when it ended on an error (lost for good, resume refused).
  */
 import { ProtocolError } from '../../protocol/errors';
-import { chooseStandaloneUi, type ChooseOptions } from '../consent/prompts/choose-prompt';
+import type { StandaloneUi } from '../consent/prompts/choose-prompt';
 import type { SessionClient } from './session-client';
-import { runStandalone } from './standalone-driver';
+import { runStandalone, type EndNotice } from './standalone-driver';
 
 export async function runStandaloneSession(
   client: SessionClient,
+  ui: StandaloneUi,
   start: () => Promise<unknown>,
-  env: NodeJS.ProcessEnv,
-  options: Omit<ChooseOptions, 'env'> & {
+  options: {
+    /** Called once the session is joined (the code window closes then). */
+    onJoined?: () => void;
     /** The customer already answered (a resumed session): no "nothing is shared until you agree". */
     consentGiven?: boolean;
   } = {},
-  out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
-): Promise<number> {
-  const { consentGiven: _given, ...choose } = options;
-  const ui = await chooseStandaloneUi(() => void client.stop().catch(() => undefined), { ...choose, env });
+): Promise<{ exitCode: number; end: EndNotice }> {
   const onSignal = () => void client.stop().catch(() => undefined);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -32,7 +33,7 @@ export async function runStandaloneSession(
     // Subscribed before joining: the welcome may already name an agent whose consent is needed.
     let announced!: () => void;
     const connected = new Promise<void>((resolve) => (announced = resolve));
-    const done = runStandalone(client, ui, out, connected);
+    const done = runStandalone(client, ui, connected);
     try {
       await start();
     } catch (err) {
@@ -41,19 +42,16 @@ export async function runStandaloneSession(
       if (err instanceof ProtocolError) throw err;
       throw new ProtocolError('internal_error', err instanceof Error ? err.message : String(err));
     }
-    if (!options.consentGiven) {
-      out(
-        'Connected. Nothing is shared until you agree: you will be asked when the agent opens the viewer' +
-          (ui.prompt ? ` (${ui.prompt.kind === 'terminal' ? 'here' : 'in a dialog'}).` : '.'),
-      );
-    }
+    if (client.language) ui.text.setLanguage(client.language);
+    options.onJoined?.();
+    if (ui.prompt && !options.consentGiven)
+      ui.say(ui.text.t(ui.prompt.kind === 'terminal' ? 'line.connectedHere' : 'line.connectedWindow'));
     announced();
     const end = await done;
-    return end.code === null || end.code === 'session_ended' ? 0 : 1;
+    return { exitCode: end.code === null || end.code === 'session_ended' ? 0 : 1, end };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    ui.close();
     await client.close();
   }
 }

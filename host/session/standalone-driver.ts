@@ -1,59 +1,79 @@
 /**
  * The standalone helper's conversation with the customer around a SessionClient: asks consent
- * for each agent that arrives (a desktop dialog or the terminal, host/consent/prompts/), shows
- * the sharing indicator while anything is shared (its "stop" calls stop(); it shows each viewer's
- * security code and the pause too), prints the security code (SAS) of each viewer as it is
- * agreed so the customer can compare it with the agent's, and reports
- * reconnects, refusals, file transfers (what is written where, with progress) and the end. Consent is never assumed: with no way to ask, it says so and
- * stops. Resolves with the session's last notice once the session has ended.
+ * for each agent that arrives (the helper's own window, or the terminal: host/consent/prompts/),
+ * shows the sharing indicator while anything is shared (its "stop" calls stop(); it shows each
+ * viewer's security code and the pause too), says the security code (SAS) of each viewer as it is
+ * agreed so the customer can compare it with the agent's, and reports reconnects, refusals, file
+ * transfers (what is written where, with progress) and the end, all in the customer's language
+ * (ui.text). A decline or a closed consent window is reported to the server, which tells the
+ * agent and the page. Consent is never assumed: with no way to ask, it says so and stops. When
+ * the session ends (the agent or the customer ended the chat) a question still open is withdrawn.
+ * Resolves with the session's last notice once the session has ended.
  */
-import type { Grants } from '../../protocol/common';
-import { describeGrants } from '../consent/prompts/consent-prompt';
+import type { HelperKey } from '../i18n/helper-text';
 import type { StandaloneUi } from '../consent/prompts/choose-prompt';
+import { errorText } from '../i18n/error-text';
 import { TransferLines } from './file-transfer/transfer-lines';
-import type { SessionClient, SessionNotice } from './session-client';
+import type { EndReason, SessionClient, SessionNotice } from './session-client';
 
 export type EndNotice = Extract<SessionNotice, { type: 'ended' }>;
+
+const END_WORDS: Record<Exclude<EndReason, 'failed'>, HelperKey> = {
+  stopped: 'end.stopped',
+  declined: 'end.declined',
+  closed: 'end.closed',
+  you_ended: 'end.youEnded',
+  session_ended: 'end.sessionEnded',
+  lost: 'end.lost',
+  reconnect_expired: 'end.reconnectExpired',
+};
+
+/** The customer's sentence for how the session ended. */
+export function endText(ui: Pick<StandaloneUi, 'text'>, end: EndNotice, server?: string): string {
+  if (end.reason !== 'failed') return ui.text.t(END_WORDS[end.reason]);
+  return ui.text.t('end.failed', {
+    message: end.code ? errorText(ui.text, end.code, server ? { server } : {}) : end.message,
+  });
+}
 
 export async function runStandalone(
   client: SessionClient,
   ui: StandaloneUi,
-  out: (line: string) => void,
   /** Questions wait for this (the join's own messages come first); subscribe before joining. */
   started: Promise<unknown> = Promise.resolve(),
 ): Promise<EndNotice> {
+  const t = ui.text;
   let asking: Promise<unknown> = started.catch(() => undefined);
   // A function, not a narrowed read: the state changes across the awaits below.
   const isEnded = () => client.state === 'ended';
-  let end: EndNotice = { type: 'ended', code: null, message: 'sharing ended' };
+  let end: EndNotice = { type: 'ended', code: null, message: 'sharing ended', reason: 'stopped' };
 
   const offEvents = client.onEvent((event) => {
     if (event.type === 'host.consent_needed') {
       const prompt = ui.prompt;
       if (!prompt) {
-        out(
-          `${event.agentName} asks to see this screen, but this helper has no way to ask you ` +
-            '(no desktop dialog and no terminal). Nothing is shared; start it from a terminal.',
-        );
+        ui.say(t.t('line.noWayToAsk', { agent: event.agentName }));
         void client.stop().catch(() => undefined);
         return;
       }
       // One question at a time, in the order agents arrived.
       asking = asking.then(async () => {
         if (isEnded()) return;
-        let grants: Grants;
+        let answer;
         try {
-          grants = await prompt.ask({ agentName: event.agentName, requested: event.requested });
+          answer = await prompt.ask({ agentName: event.agentName, requested: event.requested });
         } catch (err) {
-          out(
-            `could not ask for consent (${err instanceof Error ? err.message : String(err)}); nothing is shared`,
-          );
+          ui.say(t.t('line.askFailed', { error: err instanceof Error ? err.message : String(err) }));
           await client.stop().catch(() => undefined);
           return;
         }
-        if (isEnded()) return;
-        await client.consent(grants);
-        out(`You allowed: ${describeGrants(grants)}.`);
+        if (isEnded() || answer.kind === 'cancelled') return;
+        if (answer.kind === 'allowed') {
+          await client.consent(answer.grants);
+          ui.say(t.t('line.allowed', { grants: t.grants(answer.grants) }));
+        } else {
+          await client.decline(answer.kind).catch(() => undefined);
+        }
       });
       return;
     }
@@ -68,36 +88,31 @@ export async function runStandalone(
     else ui.indicator.hide();
   });
 
-  const transfers = new TransferLines();
+  const transfers = new TransferLines(t);
   const offNotices = client.onNotice((n) => {
     switch (n.type) {
       case 'file': {
         const line = transfers.line(n.transfer);
-        if (line !== null) out(line);
+        if (line !== null) ui.say(line);
         return;
       }
       case 'viewer.ready':
-        out(
-          `Security code with ${n.agentName}: ${n.sas}. The agent sees the same code; if not, stop sharing.`,
-        );
+        ui.say(t.t('line.sas', { agent: n.agentName, sas: n.sas }));
         return;
       case 'viewer.left':
-        out(`${n.agentName} closed the viewer.`);
+        ui.say(t.t('line.viewerLeft', { agent: n.agentName }));
         return;
       case 'reconnecting':
-        if (n.attempt === 1) out('Connection lost; reconnecting...');
+        if (n.attempt === 1) ui.say(t.t('line.reconnecting'));
         return;
       case 'rebooting':
-        out("Restarting this computer at the agent's request; the session resumes after the restart.");
+        ui.say(t.t('line.rebooting'));
         return;
       case 'refused':
-        out(`Refused ${n.request}: ${n.message}`);
+        ui.say(t.t('line.refused', { request: n.request, message: n.message }));
         return;
       case 'consent.restored':
-        out(
-          `Back in the session. You allowed earlier: ${describeGrants(n.grants)}` +
-            ` (${n.agentNames.join(', ')}); stop sharing at any time.`,
-        );
+        ui.say(t.t('line.consentRestored', { grants: t.grants(n.grants), agents: t.names(n.agentNames) }));
         return;
       case 'ended':
         end = n;
@@ -106,10 +121,12 @@ export async function runStandalone(
   });
 
   await client.ended;
+  // The chat ended (or sharing stopped) while a question was open: it goes away unanswered.
+  ui.prompt?.cancel();
   await asking.catch(() => undefined);
   offEvents();
   offNotices();
   ui.indicator.hide();
-  out(end.message.charAt(0).toUpperCase() + end.message.slice(1) + '.');
+  ui.say(endText(ui, end));
   return end;
 }

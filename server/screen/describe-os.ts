@@ -8,6 +8,8 @@ const PLATFORM_NAMES: Readonly<Record<string, string>> = {
   freebsd: 'FreeBSD',
   openbsd: 'OpenBSD',
   android: 'Android',
+  chromeos: 'ChromeOS',
+  ios: 'iOS',
 };
 
 export function describeOs(os: OsInfo): string {

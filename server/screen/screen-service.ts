@@ -19,10 +19,11 @@
  * for it, with a fresh grace period, and viewers come back with their agents' login tokens.
  */
 import type { ServerToAgent } from '../../protocol/agent-channel';
-import { NO_GRANTS, type Grants, type ScreenState } from '../../protocol/common';
+import { NO_GRANTS, type Grants, type ScreenState, type SharingEnd } from '../../protocol/common';
 import type { ServerToCustomer } from '../../protocol/customer-channel';
 import { ProtocolError } from '../../protocol/errors';
 import type { OsInfo, ServerToHelper } from '../../protocol/helper-channel';
+import type { Language } from '../../protocol/i18n/language';
 import { RECONNECT_GRACE_MS } from '../../protocol/limits';
 import type { ServerToViewer } from '../../protocol/viewer-channel';
 import { hashToken, newToken } from '../auth/tokens';
@@ -38,6 +39,7 @@ import type { UserRecord } from '../store/store';
 import { CLOSE, type Connection } from '../ws/connection';
 import { sendToHelper, sendToViewer } from '../ws/channels/typed-send';
 import { describeOs } from './describe-os';
+import { DownloadTickets } from './download-tickets';
 import { loadJoinCodeKey } from './join-code-key';
 import { JoinCodes } from './join-codes';
 import { PacedQueue } from './paced-queue';
@@ -58,6 +60,8 @@ interface ScreenSession {
   os: OsInfo | null;
   resumeHash: string | null;
   graceTimer: ReturnType<typeof setTimeout> | null;
+  /** The helper is the support page sharing from the browser: view only. */
+  browser: boolean;
   /** Viewer peer -> the agent behind it. */
   readonly viewers: Map<RelayPeer, { userId: string; agentName: string }>;
 }
@@ -73,6 +77,8 @@ export interface HelperHello {
 
 export class ScreenService {
   readonly joinCodes: JoinCodes;
+  /** Tickets of the helper downloads bound to a request (download-tickets.ts). */
+  readonly tickets: DownloadTickets;
   /** What follows a first screen frame, paced across sessions (see onScreenFrame). */
   private readonly announcements: PacedQueue;
   readonly relay: Relay;
@@ -90,6 +96,7 @@ export class ScreenService {
       store: ctx.store.ephemeral,
       key: loadJoinCodeKey(ctx.config.dataDir),
     });
+    this.tickets = new DownloadTickets(ctx.now);
     this.relay = new Relay(
       {
         grantsOf: (id) => this.screens.get(id)?.grants ?? NO_GRANTS,
@@ -165,11 +172,13 @@ export class ScreenService {
       this.ctx.log.info('helper_replaced', { session: sessionId });
     }
     const { code, expiresAt } = await this.joinCodes.issue(sessionId);
+    const { ticket } = this.tickets.issue(sessionId);
     this.sessions.customers.send(sessionId, {
       type: 'screen.requested',
       joinCode: code,
       expiresAt,
       agentName: user.name,
+      download: ticket,
     });
     await this.ctx.audit({
       actor: user.id,
@@ -180,6 +189,12 @@ export class ScreenService {
     return { joinCode: code, expiresAt };
   }
 
+  /** The customer's browser is fetching the helper bound to this session: the agent is told. */
+  downloaded(sessionId: string, system: string): void {
+    if (system !== 'linux' && system !== 'windows') return;
+    this.tellAgent(sessionId, { type: 'helper.downloaded', sessionId, system });
+  }
+
   /** A helper arrives with a join code. Throws ProtocolError (the channel answers and closes). */
   async joinWithCode(
     conn: Connection,
@@ -187,12 +202,52 @@ export class ScreenService {
     hello: HelperHello,
   ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
     const sessionId = await this.joinCodes.redeem(joinCode, conn.address);
+    return this.admit(conn, sessionId, hello);
+  }
+
+  /**
+   * A helper arrives with the ticket of a download bound to the request (no code typed). The
+   * ticket, like every other of the request and its code, is spent once the helper is admitted.
+   */
+  async joinWithTicket(
+    conn: Connection,
+    ticket: string,
+    hello: HelperHello,
+  ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
+    const sessionId = this.tickets.check(ticket, conn.address);
+    return this.admit(conn, sessionId, hello);
+  }
+
+  /**
+   * The support page shares the screen from the browser itself (getDisplayMedia), for a system
+   * without a helper or where nothing may be installed: proven by the request token, admitted like
+   * a helper, and held to view only (consent() refuses anything more).
+   */
+  async joinFromPage(
+    conn: Connection,
+    requestToken: string,
+    hello: HelperHello,
+  ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
+    const s = await this.sessions.byRequestToken(requestToken);
+    return this.admit(conn, s.id, hello, true);
+  }
+
+  /** A helper that proved which session it is for: attached if the session waits for one. */
+  private async admit(
+    conn: Connection,
+    sessionId: string,
+    hello: HelperHello,
+    browser = false,
+  ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
     const s = await this.sessions.record(sessionId);
     if (s.state === 'ended') throw new ProtocolError('session_ended', 'this support session has ended');
     const ss = this.screen(sessionId, s.screen);
     if (s.state !== 'accepted' || ss.state !== 'requested' || ss.helper) {
       throw new ProtocolError('illegal_transition', 'this session is not waiting for a helper');
     }
+    // One helper per request: the code and every download of this request are spent now.
+    this.tickets.spendSession(sessionId);
+    await this.joinCodes.revoke(sessionId);
     if (!hello.supported) {
       const os = describeOs(hello.os);
       ss.os = hello.os;
@@ -207,7 +262,8 @@ export class ScreenService {
       });
       throw new ProtocolError('os_not_supported', `screen sharing is not supported on ${os} yet`, { os });
     }
-    return this.attach(ss, conn, hello.os, s.customerName, false);
+    ss.browser = browser;
+    return this.attach(ss, conn, hello.os, s.customerName, s.customerLanguage, false);
   }
 
   /**
@@ -240,7 +296,7 @@ export class ScreenService {
     }
     if (ss.state !== 'reconnecting')
       throw new ProtocolError('resume_expired', 'screen sharing has ended; ask for a new code');
-    return this.attach(ss, conn, hello.os, s.customerName, true);
+    return this.attach(ss, conn, hello.os, s.customerName, s.customerLanguage, true);
   }
 
   /** Consent given or revoked in the helper's own prompt. */
@@ -248,6 +304,9 @@ export class ScreenService {
     const ss = this.screens.get(peer.sessionId);
     if (!ss || ss.helper !== peer)
       throw new ProtocolError('helper_not_connected', 'this helper is not attached');
+    if (ss.browser && (grants.control || grants.clipboard || grants.files || grants.reboot)) {
+      throw new ProtocolError('forbidden', 'a screen shared from the browser is view only');
+    }
     const event: ScreenEvent = grants.view ? 'consent' : 'revoke';
     nextScreenState(ss.state, event);
     await this.setGrants(ss, { ...grants });
@@ -276,8 +335,30 @@ export class ScreenService {
     const ss = this.screens.get(peer.sessionId);
     if (!ss || ss.helper !== peer)
       throw new ProtocolError('helper_not_connected', 'this helper is not attached');
-    await this.endSharing(ss);
+    await this.endSharing(ss, 'stopped');
     peer.conn.close(CLOSE.normal, 'screen sharing stopped');
+  }
+
+  /**
+   * The customer declined in the consent window, or closed it, before sharing anything: sharing
+   * ends and everyone is told why. Refused while something is shared (that is a revoke, or stop).
+   */
+  async declined(peer: RelayPeer, reason: 'declined' | 'closed'): Promise<void> {
+    const ss = this.screens.get(peer.sessionId);
+    if (!ss || ss.helper !== peer)
+      throw new ProtocolError('helper_not_connected', 'this helper is not attached');
+    if (Object.values(ss.grants).some(Boolean)) {
+      throw new ProtocolError('illegal_transition', 'something is shared already: revoke or stop instead');
+    }
+    await this.endSharing(ss, reason);
+    await this.ctx.audit({
+      actor: `customer:${peer.sessionId}`,
+      action: 'screen.declined',
+      target: peer.sessionId,
+      details: { reason },
+      address: peer.conn.address,
+    });
+    peer.conn.close(CLOSE.normal, 'screen sharing declined');
   }
 
   /** The helper's socket closed. Without a stop first, the screen waits in `reconnecting`. */
@@ -358,6 +439,7 @@ export class ScreenService {
     conn: Connection,
     os: OsInfo,
     customerName: string,
+    language: Language | null,
     resumed: boolean,
   ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
     this.clearGrace(ss);
@@ -384,6 +466,7 @@ export class ScreenService {
         peerId: 1,
         customerName,
         viewers: [...ss.viewers].map(([p, v]) => ({ peerId: p.peerId, agentName: v.agentName })),
+        ...(language ? { language } : {}),
       },
     };
   }
@@ -415,17 +498,17 @@ export class ScreenService {
     ss.graceTimer.unref();
   }
 
-  /** Sharing is over (stop, grace expired); the chat session goes on. */
-  private async endSharing(ss: ScreenSession): Promise<void> {
+  /** Sharing is over (stop, declined, grace expired); the chat session goes on. */
+  private async endSharing(ss: ScreenSession, ended?: SharingEnd): Promise<void> {
     const helper = ss.helper;
     if (helper) this.relay.remove(helper);
     ss.helper = null;
     this.clearGrace(ss);
     await this.setResume(ss, null);
     await this.setGrants(ss, { ...NO_GRANTS });
-    if (canScreen(ss.state, 'stop')) await this.move(ss, 'stop');
-    this.tellAgent(ss.sessionId, this.helperStatus(ss));
-    this.tellViewers(ss, { type: 'helper.left', reconnecting: false });
+    if (canScreen(ss.state, 'stop')) await this.move(ss, 'stop', ended ? { ended } : {});
+    this.tellAgent(ss.sessionId, { ...this.helperStatus(ss), ...(ended ? { ended } : {}) });
+    this.tellViewers(ss, { type: 'helper.left', reconnecting: false, ...(ended ? { ended } : {}) });
   }
 
   /**
@@ -444,6 +527,7 @@ export class ScreenService {
   }
 
   private onSessionEnded(sessionId: string, by: SessionEndedBy): void {
+    this.tickets.expireSession(sessionId);
     const forget = async () => {
       await this.joinCodes.revoke(sessionId);
       await this.ctx.store.screenGrants.clear(sessionId);
@@ -473,6 +557,7 @@ export class ScreenService {
   private onReleased(sessionId: string, formerAgentId: string): void {
     const ss = this.screens.get(sessionId);
     if (!ss) return;
+    this.tickets.expireSession(sessionId);
     this.joinCodes
       .revoke(sessionId)
       .catch((err: unknown) => this.ctx.log.error('join_code_revoke_failed', { error: String(err) }));
@@ -487,19 +572,19 @@ export class ScreenService {
   private async move(
     ss: ScreenSession,
     event: ScreenEvent,
-    extra: { error?: 'os_not_supported'; os?: string } = {},
+    extra: { error?: 'os_not_supported'; os?: string; ended?: SharingEnd } = {},
   ): Promise<void> {
     const next = nextScreenState(ss.state, event);
     const changed = next !== ss.state;
     ss.state = next;
-    if (changed || extra.error) await this.announce(ss, next, extra, changed);
+    if (changed || extra.error || extra.ended) await this.announce(ss, next, extra, changed);
   }
 
   /** Mirrors the screen state into the session record and tells the customer and the agent. */
   private async announce(
     ss: ScreenSession,
     state: ScreenState,
-    extra: { error?: 'os_not_supported'; os?: string } = {},
+    extra: { error?: 'os_not_supported'; os?: string; ended?: SharingEnd } = {},
     write = true,
   ): Promise<void> {
     if (write) await this.ctx.store.sessions.update(ss.sessionId, { screen: state });
@@ -522,6 +607,7 @@ export class ScreenService {
         os: null,
         resumeHash: null,
         graceTimer: null,
+        browser: false,
         viewers: new Map(),
       };
       this.screens.set(sessionId, ss);
@@ -570,11 +656,14 @@ export class ScreenService {
       connected: ss.helper !== null,
       grants: ss.grants,
       ...(ss.os ? { os: describeOs(ss.os) } : {}),
+      ...(ss.browser ? { browser: true } : {}),
     };
   }
 
   private helperPresence(ss: ScreenSession): HelperPresenceView | null {
-    return ss.helper && ss.os ? { peerId: 1, grants: ss.grants, os: ss.os } : null;
+    return ss.helper && ss.os
+      ? { peerId: 1, grants: ss.grants, os: ss.os, ...(ss.browser ? { browser: true } : {}) }
+      : null;
   }
 
   private tellAgent(sessionId: string, message: ServerToAgent): void {

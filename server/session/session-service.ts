@@ -22,6 +22,7 @@
 import type { TransferTarget } from '../../protocol/agent-channel';
 import type { AgentRef, ChatLine, CustomerPresence, QueueEntry, SessionView } from '../../protocol/common';
 import type { CustomerSessionView, NewRequest } from '../../protocol/customer-channel';
+import type { Language } from '../../protocol/i18n/language';
 import { ProtocolError } from '../../protocol/errors';
 import { agentRef } from '../auth/auth-service';
 import { hashToken, newId, newToken } from '../auth/tokens';
@@ -222,6 +223,8 @@ export class SessionService {
       acceptedAt: null,
       endedAt: null,
       endedBy: null,
+      customerLanguage: request.language ?? null,
+      customerClient: request.client ?? null,
       callbackAt: null,
       endReason: null,
       continuation: null,
@@ -265,6 +268,16 @@ export class SessionService {
     return s;
   }
 
+  /** The language the customer chose on the support page, null when unknown (or no such session). */
+  async languageOf(sessionId: string): Promise<Language | null> {
+    return (await this.ctx.store.sessions.byId(sessionId))?.customerLanguage ?? null;
+  }
+
+  /** The customer switched the page's language (what the helper speaks next follows it). */
+  async setLanguage(sessionId: string, language: Language): Promise<void> {
+    await this.ctx.store.sessions.update(sessionId, { customerLanguage: language });
+  }
+
   async customerViewOf(s: SessionRecord): Promise<CustomerSessionView> {
     const agent = s.agentId && s.state === 'accepted' ? await this.ctx.store.users.byId(s.agentId) : null;
     const position = this.queue.position(s.id);
@@ -301,6 +314,8 @@ export class SessionService {
         name: old.customerName,
         ...(old.customerEmail ? { email: old.customerEmail } : {}),
         problem: old.problem,
+        ...(old.customerLanguage ? { language: old.customerLanguage } : {}),
+        ...(old.customerClient ? { client: old.customerClient } : {}),
       },
       address,
       { connected: true },

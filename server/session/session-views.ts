@@ -43,6 +43,7 @@ export function sessionView(
     createdAt: s.createdAt,
     ...(s.acceptedAt !== null ? { acceptedAt: s.acceptedAt } : {}),
     ...(s.endedAt !== null ? { endedAt: s.endedAt } : {}),
+    ...(s.customerClient ? { customerClient: s.customerClient } : {}),
     ...(live.customer ? { customer: live.customer } : {}),
     ...(s.state === 'transferring' && live.transferTo ? { transferTo: live.transferTo } : {}),
     ...(s.state === 'transferring' && live.answerBy !== undefined ? { answerBy: live.answerBy } : {}),

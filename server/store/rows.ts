@@ -3,7 +3,8 @@
  * keep JSON as text). Rows are read back through these functions only, so a column rename touches
  * one place. JSON columns are validated on the way out.
  */
-import { ChatAuthor, FeaturesPatch, TransferInfo } from '../../protocol/common';
+import { ChatAuthor, ClientInfo, FeaturesPatch, TransferInfo } from '../../protocol/common';
+import { isLanguage } from '../../protocol/i18n/language';
 import { DEFAULT_FEATURES } from '../accounts/default-features';
 import * as z from 'zod';
 import type { Continuation, LoginRecord, SessionRecord, UserRecord } from './store';
@@ -76,6 +77,8 @@ export interface SessionRow {
   accepted_at: number | null;
   ended_at: number | null;
   ended_by: SessionRecord['endedBy'];
+  customer_language: string | null;
+  customer_client: string | null;
   callback_at: number | null;
   end_reason: SessionRecord['endReason'];
   continuation: string | null;
@@ -102,6 +105,8 @@ export const SESSION_ROW_COLUMNS: readonly (keyof SessionRow)[] = [
   'callback_at',
   'end_reason',
   'continuation',
+  'customer_language',
+  'customer_client',
 ];
 
 /** `SELECT <every SessionRow column> FROM sessions [alias]`. */
@@ -112,6 +117,7 @@ export function selectSessions(alias?: string): string {
 
 export function sessionFromRow(r: SessionRow): SessionRecord {
   const transfer = r.transfer === null ? null : TransferInfo.safeParse(safeJson(r.transfer));
+  const client = r.customer_client === null ? null : ClientInfo.safeParse(safeJson(r.customer_client));
   return {
     id: r.id,
     portalSlug: r.portal_slug,
@@ -129,6 +135,8 @@ export function sessionFromRow(r: SessionRow): SessionRecord {
     acceptedAt: r.accepted_at,
     endedAt: r.ended_at,
     endedBy: r.ended_by,
+    customerLanguage: isLanguage(r.customer_language) ? r.customer_language : null,
+    customerClient: client?.success ? client.data : null,
     callbackAt: r.callback_at,
     endReason: r.end_reason,
     continuation: r.continuation === null ? null : continuationFromJson(r.continuation),
@@ -162,13 +170,15 @@ export const SESSION_COLUMNS: Record<Exclude<keyof SessionRecord, 'id' | 'create
   acceptedAt: 'accepted_at',
   endedAt: 'ended_at',
   endedBy: 'ended_by',
+  customerLanguage: 'customer_language',
+  customerClient: 'customer_client',
   callbackAt: 'callback_at',
   endReason: 'end_reason',
   continuation: 'continuation',
 };
 
 export function sessionColumnValue(key: keyof typeof SESSION_COLUMNS, value: unknown): unknown {
-  if (key === 'transfer' || key === 'continuation')
+  if (key === 'transfer' || key === 'customerClient' || key === 'continuation')
     return value === null || value === undefined ? null : JSON.stringify(value);
   return value ?? null;
 }

@@ -4,8 +4,10 @@
  * Methods are async for that reason. Operations that decide races (accepting a queued session,
  * taking the last seat) are single conditional writes here, never read-then-write in callers.
  */
+import type { Language } from '../../protocol/i18n/language';
 import type {
   ChatAuthor,
+  ClientInfo,
   ChatLine,
   Features,
   Grants,
@@ -83,6 +85,10 @@ export interface SessionRecord {
   acceptedAt: number | null;
   endedAt: number | null;
   endedBy: 'customer' | 'agent' | 'system' | null;
+  /** The language the customer chose on the support page (the helper speaks it), if they said. */
+  customerLanguage: Language | null;
+  /** The customer's system and browser as their page detected them, if it said. */
+  customerClient: ClientInfo | null;
   /** Set when the customer left their contact details and went: a callback request. */
   callbackAt: number | null;
   /** Why it ended, beyond who ended it: the customer left the page, or a callback was handled. */

@@ -40,7 +40,7 @@ export interface ChromiumOptions {
   prepareProfile?: (profile: string) => void;
   /** Name prefix of the fresh profile folder (to tell the suites' folders apart in /tmp). */
   profilePrefix?: string;
-  /** False: a real window on the display in `env.DISPLAY` (default: headless). */
+  /** False: a real window on the display in `env.DISPLAY` (default: headless; the one-click test's customer). */
   headless?: boolean;
   /** Puppeteer's default flags to leave out (e.g. the automation info bar's). */
   ignoreDefaultArgs?: string[];

@@ -87,6 +87,8 @@ export interface RequestDetails {
   name?: string;
   email?: string;
   problem?: string;
+  language?: 'en' | 'fr';
+  client?: { system: string; browser: string };
 }
 
 /** POST /api/v1/portals/:slug/requests; returns the HTTP status and JSON body. */
@@ -102,6 +104,8 @@ export async function postRequest(
       name: details.name ?? 'Casey Customer',
       problem: details.problem ?? 'My printer is on fire',
       ...(details.email ? { email: details.email } : {}),
+      ...(details.language ? { language: details.language } : {}),
+      ...(details.client ? { client: details.client } : {}),
     }),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -144,6 +148,8 @@ export async function customerViaWs(
     name: details.name ?? 'Casey Customer',
     problem: details.problem ?? 'My printer is on fire',
     ...(details.email ? { email: details.email } : {}),
+    ...(details.language ? { language: details.language } : {}),
+    ...(details.client ? { client: details.client } : {}),
     protocol: PROTOCOL_VERSION,
   });
   if (first.type !== 'reply') throw new Error(`request.create refused: ${JSON.stringify(first)}`);
@@ -236,9 +242,15 @@ export function seenType(
 
 export const TEST_OS = { platform: 'linux', release: '6.1.0', arch: 'x64', display: 'x11' };
 
+export type TestCredential =
+  | { kind: 'join'; joinCode: string }
+  | { kind: 'resume'; resumeToken: string }
+  | { kind: 'ticket'; ticket: string }
+  | { kind: 'page'; requestToken: string };
+
 /** The helper's hello (as host/ sends it). */
 export function helperHello(
-  credential: { kind: 'join'; joinCode: string } | { kind: 'resume'; resumeToken: string },
+  credential: TestCredential,
   options: {
     os?: typeof TEST_OS | { platform: string; release: string; arch: string };
     supported?: boolean;
@@ -257,7 +269,7 @@ export function helperHello(
 /** Connects a helper (no Origin: a native program) and waits for its welcome or error. */
 export async function connectHelper(
   server: TestServer,
-  credential: { kind: 'join'; joinCode: string } | { kind: 'resume'; resumeToken: string },
+  credential: TestCredential,
   options: Parameters<typeof helperHello>[1] = {},
 ): Promise<{ client: TestWsClient; first: TestMessage }> {
   const client = await TestWsClient.connect(server.wsUrl);
@@ -286,17 +298,28 @@ export async function connectViewer(
   return { client, first };
 }
 
-/** An accepted session with screen sharing asked for: the join code and both parties. */
+/**
+ * An accepted session with screen sharing asked for: the join code, the ticket of the download the
+ * customer's page offers, and both parties.
+ */
 export async function screenRequested(
   server: TestServer,
   agent: ConnectedAgent,
   slug: string,
-): Promise<ConnectedCustomer & { joinCode: string }> {
-  const customer = await acceptedSession(server, agent, slug);
+  details: RequestDetails = {},
+): Promise<ConnectedCustomer & { joinCode: string; ticket: string }> {
+  const customer = await acceptedSession(server, agent, slug, details);
+  const from = customer.client.received.length;
   const reply = resultOf<{ joinCode: string }>(
     await agent.client.request({ type: 'screen.request', sessionId: customer.sessionId }),
   );
-  return { ...customer, joinCode: reply.joinCode };
+  const requested = await seen(
+    customer.client,
+    (m) => m.type === 'screen.requested' && m.joinCode === reply.joinCode,
+    'screen.requested',
+    from,
+  );
+  return { ...customer, joinCode: reply.joinCode, ticket: String(requested.download) };
 }
 
 export const ALL_GRANTS = { view: true, control: true, clipboard: true, files: true, reboot: true };

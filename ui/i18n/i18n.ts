@@ -7,7 +7,7 @@
 import en from './catalogs/en.json';
 import fr from './catalogs/fr.json';
 import { initialLanguage, storeLanguage, type Language, type LanguageStorage } from './languages';
-import { translate, type Catalog, type Params } from './translate';
+import { translate, type Catalog, type Params } from '../../protocol/i18n/translate';
 
 export const CATALOGS: Record<Language, Catalog> = { en, fr };
 

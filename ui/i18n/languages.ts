@@ -4,28 +4,21 @@
  * first; "fr-CA" counts as "fr"), else English.
  */
 
-export const LANGUAGES = ['en', 'fr'] as const;
-export type Language = (typeof LANGUAGES)[number];
-export const DEFAULT_LANGUAGE: Language = 'en';
+import {
+  DEFAULT_LANGUAGE,
+  isLanguage,
+  LANGUAGES,
+  matchLanguage,
+  type Language,
+} from '../../protocol/i18n/language';
+
+export { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, matchLanguage, type Language };
 
 /** localStorage key holding the customer's explicit choice. */
 export const LANGUAGE_STORAGE_KEY = 'lifeline.language';
 
 /** The language's own name, shown in the switch (never translated: people look for their own). */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', fr: 'Français' };
-
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
-}
-
-/** The best language for a browser's preference list (BCP 47 tags). */
-export function matchLanguage(preferred: readonly string[]): Language {
-  for (const tag of preferred) {
-    const base = tag.trim().toLowerCase().split(/[-_]/)[0];
-    if (isLanguage(base)) return base;
-  }
-  return DEFAULT_LANGUAGE;
-}
 
 /** Storage that may be missing or throw (private modes, disabled cookies): both are survived. */
 export interface LanguageStorage {

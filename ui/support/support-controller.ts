@@ -9,7 +9,8 @@
  * transcript back. A request that ended can be restarted in one step (`request.restart`); if the
  * server no longer knows the old token, a new `request.create` with the same details does it.
  */
-import { PROTOCOL_VERSION } from '../../protocol/common';
+import { PROTOCOL_VERSION, type ClientInfo } from '../../protocol/common';
+import type { Language } from '../../protocol/i18n/language';
 import type { CustomerSessionView, NewRequest, ServerToCustomer } from '../../protocol/customer-channel';
 import { isErrorCode, type ErrorCode } from '../../protocol/errors';
 import type { HandlerMap } from '../../protocol/message';
@@ -22,6 +23,11 @@ import {
   type Timers,
   type WebSocketLike,
 } from './customer-socket';
+import type { OsInfo } from '../../protocol/helper-channel';
+import type { CreateSocket } from '../data-plane/data-plane-socket';
+import { BrowserShareSession } from '../share/browser-share-session';
+import type { JpegEncoder } from '../share/picture-encoder';
+import type { PictureSource } from '../share/picture-streamer';
 import { dispatch } from './dispatch';
 import { BridgeError, type BridgeInfo, type PageBridgeClient } from './page-bridge-client';
 import type { RequestStore } from './request-store';
@@ -30,6 +36,7 @@ import {
   initialModel,
   mergeLines,
   NO_AGENT_SHARE,
+  NO_BROWSER_SHARE,
   NO_SCREEN,
   type EndedBy,
   type SupportModel,
@@ -47,6 +54,12 @@ const TOKEN_UNKNOWN: readonly ErrorCode[] = [
   'token_invalid',
   'not_found',
 ];
+
+/** A screen capture the page got from the browser (ui/share/display-capture.ts in the page). */
+export interface BrowserCapture extends PictureSource {
+  onEnded(listener: () => void): void;
+  stop(): void;
+}
 
 export interface PortalInfo {
   name: string;
@@ -66,6 +79,12 @@ export interface SupportDeps {
     | null;
   now?: () => number;
   timers?: Timers;
+  /** The page's language when the request is made (the helper speaks it); switches go setLanguage(). */
+  language?: Language;
+  /** The customer's system and browser, for the agent's session header. */
+  client?: ClientInfo;
+  /** Opens the data-plane socket of a screen shown from this page (the browser's WebSocket). */
+  createDataSocket?: CreateSocket;
 }
 
 export class SupportController {
@@ -86,12 +105,15 @@ export class SupportController {
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectedTimer: ReturnType<typeof setTimeout> | null = null;
   private wasLost = false;
+  private browserShare: { share: BrowserShareSession; capture: BrowserCapture } | null = null;
   private nextLocalId = 1;
   private readonly now: () => number;
+  private language: Language | undefined;
 
   constructor(private readonly deps: SupportDeps) {
     this.model = initialModel(deps.slug);
     this.now = deps.now ?? Date.now;
+    this.language = deps.language;
     this.socket = new CustomerSocket({
       url: deps.wsUrl,
       createSocket: deps.createSocket,
@@ -149,6 +171,7 @@ export class SupportController {
   stop(): void {
     this.socket.stop();
     this.bridge?.stop();
+    this.stopBrowserShare();
     if (this.typingTimer) clearTimeout(this.typingTimer);
     if (this.reconnectedTimer) clearTimeout(this.reconnectedTimer);
   }
@@ -306,6 +329,13 @@ export class SupportController {
     this.socket.reconnectNow();
   }
 
+  /** The customer switched the page's language: the server (and so the helper) follows. */
+  setLanguage(language: Language): void {
+    if (language === this.language) return;
+    this.language = language;
+    if (this.token && this.socket.isOpen) this.socket.send({ type: 'customer.language', language });
+  }
+
   /** Starts (or retries) the helper through the extension for the pending screen request. */
   startHelper(): void {
     const req = this.model.screen.request;
@@ -322,6 +352,59 @@ export class SupportController {
       });
   }
 
+  /**
+   * Shows the customer's screen from this page (no helper): the capture the view got from the
+   * browser (getDisplayMedia, in the customer's click) is streamed to the agent's viewer, view
+   * only. The browser's own "stop sharing" ends it like the page's Stop.
+   */
+  startBrowserShare(capture: BrowserCapture, jpeg: JpegEncoder, os: OsInfo): void {
+    const createSocket = this.deps.createDataSocket;
+    if (!this.token || this.browserShare || !createSocket) {
+      capture.stop();
+      return;
+    }
+    const share = new BrowserShareSession({
+      url: this.deps.wsUrl,
+      requestToken: this.token,
+      createSocket,
+      source: capture,
+      jpeg,
+      os,
+    });
+    this.browserShare = { share, capture };
+    capture.onEnded(() => share.stop());
+    share.subscribe((snap) => {
+      if (this.browserShare?.share !== share) return;
+      const over = snap.phase === 'stopped' || snap.phase === 'ended' || snap.phase === 'refused';
+      this.set({
+        browserShare: {
+          phase: snap.phase,
+          codes: snap.codes,
+          failure: snap.phase === 'refused' ? { kind: 'server', code: snap.refused ?? 'unavailable' } : null,
+        },
+      });
+      if (over) {
+        this.browserShare = null;
+        capture.stop();
+      }
+    });
+    share.start();
+  }
+
+  /** The browser would not capture the screen (the customer cancelled its picker, or it failed). */
+  browserShareFailed(cancelled: boolean, reason: string): void {
+    this.set({
+      browserShare: {
+        ...NO_BROWSER_SHARE,
+        failure: cancelled ? { kind: 'cancelled' } : { kind: 'capture', reason: reason.slice(0, 200) },
+      },
+    });
+  }
+
+  stopBrowserShare(): void {
+    this.browserShare?.share.stop();
+  }
+
   /** Hides the screen-sharing request on this page ("not now"). */
   dismissScreen(): void {
     this.patchScreen({ request: null, helper: 'idle', helperFailure: null });
@@ -331,6 +414,8 @@ export class SupportController {
 
   private readonly handlers: HandlerMap<ServerToCustomer, void> = {
     'customer.welcome': (msg) => {
+      // A switch made while the connection was away reaches the server now.
+      if (this.language) this.socket.send({ type: 'customer.language', language: this.language });
       const next = this.afterWelcome;
       this.afterWelcome = null;
       this.applySession(msg.session);
@@ -378,8 +463,15 @@ export class SupportController {
       if (!this.cancelling) this.ended(msg.by);
     },
     'screen.requested': (msg) => {
+      if (!this.browserShare) this.set({ browserShare: NO_BROWSER_SHARE });
       this.patchScreen({
-        request: { joinCode: msg.joinCode, expiresAt: msg.expiresAt, agentName: msg.agentName },
+        request: {
+          joinCode: msg.joinCode,
+          expiresAt: msg.expiresAt,
+          agentName: msg.agentName,
+          ticket: msg.download ?? null,
+        },
+        ended: null,
         state: 'requested',
         unsupportedOs: null,
         helper: 'idle',
@@ -392,9 +484,11 @@ export class SupportController {
     },
     'screen.status': (msg) => {
       const unsupported = msg.error === 'os_not_supported';
+      const agentName = this.model.screen.request?.agentName ?? this.model.session?.agentName ?? '';
       this.patchScreen({
         state: msg.state,
         ...(unsupported ? { unsupportedOs: msg.os ?? '' } : {}),
+        ...(msg.ended ? { ended: { how: msg.ended, agentName } } : {}),
         // Sharing over (the customer stopped it): the request is done with.
         ...(msg.state === 'none' && !unsupported ? { request: null, helper: 'idle' as const } : {}),
       });
@@ -424,6 +518,8 @@ export class SupportController {
         name: details.name,
         ...(details.email ? { email: details.email } : {}),
         problem: details.problem,
+        ...(this.language ? { language: this.language } : {}),
+        ...(this.deps.client ? { client: this.deps.client } : {}),
         ...(this.model.continueWith ? { previous: this.model.continueWith.token } : {}),
         protocol: PROTOCOL_VERSION,
       })
@@ -524,6 +620,7 @@ export class SupportController {
 
   private ended(by: EndedBy): void {
     if (this.model.phase === 'ended') return;
+    this.stopBrowserShare();
     const cleared = { agentTyping: null, screen: NO_SCREEN, agentShare: NO_AGENT_SHARE, transfer: null };
     if (!this.move('ended', { endedBy: by, ...cleared })) return;
     // Keep the token: request.restart needs it. The socket closes when the server closes it.

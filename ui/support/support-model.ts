@@ -2,7 +2,7 @@
  * What the support page shows, as one immutable value the controller replaces on every change
  * (views render from it and never mutate it).
  */
-import type { ChatLine, ScreenState } from '../../protocol/common';
+import type { ChatLine, ScreenState, SharingEnd } from '../../protocol/common';
 import type { CustomerSessionView, NewRequest } from '../../protocol/customer-channel';
 import type { ErrorCode } from '../../protocol/errors';
 import type { HelperState } from '../../protocol/native-channel';
@@ -14,8 +14,13 @@ import type { PhaseName } from './support-phase';
 export type EndedBy = 'customer' | 'agent' | 'system';
 
 export interface ScreenModel {
-  /** The agent's request (screen.requested); null when none is pending or shown. */
-  request: { joinCode: string; expiresAt: number; agentName: string } | null;
+  /**
+   * The agent's request (screen.requested); null when none is pending or shown. `ticket` binds
+   * the download the page offers to this request (null from a server that sends none).
+   */
+  request: { joinCode: string; expiresAt: number; agentName: string; ticket: string | null } | null;
+  /** How the last sharing ended on the customer's side (declined, window closed, stopped). */
+  ended: { how: SharingEnd; agentName: string } | null;
   /** Screen-sharing state reported by the server (screen.status / the session view). */
   state: ScreenState;
   /** The helper reported that this system is not supported (named in `os`). */
@@ -25,6 +30,18 @@ export interface ScreenModel {
   helperState: HelperState | null;
   helperFailure: { code: ErrorCode; os: string | null } | null;
 }
+
+/** The customer's screen shown from this page (no helper): where it is, and the security codes. */
+export interface BrowserShareModel {
+  phase: 'idle' | 'connecting' | 'sharing' | 'reconnecting' | 'stopped' | 'ended' | 'refused';
+  /** The code of each of the agent's viewers (the agent sees the same). */
+  codes: string[];
+  /** Why the page could not share: the browser refused the capture, or the server refused. */
+  failure:
+    { kind: 'cancelled' } | { kind: 'capture'; reason: string } | { kind: 'server'; code: ErrorCode } | null;
+}
+
+export const NO_BROWSER_SHARE: BrowserShareModel = { phase: 'idle', codes: [], failure: null };
 
 /** "Share my screen": whether the agent is showing their screen now (share.status). */
 export interface AgentShareModel {
@@ -65,10 +82,12 @@ export interface SupportModel {
   bridge: BridgeInfo;
   screen: ScreenModel;
   agentShare: AgentShareModel;
+  browserShare: BrowserShareModel;
 }
 
 export const NO_SCREEN: ScreenModel = {
   request: null,
+  ended: null,
   state: 'none',
   unsupportedOs: null,
   helper: 'idle',
@@ -98,6 +117,7 @@ export function initialModel(slug: string): SupportModel {
     bridge: { presence: 'probing', helper: null },
     screen: NO_SCREEN,
     agentShare: NO_AGENT_SHARE,
+    browserShare: NO_BROWSER_SHARE,
   };
 }
 

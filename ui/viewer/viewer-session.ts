@@ -25,7 +25,7 @@
  * hello for good (token, session, feature) or the session ended. UIs subscribe to snapshots
  * (state changes, not frames: painting goes straight to the Painter).
  */
-import type { Features, Grants } from '../../protocol/common';
+import type { Features, Grants, SharingEnd } from '../../protocol/common';
 import type { AnnotationMessage } from '../../protocol/data/annotations';
 import { ClipboardMessage } from '../../protocol/data/clipboard';
 import type { InputEvent } from '../../protocol/data/input';
@@ -152,6 +152,13 @@ export interface ViewerSnapshot {
   features: Features | null;
   controlAllowed: boolean;
   helperReconnecting: boolean;
+  /** How the customer ended sharing (stopped, declined, closed the helper's window); null otherwise. */
+  helperEnded: SharingEnd | null;
+  /**
+   * The customer shares from the support page itself (no helper): view only, and nothing can be
+   * drawn on their screen.
+   */
+  helperBrowser: boolean;
   frame: { width: number; height: number } | null;
   monitors: MonitorInfo[];
   selected: ScreenTarget;
@@ -242,6 +249,8 @@ export class ViewerSession {
       features: null,
       controlAllowed: false,
       helperReconnecting: false,
+      helperEnded: null,
+      helperBrowser: false,
       frame: null,
       monitors: [],
       selected: { kind: 'desktop' },
@@ -439,6 +448,7 @@ export class ViewerSession {
       grants: m.helper?.grants ?? (reconnecting ? this.state.grants : null),
       features: m.features ?? null,
       helperReconnecting: reconnecting,
+      helperBrowser: m.helper?.browser === true,
     });
     if (m.helper) void this.link.start();
   }
@@ -482,11 +492,17 @@ export class ViewerSession {
         // A new helper that has asked nothing yet says no grants: transfers wait for the answer.
         this.filesGranted = m.helper.grants.files;
         this.viewWasGranted = m.helper.grants.view;
-        this.update({ grants: m.helper.grants, helperReconnecting: false });
+        this.update({
+          grants: m.helper.grants,
+          helperReconnecting: false,
+          helperEnded: null,
+          helperBrowser: m.helper.browser === true,
+        });
         void this.link.start();
         return;
       case 'helper.left':
         this.leaveHelper(m.reconnecting);
+        if (m.ended) this.update({ helperEnded: m.ended });
         if (!m.reconnecting) this.filesGone('helper_gone', "the customer's helper stopped");
         this.notify(m.reconnecting ? 'helperReconnecting' : 'helperLeft', 'warning');
         return;
@@ -811,7 +827,7 @@ export class ViewerSession {
       paused: next.paused !== null,
       hasPicture: this.hasPicture,
     });
-    next.controlAllowed = canControl(next.phase, next.grants, next.features);
+    next.controlAllowed = !next.helperBrowser && canControl(next.phase, next.grants, next.features);
     this.state = next;
     // Both the customer's grant (kept while the helper is away) and the account's feature.
     this.files.setAllowed(this.filesGranted && next.features?.fileTransfer !== false);

@@ -1,13 +1,19 @@
 /**
- * `lifeline-helper join <code> [--server URL]`: the standalone helper, for a customer without the
- * extension. Validates the join code and the server address, joins through the same session
- * client as native mode, then asks consent in a desktop dialog or the terminal and shows the
- * sharing indicator (host/session/standalone-driver.ts) until sharing ends. Ctrl+C stops sharing.
+ * `lifeline-helper join <code> [--server URL]`: the standalone helper started from a terminal.
+ * Validates the join code and the server address, joins through the same session client as
+ * native mode, then asks consent in the helper's own window (or the terminal, without a display)
+ * and shows the sharing indicator (host/session/standalone-driver.ts) until sharing ends, in the
+ * system's language until the session names the customer's. Ctrl+C stops sharing.
  */
 import { parseArgs } from 'node:util';
 import { JoinCode } from '../../../protocol/helper-channel';
 import { ProtocolError } from '../../../protocol/errors';
+import { chooseStandaloneUi } from '../../consent/prompts/choose-prompt';
+import { errorFacts, errorText } from '../../i18n/error-text';
+import { HelperText } from '../../i18n/helper-text';
+import { systemLanguage } from '../../i18n/system-language';
 import { parseServerUrl } from '../../native/server-url';
+import { currentSystem, displayLanguage } from '../../platform/registry';
 import { runStandaloneSession } from '../../session/standalone-command';
 import { CliError, EXIT_USAGE } from '../cli-error';
 import { createSessionClient } from '../create-controller';
@@ -57,12 +63,20 @@ export async function joinCommand(args: string[], env: NodeJS.ProcessEnv): Promi
 
   const log = (line: string) => process.stderr.write(`lifeline-helper: ${line}\n`);
   const client = createSessionClient(log);
+  const text = new HelperText(
+    systemLanguage(env, undefined, () => displayLanguage({ ...currentSystem(), env })),
+  );
+  const ui = await chooseStandaloneUi(text, () => void client.stop().catch(() => undefined), { env });
   const shown = code.data.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1-$2-$3');
-  process.stdout.write(`Connecting to ${server} with code ${shown}...\n`);
+  ui.say(text.t('line.connecting', { server, code: shown }));
   try {
-    return await runStandaloneSession(client, () => client.join({ server, joinCode: code.data }), env);
+    return (await runStandaloneSession(client, ui, () => client.join({ server, joinCode: code.data })))
+      .exitCode;
   } catch (err) {
-    if (err instanceof ProtocolError) throw new CliError(err.message);
+    if (err instanceof ProtocolError)
+      throw new CliError(errorText(text, err.code, errorFacts(err, { server })));
     throw err;
+  } finally {
+    await ui.close();
   }
 }

@@ -8,7 +8,11 @@
  */
 import { parseArgs } from 'node:util';
 import { ProtocolError } from '../../../protocol/errors';
-import { currentSystem } from '../../platform/registry';
+import { chooseStandaloneUi } from '../../consent/prompts/choose-prompt';
+import { errorText } from '../../i18n/error-text';
+import { HelperText } from '../../i18n/helper-text';
+import { systemLanguage } from '../../i18n/system-language';
+import { currentSystem, displayLanguage } from '../../platform/registry';
 import { defaultStateFile, readResumeState } from '../../session/resume-state-file';
 import { runStandaloneSession } from '../../session/standalone-command';
 import { CliError, EXIT_USAGE } from '../cli-error';
@@ -34,21 +38,28 @@ export async function resumeCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   }
   const log = (line: string) => process.stderr.write(`lifeline-helper: ${line}\n`);
   const client = createSessionClient(log, { stateFile: file });
-  process.stdout.write(`Resuming the session with ${state.server}...\n`);
+  const text = new HelperText(
+    systemLanguage(env, undefined, () => displayLanguage({ ...currentSystem(), env })),
+  );
+  const ui = await chooseStandaloneUi(text, () => void client.stop().catch(() => undefined), { env });
+  ui.say(text.t('line.resuming', { server: state.server }));
   try {
-    return await runStandaloneSession(
+    const result = await runStandaloneSession(
       client,
+      ui,
       () =>
         client.resume({
           server: state.server,
           resumeToken: state.resumeToken,
           ...(state.consent ? { consent: state.consent } : {}),
         }),
-      env,
       { consentGiven: state.consent !== undefined },
     );
+    return result.exitCode;
   } catch (err) {
-    if (err instanceof ProtocolError) throw new CliError(err.message);
+    if (err instanceof ProtocolError) throw new CliError(errorText(text, err.code, { server: state.server }));
     throw err;
+  } finally {
+    await ui.close();
   }
 }

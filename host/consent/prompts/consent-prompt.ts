@@ -1,34 +1,30 @@
 /**
- * How the standalone helper asks the customer for consent, and the words it uses. One prompt asks
- * for every capability an agent requests, each answered separately (view, control, clipboard,
- * files, reboot); whatever is not explicitly allowed stays refused. Native mode never uses these:
- * there the extension's window asks and calls the controller's consent().
+ * How the standalone helper asks the customer for consent. One question per agent lists every
+ * capability the agent requests, each answered separately (view, control, clipboard, files,
+ * reboot); whatever is not explicitly allowed stays refused. The answer says what the customer
+ * did, so the agent and the page can be told in words: allowed (some grants), declined, or closed
+ * the question without answering; `cancelled` is the helper withdrawing the question itself (the
+ * session ended meanwhile), which is reported to nobody. The words come from host/i18n in the
+ * customer's language. Native mode never uses these: there the extension's window asks.
  */
 import { NO_GRANTS, type Grants } from '../../../protocol/common';
-
-export type Capability = keyof Grants;
-
-export const CAPABILITIES: readonly Capability[] = ['view', 'control', 'clipboard', 'files', 'reboot'];
-
-/** What the customer is asked to allow, one line each (also the dialog's checklist rows). */
-export const CAPABILITY_TEXT: Readonly<Record<Capability, string>> = {
-  view: 'see your screen',
-  control: 'control your mouse and keyboard',
-  clipboard: 'read and write your clipboard',
-  files: 'send and receive files',
-  reboot: 'restart this computer (the session comes back after the restart)',
-};
+import { CAPABILITIES, type Capability } from '../../i18n/helper-text';
 
 export interface ConsentRequest {
   agentName: string;
   requested: Grants;
 }
 
+export type ConsentAnswer =
+  { kind: 'allowed'; grants: Grants } | { kind: 'declined' } | { kind: 'closed' } | { kind: 'cancelled' };
+
 export interface ConsentPrompt {
-  /** Where the question appears: a desktop dialog, a native window or the terminal. */
-  readonly kind: 'zenity' | 'kdialog' | 'window' | 'terminal';
-  /** Asks; resolves with what the customer allowed (nothing, when they cancel or close it). */
-  ask(request: ConsentRequest): Promise<Grants>;
+  /** Where the question appears: the helper's own window or a native one, or the terminal. */
+  readonly kind: 'window' | 'terminal';
+  ask(request: ConsentRequest): Promise<ConsentAnswer>;
+  /** Withdraws a question still open (it resolves `cancelled`); later questions are asked. */
+  cancel(): void;
+  /** Withdraws the open question and frees what the prompt holds; later questions are cancelled. */
   close(): void;
 }
 
@@ -48,15 +44,7 @@ export function grantsFrom(allowed: Iterable<string>, requested: Grants): Grants
   return grants;
 }
 
-/** Short list for status lines: "screen, control". */
-export function describeGrants(grants: Grants): string {
-  const words: Record<Capability, string> = {
-    view: 'screen',
-    control: 'control',
-    clipboard: 'clipboard',
-    files: 'files',
-    reboot: 'reboot',
-  };
-  const on = CAPABILITIES.filter((c) => grants[c]).map((c) => words[c]);
-  return on.length > 0 ? on.join(', ') : 'nothing';
+/** The answer for what was ticked: allowed when anything is, declined when nothing is. */
+export function answerFor(grants: Grants): ConsentAnswer {
+  return Object.values(grants).some(Boolean) ? { kind: 'allowed', grants } : { kind: 'declined' };
 }

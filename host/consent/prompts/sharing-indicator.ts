@@ -4,7 +4,7 @@
  * whether the picture is paused, and a one-click (or one-key) "stop". Native mode shows it in the
  * extension's window (from host.status); standalone mode shows it in the terminal and, on an X
  * desktop, as a small always-on-top window as well. Every indicator calls the same `onStop`
- * given at creation.
+ * given at creation. The words are the customer's (host/i18n/helper-text.ts).
  */
 import type { Grants } from '../../../protocol/common';
 
@@ -45,18 +45,4 @@ export class IndicatorGroup implements SharingIndicator {
   close(): void {
     for (const m of this.members) m.close();
   }
-}
-
-/** "Alex Agent", "Alex Agent and Sam", "the support agent". */
-export function namesText(names: string[]): string {
-  if (names.length === 0) return 'the support agent';
-  if (names.length === 1) return names[0]!;
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
-}
-
-/** "Security code with Alex: 123 456." / "Security codes: Alex 123 456, Sam 654 321." / "". */
-export function codesText(codes: readonly ViewerCode[] = []): string {
-  if (codes.length === 0) return '';
-  if (codes.length === 1) return `Security code with ${codes[0]!.agentName}: ${codes[0]!.sas}.`;
-  return `Security codes: ${codes.map((c) => `${c.agentName} ${c.sas}`).join(', ')}.`;
 }

@@ -1,11 +1,11 @@
 /**
  * The sharing indicator as a terminal line: "Sharing with Alex Agent (screen, control). Type s
- * and Enter to stop. Security code with Alex Agent: 123 456." printed whenever what is shared,
- * the codes or the pause change; the line "s" (or "stop") typed on the controlling terminal stops
- * sharing.
+ * and Enter to stop. Security code with Alex Agent: 123 456." (in the customer's language)
+ * printed whenever what is shared, the codes or the pause change; the line "s" (or "stop")
+ * typed on the controlling terminal stops sharing.
  */
-import { describeGrants } from './consent-prompt';
-import { codesText, namesText, type SharingIndicator, type SharingState } from './sharing-indicator';
+import type { HelperText } from '../../i18n/helper-text';
+import type { SharingIndicator, SharingState } from './sharing-indicator';
 import type { TtyLines } from './tty-lines';
 
 export class TerminalIndicator implements SharingIndicator {
@@ -14,6 +14,7 @@ export class TerminalIndicator implements SharingIndicator {
 
   constructor(
     private readonly tty: TtyLines,
+    private readonly text: HelperText,
     onStop: () => void,
   ) {
     this.off = tty.onLine((line) => {
@@ -22,22 +23,23 @@ export class TerminalIndicator implements SharingIndicator {
   }
 
   show(state: SharingState): void {
-    const text = [
-      `Sharing with ${namesText(state.agentNames)} (${describeGrants(state.grants)}). Type s and Enter to stop.`,
-      state.paused ? 'Paused: nothing is shown now.' : '',
-      codesText(state.codes),
+    const t = this.text;
+    const line = [
+      t.t('indicator.sharing', { names: t.names(state.agentNames), grants: t.grants(state.grants) }),
+      state.paused ? t.t('indicator.paused') : '',
+      t.codes(state.codes),
     ]
       .filter(Boolean)
       .join(' ');
-    if (text === this.shown) return;
-    this.shown = text;
-    this.tty.write(`\n* ${text}\n`);
+    if (line === this.shown) return;
+    this.shown = line;
+    this.tty.write(`\n* ${line}\n`);
   }
 
   hide(): void {
     if (this.shown === null) return;
     this.shown = null;
-    this.tty.write('\n* Nothing is shared now.\n');
+    this.tty.write(`\n* ${this.text.t('indicator.nothing')}\n`);
   }
 
   close(): void {

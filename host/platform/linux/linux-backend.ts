@@ -2,11 +2,11 @@
  * The Linux row of the platform table: a desktop running X11 (DISPLAY set; XWayland works for X11
  * windows only). Everything Linux-specific the helper needs beyond the Platform itself lives here:
  * the Wayland and no-display refusals, the X11 drawing overlay and indicator window, the
- * zenity/kdialog consent dialog, the XDG state folder and the browsers' manifest folders.
+ * helper's own X11 windows (consent, "type the code"), the XDG state folder and the browsers' manifest folders.
  */
 import path from 'node:path';
 import type { PlatformBackend } from '../backend';
-import { DialogPrompt, detectDialog } from './dialog-prompt';
+import { X11DialogHost } from './dialog/x11-dialog-host';
 import { linuxNativeHosts } from './linux-native-hosts';
 import { createLinuxX11Platform } from './linux-x11-platform';
 import { X11AnnotationOverlay } from './overlay/x11-annotation-overlay';
@@ -61,13 +61,13 @@ export const linuxBackend: PlatformBackend = {
       screen,
     );
   },
-  async sharingIndicator(facts, onStop) {
+  async sharingIndicator(facts, onStop, describe) {
     const display = facts.env.DISPLAY;
-    return display ? X11IndicatorWindow.open(display, onStop) : null;
+    return display ? X11IndicatorWindow.open(display, onStop, describe) : null;
   },
-  consentPrompt(facts) {
-    const dialog = detectDialog(facts.env);
-    return dialog ? new DialogPrompt(dialog.kind, dialog.path, facts.env) : null;
+  dialogHost(facts) {
+    const display = facts.env.DISPLAY;
+    return display ? new X11DialogHost(display) : null;
   },
   stateFolder(facts, home) {
     const xdg = facts.env.XDG_STATE_HOME;

@@ -1,20 +1,16 @@
 /**
  * The sharing indicator as a small X window at the top centre of the screen: "Lifeline: sharing
- * with <agent> (code 123 456) - Stop" (", paused" while the picture is paused), white on red,
+ * with <agent> (code 123 456) - Stop" (", paused" while the picture is paused; the words are the
+ * customer's, given by core code as `describe`), white on red,
  * override-redirect (no window manager decorates, moves or hides it) and raised again every
  * INDICATOR_RAISE_MS so it stays on top. A click anywhere on it stops sharing. It has its own X
  * connection (the `x11` package), opened only when something is shared. The core font "fixed" is
  * Latin-1, so characters outside it are shown as "?"; the window is drawn from our own text only
  * (no markup). The standalone helper's prompts (host/consent/prompts/choose-prompt.ts) open it
- * through the registry (openSharingIndicatorWindow).
+ * through the registry (openSharingIndicator).
  */
 import { createClient, type XClient, type XDisplayInfo, type XEvent } from 'x11';
-import {
-  namesText,
-  type SharingIndicator,
-  type SharingState,
-  type ViewerCode,
-} from '../../consent/prompts/sharing-indicator';
+import type { SharingIndicator, SharingState } from '../../consent/prompts/sharing-indicator';
 
 /** How often the window is raised above others, in ms. */
 export const INDICATOR_RAISE_MS = 2000;
@@ -36,18 +32,13 @@ const EVENT_BUTTON_PRESS = 4;
 const MASK_BUTTON_PRESS = 0x00000004;
 const MASK_EXPOSURE = 0x00008000;
 
-/** The indicator's text, in Latin-1 for the core font; the security codes, when known, in brackets. */
-export function indicatorText(
-  agentNames: string[],
-  codes: readonly ViewerCode[] = [],
-  paused = false,
-): string {
-  const digits = codes.map((c) => c.sas);
-  const code = digits.length === 0 ? '' : ` (${digits.length === 1 ? 'code' : 'codes'} ${digits.join(', ')})`;
-  const text = `Lifeline: sharing with ${namesText(agentNames)}${code}${paused ? ', paused' : ''} - Stop`;
-  // Control characters and anything outside Latin-1 become "?".
+/** The indicator's text as the core font draws it: Latin-1, anything else "?", bounded. */
+export function indicatorLine(text: string): string {
   return text.replace(/[^\u0020-\u007e\u00a0-\u00ff]/g, '?').slice(0, TEXT_MAX_CHARS);
 }
+
+/** What the window says for a state, in the customer's words (core code supplies it). */
+export type DescribeSharing = (state: SharingState) => string;
 
 export class X11IndicatorWindow implements SharingIndicator {
   private window = 0;
@@ -62,6 +53,7 @@ export class X11IndicatorWindow implements SharingIndicator {
     private readonly client: XClient,
     private readonly info: XDisplayInfo,
     private readonly onStop: () => void,
+    private readonly describe: DescribeSharing,
   ) {
     client.on('event', (ev: XEvent) => this.onEvent(ev));
     // X errors (a font missing, the server going away) must not crash the helper.
@@ -69,7 +61,11 @@ export class X11IndicatorWindow implements SharingIndicator {
   }
 
   /** Connects to `display`; null when there is no X server to show the window on. */
-  static open(display: string, onStop: () => void): Promise<X11IndicatorWindow | null> {
+  static open(
+    display: string,
+    onStop: () => void,
+    describe: DescribeSharing,
+  ): Promise<X11IndicatorWindow | null> {
     return new Promise((resolve) => {
       let settled = false;
       const done = (value: X11IndicatorWindow | null) => {
@@ -82,7 +78,7 @@ export class X11IndicatorWindow implements SharingIndicator {
       try {
         const client = createClient({ display }, (err, info) => {
           if (err || !info) done(null);
-          else done(new X11IndicatorWindow(client, info, onStop));
+          else done(new X11IndicatorWindow(client, info, onStop, describe));
         });
         client.once('error', () => done(null));
       } catch {
@@ -98,7 +94,7 @@ export class X11IndicatorWindow implements SharingIndicator {
 
   show(state: SharingState): void {
     if (this.closed) return;
-    const text = indicatorText(state.agentNames, state.codes, state.paused);
+    const text = indicatorLine(this.describe(state));
     const screen = this.info.screen[0]!;
     const width = text.length * CHAR_WIDTH + 2 * PADDING;
     const x = Math.max(0, Math.round((screen.pixel_width - width) / 2));

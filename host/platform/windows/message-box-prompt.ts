@@ -1,19 +1,20 @@
 /**
  * The consent question on Windows as native message boxes, one per requested capability (Yes /
- * No), in the customer's display language, on top of every window and brought to the front
+ * No), in the customer's language (the one chosen on the support page, else the system's), on top of every window and brought to the front
  * (MB_TOPMOST | MB_SETFOREGROUND), with No as the default button. No, Escape or closing the box
  * refuses that capability; only Yes allows. Each box runs on a worker thread (koffi's async call)
- * so the helper keeps serving the session while the customer reads. close() cannot close a box
- * already shown; its answer is then ignored.
+ * so the helper keeps serving the session while the customer reads. A No to everything is reported
+ * as declined. cancel() and close() cannot close a box already shown; its answer is then ignored.
  */
-import { NO_GRANTS, type Grants } from '../../../protocol/common';
+import { NO_GRANTS } from '../../../protocol/common';
 import {
+  answerFor,
   requestedCapabilities,
+  type ConsentAnswer,
   type ConsentPrompt,
   type ConsentRequest,
 } from '../../consent/prompts/consent-prompt';
-import { CONSENT_WORDS, type ConsentLanguage } from '../../consent/prompts/consent-words';
-import { uiLanguage } from './ui-language';
+import type { HelperText } from '../../i18n/helper-text';
 import { win32 } from './win32';
 
 const MB_YESNO = 0x4;
@@ -26,27 +27,32 @@ const IDYES = 6;
 export class MessageBoxPrompt implements ConsentPrompt {
   readonly kind = 'window';
   private closed = false;
+  /** Bumped by cancel(): the question asked before it is answered `cancelled`. */
+  private generation = 0;
 
-  constructor(private readonly language: ConsentLanguage = uiLanguage()) {}
+  constructor(private readonly text: HelperText) {}
 
-  async ask(request: ConsentRequest): Promise<Grants> {
-    const words = CONSENT_WORDS[this.language];
+  async ask(request: ConsentRequest): Promise<ConsentAnswer> {
+    const asked = this.generation;
+    const withdrawn = () => this.closed || this.generation !== asked;
+    const t = this.text;
     const grants = { ...NO_GRANTS };
     const caps = requestedCapabilities(request.requested);
     for (const [i, c] of caps.entries()) {
-      if (this.closed) return { ...NO_GRANTS };
+      if (withdrawn()) return { kind: 'cancelled' };
+      const agent = request.agentName;
       const text = [
-        i === 0 ? words.intro(request.agentName) : '',
-        words.question(request.agentName, c),
+        i === 0 ? t.t('consent.boxIntro', { agent }) : '',
+        t.t('consent.boxQuestion', { agent, what: t.capability(c) }),
         '',
-        words.note,
+        t.t('consent.boxNote'),
       ]
         .filter((line, n) => n > 0 || line)
         .join('\n');
-      const answer = await this.box(text, `${words.title} (${i + 1}/${caps.length})`);
+      const answer = await this.box(text, `${t.t('consent.title')} (${i + 1}/${caps.length})`);
       grants[c] = answer === IDYES;
     }
-    return this.closed ? { ...NO_GRANTS } : grants;
+    return withdrawn() ? { kind: 'cancelled' } : answerFor(grants);
   }
 
   private box(text: string, caption: string): Promise<number> {
@@ -57,6 +63,10 @@ export class MessageBoxPrompt implements ConsentPrompt {
         err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),
       );
     });
+  }
+
+  cancel(): void {
+    this.generation++;
   }
 
   close(): void {

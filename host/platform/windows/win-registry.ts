@@ -15,6 +15,7 @@ const KEY_READ = 0x20019;
 const KEY_WRITE = 0x20006;
 const KEY_WOW64_64KEY = 0x0100;
 const REG_SZ = 1;
+const REG_DWORD = 4;
 const ERROR_SUCCESS = 0;
 const ERROR_FILE_NOT_FOUND = 2;
 const ERROR_ACCESS_DENIED = 5;
@@ -37,7 +38,8 @@ function failure(action: string, key: string, code: number): ProtocolError {
   return new ProtocolError('internal_error', `cannot ${action} ${key}: Windows error ${code}`);
 }
 
-export function readString(key: string, name: string | null): string | null {
+/** A value's type and bytes, or null when the key or the value does not exist. */
+function readValue(key: string, name: string | null): { type: number; data: Buffer } | null {
   const { advapi32 } = win32();
   const { root, path } = split(key);
   const handle: Handle[] = [null];
@@ -51,11 +53,22 @@ export function readString(key: string, name: string | null): string | null {
     const got = advapi32.RegQueryValueExW(handle[0], name, null, type, data, size);
     if (got === ERROR_FILE_NOT_FOUND) return null;
     if (got !== ERROR_SUCCESS) throw failure('read', key, got);
-    if (type[0] !== REG_SZ) return null;
-    return data.subarray(0, size[0]).toString('utf16le').replace(/\0+$/, '');
+    return { type: type[0]!, data: data.subarray(0, size[0]) };
   } finally {
     advapi32.RegCloseKey(handle[0]);
   }
+}
+
+export function readString(key: string, name: string | null): string | null {
+  const value = readValue(key, name);
+  if (!value || value.type !== REG_SZ) return null;
+  return value.data.toString('utf16le').replace(/\0+$/, '');
+}
+
+export function readDword(key: string, name: string): number | null {
+  const value = readValue(key, name);
+  if (!value || value.type !== REG_DWORD || value.data.length < 4) return null;
+  return value.data.readUInt32LE(0);
 }
 
 export function writeString(key: string, name: string | null, value: string): void {

@@ -2,12 +2,20 @@
  * The Windows row of the platform table (Windows 10 or later, x64): the helper runs as
  * lifeline-helper.exe (scripts/build-sea.mjs) and reaches Win32 through koffi. prepare() loads the
  * Win32 functions once at start, so the synchronous parts (consent prompt, registry) can use them.
+ * The helper's windows (consent, indicator, drawings) live on their own UI thread (ui-thread/).
  * The state folder is %LOCALAPPDATA%\Lifeline, which only its owner may read (so file modes are
  * not checked there).
  */
 import { win32 as winPath } from 'node:path';
 import type { PlatformBackend } from '../backend';
+import { stderrLog } from '../platform-log';
+import { makeDpiAware } from './gdi-screen-source';
+import { readInternetOptionsProxy } from './internet-options';
 import { MessageBoxPrompt } from './message-box-prompt';
+import { uiLanguage } from './ui-language';
+import { Win32DialogHost } from './win-dialog-host';
+import { WinSharingIndicator } from './win-sharing-indicator';
+import { uiThreadSource, WinUiThread } from './win-ui-thread';
 import { loadWin32 } from './win32';
 import { windowsNativeHosts } from './windows-native-hosts';
 import { createWindowsPlatform } from './windows-platform';
@@ -31,13 +39,25 @@ export const windowsBackend: PlatformBackend = {
   },
   prepare: async () => {
     await loadWin32();
+    // Before any window or device context: coordinates are then physical pixels everywhere.
+    makeDpiAware();
   },
   load: async (_facts, options) =>
     createWindowsPlatform({
       executable: process.execPath,
       ...(options.runCommand ? { runCommand: options.runCommand } : {}),
     }),
-  consentPrompt: () => new MessageBoxPrompt(),
+  // The helper's own windows (consent, "type the code", the indicator) need its UI thread, which
+  // the executable carries (not a plain bundle); without it, message boxes ask.
+  dialogHost: () => (uiThreadSource() === null ? null : new Win32DialogHost(stderrLog)),
+  consentPrompt: (_facts, text) => new MessageBoxPrompt(text),
+  async sharingIndicator(_facts, onStop, describe, stopLabel) {
+    if (uiThreadSource() === null) return null;
+    const ui = await WinUiThread.shared((event, details) => stderrLog.info(event, details));
+    return WinSharingIndicator.open(ui, describe, stopLabel, stderrLog, onStop);
+  },
+  displayLanguage: () => uiLanguage(),
+  systemProxy: () => readInternetOptionsProxy(),
   stateFolder(facts, home) {
     const local = facts.env.LOCALAPPDATA || winPath.join(home, 'AppData', 'Local');
     return { dir: winPath.join(local, 'Lifeline'), unixModes: false };

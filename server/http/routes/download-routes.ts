@@ -1,73 +1,149 @@
 /**
- * GET /downloads/helper/:system: the standalone helper for customers without the extension.
- * Windows (x64) is the single executable scripts/build-sea.mjs builds (lifeline-helper.exe);
- * Linux (x64) the archive scripts/package-helper.mjs builds. Other systems get a page that says
- * plainly that the helper does not run there yet (the FAQ's "OS not supported"), rather than a
- * file that would fail on the customer's machine; a system whose file is not built gets a 503
- * that tells the operator which command builds it.
+ * The helper downloads:
+ *   GET /downloads/helper/:system           the helper for that system, knowing this server
+ *   GET /downloads/helper/:system/:ticket   the same, bound to the customer's request: the file
+ *                                           carries the ticket, so the first start joins the
+ *                                           session with no code typed
+ * The file carries a trailer (protocol/download-trailer.ts) with this server's address, the
+ * ticket and the customer's language, assembled per request by server/downloads/helper-package.ts.
+ * A system without a helper, an expired, used or unknown link, and a server where the helper is
+ * not built get a page in the customer's language that says what to do, never a file that would
+ * fail on their machine. Serving a bound download tells the agent ("the customer is downloading").
  */
-import { createReadStream, statSync } from 'node:fs';
-import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import { Token } from '../../../protocol/common';
+import { encodeTrailer } from '../../../protocol/download-trailer';
+import { ProtocolError } from '../../../protocol/errors';
+import type { Language } from '../../../protocol/i18n/language';
+import { acceptLanguage, DOWNLOAD_WORDS } from '../../downloads/download-words';
+import { HelperPackageMissing, bodyStream, type HelperPackage } from '../../downloads/helper-package';
+import type { Log } from '../../log';
+import type { DownloadTickets } from '../../screen/download-tickets';
 import { escapeHtml, sendHtml } from '../respond';
 import type { Router } from '../router';
 
-export const HELPER_ARCHIVE_NAME = 'lifeline-helper-linux-x64.tar.gz';
-
-/** Each system's download: its file under the downloads folder, the name it is saved as, its type, and what builds it. */
-const HELPER_FILES: Record<string, { file: string; name: string; type: string; build: string }> = {
-  linux: {
-    file: HELPER_ARCHIVE_NAME,
-    name: HELPER_ARCHIVE_NAME,
-    type: 'application/gzip',
-    build: 'npm run build',
-  },
-  windows: {
-    file: 'win-x64/lifeline-helper.exe',
-    name: 'lifeline-helper.exe',
-    type: 'application/vnd.microsoft.portable-executable',
-    build: 'node scripts/build-sea.mjs --target win-x64',
-  },
+/** Names the not-available page uses for systems without a helper (the customer's own words). */
+const SYSTEM_NAMES: Record<string, string> = {
+  windows: 'Windows',
+  macos: 'macOS',
+  linux: 'Linux',
+  chromeos: 'ChromeOS',
+  android: 'Android',
+  ios: 'iOS',
 };
 
-const SYSTEM_NAMES: Record<string, string> = { windows: 'Windows', macos: 'macOS', linux: 'Linux' };
-
-function notAvailable(system: string): string {
-  const name = SYSTEM_NAMES[system] ?? system;
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Lifeline helper</title></head><body>` +
-    `<h1>The Lifeline helper is not available for ${escapeHtml(name)} yet</h1>` +
-    `<p>The helper runs on Windows 10 or later and on Linux with X11 for now. You can still chat with your agent on the support page; ` +
-    `tell them which system you use.</p></body></html>`
-  );
+export interface DownloadRouteDeps {
+  /** The helper for each system that has one (server/downloads/helper-systems.ts). */
+  packages: ReadonlyMap<string, HelperPackage>;
+  tickets: DownloadTickets;
+  /** The language the customer chose for this session, if any. */
+  languageOf(sessionId: string): Promise<Language | null>;
+  /** A bound download is being served (the agent is told). */
+  onDownload(sessionId: string, system: string): void;
+  /** The address customers reach this server at, when configured (else taken from the request). */
+  publicUrl?: string;
+  tls: boolean;
+  log: Log;
 }
 
-export function registerDownloadRoutes(router: Router, downloadsDir: string): void {
-  router.add('GET', '/downloads/helper/:system', ({ res, params }) => {
+function page(lang: Language, status: number, heading: string, body: string) {
+  const w = DOWNLOAD_WORDS[lang];
+  return {
+    status,
+    html:
+      `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">` +
+      `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+      `<title>${escapeHtml(w.title)}</title></head><body>` +
+      `<h1>${escapeHtml(heading)}</h1><p>${escapeHtml(body)}</p></body></html>`,
+  };
+}
+
+/** This server's origin as the customer reached it (Host, and the proxy's X-Forwarded-Proto). */
+export function requestOrigin(req: IncomingMessage, tls: boolean, publicUrl?: string): string | null {
+  if (publicUrl) return new URL(publicUrl).origin;
+  const host = req.headers.host ?? '';
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) || host.length > 260)
+    return null;
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]!
+    .trim();
+  const scheme = tls || forwarded === 'https' ? 'https' : 'http';
+  return `${scheme}://${host.toLowerCase()}`;
+}
+
+export function registerDownloadRoutes(router: Router, deps: DownloadRouteDeps): void {
+  const serve = async (
+    ctx: Parameters<Parameters<Router['add']>[2]>[0],
+    ticketText: string | null,
+  ): Promise<void> => {
+    const { req, res, params, address } = ctx;
     const system = params.system ?? '';
-    const download = Object.hasOwn(HELPER_FILES, system) ? HELPER_FILES[system] : undefined;
-    if (!download) {
-      sendHtml(res, 404, notAvailable(system));
+    let lang = acceptLanguage(req.headers['accept-language']);
+    const words = () => DOWNLOAD_WORDS[lang];
+    const send = (p: { status: number; html: string }) => sendHtml(res, p.status, p.html);
+
+    const pkg = deps.packages.get(system);
+    if (!pkg) {
+      const name = SYSTEM_NAMES[system] ?? system.slice(0, 40);
+      send(page(lang, 404, words().notAvailableHeading(name), words().notAvailableBody));
       return;
     }
-    const file = join(downloadsDir, download.file);
-    let size: number;
+    let ticket: string | undefined;
+    let sessionId: string | null = null;
+    if (ticketText !== null) {
+      const parsed = Token.safeParse(ticketText);
+      let found: ReturnType<DownloadTickets['lookup']> = null;
+      try {
+        found = parsed.success ? deps.tickets.lookup(parsed.data, address) : null;
+      } catch (err) {
+        if (!(err instanceof ProtocolError) || err.code !== 'too_many_attempts') throw err;
+        const seconds = Number(err.details?.retryAfterSeconds ?? 60);
+        send(page(lang, 429, words().tooManyHeading, words().tooManyBody(seconds)));
+        return;
+      }
+      if (!found) {
+        send(page(lang, 404, words().linkUnknownHeading, words().linkUnknownBody));
+        return;
+      }
+      lang = (await deps.languageOf(found.sessionId)) ?? lang;
+      if (found.state !== 'live') {
+        send(page(lang, 410, words().linkExpiredHeading, words().linkExpiredBody));
+        return;
+      }
+      ticket = parsed.data;
+      sessionId = found.sessionId;
+    }
+    const server = requestOrigin(req, deps.tls, deps.publicUrl);
+    if (!server) {
+      send(page(lang, 400, words().linkUnknownHeading, words().linkUnknownBody));
+      return;
+    }
+    let body;
     try {
-      size = statSync(file).size;
-    } catch {
-      sendHtml(
-        res,
-        503,
-        '<!doctype html><meta charset="utf-8"><title>Lifeline helper</title><p>The helper download is not built on this ' +
-          `server yet. The operator should run <code>${escapeHtml(download.build)}</code>.</p>`,
+      body = await pkg.body(
+        encodeTrailer({ server, ...(ticket ? { ticket } : {}), ...(sessionId ? { language: lang } : {}) }),
       );
+    } catch (err) {
+      if (!(err instanceof HelperPackageMissing)) throw err;
+      send(page(lang, 503, words().notBuiltHeading, words().notBuiltBody(pkg.spec.build)));
       return;
     }
     res.writeHead(200, {
-      'Content-Type': download.type,
-      'Content-Length': size,
-      'Content-Disposition': `attachment; filename="${download.name}"`,
-      'Cache-Control': 'no-cache',
+      'Content-Type': pkg.spec.contentType,
+      'Content-Length': body.length,
+      'Content-Disposition': `attachment; filename="${pkg.spec.fileName}"`,
+      // Bound downloads are one customer's: never cached by a proxy or the browser.
+      'Cache-Control': 'no-store',
     });
-    createReadStream(file).pipe(res);
-  });
+    if (sessionId) deps.onDownload(sessionId, system);
+    bodyStream(body.parts)
+      .on('error', (err: unknown) => {
+        deps.log.warn('helper_download_failed', { system, error: String(err) });
+        res.destroy();
+      })
+      .pipe(res);
+  };
+
+  router.add('GET', '/downloads/helper/:system', (ctx) => serve(ctx, null));
+  router.add('GET', '/downloads/helper/:system/:ticket', (ctx) => serve(ctx, ctx.params.ticket ?? ''));
 }

@@ -38,7 +38,13 @@ export function registerPortalRoutes(router: Router, sessions: SessionService, s
     const body = await readValidBody(req, res, CreateRequestBody);
     const { record, ...result } = await sessions.createRequest(
       slug,
-      { name: body.name, ...(body.email ? { email: body.email } : {}), problem: body.problem },
+      {
+        name: body.name,
+        ...(body.email ? { email: body.email } : {}),
+        problem: body.problem,
+        ...(body.language ? { language: body.language } : {}),
+        ...(body.client ? { client: body.client } : {}),
+      },
       address,
     );
     const system = systemFromUserAgent(req.headers['user-agent']);

@@ -8,6 +8,8 @@ import { PortalInfoResponse } from '../../../protocol/http-api';
 import { Slug } from '../../../protocol/common';
 import { createPageI18n } from '../../../ui/i18n/i18n';
 import { I18nProvider } from '../../../ui/i18n/use-i18n';
+import { clientInfo } from '../../../ui/support/detect-browser';
+import { browserOs } from '../../../ui/support/detect-os';
 import { PageBridgeClient } from '../../../ui/support/page-bridge-client';
 import { RequestStore, type KeyValueStorage } from '../../../ui/support/request-store';
 import { SupportController } from '../../../ui/support/support-controller';
@@ -30,8 +32,11 @@ const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.hos
 
 const controller = new SupportController({
   slug: slug.success ? slug.data : 'unknown',
+  language: i18n.language,
+  client: clientInfo(browserOs(), navigator.userAgent),
   wsUrl,
   createSocket: (url) => new WebSocket(url),
+  createDataSocket: (url) => new WebSocket(url),
   fetchPortal: async (s) => {
     if (!slug.success) return null;
     try {
@@ -54,6 +59,7 @@ const controller = new SupportController({
 });
 
 window.addEventListener('online', () => controller.reconnectNow());
+i18n.subscribe(() => controller.setLanguage(i18n.language));
 
 const root = document.getElementById('app');
 if (root) {

@@ -213,6 +213,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // Range 50-59 (oneclick), as server/store/sqlite/migrations.ts.
+    version: 55,
+    name: "sessions: the customer's language and client (system, browser)",
+    sql: `
+      ALTER TABLE sessions ADD COLUMN customer_language TEXT;
+      ALTER TABLE sessions ADD COLUMN customer_client TEXT;
+    `,
+  },
+  {
     // Booleans of the shared rows (../rows.ts) are integers 0/1, as webhooks.active is.
     version: 70,
     name: 'session lifecycle: callbacks, end reasons, continuations, transfer timeout, sign-ins waiting for a seat',

@@ -112,8 +112,8 @@ export function sessionRepo(pool: pg.Pool): SessionRepo {
       await pool.query(
         `INSERT INTO sessions (id, portal_slug, customer_name, customer_email, problem, request_token_hash, state, screen,
           agent_id, target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by,
-          callback_at, end_reason, continuation)
-         VALUES (${placeholders(20)})`,
+          customer_language, customer_client, callback_at, end_reason, continuation)
+         VALUES (${placeholders(22)})`,
         [
           s.id,
           s.portalSlug,
@@ -132,6 +132,8 @@ export function sessionRepo(pool: pg.Pool): SessionRepo {
           s.acceptedAt,
           s.endedAt,
           s.endedBy,
+          s.customerLanguage,
+          s.customerClient ? JSON.stringify(s.customerClient) : null,
           s.callbackAt,
           s.endReason,
           s.continuation ? JSON.stringify(s.continuation) : null,

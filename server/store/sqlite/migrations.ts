@@ -123,5 +123,14 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   ...MANAGE_MIGRATIONS,
+  {
+    // Range 50-59 (oneclick).
+    version: 55,
+    name: "sessions: the customer's language and client (system, browser)",
+    sql: `
+      ALTER TABLE sessions ADD COLUMN customer_language TEXT;
+      ALTER TABLE sessions ADD COLUMN customer_client TEXT;
+    `,
+  },
   ...LIFECYCLE_MIGRATIONS,
 ];

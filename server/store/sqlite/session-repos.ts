@@ -101,8 +101,8 @@ export function sessionRepo(db: Db): SessionRepo {
       db.prepare(
         `INSERT INTO sessions (id, portal_slug, customer_name, customer_email, problem, request_token_hash, state, screen,
           agent_id, target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by,
-          callback_at, end_reason, continuation)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          customer_language, customer_client, callback_at, end_reason, continuation)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         s.id,
         s.portalSlug,
@@ -121,6 +121,8 @@ export function sessionRepo(db: Db): SessionRepo {
         s.acceptedAt,
         s.endedAt,
         s.endedBy,
+        s.customerLanguage,
+        s.customerClient ? JSON.stringify(s.customerClient) : null,
         s.callbackAt,
         s.endReason,
         s.continuation ? JSON.stringify(s.continuation) : null,

@@ -57,6 +57,7 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
     'chat.send': async ({ text }, { link }) => ({ line: await chat.send(link.sessionId, customer, text) }),
     'chat.typing': async ({ typing }, { link }) => chat.typing(link.sessionId, customer, typing),
     'chat.received': async ({ seq }, { link }) => chat.received(link.sessionId, customer, seq),
+    'customer.language': ({ language }, { link }) => sessions.setLanguage(link.sessionId, language),
     'session.end': async (_m, { link }) => {
       await sessions.end(link.sessionId, { kind: 'customer', address: link.conn.address });
       return { sessionId: link.sessionId };
@@ -73,7 +74,13 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
       if (hello.type === 'request.create') {
         const { record, ...result } = await sessions.createRequest(
           hello.portal,
-          { name: hello.name, ...(hello.email ? { email: hello.email } : {}), problem: hello.problem },
+          {
+            name: hello.name,
+            ...(hello.email ? { email: hello.email } : {}),
+            problem: hello.problem,
+            ...(hello.language ? { language: hello.language } : {}),
+            ...(hello.client ? { client: hello.client } : {}),
+          },
           conn.address,
           { connected: true, ...(hello.previous ? { previous: hello.previous } : {}) },
         );

@@ -30,7 +30,14 @@ export interface BackendUnderTest {
   driver: Driver;
   app: TextApp;
   /** What this backend is known not to do where it runs here, and why (shown in the test names). */
-  limits: { cursorShape: string | null };
+  limits: {
+    cursorShape: string | null;
+    /**
+     * Where the helper's own windows (consent with one box per capability, the indicator's Stop)
+     * are not driven by this suite, why and where they are tested instead; null: driven here.
+     */
+    helperWindows: string | null;
+  };
   /** Seconds spent making the environment (for the report). */
   setupMs: number;
   stop(): Promise<void>;
@@ -78,7 +85,11 @@ async function startX11(): Promise<BackendUnderTest> {
     x,
     driver,
     app: { text: async () => readText(typed), focusPoint: { x: 200, y: 100 } },
-    limits: { cursorShape: null },
+    limits: {
+      cursorShape: null,
+      helperWindows:
+        'on X11 the consent is zenity or kdialog (test/host/consent/prompts) and the indicator an X window (test/e2e/helper/sharing-indicator.test.ts)',
+    },
     setupMs: Date.now() - started,
     async stop() {
       await driver.close();
@@ -130,6 +141,7 @@ async function startWindowsUnderWine(): Promise<BackendUnderTest> {
       limits: {
         cursorShape:
           "Wine's GetIconInfo refuses another process's cursor (Windows allows it): the shape is not read under Wine",
+        helperWindows: null,
       },
       setupMs: Date.now() - started,
       async stop() {

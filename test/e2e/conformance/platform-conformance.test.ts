@@ -181,4 +181,118 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
     expect(places.map((p) => p.name)).toContain('Home');
     expect(new Set(places.map((p) => p.path)).size).toBe(places.length);
   });
+
+  /**
+   * Clicks the middle of a rectangle with the customer's own mouse: the X server's pointer
+   * (xdotool), which reaches Windows programs through Wine as a physical mouse does.
+   */
+  async function click(r: { x: number; y: number; width: number; height: number }): Promise<void> {
+    const at = [r.x + Math.floor(r.width / 2), r.y + Math.floor(r.height / 2)].map(String);
+    spawnSync('xdotool', ['mousemove', ...at, 'click', '1'], { env: b.x.env });
+  }
+
+  type Probe = {
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    checked: boolean;
+    enabled: boolean;
+    focused: boolean;
+  };
+  const control = (id: string) =>
+    waitFor(
+      `the consent window's ${id}`,
+      () => b.driver.call<Probe | null>('ui.control', { control: id }).then((c) => c ?? undefined),
+      60_000,
+    );
+  const answer = () =>
+    waitFor(
+      'the consent answer',
+      () =>
+        b.driver
+          .call<{ grants: Record<string, boolean>; answered: string } | null>('consent.answer')
+          .then((a) => a ?? undefined),
+      INPUT_ARRIVES_MS,
+    );
+  const ALL = { view: true, control: true, clipboard: true, files: false, reboot: false };
+  const NONE = { view: false, control: false, clipboard: false, files: false, reboot: false };
+
+  it('asks consent in its own window, one unticked box per capability, and grants only what is ticked', async () => {
+    if (b.limits.helperWindows) {
+      expect(b.limits.helperWindows).toMatch(/test\//); // says where they are tested instead
+      return;
+    }
+    expect(await b.driver.call('consent.ask', { agentName: 'Alex Agent', requested: ALL })).toEqual({
+      kind: 'window',
+    });
+    const view = await control('view');
+    const clipboard = await control('clipboard');
+    expect((await control('control')).y).toBeGreaterThan(view.y); // in the order asked
+    expect(clipboard.y).toBeGreaterThan((await control('control')).y);
+    const allow = await control('allow');
+    expect(await b.driver.call('ui.control', { control: 'files' })).toBeNull(); // not requested
+    // Nothing ticked at first, the keyboard on the first box, Allow disabled until a tick.
+    expect([view.checked, clipboard.checked, view.focused, allow.enabled]).toEqual([
+      false,
+      false,
+      true,
+      false,
+    ]);
+    for (const id of ['view', 'clipboard']) {
+      await click(await control(id));
+      await waitFor(`${id} ticked`, async () => (await control(id)).checked, INPUT_ARRIVES_MS);
+    }
+    expect((await control('control')).checked).toBe(false);
+    expect((await control('allow')).enabled).toBe(true);
+    await click(allow);
+    const a = await answer();
+    expect(a).toEqual({
+      grants: { view: true, control: false, clipboard: true, files: false, reboot: false },
+      answered: 'allowed',
+    });
+    expect((await b.driver.call<{ dialogs: number }>('ui.windows')).dialogs).toBe(0);
+  });
+
+  it('reports Decline and Escape as nothing granted', async () => {
+    if (b.limits.helperWindows) {
+      expect(b.limits.helperWindows).toMatch(/test\//);
+      return;
+    }
+    await b.driver.call('consent.ask', { agentName: 'Alex Agent', requested: ALL });
+    await click(await control('view'));
+    // A tick does not count once the customer declines.
+    await waitFor('view ticked', async () => (await control('view')).checked, INPUT_ARRIVES_MS);
+    await click(await control('decline'));
+    expect(await answer()).toEqual({ grants: NONE, answered: 'declined' });
+    await b.driver.call('consent.ask', { agentName: 'Alex Agent', requested: ALL });
+    await control('view');
+    await b.driver.call('key', { code: 'Escape', down: true });
+    await b.driver.call('key', { code: 'Escape', down: false });
+    expect((await answer()).answered).toBe('declined');
+  });
+
+  it('shows the sharing indicator, whose Stop reaches the helper', async () => {
+    if (b.limits.helperWindows) {
+      expect(b.limits.helperWindows).toMatch(/test\//);
+      return;
+    }
+    expect(await b.driver.call('indicator.open')).toBe(true);
+    const stop = await waitFor(
+      'the indicator',
+      () =>
+        b.driver
+          .call<{ x: number; y: number; width: number; height: number } | null>('ui.indicatorStop')
+          .then((r) => r ?? undefined),
+      60_000,
+    );
+    expect(stop.y).toBeLessThan(60); // the top of the screen
+    expect(await b.driver.call('indicator.stops')).toBe(0);
+    await click(stop);
+    await waitFor(
+      'Stop heard',
+      async () => (await b.driver.call<number>('indicator.stops')) === 1,
+      INPUT_ARRIVES_MS,
+    );
+  });
 });

@@ -88,7 +88,12 @@ const ops: Record<string, (a: Args) => Promise<unknown>> = {
   'clipboard.changes': async () => clipboardChanges,
   places: async () => platform.files().places(),
   'indicator.open': async () => {
-    const indicator = await openSharingIndicator(currentSystem(), () => stops++);
+    const indicator = await openSharingIndicator(
+      currentSystem(),
+      () => stops++,
+      () => 'Lifeline: sharing with Alex - Stop',
+      'Stop',
+    );
     if (!indicator) return false;
     indicator.show({
       agentNames: ['Alex'],
@@ -103,7 +108,8 @@ const ops: Record<string, (a: Args) => Promise<unknown>> = {
 async function testOnlyOps(): Promise<Record<string, (a: Args) => Promise<unknown>>> {
   if (process.platform !== 'win32') return {};
   const { notepadOps } = await import('./windows/notepad-ops');
-  return notepadOps();
+  const { windowOps } = await import('./windows/window-ops');
+  return { ...(await notepadOps()), ...windowOps() };
 }
 
 async function getScreen(): Promise<ScreenSource> {

@@ -1,7 +1,8 @@
 /**
- * The standalone helper download, as a customer without the extension gets it: fetched from
+ * The standalone helper download as a customer without the extension gets it today: fetched from
  * the server, unpacked, and run. Needs the helper bundle (npm run build makes it; npm test builds
- * before the e2e suites).
+ * before the e2e suites). The one-click flow around it (ticket, windows): test/e2e/helper/
+ * one-click.test.ts.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain JS build script without type declarations
 import { packageHelper } from '../../../scripts/package-helper.mjs';
+import { HELPER_PACKAGE_SPECS } from '../../../server/downloads/helper-systems';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
 let server: TestServer;
@@ -20,8 +22,8 @@ beforeAll(async () => {
     throw new Error('run `npm run build` first (helper bundle missing)');
   work = mkdtempSync(join(tmpdir(), 'lifeline-download-'));
   const downloadsDir = join(work, 'downloads');
-  (packageHelper as (o: { archive: string }) => unknown)({
-    archive: join(downloadsDir, 'lifeline-helper-linux-x64.tar.gz'),
+  (packageHelper as (o: { stage: string }) => unknown)({
+    stage: join(downloadsDir, HELPER_PACKAGE_SPECS.linux!.dir),
   });
   server = await startTestServer({ downloadsDir });
 });
@@ -34,14 +36,14 @@ describe('helper download', () => {
   it('serves the Linux helper, which unpacks and runs with its native JPEG addon', async () => {
     const res = await fetch(`${server.url}/downloads/helper/linux`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toContain('lifeline-helper-linux-x64.tar.gz');
+    expect(res.headers.get('content-disposition')).toContain(HELPER_PACKAGE_SPECS.linux!.fileName);
     const archive = join(work, 'got.tar.gz');
     writeFileSync(archive, Buffer.from(await res.arrayBuffer()));
     const out = join(work, 'unpacked');
     rmSync(out, { recursive: true, force: true });
     expect(spawnSync('mkdir', ['-p', out]).status).toBe(0);
     expect(spawnSync('tar', ['-xzf', archive, '-C', out]).status).toBe(0);
-    const launcher = join(out, 'lifeline-helper/lifeline-helper');
+    const launcher = join(out, ...HELPER_PACKAGE_SPECS.linux!.executable.split('/'));
 
     const version = spawnSync(launcher, ['--version'], { encoding: 'utf8' });
     expect(version.status).toBe(0);
@@ -84,7 +86,7 @@ describe('helper download', () => {
   });
 
   it('tells the operator which command builds the Windows helper when it is not built', async () => {
-    // This server's downloads folder holds only the Linux archive (the .exe is served in test/e2e/windows/).
+    // This server's downloads folder holds only the Linux helper (the .exe is served in test/e2e/windows/).
     const res = await fetch(`${server.url}/downloads/helper/windows`);
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('node scripts/build-sea.mjs --target win-x64');

@@ -40,7 +40,11 @@ async function until(pred: () => boolean, what: string): Promise<void> {
 
 describe('X11IndicatorWindow', () => {
   it('shows on top, stops on a click, and goes away when hidden', async () => {
-    indicator = await X11IndicatorWindow.open(x.display, () => stops++);
+    indicator = await X11IndicatorWindow.open(
+      x.display,
+      () => stops++,
+      () => 'Lifeline: sharing with Alex Agent - Stop',
+    );
     expect(indicator).not.toBeNull();
     indicator!.show({
       agentNames: ['Alex Agent'],
@@ -54,6 +58,12 @@ describe('X11IndicatorWindow', () => {
   });
 
   it('is null where no X server answers', async () => {
-    expect(await X11IndicatorWindow.open(':4999', () => undefined)).toBeNull();
+    expect(
+      await X11IndicatorWindow.open(
+        ':4999',
+        () => undefined,
+        () => '',
+      ),
+    ).toBeNull();
   });
 });

@@ -304,7 +304,11 @@ describe('the X11 drawing overlay', () => {
   });
 
   it('stays above the applications but under the sharing indicator, and comes back over a raised window', async () => {
-    const indicator = await X11IndicatorWindow.open(x.display, () => undefined);
+    const indicator = await X11IndicatorWindow.open(
+      x.display,
+      () => undefined,
+      () => 'Lifeline: sharing with Alex Agent - Stop',
+    );
     expect(indicator).not.toBeNull();
     indicator!.show({ agentNames: ['Alex Agent'], grants: { ...NO_GRANTS, view: true } });
     await wait(200);

@@ -146,15 +146,21 @@ describe('support page views', () => {
     const shown = await textOf(page, '[data-testid="join-code"]');
     expect(shown.replace(/ /g, '')).toBe(joinCode);
     expect(shown).toMatch(/^\d{3} \d{3} \d{3}$/);
-    // Headless Chromium here runs on Linux: the first link is the Linux helper.
-    expect(
-      await page.$eval('[data-testid="helper-download"] a.ll-primary', (a) => a.getAttribute('href')),
-    ).toBe('/downloads/helper/linux');
-    // download="" keeps the server's file name (a bare attribute rendered "true": the file was saved as true.html).
-    expect(
-      await page.$eval('[data-testid="helper-download"] a.ll-primary', (a) => a.getAttribute('download')),
-    ).toBe('');
-    expect(await textOf(page, '.ll-command')).toBe(`lifeline-helper join ${joinCode} --server ${server.url}`);
+    // Headless Chromium here runs on Linux: the first link is the Linux helper, bound to this
+    // request (a ticket in the address), downloaded under the server's name for it.
+    const link = await page.$eval('[data-testid="helper-download-link"]', (a) => ({
+      href: a.getAttribute('href'),
+      download: a.getAttribute('download'),
+    }));
+    expect(link.href).toMatch(/^\/downloads\/helper\/linux\/[A-Za-z0-9_-]{43}$/);
+    expect(link.download).toBe('');
+    // The instructions name what the customer will see: the file, what to double-click in it.
+    await waitForText(
+      page,
+      'Open the file you downloaded (lifeline-helper-linux-x64.tar.gz), then double-click “lifeline-helper” in it.',
+    );
+    await waitForText(page, 'If the helper asks for a code, type this one:');
+    expect(await page.$('.ll-command')).toBeNull();
     await saveScreenshot(page, 'support-screen-request.png');
 
     // The customer runs the helper on a system it does not support: the page names that system.
@@ -216,7 +222,8 @@ describe('support page views', () => {
     await waitForText(page, 'Screen sharing is paused.');
 
     helper.send({ type: 'helper.stop' });
-    await page.waitForFunction(() => document.querySelector('[data-screen]') === null);
+    await page.waitForSelector('[data-screen="ended-stopped"]');
+    await waitForText(page, 'You stopped sharing your screen: Hugo Helper no longer sees it.');
     expect(csp).toEqual([]);
     await page.close();
   });

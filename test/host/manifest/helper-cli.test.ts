@@ -27,7 +27,7 @@ function helper(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('lifeline-helper command line', () => {
-  it('prints its version and help with exit 0; no arguments or unknown commands are usage errors (2)', () => {
+  it('prints its version and help with exit 0; unknown commands are usage errors (2); no arguments and no desktop: says why (2)', () => {
     expect(helper(['--version'])).toMatchObject({
       code: 0,
       stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/),
@@ -36,7 +36,16 @@ describe('lifeline-helper command line', () => {
       code: 0,
       stdout: expect.stringContaining('install [--browser B]'),
     });
-    expect(helper([])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('Usage') });
+    // No arguments is the double-click: it needs a desktop to show its windows on.
+    expect(helper([])).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringContaining('No desktop was found'),
+    });
+    expect(helper([], { LANG: 'fr_FR.UTF-8' })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("Aucun bureau n'a été trouvé"),
+    });
     expect(helper(['frobnicate'])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('unknown command'),
@@ -83,10 +92,10 @@ describe('lifeline-helper command line', () => {
     expect(ok.code).toBe(1);
     expect(ok.stdout).toContain('123-456-789');
     expect(ok.stdout).toContain('http://127.0.0.1:9');
-    expect(ok.stderr).toContain('could not join through http://127.0.0.1:9');
-    expect(helper(['join', '123456789'], { LIFELINE_SERVER: 'http://127.0.0.1:9' }).stderr).toContain(
-      'could not join through http://127.0.0.1:9',
-    );
+    expect(ok.stderr).toContain('Could not reach http://127.0.0.1:9. Check your Internet connection');
+    expect(
+      helper(['join', '123456789'], { LIFELINE_SERVER: 'http://127.0.0.1:9', LANG: 'fr_FR.UTF-8' }).stderr,
+    ).toContain('Impossible de joindre http://127.0.0.1:9.');
     expect(helper(['join', '12345'])).toMatchObject({ code: 2, stderr: expect.stringContaining('9 digits') });
     expect(helper(['join', '123456789'])).toMatchObject({
       code: 2,

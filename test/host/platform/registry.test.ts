@@ -107,7 +107,14 @@ describe("the helper's own windows", () => {
   });
 
   it('opens no sharing indicator window where no X server listens', async () => {
-    expect(await openSharingIndicator(linux({ DISPLAY: ':999' }), () => undefined)).toBeNull();
+    expect(
+      await openSharingIndicator(
+        linux({ DISPLAY: ':999' }),
+        () => undefined,
+        () => 'Lifeline',
+        'Stop',
+      ),
+    ).toBeNull();
   });
 });
 

@@ -329,6 +329,8 @@ describe('reports', () => {
     acceptedAt: createdAt + 1000,
     endedAt: createdAt + 60_000,
     endedBy: 'agent',
+    customerLanguage: null,
+    customerClient: null,
     callbackAt: null,
     endReason: null,
     continuation: null,

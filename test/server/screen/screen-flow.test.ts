@@ -289,11 +289,18 @@ describe('screen sharing: consent, viewers, reconnects', () => {
     const viewer = await connectViewer(server, agent.token, s.sessionId);
     helper.client.send({ type: 'helper.stop' });
     expect(await helper.client.waitClose()).toBe(1000);
+    // Everyone is told it was the customer's doing, in so many words.
     expect(await seen(viewer.client, (m) => m.type === 'helper.left')).toEqual({
       type: 'helper.left',
       reconnecting: false,
+      ended: 'stopped',
     });
-    expect(await seen(s.client, (m) => m.type === 'screen.status' && m.state === 'none')).toBeTruthy();
+    expect(await seen(s.client, (m) => m.type === 'screen.status' && m.state === 'none')).toMatchObject({
+      ended: 'stopped',
+    });
+    expect(
+      await seen(agent.client, (m) => m.type === 'helper.status' && m.connected === false),
+    ).toMatchObject({ ended: 'stopped' });
     const again = await connectHelper(server, {
       kind: 'resume',
       resumeToken: String(helper.first.resumeToken),

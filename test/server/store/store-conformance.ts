@@ -75,6 +75,8 @@ export function session(portalSlug: string, overrides: Partial<SessionRecord> = 
     acceptedAt: null,
     endedAt: null,
     endedBy: null,
+    customerLanguage: null,
+    customerClient: null,
     callbackAt: null,
     endReason: null,
     continuation: null,

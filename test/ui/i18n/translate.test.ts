@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from '../../../ui/i18n/i18n';
 import { LANGUAGE_STORAGE_KEY, matchLanguage } from '../../../ui/i18n/languages';
-import { interpolate, translate } from '../../../ui/i18n/translate';
+import { interpolate, translate } from '../../../protocol/i18n/translate';
 
 function memoryStorage(initial: Record<string, string> = {}) {
   const data = new Map(Object.entries(initial));

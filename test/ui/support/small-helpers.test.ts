@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { detectOs } from '../../../ui/support/detect-os';
 import { durationParts } from '../../../ui/support/duration';
-import { groupJoinCode, hasHelper, helperCommand } from '../../../ui/support/helper-downloads';
+import { clientInfo, detectBrowser } from '../../../ui/support/detect-browser';
+import {
+  groupJoinCode,
+  hasHelper,
+  helperDownloadUrl,
+  HELPER_DOWNLOADS,
+} from '../../../ui/support/helper-downloads';
+import { HELPER_PACKAGE_SPECS } from '../../../server/downloads/helper-systems';
 import { RequestStore, keyFor } from '../../../ui/support/request-store';
 import { mergeLines } from '../../../ui/support/support-model';
 import type { ChatLine } from '../../../protocol/common';
@@ -29,6 +36,7 @@ describe('detectOs', () => {
 
   it('offers a helper only where one exists', () => {
     expect(hasHelper('linux')).toBe(true);
+    expect(hasHelper('macos')).toBe(false);
     expect(hasHelper('ios')).toBe(false);
     expect(hasHelper('android')).toBe(false);
   });
@@ -41,10 +49,38 @@ describe('join code and command', () => {
     expect(groupJoinCode('123-456-789')).toBe('123 456 789');
   });
 
-  it('builds the standalone command for this server', () => {
-    expect(helperCommand('https://help.example.com', '123456789')).toBe(
-      'lifeline-helper join 123456789 --server https://help.example.com',
+  it('binds the download to the request with its ticket', () => {
+    expect(helperDownloadUrl('linux')).toBe('/downloads/helper/linux');
+    expect(helperDownloadUrl('linux', 'abc_DEF-123')).toBe('/downloads/helper/linux/abc_DEF-123');
+  });
+
+  it('names the files the server really sends, and the program in the archive', () => {
+    for (const [system, download] of Object.entries(HELPER_DOWNLOADS)) {
+      const spec = HELPER_PACKAGE_SPECS[system]!;
+      expect(download.file).toBe(spec.fileName);
+      // The program to double-click is the executable's file name, wherever it is in the archive.
+      expect(download.program).toBe(spec.form === 'raw' ? null : spec.executable.split('/').at(-1));
+    }
+    expect(Object.keys(HELPER_DOWNLOADS).sort()).toEqual(Object.keys(HELPER_PACKAGE_SPECS).sort());
+  });
+});
+
+describe('detectBrowser', () => {
+  it('names the browser and its major version', () => {
+    const edge =
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.68';
+    const safari =
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15';
+    expect(detectBrowser(edge)).toBe('Edge 126');
+    expect(detectBrowser('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0')).toBe(
+      'Firefox 128',
     );
+    expect(
+      detectBrowser('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0.0.0 Safari/537.36'),
+    ).toBe('Chrome 156');
+    expect(detectBrowser(safari)).toBe('Safari 17');
+    expect(detectBrowser('curl/8')).toBe('Browser');
+    expect(clientInfo('macos', safari)).toEqual({ system: 'macOS', browser: 'Safari 17' });
   });
 });
 

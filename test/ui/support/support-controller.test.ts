@@ -31,10 +31,12 @@ function memory(initial: Record<string, string> = {}) {
   };
 }
 
-async function setup(storage = memory()) {
+async function setup(storage = memory(), extra: { language?: 'en' | 'fr' } = {}) {
   const sockets: FakeSocket[] = [];
   const timers = manualTimers();
   const c = new SupportController({
+    ...extra,
+    client: { system: 'macOS', browser: 'Safari 17' },
     slug: 'it',
     wsUrl: 'ws://test/ws',
     createSocket: (url) => {
@@ -212,5 +214,53 @@ describe('SupportController', () => {
     t.last().drop();
     expect(t.c.current.connection).toEqual({ name: 'idle' });
     expect(t.timers.pending()).toBe(0);
+  });
+
+  it("tells the server the page's language and the customer's system, and follows a switch", async () => {
+    const t = await setup(memory(), { language: 'fr' });
+    t.c.submit(details);
+    t.last().open();
+    expect(t.last().lastSent()).toMatchObject({
+      type: 'request.create',
+      language: 'fr',
+      client: { system: 'macOS', browser: 'Safari 17' },
+    });
+    t.reply({ requestToken: 'tok1', session: view() });
+    await t.settle();
+    t.c.setLanguage('en');
+    expect(t.last().lastSent()).toEqual({ type: 'customer.language', language: 'en' });
+    // A switch made while offline reaches the server after the next welcome.
+    t.last().drop();
+    t.c.setLanguage('fr');
+    t.timers.advance(60_000);
+    t.last().open();
+    t.last().receive({ type: 'customer.welcome', session: view(), transcript: [] });
+    expect(t.last().sent).toContainEqual({ type: 'customer.language', language: 'fr' });
+  });
+
+  it('binds the download to the request, and says how sharing ended on the customer side', async () => {
+    const t = await waiting();
+    t.last().receive({ type: 'session.accepted', agentName: 'Anna' });
+    t.last().receive({
+      type: 'screen.requested',
+      joinCode: '123456789',
+      expiresAt: 10_000,
+      agentName: 'Anna',
+      download: 'tkt_1',
+    });
+    expect(t.c.current.screen.request).toMatchObject({ joinCode: '123456789', ticket: 'tkt_1' });
+    t.last().receive({ type: 'screen.status', state: 'none', ended: 'declined' });
+    expect(t.c.current.screen).toMatchObject({
+      state: 'none',
+      ended: { how: 'declined', agentName: 'Anna' },
+    });
+    // Asked again: the page offers the download again, the old ending is history.
+    t.last().receive({
+      type: 'screen.requested',
+      joinCode: '987654321',
+      expiresAt: 10_000,
+      agentName: 'Anna',
+    });
+    expect(t.c.current.screen).toMatchObject({ ended: null, request: { ticket: null } });
   });
 });

@@ -38,6 +38,8 @@ function state(patch: Partial<ViewerSnapshot>): ViewerSnapshot {
     features: ALL_FEATURES,
     controlAllowed: true,
     helperReconnecting: false,
+    helperEnded: null,
+    helperBrowser: false,
     frame: { width: 10, height: 10 },
     monitors: [],
     selected: { kind: 'desktop' },

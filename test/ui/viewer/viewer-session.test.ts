@@ -7,10 +7,12 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SessionClient } from '../../../host/session/session-client';
 import { ViewerSession, type ViewerSnapshot } from '../../../ui/viewer/viewer-session';
+import { phaseText } from '../../../ui/viewer/view/status-bar';
+import { catalogKey } from '../../../ui/viewer/viewer-text';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import {
   ALL_GRANTS,
@@ -381,14 +383,28 @@ describe('ViewerSession with the real helper session', () => {
     }
   });
 
+  // Next to last: the helper stops for good.
+  it('says the customer stopped sharing (not "waiting for the helper") when they press Stop', async () => {
+    const v = (current = openViewer());
+    await pictureMatches(v);
+    await client.stop();
+    await until('the stop', () => v.session.snapshot.helperEnded === 'stopped');
+    expect(v.session.snapshot.phase).toBe('waiting_helper');
+    const en = JSON.parse(
+      readFileSync(new URL('../../../extension/public/_locales/en/messages.json', import.meta.url), 'utf8'),
+    ) as Record<string, { message: string }>;
+    expect(phaseText((key) => en[catalogKey(key)]!.message, v.session.snapshot)).toBe(
+      'The customer stopped sharing their screen. Ask again from the chat window to see it again.',
+    );
+  });
+
   // Last: it ends the session.
   it('ends when the customer ends the session, and does not reconnect', async () => {
     const v = (current = openViewer());
-    await pictureMatches(v);
+    await until('the viewer connected', () => v.session.snapshot.connection === 'open');
     await customer.client.request({ type: 'session.end' });
     await until('the end', () => v.session.snapshot.phase === 'ended');
     expect(v.session.snapshot.endedBy).toBe('customer');
-    expect(v.painter.blanks).toBeGreaterThan(0);
     const count = sockets.length;
     await wait(1500);
     expect(sockets.length).toBe(count);

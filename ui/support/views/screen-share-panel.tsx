@@ -1,9 +1,13 @@
 /**
  * The agent asked to see the screen. With the Lifeline extension on this page (page bridge) the
  * helper is started through it and the customer only answers the helper's own consent prompt;
- * without it (or when that fails) the page offers the helper download for the customer's system
- * and shows the join code, big and grouped for reading. Phones and tablets are told plainly that
- * screen sharing is not available there, as is any system the helper reports as unsupported.
+ * without it (or when that fails) the page offers the helper download for the customer's system,
+ * bound to this request (the helper joins by itself: nothing to type), and says exactly what the
+ * customer will see: the file's name, what to double-click, the consent window. The join code is
+ * shown too, for a helper that asks for it (a download used before, or one from elsewhere).
+ * Phones and tablets are told plainly that screen sharing is not available there, as is any
+ * system the helper reports as unsupported. When the customer declined, closed the helper's
+ * window or stopped sharing, the page says so.
  */
 import { useMemo } from 'preact/hooks';
 import { useI18n } from '../../i18n/use-i18n';
@@ -13,10 +17,12 @@ import { browserOs, type OsId } from '../detect-os';
 import {
   groupJoinCode,
   hasHelper,
-  helperCommand,
   helperDownloadUrl,
+  HELPER_DOWNLOADS,
   HELPER_SYSTEMS,
 } from '../helper-downloads';
+import { canShareFromBrowser } from '../detect-browser';
+import { BrowserShareActive, BrowserShareOffer } from './browser-share-panel';
 import type { ViewProps } from './view-props';
 
 export function osName(t: TFunction, os: OsId): string {
@@ -29,11 +35,24 @@ export function ScreenSharePanel({ model, actions }: ViewProps) {
   const screen = model.screen;
   const agent = screen.request?.agentName ?? model.session?.agentName ?? '';
 
+  const browserShare = model.browserShare.phase;
+  if (browserShare === 'connecting' || browserShare === 'sharing' || browserShare === 'reconnecting') {
+    return <BrowserShareActive model={model} actions={actions} agent={agent} />;
+  }
+  const fromBrowser = canShareFromBrowser(os, navigator);
+
   if (screen.unsupportedOs !== null) {
     const name = screen.unsupportedOs.trim() === '' ? osName(t, os) : screen.unsupportedOs;
     return (
       <div class="ll-screen ll-note" role="status" data-screen="os-not-supported">
         <p>{t('support.screen.osNotSupported', { os: name, agent })}</p>
+      </div>
+    );
+  }
+  if (screen.state === 'none' && screen.ended) {
+    return (
+      <div class="ll-screen ll-screen-status" role="status" data-screen={`ended-${screen.ended.how}`}>
+        <p>{t(`support.screen.ended.${screen.ended.how}`, { agent: screen.ended.agentName || agent })}</p>
       </div>
     );
   }
@@ -49,10 +68,22 @@ export function ScreenSharePanel({ model, actions }: ViewProps) {
   if (!req) return null;
 
   if (!hasHelper(os)) {
+    if (!fromBrowser) {
+      return (
+        <div class="ll-screen ll-note" role="status" data-screen="os-not-supported">
+          <p>{t('support.screen.osNotSupported', { os: osName(t, os), agent })}</p>
+        </div>
+      );
+    }
+    // No helper for this system (macOS, ChromeOS): the browser itself shows the screen.
     return (
-      <div class="ll-screen ll-note" role="status" data-screen="os-not-supported">
-        <p>{t('support.screen.osNotSupported', { os: osName(t, os), agent })}</p>
-      </div>
+      <section class="ll-screen" aria-labelledby="ll-screen-title" data-screen="browser-only">
+        <h2 id="ll-screen-title">{t('support.screen.title', { agent })}</h2>
+        <BrowserShareOffer model={model} actions={actions} os={os} agent={agent} main />
+        <button type="button" class="ll-link" onClick={() => actions.dismissScreen()}>
+          {t('support.screen.notNow')}
+        </button>
+      </section>
     );
   }
 
@@ -87,37 +118,51 @@ export function ScreenSharePanel({ model, actions }: ViewProps) {
           <li>
             <p>{t('support.screen.step1', { os: osName(t, os) })}</p>
             {/* download="" keeps the server's file name; a bare `download` rendered download="true" and saved "true.html" */}
-            <a class="ll-primary ll-button" href={helperDownloadUrl(os)} download="">
+            <a
+              class="ll-primary ll-button"
+              href={helperDownloadUrl(os, req.ticket)}
+              download=""
+              data-testid="helper-download-link"
+            >
               {t('support.screen.download', { os: osName(t, os) })}
             </a>
-            <details class="ll-other-systems">
-              <summary>{t('support.screen.otherSystems')}</summary>
-              <ul>
-                {HELPER_SYSTEMS.filter((s) => s !== os).map((s) => (
-                  <li key={s}>
-                    <a href={helperDownloadUrl(s)} download="">
-                      {osName(t, s)}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </details>
+            {HELPER_SYSTEMS.length > 1 && (
+              <details class="ll-other-systems">
+                <summary>{t('support.screen.otherSystems')}</summary>
+                <ul>
+                  {HELPER_SYSTEMS.filter((s) => s !== os).map((s) => (
+                    <li key={s}>
+                      <a href={helperDownloadUrl(s, req.ticket)} download="">
+                        {osName(t, s)}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
           </li>
           <li>
-            <p>{t('support.screen.step2')}</p>
+            <p data-testid="helper-open-step">
+              {HELPER_DOWNLOADS[os].program
+                ? t('support.screen.step2Archive', {
+                    file: HELPER_DOWNLOADS[os].file,
+                    program: HELPER_DOWNLOADS[os].program,
+                  })
+                : t('support.screen.step2', { file: HELPER_DOWNLOADS[os].file })}
+            </p>
+          </li>
+          <li>
+            <p>{t('support.screen.step3', { agent })}</p>
+            <p class="ll-muted">{t('support.screen.codeHint')}</p>
             <p class="ll-join-code" aria-label={t('support.screen.codeLabel')} data-testid="join-code">
               {groupJoinCode(req.joinCode)}
             </p>
             <p class="ll-muted">{t('support.screen.expires', { time: expires })}</p>
-            <details>
-              <summary>{t('support.screen.command')}</summary>
-              <code class="ll-command">{helperCommand(location.origin, req.joinCode)}</code>
-            </details>
-          </li>
-          <li>
-            <p>{t('support.screen.step3', { agent })}</p>
           </li>
         </ol>
+      )}
+      {showDownload && fromBrowser && (
+        <BrowserShareOffer model={model} actions={actions} os={os} agent={agent} main={false} />
       )}
       <button type="button" class="ll-link" onClick={() => actions.dismissScreen()}>
         {t('support.screen.notNow')}

@@ -1,6 +1,8 @@
 /**
  * Drawing tools: control (no tool: the pointer controls the customer's computer), pen,
  * highlighter, arrow, rectangle, text, laser pointer; colours; undo and "erase all drawings".
+ * A screen shared from the customer's browser has no helper to draw with: the tools are off and
+ * say why.
  */
 import { DRAW_COLORS, type DrawTool } from '../annotation-builder';
 import type { ViewerController, ViewerPrefs } from '../viewer-controller';
@@ -24,9 +26,10 @@ export function DrawTools(props: {
   controller: ViewerController;
 }) {
   const { t, prefs, controller, state } = props;
-  const canDraw = state.phase === 'streaming' || state.phase === 'waiting_picture';
+  const canDraw = !state.helperBrowser && (state.phase === 'streaming' || state.phase === 'waiting_picture');
+  const why = state.helperBrowser ? t('drawingNeedsHelper') : undefined;
   return (
-    <div class="draw-tools" role="toolbar" aria-label={t('tool_pen')}>
+    <div class="draw-tools" role="toolbar" aria-label={t('tool_pen')} title={why}>
       {TOOLS.map((tool) => {
         const name = tool ?? 'control';
         return (
@@ -36,6 +39,7 @@ export function DrawTools(props: {
             class={`tool tool-${name}`}
             aria-pressed={prefs.tool === tool}
             disabled={tool !== null && !canDraw}
+            title={tool !== null ? why : undefined}
             onClick={() => {
               controller.setPrefs({ tool });
               controller.focus();
@@ -67,6 +71,11 @@ export function DrawTools(props: {
       <button type="button" class="erase-all" disabled={!canDraw} onClick={() => controller.eraseDrawings()}>
         {t('eraseAll')}
       </button>
+      {why && (
+        <span class="tools-off" data-reason="browser">
+          {why}
+        </span>
+      )}
     </div>
   );
 }

@@ -47,6 +47,14 @@ export function ControlBadge(props: { t: Translate; state: ViewerSnapshot }) {
   const { state, t } = props;
   // While paused nothing is sent either way: no badge rather than a "control" that does nothing.
   if (state.phase !== 'streaming' && state.phase !== 'waiting_picture') return null;
+  if (state.helperBrowser) {
+    // Shared from the customer's browser: nothing more than watching is possible.
+    return (
+      <span class="badge badge-view-only" data-control="false" data-reason="browser">
+        {t('badgeViewOnlyBrowser')}
+      </span>
+    );
+  }
   if (controlDisabledByAccount(state.features)) {
     // The manager's choice, not the customer's: say so, whatever the customer granted.
     return (
@@ -125,6 +133,7 @@ export function phaseText(t: Translate, s: ViewerSnapshot): string {
   if (s.phase === 'connecting')
     return s.connection === 'retrying' ? t('reconnecting') : t('phase_connecting');
   if (s.phase === 'waiting_helper' && s.helperReconnecting) return t('helperReconnecting');
+  if (s.phase === 'waiting_helper' && s.helperEnded) return t(`helperEnded_${s.helperEnded}`);
   if (s.phase === 'refused') return `${t('phase_refused')} ${t(refusedKey(s.refusedCode))}`;
   if (s.phase === 'paused') return s.paused?.by === 'customer' ? t('pausedByCustomer') : t('pausedByAgent');
   if (s.phase === 'streaming') {

@@ -6,8 +6,11 @@
  */
 import { build } from 'esbuild';
 import path from 'node:path';
+// @ts-expect-error -- plain JS build script without type declarations
+import { winUiThreadDefine } from '../../../../scripts/win-ui-thread-bundle.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
+const ADDON_FILES = path.join(ROOT, 'host/cli/addon-files.ts');
 
 export async function bundleWindowsDriver(outfile: string): Promise<void> {
   await build({
@@ -18,7 +21,10 @@ export async function bundleWindowsDriver(outfile: string): Promise<void> {
     format: 'cjs',
     target: 'node22',
     external: ['better-sqlite3', '@julusian/jpeg-turbo'],
-    define: { 'import.meta.url': '__driverUrl' },
+    define: {
+      'import.meta.url': '__driverUrl',
+      ...((await winUiThreadDefine()) as Record<string, string>),
+    },
     banner: { js: "const __driverUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'error',
     plugins: [
@@ -34,11 +40,15 @@ export async function bundleWindowsDriver(outfile: string): Promise<void> {
             namespace: 'koffi-bin',
           }));
           b.onLoad({ filter: /.*/, namespace: 'koffi-bin' }, (args) => ({
+            // The binary's path is recorded, as the executable's loader does, for the UI thread.
             contents:
               args.path === '@koromix/koffi-win32-x64'
-                ? 'const m = { exports: {} }; process.dlopen(m, process.env.LIFELINE_KOFFI_NODE); module.exports = m.exports;'
+                ? `const m = { exports: {} }; process.dlopen(m, process.env.LIFELINE_KOFFI_NODE);
+                   require(${JSON.stringify(ADDON_FILES)}).recordAddonFile('koffi', process.env.LIFELINE_KOFFI_NODE);
+                   module.exports = m.exports;`
                 : 'module.exports = null;',
             loader: 'js',
+            resolveDir: ROOT,
           }));
         },
       },

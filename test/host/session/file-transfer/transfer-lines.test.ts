@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FileTransferEvent } from '../../../../host/session/file-transfer/file-transfer-service';
 import { PROGRESS_LINE_MS, TransferLines } from '../../../../host/session/file-transfer/transfer-lines';
+import { HelperText } from '../../../../host/i18n/helper-text';
 
 const base: FileTransferEvent = {
   id: 'a'.repeat(32),
@@ -16,7 +17,7 @@ const base: FileTransferEvent = {
 describe('TransferLines', () => {
   it('says who sends what where, then progress every few seconds, then where it was saved', () => {
     let now = 0;
-    const lines = new TransferLines(() => now);
+    const lines = new TransferLines(new HelperText('en'), () => now);
     expect(lines.line(base)).toBe('Alex is sending you "report.pdf" (50.0 MB) into Documents.');
     const moving = {
       ...base,
@@ -32,7 +33,7 @@ describe('TransferLines', () => {
   });
 
   it('names failures and cancels in plain words', () => {
-    const lines = new TransferLines(() => 0);
+    const lines = new TransferLines(new HelperText('en'), () => 0);
     const failure = { code: 'no_space' as const, message: 'not enough space in Documents' };
     expect(lines.line({ ...base, state: 'failed', failure })).toBe(
       '"report.pdf" was not saved: not enough space in Documents.',
@@ -40,5 +41,11 @@ describe('TransferLines', () => {
     expect(lines.line({ ...base, direction: 'from_customer', state: 'cancelled' })).toBe(
       '"report.pdf" was cancelled.',
     );
+  });
+
+  it('speaks French to a French customer', () => {
+    const lines = new TransferLines(new HelperText('fr'), () => 0);
+    expect(lines.line(base)).toBe('Alex vous envoie « report.pdf » (50.0 MB) dans Documents.');
+    expect(lines.line({ ...base, state: 'done' })).toBe('« report.pdf » enregistré dans Documents.');
   });
 });

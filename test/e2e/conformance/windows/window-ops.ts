@@ -1,0 +1,52 @@
+/**
+ * Test-only requests of the conformance driver on Windows for the helper's own windows: ask for
+ * consent through the backend's prompt (the native window) without waiting for the answer, read
+ * the answer once given, and find a control of the open dialog or the indicator's Stop on the
+ * screen (the test then clicks it with the real pointer, as a customer would). Not part of the
+ * helper: the places come from the UI thread's probes.
+ */
+import { NO_GRANTS, type Grants } from '../../../../protocol/common';
+import { currentSystem, dialogHost } from '../../../../host/platform/registry';
+import type { ConsentPrompt } from '../../../../host/consent/prompts/consent-prompt';
+import { WindowConsentPrompt } from '../../../../host/consent/prompts/window-consent-prompt';
+import { HelperText } from '../../../../host/i18n/helper-text';
+import { WinUiThread } from '../../../../host/platform/windows/win-ui-thread';
+
+type Args = Record<string, unknown>;
+
+export function windowOps(): Record<string, (a: Args) => Promise<unknown>> {
+  let prompt: ConsentPrompt | null = null;
+  let answer: { grants: Grants; answered: string | null } | { error: string } | null = null;
+  /** Dialog ids count up from 1 in the process; the driver opens one consent window at a time. */
+  let dialogs = 0;
+  return {
+    'consent.ask': async (a) => {
+      if (!prompt) {
+        const host = dialogHost(currentSystem());
+        prompt = host ? new WindowConsentPrompt(host, new HelperText('en')) : null;
+      }
+      if (!prompt) return false;
+      answer = null;
+      dialogs++;
+      const p = prompt;
+      p.ask({ agentName: String(a.agentName), requested: a.requested as Grants }).then(
+        (a) => (answer = { grants: a.kind === 'allowed' ? a.grants : NO_GRANTS, answered: a.kind }),
+        (err: unknown) => (answer = { error: err instanceof Error ? err.message : String(err) }),
+      );
+      return { kind: p.kind };
+    },
+    'consent.answer': async () => answer,
+    'consent.close': async () => {
+      prompt?.close();
+      return true;
+    },
+    'ui.control': async (a) =>
+      (await WinUiThread.shared()).request({
+        type: 'probe.control',
+        dialog: dialogs,
+        control: String(a.control),
+      }),
+    'ui.indicatorStop': async () => (await WinUiThread.shared()).request({ type: 'probe.indicatorStop' }),
+    'ui.windows': async () => (await WinUiThread.shared()).request({ type: 'probe.windows' }),
+  };
+}
