@@ -138,7 +138,9 @@ export class ConsentGate {
       places: this.guard('files', () => files.places()),
       list: this.guard('files', (dir: string) => files.list(dir)),
       freeBytes: this.guard('files', (dir: string) => files.freeBytes(dir)),
-      openRead: this.guard('files', (path: string, offset: number) => files.openRead(path, offset)),
+      openRead: this.guard('files', (path: string, offset: number, ownPart?: boolean) =>
+        files.openRead(path, offset, ownPart),
+      ),
       openWrite: this.guard('files', (dir: string, name: string, offset: number, partKey?: string) =>
         files.openWrite(dir, name, offset, partKey),
       ),

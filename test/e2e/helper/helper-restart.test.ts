@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentViewer } from '../../support/agent-viewer';
+import { answerConsentWindow } from '../../support/helper-consent-window';
 import { until } from '../../support/polling';
 import { randomFile, sha256Of } from '../../support/random-files';
 import { exited, findDescendant, killNine, soakRounds, watch, type Watched } from '../../support/processes';
@@ -102,16 +103,8 @@ beforeAll(async () => {
     sessionId: customer.sessionId,
     downloads: path.join(tmp, 'agent-downloads'),
   });
-  for (const [question, answer] of [
-    ['to see your screen? [y/N]', 'y'],
-    ['to control your mouse and keyboard? [y/N]', 'n'],
-    ['clipboard? [y/N]', 'n'],
-    ['files? [y/N]', 'y'],
-    ['restart this computer', 'n'],
-  ] as const) {
-    await out.until(question, 30_000);
-    first.stdin!.write(`${answer}\n`);
-  }
+  // The customer answers in the helper's own consent window (it has a display), with the keyboard.
+  await answerConsentWindow(x, ['view', 'control', 'clipboard', 'files', 'reboot'], ['view', 'files']);
   helper = { child: first, pid: await findDescendant(first.pid!, bundle.path), out };
   await until('the picture', () => viewer.snapshot.phase === 'streaming', 30_000);
   await until(
@@ -155,7 +148,14 @@ describe('the helper killed with SIGKILL mid-transfer and started again', () => 
         const started = await restartHelper();
         await until('the picture back', () => viewer.snapshot.phase === 'streaming', 30_000);
         figure('pictureBackMs', performance.now() - started);
-        await until('moving again', () => viewer.transfer(id)?.phase === 'sending', 30_000);
+        await until('moving again', () => viewer.transfer(id)?.phase === 'sending', 30_000).catch(
+          (err: Error) => {
+            const t = viewer.transfer(id);
+            throw new Error(
+              `${err.message}; transfer ${t?.phase} ${JSON.stringify(t?.error ?? null)}; helper said: ${helper.out.text().slice(-1500)}`,
+            );
+          },
+        );
         figure('uploadMovingAgainMs', performance.now() - started);
         await viewer.phase(id, 'done', 300_000);
         expect(await sha256Of(path.join(home, 'Documents', name))).toBe(sha);
@@ -184,7 +184,14 @@ describe('the helper killed with SIGKILL mid-transfer and started again', () => 
         await killHelper();
         await until('interrupted', () => viewer.transfer(id)?.phase === 'interrupted', 30_000);
         const started = await restartHelper();
-        await until('moving again', () => viewer.transfer(id)?.phase === 'sending', 30_000);
+        await until('moving again', () => viewer.transfer(id)?.phase === 'sending', 30_000).catch(
+          (err: Error) => {
+            const t = viewer.transfer(id);
+            throw new Error(
+              `${err.message}; transfer ${t?.phase} ${JSON.stringify(t?.error ?? null)}; helper said: ${helper.out.text().slice(-1500)}`,
+            );
+          },
+        );
         figure('fetchMovingAgainMs', performance.now() - started);
         await viewer.phase(id, 'done', 300_000);
         const saved = viewer.saved.get('fetch.bin')!;

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../../protocol/common';
 import { AgentViewer } from '../../support/agent-viewer';
+import { answerConsentWindow } from '../../support/helper-consent-window';
 import { until } from '../../support/polling';
 import { randomFile, sha256Of } from '../../support/random-files';
 import { findDescendant, killNine, running, soakRounds, watch, type Watched } from '../../support/processes';
@@ -180,16 +181,12 @@ beforeAll(async () => {
     sessionId,
     downloads: path.join(tmp, 'agent-downloads'),
   });
-  for (const [question, answer] of [
-    ['to see your screen? [y/N]', 'y'],
-    ['to control your mouse and keyboard? [y/N]', 'y'],
-    ['clipboard? [y/N]', 'n'],
-    ['files? [y/N]', 'y'],
-    ['restart this computer', 'n'],
-  ] as const) {
-    await helperOut.until(question, 30_000);
-    helper.stdin!.write(`${answer}\n`);
-  }
+  // The customer answers in the helper's own consent window (it has a display), with the keyboard.
+  await answerConsentWindow(
+    x,
+    ['view', 'control', 'clipboard', 'files', 'reboot'],
+    ['view', 'control', 'files'],
+  );
   helperPid = await findDescendant(helper.pid!, bundle.path);
   await until('the picture', () => viewer.snapshot.phase === 'streaming', 30_000);
   await until(

@@ -200,4 +200,28 @@ describe('ConsentGate', () => {
     await expect(gate.input()).rejects.toThrow(/not allowed control/);
     expect(opened).toBe(0);
   });
+
+  it('hands every argument of a file call to the system (an adopted upload reads its own part file)', async () => {
+    const seen: unknown[][] = [];
+    const ref: { gate?: ConsentGate } = {};
+    const platform = recordingPlatform([], ref);
+    const files = platform.files();
+    const spying: Platform = {
+      ...platform,
+      files: () => ({
+        ...files,
+        openRead: async (...args: unknown[]) => {
+          seen.push(args);
+          throw new Error('not used');
+        },
+      }),
+    };
+    const gate = new ConsentGate(spying);
+    ref.gate = gate;
+    await gate.set({ ...NO_GRANTS, files: true });
+    await expect(gate.files().openRead('/home/a/Documents/.x.bin.1.lifeline-part', 0, true)).rejects.toThrow(
+      'not used',
+    );
+    expect(seen).toEqual([['/home/a/Documents/.x.bin.1.lifeline-part', 0, true]]);
+  });
 });
