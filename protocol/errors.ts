@@ -76,6 +76,10 @@ export const ERROR_CODES = {
   pointer_in_use: 409,
   /** The customer's system does not let the helper inject input (no XTEST, no display access). */
   input_unavailable: 503,
+  /** Windows: the window in front belongs to an administrator program the helper may not control. */
+  input_blocked_elevated: 403,
+  /** Windows: the secure desktop (a UAC prompt, Ctrl+Alt+Del, the lock screen) is showing. */
+  input_blocked_secure_desktop: 403,
   // --- file transfer ---
   /** Not enough free space where the file was to be saved (refused before any byte is written). */
   no_space: 507,

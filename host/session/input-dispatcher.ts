@@ -11,7 +11,8 @@
  * Every event that is not applied says why with a stable code (InputRefusalCode), which the
  * viewer peer passes to the agent's viewer as it is: consent_required (control not granted or
  * taken back), backpressure (too many events waiting), pointer_in_use (the customer's mouse),
- * input_unavailable (this system does not let the helper inject input), bad_request (an event
+ * input_unavailable (this system does not let the helper inject input), input_blocked_elevated and
+ * input_blocked_secure_desktop (Windows refused it: an administrator window or a UAC prompt in front), bad_request (an event
  * this system cannot apply, such as an unknown key), internal_error (anything else).
  */
 import { ProtocolError, type ErrorCode } from '../../protocol/errors';
@@ -45,6 +46,8 @@ export type InputRefusalCode = Extract<
   | 'backpressure'
   | 'pointer_in_use'
   | 'input_unavailable'
+  | 'input_blocked_elevated'
+  | 'input_blocked_secure_desktop'
   | 'bad_request'
   | 'internal_error'
 >;
@@ -68,6 +71,7 @@ export function refusalCodeOf(err: unknown): InputRefusalCode {
   if (err.code === 'consent_required') return 'consent_required';
   if (UNAVAILABLE_CODES.has(err.code)) return 'input_unavailable';
   if (BAD_EVENT_CODES.has(err.code)) return 'bad_request';
+  if (err.code === 'input_blocked_elevated' || err.code === 'input_blocked_secure_desktop') return err.code;
   return 'internal_error';
 }
 

@@ -73,6 +73,17 @@ describe('input refusals reach the agent with their real reason', () => {
     expect(await refusals(v)).toEqual(['input_unavailable']);
   });
 
+  it('Windows refusing input for an administrator prompt is said in words, not as a failure', async () => {
+    const platform = fakePlatform();
+    platform.input = () =>
+      Promise.reject(new ProtocolError('input_blocked_secure_desktop', 'an administrator prompt is showing'));
+    const { addViewer } = await setup(ALL, platform);
+    const v = await addViewer(2);
+    await sendInput(v, { type: 'key', code: 'KeyA', down: true });
+    await until(() => v.frames.length > 0, 'a refusal');
+    expect(await refusals(v)).toEqual(['input_blocked_secure_desktop']);
+  });
+
   it('control taken back is consent_required', async () => {
     const { addViewer, gate } = await setup();
     const v = await addViewer(2);
@@ -83,7 +94,15 @@ describe('input refusals reach the agent with their real reason', () => {
   });
 
   it('the viewer has its own words for each reason, in English and French', () => {
-    const codes = ['backpressure', 'pointer_in_use', 'consent_required', 'input_unavailable', 'bad_request'];
+    const codes = [
+      'backpressure',
+      'pointer_in_use',
+      'consent_required',
+      'input_unavailable',
+      'input_blocked_elevated',
+      'input_blocked_secure_desktop',
+      'bad_request',
+    ];
     const keys = codes.map((c) => inputRefusalNotice(c).key);
     expect(new Set(keys).size).toBe(codes.length);
     for (const lang of ['en', 'fr']) {

@@ -12,6 +12,8 @@ export type InputRefusalNoticeKey =
   | 'controlRevoked'
   | 'inputBackpressure'
   | 'inputUnavailable'
+  | 'inputBlockedElevated'
+  | 'inputBlockedSecureDesktop'
   | 'controlOffByManager'
   | 'inputFailed';
 
@@ -25,6 +27,8 @@ export const INPUT_REFUSAL_NOTICES: Readonly<Partial<Record<ErrorCode, InputRefu
   consent_required: { key: 'controlRevoked', level: 'warning' },
   backpressure: { key: 'inputBackpressure', level: 'warning' },
   input_unavailable: { key: 'inputUnavailable', level: 'error' },
+  input_blocked_elevated: { key: 'inputBlockedElevated', level: 'warning' },
+  input_blocked_secure_desktop: { key: 'inputBlockedSecureDesktop', level: 'warning' },
   feature_disabled: { key: 'controlOffByManager', level: 'warning' },
 };
 

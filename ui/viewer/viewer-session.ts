@@ -101,6 +101,8 @@ export type NoticeKey =
   | 'customerHasPointer'
   | 'inputBackpressure'
   | 'inputUnavailable'
+  | 'inputBlockedElevated'
+  | 'inputBlockedSecureDesktop'
   | 'inputFailed'
   | 'controlOffByManager'
   | 'controlOnByManager'

@@ -93,6 +93,8 @@ export const VIEWER_TEXT_KEYS = [
   'notice_customerHasPointer',
   'notice_inputBackpressure',
   'notice_inputUnavailable',
+  'notice_inputBlockedElevated',
+  'notice_inputBlockedSecureDesktop',
   'notice_inputFailed',
   'notice_controlOffByManager',
   'notice_controlOnByManager',

@@ -9,11 +9,13 @@
  * remembers what it pressed so releaseAll() leaves nothing stuck.
  *
  * A helper that is not elevated cannot inject into elevated windows or the secure desktop (UIPI):
- * SendInput then reports fewer events sent, and the call fails with a message that says why.
+ * SendInput then reports fewer events sent, and the call fails with a stable code that says which
+ * (input-block-reason.ts: input_blocked_elevated, input_blocked_secure_desktop).
  */
 import { ProtocolError } from '../../../protocol/errors';
 import type { InputSink, PointerButton } from '../types';
 import { virtualScreen } from './gdi-screen-source';
+import { inputBlockedError, win32InputBlockFacade, type InputBlockFacade } from './input-block-reason';
 import { scanKeyFor } from './scan-codes';
 import { loadWin32, win32 } from './win32';
 
@@ -76,9 +78,12 @@ export class SendInputSink implements InputSink {
   private readonly pressedButtons = new Set<PointerButton>();
   private closed = false;
 
-  static async open(): Promise<SendInputSink> {
+  /** `blocks`: what tells an administrator window from a UAC prompt when Windows refuses input. */
+  private constructor(private readonly blocks: InputBlockFacade) {}
+
+  static async open(blocks: InputBlockFacade = win32InputBlockFacade): Promise<SendInputSink> {
     await loadWin32();
-    return new SendInputSink();
+    return new SendInputSink(blocks);
   }
 
   key(code: string, down: boolean): Promise<void> {
@@ -239,7 +244,7 @@ export class SendInputSink implements InputSink {
   private send(input: unknown, strict: boolean): void {
     const { user32, koffi, types } = win32();
     const sent = user32.SendInput(1, input, koffi.sizeof(types.INPUT));
-    if (sent !== 1 && strict) throw new ProtocolError('forbidden', BLOCKED);
+    if (sent !== 1 && strict) throw inputBlockedError(this.blocks) ?? new ProtocolError('forbidden', BLOCKED);
   }
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {

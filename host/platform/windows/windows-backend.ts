@@ -2,16 +2,19 @@
  * The Windows row of the platform table (Windows 10 or later, x64): the helper runs as
  * lifeline-helper.exe (scripts/build-sea.mjs) and reaches Win32 through koffi. prepare() loads the
  * Win32 functions once at start, so the synchronous parts (consent prompt, registry) can use them.
- * The helper's windows (consent, indicator, drawings) live on their own UI thread (ui-thread/).
+ * The helper's windows (consent, indicator, drawings) live on their own UI thread (ui-thread/);
+ * the drawings are host/overlay/drawing-overlay.ts over win-overlay-driver.ts.
  * The state folder is %LOCALAPPDATA%\Lifeline, which only its owner may read (so file modes are
  * not checked there).
  */
 import { win32 as winPath } from 'node:path';
+import { DrawingOverlay, type OverlayLog } from '../../overlay/drawing-overlay';
 import type { PlatformBackend } from '../backend';
 import { stderrLog } from '../platform-log';
 import { makeDpiAware } from './gdi-screen-source';
 import { readInternetOptionsProxy } from './internet-options';
 import { MessageBoxPrompt } from './message-box-prompt';
+import { WinOverlayDriver } from './win-overlay-driver';
 import { uiLanguage } from './ui-language';
 import { Win32DialogHost } from './win-dialog-host';
 import { WinSharingIndicator } from './win-sharing-indicator';
@@ -51,6 +54,12 @@ export const windowsBackend: PlatformBackend = {
   // the executable carries (not a plain bundle); without it, message boxes ask.
   dialogHost: () => (uiThreadSource() === null ? null : new Win32DialogHost(stderrLog)),
   consentPrompt: (_facts, text) => new MessageBoxPrompt(text),
+  annotationOverlay(_facts, log, screen) {
+    // The overlay reads the pixels under a drawing through the helper's capture, so it needs one.
+    if (uiThreadSource() === null || !screen) return null;
+    const overlayLog: OverlayLog = (event, details) => log(`${event} ${JSON.stringify(details ?? {})}`);
+    return new DrawingOverlay(() => WinOverlayDriver.open(overlayLog), overlayLog, screen);
+  },
   async sharingIndicator(_facts, onStop, describe, stopLabel) {
     if (uiThreadSource() === null) return null;
     const ui = await WinUiThread.shared((event, details) => stderrLog.info(event, details));

@@ -19,12 +19,11 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface Driver {
   call<T = unknown>(op: string, args?: Record<string, unknown>): Promise<T>;
-  capture(rect?: {
-    x: number;
-    y: number;
-    width: number;
-    height: number;
-  }): Promise<PixelBuffer & { ms: number }>;
+  /** `masked`: through the drawing overlay's mask, as the helper streams the screen. */
+  capture(
+    rect?: { x: number; y: number; width: number; height: number },
+    options?: { masked?: boolean },
+  ): Promise<PixelBuffer & { ms: number }>;
   close(): Promise<void>;
 }
 
@@ -107,11 +106,11 @@ export async function connectDriver(
     });
   return {
     call,
-    async capture(rect) {
-      const info = await call<{ width: number; height: number; stride: number; ms: number }>(
-        'capture',
-        rect ? { rect } : {},
-      );
+    async capture(rect, options) {
+      const info = await call<{ width: number; height: number; stride: number; ms: number }>('capture', {
+        ...(rect ? { rect } : {}),
+        ...(options?.masked ? { masked: true } : {}),
+      });
       return { ...info, data: new Uint8Array(readFileSync(captureFile)) };
     },
     async close() {

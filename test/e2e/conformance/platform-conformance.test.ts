@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../host/platform/support/wait-for';
 import { xwdCapture } from '../../e2e/screen/xwd-capture';
+import type { PixelBuffer } from '../../../host/platform/types';
+import { rasterizeShape } from '../../../host/overlay/shape-raster';
 import { startBackend, type BackendName, type BackendUnderTest } from './backends';
 
 const BACKENDS: BackendName[] = ['x11', 'windows-wine'];
@@ -28,6 +30,21 @@ function differingPixels(a: Uint8Array, b: Uint8Array, pixels: number): number {
   for (let i = 0; i < pixels; i++) {
     const o = i * 4;
     if (a[o] !== b[o] || a[o + 1] !== b[o + 1] || a[o + 2] !== b[o + 2]) n++;
+  }
+  return n;
+}
+
+/** How many of `pixels` (desktop coordinates) show exactly `rgb` in `frame`, a capture of `at`. */
+function pixelsOfColour(
+  frame: PixelBuffer,
+  at: { x: number; y: number },
+  pixels: [number, number][],
+  rgb: [number, number, number],
+): number {
+  let n = 0;
+  for (const [x, y] of pixels) {
+    const o = (y - at.y) * frame.stride + (x - at.x) * 4;
+    if (frame.data[o + 2] === rgb[0] && frame.data[o + 1] === rgb[1] && frame.data[o] === rgb[2]) n++;
   }
   return n;
 }
@@ -296,5 +313,50 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
       async () => (await b.driver.call<number>('indicator.stops')) === 1,
       INPUT_ARRIVES_MS,
     );
+  });
+
+  it("shows the agent's drawing on the screen, keeps it out of the capture, and takes it away", async () => {
+    const shape = {
+      kind: 'pen' as const,
+      points: [
+        [120, 300],
+        [420, 330],
+      ] as [number, number][],
+      color: '#ff00ff',
+      width: 8,
+    };
+    const box = { x: 100, y: 280, width: 340, height: 70 };
+    const stroke: [number, number][] = [];
+    rasterizeShape(shape, { x: 0, y: 0, width: b.x.width, height: b.x.height }).forEachSpan((y, x0, x1) => {
+      for (let x = x0; x < x1; x++) stroke.push([x, y]);
+    });
+    const magenta: [number, number, number] = [255, 0, 255];
+    const onScreen = () => pixelsOfColour(xwdCapture(b.x.display), { x: 0, y: 0 }, stroke, magenta);
+    const before = onScreen();
+    expect(before).toBeLessThan(stroke.length / 100);
+
+    expect(await b.driver.call('overlay.draw', { id: 1, shape })).toBe(1);
+    // Every pixel of the stroke, exactly its colour, as the X server shows the screen.
+    await waitFor('the stroke on the screen', () => onScreen() === stroke.length, INPUT_ARRIVES_MS);
+    // A plain capture shows it (neither X11 nor Wine keeps windows out of captures by itself)...
+    const raw = await b.driver.capture(box);
+    expect(pixelsOfColour(raw, box, stroke, magenta)).toBe(stroke.length);
+    // ...the helper's stream (through the overlay's mask) has what is under the stroke instead.
+    const streamed = await b.driver.capture(box, { masked: true });
+    expect(pixelsOfColour(streamed, box, stroke, magenta)).toBe(before);
+
+    expect(await b.driver.call('overlay.clear')).toBe(0);
+    await waitFor('the stroke gone', () => onScreen() === before, INPUT_ARRIVES_MS);
+  });
+
+  it('reads what it needs to tell an administrator prompt from an administrator window', async () => {
+    const facts = await b.driver.call('input.blockFacts');
+    if (name === 'x11') {
+      expect(facts).toBeNull(); // X11 has no privilege levels between windows
+      return;
+    }
+    // Under Wine: the normal desktop, and every process (the helper too) counts as elevated, so
+    // a refusal there would be neither reason; the refusals themselves are unit-tested.
+    expect(facts).toEqual({ desktop: 'Default', foregroundElevated: true, selfElevated: true });
   });
 });

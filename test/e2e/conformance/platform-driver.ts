@@ -10,7 +10,14 @@
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
-import { loadPlatform, openSharingIndicator, currentSystem } from '../../../host/platform/registry';
+import { DrawingOverlay } from '../../../host/overlay/drawing-overlay';
+import {
+  createAnnotationOverlay,
+  loadPlatform,
+  openSharingIndicator,
+  currentSystem,
+} from '../../../host/platform/registry';
+import type { Shape } from '../../../protocol/data/annotations';
 import { silentPlatformLog } from '../../../host/platform/platform-log';
 import type {
   Clipboard,
@@ -29,6 +36,9 @@ let clipboard: Clipboard | null = null;
 let clipboardChanges = 0;
 let stops = 0;
 let previous: Buffer | null = null;
+let overlay: DrawingOverlay | null = null;
+/** The viewer whose drawings the suite sends. */
+const PEER = 1;
 
 type Args = Record<string, unknown>;
 const num = (a: Args, k: string) => Number(a[k]);
@@ -41,7 +51,9 @@ const ops: Record<string, (a: Args) => Promise<unknown>> = {
   capture: async (a) => {
     const rect = a.rect as { x: number; y: number; width: number; height: number } | undefined;
     const t0 = performance.now();
-    const frame = await (await getScreen()).capture(rect);
+    // `masked`: through the drawing overlay, as the helper streams it (drawings kept out).
+    const source = a.masked && overlay ? overlay.excludeFrom(await getScreen()) : await getScreen();
+    const frame = await source.capture(rect);
     const ms = performance.now() - t0;
     writeFileSync(captureFile!, frame.data.subarray(0, frame.stride * frame.height));
     return { width: frame.width, height: frame.height, stride: frame.stride, ms };
@@ -103,6 +115,28 @@ const ops: Record<string, (a: Args) => Promise<unknown>> = {
     return true;
   },
   'indicator.stops': async () => stops,
+  /** Windows only (windows/window-ops.ts): elsewhere no system refuses input this way. */
+  'input.blockFacts': async () => null,
+  /** Shows one drawing as the helper would; its windows on the screen once handled. */
+  'overlay.draw': async (a) => {
+    if (!overlay) {
+      const made = createAnnotationOverlay(
+        currentSystem(),
+        (line) => process.stderr.write(`${line}\n`),
+        () => getScreen(),
+      );
+      if (!(made instanceof DrawingOverlay)) return -1;
+      overlay = made;
+    }
+    overlay.apply(PEER, { type: 'shape.add', id: num(a, 'id'), shape: a.shape as Shape });
+    await overlay.idle();
+    return overlay.windowCount;
+  },
+  'overlay.clear': async () => {
+    overlay?.clear(PEER);
+    await overlay?.idle();
+    return overlay?.windowCount ?? 0;
+  },
 };
 
 async function testOnlyOps(): Promise<Record<string, (a: Args) => Promise<unknown>>> {

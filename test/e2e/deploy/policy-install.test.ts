@@ -16,7 +16,7 @@
  *
  * Needs root (mount namespaces); as another user the suite fails and says so.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -33,7 +33,13 @@ import { until } from '../extension/harness';
 import { browserInPrivateMounts, isRoot } from './private-mounts';
 
 const FIREFOX = '/usr/lib/firefox-esr/firefox-esr';
-const FIREFOX_DISTRIBUTION = '/usr/lib/firefox-esr/distribution';
+/**
+ * Debian ships /usr/lib/firefox-esr/distribution as a symlink to /usr/share/firefox-esr/distribution:
+ * the real folder is what gets copied and mounted over (copying the link gave a link to the system
+ * folder, and the test's policies.json landed there, force-installing a dead server's extension in
+ * every Firefox on the machine).
+ */
+const FIREFOX_DISTRIBUTION = realpathSync('/usr/lib/firefox-esr/distribution');
 /** Chromium reads /etc/chromium/policies/managed; /etc/chromium exists on Debian, policies/ may not. */
 const CHROMIUM_ETC = '/etc/chromium';
 /** Locked by policy: other than the defaults (30 s, sound on), so the options must show IT's values. */
@@ -198,7 +204,7 @@ describe('Firefox ESR', () => {
 
   beforeAll(async () => {
     const distribution = join(work, 'firefox-distribution');
-    cpSync(FIREFOX_DISTRIBUTION, distribution, { recursive: true });
+    cpSync(FIREFOX_DISTRIBUTION, distribution, { recursive: true, dereference: true });
     const policy = policyTemplate('firefox', {
       serverUrl: server.url,
       installFrom: `${server.url}/downloads/extension/lifeline-agent.xpi`,

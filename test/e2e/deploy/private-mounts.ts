@@ -8,7 +8,7 @@
  * bind-mounts each (source -> system folder) pair, then execs the browser with the arguments
  * puppeteer passes (file descriptors, such as Chromium's --remote-debugging-pipe, go through).
  */
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface BindMount {
@@ -28,6 +28,12 @@ export function isRoot(): boolean {
 export function browserInPrivateMounts(dir: string, browser: string, mounts: readonly BindMount[]): string {
   for (const p of [browser, ...mounts.flatMap((m) => [m.source, m.target])]) {
     if (!SAFE_PATH.test(p)) throw new Error(`not a plain absolute path: ${p}`);
+  }
+  // A source that is (or passes through) a symlink may lead to the system folder itself: what the
+  // test writes there would change the machine for every browser, not only this one.
+  for (const m of mounts) {
+    if (realpathSync(m.source) !== m.source)
+      throw new Error(`the test's folder ${m.source} resolves to ${realpathSync(m.source)}`);
   }
   const binds = mounts.map((m) => `mount --bind "${m.source}" "${m.target}"`).join(' && ');
   const inner = `${binds} && exec "${browser}" "$@"`;

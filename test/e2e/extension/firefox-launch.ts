@@ -6,6 +6,7 @@
  * moz-extension:// pages, so the tests find the pages the extension opens itself (the popup tab
  * the test build opens at startup, chat and viewer windows) by asking each page where it is.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { FIREFOX_EXTENSION_ID } from '../../../protocol/extension-ids';
@@ -23,6 +24,7 @@ export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
  * installed yet: `firefox.installExtension(FIREFOX_BUILD)` does that, as a test step.
  */
 export async function launchFirefox(extraPrefs: Record<string, unknown> = {}): Promise<Browser> {
+  refuseMachinePolicy();
   ensureBuilt(FIREFOX_BUILD, ['wxt', 'build', '-b', 'firefox', '--mv3'], { LIFELINE_E2E: '1' });
   return puppeteer.launch({
     browser: 'firefox',
@@ -36,6 +38,27 @@ export async function launchFirefox(extraPrefs: Record<string, unknown> = {}): P
       ...extraPrefs,
     },
   });
+}
+
+/** Where Debian's Firefox ESR reads machine-wide enterprise policies. */
+const MACHINE_POLICY_FILES = [
+  '/etc/firefox/policies/policies.json',
+  '/etc/firefox-esr/policies/policies.json',
+  '/usr/lib/firefox-esr/distribution/policies.json',
+];
+
+/**
+ * A machine-wide policy naming the extension (force-install from some server, a locked server
+ * address) overrides what these suites install and type: the popup then signs in to that server
+ * and never gets online. Said plainly here instead of as a selector timeout.
+ */
+function refuseMachinePolicy(): void {
+  for (const file of MACHINE_POLICY_FILES) {
+    if (existsSync(file) && readFileSync(file, 'utf8').includes(FIREFOX_EXTENSION_ID))
+      throw new Error(
+        `${file} configures the extension for every Firefox on this machine (left by a policy test?); remove it`,
+      );
+  }
 }
 
 /**

@@ -69,15 +69,28 @@ export function parseXwd(file: Uint8Array): PixelBuffer {
   return { width, height, stride: width * 4, data };
 }
 
+/**
+ * Tries of one capture: with windows of other visuals on the screen (Wine's layered windows are
+ * 32-bit ARGB), xwd reads each such window apart, and one destroyed meanwhile fails the whole read
+ * with BadDrawable or BadWindow; the next read no longer sees it.
+ */
+const XWD_TRIES = 3;
+const WINDOW_GONE = /BadDrawable|BadWindow/;
+
 /** Captures the whole root window of `display` with xwd. */
 export function xwdCapture(display: string): PixelBuffer {
-  const r = spawnSync('xwd', ['-root', '-silent'], {
-    env: { ...process.env, DISPLAY: display },
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 20_000,
-  });
-  if (r.status !== 0) throw new Error(`xwd failed (${r.status}): ${r.stderr?.toString()}`);
-  return parseXwd(new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength));
+  for (let attempt = 1; ; attempt++) {
+    const r = spawnSync('xwd', ['-root', '-silent'], {
+      env: { ...process.env, DISPLAY: display },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 20_000,
+    });
+    if (r.status === 0) {
+      return parseXwd(new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength));
+    }
+    const err = r.stderr?.toString() ?? '';
+    if (attempt >= XWD_TRIES || !WINDOW_GONE.test(err)) throw new Error(`xwd failed (${r.status}): ${err}`);
+  }
 }
 
 /**

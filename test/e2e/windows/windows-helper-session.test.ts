@@ -13,7 +13,9 @@
  * the viewer's picture equals xwd's picture of the same display (the Wine desktop covers it);
  * the agent's keys and text (é € 中) reach notepad, which the agent sees by selecting and copying
  * it (Ctrl+A, Ctrl+C: the customer's clipboard comes back to the viewer); the agent's clipboard
- * reaches notepad (Ctrl+V); a file the agent sends lands in the customer's Downloads, complete.
+ * reaches notepad (Ctrl+V); a file the agent sends lands in the customer's Downloads, complete;
+ * the agent's drawing shows on the customer's screen (every stroke pixel in xwd's picture) and not
+ * in the agent's picture, and goes when erased.
  *
  * Builds the .exe when it is older than the sources (scripts/build-sea.mjs, ~1 min), and a Wine
  * template prefix once per machine (test/support/wine.ts, ~30-50 s).
@@ -42,6 +44,7 @@ import {
 } from '../../support/workflow';
 import { AgentViewer } from '../../support/agent-viewer';
 import { xwdCapture } from '../screen/xwd-capture';
+import { rasterizeShape } from '../../../host/overlay/shape-raster';
 // @ts-expect-error -- plain JS build script without type declarations
 import { ensureSea } from '../../../scripts/build-sea.mjs';
 
@@ -223,7 +226,11 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
     );
     expect(status.grants).toEqual({ view: true, control: true, clipboard: true, files: true, reboot: false });
     const sas = await until('the SAS', () => viewer.snapshot.sas ?? undefined, 60_000);
-    expect(readOutput(helperOut)).toContain(`Security code with Alex Agent: ${sas}`);
+    // The helper writes its line after it sent its half of the key agreement: it may come after
+    // the viewer has the code (seen on a loaded machine).
+    await until('the SAS in the helper\u2019s output', () =>
+      readOutput(helperOut).includes(`Security code with Alex Agent: ${sas}`),
+    );
     await until('control', () => viewer.snapshot.controlAllowed, 60_000);
     expect(await settle(60_000)).toBeLessThanOrEqual(CARET_PIXELS_MAX);
   });
@@ -264,6 +271,71 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
     const landed = wine.userPath('Downloads/report é.txt');
     expect(existsSync(landed)).toBe(true);
     expect(readFileSync(landed, 'utf8')).toBe(content);
+  });
+
+  it("shows the agent's drawing on the customer's screen and keeps it out of the agent's picture", async () => {
+    const shape = {
+      kind: 'pen' as const,
+      points: [
+        [200, 420],
+        [520, 450],
+      ] as [number, number][],
+      color: '#ff00ff',
+      width: 8,
+    };
+    const stroke: [number, number][] = [];
+    const region = rasterizeShape(shape, { x: 0, y: 0, width: x.width, height: x.height });
+    region.forEachSpan((y, x0, x1) => {
+      for (let px = x0; px < x1; px++) stroke.push([px, y]);
+    });
+    const box = region.bounds()!;
+    const isMagenta = (rgb: number | null) => rgb === 0xff00ff;
+    const magentaOnScreen = () => {
+      const t = xwdCapture(x.display);
+      return stroke.filter(([px, y]) => {
+        const o = y * t.stride + px * 4;
+        return t.data[o + 2] === 0xff && t.data[o + 1] === 0 && t.data[o] === 0xff;
+      }).length;
+    };
+    const before = magentaOnScreen();
+    expect(before).toBeLessThan(stroke.length / 100);
+
+    expect(viewer.session.sendAnnotation({ type: 'shape.add', id: 1, shape })).toBe(true);
+    // Every pixel of the stroke, in its colour, on the customer's screen (the X server's picture).
+    await until('the stroke on the screen', () => magentaOnScreen() === stroke.length, 60_000);
+    // A change made after the stroke was shown (a character typed into notepad) reaches the
+    // viewer: its picture then equals the screen outside the stroke, and under the stroke it has
+    // what the stroke covers, never the stroke itself.
+    const shown = xwdCapture(x.display);
+    await input({ type: 'text', text: '!' });
+    const typed = await until(
+      'the character on the screen',
+      () => {
+        const t = xwdCapture(x.display);
+        const rgba = new Uint8ClampedArray(t.width * t.height * 4);
+        for (let y = 0; y < t.height; y++) {
+          for (let px = 0; px < t.width; px++) {
+            const o = y * shown.stride + px * 4;
+            const d = (y * t.width + px) * 4;
+            rgba[d] = shown.data[o + 2]!;
+            rgba[d + 1] = shown.data[o + 1]!;
+            rgba[d + 2] = shown.data[o]!;
+          }
+        }
+        return countDiff(t, rgba, undefined, [box]) > CARET_PIXELS_MAX ? t : undefined;
+      },
+      COPY_ARRIVES_MS,
+    );
+    await until(
+      'the character in the agent\u2019s picture',
+      () => countDiff(typed, viewer.painter.data, undefined, [box]) <= CARET_PIXELS_MAX,
+      COPY_ARRIVES_MS,
+    );
+    expect(stroke.filter(([px, y]) => isMagenta(viewer.pixel(px, y))).length).toBe(0);
+
+    expect(viewer.session.sendAnnotation({ type: 'shapes.clear' })).toBe(true);
+    await until('the stroke gone', () => magentaOnScreen() === before, 60_000);
+    expect(await settle(60_000)).toBeLessThanOrEqual(CARET_PIXELS_MAX);
   });
 
   it('ends the sharing when the customer clicks Stop on the indicator at the top of the screen', async () => {

@@ -1,325 +1,98 @@
 /**
- * The AnnotationSurface of an X11 desktop: the agent's drawings appear on the customer's real
- * screen, in click-through overlay windows (x11-overlay-windows.ts), and never come back in the
- * picture stream: every capture goes through `excludeFrom(source)`, which writes the clean pixels
- * under the drawings over it (host/overlay/overlay-mask.ts, platform-neutral like the rasteriser).
- * The registry (host/platform/registry.ts, createAnnotationOverlay) is the door to it.
- *
- * Order of work for each message (one at a time, in arrival order; laser moves coalesce to the
- * latest position per viewer):
- *   add:    rasterise (host/overlay/shape-raster.ts; text: x11-text-raster.ts) -> capture the
- *           pixels not yet covered, as they are now (before drawing) -> mask.cover -> map its
- *           shaped window.
- *   remove: destroy its window -> sync with the X server (the pixels are off the screen) ->
- *           mask.release(what no other drawing covers): exposed areas are reported as damage,
- *           so encoders capture them afresh.
- *   laser:  like add for the new position, then move the laser window, sync, release the old spot.
- * The X connection and windows exist only while something is drawn: when the last drawing and
- * laser go (erase all, the viewer leaving, view revoked, the session ending) the windows are
- * destroyed and the connection closed; the next drawing opens them again. When the overlay cannot
- * run (no X server, no SHAPE, a screen format we cannot mask) drawings are dropped with one log
- * line, and tried again after OVERLAY_RETRY_MS. Any X failure mid-way takes everything down
- * cleanly (windows destroyed first, then the mask released) rather than leave a stroke unmasked.
+ * The drawing overlay of an X11 desktop: host/overlay/drawing-overlay.ts (platform-neutral: the
+ * order of work, the capture mask, the rasteriser) over an X connection of its own, whose
+ * click-through shaped windows (x11-overlay-windows.ts) show the drawings and whose core fonts
+ * draw text (x11-text-raster.ts). Without a screen source, clean pixels are read with core
+ * GetImage on that connection. The registry (linux-backend.ts) is the door to it.
  */
-import type { AnnotationMessage, Shape } from '../../../../protocol/data/annotations';
-import type { ScreenSource } from '../../types';
-import { ANNOTATION_SHAPES_MAX, type AnnotationSurface } from '../../../session/annotation-surface';
-import { MaskedScreenSource } from '../../../overlay/masked-screen-source';
-import { OverlayMask, type CleanImage } from '../../../overlay/overlay-mask';
-import {
-  LASER_COLOR,
-  laserTemplate,
-  parseColor,
-  placeLaser,
-  rasterizeShape,
-} from '../../../overlay/shape-raster';
-import { SpanRegion } from '../../../overlay/span-region';
+import type { Rect, ScreenSource } from '../../types';
+import { DrawingOverlay, type OverlayDriver, type PaintedShape } from '../../../overlay/drawing-overlay';
+import type { SpanRegion } from '../../../overlay/span-region';
+import type { Shape } from '../../../../protocol/data/annotations';
 import { X11OverlayDisplay, type OverlayLog } from './x11-overlay-display';
-import { X11OverlayWindows, type PaintedShape } from './x11-overlay-windows';
+import { X11OverlayWindows } from './x11-overlay-windows';
 import { X11TextRaster } from './x11-text-raster';
 
-/** After the overlay could not start, how long until it is tried again, in ms. */
-export const OVERLAY_RETRY_MS = 10_000;
-/** Rows per clean capture before drawing (a long diagonal stroke reads thin bands, not its box). */
-const CLEAN_BAND_ROWS = 32;
+export { OVERLAY_RETRY_MS } from '../../../overlay/drawing-overlay';
 
-interface DrawnShape extends PaintedShape {
-  key: string;
-  peerId: number;
-}
+class X11OverlayDriver implements OverlayDriver {
+  private readonly windows: X11OverlayWindows;
+  private readonly text: X11TextRaster;
 
-interface Live {
-  display: X11OverlayDisplay;
-  windows: X11OverlayWindows;
-  text: X11TextRaster;
-}
-
-export class X11AnnotationOverlay implements AnnotationSurface {
-  readonly mask = new OverlayMask();
-  private readonly shapes = new Map<string, DrawnShape>();
-  private readonly lasers = new Map<number, SpanRegion>();
-  /** Latest laser position per viewer not yet shown (null: hide). */
-  private readonly laserTargets = new Map<number, readonly [number, number] | null>();
-  private readonly template = laserTemplate();
-  /** Union of every shape's pixels, kept between changes (a laser move must not recompute it). */
-  private shapesUnion: SpanRegion | null = SpanRegion.empty;
-  private live: Live | null = null;
-  private chain: Promise<void> = Promise.resolve();
-  private unavailableUntil = 0;
-  private closed = false;
-
-  /**
-   * `screen`: the helper's own screen source (the session passes the consent gate's, so clean
-   * pixels are read only while `view` is granted); its MIT-SHM capture reads them (a full screen
-   * in 2-5 ms). Without it they are read with core GetImage on the overlay's own connection.
-   */
-  constructor(
-    private readonly display: string,
-    private readonly log: OverlayLog,
-    private readonly screen?: () => Promise<ScreenSource>,
-  ) {}
-
-  apply(peerId: number, msg: AnnotationMessage): void {
-    if (this.closed) return;
-    switch (msg.type) {
-      case 'shape.add':
-        this.enqueue(() => this.add(peerId, msg.id, msg.shape));
-        return;
-      case 'shape.remove': {
-        const key = `${peerId}:${msg.id}`;
-        this.enqueue(() => this.removeWhere((s) => s.key === key, []));
-        return;
-      }
-      case 'shapes.clear':
-        this.clear(peerId);
-        return;
-      case 'laser': {
-        const queued = this.laserTargets.has(peerId);
-        this.laserTargets.set(peerId, msg.at);
-        if (!queued) this.enqueue(() => this.laser(peerId));
-        return;
-      }
-    }
+  constructor(private readonly display: X11OverlayDisplay) {
+    this.windows = new X11OverlayWindows(display);
+    this.text = new X11TextRaster(display);
   }
 
-  /** Every drawing and the laser of `peerId` go (erase all, the viewer left, view revoked). */
-  clear(peerId: number): void {
-    if (this.closed) return;
-    this.laserTargets.delete(peerId);
-    this.enqueue(() => this.removeWhere((s) => s.peerId === peerId, [peerId]));
+  get bounds(): Rect {
+    return this.windows.bounds;
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.laserTargets.clear();
-    this.chain = this.chain.then(() => this.teardown());
+  get closed(): boolean {
+    return this.display.closed;
   }
 
-  /** `source` with the drawings kept out of its captures. */
-  excludeFrom(source: ScreenSource): ScreenSource {
-    return new MaskedScreenSource(source, this.mask);
-  }
-
-  /** Resolves when every message received so far has been handled (tests). */
-  idle(): Promise<void> {
-    return this.chain;
-  }
-
-  /** Overlay windows on the screen now (tests). */
   get windowCount(): number {
-    return this.live?.windows.windowCount ?? 0;
+    return this.windows.windowCount;
   }
 
   laserWindowId(peerId: number): number {
-    return this.live?.windows.laserWindowId(peerId) ?? 0;
+    return this.windows.laserWindowId(peerId);
   }
 
-  // ------------------------------------------------------------------ steps
-
-  private enqueue(step: () => Promise<void>): void {
-    this.chain = this.chain.then(step).catch(async (err: unknown) => {
-      this.log('overlay_failed', { error: err instanceof Error ? err.message : String(err) });
-      await this.teardown().catch(() => undefined);
-    });
+  pixel(c: { r: number; g: number; b: number }): number {
+    return this.display.pixel(c);
   }
 
-  private async add(peerId: number, id: number, shape: Shape): Promise<void> {
-    const live = await this.open();
-    if (!live) return;
-    const key = `${peerId}:${id}`;
-    const bounds = live.windows.bounds;
-    const region =
-      shape.kind === 'text' ? await live.text.rasterize(shape, bounds) : rasterizeShape(shape, bounds);
-    await this.coverClean(live, region);
-    const old = this.shapes.get(key);
-    this.shapes.delete(key);
-    const drawn: DrawnShape = {
-      key,
-      peerId,
-      region,
-      pixel: live.display.pixel(parseColor(shape.color)),
-      bounds: region.bounds(),
-    };
-    this.shapes.set(key, drawn);
-    this.shapesUnion = old ? null : (this.shapesUnion?.union(region) ?? null);
-    live.windows.add(key, drawn);
-    const removed = old ? [old] : [];
-    if (this.shapes.size > ANNOTATION_SHAPES_MAX) {
-      const oldest = this.shapes.values().next().value;
-      if (oldest) {
-        this.shapes.delete(oldest.key);
-        this.shapesUnion = null;
-        live.windows.remove(oldest.key);
-        removed.push(oldest);
-      }
-    }
-    if (removed.length > 0) await this.afterRemoval(live, removed);
+  rasterizeText(shape: Extract<Shape, { kind: 'text' }>, bounds: Rect): Promise<SpanRegion> {
+    return this.text.rasterize(shape, bounds);
   }
 
-  private async removeWhere(pred: (s: DrawnShape) => boolean, laserPeers: number[]): Promise<void> {
-    const removed = [...this.shapes.values()].filter(pred);
-    for (const s of removed) {
-      this.shapes.delete(s.key);
-      this.live?.windows.remove(s.key);
-    }
-    if (removed.length > 0) this.shapesUnion = null;
-    const lasersGone: SpanRegion[] = [];
-    for (const peer of laserPeers) {
-      const region = this.lasers.get(peer);
-      if (!region) continue;
-      this.lasers.delete(peer);
-      this.live?.windows.hideLaser(peer);
-      lasersGone.push(region);
-    }
-    if (removed.length === 0 && lasersGone.length === 0) return;
-    const live = this.live;
-    if (!live) return;
-    await this.afterRemoval(live, removed, lasersGone);
+  add(key: string, shape: PaintedShape): void {
+    this.windows.add(key, shape);
   }
 
-  private async laser(peerId: number): Promise<void> {
-    const at = this.laserTargets.get(peerId);
-    this.laserTargets.delete(peerId);
-    if (at === undefined) return;
-    if (at === null) {
-      await this.removeWhere(() => false, [peerId]);
-      return;
-    }
-    const live = await this.open();
-    if (!live) return;
-    const placed = placeLaser(at, live.windows.bounds, this.template);
-    await this.coverClean(live, placed.region);
-    const before = this.lasers.get(peerId);
-    live.windows.laser(peerId, placed.origin, this.template, live.display.pixel(parseColor(LASER_COLOR)));
-    this.lasers.set(peerId, placed.region);
-    if (!before) return;
-    await live.display.sync();
-    // Where the laser was is off the screen now, unless something else covers it.
-    this.mask.release(before.subtract(this.shapesRegion()).subtract(this.lasersRegion()));
+  remove(key: string): void {
+    this.windows.remove(key);
   }
 
+  laser(peerId: number, origin: { x: number; y: number }, template: SpanRegion, pixel: number): void {
+    this.windows.laser(peerId, origin, template, pixel);
+  }
+
+  hideLaser(peerId: number): void {
+    this.windows.hideLaser(peerId);
+  }
+
+  sync(): Promise<void> {
+    return this.display.sync();
+  }
+
+  getImage(rect: Rect): Promise<Uint8Array> {
+    return this.display.getImage(rect);
+  }
+
+  async close(): Promise<void> {
+    this.text.close();
+    this.windows.destroy();
+    if (!this.display.closed) await this.display.sync().catch(() => undefined);
+    this.display.close();
+  }
+}
+
+export class X11AnnotationOverlay extends DrawingOverlay {
   /**
-   * After windows of `removed` drawings and `lasersGone` were destroyed: waits until the X server
-   * has done it, then releases from the mask whatever no remaining drawing or laser covers.
+   * `screen`: the helper's own screen source (its MIT-SHM capture reads clean pixels, a full
+   * screen in 2-5 ms). Without it they are read with core GetImage on the overlay's connection.
    */
-  private async afterRemoval(
-    live: Live,
-    removed: DrawnShape[],
-    lasersGone: SpanRegion[] = [],
-  ): Promise<void> {
-    if (this.shapes.size === 0 && this.lasers.size === 0) {
-      await this.teardown();
-      return;
-    }
-    await live.display.sync();
-    const candidates = SpanRegion.unionAll([...removed.map((s) => s.region), ...lasersGone]);
-    this.mask.release(candidates.subtract(this.shapesRegion()).subtract(this.lasersRegion()));
-  }
-
-  /**
-   * Captures the pixels of `region` the overlay does not cover yet, as the screen shows them now
-   * (before the overlay draws them), and hands them to the mask. The capture has finished before
-   * any drawing request is sent, so it cannot contain the new drawing.
-   */
-  private async coverClean(live: Live, region: SpanRegion): Promise<void> {
-    const fresh = region.subtract(this.mask.covered);
-    const box = fresh.bounds();
-    if (box === null) return;
-    if (this.screen) {
-      // One capture of the box; the source may reuse its buffer at its next capture, so the
-      // mask copies what it needs right here, before anything else runs.
-      const frame = await (await this.screen()).capture(box);
-      this.mask.cover(fresh, [{ ...box, stride: frame.stride, data: frame.data }]);
-      return;
-    }
-    const bands = new Map<number, { x0: number; x1: number; y0: number; y1: number }>();
-    for (const y of fresh.ys()) {
-      const s = fresh.spansAt(y);
-      const key = Math.floor(y / CLEAN_BAND_ROWS);
-      const b = bands.get(key);
-      if (!b) bands.set(key, { x0: s[0]!, x1: s[s.length - 1]!, y0: y, y1: y + 1 });
-      else {
-        b.x0 = Math.min(b.x0, s[0]!);
-        b.x1 = Math.max(b.x1, s[s.length - 1]!);
-        b.y1 = y + 1;
-      }
-    }
-    // All bands requested at once (one connection: the replies come in order, before any drawing).
-    const images = await Promise.all(
-      [...bands.values()].map(async (b): Promise<CleanImage> => {
-        const rect = { x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 };
-        const data = await live.display.getImage(rect);
-        return { ...rect, stride: rect.width * 4, data };
-      }),
+  constructor(display: string, log: OverlayLog, screen?: () => Promise<ScreenSource>) {
+    super(
+      async () => {
+        const opened = await X11OverlayDisplay.open(display, log);
+        return 'reason' in opened ? opened : new X11OverlayDriver(opened);
+      },
+      log,
+      screen,
     );
-    this.mask.cover(fresh, images);
-  }
-
-  private shapesRegion(): SpanRegion {
-    this.shapesUnion ??= SpanRegion.unionAll([...this.shapes.values()].map((s) => s.region));
-    return this.shapesUnion;
-  }
-
-  private lasersRegion(): SpanRegion {
-    return SpanRegion.unionAll(this.lasers.values());
-  }
-
-  private async open(): Promise<Live | null> {
-    if (this.live && !this.live.display.closed) return this.live;
-    if (this.live) await this.teardown(); // the connection died: start clean
-    if (this.closed || Date.now() < this.unavailableUntil) return null;
-    const display = await X11OverlayDisplay.open(this.display, this.log);
-    if ('reason' in display) {
-      this.unavailableUntil = Date.now() + OVERLAY_RETRY_MS;
-      this.log('overlay_unavailable', { reason: display.reason });
-      return null;
-    }
-    if (this.closed) {
-      display.close();
-      return null;
-    }
-    this.live = {
-      display,
-      windows: new X11OverlayWindows(display),
-      text: new X11TextRaster(display),
-    };
-    return this.live;
-  }
-
-  /** Destroys the windows, waits until the server has done it, closes, then releases the mask. */
-  private async teardown(): Promise<void> {
-    const live = this.live;
-    this.live = null;
-    this.shapes.clear();
-    this.shapesUnion = SpanRegion.empty;
-    this.lasers.clear();
-    if (live) {
-      live.text.close();
-      live.windows.destroy();
-      if (!live.display.closed) await live.display.sync().catch(() => undefined);
-      live.display.close();
-    }
-    this.mask.clearAll();
   }
 }

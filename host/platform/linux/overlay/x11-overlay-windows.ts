@@ -20,6 +20,7 @@
  * drawing keeps each shape small and lets the server repaint by itself.
  * What to draw, and the capture mask, are x11-annotation-overlay.ts's.
  */
+import type { PaintedShape } from '../../../overlay/drawing-overlay';
 import type { Rect } from '../../types';
 import { LASER_BOX_PX } from '../../../overlay/shape-raster';
 import { SpanRegion } from '../../../overlay/span-region';
@@ -38,13 +39,6 @@ const STACK_BELOW = 1;
 const VIEWABLE = 2;
 /** Most windows of other clients looked at per stacking check. */
 const STACK_SCAN_MAX = 256;
-
-/** A drawing as shown: its pixels (desktop coordinates), their bounds and its pixel value. */
-export interface PaintedShape {
-  region: SpanRegion;
-  bounds: Rect | null;
-  pixel: number;
-}
 
 export class X11OverlayWindows {
   readonly bounds: Rect;

@@ -11,6 +11,7 @@ import type { ConsentPrompt } from '../../../../host/consent/prompts/consent-pro
 import { WindowConsentPrompt } from '../../../../host/consent/prompts/window-consent-prompt';
 import { HelperText } from '../../../../host/i18n/helper-text';
 import { WinUiThread } from '../../../../host/platform/windows/win-ui-thread';
+import { win32InputBlockFacade } from '../../../../host/platform/windows/input-block-reason';
 
 type Args = Record<string, unknown>;
 
@@ -36,6 +37,12 @@ export function windowOps(): Record<string, (a: Args) => Promise<unknown>> {
       return { kind: p.kind };
     },
     'consent.answer': async () => answer,
+    /** What the helper reads when Windows refuses input (input-block-reason.ts), read for real. */
+    'input.blockFacts': async () => ({
+      desktop: win32InputBlockFacade.inputDesktopName(),
+      foregroundElevated: win32InputBlockFacade.foregroundElevated(),
+      selfElevated: win32InputBlockFacade.selfElevated(),
+    }),
     'consent.close': async () => {
       prompt?.close();
       return true;
