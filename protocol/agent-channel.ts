@@ -11,6 +11,7 @@ import {
   ChatLine,
   ChatText,
   CommentText,
+  CustomerPresence,
   ErrorMessage,
   Features,
   Grants,
@@ -42,6 +43,15 @@ export const AgentToServer = z.discriminatedUnion('type', [
   request('session.end', { sessionId: Id }),
   request('session.comment', { sessionId: Id, comment: CommentText }),
   request('session.transfer', { sessionId: Id, target: TransferTarget, comment: CommentText }),
+  /** The sender takes back a transfer nobody has accepted yet. */
+  request('session.recall', { sessionId: Id }),
+  /**
+   * The agent a request is addressed to (a transfer, or a customer continuing with them) declines
+   * it with a reason: a transfer goes back to its sender, a continuation to the portal's queue.
+   */
+  request('request.decline', { sessionId: Id, reason: CommentText }),
+  /** A callback request was dealt with (the agent wrote or called back): it leaves the queue. */
+  request('callback.handled', { sessionId: Id, note: CommentText }),
   request('chat.send', { sessionId: Id, text: ChatText }),
   message('chat.typing', { sessionId: Id, typing: z.boolean() }),
   /** Delivery acknowledgement: the agent's client has shown every line up to `seq`. */
@@ -73,6 +83,9 @@ export const AGENT_RESULTS = {
   'session.end': z.object({ sessionId: Id }),
   'session.comment': z.object({ sessionId: Id }),
   'session.transfer': z.object({ sessionId: Id }),
+  'session.recall': z.object({ session: SessionView, transcript: z.array(ChatLine) }),
+  'request.decline': z.object({ sessionId: Id }),
+  'callback.handled': z.object({ sessionId: Id }),
   'chat.send': z.object({ line: ChatLine }),
   'screen.request': z.object({ sessionId: Id, joinCode: z.string().max(32), expiresAt: Timestamp }),
   'directory.list': z.object({
@@ -92,22 +105,47 @@ export const ServerToAgent = z.discriminatedUnion('type', [
     features: Features,
     queue: z.array(QueueEntry),
     sessions: z.array(SessionView),
+    /**
+     * Signed in without a seat: the queue and sessions stay empty, every request but `ping` is
+     * refused (`seat_required`), until `seat.granted`.
+     */
+    waitingForSeat: z.boolean().optional(),
   }),
   ReplyMessage,
   ErrorMessage,
   message('presence.changed', { status: AgentStatus }),
+  /** A seat freed for this login signed in without one: the socket closes next (4010); reconnect. */
+  message('seat.granted', {}),
   /** A manager changed this agent's features: they apply from the next action. */
   message('agent.features', { features: Features }),
   message('queue.added', { entry: QueueEntry }),
   message('queue.removed', {
     sessionId: Id,
-    reason: z.enum(['accepted', 'cancelled', 'transferred', 'ended']),
+    /**
+     * `left`: the customer closed the page and did not come back within the grace period;
+     * `returned`: a transfer went back to its sender (declined, recalled, not taken in time);
+     * `moved`: an entry for one agent went to the portal's queue; `handled`: a callback was dealt with.
+     */
+    reason: z.enum(['accepted', 'cancelled', 'transferred', 'ended', 'left', 'returned', 'moved', 'handled']),
     /** Who accepted, when reason is `accepted`. */
     by: PersonName.optional(),
   }),
   message('session.assigned', { session: SessionView, transcript: z.array(ChatLine) }),
   message('session.updated', { session: SessionView }),
   message('session.ended', { sessionId: Id, by: z.enum(['customer', 'agent', 'system']) }),
+  /** The customer's page closed, came back, or stayed away past the grace period. */
+  message('customer.presence', { sessionId: Id, customer: CustomerPresence }),
+  /**
+   * A transfer this agent made came back to them (the session is theirs again; `session.assigned`
+   * follows): the receiver declined it (with their reason), it was not taken in time, or recalled.
+   */
+  message('transfer.returned', {
+    sessionId: Id,
+    reason: z.enum(['declined', 'timeout', 'recalled']),
+    /** Who declined, or the portal nobody answered on. */
+    by: z.string().max(200).optional(),
+    comment: CommentText.optional(),
+  }),
   message('chat.message', { line: ChatLine }),
   message('chat.typing', { sessionId: Id, from: ChatAuthor, typing: z.boolean() }),
   message('chat.delivered', { sessionId: Id, seq: z.number().int().min(1) }),

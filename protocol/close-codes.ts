@@ -24,6 +24,8 @@ export const CLOSE = {
   protocolErrors: 4008,
   /** A manager switched off the feature this socket was for (screen viewing). */
   featureDisabled: 4009,
+  /** A seat freed for a login that waited for one: hello again for the full welcome. */
+  seatGranted: 4010,
 } as const;
 
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];

@@ -108,8 +108,37 @@ export const TransferInfo = z.object({
   fromAgent: AgentRef,
   comment: CommentText,
   at: Timestamp,
+  /** The portal the session was on before a transfer to another portal (where it returns). */
+  fromPortal: Slug.optional(),
 });
 export type TransferInfo = z.infer<typeof TransferInfo>;
+
+/**
+ * Is the customer still on the support page? `here` while a page of theirs is connected; `away`
+ * from the moment the last one closed (a reload or a lost network comes back within the grace
+ * period); `left` once the grace period passed without them (server/session/customer-presence.ts).
+ */
+export const CustomerPresence = z.object({
+  state: z.enum(['here', 'away', 'left']),
+  /** Since when (ms since the epoch). */
+  since: Timestamp,
+});
+export type CustomerPresence = z.infer<typeof CustomerPresence>;
+
+/** A request the customer left their contact details on and went: call them back, then mark it handled. */
+export const CallbackInfo = z.object({
+  email: Email,
+  /** When they left their details. */
+  at: Timestamp,
+});
+export type CallbackInfo = z.infer<typeof CallbackInfo>;
+
+/** A customer who asked to go on with the agent of their last session ("continue with Ann"). */
+export const ContinuationInfo = z.object({
+  /** The ended session they continue. */
+  previousSessionId: Id,
+});
+export type ContinuationInfo = z.infer<typeof ContinuationInfo>;
 
 /** A waiting request as agents see it in their alert list. */
 export const QueueEntry = z.object({
@@ -123,6 +152,17 @@ export const QueueEntry = z.object({
   transfer: TransferInfo.optional(),
   /** Set when the transfer names one agent: only that agent is alerted. */
   targetAgentId: Id.optional(),
+  /**
+   * Set while the entry waits for one agent or for a transfer's taker: past this moment a
+   * transfer goes back to its sender, a continuation to the portal's queue.
+   */
+  answerBy: Timestamp.optional(),
+  /** Set on a callback request (the customer left their details and went). */
+  callback: CallbackInfo.optional(),
+  /** Set when the customer asked to continue with this agent after a session. */
+  continuation: ContinuationInfo.optional(),
+  /** Whether the customer is still on the support page. */
+  customer: CustomerPresence.optional(),
 });
 export type QueueEntry = z.infer<typeof QueueEntry>;
 
@@ -160,6 +200,11 @@ export const SessionView = z.object({
   endedAt: Timestamp.optional(),
   /** The customer's system and browser, as their support page saw them. */
   customerClient: ClientInfo.optional(),
+  /** Whether the customer is still on the support page (live sessions). */
+  customer: CustomerPresence.optional(),
+  /** While transferring: where it went and until when its taker may accept (then it comes back). */
+  transferTo: z.object({ kind: z.enum(['agent', 'portal']), name: z.string().max(200) }).optional(),
+  answerBy: Timestamp.optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -192,7 +237,7 @@ export const NO_GRANTS: Grants = {
  * Features a manager switches per agent (management center, API, CLI). The server checks each one
  * at the moment of the action it governs (docs/manager-guide.md has the table):
  * `clipboard` on the relay's clipboard channel, `multiChat` when an agent accepts a second session,
- * `reboot` in the viewer and the helper (the reboot request travels end-to-end encrypted).
+ * `reboot` on the relay's `session` data channel (the only one the helper takes a reboot request from).
  */
 export const Features = z.object({
   screenView: z.boolean(),

@@ -47,11 +47,21 @@ export const CustomerToServer = z.discriminatedUnion('type', [
     problem: ProblemText,
     language: Language.optional(),
     client: ClientInfo.optional(),
+    /**
+     * The request token of an ended session, to go on with the agent of that session first
+     * ("continue with Ann"); the server routes to the portal when that agent is not available.
+     */
+    previous: Token.optional(),
     protocol: z.number().int().min(1).max(1000),
   }),
   /** The customer switched the page's language: the helper's next words follow it. */
   message('customer.language', { language: Language }),
   request('request.cancel', {}),
+  /**
+   * "Leave my details": nobody could answer now; the request stays in the queue as a callback
+   * request with this e-mail address, and the customer may close the page.
+   */
+  request('request.callback', { email: Email }),
   /** After `session_ended`: a new request on the same portal with the same details, in one step. */
   request('request.restart', {}),
   request('chat.send', { text: ChatText }),
@@ -60,6 +70,18 @@ export const CustomerToServer = z.discriminatedUnion('type', [
   request('session.end', {}),
 ]);
 export type CustomerToServer = z.infer<typeof CustomerToServer>;
+
+/**
+ * Where a "continue with Ann" request went: `asked` (Ann is alerted; the portal's agents after
+ * `answerBy`), or to the portal's queue because Ann is `unavailable` (not signed in), did not answer
+ * in time (`no_answer`) or `declined`. The FAQ's "Representative not available", said in words.
+ */
+export const Routing = z.object({
+  agentName: PersonName,
+  state: z.enum(['asked', 'unavailable', 'no_answer', 'declined']),
+  answerBy: Timestamp.optional(),
+});
+export type Routing = z.infer<typeof Routing>;
 
 export const CustomerSessionView = z.object({
   sessionId: Id,
@@ -72,6 +94,10 @@ export const CustomerSessionView = z.object({
   position: z.number().int().min(1).optional(),
   agentsAvailable: z.number().int().min(0),
   queuedAt: Timestamp,
+  /** Set on a callback request: the customer left their details and an agent will write back. */
+  callback: z.object({ email: Email }).optional(),
+  /** Set when the request asked for the agent of an earlier session first (routing.ts). */
+  routing: Routing.optional(),
 });
 export type CustomerSessionView = z.infer<typeof CustomerSessionView>;
 
@@ -83,6 +109,7 @@ export const CUSTOMER_RESULTS = {
     notice: z.literal('no_agents_online').optional(),
   }),
   'request.cancel': z.object({ sessionId: Id }),
+  'request.callback': z.object({ sessionId: Id }),
   'request.restart': z.object({
     requestToken: Token,
     session: CustomerSessionView,
@@ -98,6 +125,8 @@ export const ServerToCustomer = z.discriminatedUnion('type', [
   ReplyMessage,
   ErrorMessage,
   message('queue.position', { position: z.number().int().min(1), agentsAvailable: z.number().int().min(0) }),
+  /** A "continue with Ann" request moved on: Ann did not answer in time, or declined. */
+  message('request.routing', { routing: Routing }),
   message('session.accepted', { agentName: PersonName }),
   /** Another agent took over (transfer accepted), or the session went back to a portal queue. */
   message('session.transferred', { agentName: PersonName.optional(), portalName: Title.optional() }),

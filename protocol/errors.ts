@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   /** A client holds too many sockets at once (per address, or per support request). */
   too_many_connections: 429,
   seat_limit_reached: 409,
+  /** Signed in without a seat: nothing can be taken until one frees. */
+  seat_required: 403,
   token_invalid: 401,
   signed_out: 401,
   setup_already_done: 404,

@@ -26,7 +26,7 @@ export const PEER_MAX = 0xfffe;
 /** `to` value that the server fans out to every viewer of the session. */
 export const PEER_ALL_VIEWERS = 0xffff;
 
-/** Logical channels inside the data plane; payload formats: protocol/crypto (handshake), protocol/screen (screen, cursor, ack, control), protocol/data (input, clipboard, annotations, session control). */
+/** Logical channels inside the data plane; payload formats: protocol/crypto (handshake), protocol/screen (screen, cursor, ack, control), protocol/data (input, clipboard, annotations, session). */
 export const DataChannel = {
   /** Key agreement (cleartext public keys); everything else is encrypted. */
   handshake: 1,
@@ -40,6 +40,12 @@ export const DataChannel = {
   ack: 8,
   /** Session-level control between peers (monitor choice, quality, pause/resume). */
   control: 9,
+  /**
+   * Requests that change the customer's machine (reboot): a channel of their own, so that the
+   * server, which cannot read the encrypted payload, can hold them to the agent's `reboot`
+   * feature and the customer's `reboot` grant from the frame header alone.
+   */
+  session: 10,
 } as const;
 export type DataChannelName = keyof typeof DataChannel;
 export type DataChannelId = (typeof DataChannel)[DataChannelName];

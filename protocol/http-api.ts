@@ -30,6 +30,11 @@ export const LoginRequest = z.object({
   password: Password,
   /** Ends this other login to take its seat (after a 409 seat_limit_reached). */
   replace: Id.optional(),
+  /**
+   * Sign in without a seat when none is free (after a 409 seat_limit_reached): the agent sees
+   * and takes nothing until a seat frees; then the server gives them one (`seat.granted`).
+   */
+  waitForSeat: z.boolean().optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
@@ -38,6 +43,8 @@ export const LoginResponse = z.object({
   loginId: Id,
   agent: AgentRef,
   role: Role,
+  /** Signed in without a seat (`waitForSeat`): no requests until one frees. */
+  waitingForSeat: z.boolean().optional(),
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 

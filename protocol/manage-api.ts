@@ -100,7 +100,20 @@ export const CreatePortalBody = z.object({ slug: Slug, name: Title, colour: Colo
 
 // --- sessions ---
 
-export const SessionOutcome = z.enum(['waiting', 'in_progress', 'completed', 'abandoned']);
+/**
+ * `waiting` for an agent; `callback`: the customer left their details and waits to be written to;
+ * `in_progress`; `completed` (an agent answered); `handled`: a callback dealt with; `left`: the
+ * customer closed the page before anyone answered; `abandoned`: cancelled, or nobody answered.
+ */
+export const SessionOutcome = z.enum([
+  'waiting',
+  'callback',
+  'in_progress',
+  'completed',
+  'handled',
+  'left',
+  'abandoned',
+]);
 export type SessionOutcome = z.infer<typeof SessionOutcome>;
 
 export const SessionSearchQuery = z.object({
@@ -137,6 +150,8 @@ export const SessionRow = z.object({
   problem: z.string(),
   system: z.string().nullable(),
   state: z.string(),
+  /** `callback`: the customer left their contact details instead of waiting. */
+  kind: z.enum(['live', 'callback']),
   outcome: SessionOutcome,
   acceptedAt: Timestamp.nullable(),
   endedAt: Timestamp.nullable(),
@@ -298,3 +313,23 @@ export const DeliveryView = z.object({
   deliveredAt: Timestamp.nullable(),
 });
 export type DeliveryView = z.infer<typeof DeliveryView>;
+
+// --- desk settings ---
+
+/** Shortest and longest transfer timeout a manager may set, in seconds. */
+export const TRANSFER_TIMEOUT_MIN_SECONDS = 15;
+export const TRANSFER_TIMEOUT_MAX_SECONDS = 3600;
+
+/**
+ * GET/PUT /api/v1/manage/settings: how the desk runs. `transferTimeoutSeconds`: how long a
+ * transfer (or a customer's request to continue with one agent) waits for its taker before it
+ * goes back to the sender (or on to the portal's queue); 120 by default.
+ */
+export const DeskSettings = z.object({
+  transferTimeoutSeconds: z
+    .number()
+    .int()
+    .min(TRANSFER_TIMEOUT_MIN_SECONDS)
+    .max(TRANSFER_TIMEOUT_MAX_SECONDS),
+});
+export type DeskSettings = z.infer<typeof DeskSettings>;

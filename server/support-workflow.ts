@@ -24,24 +24,25 @@ import { viewerChannel } from './ws/channels/viewer-channel';
 import { watcherChannel } from './ws/channels/watcher-channel';
 import type { Channel } from './ws/hub';
 import { ChatService } from './session/chat-service';
-import { REQUESTS_PER_ADDRESS } from './session/request-limit';
-import { SessionService } from './session/session-service';
+import {
+  DEFAULT_SESSION_OPTIONS,
+  SessionService,
+  type SessionServiceOptions,
+} from './session/session-service';
 import { recordSessionHistory, systemFromUserAgent } from './reports/session-history';
 
 /** How often live sockets re-check that their login still stands (changes made by the CLI), in ms. */
 export const LOGIN_RECHECK_MS = 30_000;
 
-export interface WorkflowOptions extends ScreenTimings, FlowLimits {
+export interface WorkflowOptions extends ScreenTimings, FlowLimits, SessionServiceOptions {
   loginRecheckMs: number;
-  /** New support requests one client address may open per 10 minutes. */
-  requestsPerAddress: number;
 }
 
 export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
   ...DEFAULT_SCREEN_TIMINGS,
   ...DEFAULT_FLOW_LIMITS,
+  ...DEFAULT_SESSION_OPTIONS,
   loginRecheckMs: LOGIN_RECHECK_MS,
-  requestsPerAddress: REQUESTS_PER_ADDRESS,
 };
 
 export interface SupportWorkflow {
@@ -70,7 +71,7 @@ export function createSupportWorkflow(
   const presence = new Presence();
   const loginSockets = new LoginSockets();
   const liveFeatures = new LiveFeatures();
-  const sessions = new SessionService(ctx, presence, options.requestsPerAddress);
+  const sessions = new SessionService(ctx, presence, options);
   const chat = new ChatService(ctx, sessions, presence);
   const screen = new ScreenService(ctx, sessions, presence, options, options);
   const share = new ShareService(ctx, sessions, options);
@@ -144,6 +145,7 @@ export function createSupportWorkflow(
       unwire();
       unrecord();
       screen.close();
+      sessions.close();
     },
   };
 }

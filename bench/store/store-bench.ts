@@ -110,6 +110,7 @@ async function seatDecisionRate(store: Store): Promise<number> {
             endedAt: null,
             endReason: null,
             address: '127.0.0.1',
+            waitingForSeat: false,
           },
           tokenHash: newId(),
           seats: 1_000,

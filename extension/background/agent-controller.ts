@@ -170,6 +170,7 @@ export class AgentController {
       sessions: live.sessions,
       windows: this.windows.sessionIds(),
       notice,
+      waitingForSeat: live.waitingForSeat,
     };
   }
 
@@ -187,6 +188,7 @@ export class AgentController {
       deliveredSeq: live.delivered[sessionId] ?? 0,
       screen: live.screens[sessionId] ?? { joinCode: null, expiresAt: null, helper: null },
       closed: active ? null : (closed?.reason ?? null),
+      returned: live.returned[sessionId] ?? null,
     };
   }
 
@@ -237,6 +239,7 @@ export class AgentController {
       latest ?? live.sessions.find((s) => s.id === sessionId) ?? live.closed[sessionId]?.session;
     live.sessions = live.sessions.filter((s) => s.id !== sessionId);
     this.clearTyping(sessionId);
+    delete live.returned[sessionId];
     if (session && this.windows.has(sessionId)) live.closed[sessionId] = { reason, session };
     else {
       delete live.closed[sessionId];
@@ -308,6 +311,7 @@ export class AgentController {
       live.presence = m.status;
       live.features = m.features;
       live.queue = m.queue;
+      live.waitingForSeat = m.waitingForSeat === true;
       const stillOpen = new Set(m.sessions.map((s) => s.id));
       for (const s of live.sessions) {
         if (!stillOpen.has(s.id)) this.closeSession(s.id, 'ended_by_system', s);
@@ -323,6 +327,12 @@ export class AgentController {
       for (const entry of m.queue) void this.alert(entry);
       this.persist();
       this.updateBadge();
+      this.pushView();
+    },
+    'seat.granted': () => {
+      // The server closes this socket next (4010); the reconnect's welcome brings the queue.
+      this.state.live.waitingForSeat = false;
+      this.persist();
       this.pushView();
     },
     'agent.features': (m) => {
@@ -365,6 +375,30 @@ export class AgentController {
     },
     'session.ended': (m) => {
       this.closeSession(m.sessionId, `ended_by_${m.by}`);
+    },
+    'customer.presence': (m) => {
+      const { live } = this.state;
+      const mark = <T extends { customer?: unknown }>(x: T): T => {
+        const { customer: _was, ...rest } = x;
+        return (m.customer.state === 'here' ? rest : { ...rest, customer: m.customer }) as T;
+      };
+      live.queue = live.queue.map((q) => (q.sessionId === m.sessionId ? mark(q) : q));
+      live.sessions = live.sessions.map((s) => (s.id === m.sessionId ? mark(s) : s));
+      const closed = live.closed[m.sessionId];
+      if (closed) live.closed[m.sessionId] = { ...closed, session: mark(closed.session) };
+      this.persist();
+      this.pushView();
+      this.pushSession(m.sessionId);
+    },
+    'transfer.returned': (m) => {
+      this.state.live.returned[m.sessionId] = {
+        reason: m.reason,
+        ...(m.by !== undefined ? { by: m.by } : {}),
+        ...(m.comment !== undefined ? { comment: m.comment } : {}),
+        at: Date.now(),
+      };
+      this.persist();
+      // session.assigned follows: it reopens the session and its window.
     },
     'chat.message': (m) => {
       this.appendLine(m.line);

@@ -18,7 +18,7 @@ import {
   Timestamp,
   Token,
 } from '../../protocol/common';
-import { ScreenView, SessionDetail, SignedOutNotice } from '../lib/ui-protocol';
+import { ReturnedNotice, ScreenView, SessionDetail, SignedOutNotice } from '../lib/ui-protocol';
 
 export const Account = z.object({
   origin: z.string().max(2048),
@@ -48,6 +48,10 @@ export const Live = z.object({
   alertExpiry: z.record(z.string(), Timestamp),
   /** Chat window id per session. */
   windows: z.record(z.string(), z.number().int()),
+  /** Transfers that came back, per session, until the agent dismisses the notice. */
+  returned: z.record(z.string(), ReturnedNotice).default({}),
+  /** Signed in without a seat (from the last agent.welcome). */
+  waitingForSeat: z.boolean().default(false),
 });
 export type Live = z.infer<typeof Live>;
 
@@ -62,6 +66,8 @@ export const EMPTY_LIVE: Live = {
   alerted: [],
   alertExpiry: {},
   windows: {},
+  returned: {},
+  waitingForSeat: false,
 };
 
 const Transcript = z.array(ChatLine);

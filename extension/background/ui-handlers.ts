@@ -38,6 +38,7 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
         email: req.email,
         password: req.password,
         ...(req.replace ? { replace: req.replace } : {}),
+        ...(req.waitForSeat ? { waitForSeat: true } : {}),
       });
       if (!body.success) return { kind: 'invalid_credentials' };
       const outcome = await login(address.origin, body.data);
@@ -131,6 +132,39 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
         comment: req.comment,
       });
       agent.closeSession(req.sessionId, 'transferred');
+      return {};
+    },
+
+    'session.recall': async (req) => {
+      signedIn();
+      const result = await agent.socket.request({ type: 'session.recall', sessionId: req.sessionId });
+      agent.upsertSession(result.session);
+      agent.setTranscript(result.session.id, result.transcript);
+      agent.pushView();
+      agent.pushSession(req.sessionId);
+      return {};
+    },
+
+    'session.dismiss_returned': async (req) => {
+      delete agent.state.live.returned[req.sessionId];
+      agent.persist();
+      agent.pushSession(req.sessionId);
+      return {};
+    },
+
+    'request.decline': async (req) => {
+      signedIn();
+      await agent.socket.request({ type: 'request.decline', sessionId: req.sessionId, reason: req.reason });
+      agent.removeFromQueue(req.sessionId);
+      agent.pushView();
+      return {};
+    },
+
+    'callback.handled': async (req) => {
+      signedIn();
+      await agent.socket.request({ type: 'callback.handled', sessionId: req.sessionId, note: req.note });
+      agent.removeFromQueue(req.sessionId);
+      agent.pushView();
       return {};
     },
 

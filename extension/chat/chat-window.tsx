@@ -17,6 +17,7 @@ import { ShareScreenButton } from './share-screen-button';
 import { TransferPanel } from './transfer-panel';
 import { WindowsMenu } from './windows-menu';
 import { insertIntoComposer } from './insert-text';
+import { SessionNotices } from './session-notices';
 
 type Panel = 'none' | 'transfer' | 'canned' | 'screen';
 
@@ -165,6 +166,7 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
           {closedText(closed)}
         </p>
       )}
+      <SessionNotices detail={detail} myAgentId={me?.id ?? null} online={online} />
       {error && <p role="alert">{error}</p>}
       {panel === 'screen' && screenView && (
         <ScreenPanel sessionId={sessionId} screen={detail.screen} online={online} closed={closed !== null} />

@@ -69,6 +69,8 @@ export const AgentView = z.object({
   /** Sessions that have a chat window open. */
   windows: z.array(Id),
   notice: SignedOutNotice.nullable(),
+  /** Signed in without a seat: the server sends no requests until one frees (then it gives it). */
+  waitingForSeat: z.boolean(),
 });
 export type AgentView = z.infer<typeof AgentView>;
 
@@ -90,6 +92,15 @@ export const ScreenView = z.object({
 });
 export type ScreenView = z.infer<typeof ScreenView>;
 
+/** A transfer of this agent's that came back to them, and why (shown in the chat window until dismissed). */
+export const ReturnedNotice = z.object({
+  reason: z.enum(['declined', 'timeout', 'recalled']),
+  by: z.string().max(200).optional(),
+  comment: CommentText.optional(),
+  at: Timestamp,
+});
+export type ReturnedNotice = z.infer<typeof ReturnedNotice>;
+
 export const SessionDetail = z.object({
   session: SessionView,
   transcript: z.array(ChatLine),
@@ -99,6 +110,8 @@ export const SessionDetail = z.object({
   screen: ScreenView,
   /** Set when the session left this agent: ended (by whom) or transferred. */
   closed: z.enum(['ended_by_customer', 'ended_by_agent', 'ended_by_system', 'transferred']).nullable(),
+  /** Set when a transfer came back to this agent (declined, not taken in time, recalled). */
+  returned: ReturnedNotice.nullable(),
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;
 
@@ -153,6 +166,8 @@ export const UiRequest = z.discriminatedUnion('type', [
     email: z.string().max(600),
     password: z.string().max(PASSWORD_MAX_CHARS),
     replace: Id.optional(),
+    /** Sign in without a seat (every seat taken): nothing to see or take until one frees. */
+    waitForSeat: z.boolean().optional(),
   }),
   req('auth.logout', {}),
   req('auth.dismiss_notice', {}),
@@ -163,6 +178,10 @@ export const UiRequest = z.discriminatedUnion('type', [
   req('session.end', { sessionId: Id }),
   req('session.comment', { sessionId: Id, comment: CommentText }),
   req('session.transfer', { sessionId: Id, target: TransferTarget, comment: CommentText }),
+  req('session.recall', { sessionId: Id }),
+  req('session.dismiss_returned', { sessionId: Id }),
+  req('request.decline', { sessionId: Id, reason: CommentText }),
+  req('callback.handled', { sessionId: Id, note: CommentText }),
   req('chat.send', { sessionId: Id, text: ChatText }),
   req('chat.typing', { sessionId: Id, typing: z.boolean() }),
   req('chat.received', { sessionId: Id, seq: z.number().int().min(1) }),
@@ -194,6 +213,10 @@ export const UI_RESULTS = {
   'session.end': Empty,
   'session.comment': Empty,
   'session.transfer': Empty,
+  'session.recall': Empty,
+  'session.dismiss_returned': Empty,
+  'request.decline': Empty,
+  'callback.handled': Empty,
   'chat.send': z.object({ line: ChatLine }),
   'chat.typing': Empty,
   'chat.received': Empty,

@@ -1,15 +1,14 @@
 /**
- * The signed-in popup: connection and availability, the waiting customers (name, problem,
- * portal, waiting time that ticks, transfer comment) with Accept, and the agent's open sessions
- * (a click opens the chat window).
+ * The signed-in popup: connection and availability, the waiting customers (queue-item.tsx: live
+ * requests, transfers and continuations addressed to this agent, callback requests), and the
+ * agent's open sessions (a click opens the chat window).
  */
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { QueueEntry } from '../../protocol/common';
 import { t } from '../lib/i18n';
 import { ask, UiError } from '../lib/ui-client';
 import type { AgentView } from '../lib/ui-protocol';
-import { formatWaiting } from '../lib/format-time';
+import { QueueItem } from './queue-item';
 
 /** The waiting times tick this often, in ms. */
 const TICK_MS = 1000;
@@ -46,7 +45,7 @@ export function AlertList({ view }: { view: AgentView }) {
             type="button"
             class={`presence ${view.presence}`}
             aria-pressed={available}
-            disabled={view.connection !== 'online'}
+            disabled={view.connection !== 'online' || view.waitingForSeat}
             title={t('presenceToggleHint')}
             onClick={() =>
               void run(() => ask({ type: 'presence.set', status: available ? 'busy' : 'available' }))
@@ -64,6 +63,11 @@ export function AlertList({ view }: { view: AgentView }) {
           {error}
         </p>
       )}
+      {view.waitingForSeat && (
+        <p class="without-seat" role="status">
+          {t('withoutSeatBanner')}
+        </p>
+      )}
       <section class="queue" aria-labelledby="queue-title">
         <h2 id="queue-title">{t('queueTitle', view.queue.length)}</h2>
         {view.queue.length === 0 ? (
@@ -75,8 +79,15 @@ export function AlertList({ view }: { view: AgentView }) {
                 key={entry.sessionId}
                 entry={entry}
                 now={now}
-                canAccept={view.connection === 'online'}
-                onAccept={() => void run(() => ask({ type: 'request.accept', sessionId: entry.sessionId }))}
+                myAgentId={view.agent?.id ?? null}
+                canAct={view.connection === 'online'}
+                actions={{
+                  accept: () => void run(() => ask({ type: 'request.accept', sessionId: entry.sessionId })),
+                  decline: (reason) =>
+                    void run(() => ask({ type: 'request.decline', sessionId: entry.sessionId, reason })),
+                  handled: (note) =>
+                    void run(() => ask({ type: 'callback.handled', sessionId: entry.sessionId, note })),
+                }}
               />
             ))}
           </ul>
@@ -113,35 +124,11 @@ export function AlertList({ view }: { view: AgentView }) {
   );
 }
 
-function QueueItem(props: { entry: QueueEntry; now: number; canAccept: boolean; onAccept: () => void }) {
-  const { entry } = props;
-  return (
-    <li class="queue-entry" data-session={entry.sessionId}>
-      <div class="who">
-        <strong class="customer">{entry.customerName}</strong>
-        <span class="portal muted">{entry.portal.name}</span>
-        <span class="waiting" title={t('waitingSince')}>
-          {formatWaiting(props.now - entry.queuedAt)}
-        </span>
-      </div>
-      {entry.problem && <p class="problem">{entry.problem}</p>}
-      {entry.transfer && (
-        <p class="transfer">
-          <span class="muted">{t('transferredBy', entry.transfer.fromAgent.name)}</span>{' '}
-          {entry.transfer.comment && <q class="transfer-comment">{entry.transfer.comment}</q>}
-        </p>
-      )}
-      <button type="button" class="primary accept" disabled={!props.canAccept} onClick={props.onAccept}>
-        {t('accept')}
-      </button>
-    </li>
-  );
-}
-
 function actionError(err: unknown): string {
   if (err instanceof UiError) {
     if (err.code === 'already_accepted') return t('errorAlreadyAccepted');
     if (err.code === 'unavailable') return t('errorOffline');
+    if (err.code === 'seat_required') return t('withoutSeatBanner');
   }
   return t('errorAction');
 }

@@ -1,6 +1,7 @@
 /**
  * The seat-limit question: every seat is taken; the agent may sign out one of the agents listed
- * (the server ends that login and gives the seat to this one), or give up.
+ * (the server ends that login and gives the seat to this one), sign in without a seat (nothing
+ * to see or take until one frees; the server gives it then), or give up.
  */
 import { t } from '../lib/i18n';
 import type { LoginOutcome } from '../lib/login-client';
@@ -12,6 +13,7 @@ export function SeatQuestion(props: {
   outcome: SeatLimit;
   busy: boolean;
   onReplace: (loginId: string) => void;
+  onWait: () => void;
   onCancel: () => void;
 }) {
   const holders = props.outcome.holders;
@@ -39,6 +41,10 @@ export function SeatQuestion(props: {
           </li>
         ))}
       </ul>
+      <p class="muted">{t('seatWaitHint')}</p>
+      <button type="button" class="primary wait-for-seat" disabled={props.busy} onClick={props.onWait}>
+        {t('seatWait')}
+      </button>
       <button type="button" class="cancel" disabled={props.busy} onClick={props.onCancel}>
         {t('cancel')}
       </button>

@@ -32,7 +32,7 @@ export function SignIn({ view }: { view: AgentView }) {
     return () => clearInterval(timer);
   }, [blockedUntil, now]);
 
-  const submit = async (replace?: string) => {
+  const submit = async (replace?: string, waitForSeat = false) => {
     setBusy(true);
     try {
       const result = await ask({
@@ -41,6 +41,7 @@ export function SignIn({ view }: { view: AgentView }) {
         email,
         password,
         ...(replace ? { replace } : {}),
+        ...(waitForSeat ? { waitForSeat } : {}),
       });
       setOutcome(result);
       if (result.kind === 'too_many_attempts') {
@@ -63,6 +64,7 @@ export function SignIn({ view }: { view: AgentView }) {
           outcome={outcome}
           busy={busy}
           onReplace={(loginId) => void submit(loginId)}
+          onWait={() => void submit(undefined, true)}
           onCancel={() => setOutcome(null)}
         />
       </main>

@@ -24,7 +24,9 @@ import { InputEvent } from '../../protocol/data/input';
 import { encodeJsonPayload, parseJsonPayload } from '../../protocol/data/json-payload';
 import {
   parseAnyControlToHelper,
+  parseSessionControlToHelper,
   type ControlToHelper,
+  type SessionControlToHelper,
   type ControlToViewer,
   type RefusedRequest,
 } from '../../protocol/data/session-control';
@@ -95,6 +97,8 @@ export class ViewerPeer {
   private quality: QualityMode = 'auto';
   private readonly clip: ClipboardExchange;
   private readonly controlHandlers: HandlerMap<ControlToHelper, Uint8Array>;
+  /** The `session` channel (reboot): the relay lets it through only for an agent with `reboot`. */
+  private readonly sessionHandlers: HandlerMap<SessionControlToHelper, void>;
   private counts = { framesSent: 0, bytesSent: 0, framesOpened: 0, framesRejected: 0 };
   private lastEncoderStats: ScreenEncoderStats | null = null;
   /** Last refusal sent per request kind and code, so a flood of refused input gets one notice a second. */
@@ -129,6 +133,8 @@ export class ViewerPeer {
       'stream.resume': () => this.deps.onStreamPause(this, false),
       // Answered at once: the viewer measures the round trip through the relay.
       ping: (m) => this.send(DataChannel.control, encodeControlMessage({ type: 'pong', id: m.id })),
+    };
+    this.sessionHandlers = {
       'session.reboot': () => this.deps.onReboot(this),
     };
   }
@@ -275,6 +281,8 @@ export class ViewerPeer {
         return;
       case DataChannel.control:
         return this.onControl(plaintext);
+      case DataChannel.session:
+        return this.onSession(plaintext);
       case DataChannel.input: {
         const parsed = parseJsonPayload(InputEvent, plaintext, CONTROL_MESSAGE_MAX_BYTES);
         if (!parsed.ok) {
@@ -313,6 +321,17 @@ export class ViewerPeer {
     const msg = parsed.value;
     const handler = this.controlHandlers[msg.type] as (m: ControlToHelper, raw: Uint8Array) => void;
     handler(msg, raw);
+  }
+
+  private onSession(raw: Uint8Array): void {
+    const parsed = parseSessionControlToHelper(raw);
+    if (!parsed.ok) {
+      this.deps.log('session_invalid', { peer: this.peerId, reason: parsed.message });
+      return;
+    }
+    const msg = parsed.value;
+    const handler = this.sessionHandlers[msg.type] as (m: SessionControlToHelper) => void;
+    handler(msg);
   }
 
   /** This viewer's link for file transfer, bound to the keys agreed now. */

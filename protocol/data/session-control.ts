@@ -1,12 +1,13 @@
 /**
- * Session messages on the `control` data channel that the helper adds to the screen ones
- * (screen/screen-control.ts) and the stream ones (stream-control.ts): the viewer's request to
- * reboot the customer's machine (done only when the customer granted `reboot`), and the helper's
- * refusal, with a stable code, of a request it cannot do (not granted, not permitted on this
- * machine). UTF-8 JSON (json-payload.ts).
+ * Session messages. The viewer's request to reboot the customer's machine travels on the `session`
+ * data channel, never on `control`: the relay holds that channel to the agent's `reboot` feature
+ * and the customer's `reboot` grant (server/relay/frame-features.ts, frame-grants.ts), and the
+ * helper acts on `session.reboot` from that channel only. The helper's refusal, with a stable code,
+ * of a request it cannot do (not granted, not permitted on this machine) goes back on `control`.
+ * UTF-8 JSON (json-payload.ts).
  *
  * `ControlToHelper` / `ControlToViewer` are the whole control channel in each direction: the
- * screen, stream and session unions in one, so one handler map covers every type.
+ * screen and stream unions (and the session refusal back), so one handler map covers every type.
  *
  * Examples:
  *   {"type":"session.reboot"}
@@ -45,7 +46,6 @@ export type SessionControlToViewer = z.infer<typeof SessionControlToViewer>;
 export const ControlToHelper = z.discriminatedUnion('type', [
   ...ScreenControlToHelper.options,
   ...StreamControlToHelper.options,
-  ...SessionControlToHelper.options,
 ]);
 export type ControlToHelper = z.infer<typeof ControlToHelper>;
 
@@ -56,6 +56,11 @@ export const ControlToViewer = z.discriminatedUnion('type', [
   ...SessionControlToViewer.options,
 ]);
 export type ControlToViewer = z.infer<typeof ControlToViewer>;
+
+/** What the `session` channel carries (viewer -> helper). */
+export function parseSessionControlToHelper(payload: Uint8Array): ParseResult<SessionControlToHelper> {
+  return parseJsonPayload(SessionControlToHelper, payload, CONTROL_MESSAGE_MAX_BYTES);
+}
 
 export function parseAnyControlToHelper(payload: Uint8Array): ParseResult<ControlToHelper> {
   return parseJsonPayload(ControlToHelper, payload, CONTROL_MESSAGE_MAX_BYTES);

@@ -30,6 +30,8 @@ export interface LoginInput {
   email: string;
   password: string;
   replace?: string;
+  /** Sign in without a seat when none is free. */
+  waitForSeat?: boolean;
   address: string;
 }
 
@@ -116,6 +118,7 @@ export class AuthService {
       endedAt: null,
       endReason: null,
       address: input.address,
+      waitingForSeat: false,
     };
     const result = await store.logins.createWithinSeats({
       login,
@@ -123,6 +126,7 @@ export class AuthService {
       seats: company?.seats ?? null,
       countsForSeat: user.role === 'agent',
       ...(input.replace ? { replaceLoginId: input.replace } : {}),
+      ...(input.waitForSeat ? { waitForSeat: true } : {}),
     });
     if (!result.ok) {
       const holders = await this.describeHolders(result.holders);
@@ -138,7 +142,12 @@ export class AuthService {
         { seats: company?.seats ?? 0, loggedIn: holders },
       );
     }
-    await this.ctx.audit({ actor: user.id, action: 'login', target: login.id, address: input.address });
+    await this.ctx.audit({
+      actor: user.id,
+      action: result.waiting ? 'login.without_seat' : 'login',
+      target: login.id,
+      address: input.address,
+    });
     const takenFrom = result.replaced[0];
     if (takenFrom) {
       await this.ctx.audit({
@@ -152,7 +161,13 @@ export class AuthService {
     for (const r of result.replaced) {
       this.events.emitEnded({ loginId: r.id, userId: r.userId, reason: 'seat_taken', byName: user.name });
     }
-    return { token, loginId: login.id, agent: agentRef(user), role: user.role };
+    return {
+      token,
+      loginId: login.id,
+      agent: agentRef(user),
+      role: user.role,
+      ...(result.waiting ? { waitingForSeat: true } : {}),
+    };
   }
 
   async logout(token: string, address: string): Promise<void> {
@@ -218,6 +233,25 @@ export class AuthService {
   ): Promise<void> {
     if (await this.ctx.store.logins.end(login.id, reason, this.ctx.now())) {
       this.events.emitEnded({ loginId: login.id, userId: login.userId, reason });
+      await this.grantFreedSeats();
+    }
+  }
+
+  /**
+   * Gives the seats free now to the logins that waited for one, oldest first (an agent already
+   * holding a seat gets theirs at once), and tells their sockets.
+   */
+  async grantFreedSeats(): Promise<void> {
+    const company = await this.ctx.store.company.get();
+    const promoted = await this.ctx.store.logins.promoteWaiting(company?.seats ?? null);
+    for (const l of promoted) {
+      await this.ctx.audit({
+        actor: l.userId,
+        action: 'login.seat_granted',
+        target: l.id,
+        address: l.address,
+      });
+      this.events.emitSeatGranted(l.id);
     }
   }
 

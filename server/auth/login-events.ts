@@ -25,4 +25,16 @@ export class LoginEvents {
   emitEnded(event: LoginEnded): void {
     for (const l of this.listeners) l(event);
   }
+
+  private readonly seatListeners = new Set<(loginId: string) => void>();
+
+  /** A login that waited for a seat (signed in without one) now holds one. */
+  onSeatGranted(listener: (loginId: string) => void): () => void {
+    this.seatListeners.add(listener);
+    return () => this.seatListeners.delete(listener);
+  }
+
+  emitSeatGranted(loginId: string): void {
+    for (const l of this.seatListeners) l(loginId);
+  }
 }

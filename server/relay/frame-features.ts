@@ -21,6 +21,7 @@ export const CHANNEL_FEATURE: Readonly<Record<DataChannelName, keyof Features | 
   annotations: null,
   ack: null,
   control: null,
+  session: 'reboot',
 };
 
 const FEATURE_BY_ID = new Map<number, keyof Features | null>(

@@ -18,6 +18,7 @@ export const CHANNEL_GRANT: Readonly<Record<DataChannelName, keyof Grants | null
   annotations: 'view',
   ack: null,
   control: null,
+  session: 'reboot',
 };
 
 const GRANT_BY_ID = new Map<number, keyof Grants | null>(

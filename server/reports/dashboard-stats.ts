@@ -89,7 +89,9 @@ export async function dashboardStats(
     answered: waits.length,
     answerMedianMs: median(waits),
     answerP90Ms: quantile(waits, 0.9),
-    abandoned: sessions.filter((s) => s.state === 'ended' && s.acceptedAt === null).length,
+    abandoned: sessions.filter(
+      (s) => s.state === 'ended' && s.acceptedAt === null && s.endReason !== 'handled',
+    ).length,
     sessionsPerAgent,
     screenSharing: {
       sessions: sessions.length,

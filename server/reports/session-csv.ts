@@ -18,6 +18,7 @@ export const SESSION_CSV_COLUMNS = [
   'comments',
   'transfers',
   'files',
+  'kind',
 ] as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -45,5 +46,6 @@ export function sessionCsvLine(s: SessionRow): string {
       .map((t) => `${iso(t.at)} ${t.from?.name ?? '?'} -> ${t.to.name}${t.comment ? `: ${t.comment}` : ''}`)
       .join('\n'),
     s.files.map((f) => `${f.direction} ${f.name} (${f.size} bytes) sha256:${f.sha256}`).join('\n'),
+    s.kind,
   ]);
 }

@@ -9,9 +9,11 @@ import type { SessionOutcome, SessionRow } from '../../protocol/manage-api';
 import type { SessionRecord, Store } from '../store/store';
 
 export function outcomeOf(s: SessionRecord): SessionOutcome {
-  if (s.state === 'queued') return 'waiting';
+  if (s.state === 'queued') return s.callbackAt !== null ? 'callback' : 'waiting';
   if (s.state !== 'ended') return 'in_progress';
-  return s.acceptedAt !== null ? 'completed' : 'abandoned';
+  if (s.endReason === 'handled') return 'handled';
+  if (s.acceptedAt !== null) return 'completed';
+  return s.endReason === 'customer_left' ? 'left' : 'abandoned';
 }
 
 export async function sessionRows(
@@ -73,6 +75,7 @@ export async function sessionRows(
       problem: s.problem,
       system: systems.get(s.id) ?? null,
       state: s.state,
+      kind: s.callbackAt !== null ? 'callback' : 'live',
       outcome: outcomeOf(s),
       acceptedAt: s.acceptedAt,
       endedAt: s.endedAt,

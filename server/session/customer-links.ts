@@ -16,8 +16,17 @@ export interface CustomerLink {
   held?: string[];
 }
 
+/** A session's customer got their first page connected (`true`) or lost their last (`false`). */
+export type CustomerLinkListener = (sessionId: string, connected: boolean) => void;
+
 export class CustomerLinks {
   private readonly bySession = new Map<string, Set<CustomerLink>>();
+  private readonly listeners = new Set<CustomerLinkListener>();
+
+  onChange(listener: CustomerLinkListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   add(link: CustomerLink): void {
     let set = this.bySession.get(link.sessionId);
@@ -25,14 +34,17 @@ export class CustomerLinks {
       set = new Set();
       this.bySession.set(link.sessionId, set);
     }
+    const first = set.size === 0;
     set.add(link);
+    if (first) for (const l of this.listeners) l(link.sessionId, true);
   }
 
   remove(link: CustomerLink): void {
     const set = this.bySession.get(link.sessionId);
-    if (!set) return;
-    set.delete(link);
-    if (set.size === 0) this.bySession.delete(link.sessionId);
+    if (!set?.delete(link)) return;
+    if (set.size > 0) return;
+    this.bySession.delete(link.sessionId);
+    for (const l of this.listeners) l(link.sessionId, false);
   }
 
   move(link: CustomerLink, sessionId: string): void {

@@ -5,6 +5,8 @@
  * is not in the table is refused with `illegal_transition`, whoever sends it.
  *
  *   queued --accept--> accepted --transfer--> transferring --accept--> accepted
+ *   transferring --return--> accepted   (declined, recalled, or not taken in time: back to the sender)
+ *   queued --handle--> ended            (a callback request dealt with)
  *   queued | transferring --cancel--> ended          any but ended --end--> ended
  *
  * A restart is not a transition: it creates a new session with the ended one's details.
@@ -12,14 +14,14 @@
 import type { SessionState } from '../../protocol/common';
 import { ProtocolError } from '../../protocol/errors';
 
-export type SessionEvent = 'accept' | 'transfer' | 'cancel' | 'end';
+export type SessionEvent = 'accept' | 'transfer' | 'return' | 'handle' | 'cancel' | 'end';
 
 export const SESSION_TRANSITIONS: Readonly<
   Record<SessionState, Readonly<Partial<Record<SessionEvent, SessionState>>>>
 > = {
-  queued: { accept: 'accepted', cancel: 'ended', end: 'ended' },
+  queued: { accept: 'accepted', handle: 'ended', cancel: 'ended', end: 'ended' },
   accepted: { transfer: 'transferring', end: 'ended' },
-  transferring: { accept: 'accepted', cancel: 'ended', end: 'ended' },
+  transferring: { accept: 'accepted', return: 'accepted', cancel: 'ended', end: 'ended' },
   ended: {},
 };
 

@@ -10,10 +10,17 @@
  * Every state change asks session-machine.ts, then the store (atomically), then tells the
  * parties: agents through Presence, customers through CustomerLinks, screen sharing and the
  * relay through `events`. The store is the truth; the queue index is rebuilt from it at start-up.
- * Who hears about the queue is queue-alerts.ts; transfers and their directory session-transfer.ts.
+ * Who hears about the queue is queue-alerts.ts; transfers (and their return: declined, recalled,
+ * not taken in time) session-transfer.ts; "continue with the same agent" session-continuation.ts.
+ *
+ * The turns of a session beside the happy path: a customer whose page closed is `away`, and past
+ * the grace period (customer-presence.ts) their waiting request is withdrawn and the agent of a
+ * live session sees they left; a customer who leaves their details makes a callback request,
+ * which stays queued until an agent marks it handled; requests waiting for one agent have a
+ * deadline (answer-deadlines.ts, the manager's transfer timeout, 2 minutes by default).
  */
 import type { TransferTarget } from '../../protocol/agent-channel';
-import type { ChatLine, QueueEntry, SessionView } from '../../protocol/common';
+import type { AgentRef, ChatLine, CustomerPresence, QueueEntry, SessionView } from '../../protocol/common';
 import type { CustomerSessionView, NewRequest } from '../../protocol/customer-channel';
 import type { Language } from '../../protocol/i18n/language';
 import { ProtocolError } from '../../protocol/errors';
@@ -21,7 +28,10 @@ import { agentRef } from '../auth/auth-service';
 import { hashToken, newId, newToken } from '../auth/tokens';
 import type { ServerContext } from '../context';
 import type { Presence } from '../presence/presence';
-import type { SessionRecord, UserRecord } from '../store/store';
+import { DEFAULT_TRANSFER_TIMEOUT_SECONDS } from '../store/sqlite/lifecycle-migrations';
+import type { SessionEndReason, SessionRecord, UserRecord } from '../store/store';
+import { AnswerDeadlines } from './answer-deadlines';
+import { CUSTOMER_GRACE_MS, CustomerPresenceTracker } from './customer-presence';
 import { CustomerLinks } from './customer-links';
 import { QueueIndex } from './queue';
 import { QueueAlerts } from './queue-alerts';
@@ -31,8 +41,9 @@ import { isSharedAddress } from '../http/client-address';
 import { notInSession, sessionEnded } from './session-errors';
 import { SessionEvents, type SessionEndedBy } from './session-events';
 import { canTransition, fromStatesOf, nextSessionState } from './session-machine';
+import { SessionContinuation } from './session-continuation';
 import { SessionTransfer, type TransferDirectory } from './session-transfer';
-import { customerView, queueEntry, sessionView, type PortalRef } from './session-views';
+import { customerView, queueEntry, sessionView, type LiveFacts, type PortalRef } from './session-views';
 
 /** Who asks for an end: an agent (who must hold the session) or the session's customer. */
 export type EndActor =
@@ -50,6 +61,29 @@ export interface SessionWithTranscript {
   transcript: ChatLine[];
 }
 
+export interface SessionServiceOptions {
+  /** New support requests one client address may open per 10 minutes. */
+  requestsPerAddress: number;
+  /** How long a customer's page may stay closed before their waiting request is withdrawn, in ms. */
+  customerGraceMs: number;
+}
+
+export const DEFAULT_SESSION_OPTIONS: SessionServiceOptions = {
+  requestsPerAddress: REQUESTS_PER_ADDRESS,
+  customerGraceMs: CUSTOMER_GRACE_MS,
+};
+
+/** How a session leaves the queue or ends, beyond the event: what agents and reports are told. */
+interface FinishHow {
+  reason?: SessionEndReason;
+  /** The queue.removed reason agents get (default: cancelled or ended, from the event and actor). */
+  removed?: 'cancelled' | 'ended' | 'left' | 'handled';
+  /** Fields written with the end (the agent who handled a callback, their note). */
+  patch?: Partial<SessionRecord>;
+  /** The compare-and-set's agent guard (default: the acting agent must hold it). */
+  expectAgentId?: string | null;
+}
+
 export class SessionService {
   readonly queue = new QueueIndex();
   readonly customers = new CustomerLinks();
@@ -60,19 +94,26 @@ export class SessionService {
    */
   private readonly inProgress = new Map<string, string | null>();
 
+  /** Whether each session's customer is still on the support page. */
+  readonly customerPresence: CustomerPresenceTracker;
+  /** Transfers and requests for one agent, waiting for an answer by a deadline. */
+  readonly deadlines: AnswerDeadlines;
+
   private readonly requestLimit: RequestLimit;
   private readonly queueCaps: QueueCaps;
   private readonly alerts: QueueAlerts;
   private readonly transfers: SessionTransfer;
+  private readonly continuations: SessionContinuation;
 
   constructor(
     private readonly ctx: ServerContext,
     private readonly presence: Presence,
-    requestsPerAddress: number = REQUESTS_PER_ADDRESS,
+    options: Partial<SessionServiceOptions> = {},
     queueLimits?: QueueCapLimits,
   ) {
+    const o = { ...DEFAULT_SESSION_OPTIONS, ...options };
     const exempt = (address: string) => isSharedAddress(address, ctx.proxies);
-    this.requestLimit = new RequestLimit(ctx.now, requestsPerAddress, undefined, exempt);
+    this.requestLimit = new RequestLimit(ctx.now, o.requestsPerAddress, undefined, exempt);
     this.queueCaps = new QueueCaps(
       (id) => this.queue.get(id) !== undefined,
       () => this.queue.size,
@@ -80,17 +121,39 @@ export class SessionService {
       queueLimits,
     );
     this.alerts = new QueueAlerts(ctx, presence, this.queue, this.customers);
-    this.transfers = new SessionTransfer({
+    this.customerPresence = new CustomerPresenceTracker(ctx.now, o.customerGraceMs, (id, p) =>
+      this.background('customer_presence_failed', this.onCustomerPresence(id, p)),
+    );
+    this.deadlines = new AnswerDeadlines(ctx.now, (id) =>
+      this.background('answer_deadline_failed', this.onDeadline(id)),
+    );
+    const parts = {
       ctx,
       presence,
       queue: this.queue,
       customers: this.customers,
       events: this.events,
       alerts: this.alerts,
-      record: (sessionId) => this.record(sessionId),
-      held: (user, sessionId) => this.held(user, sessionId),
-      portal: (slug) => this.portal(slug),
-      released: (sessionId) => this.inProgress.set(sessionId, null),
+      deadlines: this.deadlines,
+      record: (sessionId: string) => this.record(sessionId),
+      held: (user: UserRecord, sessionId: string) => this.held(user, sessionId),
+      portal: (slug: string) => this.portal(slug),
+      released: (sessionId: string) => this.inProgress.set(sessionId, null),
+      assigned: (sessionId: string, userId: string) => this.inProgress.set(sessionId, userId),
+      entryOf: (s: SessionRecord) => this.entryOf(s),
+      viewOf: (s: SessionRecord, agent: AgentRef | undefined, live?: LiveFacts) =>
+        this.viewOf(s, agent, live),
+      answerTimeoutMs: () => this.answerTimeoutMs(),
+    };
+    this.transfers = new SessionTransfer(parts);
+    this.continuations = new SessionContinuation(parts);
+    this.customers.onChange((sessionId, connected) => {
+      if (connected) this.customerPresence.back(sessionId);
+      else if (this.waitsForCustomer(sessionId)) this.customerPresence.gone(sessionId);
+    });
+    this.events.on('ended', ({ sessionId }) => {
+      this.customerPresence.forget(sessionId);
+      this.deadlines.clear(sessionId);
     });
     presence.onChange((userId, before, after) => {
       this.alerts
@@ -99,13 +162,25 @@ export class SessionService {
     });
   }
 
-  /** Rebuilds the queue and counters from the store (start-up). */
+  /** Rebuilds the queue, counters and deadlines from the store (start-up). */
   async load(): Promise<void> {
-    for (const s of await this.ctx.store.sessions.open()) {
-      if (s.state === 'queued' || s.state === 'transferring')
-        this.queue.put(queueEntry(s, await this.portal(s.portalSlug)));
+    const timeoutMs = await this.answerTimeoutMs();
+    const open = await this.ctx.store.sessions.open();
+    for (const s of open) {
+      if (s.state === 'transferring' && s.transfer) this.deadlines.set(s.id, s.transfer.at + timeoutMs);
+      if (s.state === 'queued' && s.continuation?.state === 'asked' && s.targetAgentId)
+        this.deadlines.set(s.id, s.queuedAt + timeoutMs);
+      if (s.state === 'queued' || s.state === 'transferring') this.queue.put(await this.entryOf(s));
       if (s.state === 'accepted' || s.state === 'transferring') this.inProgress.set(s.id, s.agentId);
     }
+    // No customer page survives a restart: each has the grace period to come back.
+    for (const s of open) if (s.callbackAt === null) this.customerPresence.gone(s.id);
+  }
+
+  /** Stops the timers (server shutdown). */
+  close(): void {
+    this.customerPresence.close();
+    this.deadlines.close();
   }
 
   counts(): { queued: number; inProgress: number } {
@@ -114,8 +189,18 @@ export class SessionService {
 
   // ------------------------------------------------------------------ customers
 
-  /** A new request on a portal: stored, queued, pushed to the portal's available agents. */
-  async createRequest(slug: string, request: NewRequest, address: string): Promise<NewRequestResult> {
+  /**
+   * A new request on a portal: stored, queued, pushed to the portal's available agents. With
+   * `previous` (the request token of an ended session on this portal) it goes to that session's
+   * agent first (session-continuation.ts). `connected`: a page of the customer holds a socket
+   * (the WebSocket path); a request made over HTTP starts its customer's grace period at once.
+   */
+  async createRequest(
+    slug: string,
+    request: NewRequest,
+    address: string,
+    options: { previous?: string; connected?: boolean } = {},
+  ): Promise<NewRequestResult> {
     const portal = await this.ctx.store.portals.get(slug);
     if (!portal) throw new ProtocolError('portal_not_found', `there is no support portal "${slug}"`);
     this.queueCaps.check(address);
@@ -140,18 +225,27 @@ export class SessionService {
       endedBy: null,
       customerLanguage: request.language ?? null,
       customerClient: request.client ?? null,
+      callbackAt: null,
+      endReason: null,
+      continuation: null,
     };
+    if (options.previous) await this.continuations.route(record, options.previous);
     const requestToken = newToken();
     await this.ctx.store.sessions.insert(record, hashToken(requestToken));
-    const entry = queueEntry(record, portal);
+    if (record.continuation?.state === 'asked')
+      this.deadlines.set(record.id, now + (await this.answerTimeoutMs()));
+    const entry = await this.entryOf(record);
     this.queue.put(entry);
     this.queueCaps.add(address, record.id);
     const available = await this.alerts.alert(entry);
     this.ctx.log.info('request_created', { session: record.id, portal: portal.slug, alerted: available });
     this.events.emit('created', { sessionId: record.id, at: now });
+    if (!options.connected) this.customerPresence.gone(record.id);
+    const routing = await this.continuations.routingOf(record);
     const session = customerView(record, portal, {
       position: this.queue.position(record.id) ?? 1,
       agentsAvailable: available,
+      ...(routing ? { routing } : {}),
     });
     return {
       requestToken,
@@ -187,11 +281,19 @@ export class SessionService {
   async customerViewOf(s: SessionRecord): Promise<CustomerSessionView> {
     const agent = s.agentId && s.state === 'accepted' ? await this.ctx.store.users.byId(s.agentId) : null;
     const position = this.queue.position(s.id);
+    const routing = s.state === 'queued' ? await this.continuations.routingOf(s) : null;
     return customerView(s, await this.portal(s.portalSlug), {
       ...(agent ? { agentName: agent.name } : {}),
       ...(position !== undefined ? { position } : {}),
       agentsAvailable: await this.agentsAvailable(s.portalSlug),
+      ...(routing ? { routing } : {}),
     });
+  }
+
+  /** The name of the agent who last held an ended session ("continue with Ann"), if any. */
+  async lastAgentName(s: SessionRecord): Promise<string | null> {
+    if (s.state !== 'ended' || !s.agentId || s.callbackAt !== null) return null;
+    return (await this.ctx.store.users.byId(s.agentId))?.name ?? null;
   }
 
   /** After `session_ended`: the same details, a new request, in one step. */
@@ -216,6 +318,7 @@ export class SessionService {
         ...(old.customerClient ? { client: old.customerClient } : {}),
       },
       address,
+      { connected: true },
     );
   }
 
@@ -235,6 +338,60 @@ export class SessionService {
     await this.finish(s, 'cancel', { kind: 'customer', ...(address ? { address } : {}) });
   }
 
+  /**
+   * "Leave my details": the customer gives an e-mail address and goes; the request stays in the
+   * queue as a callback request (not withdrawn when the page closes) until an agent marks it
+   * handled. Agents who list it see it change kind.
+   */
+  async leaveDetails(sessionId: string, email: string, address?: string): Promise<void> {
+    const s = await this.record(sessionId);
+    if (s.state === 'ended') throw sessionEnded();
+    if (s.state !== 'queued') {
+      throw new ProtocolError('illegal_transition', 'an agent has this request already', { state: s.state });
+    }
+    const after = await this.ctx.store.sessions.transition(
+      sessionId,
+      ['queued'],
+      { callbackAt: this.ctx.now(), customerEmail: email },
+      null,
+    );
+    if (!after) throw new ProtocolError('illegal_transition', 'an agent has this request already');
+    this.customerPresence.forget(sessionId);
+    const entry = await this.entryOf(after);
+    this.queue.put(entry);
+    for (const id of await this.alerts.audienceOf(entry))
+      this.presence.send(id, { type: 'queue.added', entry });
+    await this.ctx.audit({
+      actor: `customer:${sessionId}`,
+      action: 'session.callback_requested',
+      target: sessionId,
+      ...(address ? { address } : {}),
+    });
+  }
+
+  /** An agent wrote or called back: the callback request leaves the queue, handled by them. */
+  async handled(user: UserRecord, sessionId: string, note: string, address?: string): Promise<void> {
+    const s = await this.record(sessionId);
+    if (s.state === 'ended') throw sessionEnded();
+    if (s.callbackAt === null || s.state !== 'queued') {
+      throw new ProtocolError('illegal_transition', 'only a callback request can be marked handled', {
+        state: s.state,
+      });
+    }
+    await this.mayTake(user, s);
+    await this.finish(
+      s,
+      'handle',
+      { kind: 'agent', user, ...(address ? { address } : {}) },
+      {
+        reason: 'handled',
+        removed: 'handled',
+        patch: { agentId: user.id, ...(note ? { comment: note } : {}) },
+        expectAgentId: null,
+      },
+    );
+  }
+
   // ------------------------------------------------------------------ agents
 
   /** Queue entries and held sessions for an agent's welcome. */
@@ -245,8 +402,7 @@ export class SessionService {
       (s) => s.state === 'accepted' && s.agentId === userId,
     );
     const sessions: SessionView[] = [];
-    for (const s of held)
-      sessions.push(sessionView(s, await this.portal(s.portalSlug), user ? agentRef(user) : undefined));
+    for (const s of held) sessions.push(await this.viewOf(s, user ? agentRef(user) : undefined));
     return { queue: this.queue.visibleTo(userId, portals), sessions };
   }
 
@@ -256,15 +412,14 @@ export class SessionService {
     if (before.state === 'ended') throw sessionEnded();
     if (before.state === 'accepted') throw await this.alreadyAccepted(before);
     nextSessionState(before.state, 'accept');
-    if (before.targetAgentId !== null && before.targetAgentId !== user.id) {
-      throw new ProtocolError('forbidden', 'this transfer is addressed to another agent');
+    if (before.callbackAt !== null) {
+      throw new ProtocolError(
+        'illegal_transition',
+        'the customer left their details and is not on the page: write back, then mark it handled',
+        { callback: true },
+      );
     }
-    if (before.targetAgentId === null) {
-      const serving = await this.ctx.store.portals.agentsOf(before.portalSlug);
-      if (!serving.includes(user.id)) {
-        throw new ProtocolError('forbidden', `you do not serve the portal ${before.portalSlug}`);
-      }
-    }
+    await this.mayTake(user, before);
     if (!user.features.multiChat && [...this.inProgress.values()].includes(user.id)) {
       throw new ProtocolError(
         'feature_disabled',
@@ -285,10 +440,10 @@ export class SessionService {
       throw await this.alreadyAccepted(now2);
     }
     const entry = this.queue.remove(sessionId);
+    this.deadlines.clear(sessionId);
     this.inProgress.set(sessionId, user.id);
-    const portal = await this.portal(after.portalSlug);
     const result: SessionWithTranscript = {
-      session: sessionView(after, portal, agentRef(user)),
+      session: await this.viewOf(after, agentRef(user)),
       transcript: await this.ctx.store.transcripts.lines(sessionId),
     };
     this.presence.send(user.id, { type: 'session.assigned', ...result });
@@ -297,6 +452,10 @@ export class SessionService {
       for (const id of await this.alerts.audienceOf(entry))
         if (id !== user.id) this.presence.send(id, removed);
     }
+    // The sender of a transfer learns who took it (their window stops offering a recall).
+    const sender = before.state === 'transferring' ? before.transfer?.fromAgent.id : undefined;
+    if (sender && sender !== user.id)
+      this.presence.send(sender, { type: 'session.updated', session: result.session });
     this.customers.send(
       sessionId,
       before.state === 'transferring'
@@ -329,7 +488,7 @@ export class SessionService {
     const s = await this.record(sessionId);
     if (s.agentId !== user.id) throw notInSession();
     return {
-      session: sessionView(s, await this.portal(s.portalSlug), agentRef(user)),
+      session: await this.viewOf(s, agentRef(user)),
       transcript: await this.ctx.store.transcripts.lines(sessionId),
     };
   }
@@ -341,7 +500,7 @@ export class SessionService {
     await this.ctx.store.sessions.update(sessionId, { comment });
     this.presence.send(user.id, {
       type: 'session.updated',
-      session: sessionView({ ...s, comment }, await this.portal(s.portalSlug), agentRef(user)),
+      session: await this.viewOf({ ...s, comment }, agentRef(user)),
     });
   }
 
@@ -357,6 +516,25 @@ export class SessionService {
     address?: string,
   ): Promise<void> {
     return this.transfers.transfer(user, sessionId, target, comment, address);
+  }
+
+  /** The sender takes back a transfer nobody has accepted yet. */
+  recall(user: UserRecord, sessionId: string, address?: string): Promise<SessionWithTranscript> {
+    return this.transfers.recall(user, sessionId, address);
+  }
+
+  /**
+   * The agent a request is addressed to declines it with a reason: a transfer goes back to its
+   * sender, a "continue with me" to the portal's queue (the customer is told in words).
+   */
+  async decline(user: UserRecord, sessionId: string, reason: string, address?: string): Promise<void> {
+    const s = await this.record(sessionId);
+    if (s.state === 'ended') throw sessionEnded();
+    if (s.targetAgentId !== user.id) {
+      throw new ProtocolError('forbidden', 'only the agent a request is addressed to can decline it');
+    }
+    if (s.state === 'transferring') await this.transfers.decline(user, s, reason, address);
+    else await this.continuations.moveToPortal(s, 'declined', user);
   }
 
   /** Either side ends the session (the agent only one they hold). */
@@ -391,7 +569,7 @@ export class SessionService {
     const user = await this.ctx.store.users.byId(s.agentId);
     this.presence.send(s.agentId, {
       type: 'session.updated',
-      session: sessionView(s, await this.portal(s.portalSlug), user ? agentRef(user) : undefined),
+      session: await this.viewOf(s, user ? agentRef(user) : undefined),
     });
   }
 
@@ -413,18 +591,35 @@ export class SessionService {
 
   // ------------------------------------------------------------------ internals
 
-  private async finish(s: SessionRecord, event: 'end' | 'cancel', actor: EndActor): Promise<void> {
+  private async finish(
+    s: SessionRecord,
+    event: 'end' | 'cancel' | 'handle',
+    actor: EndActor,
+    how: FinishHow = {},
+  ): Promise<void> {
     const by: SessionEndedBy = actor.kind;
     const after = await this.ctx.store.sessions.transition(
       s.id,
       fromStatesOf(event),
-      { state: 'ended', endedAt: this.ctx.now(), endedBy: by, targetAgentId: null, screen: 'none' },
-      actor.kind === 'agent' ? actor.user.id : undefined,
+      {
+        state: 'ended',
+        endedAt: this.ctx.now(),
+        endedBy: by,
+        targetAgentId: null,
+        screen: 'none',
+        ...(how.reason ? { endReason: how.reason } : {}),
+        ...how.patch,
+      },
+      how.expectAgentId !== undefined
+        ? how.expectAgentId
+        : actor.kind === 'agent'
+          ? actor.user.id
+          : undefined,
     );
     if (!after) {
       const now = await this.record(s.id);
       if (now.state === 'ended') throw sessionEnded();
-      throw actor.kind === 'agent'
+      throw actor.kind === 'agent' && event !== 'handle'
         ? notInSession()
         : new ProtocolError('illegal_transition', `a session that is ${now.state} cannot ${event}`);
     }
@@ -434,7 +629,7 @@ export class SessionService {
       const removed = {
         type: 'queue.removed',
         sessionId: s.id,
-        reason: event === 'cancel' || by === 'customer' ? 'cancelled' : 'ended',
+        reason: how.removed ?? (event === 'cancel' || by === 'customer' ? 'cancelled' : 'ended'),
       } as const;
       for (const id of await this.alerts.audienceOf(entry)) this.presence.send(id, removed);
       await this.alerts.pushPositions(s.portalSlug);
@@ -444,11 +639,115 @@ export class SessionService {
     this.events.emit('ended', { sessionId: s.id, by });
     await this.ctx.audit({
       actor: actor.kind === 'agent' ? actor.user.id : `customer:${s.id}`,
-      action: event === 'cancel' ? 'session.cancel' : 'session.end',
+      action: { cancel: 'session.cancel', end: 'session.end', handle: 'session.callback_handled' }[event],
       target: s.id,
-      details: { by, from: s.state },
+      details: { by, from: s.state, ...(how.reason ? { reason: how.reason } : {}) },
       ...(actor.address ? { address: actor.address } : {}),
     });
+  }
+
+  /** Whether `user` may take this waiting request: it is addressed to them, or on a portal they serve. */
+  private async mayTake(user: UserRecord, s: SessionRecord): Promise<void> {
+    if (s.targetAgentId !== null && s.targetAgentId !== user.id) {
+      throw new ProtocolError('forbidden', 'this request is addressed to another agent');
+    }
+    if (s.targetAgentId === null) {
+      const serving = await this.ctx.store.portals.agentsOf(s.portalSlug);
+      if (!serving.includes(user.id)) {
+        throw new ProtocolError('forbidden', `you do not serve the portal ${s.portalSlug}`);
+      }
+    }
+  }
+
+  /** Is this session waiting on its customer's page (a live request or session, not a callback)? */
+  private waitsForCustomer(sessionId: string): boolean {
+    const entry = this.queue.get(sessionId);
+    if (entry) return entry.callback === undefined;
+    return this.inProgress.has(sessionId);
+  }
+
+  /**
+   * The customer's page closed, came back, or stayed away past the grace period. Agents who list
+   * the request or hold the session are told; a request still waiting for an agent is withdrawn
+   * once the customer has left (nobody would be there to answer).
+   */
+  private async onCustomerPresence(sessionId: string, customer: CustomerPresence): Promise<void> {
+    const note = { type: 'customer.presence', sessionId, customer } as const;
+    const entry = this.queue.get(sessionId);
+    if (entry) {
+      if (entry.callback) return;
+      const { customer: _was, ...rest } = entry;
+      this.queue.put(customer.state === 'here' ? rest : { ...rest, customer });
+      for (const id of await this.alerts.audienceOf(entry)) this.presence.send(id, note);
+      if (customer.state !== 'left') return;
+      const s = await this.record(sessionId);
+      if (s.state !== 'queued' && s.state !== 'transferring') return;
+      // The sender of a transfer hears it too: the session they handed on has nobody left in it.
+      if (s.transfer) this.presence.send(s.transfer.fromAgent.id, note);
+      await this.finish(
+        s,
+        'cancel',
+        { kind: 'customer' },
+        { reason: 'customer_left', removed: 'left' },
+      ).catch((err: unknown) => {
+        // Accepted meanwhile (the agent sees the customer left) or ended: nothing to withdraw.
+        if (!(err instanceof ProtocolError)) throw err;
+      });
+      return;
+    }
+    const holder = this.inProgress.get(sessionId);
+    if (holder) this.presence.send(holder, note);
+  }
+
+  /** A deadline passed: a transfer goes back to its sender, a "continue with Ann" to the portal. */
+  private async onDeadline(sessionId: string): Promise<void> {
+    const s = await this.ctx.store.sessions.byId(sessionId);
+    if (!s) return;
+    if (s.state === 'transferring') await this.transfers.expire(s);
+    else if (s.state === 'queued' && s.continuation?.state === 'asked' && s.targetAgentId)
+      await this.continuations.moveToPortal(s, 'no_answer');
+  }
+
+  /** How long a transfer or a request for one agent waits for its answer (the manager's setting). */
+  private async answerTimeoutMs(): Promise<number> {
+    const company = await this.ctx.store.company.get();
+    return (company?.transferTimeoutSeconds ?? DEFAULT_TRANSFER_TIMEOUT_SECONDS) * 1000;
+  }
+
+  /** The manager changed the transfer timeout: deadlines not yet passed follow it. */
+  async retime(): Promise<void> {
+    const timeoutMs = await this.answerTimeoutMs();
+    for (const s of await this.ctx.store.sessions.open()) {
+      if (this.deadlines.of(s.id) === undefined) continue;
+      const since = s.state === 'transferring' && s.transfer ? s.transfer.at : s.queuedAt;
+      this.deadlines.set(s.id, since + timeoutMs);
+      const entry = this.queue.get(s.id);
+      if (entry) this.queue.put({ ...entry, answerBy: since + timeoutMs });
+    }
+  }
+
+  /** The queue entry of a waiting session, with what the server knows live. */
+  private async entryOf(s: SessionRecord): Promise<QueueEntry> {
+    return queueEntry(s, await this.portal(s.portalSlug), this.liveFacts(s));
+  }
+
+  /** The agent's view of a session, with what the server knows live. */
+  private async viewOf(
+    s: SessionRecord,
+    agent: AgentRef | undefined,
+    extra: LiveFacts = {},
+  ): Promise<SessionView> {
+    return sessionView(s, await this.portal(s.portalSlug), agent, { ...this.liveFacts(s), ...extra });
+  }
+
+  private liveFacts(s: SessionRecord): LiveFacts {
+    const customer = this.customerPresence.of(s.id);
+    const answerBy = this.deadlines.of(s.id);
+    return { ...(customer ? { customer } : {}), ...(answerBy !== undefined ? { answerBy } : {}) };
+  }
+
+  private background(what: string, work: Promise<void>): void {
+    work.catch((err: unknown) => this.ctx.log.error(what, { error: String(err) }));
   }
 
   private async alreadyAccepted(s: SessionRecord): Promise<ProtocolError> {

@@ -2,38 +2,54 @@
  * Transfers: an agent hands a session they hold to one colleague (only they are alerted, busy
  * or not) or to a portal's queue (its available agents are alerted), with a comment that travels
  * in the queue entry; the chat history follows (the new agent's `session.assigned` carries the
- * transcript). Also the directory the transfer picker lists. The session service owns the
- * records and the queue; this module only asks it through `TransferParts`.
+ * transcript). A transfer nobody takes does not hang: the colleague may decline it with a reason,
+ * the sender may recall it, and past the manager's transfer timeout (2 minutes by default) it
+ * returns to the sender by itself, each time with a message saying why (`transfer.returned`). A
+ * sender who is no longer signed in cannot take it back: it then waits in the portal's queue it
+ * came from, for anyone there. Also the directory the transfer picker lists. The session service
+ * owns the records and the queue; this module only asks it through `SessionParts`.
  */
 import type { TransferTarget } from '../../protocol/agent-channel';
-import type { TransferInfo } from '../../protocol/common';
+import type { AgentRef, QueueEntry, SessionView, TransferInfo } from '../../protocol/common';
 import { ProtocolError } from '../../protocol/errors';
 import { agentRef } from '../auth/auth-service';
 import type { ServerContext } from '../context';
 import type { Presence } from '../presence/presence';
 import type { SessionRecord, UserRecord } from '../store/store';
+import type { AnswerDeadlines } from './answer-deadlines';
 import type { CustomerLinks } from './customer-links';
 import type { QueueIndex } from './queue';
 import type { QueueAlerts } from './queue-alerts';
 import { notInSession, sessionEnded } from './session-errors';
 import type { SessionEvents } from './session-events';
 import { fromStatesOf, nextSessionState } from './session-machine';
-import { queueEntry, sessionView, type PortalRef } from './session-views';
+import type { LiveFacts, PortalRef } from './session-views';
 
-/** What a transfer reads and tells: the session service's parts. */
-export interface TransferParts {
+/** What transfers and continuations read and tell: the session service's parts. */
+export interface SessionParts {
   readonly ctx: ServerContext;
   readonly presence: Presence;
   readonly queue: QueueIndex;
   readonly customers: CustomerLinks;
   readonly events: SessionEvents;
   readonly alerts: QueueAlerts;
+  readonly deadlines: AnswerDeadlines;
   record(sessionId: string): Promise<SessionRecord>;
   held(user: UserRecord, sessionId: string): Promise<SessionRecord>;
   portal(slug: string): Promise<PortalRef>;
   /** The session left its agent: still in progress, held by nobody. */
   released(sessionId: string): void;
+  /** The session is held by this agent now. */
+  assigned(sessionId: string, userId: string): void;
+  /** Queue entry and agent's view with what the server knows live (presence, deadline). */
+  entryOf(s: SessionRecord): Promise<QueueEntry>;
+  viewOf(s: SessionRecord, agent: AgentRef | undefined, live?: LiveFacts): Promise<SessionView>;
+  /** The manager's transfer timeout, in ms. */
+  answerTimeoutMs(): Promise<number>;
 }
+
+/** Why a transfer came back to its sender. */
+export type ReturnReason = 'declined' | 'timeout' | 'recalled';
 
 /** Agents and portals, for the transfer picker. */
 export interface TransferDirectory {
@@ -42,7 +58,7 @@ export interface TransferDirectory {
 }
 
 export class SessionTransfer {
-  constructor(private readonly parts: TransferParts) {}
+  constructor(private readonly parts: SessionParts) {}
 
   async transfer(
     user: UserRecord,
@@ -76,7 +92,12 @@ export class SessionTransfer {
       targetName = portal.name;
     }
     const now = ctx.now();
-    const transfer: TransferInfo = { fromAgent: agentRef(user), comment, at: now };
+    const transfer: TransferInfo = {
+      fromAgent: agentRef(user),
+      comment,
+      at: now,
+      ...(portalSlug !== s.portalSlug ? { fromPortal: s.portalSlug } : {}),
+    };
     const after = await ctx.store.sessions.transition(
       sessionId,
       fromStatesOf('transfer'),
@@ -85,11 +106,17 @@ export class SessionTransfer {
     );
     if (!after) throw await this.lostHold(sessionId);
     this.parts.released(sessionId);
+    this.parts.deadlines.set(sessionId, now + (await this.parts.answerTimeoutMs()));
     const portal = await this.parts.portal(after.portalSlug);
-    const entry = queueEntry(after, portal);
+    const entry = await this.parts.entryOf(after);
     this.parts.queue.put(entry);
     await this.parts.alerts.alert(entry);
-    presence.send(user.id, { type: 'session.updated', session: sessionView(after, portal, undefined) });
+    presence.send(user.id, {
+      type: 'session.updated',
+      session: await this.parts.viewOf(after, undefined, {
+        transferTo: { kind: target.kind, name: targetName },
+      }),
+    });
     this.parts.customers.send(
       sessionId,
       target.kind === 'portal'
@@ -118,6 +145,138 @@ export class SessionTransfer {
       },
       ...(address ? { address } : {}),
     });
+  }
+
+  /** The sender takes back a transfer nobody has accepted yet. */
+  async recall(
+    user: UserRecord,
+    sessionId: string,
+    address?: string,
+  ): Promise<{
+    session: SessionView;
+    transcript: Awaited<ReturnType<ServerContext['store']['transcripts']['lines']>>;
+  }> {
+    const s = await this.parts.record(sessionId);
+    if (s.state === 'ended') throw sessionEnded();
+    if (s.transfer?.fromAgent.id !== user.id) throw notInSession();
+    if (s.state !== 'transferring') {
+      throw new ProtocolError('already_accepted', 'your colleague has accepted this session already', {
+        state: s.state,
+      });
+    }
+    const back = await this.returnTo(s, user, 'recalled', {}, address);
+    if (!back)
+      throw new ProtocolError('already_accepted', 'your colleague has accepted this session already');
+    return back;
+  }
+
+  /** The agent the transfer names declines it, with a reason the sender reads. */
+  async decline(user: UserRecord, s: SessionRecord, reason: string, address?: string): Promise<void> {
+    await this.sendBack(
+      s,
+      'declined',
+      { by: user.name, ...(reason ? { comment: reason } : {}) },
+      address,
+      user.id,
+    );
+  }
+
+  /** Past the transfer timeout: back to the sender ("nobody took it"). */
+  async expire(s: SessionRecord): Promise<void> {
+    const by = s.targetAgentId
+      ? (await this.parts.ctx.store.users.byId(s.targetAgentId))?.name
+      : (await this.parts.portal(s.portalSlug)).name;
+    await this.sendBack(s, 'timeout', by ? { by } : {});
+  }
+
+  /** Back to the sender when they are still signed in; else to the portal it came from, for anyone. */
+  private async sendBack(
+    s: SessionRecord,
+    reason: ReturnReason,
+    note: { by?: string; comment?: string },
+    address?: string,
+    actorId?: string,
+  ): Promise<void> {
+    const { ctx, presence } = this.parts;
+    if (!s.transfer) return;
+    const sender = await ctx.store.users.byId(s.transfer.fromAgent.id);
+    if (sender && sender.state === 'active' && presence.isOnline(sender.id)) {
+      await this.returnTo(s, sender, reason, note, address, actorId);
+      return;
+    }
+    // Nobody to give it back to: it waits in its first portal's queue for whoever serves it.
+    const portalSlug = s.transfer.fromPortal ?? s.portalSlug;
+    const after = await ctx.store.sessions.transition(
+      s.id,
+      ['transferring'],
+      { targetAgentId: null, portalSlug },
+      null,
+    );
+    if (!after) return;
+    this.parts.deadlines.clear(s.id);
+    const before = this.parts.queue.remove(s.id);
+    if (before) {
+      for (const id of await this.parts.alerts.audienceOf(before))
+        presence.send(id, { type: 'queue.removed', sessionId: s.id, reason: 'moved' });
+    }
+    const entry = await this.parts.entryOf(after);
+    this.parts.queue.put(entry);
+    await this.parts.alerts.alert(entry);
+    await this.parts.alerts.pushPositions(portalSlug);
+    this.parts.customers.send(s.id, {
+      type: 'session.transferred',
+      portalName: (await this.parts.portal(portalSlug)).name,
+    });
+    await ctx.audit({
+      actor: actorId ?? 'system',
+      action: 'session.transfer_returned',
+      target: s.id,
+      details: { reason, to: { portal: portalSlug }, senderAway: true },
+      ...(address ? { address } : {}),
+    });
+  }
+
+  /** The session becomes the sender's again (compare-and-set on `transferring`: an accept may win). */
+  private async returnTo(
+    s: SessionRecord,
+    sender: UserRecord,
+    reason: ReturnReason,
+    note: { by?: string; comment?: string },
+    address?: string,
+    actorId?: string,
+  ) {
+    const { ctx, presence } = this.parts;
+    const portalSlug = s.transfer?.fromPortal ?? s.portalSlug;
+    const after = await ctx.store.sessions.transition(
+      s.id,
+      fromStatesOf('return'),
+      { state: 'accepted', agentId: sender.id, targetAgentId: null, portalSlug, transfer: null },
+      null,
+    );
+    if (!after) return null;
+    this.parts.deadlines.clear(s.id);
+    this.parts.assigned(s.id, sender.id);
+    const entry = this.parts.queue.remove(s.id);
+    if (entry) {
+      for (const id of await this.parts.alerts.audienceOf(entry))
+        presence.send(id, { type: 'queue.removed', sessionId: s.id, reason: 'returned' });
+    }
+    const result = {
+      session: await this.parts.viewOf(after, agentRef(sender)),
+      transcript: await ctx.store.transcripts.lines(s.id),
+    };
+    presence.send(sender.id, { type: 'transfer.returned', sessionId: s.id, reason, ...note });
+    presence.send(sender.id, { type: 'session.assigned', ...result });
+    this.parts.customers.send(s.id, { type: 'session.transferred', agentName: sender.name });
+    if (s.portalSlug !== portalSlug || !s.targetAgentId) await this.parts.alerts.pushPositions(s.portalSlug);
+    await ctx.audit({
+      actor: actorId ?? (reason === 'recalled' ? sender.id : 'system'),
+      action: 'session.transfer_returned',
+      target: s.id,
+      details: { reason, to: { agentId: sender.id }, ...(note.by ? { by: note.by } : {}) },
+      ...(address ? { address } : {}),
+    });
+    return result;
   }
 
   async directory(): Promise<TransferDirectory> {

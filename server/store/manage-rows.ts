@@ -8,6 +8,7 @@ import type {
   ApiTokenRecord,
   DeliveryRecord,
   FileRecord,
+  SessionOutcome,
   SessionSearch,
   TransferRecord,
   WebhookEvent,
@@ -15,6 +16,7 @@ import type {
 } from './manage-store';
 import { WEBHOOK_EVENTS } from './manage-store';
 import { escapeLike } from './audit-rows';
+import { selectSessions } from './rows';
 
 export interface LinkRow {
   token_hash: string;
@@ -129,9 +131,7 @@ export const DELIVERY_COLUMNS: Record<string, string> = {
   deliveredAt: 'delivered_at',
 };
 
-export const SESSION_SELECT = `SELECT s.id, s.portal_slug, s.customer_name, s.customer_email, s.problem, s.state, s.screen,
-  s.agent_id, s.target_agent_id, s.comment, s.transfer, s.created_at, s.queued_at, s.accepted_at, s.ended_at,
-  s.ended_by FROM sessions s`;
+export const SESSION_SELECT = selectSessions('s');
 
 /** Groups rows by session id, keeping their order. */
 export function grouped<R extends { session_id: string }, T>(rows: R[], map: (r: R) => T): Map<string, T[]> {
@@ -175,12 +175,17 @@ export function sessionSearchWhere(
     where.push('s.created_at < ?');
     values.push(q.to);
   }
+  // COALESCE, not IFNULL: the same SQL runs on both engines.
   const outcome = {
-    waiting: "s.state = 'queued'",
+    waiting: "s.state = 'queued' AND s.callback_at IS NULL",
+    callback: "s.state = 'queued' AND s.callback_at IS NOT NULL",
     in_progress: "s.state IN ('accepted', 'transferring')",
-    completed: "s.state = 'ended' AND s.accepted_at IS NOT NULL",
-    abandoned: "s.state = 'ended' AND s.accepted_at IS NULL",
-  } as const;
+    completed: "s.state = 'ended' AND s.accepted_at IS NOT NULL AND COALESCE(s.end_reason, '') != 'handled'",
+    handled: "s.state = 'ended' AND s.end_reason = 'handled'",
+    left: "s.state = 'ended' AND s.accepted_at IS NULL AND s.end_reason = 'customer_left'",
+    abandoned:
+      "s.state = 'ended' AND s.accepted_at IS NULL AND COALESCE(s.end_reason, '') NOT IN ('handled', 'customer_left')",
+  } as const satisfies Record<SessionOutcome, string>;
   if (q.outcome !== undefined) where.push(outcome[q.outcome]);
   for (const word of (q.text ?? '').split(/\s+/).filter(Boolean).slice(0, 8)) {
     const pattern = `%${escapeLike(word)}%`;

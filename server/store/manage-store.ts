@@ -123,7 +123,8 @@ export interface FileRecord {
   sha256: string;
 }
 
-export type SessionOutcome = 'waiting' | 'in_progress' | 'completed' | 'abandoned';
+export type { SessionOutcome } from '../../protocol/manage-api';
+import type { SessionOutcome } from '../../protocol/manage-api';
 
 export interface SessionSearch {
   /** Words found in the customer's name, e-mail or problem, the comments or an agent's name or e-mail. */

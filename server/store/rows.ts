@@ -6,7 +6,8 @@
 import { ChatAuthor, ClientInfo, FeaturesPatch, TransferInfo } from '../../protocol/common';
 import { isLanguage } from '../../protocol/i18n/language';
 import { DEFAULT_FEATURES } from '../accounts/default-features';
-import type { LoginRecord, SessionRecord, UserRecord } from './store';
+import * as z from 'zod';
+import type { Continuation, LoginRecord, SessionRecord, UserRecord } from './store';
 
 export interface UserRow {
   id: string;
@@ -43,6 +44,7 @@ export interface LoginRow {
   ended_at: number | null;
   end_reason: LoginRecord['endReason'];
   address: string;
+  waiting_for_seat: number;
 }
 
 export function loginFromRow(r: LoginRow): LoginRecord {
@@ -54,6 +56,7 @@ export function loginFromRow(r: LoginRow): LoginRecord {
     endedAt: r.ended_at,
     endReason: r.end_reason,
     address: r.address,
+    waitingForSeat: r.waiting_for_seat === 1,
   };
 }
 
@@ -76,6 +79,40 @@ export interface SessionRow {
   ended_by: SessionRecord['endedBy'];
   customer_language: string | null;
   customer_client: string | null;
+  callback_at: number | null;
+  end_reason: SessionRecord['endReason'];
+  continuation: string | null;
+}
+
+/** Every column of a SessionRow, in one place: both the session and the report queries select these. */
+export const SESSION_ROW_COLUMNS: readonly (keyof SessionRow)[] = [
+  'id',
+  'portal_slug',
+  'customer_name',
+  'customer_email',
+  'problem',
+  'state',
+  'screen',
+  'agent_id',
+  'target_agent_id',
+  'comment',
+  'transfer',
+  'created_at',
+  'queued_at',
+  'accepted_at',
+  'ended_at',
+  'ended_by',
+  'callback_at',
+  'end_reason',
+  'continuation',
+  'customer_language',
+  'customer_client',
+];
+
+/** `SELECT <every SessionRow column> FROM sessions [alias]`. */
+export function selectSessions(alias?: string): string {
+  const prefix = alias ? `${alias}.` : '';
+  return `SELECT ${SESSION_ROW_COLUMNS.map((c) => prefix + c).join(', ')} FROM sessions${alias ? ` ${alias}` : ''}`;
 }
 
 export function sessionFromRow(r: SessionRow): SessionRecord {
@@ -100,7 +137,21 @@ export function sessionFromRow(r: SessionRow): SessionRecord {
     endedBy: r.ended_by,
     customerLanguage: isLanguage(r.customer_language) ? r.customer_language : null,
     customerClient: client?.success ? client.data : null,
+    callbackAt: r.callback_at,
+    endReason: r.end_reason,
+    continuation: r.continuation === null ? null : continuationFromJson(r.continuation),
   };
+}
+
+const ContinuationJson = z.object({
+  previousSessionId: z.string(),
+  agentId: z.string(),
+  state: z.enum(['asked', 'unavailable', 'no_answer', 'declined']),
+});
+
+function continuationFromJson(text: string): Continuation | null {
+  const parsed = ContinuationJson.safeParse(safeJson(text));
+  return parsed.success ? parsed.data : null;
 }
 
 /** Column name of each SessionRecord field that callers may patch. */
@@ -121,10 +172,13 @@ export const SESSION_COLUMNS: Record<Exclude<keyof SessionRecord, 'id' | 'create
   endedBy: 'ended_by',
   customerLanguage: 'customer_language',
   customerClient: 'customer_client',
+  callbackAt: 'callback_at',
+  endReason: 'end_reason',
+  continuation: 'continuation',
 };
 
 export function sessionColumnValue(key: keyof typeof SESSION_COLUMNS, value: unknown): unknown {
-  if (key === 'transfer' || key === 'customerClient')
+  if (key === 'transfer' || key === 'customerClient' || key === 'continuation')
     return value === null || value === undefined ? null : JSON.stringify(value);
   return value ?? null;
 }

@@ -26,6 +26,8 @@ export interface CompanyRecord {
   name: string;
   /** Concurrent agent logins allowed; null = no limit. */
   seats: number | null;
+  /** How long a transfer (or a request addressed to one agent) waits for its taker, in seconds. */
+  transferTimeoutSeconds: number;
   createdAt: number;
 }
 
@@ -50,6 +52,11 @@ export interface LoginRecord {
   endedAt: number | null;
   endReason: 'logout' | 'seat_taken' | 'deactivated' | 'password_reset' | null;
   address: string;
+  /**
+   * Signed in without a seat (every seat was taken and the agent chose to wait): receives no
+   * requests until a seat frees and the login is promoted (LoginRepo.promoteWaiting).
+   */
+  waitingForSeat: boolean;
 }
 
 export interface PortalRecord {
@@ -82,6 +89,21 @@ export interface SessionRecord {
   customerLanguage: Language | null;
   /** The customer's system and browser as their page detected them, if it said. */
   customerClient: ClientInfo | null;
+  /** Set when the customer left their contact details and went: a callback request. */
+  callbackAt: number | null;
+  /** Why it ended, beyond who ended it: the customer left the page, or a callback was handled. */
+  endReason: SessionEndReason | null;
+  /** Set when the customer asked to continue with the agent of an earlier session. */
+  continuation: Continuation | null;
+}
+
+export type SessionEndReason = 'customer_left' | 'handled';
+
+/** A request that asked for the agent of an earlier session first, and where it stands. */
+export interface Continuation {
+  previousSessionId: string;
+  agentId: string;
+  state: 'asked' | 'unavailable' | 'no_answer' | 'declined';
 }
 
 export interface AuditEntry {
@@ -132,6 +154,7 @@ export interface CompanyRepo {
   get(): Promise<CompanyRecord | null>;
   create(name: string, now: number): Promise<CompanyRecord>;
   setSeats(seats: number | null): Promise<void>;
+  setTransferTimeout(seconds: number): Promise<void>;
 }
 
 export interface UserRepo {
@@ -158,7 +181,16 @@ export interface LoginRepo {
     seats: number | null;
     countsForSeat: boolean;
     replaceLoginId?: string;
-  }): Promise<{ ok: true; replaced: LoginRecord[] } | { ok: false; holders: LoginRecord[] }>;
+    /** When no seat is free: create the login anyway, waiting for a seat (`waiting: true`). */
+    waitForSeat?: boolean;
+  }): Promise<
+    { ok: true; replaced: LoginRecord[]; waiting: boolean } | { ok: false; holders: LoginRecord[] }
+  >;
+  /**
+   * Promotes the oldest logins waiting for a seat while seats are free, in one atomic step (an
+   * agent who already holds a seat is promoted at once: a seat is one agent). Returns those promoted.
+   */
+  promoteWaiting(seats: number | null): Promise<LoginRecord[]>;
   byTokenHash(tokenHash: string): Promise<LoginRecord | null>;
   byId(id: string): Promise<LoginRecord | null>;
   active(): Promise<LoginRecord[]>;

@@ -9,7 +9,11 @@ import type * as z from 'zod';
 import { AGENT_RESULTS, AgentToServer, ServerToAgent } from '../../protocol/agent-channel';
 import { CUSTOMER_RESULTS, CustomerToServer, ServerToCustomer } from '../../protocol/customer-channel';
 import { ERROR_CODE_LIST } from '../../protocol/errors';
-import { ControlToHelper, ControlToViewer } from '../../protocol/data/session-control';
+import {
+  ControlToHelper,
+  ControlToViewer,
+  SessionControlToHelper,
+} from '../../protocol/data/session-control';
 import { FilesToHelper, FilesToViewer } from '../../protocol/data/files';
 import { HelperToServer, ServerToHelper } from '../../protocol/helper-channel';
 import { ExtensionToHost, HostToExtension, NATIVE_RESULTS } from '../../protocol/native-channel';
@@ -34,6 +38,7 @@ const SECTIONS: Record<string, { schema: z.ZodType; results?: Record<string, z.Z
   'Page -> extension': { schema: PageToExtension },
   'Extension -> page': { schema: ExtensionToPage },
   'Viewer -> helper (control)': { schema: ControlToHelper },
+  'Viewer -> helper (session)': { schema: SessionControlToHelper },
   'Helper -> viewer (control)': { schema: ControlToViewer },
   'Viewer -> helper (files)': { schema: FilesToHelper },
   'Helper -> viewer (files)': { schema: FilesToViewer },

@@ -256,9 +256,42 @@ export class SupportController {
     }
   }
 
-  /** Back to the form (after cancel, leave, or end), details prefilled. */
+  /**
+   * Back to the form (after cancel, leave, or end): name and e-mail prefilled, the description
+   * empty (a new request is a new problem).
+   */
   newRequest(): void {
-    this.move('form', { formError: null, actionError: null });
+    this.leaveEnded();
+    this.move('form', {
+      formError: null,
+      actionError: null,
+      continueWith: null,
+      details: this.freshDetails(),
+    });
+  }
+
+  /**
+   * From the ended view: a new request for the agent of this session first ("continue with
+   * Ann"), described anew in the form; the server says where it went (session.routing).
+   */
+  continueWithAgent(): void {
+    const agentName = this.model.session?.agentName;
+    if (this.model.phase !== 'ended' || !this.token || !agentName) return;
+    const continueWith = { token: this.token, agentName };
+    this.leaveEnded();
+    this.move('form', { formError: null, actionError: null, continueWith, details: this.freshDetails() });
+  }
+
+  /** The socket of an ended session stays bound to it: a new request needs a new one. */
+  private leaveEnded(): void {
+    if (this.model.phase !== 'ended') return;
+    this.token = null;
+    this.socket.stop();
+  }
+
+  private freshDetails(): NewRequest | null {
+    const d = this.model.details;
+    return d ? { ...d, problem: '' } : null;
   }
 
   endChat(): void {
@@ -401,6 +434,10 @@ export class SupportController {
       if (!s) return;
       this.set({ session: { ...s, position: msg.position, agentsAvailable: msg.agentsAvailable } });
     },
+    'request.routing': (msg) => {
+      const s = this.model.session;
+      if (s) this.set({ session: { ...s, routing: msg.routing } });
+    },
     'session.accepted': (msg) => {
       const s = this.model.session;
       if (s) this.set({ session: { ...s, state: 'accepted', agentName: msg.agentName } });
@@ -483,6 +520,7 @@ export class SupportController {
         problem: details.problem,
         ...(this.language ? { language: this.language } : {}),
         ...(this.deps.client ? { client: this.deps.client } : {}),
+        ...(this.model.continueWith ? { previous: this.model.continueWith.token } : {}),
         protocol: PROTOCOL_VERSION,
       })
       .then((result) => this.created(result))
@@ -525,6 +563,7 @@ export class SupportController {
       endedBy: null,
       waitingSince: this.now(),
       screen: NO_SCREEN,
+      continueWith: null,
     });
     this.applySession(result.session);
     this.follow(result.session);

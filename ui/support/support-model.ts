@@ -60,6 +60,11 @@ export interface SupportModel {
   reconnected: boolean;
   /** What the customer typed in the form (kept for "start a new request"). */
   details: NewRequest | null;
+  /**
+   * "Continue with Ann": the next request goes to the agent of the ended session first (the
+   * server routes it to the portal when Ann is not available). `token`: that session's request token.
+   */
+  continueWith: { token: string; agentName: string } | null;
   session: CustomerSessionView | null;
   /** Local time the wait started (ms), for the waiting clock. */
   waitingSince: number | null;
@@ -98,6 +103,7 @@ export function initialModel(slug: string): SupportModel {
     connection: { name: 'idle' },
     reconnected: false,
     details: null,
+    continueWith: null,
     session: null,
     waitingSince: null,
     keepWaiting: false,

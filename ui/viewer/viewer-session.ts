@@ -382,7 +382,7 @@ export class ViewerSession {
    */
   requestReboot(): boolean {
     if (!this.state.grants?.reboot || !this.link.session) return false;
-    const sent = this.sendSealed(DataChannel.control, encodeJsonPayload({ type: 'session.reboot' }));
+    const sent = this.sendSealed(DataChannel.session, encodeJsonPayload({ type: 'session.reboot' }));
     if (sent) this.notify('rebootRequested', 'info');
     return sent;
   }

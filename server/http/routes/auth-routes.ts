@@ -25,6 +25,7 @@ export function registerAuthRoutes(router: Router, ctx: ServerContext, auth: Aut
         password: body.password,
         address,
         ...(body.replace ? { replace: body.replace } : {}),
+        ...(body.waitForSeat ? { waitForSeat: true } : {}),
       });
     } catch (err) {
       if (err instanceof ProtocolError && err.code === 'too_many_attempts') {

@@ -13,6 +13,7 @@ import type { ManageDeps } from './manage-deps';
 import { manageIntegrationsRoutes } from './manage-integrations-routes';
 import { managePortalsRoutes } from './manage-portals-routes';
 import { manageSessionsRoutes } from './manage-sessions-routes';
+import { manageSettingsRoutes } from './manage-settings-routes';
 import { manageUsersRoutes } from './manage-users-routes';
 
 export function manageApiRoutes(deps: ManageDeps): ApiRoute[] {
@@ -20,6 +21,7 @@ export function manageApiRoutes(deps: ManageDeps): ApiRoute[] {
     ...manageUsersRoutes(deps),
     ...managePortalsRoutes(deps),
     ...manageSessionsRoutes(deps),
+    ...manageSettingsRoutes(deps),
     ...manageAuditRoutes(deps),
     ...manageIntegrationsRoutes(deps),
     ...accountRoutes(deps),

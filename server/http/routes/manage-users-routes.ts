@@ -55,7 +55,7 @@ export function manageUsersRoutes(deps: ManageDeps): ApiRoute[] {
     const company = await store.company.get();
     const seatLogins = [];
     for (const l of await store.logins.active()) {
-      if ((await store.users.byId(l.userId))?.role === 'agent') seatLogins.push(l);
+      if (!l.waitingForSeat && (await store.users.byId(l.userId))?.role === 'agent') seatLogins.push(l);
     }
     const loggedIn = await auth.describeHolders(seatLogins);
     return { seats: company?.seats ?? null, inUse: loggedIn.length, loggedIn };
@@ -168,7 +168,7 @@ export function manageUsersRoutes(deps: ManageDeps): ApiRoute[] {
             since: l.createdAt,
             lastSeenAt: l.lastSeenAt,
             address: l.address,
-            seat: u.role === 'agent',
+            seat: u.role === 'agent' && !l.waitingForSeat,
             online: workflow.loginSockets.loginIds().includes(l.id),
           });
         }
@@ -218,6 +218,8 @@ export function manageUsersRoutes(deps: ManageDeps): ApiRoute[] {
       errors: ['not_found'],
       async handler({ body, actor }) {
         await accounts.setSeats(body.seats, actor);
+        // A raised limit seats the agents who signed in without one, oldest first.
+        await auth.grantFreedSeats();
         return seatsView();
       },
     }),

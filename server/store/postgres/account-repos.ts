@@ -9,7 +9,8 @@ import type { CompanyRecord, CompanyRepo, LoginRecord, LoginRepo, UserRecord, Us
 import { loginFromRow, userFromRow, type LoginRow, type UserRow } from '../rows';
 import { inTransaction, LOCKS } from './pg-pool';
 
-const LOGIN_COLUMNS = 'id, user_id, created_at, last_seen_at, ended_at, end_reason, address';
+const LOGIN_COLUMNS =
+  'id, user_id, created_at, last_seen_at, ended_at, end_reason, address, waiting_for_seat';
 const USER_COLUMNS = 'id, email, name, role, state, password_hash, features, created_at, updated_at';
 /** The one company row's id (the store holds one company, as the SQLite store does). */
 const COMPANY_ID = 'company';
@@ -18,6 +19,7 @@ interface CompanyRow {
   id: string;
   name: string;
   seats: number | null;
+  transfer_timeout_seconds: number;
   created_at: number;
 }
 
@@ -25,11 +27,13 @@ const companyFromRow = (r: CompanyRow): CompanyRecord => ({
   id: r.id,
   name: r.name,
   seats: r.seats,
+  transferTimeoutSeconds: r.transfer_timeout_seconds,
   createdAt: r.created_at,
 });
 
 export function companyRepo(pool: pg.Pool): CompanyRepo {
-  const select = 'SELECT id, name, seats, created_at FROM company LIMIT 1';
+  const columns = 'id, name, seats, transfer_timeout_seconds, created_at';
+  const select = `SELECT ${columns} FROM company LIMIT 1`;
   return {
     async get() {
       const r = await pool.query<CompanyRow>(select);
@@ -39,13 +43,16 @@ export function companyRepo(pool: pg.Pool): CompanyRepo {
       const r = await pool.query<CompanyRow>(
         `INSERT INTO company (id, name, seats, created_at) VALUES ($1, $2, NULL, $3)
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name
-         RETURNING id, name, seats, created_at`,
+         RETURNING ${columns}`,
         [COMPANY_ID, name, now],
       );
       return companyFromRow(r.rows[0]!);
     },
     async setSeats(seats) {
       await pool.query('UPDATE company SET seats = $1', [seats]);
+    },
+    async setTransferTimeout(seconds) {
+      await pool.query('UPDATE company SET transfer_timeout_seconds = $1', [seconds]);
     },
   };
 }
@@ -116,6 +123,7 @@ export function loginRepo(pool: pg.Pool): LoginRepo {
     async createWithinSeats(input) {
       return inTransaction(pool, async (db) => {
         let replaced: LoginRecord[] = [];
+        let waiting = false;
         if (input.countsForSeat && input.seats !== null) {
           await db.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCKS.seats]);
           // A seat is one agent signed in, however many browsers they use (see store.ts). Counted
@@ -131,20 +139,64 @@ export function loginRepo(pool: pg.Pool): LoginRepo {
               loginFromRow,
             );
             const target = holders.find((h) => h.id === input.replaceLoginId);
-            if (!target || agents - 1 >= input.seats) return { ok: false as const, holders };
-            const at = input.login.createdAt;
-            replaced = holders.filter((h) => h.userId === target.userId);
-            for (const h of replaced) await db.query(endOne, [at, 'seat_taken', h.id]);
-            replaced = replaced.map((h) => ({ ...h, endedAt: at, endReason: 'seat_taken' as const }));
+            // Ending one agent frees one seat; after a lowered limit that may not be enough.
+            const canReplace = target !== undefined && agents - 1 < input.seats;
+            if (!canReplace && input.waitForSeat) waiting = true;
+            else if (!canReplace) return { ok: false as const, holders };
+            else {
+              const at = input.login.createdAt;
+              replaced = holders.filter((h) => h.userId === target!.userId);
+              for (const h of replaced) await db.query(endOne, [at, 'seat_taken', h.id]);
+              replaced = replaced.map((h) => ({ ...h, endedAt: at, endReason: 'seat_taken' as const }));
+            }
           }
         }
         const l = input.login;
         await db.query(
-          `INSERT INTO logins (id, user_id, token_hash, counts_for_seat, created_at, last_seen_at, ended_at, end_reason, address)
-           VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, $7)`,
-          [l.id, l.userId, input.tokenHash, input.countsForSeat, l.createdAt, l.lastSeenAt, l.address],
+          `INSERT INTO logins (id, user_id, token_hash, counts_for_seat, created_at, last_seen_at, ended_at, end_reason, address, waiting_for_seat)
+           VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, $7, $8)`,
+          [
+            l.id,
+            l.userId,
+            input.tokenHash,
+            input.countsForSeat && !waiting,
+            l.createdAt,
+            l.lastSeenAt,
+            l.address,
+            waiting ? 1 : 0,
+          ],
         );
-        return { ok: true as const, replaced };
+        return { ok: true as const, replaced, waiting };
+      });
+    },
+    async promoteWaiting(seats) {
+      return inTransaction(pool, async (db) => {
+        // Under the seat lock: a login deciding its seat and a promotion take turns on every node.
+        await db.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCKS.seats]);
+        const holders = new Set(
+          (
+            await db.query<{ user_id: string }>(
+              'SELECT DISTINCT user_id FROM logins WHERE ended_at IS NULL AND counts_for_seat',
+            )
+          ).rows.map((r) => r.user_id),
+        );
+        const waiting = (await db.query<LoginRow>(activeWhere('AND waiting_for_seat = 1'))).rows.map(
+          loginFromRow,
+        );
+        const promoted: LoginRecord[] = [];
+        for (const w of waiting) {
+          // An agent already holding a seat takes no other; otherwise only while a seat is free.
+          if (!holders.has(w.userId) && seats !== null && holders.size >= seats) continue;
+          const r = await db.query(
+            `UPDATE logins SET waiting_for_seat = 0, counts_for_seat = TRUE
+             WHERE id = $1 AND waiting_for_seat = 1 AND ended_at IS NULL`,
+            [w.id],
+          );
+          if (r.rowCount !== 1) continue;
+          holders.add(w.userId);
+          promoted.push({ ...w, waitingForSeat: false });
+        }
+        return promoted;
       });
     },
     async byTokenHash(hash) {

@@ -6,6 +6,7 @@
  * migration: add one. Timestamps are milliseconds since the epoch in BIGINT (read back as numbers);
  * JSON stays text, so both stores share the row conversions in ../rows.ts.
  */
+import { DEFAULT_TRANSFER_TIMEOUT_SECONDS } from '../sqlite/lifecycle-migrations';
 import type { Migration } from '../sqlite/migrations';
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -218,6 +219,19 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     sql: `
       ALTER TABLE sessions ADD COLUMN customer_language TEXT;
       ALTER TABLE sessions ADD COLUMN customer_client TEXT;
+    `,
+  },
+  {
+    // Booleans of the shared rows (../rows.ts) are integers 0/1, as webhooks.active is.
+    version: 70,
+    name: 'session lifecycle: callbacks, end reasons, continuations, transfer timeout, sign-ins waiting for a seat',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN callback_at BIGINT;
+      ALTER TABLE sessions ADD COLUMN end_reason TEXT;
+      ALTER TABLE sessions ADD COLUMN continuation TEXT;
+      ALTER TABLE company ADD COLUMN transfer_timeout_seconds INTEGER NOT NULL DEFAULT ${DEFAULT_TRANSFER_TIMEOUT_SECONDS};
+      ALTER TABLE logins ADD COLUMN waiting_for_seat INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX logins_waiting ON logins(created_at) WHERE waiting_for_seat = 1 AND ended_at IS NULL;
     `,
   },
 ];

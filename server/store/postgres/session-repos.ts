@@ -11,6 +11,7 @@ import type { PortalRepo, SessionRecord, SessionRepo, TranscriptRepo } from '../
 import {
   authorFromJson,
   SESSION_COLUMNS,
+  SESSION_ROW_COLUMNS,
   sessionColumnValue,
   sessionFromRow,
   type SessionRow,
@@ -86,9 +87,7 @@ export function portalRepo(pool: pg.Pool): PortalRepo {
   };
 }
 
-const SESSION_FIELDS = `id, portal_slug, customer_name, customer_email, problem, state, screen, agent_id,
-  target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by, customer_language,
-  customer_client`;
+const SESSION_FIELDS = SESSION_ROW_COLUMNS.join(', ');
 
 /** `col = $n, ...` for the patch's known fields, numbering placeholders from `start`. */
 function setClause(patch: Partial<SessionRecord>, start: number): { sql: string; values: unknown[] } {
@@ -113,8 +112,8 @@ export function sessionRepo(pool: pg.Pool): SessionRepo {
       await pool.query(
         `INSERT INTO sessions (id, portal_slug, customer_name, customer_email, problem, request_token_hash, state, screen,
           agent_id, target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by,
-          customer_language, customer_client)
-         VALUES (${placeholders(19)})`,
+          customer_language, customer_client, callback_at, end_reason, continuation)
+         VALUES (${placeholders(22)})`,
         [
           s.id,
           s.portalSlug,
@@ -135,6 +134,9 @@ export function sessionRepo(pool: pg.Pool): SessionRepo {
           s.endedBy,
           s.customerLanguage,
           s.customerClient ? JSON.stringify(s.customerClient) : null,
+          s.callbackAt,
+          s.endReason,
+          s.continuation ? JSON.stringify(s.continuation) : null,
         ],
       );
     },

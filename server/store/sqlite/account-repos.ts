@@ -7,15 +7,34 @@ import type { CompanyRecord, CompanyRepo, LoginRecord, LoginRepo, UserRecord, Us
 import type { Db } from './open-database';
 import { loginFromRow, userFromRow, type LoginRow, type UserRow } from '../rows';
 
-const LOGIN_COLUMNS = 'id, user_id, created_at, last_seen_at, ended_at, end_reason, address';
+const LOGIN_COLUMNS =
+  'id, user_id, created_at, last_seen_at, ended_at, end_reason, address, waiting_for_seat';
+
+interface CompanyRow {
+  id: string;
+  name: string;
+  seats: number | null;
+  transfer_timeout_seconds: number;
+  created_at: number;
+}
 
 export function companyRepo(db: Db): CompanyRepo {
-  const get = db.prepare('SELECT id, name, seats, created_at FROM company LIMIT 1');
+  const get = db.prepare('SELECT id, name, seats, transfer_timeout_seconds, created_at FROM company LIMIT 1');
+  const read = (): CompanyRecord | null => {
+    const r = get.get() as CompanyRow | undefined;
+    return r
+      ? {
+          id: r.id,
+          name: r.name,
+          seats: r.seats,
+          transferTimeoutSeconds: r.transfer_timeout_seconds,
+          createdAt: r.created_at,
+        }
+      : null;
+  };
   return {
     async get() {
-      const r = get.get() as
-        { id: string; name: string; seats: number | null; created_at: number } | undefined;
-      return r ? { id: r.id, name: r.name, seats: r.seats, createdAt: r.created_at } : null;
+      return read();
     },
     async create(name, now) {
       const existing = get.get() as { id: string } | undefined;
@@ -28,11 +47,13 @@ export function companyRepo(db: Db): CompanyRepo {
           now,
         );
       }
-      const r = get.get() as { id: string; name: string; seats: number | null; created_at: number };
-      return { id: r.id, name: r.name, seats: r.seats, createdAt: r.created_at } satisfies CompanyRecord;
+      return read()!;
     },
     async setSeats(seats) {
       db.prepare('UPDATE company SET seats = ?').run(seats);
+    },
+    async setTransferTimeout(seconds) {
+      db.prepare('UPDATE company SET transfer_timeout_seconds = ?').run(seconds);
     },
   };
 }
@@ -104,8 +125,14 @@ export function loginRepo(db: Db): LoginRepo {
      FROM logins WHERE ended_at IS NULL AND counts_for_seat = 1`,
   );
   const insert = db.prepare(
-    `INSERT INTO logins (id, user_id, token_hash, counts_for_seat, created_at, last_seen_at, ended_at, end_reason, address)
-     VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)`,
+    `INSERT INTO logins (id, user_id, token_hash, counts_for_seat, created_at, last_seen_at, ended_at, end_reason, address, waiting_for_seat)
+     VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
+  );
+  const waitingLogins = db.prepare(
+    `SELECT ${LOGIN_COLUMNS} FROM logins WHERE ended_at IS NULL AND waiting_for_seat = 1 ORDER BY created_at`,
+  );
+  const promote = db.prepare(
+    'UPDATE logins SET waiting_for_seat = 0, counts_for_seat = 1 WHERE id = ? AND waiting_for_seat = 1 AND ended_at IS NULL',
   );
   const endOne = db.prepare(
     'UPDATE logins SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
@@ -117,6 +144,7 @@ export function loginRepo(db: Db): LoginRepo {
       input: Parameters<LoginRepo['createWithinSeats']>[0],
     ): Awaited<ReturnType<LoginRepo['createWithinSeats']>> => {
       let replaced: LoginRecord[] = [];
+      let waiting = false;
       if (input.countsForSeat && input.seats !== null) {
         // A seat is one agent signed in, however many browsers they use: count distinct users,
         // and an agent who already holds a seat may open another login on it. Counted in SQL;
@@ -126,11 +154,15 @@ export function loginRepo(db: Db): LoginRepo {
           const holders = (activeSeatHolders.all() as LoginRow[]).map(loginFromRow);
           const target = holders.find((h) => h.id === input.replaceLoginId);
           // Ending one agent frees one seat; after a lowered limit that may not be enough.
-          if (!target || agents - 1 >= input.seats) return { ok: false, holders };
-          const at = input.login.createdAt;
-          replaced = holders.filter((h) => h.userId === target.userId);
-          for (const h of replaced) endOne.run(at, 'seat_taken', h.id);
-          replaced = replaced.map((h) => ({ ...h, endedAt: at, endReason: 'seat_taken' as const }));
+          const canReplace = target !== undefined && agents - 1 < input.seats;
+          if (!canReplace && input.waitForSeat) waiting = true;
+          else if (!canReplace) return { ok: false, holders };
+          else {
+            const at = input.login.createdAt;
+            replaced = holders.filter((h) => h.userId === target!.userId);
+            for (const h of replaced) endOne.run(at, 'seat_taken', h.id);
+            replaced = replaced.map((h) => ({ ...h, endedAt: at, endReason: 'seat_taken' as const }));
+          }
         }
       }
       const l = input.login;
@@ -138,14 +170,28 @@ export function loginRepo(db: Db): LoginRepo {
         l.id,
         l.userId,
         input.tokenHash,
-        input.countsForSeat ? 1 : 0,
+        input.countsForSeat && !waiting ? 1 : 0,
         l.createdAt,
         l.lastSeenAt,
         l.address,
+        waiting ? 1 : 0,
       );
-      return { ok: true, replaced };
+      return { ok: true, replaced, waiting };
     },
   );
+
+  const promoteTx = db.transaction((seats: number | null): LoginRecord[] => {
+    const holders = new Set((activeSeatHolders.all() as LoginRow[]).map((r) => r.user_id));
+    const promoted: LoginRecord[] = [];
+    for (const w of (waitingLogins.all() as LoginRow[]).map(loginFromRow)) {
+      // An agent already holding a seat takes no other; otherwise only while a seat is free.
+      if (!holders.has(w.userId) && seats !== null && holders.size >= seats) continue;
+      if (promote.run(w.id).changes !== 1) continue;
+      holders.add(w.userId);
+      promoted.push({ ...w, waitingForSeat: false });
+    }
+    return promoted;
+  });
 
   const signedInFrom = db.prepare(
     'SELECT 1 FROM logins WHERE user_id = ? AND address = ? AND created_at >= ? LIMIT 1',
@@ -154,6 +200,9 @@ export function loginRepo(db: Db): LoginRepo {
   return {
     async createWithinSeats(input) {
       return createTx.immediate(input);
+    },
+    async promoteWaiting(seats) {
+      return promoteTx.immediate(seats);
     },
     async byTokenHash(hash) {
       const r = db.prepare(`SELECT ${LOGIN_COLUMNS} FROM logins WHERE token_hash = ?`).get(hash) as

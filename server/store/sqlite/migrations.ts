@@ -2,6 +2,7 @@
  * Versioned schema migrations for the SQLite store. Each entry runs once, in order, inside a
  * transaction, and is recorded in `schema_migrations`. Never edit a released migration: add one.
  */
+import { LIFECYCLE_MIGRATIONS } from './lifecycle-migrations';
 import { MANAGE_MIGRATIONS } from './manage-migrations';
 
 export interface Migration {
@@ -131,4 +132,5 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN customer_client TEXT;
     `,
   },
+  ...LIFECYCLE_MIGRATIONS,
 ];

@@ -9,6 +9,7 @@ import type { Db } from './open-database';
 import {
   authorFromJson,
   SESSION_COLUMNS,
+  selectSessions,
   sessionColumnValue,
   sessionFromRow,
   type SessionRow,
@@ -79,9 +80,7 @@ export function portalRepo(db: Db): PortalRepo {
   };
 }
 
-const SESSION_SELECT = `SELECT id, portal_slug, customer_name, customer_email, problem, state, screen, agent_id,
-  target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by, customer_language,
-  customer_client FROM sessions`;
+const SESSION_SELECT = selectSessions();
 
 function setClause(patch: Partial<SessionRecord>): { sql: string; values: unknown[] } {
   const sets: string[] = [];
@@ -102,8 +101,8 @@ export function sessionRepo(db: Db): SessionRepo {
       db.prepare(
         `INSERT INTO sessions (id, portal_slug, customer_name, customer_email, problem, request_token_hash, state, screen,
           agent_id, target_agent_id, comment, transfer, created_at, queued_at, accepted_at, ended_at, ended_by,
-          customer_language, customer_client)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          customer_language, customer_client, callback_at, end_reason, continuation)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         s.id,
         s.portalSlug,
@@ -124,6 +123,9 @@ export function sessionRepo(db: Db): SessionRepo {
         s.endedBy,
         s.customerLanguage,
         s.customerClient ? JSON.stringify(s.customerClient) : null,
+        s.callbackAt,
+        s.endReason,
+        s.continuation ? JSON.stringify(s.continuation) : null,
       );
     },
     async byId(id) {

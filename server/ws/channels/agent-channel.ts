@@ -4,7 +4,8 @@
  * then works the queue: presence, accept, chat, comments, transfer, end, screen requests. Every
  * message goes through the channel's union and one handler per type. The socket is registered
  * under its login, so a login ended elsewhere (seat taken, logout, deactivation, password reset)
- * gets `signed_out` and is closed; the agent's support sessions stay as they are.
+ * gets `signed_out` and is closed; the agent's support sessions stay as they are. A login made
+ * without a seat sees and takes nothing until one frees (agent-without-seat.ts).
  */
 import { type AGENT_RESULTS, AgentToServer } from '../../../protocol/agent-channel';
 import type { ResultHandlerMap } from '../../../protocol/message';
@@ -21,6 +22,7 @@ import { CLOSE, type Connection } from '../connection';
 import type { Channel, ChannelSession } from '../hub';
 import { Dispatcher } from './dispatch';
 import { alreadyOpen, parseHello, requireProtocol } from './hello';
+import { handlersWithoutSeat } from './agent-without-seat';
 import { sendToAgent } from './typed-send';
 import { ProtocolError } from '../../../protocol/errors';
 
@@ -66,6 +68,15 @@ export function agentChannel(deps: AgentChannelDeps): Channel {
       await sessions.transfer(await c.user(), sessionId, target, comment, c.conn.address);
       return { sessionId };
     },
+    'session.recall': async ({ sessionId }, c) => sessions.recall(await c.user(), sessionId, c.conn.address),
+    'request.decline': async ({ sessionId, reason }, c) => {
+      await sessions.decline(await c.user(), sessionId, reason, c.conn.address);
+      return { sessionId };
+    },
+    'callback.handled': async ({ sessionId, note }, c) => {
+      await sessions.handled(await c.user(), sessionId, note, c.conn.address);
+      return { sessionId };
+    },
     'chat.send': async ({ sessionId, text }, c) => ({
       line: await chat.send(sessionId, { kind: 'agent', user: await c.user() }, text),
     }),
@@ -81,6 +92,7 @@ export function agentChannel(deps: AgentChannelDeps): Channel {
     }),
     'directory.list': () => sessions.directory(),
   };
+  const seatless = handlersWithoutSeat(handlers);
 
   return {
     name: 'agent',
@@ -95,11 +107,20 @@ export function agentChannel(deps: AgentChannelDeps): Channel {
 
       // From here to the welcome nothing awaits: no push can overtake the welcome.
       const link: AgentLink = { conn, userId: user.id, loginId: login.id };
-      const status = presence.add(link);
+      const withoutSeat = login.waitingForSeat;
+      // Without a seat the agent is not online: no alerts, no transfers, no queue pushes.
+      const status = withoutSeat ? 'busy' : presence.add(link);
       const unregister = deps.loginSockets.add(login.id, (event) => {
         sendToAgent(conn, signedOutMessage(event));
         conn.close(CLOSE.signedOut, event.reason === 'seat_taken' ? 'signed out: seat taken' : 'signed out');
       });
+      const unseat = withoutSeat
+        ? deps.auth.events.onSeatGranted((loginId) => {
+            if (loginId !== login.id) return;
+            sendToAgent(conn, { type: 'seat.granted' });
+            conn.close(CLOSE.seatGranted, 'a seat is free: sign in again');
+          })
+        : () => undefined;
       sendToAgent(conn, {
         type: 'agent.welcome',
         agent: agentRef(user),
@@ -107,8 +128,9 @@ export function agentChannel(deps: AgentChannelDeps): Channel {
         loginId: login.id,
         status,
         features: user.features,
-        queue: sessions.queue.visibleTo(user.id, portals),
-        sessions: held,
+        queue: withoutSeat ? [] : sessions.queue.visibleTo(user.id, portals),
+        sessions: withoutSeat ? [] : held,
+        ...(withoutSeat ? { waitingForSeat: true } : {}),
       });
 
       const ctx: AgentCtx = {
@@ -122,14 +144,22 @@ export function agentChannel(deps: AgentChannelDeps): Channel {
           return now;
         },
       };
-      const dispatcher = new Dispatcher('agent', conn, AgentToServer, handlers, ctx, deps.log);
+      const dispatcher = new Dispatcher(
+        'agent',
+        conn,
+        AgentToServer,
+        withoutSeat ? seatless : handlers,
+        ctx,
+        deps.log,
+      );
       return {
         onText: (t) => dispatcher.onText(t),
         onBinary: () =>
           conn.error('invalid_message', 'binary frames belong to the helper and viewer channels'),
         onClose: () => {
           unregister();
-          presence.remove(link);
+          unseat();
+          if (!withoutSeat) presence.remove(link);
         },
       };
     },

@@ -45,6 +45,10 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
       await sessions.cancel(link.sessionId, link.conn.address);
       return { sessionId: link.sessionId };
     },
+    'request.callback': async ({ email }, { link }) => {
+      await sessions.leaveDetails(link.sessionId, email, link.conn.address);
+      return { sessionId: link.sessionId };
+    },
     'request.restart': async (_m, { link }) => {
       const { record, ...result } = await sessions.restart(link.sessionId, link.conn.address);
       sessions.customers.move(link, record.id);
@@ -78,6 +82,7 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
             ...(hello.client ? { client: hello.client } : {}),
           },
           conn.address,
+          { connected: true, ...(hello.previous ? { previous: hello.previous } : {}) },
         );
         link = { conn, sessionId: record.id };
         sessions.customers.add(link);
@@ -97,6 +102,7 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
         try {
           if (record.state === 'ended') {
             // Bound all the same, so the page can restart in one step.
+            const agentName = await sessions.lastAgentName(record);
             conn.error(
               'session_ended',
               'this support session has ended; you can start a new request',
@@ -104,6 +110,8 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
               {
                 sessionId: record.id,
                 canRestart: true,
+                ...(agentName ? { agentName } : {}),
+                ...(record.endReason ? { reason: record.endReason } : {}),
               },
             );
           } else {

@@ -1,7 +1,8 @@
 /**
  * Signing in through the popup of the built extension in Chromium, against a real server: each
  * refusal in words a person understands (wrong password, account not activated, server down,
- * too many attempts), the seat-limit question and taking a seat, and signing out.
+ * too many attempts), the seat-limit question and taking a seat, signing out, and signing in
+ * without a seat (nothing shown until a seat frees, then the queue).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../../protocol/common';
@@ -9,7 +10,8 @@ import { startTestServer, type TestServer } from '../../support/test-server';
 import { TestWsClient } from '../../support/ws-client';
 import { signInThroughPopup } from '../../support/agent-extension';
 import { saveScreenshot } from '../../support/screenshots';
-import { closedPort, createAgent, PASSWORD } from './accounts';
+import { closedPort, createAgent, createPortal, PASSWORD } from './accounts';
+import { closeAll, customerViaWs } from '../../support/workflow';
 import { launchAgentBrowser, textOf, until, type AgentBrowser, POLL_MS } from './harness';
 
 let server: TestServer;
@@ -158,6 +160,50 @@ describe('seat limit and sign-out', () => {
       'the token to be revoked',
     );
     expect(after).toBe(401);
+    await popup.close();
+  });
+
+  it('signs in without a seat: nothing to see or take, then the freed seat and the queue arrive', async () => {
+    await server.services.accounts.setSeats(1, 'test');
+    const portal = await createPortal(server, 'Seat desk');
+    const holder = await createAgent(server, { name: 'Hank Holder', portals: [portal] });
+    const login = await server.services.auth.login({
+      email: holder.email,
+      password: PASSWORD,
+      address: '127.0.0.1',
+    });
+    const holderSocket = await TestWsClient.connect(server.wsUrl, server.url);
+    holderSocket.send({ type: 'agent.hello', token: login.token, protocol: PROTOCOL_VERSION });
+    await holderSocket.waitType('agent.welcome');
+
+    const me = await createAgent(server, { name: 'Wendy Waiter', portals: [portal] });
+    const popup = await agent.openPage('popup.html');
+    await popup.setViewport({ width: 380, height: 600 });
+    await signInThroughPopup(popup, server.url, me.email, PASSWORD);
+    await popup.waitForSelector('.seat-question button.wait-for-seat');
+    await popup.click('.seat-question button.wait-for-seat');
+    expect(await textOf(popup, '.alert-list .without-seat')).toBe(
+      'You are signed in without a seat: every seat is taken, so you receive no requests. When a seat frees, it is yours at once.',
+    );
+    // A customer asks: Hank is alerted, Wendy sees nothing.
+    const customer = await customerViaWs(server, portal, { name: 'Sid Seatless' });
+    await holderSocket.waitFor((m) => m.type === 'queue.added');
+    await popup.waitForSelector('.connection.online');
+    expect(await popup.$('.queue-entry')).toBeNull();
+    await saveScreenshot(popup, 'popup-without-seat.png');
+
+    // Hank signs out: the seat is Wendy's without her doing anything, and the request appears.
+    const out = await fetch(`${server.url}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${login.token}` },
+    });
+    expect(out.status).toBe(204);
+    await popup.waitForSelector(`.queue-entry[data-session="${customer.sessionId}"] button.accept`, {
+      timeout: 15_000,
+    });
+    expect(await popup.$('.without-seat')).toBeNull();
+    await closeAll(customer.client, holderSocket);
+    await server.services.accounts.setSeats(null, 'test');
     await popup.close();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Transfer between two agents, each in their own browser with the built extension: the first
  * hands the session over with a comment; the second gets the alert (the comment in it) and the
- * queue entry with the comment, accepts, and has the conversation so far.
+ * queue entry with the comment, accepts, and has the conversation so far. Then the turns of a
+ * transfer: declined with a reason (the sender reads it in the chat window), and taken back.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -140,4 +141,54 @@ it('transfers a session to another agent, whose alert and queue show the comment
     (m) => m.type === 'session.transferred' && m.agentName !== undefined,
   );
   expect(accepted.agentName).toBe('Sam Second');
+});
+
+it('declined with a reason: back to the sender, who reads why; then sent again and taken back', async () => {
+  // The session is Sam's now (the test above); he hands it to Frank, who declines.
+  const chat2 = await chatWindow(second.browser, customer.sessionId);
+  const transferTo = async (comment: string) => {
+    await chat2.click('button.transfer');
+    await chat2.waitForSelector(`#transfer-target option[value="agent:${first.agent.id}"]`);
+    await chat2.select('#transfer-target', `agent:${first.agent.id}`);
+    await chat2.type('#transfer-comment', comment);
+    await chat2.click('button.transfer-submit');
+  };
+  await transferTo('Back to you for the billing part');
+  // While Frank has not answered, Sam's window says where it went and offers to take it back.
+  expect(await textOf(chat2, '.transfer-waiting')).toMatch(
+    /^Transferring to Frank First\. If nobody accepts it by .+, it comes back to you\. Take it back$/,
+  );
+  const entry = `.queue-entry[data-session="${customer.sessionId}"]`;
+  await first.popup.waitForSelector(`${entry} button.decline`);
+  expect(await textOf(first.popup, `${entry} .answer-by`)).toMatch(
+    /^Returns to the sender in .+ if nobody accepts it\.$/,
+  );
+  await first.popup.click(`${entry} button.decline`);
+  await first.popup.type(`${entry} textarea.reason`, 'In a meeting until 3');
+  await first.popup.click(`${entry} button.confirm-decline`);
+  await first.popup.waitForFunction((sel) => !document.querySelector(sel), { polling: POLL_MS }, entry);
+
+  expect(await textOf(chat2, '.transfer-returned p')).toBe(
+    'Frank First declined the transfer. The session is yours again.',
+  );
+  expect(await textOf(chat2, '.transfer-returned .returned-reason')).toBe('Reason: In a meeting until 3');
+  await saveScreenshot(chat2, 'chat-transfer-declined.png');
+  await chat2.click('.transfer-returned button.dismiss');
+  await chat2.waitForFunction(() => !document.querySelector('.transfer-returned'), { polling: POLL_MS });
+
+  // Sent again, then taken back before Frank answers: his entry goes, the session is Sam's.
+  await transferTo('Never mind');
+  await first.popup.waitForSelector(`${entry} button.accept`);
+  await chat2.waitForSelector('.transfer-waiting button.recall');
+  await chat2.click('.transfer-waiting button.recall');
+  expect(await textOf(chat2, '.transfer-returned p')).toBe('You took the session back.');
+  await first.popup.waitForFunction((sel) => !document.querySelector(sel), { polling: POLL_MS }, entry);
+  // The chat goes on with Sam.
+  await chat2.type('textarea.ll-chat-input', 'Still with you');
+  await chat2.keyboard.press('Enter');
+  await seen(
+    customer.client,
+    (m) => m.type === 'chat.message' && (m.line as { text: string }).text === 'Still with you',
+    'the line',
+  );
 });

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 describe('support page', () => {
-  it('asks, waits, chats with the agent both ways, and starts a new request in one click after the end', async () => {
+  it('asks, waits, chats with the agent both ways, and continues with the same agent after the end', async () => {
     const agent = await addAgent(server, { portals: [PORTAL], name: 'Anna Agent' });
     agents.push(agent);
     const { page, csp, errors } = await openPage(chromium.browser);
@@ -128,10 +128,25 @@ describe('support page', () => {
     await waitForText(page, 'Anna Agent ended the session.');
     await saveScreenshot(page, 'support-ended.png');
 
-    // One click: a new request with the same details, back in the queue.
+    // "Continue with Anna Agent": the form again, name and e-mail kept, the description empty,
+    // and the request goes to Anna first (the FAQ's "representative not available" case).
     const beforeRestart = agent.client.received.length;
-    await page.click('[data-view="ended"] .ll-primary');
+    expect(await textOf(page, '[data-view="ended"] .ll-continue')).toBe('Continue with Anna Agent');
+    await page.click('[data-view="ended"] .ll-continue');
+    await waitForView(page, 'form');
+    expect(await textOf(page, '.ll-continue-note')).toBe(
+      'Your request goes to Anna Agent first. If Anna Agent is not available, it goes to the next available agent.',
+    );
+    expect(await page.$eval('input[name="name"]', (e) => (e as HTMLInputElement).value)).toBe(
+      'Chloé Customer',
+    );
+    expect(await page.$eval('textarea[name="problem"]', (e) => (e as HTMLTextAreaElement).value)).toBe('');
+    await page.type('textarea[name="problem"]', 'Now the scanner is stuck.');
+    await page.click('button[type="submit"]');
     await waitForView(page, 'waiting');
+    expect(await textOf(page, '.ll-routing[data-routing="asked"]')).toBe(
+      'Anna Agent has been asked first. If Anna Agent does not answer within a couple of minutes, the next available agent will.',
+    );
     const again = await seen(
       agent.client,
       (m) => m.type === 'queue.added',
@@ -143,13 +158,27 @@ describe('support page', () => {
       customerName: string;
       customerEmail?: string;
       problem: string;
+      targetAgentId?: string;
     };
     expect(second.sessionId).not.toBe(entry.sessionId);
     expect(second).toMatchObject({
       customerName: 'Chloé Customer',
       customerEmail: 'chloe@example.com',
-      problem: 'My printer prints blank pages.',
+      problem: 'Now the scanner is stuck.',
+      targetAgentId: agent.user.id,
     });
+    // Anna declines: the page says so in words, and the request waits for the next agent.
+    resultOf(
+      await agent.client.request({
+        type: 'request.decline',
+        sessionId: second.sessionId,
+        reason: 'In a call',
+      }),
+    );
+    expect(await textOf(page, '.ll-routing[data-routing="declined"]')).toBe(
+      'Anna Agent cannot take your request right now. It went to the next available agent.',
+    );
+    await saveScreenshot(page, 'support-continue-declined.png');
 
     expect(dialogs).toEqual([]);
     expect(csp).toEqual([]);

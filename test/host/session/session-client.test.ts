@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../protocol/errors';
+import { DataChannel } from '../../../protocol/frame';
 import { HostToExtension } from '../../../protocol/native-channel';
 import type { HelperEvent } from '../../../host/native/helper-controller';
 import type { SystemFacts } from '../../../host/platform/registry';
@@ -224,16 +225,17 @@ describe('SessionClient against the real server', () => {
     const viewer = await NodeViewer.connect(server.wsUrl, server.url, agent.token, customer.sessionId);
     open.push(viewer);
     await viewer.until(() => viewer.sas !== null && c.state === 'sharing', 5000, 'keys and consent');
-    await viewer.sendControl({ type: 'session.reboot' });
+    // Without the grant the relay drops the request (the helper would refuse it too).
+    await viewer.sendJson(DataChannel.session, { type: 'session.reboot' });
     await viewer.until(
-      () => viewer.control.some((m) => m.type === 'session.refused' && m.code === 'consent_required'),
+      () => viewer.messages.some((m) => m.type === 'error' && m.code === 'consent_required'),
       5000,
       'refusal',
     );
     expect(platform.reboots).toBe(0);
     grants = ALL_GRANTS;
     await c.consent(ALL_GRANTS);
-    await viewer.sendControl({ type: 'session.reboot' });
+    await viewer.sendJson(DataChannel.session, { type: 'session.reboot' });
     await until(() => platform.reboots === 1, 'the reboot');
     expect(notices.some((n) => n.type === 'rebooting')).toBe(true);
     expect(statSync(stateFile).mode & 0o777).toBe(0o600);

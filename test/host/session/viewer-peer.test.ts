@@ -78,8 +78,13 @@ describe('ViewerPeer', () => {
       a.peer.onSealed(await a.session!.seal(channel as DataChannelId, PEER_HELPER, encodeJsonPayload(value)));
     await send(DataChannel.control, { type: 'ping', id: 5 });
     await send(DataChannel.control, { type: 'stream.pause' });
+    // A reboot request on the control channel is not one: the relay holds only the session
+    // channel to the agent's reboot feature, so the helper acts on that channel alone.
     await send(DataChannel.control, { type: 'session.reboot' });
+    expect(logs).not.toContain('reboot');
+    await send(DataChannel.session, { type: 'session.reboot' });
     expect(logs).toEqual(expect.arrayContaining(['pause true', 'reboot']));
+    expect(logs.filter((l) => l === 'reboot')).toHaveLength(1);
     await gate.set({ ...NO_GRANTS, view: true });
     await send(DataChannel.input, { type: 'text', text: 'no' });
     await until(() => a.frames.length >= 2, 'pong and the refusal');

@@ -331,6 +331,9 @@ describe('reports', () => {
     endedBy: 'agent',
     customerLanguage: null,
     customerClient: null,
+    callbackAt: null,
+    endReason: null,
+    continuation: null,
   });
 
   beforeAll(async () => {

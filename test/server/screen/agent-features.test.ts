@@ -148,6 +148,38 @@ describe('per-agent features on the screen path', () => {
     await waitBinary(helper, mark2 + 1);
     await closeAll(agent.client, customer, helper, before.client, after.client, again.client);
   });
+
+  it('drops a reboot request from a viewer whose agent lacks reboot, though the customer granted it (the attack)', async () => {
+    const agent = await addAgent(server, { portals: [slug] });
+    const { sessionId, customer, helper } = await sharing(agent);
+    await setFeatures(agent, { reboot: false });
+    const viewer = await connectViewer(server, agent.token, sessionId);
+    expect(viewer.first).toMatchObject({ features: { reboot: false } });
+    // A modified viewer sends the request anyway, on the session channel (the only one the
+    // helper acts on; the payload is ciphertext to the server, the header is not).
+    const rebootFrame = () =>
+      encodeFrame({ channel: DataChannel.session, from: 2, to: PEER_HELPER }, new Uint8Array([9, 9]));
+    const helperMark = helper.binary.length;
+    const mark = viewer.client.received.length;
+    viewer.client.ws.send(rebootFrame());
+    expect(await seen(viewer.client, (m) => m.type === 'error', 'feature notice', mark)).toMatchObject({
+      code: 'feature_disabled',
+      message:
+        "frame dropped: your manager has not enabled rebooting the customer's computer for your account",
+      details: { channel: DataChannel.session, feature: 'reboot', to: PEER_HELPER },
+    });
+    await new Promise((r) => setTimeout(r, QUIET_MS));
+    expect(binaryAfter(helper, helperMark)).toEqual([]);
+
+    // Switched on by the manager: the open viewer's next request reaches the helper.
+    await setFeatures(agent, { reboot: true });
+    await seen(viewer.client, (m) => m.type === 'viewer.features' && (m.features as Features).reboot);
+    viewer.client.ws.send(rebootFrame());
+    await waitBinary(helper, helperMark + 1);
+    const forwarded = parseFrame(helper.binary[helperMark]!);
+    expect(forwarded.ok && forwarded.header.channel).toBe(DataChannel.session);
+    await closeAll(agent.client, customer, helper, viewer.client);
+  });
 });
 
 async function waitBinary(c: TestWsClient, count: number, timeoutMs = 5000): Promise<void> {

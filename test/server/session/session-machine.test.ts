@@ -8,7 +8,7 @@ import {
   type SessionEvent,
 } from '../../../server/session/session-machine';
 
-const EVENTS: SessionEvent[] = ['accept', 'transfer', 'cancel', 'end'];
+const EVENTS: SessionEvent[] = ['accept', 'transfer', 'return', 'handle', 'cancel', 'end'];
 
 describe('session state machine', () => {
   it('covers every protocol state', () => {
@@ -24,11 +24,13 @@ describe('session state machine', () => {
     expect(allowed.sort()).toEqual(
       [
         'queued -accept-> accepted',
+        'queued -handle-> ended',
         'queued -cancel-> ended',
         'queued -end-> ended',
         'accepted -transfer-> transferring',
         'accepted -end-> ended',
         'transferring -accept-> accepted',
+        'transferring -return-> accepted',
         'transferring -cancel-> ended',
         'transferring -end-> ended',
       ].sort(),

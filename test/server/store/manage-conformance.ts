@@ -5,7 +5,7 @@
  * read. Run by sqlite-store.test.ts and postgres-store.test.ts with the store conformance suite.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeliveryRecord } from '../../../server/store/manage-store';
+import type { DeliveryRecord, SessionOutcome } from '../../../server/store/manage-store';
 import type { SessionRecord, Store } from '../../../server/store/store';
 import { session, user, type StoreUnderTest } from './store-conformance';
 
@@ -255,6 +255,47 @@ export function describeManageConformance(kind: string, open: () => Promise<Stor
         expect(
           (await store.manage.history.createdBetween(T0, T0 + 2, 10)).map((s) => s.id).slice(0, 1),
         ).toEqual([waiting.id]);
+      });
+
+      it('tells callbacks, handled callbacks, customers who left and abandoned requests apart', async () => {
+        const ann = await agent();
+        const ended = { state: 'ended' as const, endedAt: T0 + 50 };
+        const waiting = await sessionAt(T0);
+        const callback = await sessionAt(T0 + 1, { callbackAt: T0 + 2 });
+        const handled = await sessionAt(T0 + 2, {
+          ...ended,
+          callbackAt: T0 + 3,
+          endReason: 'handled',
+          endedBy: 'agent',
+        });
+        const answeredThenHandled = await sessionAt(T0 + 3, {
+          ...ended,
+          agentId: ann.id,
+          acceptedAt: T0 + 4,
+          endReason: 'handled',
+        });
+        const left = await sessionAt(T0 + 4, { ...ended, endReason: 'customer_left', endedBy: 'customer' });
+        const abandoned = await sessionAt(T0 + 5, { ...ended, endedBy: 'system' });
+        const completed = await sessionAt(T0 + 6, { ...ended, agentId: ann.id, acceptedAt: T0 + 7 });
+        const inProgress = await sessionAt(T0 + 7, {
+          state: 'accepted',
+          agentId: ann.id,
+          acceptedAt: T0 + 8,
+        });
+        const ids = async (outcome: SessionOutcome) =>
+          (await store.manage.history.search({ offset: 0, limit: 20, outcome })).sessions.map((s) => s.id);
+        expect(await ids('waiting')).toEqual([waiting.id]);
+        expect(await ids('callback')).toEqual([callback.id]);
+        expect(await ids('handled')).toEqual([answeredThenHandled.id, handled.id]);
+        expect(await ids('left')).toEqual([left.id]);
+        expect(await ids('abandoned')).toEqual([abandoned.id]);
+        expect(await ids('completed')).toEqual([completed.id]);
+        expect(await ids('in_progress')).toEqual([inProgress.id]);
+        // The new columns come back on every session the reports read.
+        const all = await store.manage.history.search({ offset: 0, limit: 20 });
+        expect(all.total).toBe(8);
+        expect(all.sessions.find((s) => s.id === handled.id)).toEqual(handled);
+        expect(all.sessions.find((s) => s.id === callback.id)?.callbackAt).toBe(T0 + 2);
       });
     });
   });

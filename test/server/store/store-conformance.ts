@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatAuthor } from '../../../protocol/common';
 import { DEFAULT_FEATURES } from '../../../server/accounts/default-features';
 import { newId } from '../../../server/auth/tokens';
+import { DEFAULT_TRANSFER_TIMEOUT_SECONDS } from '../../../server/store/sqlite/lifecycle-migrations';
 import type { AuditFilter, LoginRecord, SessionRecord, Store, UserRecord } from '../../../server/store/store';
 
 export interface StoreUnderTest {
@@ -51,6 +52,7 @@ function login(userId: string, overrides: Partial<LoginRecord> = {}): LoginRecor
     endedAt: null,
     endReason: null,
     address: '192.0.2.7',
+    waitingForSeat: false,
     ...overrides,
   };
 }
@@ -75,6 +77,9 @@ export function session(portalSlug: string, overrides: Partial<SessionRecord> = 
     endedBy: null,
     customerLanguage: null,
     customerClient: null,
+    callbackAt: null,
+    endReason: null,
+    continuation: null,
     ...overrides,
   };
 }
@@ -95,7 +100,7 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
       target: Store,
       userId: string,
       seats: number | null,
-      extra: { replaceLoginId?: string; countsForSeat?: boolean; at?: number } = {},
+      extra: { replaceLoginId?: string; countsForSeat?: boolean; at?: number; waitForSeat?: boolean } = {},
     ) {
       const l = login(userId, { createdAt: extra.at ?? T0, lastSeenAt: extra.at ?? T0 });
       const result = await target.logins.createWithinSeats({
@@ -104,6 +109,7 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
         seats,
         countsForSeat: extra.countsForSeat ?? true,
         ...(extra.replaceLoginId ? { replaceLoginId: extra.replaceLoginId } : {}),
+        ...(extra.waitForSeat ? { waitForSeat: true } : {}),
       });
       return { login: l, result };
     }
@@ -127,13 +133,35 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
       it('is absent at first, created once, renamed by a second create, and keeps its seats', async () => {
         expect(await store.company.get()).toBeNull();
         const created = await store.company.create('Acme', T0);
-        expect(created).toEqual({ id: expect.any(String), name: 'Acme', seats: null, createdAt: T0 });
+        expect(created).toEqual({
+          id: expect.any(String),
+          name: 'Acme',
+          seats: null,
+          transferTimeoutSeconds: DEFAULT_TRANSFER_TIMEOUT_SECONDS,
+          createdAt: T0,
+        });
         await store.company.setSeats(3);
         const renamed = await store.company.create('Acme Corp', T0 + 5);
-        expect(renamed).toEqual({ id: created.id, name: 'Acme Corp', seats: 3, createdAt: T0 });
+        expect(renamed).toEqual({
+          id: created.id,
+          name: 'Acme Corp',
+          seats: 3,
+          transferTimeoutSeconds: DEFAULT_TRANSFER_TIMEOUT_SECONDS,
+          createdAt: T0,
+        });
         expect(await store.company.get()).toEqual(renamed);
         await store.company.setSeats(null);
         expect((await store.company.get())?.seats).toBeNull();
+      });
+
+      it('keeps the transfer timeout, 120 s until a manager sets it, apart from the seats', async () => {
+        await store.company.create('Acme', T0);
+        expect((await store.company.get())?.transferTimeoutSeconds).toBe(120);
+        await store.company.setTransferTimeout(45);
+        await store.company.setSeats(2);
+        expect(await store.company.get()).toMatchObject({ seats: 2, transferTimeoutSeconds: 45 });
+        // A second create (a rename) keeps it.
+        expect((await store.company.create('Acme Corp', T0 + 1)).transferTimeoutSeconds).toBe(45);
       });
     });
 
@@ -196,7 +224,7 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
         await store.users.insert(u);
         const first = await seatLogin(store, u.id, null, { at: T0 });
         const second = await seatLogin(store, u.id, null, { at: T0 + 1 });
-        expect(first.result).toEqual({ ok: true, replaced: [] });
+        expect(first.result).toEqual({ ok: true, replaced: [], waiting: false });
         expect(await store.logins.byTokenHash(`hash-${first.login.id}`)).toEqual(first.login);
         expect(await store.logins.byTokenHash('no such hash')).toBeNull();
         expect(await store.logins.byId(second.login.id)).toEqual(second.login);
@@ -259,6 +287,7 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
         const b1 = await seatLogin(store, b.id, 1, { at: T0 + 50, replaceLoginId: a2.login.id });
         expect(b1.result).toEqual({
           ok: true,
+          waiting: false,
           replaced: [
             { ...a1.login, endedAt: T0 + 50, endReason: 'seat_taken' },
             { ...a2.login, endedAt: T0 + 50, endReason: 'seat_taken' },
@@ -272,7 +301,7 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
 
         // With a free seat, a replace is ignored: nobody is signed out needlessly.
         const c1 = await seatLogin(store, c.id, 2, { replaceLoginId: b1.login.id });
-        expect(c1.result).toEqual({ ok: true, replaced: [] });
+        expect(c1.result).toEqual({ ok: true, replaced: [], waiting: false });
         expect(await store.logins.byId(b1.login.id)).toMatchObject({ endedAt: null });
       });
 
@@ -317,9 +346,92 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
         expect(winners).toHaveLength(1);
         expect(winners[0]).toEqual({
           ok: true,
+          waiting: false,
           replaced: [{ ...held.login, endedAt: T0, endReason: 'seat_taken' }],
         });
         expect(await store.logins.active()).toHaveLength(1);
+        await peer.close();
+      });
+    });
+
+    describe('logins waiting for a seat', () => {
+      it('signs in without a seat when every seat is taken and the agent chose to wait', async () => {
+        const [a, b] = [user(), user()];
+        await store.users.insert(a);
+        await store.users.insert(b);
+        const a1 = await seatLogin(store, a.id, 1, { at: T0 });
+        const b1 = await seatLogin(store, b.id, 1, { at: T0 + 1, waitForSeat: true });
+        expect(b1.result).toEqual({ ok: true, replaced: [], waiting: true });
+        expect(await store.logins.byId(b1.login.id)).toEqual({ ...b1.login, waitingForSeat: true });
+        expect(await store.logins.byId(a1.login.id)).toEqual(a1.login);
+        // A waiting login holds no seat: the next agent is still refused, and is not told of it.
+        const c = user();
+        await store.users.insert(c);
+        const full = await seatLogin(store, c.id, 1, { at: T0 + 2 });
+        expect(full.result.ok).toBe(false);
+        if (!full.result.ok) expect(full.result.holders.map((h) => h.id)).toEqual([a1.login.id]);
+        // With a free seat, waitForSeat changes nothing: the login takes it at once.
+        const free = await seatLogin(store, c.id, 3, { at: T0 + 3, waitForSeat: true });
+        expect(free.result).toEqual({ ok: true, replaced: [], waiting: false });
+      });
+
+      it('promotes the oldest waiting logins while seats are free, an agent who holds one at once', async () => {
+        const [a, b, c, d] = [user(), user(), user(), user()];
+        for (const u of [a, b, c, d]) await store.users.insert(u);
+        const a1 = await seatLogin(store, a.id, 1, { at: T0 });
+        const c1 = await seatLogin(store, c.id, 1, { at: T0 + 2, waitForSeat: true });
+        const b1 = await seatLogin(store, b.id, 1, { at: T0 + 1, waitForSeat: true });
+        const d1 = await seatLogin(store, d.id, 1, { at: T0 + 3, waitForSeat: true });
+        expect([b1, c1, d1].map((x) => x.result)).toEqual(
+          Array(3).fill({ ok: true, replaced: [], waiting: true }),
+        );
+        // Nothing free: nobody promoted.
+        expect(await store.logins.promoteWaiting(1)).toEqual([]);
+        expect(await store.logins.end(a1.login.id, 'logout', T0 + 6)).toBe(true);
+        // One seat frees: the oldest waiting (b, though it asked after c was stored) takes it.
+        expect(await store.logins.promoteWaiting(1)).toEqual([{ ...b1.login, waitingForSeat: false }]);
+        expect(await store.logins.byId(b1.login.id)).toMatchObject({ waitingForSeat: false, endedAt: null });
+        expect(await store.logins.promoteWaiting(1)).toEqual([]);
+        // A promoted login counts for its seat.
+        expect((await seatLogin(store, a.id, 1, { at: T0 + 7 })).result.ok).toBe(false);
+        // A raised limit promotes the rest in order; an ended waiting login is never promoted.
+        await store.logins.end(d1.login.id, 'logout', T0 + 8);
+        expect((await store.logins.promoteWaiting(null)).map((l) => l.id)).toEqual([c1.login.id]);
+        expect(await store.logins.byId(d1.login.id)).toMatchObject({ waitingForSeat: true, endedAt: T0 + 8 });
+        expect((await store.logins.active()).map((l) => l.id)).toEqual([b1.login.id, c1.login.id]);
+      });
+
+      it('promotes a waiting agent who already holds a seat, however full the seats are', async () => {
+        const [a, b] = [user(), user()];
+        await store.users.insert(a);
+        await store.users.insert(b);
+        await seatLogin(store, a.id, 1, { at: T0 });
+        const b1 = await seatLogin(store, b.id, 1, { at: T0 + 1, waitForSeat: true });
+        expect(b1.result).toMatchObject({ waiting: true });
+        // The limit is raised, b takes the free seat in a second browser, then it is lowered again.
+        const b2 = await seatLogin(store, b.id, 2, { at: T0 + 2 });
+        expect(b2.result).toEqual({ ok: true, replaced: [], waiting: false });
+        expect((await store.logins.promoteWaiting(1)).map((l) => l.id)).toEqual([b1.login.id]);
+      });
+
+      it(`fills the two free seats exactly when ${RACERS} promotions run at once, across connections`, async () => {
+        const peer = await t.openPeer();
+        const agents = Array.from({ length: 10 }, () => user());
+        for (const a of agents) await store.users.insert(a);
+        await seatLogin(store, agents[0]!.id, 1, { at: T0 });
+        for (const [i, a] of agents.slice(1).entries())
+          expect(
+            (await seatLogin(store, a.id, 1, { at: T0 + 1 + i, waitForSeat: true })).result,
+          ).toMatchObject({
+            waiting: true,
+          });
+        const promoted = await Promise.all(
+          Array.from({ length: RACERS }, (_, i) => (i % 2 ? peer : store).logins.promoteWaiting(3)),
+        );
+        expect(promoted.flat().map((l) => l.userId)).toEqual([agents[1]!.id, agents[2]!.id]);
+        expect(
+          new Set((await store.logins.active()).filter((l) => !l.waitingForSeat).map((l) => l.userId)).size,
+        ).toBe(3);
         await peer.close();
       });
     });
@@ -398,6 +510,35 @@ export function describeStoreConformance(kind: string, open: () => Promise<Store
         expect(await store.sessions.byRequestTokenHash(`request-${s.id}`)).toEqual(s);
         expect(await store.sessions.byRequestTokenHash('other')).toBeNull();
         expect(await store.sessions.byId('missing')).toBeNull();
+      });
+
+      it('round-trips a callback, a continuation and an end reason, and patches them', async () => {
+        const continuation = { previousSessionId: 'earlier', agentId: 'a1', state: 'asked' as const };
+        const s = await portalWithSession({ callbackAt: T0 + 3, continuation });
+        expect(await store.sessions.byId(s.id)).toEqual(s);
+        const declined = await store.sessions.transition(s.id, ['queued'], {
+          continuation: { ...continuation, state: 'declined' },
+        });
+        expect(declined?.continuation).toEqual({ ...continuation, state: 'declined' });
+        const handled = await store.sessions.transition(s.id, ['queued'], {
+          state: 'ended',
+          endedAt: T0 + 9,
+          endedBy: 'agent',
+          endReason: 'handled',
+          continuation: null,
+        });
+        expect(handled).toEqual({
+          ...s,
+          state: 'ended',
+          endedAt: T0 + 9,
+          endedBy: 'agent',
+          endReason: 'handled',
+          continuation: null,
+        });
+        expect(await store.sessions.byId(s.id)).toEqual(handled);
+        // A continuation the database holds in a shape we do not know reads back as none.
+        await t.exec(`UPDATE sessions SET continuation = '{"agentId":7}' WHERE id = '${s.id}'`);
+        expect((await store.sessions.byId(s.id))?.continuation).toBeNull();
       });
 
       it('lists open sessions oldest first, without the ended ones', async () => {

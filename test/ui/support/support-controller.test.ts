@@ -117,6 +117,46 @@ describe('SupportController', () => {
     expect(t.c.current.session?.sessionId).toBe('s2');
   });
 
+  it('continues with the same agent: a new socket, an empty description, the old token as previous; the routing is kept', async () => {
+    const t = await waiting();
+    t.last().receive({ type: 'session.accepted', agentName: 'Anna' });
+    t.last().receive({ type: 'session.ended', by: 'agent' });
+    t.c.continueWithAgent();
+    expect(t.c.current).toMatchObject({
+      phase: 'form',
+      continueWith: { token: 'tok1', agentName: 'Anna' },
+      details: { ...details, problem: '' },
+    });
+    // The ended session's socket is left: the new request opens its own.
+    expect(t.last().closedByClient).toBe(true);
+    t.c.submit({ ...details, problem: 'the scanner now' });
+    expect(t.sockets).toHaveLength(2);
+    t.last().open();
+    expect(t.last().lastSent()).toMatchObject({
+      type: 'request.create',
+      problem: 'the scanner now',
+      previous: 'tok1',
+    });
+    const routing = { agentName: 'Anna', state: 'asked', answerBy: 5 };
+    t.reply({ requestToken: 'tok2', session: view({ sessionId: 's2', routing }) });
+    await t.settle();
+    expect(t.c.current).toMatchObject({ phase: 'waiting', continueWith: null, session: { routing } });
+    // Anna did not answer: the page is told, in the session it shows.
+    t.last().receive({ type: 'request.routing', routing: { agentName: 'Anna', state: 'no_answer' } });
+    expect(t.c.current.session?.routing).toEqual({ agentName: 'Anna', state: 'no_answer' });
+  });
+
+  it('starts a new request with the name and e-mail kept and an empty description', async () => {
+    const t = await waiting();
+    t.last().receive({ type: 'session.ended', by: 'agent' });
+    t.c.newRequest();
+    expect(t.c.current).toMatchObject({
+      phase: 'form',
+      continueWith: null,
+      details: { ...details, problem: '' },
+    });
+  });
+
   it('resumes a kept request after a reload, and goes back to the form when the server forgot it', async () => {
     const kept = memory({ [keyFor('it')]: JSON.stringify({ token: 'old', details }) });
     const t = await setup(kept);

@@ -1,6 +1,8 @@
 /**
- * The session ended: says who ended it, offers "start a new request" (one click: request.restart
- * with the same details), and keeps the conversation readable below.
+ * The session ended: says who ended it, offers to continue with the same agent (a new request
+ * that goes to them first: the FAQ's "representative not available" is answered on the waiting
+ * page) or a new request (the form, with an empty description), and keeps the conversation
+ * readable below.
  */
 import { useMemo } from 'preact/hooks';
 import { ChatView } from '../../chat/chat-view';
@@ -33,7 +35,22 @@ export function EndedView({ model, actions }: ViewProps) {
         </p>
       )}
       <div class="ll-actions">
-        <button type="button" class="ll-primary" disabled={busy} onClick={() => actions.restart()}>
+        {agent && (
+          <button
+            type="button"
+            class="ll-primary ll-continue"
+            disabled={busy}
+            onClick={() => actions.continueWithAgent()}
+          >
+            {t('support.ended.continueWith', { agent })}
+          </button>
+        )}
+        <button
+          type="button"
+          class={agent ? 'll-secondary ll-new-request' : 'll-primary ll-new-request'}
+          disabled={busy}
+          onClick={() => actions.newRequest()}
+        >
           {busy ? t('support.ended.restarting') : t('support.ended.restart')}
         </button>
       </div>

@@ -38,6 +38,11 @@ export function RequestForm({ model, actions }: ViewProps) {
     <form class="ll-card ll-form" onSubmit={submit} noValidate data-view="form">
       <h1>{t('support.form.title')}</h1>
       <p class="ll-lead">{t('support.form.intro')}</p>
+      {model.continueWith && (
+        <p class="ll-note ll-continue-note" role="status">
+          {t('support.form.continueWith', { agent: model.continueWith.agentName })}
+        </p>
+      )}
       {model.portal.agentsAvailable === 0 && (
         <p class="ll-note" role="status">
           {t('support.form.noAgents')}

@@ -4,6 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { Email } from '../../../protocol/common';
+import type { Routing } from '../../../protocol/customer-channel';
 import { EMAIL_MAX_CHARS } from '../../../protocol/limits';
 import { useI18n } from '../../i18n/use-i18n';
 import { noAgentsOnline } from '../support-model';
@@ -39,6 +40,7 @@ export function WaitingView(props: ViewProps) {
           </p>
         </div>
       </div>
+      {model.session?.routing && <RoutingNote routing={model.session.routing} />}
       <p>{t('support.waiting.keepOpen')}</p>
       {model.actionError && (
         <p class="ll-error" role="alert">
@@ -51,6 +53,23 @@ export function WaitingView(props: ViewProps) {
         </button>
       )}
     </section>
+  );
+}
+
+/** Where a "continue with Ann" request is: asked first, or in the portal's queue and why. */
+function RoutingNote({ routing }: { routing: Routing }) {
+  const { t } = useI18n();
+  const agent = routing.agentName;
+  const text = {
+    asked: () => t('support.routing.asked', { agent }),
+    unavailable: () => t('support.routing.unavailable', { agent }),
+    no_answer: () => t('support.routing.no_answer', { agent }),
+    declined: () => t('support.routing.declined', { agent }),
+  }[routing.state]();
+  return (
+    <p class="ll-note ll-routing" data-routing={routing.state} role="status">
+      {text}
+    </p>
   );
 }
 

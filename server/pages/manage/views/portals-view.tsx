@@ -10,6 +10,7 @@ import { useI18n } from '../../../../ui/i18n/use-i18n';
 import { TextField } from '../../shared/text-field';
 import { useApi, useLoad } from '../use-api';
 import { CopyButton, Failure, Section } from './common';
+import { TransferTimeoutForm } from './transfer-timeout-form';
 
 const PortalsAnswer = z.object({ portals: z.array(PortalView) });
 const UsersAnswer = z.object({ users: z.array(UserView) });
@@ -220,6 +221,7 @@ export function PortalsView() {
           </tbody>
         </table>
       )}
+      <TransferTimeoutForm />
     </div>
   );
 }
