@@ -4,7 +4,6 @@
  * helper checks), NO_PROXY going direct, Basic credentials, and the failures a customer meets
  * (credentials refused, proxy down, a proxy it cannot speak) told in their words.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -17,6 +16,7 @@ import { HelperText } from '../../../host/i18n/helper-text';
 import type { NetworkOptions } from '../../../host/net/server-agent';
 import { HeldAnnotations } from '../../../host/session/annotation-surface';
 import { SessionClient } from '../../../host/session/session-client';
+import { selfSignedCert } from '../../support/self-signed-cert';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { startTinyproxy, type Tinyproxy } from '../../support/tinyproxy';
 import { addAgent, addPortal, closeAll, screenRequested, type ConnectedAgent } from '../../support/workflow';
@@ -56,31 +56,7 @@ async function request(server: TestServer) {
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-proxy-test-'));
-  const certFile = path.join(tmp, 'cert.pem');
-  const keyFile = path.join(tmp, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  );
+  const { certFile, keyFile } = selfSignedCert(tmp);
   ca = readFileSync(certFile, 'utf8');
   plain = await startTestServer();
   const front = tls.createServer({ cert: ca, key: readFileSync(keyFile) }, (inside) => {
