@@ -130,8 +130,8 @@ describe('reboot and resume across helper processes', () => {
     const out = watch(second);
     await out.until('Resuming the session');
     // The customer answered before the reboot: nothing is asked again, and they are told so.
-    await out.until('Back in the session. You allowed earlier: screen, control, reboot (Alex Agent)');
-    await out.until('Sharing with Alex Agent (screen, control, reboot). Type s and Enter to stop.');
+    await out.until('Back in the session. You allowed earlier: screen, control, restart (Alex Agent)');
+    await out.until('Sharing with Alex Agent (screen, control, restart). Type s and Enter to stop.');
     expect(out.text()).not.toContain('[y/N]');
     await out.until(/Security code with Alex Agent: \d{3} \d{3}/);
     const sas = /Security code with Alex Agent: (\d{3} \d{3})/.exec(out.text())![1];
