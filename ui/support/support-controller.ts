@@ -257,16 +257,18 @@ export class SupportController {
   }
 
   /**
-   * Back to the form (after cancel, leave, or end): name and e-mail prefilled, the description
-   * empty (a new request is a new problem).
+   * Back to the form (after cancel, leave, or end): name and e-mail prefilled. After a session
+   * or a leave the description is empty (a new request is a new problem); after cancelling a
+   * request that was still waiting it is kept (the customer asks again about the same thing).
    */
   newRequest(): void {
+    const details = this.model.phase === 'cancelled' ? this.model.details : this.freshDetails();
     this.leaveEnded();
     this.move('form', {
       formError: null,
       actionError: null,
       continueWith: null,
-      details: this.freshDetails(),
+      details,
     });
   }
 

@@ -157,6 +157,16 @@ describe('SupportController', () => {
     });
   });
 
+  it('keeps the description when the customer asks again after cancelling a waiting request', async () => {
+    const t = await waiting();
+    t.c.cancel();
+    t.reply({ sessionId: 's1' });
+    await t.settle();
+    expect(t.c.current.phase).toBe('cancelled');
+    t.c.newRequest();
+    expect(t.c.current).toMatchObject({ phase: 'form', details });
+  });
+
   it('resumes a kept request after a reload, and goes back to the form when the server forgot it', async () => {
     const kept = memory({ [keyFor('it')]: JSON.stringify({ token: 'old', details }) });
     const t = await setup(kept);
