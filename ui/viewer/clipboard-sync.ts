@@ -63,7 +63,9 @@ export class ClipboardSync {
 
   /** Text from the customer's clipboard. */
   async onRemote(text: string): Promise<void> {
-    if (text === this.shared) return;
+    // An empty clipboard (the program that owned the customer's copy closed) has nothing to
+    // paste; writing it here would wipe what the agent copied meanwhile.
+    if (text.length === 0 || text === this.shared) return;
     this.shared = text;
     this.pending = text;
     if (this.hasFocus()) await this.deliverPending();

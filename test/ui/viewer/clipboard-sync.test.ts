@@ -64,6 +64,16 @@ describe('ClipboardSync', () => {
     expect(s.sent).toEqual([]);
   });
 
+  it('never wipes the agent’s clipboard with an empty one from the customer', async () => {
+    const s = setup();
+    await s.sync.onRemote('from the customer');
+    s.local.text = 'copied while away';
+    await s.sync.onRemote(''); // the customer's copying program closed
+    expect(s.local.text).toBe('copied while away');
+    await s.sync.onFocus();
+    expect(s.sent).toEqual(['copied while away']);
+  });
+
   it('keeps a remote clip until the next focus, unless the agent copied something newer', async () => {
     const s = setup('old');
     await s.sync.onFocus(); // shares "old"
