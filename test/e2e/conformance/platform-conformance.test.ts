@@ -19,6 +19,8 @@ const BACKENDS: BackendName[] = ['x11', 'windows-wine'];
 const CARET_PIXELS_MAX = 64;
 /** How long typed input may take to reach the application (notepad under Wine is slow), in ms. */
 const INPUT_ARRIVES_MS = 20_000;
+/** How long a clipboard change may take to cross to the other side (Wine's bridge is slow). */
+const CLIPBOARD_BRIDGE_MS = 30_000;
 
 function xclip(b: BackendUnderTest, args: string[], input?: string): string {
   const r = spawnSync('xclip', args, { env: b.x.env, input, encoding: 'utf8', timeout: 10_000 });
@@ -146,11 +148,13 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
   });
 
   it('shares the clipboard both ways and notices changes made by others', async () => {
+    // Under Wine the copy crosses Wine's own clipboard bridge to the X selection (a thread of its
+    // desktop process), which can take seconds on a busy machine; X11 answers at once.
     await b.driver.call('clipboard.write', { text: 'from the agent: é € 中' });
     await waitFor(
       'the X clipboard',
       () => xclip(b, ['-o', '-selection', 'clipboard']) === 'from the agent: é € 中',
-      10_000,
+      CLIPBOARD_BRIDGE_MS,
     );
     const before = await b.driver.call<number>('clipboard.changes');
     // xclip stays behind to serve the selection: its output is not waited for.
@@ -163,12 +167,12 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
     await waitFor(
       'the customer text',
       async () => (await b.driver.call<string>('clipboard.read')) === 'from the customer: ü 日本',
-      10_000,
+      CLIPBOARD_BRIDGE_MS,
     );
     await waitFor(
       'a change notice',
       async () => (await b.driver.call<number>('clipboard.changes')) > before,
-      10_000,
+      CLIPBOARD_BRIDGE_MS,
     );
   });
 
