@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentViewer } from '../../support/agent-viewer';
-import { answerConsentWindow } from '../../support/helper-consent-window';
+import { answerConsentWindow } from '../../support/helper-windows';
 import { until } from '../../support/polling';
 import { randomFile, sha256Of } from '../../support/random-files';
 import { exited, findDescendant, killNine, soakRounds, watch, type Watched } from '../../support/processes';

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HELPER_PACKAGE_SPECS } from '../../../server/downloads/helper-systems';
 import { stageHelperDownload } from '../../support/helper-download-stage';
 import { screenshotPath } from '../../support/screenshots';
+import { activeWindow, helperWindows, stacking, windowName, xprop } from '../../support/helper-windows';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import {
@@ -48,45 +49,6 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await wait(100);
   }
-}
-
-function prop(args: string[]): string {
-  try {
-    return x.run('xprop', args);
-  } catch {
-    return '';
-  }
-}
-
-/** The active window's id, as the window manager says (0 when none). */
-function activeWindow(): number {
-  const m = /# (0x[0-9a-f]+)/.exec(prop(['-root', '_NET_ACTIVE_WINDOW']));
-  return m ? Number(m[1]) : 0;
-}
-
-/** Client windows bottom to top, as the window manager stacks them. */
-function stacking(): number[] {
-  const m = /# (.*)$/m.exec(prop(['-root', '_NET_CLIENT_LIST_STACKING']));
-  return m ? m[1]!.split(',').map((s) => Number(s.trim())) : [];
-}
-
-/** The helper's dialog windows (WM_CLASS "lifeline-helper", "Lifeline"). */
-function helperWindows(): number[] {
-  try {
-    return x
-      .run('xdotool', ['search', '--onlyvisible', '--classname', 'lifeline-helper'])
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function windowName(id: number): string {
-  const m = /= "(.*)"$/m.exec(prop(['-id', String(id), '_NET_WM_NAME']));
-  return m ? m[1]! : '';
 }
 
 /** Downloads the helper the page offers for this request, unpacked like a file manager does. */
@@ -136,10 +98,10 @@ beforeAll(async () => {
   await stageHelperDownload(path.join(tmp, 'downloads'));
   x = await startXvfb({ width: 1024, height: 768 });
   x.spawnClient('openbox', ['--config-file', '/etc/xdg/openbox/rc.xml']);
-  await waitFor('the window manager', () => prop(['-root', '_NET_SUPPORTING_WM_CHECK']).includes('#'));
+  await waitFor('the window manager', () => xprop(x, ['-root', '_NET_SUPPORTING_WM_CHECK']).includes('#'));
   // The application the customer was using (the browser, in the full flow): focused, full size.
   x.spawnClient('xterm', ['-geometry', '160x50+0+0']);
-  await waitFor('the focused application', () => activeWindow() !== 0);
+  await waitFor('the focused application', () => activeWindow(x) !== 0);
   server = await startTestServer({ downloadsDir: path.join(tmp, 'downloads') });
   await addPortal(server, slug);
   agent = await addAgent(server, { portals: [slug], name: 'Alex Martin' });
@@ -158,7 +120,7 @@ describe('the helper started with the mouse', () => {
     const home = mkdtempSync(path.join(tmp, 'home-'));
     const s = await screenRequested(server, agent, slug, { name: 'Léa', language: 'fr' });
     const exe = await download(s.ticket, path.join(home, 'Downloads'));
-    const browser = activeWindow();
+    const browser = activeWindow(x);
     const { child, log } = startLikeAFileManager(exe, home);
     await seen(
       agent.client,
@@ -168,15 +130,15 @@ describe('the helper started with the mouse', () => {
       20_000,
     );
     const viewer = await NodeViewer.connect(server.wsUrl, server.url, agent.token, s.sessionId);
-    const win = await waitFor('the consent window', () => helperWindows()[0], 20_000).catch((err: Error) => {
+    const win = await waitFor('the consent window', () => helperWindows(x)[0], 20_000).catch((err: Error) => {
       throw new Error(`${err.message}; helper log: ${readFileSync(log, 'utf8')}`);
     });
-    expect(windowName(win)).toBe("Lifeline : partage d'écran");
+    expect(windowName(x, win)).toBe("Lifeline : partage d'écran");
     // On top of every window and focused, although another application had the focus.
-    await waitFor('the consent window to be active', () => activeWindow() === win);
-    expect(activeWindow()).not.toBe(browser);
-    expect(stacking().at(-1)).toBe(win);
-    expect(prop(['-id', String(win), '_NET_WM_STATE'])).toContain('_NET_WM_STATE_ABOVE');
+    await waitFor('the consent window to be active', () => activeWindow(x) === win);
+    expect(activeWindow(x)).not.toBe(browser);
+    expect(stacking(x).at(-1)).toBe(win);
+    expect(xprop(x, ['-id', String(win), '_NET_WM_STATE'])).toContain('_NET_WM_STATE_ABOVE');
     x.run('sh', ['-c', `xwd -root -silent | convert xwd:- ${screenshotPath('helper-consent-fr.png')}`]);
     // The keys go to it: Space ticks "voir votre écran", Enter presses "Autoriser".
     x.run('xdotool', ['key', 'space', 'Return']);
@@ -188,7 +150,7 @@ describe('the helper started with the mouse', () => {
     ).toMatchObject({ sessionId: s.sessionId, grants: { view: true, control: false } });
     await viewer.until(() => viewer.decoder.state === 'ready', 20_000, 'the first picture');
     expect(viewer.decoder.framebuffer?.width).toBe(1024);
-    await waitFor('the consent window to close', () => helperWindows().length === 0);
+    await waitFor('the consent window to close', () => helperWindows(x).length === 0);
     // Ending the chat ends the helper.
     resultOf(await s.client.request({ type: 'session.end' }));
     expect(await exited(child)).toBe(0);
@@ -202,8 +164,8 @@ describe('the helper started with the mouse', () => {
     const exe = await download(s.ticket, path.join(home, 'Downloads'));
     const first = startLikeAFileManager(exe, home);
     const viewer = await NodeViewer.connect(server.wsUrl, server.url, agent.token, s.sessionId);
-    const win = await waitFor('the consent window', () => helperWindows()[0], 20_000);
-    await waitFor('the consent window to be active', () => activeWindow() === win);
+    const win = await waitFor('the consent window', () => helperWindows(x)[0], 20_000);
+    await waitFor('the consent window to be active', () => activeWindow(x) === win);
     x.run('xdotool', ['key', 'Escape']);
     expect(
       await seen(
@@ -221,9 +183,9 @@ describe('the helper started with the mouse', () => {
     const exe2 = await download(String(again.download), path.join(home, 'Downloads2'));
     const second = startLikeAFileManager(exe2, home);
     const viewer2 = await NodeViewer.connect(server.wsUrl, server.url, agent.token, s.sessionId);
-    await waitFor('the second consent window', () => helperWindows()[0], 20_000);
+    await waitFor('the second consent window', () => helperWindows(x)[0], 20_000);
     resultOf(await s.client.request({ type: 'session.end' }));
-    await waitFor('the consent window to close with the chat', () => helperWindows().length === 0);
+    await waitFor('the consent window to close with the chat', () => helperWindows(x).length === 0);
     expect(await exited(second.child)).toBe(0);
     viewer2.close();
     await closeAll(s.client);

@@ -33,6 +33,7 @@ import { downloaded } from '../../support/downloads';
 import { until, wait } from '../../support/polling';
 import { stageHelperDownload } from '../../support/helper-download-stage';
 import { saveScreenshot, screenshotPath } from '../../support/screenshots';
+import { activeWindow, helperWindows, stacking, windowName, xprop } from '../../support/helper-windows';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { startTinyproxy, type Tinyproxy } from '../../support/tinyproxy';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
@@ -62,36 +63,6 @@ let agentBrowser: LaunchedBrowser;
 let popup: Page;
 const helpers: ChildProcess[] = [];
 
-function prop(args: string[]): string {
-  try {
-    return x.run('xprop', args);
-  } catch {
-    return '';
-  }
-}
-function activeWindow(): number {
-  const m = /# (0x[0-9a-f]+)/.exec(prop(['-root', '_NET_ACTIVE_WINDOW']));
-  return m ? Number(m[1]) : 0;
-}
-function stacking(): number[] {
-  const m = /# (.*)$/m.exec(prop(['-root', '_NET_CLIENT_LIST_STACKING']));
-  return m ? m[1]!.split(',').map((s) => Number(s.trim())) : [];
-}
-function helperWindows(): number[] {
-  try {
-    return x
-      .run('xdotool', ['search', '--onlyvisible', '--classname', 'lifeline-helper'])
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-function windowName(id: number): string {
-  return /= "(.*)"$/m.exec(prop(['-id', String(id), '_NET_WM_NAME']))?.[1] ?? '';
-}
 function xShot(file: `${string}.png`): void {
   x.run('sh', ['-c', `xwd -root -silent | convert xwd:- ${screenshotPath(file)}`]);
 }
@@ -194,7 +165,7 @@ beforeAll(async () => {
   agent = await createAgent(server, { portals: [portal], name: 'Alex Martin' });
   x = await startXvfb({ width: 1280, height: 800 });
   x.spawnClient('openbox', ['--config-file', '/etc/xdg/openbox/rc.xml']);
-  await until('the window manager', () => prop(['-root', '_NET_SUPPORTING_WM_CHECK']).includes('#'));
+  await until('the window manager', () => xprop(x, ['-root', '_NET_SUPPORTING_WM_CHECK']).includes('#'));
   agentBrowser = await launch({ extension: extension.dir });
   popup = await signIn(agentBrowser.asAgent(), server.url, agent.email, PASSWORD);
 });
@@ -265,7 +236,7 @@ describe('one click, Linux, in French', () => {
 
     // The customer double-clicks; the browser keeps the focus until the helper asks.
     const exe = unpack(archive);
-    const browserWindow = await until('the browser window active', () => activeWindow());
+    const browserWindow = await until('the browser window active', () => activeWindow(x));
     const before = proxy.connects().length;
     const first = doubleClick(exe, home);
     await until(
@@ -278,11 +249,11 @@ describe('one click, Linux, in French', () => {
     expect(proxy.connects().slice(before)).toEqual([`127.0.0.1:${server.port}`]);
 
     const viewer = await openViewer(chat, sessionId);
-    const consent = await until('the consent window', () => helperWindows()[0], SEE_WITHIN_MS);
-    expect(windowName(consent)).toBe("Lifeline : partage d'écran");
+    const consent = await until('the consent window', () => helperWindows(x)[0], SEE_WITHIN_MS);
+    expect(windowName(x, consent)).toBe("Lifeline : partage d'écran");
     await until(
       'the consent window on top and focused',
-      () => activeWindow() === consent && stacking().at(-1) === consent,
+      () => activeWindow(x) === consent && stacking(x).at(-1) === consent,
     );
     expect(consent).not.toBe(browserWindow);
     xShot('one-click-consent-fr.png');
@@ -324,8 +295,8 @@ describe('one click, Linux, in French', () => {
       unpack(await downloaded(downloads, (n) => n === HELPER_PACKAGE_SPECS.linux!.fileName, SEE_WITHIN_MS)),
       home,
     );
-    const ask = await until('the second consent window', () => helperWindows()[0], SEE_WITHIN_MS);
-    await until('the second consent window focused', () => activeWindow() === ask);
+    const ask = await until('the second consent window', () => helperWindows(x)[0], SEE_WITHIN_MS);
+    await until('the second consent window focused', () => activeWindow(x) === ask);
     x.run('xdotool', ['key', 'Escape']);
     await until('"declined" on the agent side', async () => (await step(chat)) === 'declined');
     expect(await chat.$eval('.helper-status', (e) => e.textContent ?? '')).toBe(
@@ -344,9 +315,9 @@ describe('one click, Linux, in French', () => {
       path.join(downloads, ...HELPER_PACKAGE_SPECS.linux!.executable.split('/')),
       home,
     );
-    const codeWindow = await until('the code window', () => helperWindows()[0], SEE_WITHIN_MS);
-    expect(windowName(codeWindow)).toBe('Assistant Lifeline');
-    await until('the code window focused', () => activeWindow() === codeWindow);
+    const codeWindow = await until('the code window', () => helperWindows(x)[0], SEE_WITHIN_MS);
+    expect(windowName(x, codeWindow)).toBe('Assistant Lifeline');
+    await until('the code window focused', () => activeWindow(x) === codeWindow);
     xShot('one-click-code-window-fr.png');
     x.run('xdotool', ['key', 'Escape']);
     expect(await exited(third.child)).toBe(0);

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../../protocol/common';
 import { AgentViewer } from '../../support/agent-viewer';
-import { answerConsentWindow } from '../../support/helper-consent-window';
+import { answerConsentWindow } from '../../support/helper-windows';
 import { until } from '../../support/polling';
 import { randomFile, sha256Of } from '../../support/random-files';
 import { findDescendant, killNine, running, soakRounds, watch, type Watched } from '../../support/processes';
