@@ -19,10 +19,14 @@ export interface CaptureChoiceDeps {
 
 export async function openWindowsScreen(deps: CaptureChoiceDeps): Promise<ScreenSource> {
   let reason: string;
+  const started = performance.now();
   try {
     const opened = await DxgiScreenSource.open(await deps.dxgi(), deps.desktop);
     if ('source' in opened) {
-      deps.log.info('screen.capture_method', { method: 'dxgi' });
+      deps.log.info('screen.capture_method', {
+        method: 'dxgi',
+        openMs: Math.round(performance.now() - started),
+      });
       return opened.source;
     }
     reason = opened.reason;
@@ -32,6 +36,8 @@ export async function openWindowsScreen(deps: CaptureChoiceDeps): Promise<Screen
   deps.log.warn('screen.capture_fallback', {
     method: 'gdi',
     reason,
+    /** What trying DXGI cost (loading d3d11.dll, making a device): paid once per screen. */
+    triedMs: Math.round(performance.now() - started),
     note: 'GDI does not say what changed: the whole desktop is read and compared every 100 ms',
   });
   const gdi = await deps.gdi();
