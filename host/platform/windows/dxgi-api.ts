@@ -56,5 +56,5 @@ export interface DxgiDeviceApi {
 
 export interface DxgiApi {
   /** D3D11CreateDevice, IDXGIDevice, its adapter, EnumOutputs. A failed step gives its HRESULT and what it was. */
-  openDevice(): { hr: number; step: string; device: DxgiDeviceApi | null };
+  openDevice(): { hr: number; step: string; device: DxgiDeviceApi | null; stepMs?: Record<string, number> };
 }

@@ -175,8 +175,16 @@ function queryInterface(obj: Ptr, iid: object): { hr: number; out: Ptr } {
 export const comDxgiApi: DxgiApi = {
   openDevice() {
     let t: ComTypes;
+    const stepMs: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (step: string) => {
+      const now = performance.now();
+      stepMs[step] = Math.round(now - mark);
+      mark = now;
+    };
     try {
       t = comTypes();
+      lap('load');
     } catch (e) {
       return {
         hr: E_FAIL,
@@ -187,7 +195,7 @@ export const comDxgiApi: DxgiApi = {
     const made: Ptr[] = [];
     const fail = (hr: number, step: string) => {
       for (const obj of made.reverse()) release(obj);
-      return { hr: hresult(hr), step, device: null };
+      return { hr: hresult(hr), step, device: null, stepMs };
     };
     const device: Ptr[] = [null];
     const context: Ptr[] = [null];
@@ -206,6 +214,7 @@ export const comDxgiApi: DxgiApi = {
         context,
       ),
     );
+    lap('D3D11CreateDevice');
     if (hr !== S_OK || !device[0]) return fail(hr || E_FAIL, 'D3D11CreateDevice');
     made.push(device[0], context[0]);
     const dxgiDevice = queryInterface(device[0], IID.IDXGIDevice);
@@ -239,7 +248,8 @@ export const comDxgiApi: DxgiApi = {
         output1: output1.out,
       });
     }
-    return { hr: S_OK, step: 'EnumOutputs', device: comDevice(device[0], context[0], made, outputs) };
+    lap('outputs');
+    return { hr: S_OK, step: 'EnumOutputs', device: comDevice(device[0], context[0], made, outputs), stepMs };
   },
 };
 

@@ -85,6 +85,7 @@ export class DxgiScreenSource implements ScreenSource {
   static async open(api: DxgiApi, env: DxgiDesktop): Promise<DxgiOpenResult> {
     const opened = api.openDevice();
     if (!opened.device) return { reason: `${opened.step} failed: ${describeHresult(opened.hr)}` };
+    if (opened.stepMs) env.log('screen.dxgi_open', { ...opened.stepMs });
     const device = opened.device;
     const unusable = await unusableLayout(device.outputs, env);
     if (unusable) {

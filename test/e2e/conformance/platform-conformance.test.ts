@@ -115,7 +115,7 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
     expect(String(fallbacks[0]!.fields.reason)).toMatch(/failed: 0x[0-9A-F]{8}\b/);
     expect(methods).toEqual(['gdi']);
     process.stderr.write(
-      `[conformance] windows-wine: DXGI ruled out (${String(fallbacks[0]!.fields.reason)}) in ${String(fallbacks[0]!.fields.triedMs)} ms, screen opened in ${Math.round(screenOpenMs)} ms\n`,
+      `[conformance] windows-wine: ${JSON.stringify(events.find((e) => e.event === 'screen.dxgi_open')?.fields ?? {})} DXGI ruled out (${String(fallbacks[0]!.fields.reason)}) in ${String(fallbacks[0]!.fields.triedMs)} ms, screen opened in ${Math.round(screenOpenMs)} ms\n`,
     );
     // The picture through the fallback equals the X server's: the test above, same screen source.
     const frame = await b.driver.capture();
