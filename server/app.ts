@@ -157,6 +157,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     try {
       cluster = await joinCluster(
         workflow,
+        auth.throttle,
         {
           busUrl: config.bus,
           nodeId: config.nodeId ?? 'node',

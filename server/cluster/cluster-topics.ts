@@ -18,6 +18,8 @@ const node = z.string().regex(NODE_ID);
 const id = z.string().min(1).max(MAX_ID_CHARS);
 const text = z.string().max(MAX_DELIVERY_CHARS);
 const status = z.enum(['available', 'busy']);
+/** A throttle's key (an e-mail and an address at most). */
+const throttleKey = z.string().min(1).max(600);
 
 export const TOPICS = {
   /** A push for an agent's sockets, wherever they are. */
@@ -32,4 +34,16 @@ export const TOPICS = {
   sessionChanged: topic('session.changed', z.object({ node, sessionId: id })),
   /** A session's customer has a page connected on a node (an absence elsewhere ends). */
   customerBack: topic('customer.back', z.object({ node, sessionId: id })),
+  /** A sign-in attempt's verdict on a node (auth/throttle.ts): every node counts it. */
+  loginVerdict: topic(
+    'login.verdict',
+    z.object({
+      node,
+      accountKey: throttleKey,
+      addressKey: throttleKey,
+      outcome: z.enum(['success', 'failure']),
+    }),
+  ),
+  /** A wrong join code sent to a node, from this address: every node counts it. */
+  joinWrong: topic('join.wrong', z.object({ node, address: throttleKey })),
 } as const;

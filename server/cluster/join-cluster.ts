@@ -4,7 +4,8 @@
  * goes through Redis (presence-directory.ts); pushes to an agent or to a customer's pages go out
  * on the bus to the nodes holding their sockets; a session whose queue entry or holder changes
  * here is re-read from the store by the other nodes (the store stays the truth, the bus only
- * says "look again"); a customer page that connects here ends an absence another node counts.
+ * says "look again"); a customer page that connects here ends an absence another node counts;
+ * wrong passwords and join codes count on every node (shared-throttles.ts).
  * Decisions stay where they were: the store's compare-and-set (one accept wins across nodes).
  * Without `--bus` none of this exists and the one-node paths are unchanged.
  */
@@ -15,6 +16,8 @@ import { RedisBus } from './bus';
 import { TOPICS } from './cluster-topics';
 import { PresenceDirectory, type PresenceTimings } from './presence-directory';
 import { connectRedis } from './redis-client';
+import { shareThrottles } from './shared-throttles';
+import type { LoginThrottle } from '../auth/throttle';
 
 export interface ClusterOptions {
   busUrl: string;
@@ -32,6 +35,7 @@ export interface ClusterMembership {
 
 export async function joinCluster(
   workflow: SupportWorkflow,
+  loginThrottle: LoginThrottle,
   options: ClusterOptions,
   log: Log,
 ): Promise<ClusterMembership> {
@@ -69,6 +73,7 @@ export async function joinCluster(
     if (connected) publish(bus.publish(TOPICS.customerBack, { node: nodeId, sessionId }));
   });
   sessions.mirrorTo((sessionId) => publish(bus.publish(TOPICS.sessionChanged, { node: nodeId, sessionId })));
+  const unshare = shareThrottles(bus, nodeId, loginThrottle, workflow.screen.joinCodes, log);
   const directory = new PresenceDirectory(workflow.presence, bus, redis, nodeId, log, options.presence);
   await directory.start();
   // Subscriptions active at Redis before the node takes connections: no early push is missed.
@@ -81,6 +86,7 @@ export async function joinCluster(
     redis,
     async close() {
       for (const u of unsubscribe) u();
+      unshare();
       await directory.close();
       await bus.close();
     },

@@ -6,10 +6,15 @@
  * (and A counts B's agent as available), the queue an agent connecting on B sees holds A's
  * requests, one accept wins among agents racing on both nodes and everyone else's alert is
  * withdrawn, chat crosses nodes both ways with one gapless transcript, a status chosen on B
- * moves A's queue figures, and a customer page moving from A to B keeps the session.
+ * moves A's queue figures, a customer page moving from A to B keeps the session, and wrong
+ * passwords and join codes spread over both nodes meet one count (two more nodes with a clock
+ * that stands still, so a backoff cannot lapse while the test runs on a loaded machine).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../../protocol/common';
+import { FREE_FAILURES } from '../../../server/auth/throttle';
+import { JOIN_FREE_FAILURES } from '../../../server/screen/attempt-throttle';
+import { httpFrom } from '../../security/http-from';
 import { startPostgres, type PostgresServer } from '../../support/postgres';
 import { startRedis, type RedisServer } from '../../support/redis';
 import { startTestServer, type TestServer } from '../../support/test-server';
@@ -32,21 +37,22 @@ const RACERS_PER_NODE = 10;
 
 let pg: PostgresServer;
 let redis: RedisServer;
+let storeUrl: string;
 let a: TestServer;
 let b: TestServer;
 
-async function startNode(storeUrl: string, nodeId: string): Promise<TestServer> {
+async function startNode(nodeId: string, now?: () => number): Promise<TestServer> {
   return startTestServer(
     { store: storeUrl, bus: redis.url, nodeId },
-    { presence: { presenceTtlMs: 1_500, presenceRefreshMs: 300 } },
+    { presence: { presenceTtlMs: 1_500, presenceRefreshMs: 300 }, ...(now ? { now } : {}) },
   );
 }
 
 beforeAll(async () => {
   [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const url = await pg.createDatabase();
-  a = await startNode(url, 'node-a');
-  b = await startNode(url, 'node-b');
+  storeUrl = await pg.createDatabase();
+  a = await startNode('node-a');
+  b = await startNode('node-b');
 }, 60_000);
 
 afterAll(async () => {
@@ -202,5 +208,57 @@ describe('two nodes on PostgreSQL and Redis', () => {
     );
     expect(await seenType(page, 'chat.message')).toMatchObject({ line: { text: 'Still there?' } });
     await closeAll(agent.client, page);
+  }, 30_000);
+
+  it('counts wrong passwords and wrong join codes spread over two nodes as one', async () => {
+    const frozen = Date.now();
+    const c = await startNode('node-c', () => frozen);
+    const d = await startNode('node-d', () => frozen);
+    try {
+      const nodes = [c, d];
+      const agent = await signInAgent(c);
+      const answers: number[] = [];
+      for (let i = 0; i <= FREE_FAILURES; i++) {
+        // The last try goes to the node that saw the fewest failures itself: it has heard of the others'.
+        if (i === FREE_FAILURES)
+          await until(
+            'the count reaches the other node',
+            () => nodes[i % 2]!.services.auth.throttle.retryAfterMs(agent.email, '127.41.0.1') > 0,
+          );
+        const r = await httpFrom('POST', `${nodes[i % 2]!.url}/api/v1/auth/login`, {
+          localAddress: '127.41.0.1',
+          body: { email: agent.email, password: `guess ${i}` },
+        });
+        answers.push(r.status);
+      }
+      // Alone, each node would have seen 3 failures at most and answered 401 throughout.
+      expect(answers).toEqual([...Array(FREE_FAILURES).fill(401), 429]);
+
+      const codes: string[] = [];
+      for (let i = 0; i <= JOIN_FREE_FAILURES; i++) {
+        const node = nodes[i % 2]!;
+        if (i === JOIN_FREE_FAILURES)
+          await until(
+            'the wrong codes reach the other node',
+            () => node.services.workflow.screen.joinCodes.throttle.retryAfterMs('127.41.0.2') > 0,
+          );
+        const helper = await TestWsClient.connect(node.wsUrl, undefined, { localAddress: '127.41.0.2' });
+        helper.send({
+          type: 'helper.hello',
+          credential: { kind: 'join', joinCode: String(100_000_000 + i) },
+          protocol: PROTOCOL_VERSION,
+          version: '0.1.0',
+          os: { platform: 'linux', release: '6.1.0', arch: 'x64', display: 'x11' },
+          supported: true,
+        });
+        const m = await helper.waitFor((x) => x.type === 'error', 5000, 'error');
+        codes.push(String(m.code));
+        await closeAll(helper);
+      }
+      expect(codes).toEqual([...Array(JOIN_FREE_FAILURES).fill('join_code_invalid'), 'too_many_attempts']);
+    } finally {
+      await c.stop();
+      await d.stop();
+    }
   }, 30_000);
 });
