@@ -32,6 +32,19 @@ export const TOPICS = {
   agentChose: topic('agent.chose', z.object({ node, userId: id, status })),
   /** A session's queue entry or holder changed (the store has it): re-read it. */
   sessionChanged: topic('session.changed', z.object({ node, sessionId: id })),
+  /** A session ended, or left its agent for a transfer queue, on a node: the others' live parts let go. */
+  sessionEvent: topic(
+    'session.event',
+    z.discriminatedUnion('kind', [
+      z.object({
+        node,
+        kind: z.literal('ended'),
+        sessionId: id,
+        by: z.enum(['customer', 'agent', 'system']),
+      }),
+      z.object({ node, kind: z.literal('released'), sessionId: id, formerAgentId: id }),
+    ]),
+  ),
   /** A session's customer has a page connected on a node (an absence elsewhere ends). */
   customerBack: topic('customer.back', z.object({ node, sessionId: id })),
   /** A sign-in attempt's verdict on a node (auth/throttle.ts): every node counts it. */

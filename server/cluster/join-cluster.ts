@@ -5,7 +5,8 @@
  * on the bus to the nodes holding their sockets; a session whose queue entry or holder changes
  * here is re-read from the store by the other nodes (the store stays the truth, the bus only
  * says "look again"); a customer page that connects here ends an absence another node counts;
- * wrong passwords and join codes count on every node (shared-throttles.ts).
+ * wrong passwords and join codes count on every node (shared-throttles.ts); a session that ends
+ * (or leaves its agent) on one node ends its screen, share and chat parts on every node.
  * Decisions stay where they were: the store's compare-and-set (one accept wins across nodes).
  * Without `--bus` none of this exists and the one-node paths are unchanged.
  */
@@ -52,6 +53,8 @@ export async function joinCluster(
   const { nodeId } = options;
   const { sessions } = workflow;
 
+  const publish = (p: Promise<void>) =>
+    p.catch((err: unknown) => log.warn('bus_publish_failed', { error: String(err) }));
   const unsubscribe = [
     bus.subscribe(TOPICS.customerDelivery, (m) => {
       if (m.node !== nodeId) sessions.customers.deliver(m.sessionId, m.text);
@@ -59,12 +62,31 @@ export async function joinCluster(
     bus.subscribe(TOPICS.sessionChanged, (m) => {
       if (m.node !== nodeId) void sessions.changedElsewhere(m.sessionId);
     }),
+    bus.subscribe(TOPICS.sessionEvent, (m) => {
+      if (m.node === nodeId) return;
+      if (m.kind === 'ended')
+        sessions.events.emit('ended', { sessionId: m.sessionId, by: m.by, elsewhere: true });
+      else
+        sessions.events.emit('released', {
+          sessionId: m.sessionId,
+          formerAgentId: m.formerAgentId,
+          elsewhere: true,
+        });
+    }),
+    sessions.events.on('ended', ({ sessionId, by, elsewhere }) => {
+      if (!elsewhere)
+        publish(bus.publish(TOPICS.sessionEvent, { node: nodeId, kind: 'ended', sessionId, by }));
+    }),
+    sessions.events.on('released', ({ sessionId, formerAgentId, elsewhere }) => {
+      if (!elsewhere)
+        publish(
+          bus.publish(TOPICS.sessionEvent, { node: nodeId, kind: 'released', sessionId, formerAgentId }),
+        );
+    }),
     bus.subscribe(TOPICS.customerBack, (m) => {
       if (m.node !== nodeId) sessions.customerBackElsewhere(m.sessionId);
     }),
   ];
-  const publish = (p: Promise<void>) =>
-    p.catch((err: unknown) => log.warn('bus_publish_failed', { error: String(err) }));
   sessions.customers.mirrorTo({
     sent: (sessionId, text) =>
       publish(bus.publish(TOPICS.customerDelivery, { node: nodeId, sessionId, text })),

@@ -17,13 +17,18 @@ import { JOIN_FREE_FAILURES } from '../../../server/screen/attempt-throttle';
 import { httpFrom } from '../../security/http-from';
 import { startPostgres, type PostgresServer } from '../../support/postgres';
 import { startRedis, type RedisServer } from '../../support/redis';
-import { startTestServer, type TestServer } from '../../support/test-server';
+import { makeDataDir, startTestServer, type TestServer } from '../../support/test-server';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { JOIN_CODE_KEY_BYTES, JOIN_CODE_KEY_FILE } from '../../../server/screen/join-code-key';
 import { TestWsClient } from '../../support/ws-client';
 import { until } from '../../support/polling';
 import {
   addPortal,
   closeAll,
   connectAgent,
+  connectHelper,
   customerViaHttp,
   resultOf,
   seen,
@@ -41,9 +46,14 @@ let storeUrl: string;
 let a: TestServer;
 let b: TestServer;
 
+/** The join-code key every node shares (docs/deployment.md: one key file for all nodes). */
+const JOIN_KEY = randomBytes(JOIN_CODE_KEY_BYTES);
+
 async function startNode(nodeId: string, now?: () => number): Promise<TestServer> {
+  const dataDir = makeDataDir();
+  writeFileSync(join(dataDir, JOIN_CODE_KEY_FILE), JOIN_KEY, { mode: 0o600 });
   return startTestServer(
-    { store: storeUrl, bus: redis.url, nodeId },
+    { store: storeUrl, bus: redis.url, nodeId, dataDir },
     { presence: { presenceTtlMs: 1_500, presenceRefreshMs: 300 }, ...(now ? { now } : {}) },
   );
 }
@@ -208,6 +218,22 @@ describe('two nodes on PostgreSQL and Redis', () => {
     );
     expect(await seenType(page, 'chat.message')).toMatchObject({ line: { text: 'Still there?' } });
     await closeAll(agent.client, page);
+  }, 30_000);
+
+  it("ends the helper's screen on A when the agent on B ends the session (a code given on B works on A)", async () => {
+    const slug = await freshPortal();
+    const agent = await connectAgent(b, await signInAgent(a, { portals: [slug] }));
+    const customer = await customerViaHttp(a, slug);
+    resultOf(await agent.client.request({ type: 'request.accept', sessionId: customer.sessionId }));
+    const { joinCode } = resultOf<{ joinCode: string }>(
+      await agent.client.request({ type: 'screen.request', sessionId: customer.sessionId }),
+    );
+    const helper = await connectHelper(a, { kind: 'join', joinCode });
+    expect(helper.first.type).toBe('helper.welcome');
+    resultOf(await agent.client.request({ type: 'session.end', sessionId: customer.sessionId }));
+    await helper.client.waitClose();
+    expect(helper.client.received.map((m) => m.type)).toContain('session.ended');
+    await closeAll(agent.client, customer.client);
   }, 30_000);
 
   it('counts wrong passwords and wrong join codes spread over two nodes as one', async () => {
