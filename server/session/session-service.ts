@@ -94,7 +94,7 @@ export class SessionService {
    */
   private readonly inProgress = new Map<string, string | null>();
   /** Part of a deployment of several nodes (mirrorTo). */
-  private clustered = false;
+  private joined = false;
   /** True while applying another node's change (not to be told back). */
   private applyingElsewhere = false;
   /** Refreshes from the store under way, per session (kept in order). */
@@ -168,12 +168,17 @@ export class SessionService {
     });
   }
 
+  /** One of several nodes (mirrorTo was called). */
+  get clustered(): boolean {
+    return this.joined;
+  }
+
   /**
    * Several nodes (`--bus`): `changed` hears every session whose queue entry or holder changed
    * on this node (cluster/session-mirror.ts tells the other nodes, which call `changedElsewhere`).
    */
   mirrorTo(changed: (sessionId: string) => void): void {
-    this.clustered = true;
+    this.joined = true;
     this.queue.onChange = (sessionId) => {
       if (!this.applyingElsewhere) changed(sessionId);
     };
@@ -235,7 +240,7 @@ export class SessionService {
     }
     // No customer page survives a restart: each has the grace period to come back. (With other
     // nodes running, the pages may be there: their grace starts where they close.)
-    if (!this.clustered) for (const s of open) if (s.callbackAt === null) this.customerPresence.gone(s.id);
+    if (!this.joined) for (const s of open) if (s.callbackAt === null) this.customerPresence.gone(s.id);
   }
 
   /** Stops the timers (server shutdown). */

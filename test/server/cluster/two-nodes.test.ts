@@ -230,6 +230,13 @@ describe('two nodes on PostgreSQL and Redis', () => {
     );
     const helper = await connectHelper(a, { kind: 'join', joinCode });
     expect(helper.first.type).toBe('helper.welcome');
+    // A node joining meanwhile leaves A's screen alone (it did not restart: A carries it).
+    const screenBefore = (await a.store.sessions.byId(customer.sessionId))?.screen;
+    expect(screenBefore).not.toBe('none');
+    const e = await startNode('node-e');
+    await e.stop();
+    expect((await a.store.sessions.byId(customer.sessionId))?.screen).toBe(screenBefore);
+    expect(helper.client.closeCode).toBeNull();
     resultOf(await agent.client.request({ type: 'session.end', sessionId: customer.sessionId }));
     await helper.client.waitClose();
     expect(helper.client.received.map((m) => m.type)).toContain('session.ended');
