@@ -46,6 +46,8 @@ import { helperPackages } from './downloads/helper-systems';
 import { registerExtensionDownloadRoutes } from './http/routes/extension-download-routes';
 import { readExtensionPackageInfo } from './downloads/extension-packages';
 import { createSupportWorkflow, type SupportWorkflow, type WorkflowOptions } from './support-workflow';
+import { joinCluster, type ClusterMembership } from './cluster/join-cluster';
+import type { PresenceTimings } from './cluster/presence-directory';
 
 export interface RunningServer {
   readonly url: string;
@@ -55,6 +57,8 @@ export interface RunningServer {
   readonly store: Store;
   readonly hub: Hub;
   readonly services: Services;
+  /** This node's place among several (config.bus), or null on one node. */
+  readonly cluster: ClusterMembership | null;
   /** The declared management API routes (what the OpenAPI document and the route x role tests walk). */
   readonly apiRoutes: readonly ApiRoute[];
   /** `<url>/setup#<token>` while no manager exists (first run), else null. Printed by `serve`. */
@@ -86,6 +90,8 @@ export interface StartOptions {
   hub?: Omit<HubOptions, 'proxies'>;
   /** Webhook retry delays and polling (tests shorten them). */
   webhooks?: Partial<WebhookTimings>;
+  /** Presence refresh timings between nodes (tests shorten them). */
+  presence?: PresenceTimings;
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -144,6 +150,27 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
 
   // --- WebSocket channels (agent, customer, helper, viewer) ---
   const channels: Channel[] = services.workflow.channels;
+  // Several nodes: joined before the queue loads (so it loads as one of several) and before
+  // any socket arrives. An unreachable bus stops the start with the reason.
+  let cluster: ClusterMembership | null = null;
+  if (config.bus) {
+    try {
+      cluster = await joinCluster(
+        workflow,
+        auth.throttle,
+        {
+          busUrl: config.bus,
+          nodeId: config.nodeId ?? 'node',
+          ...(options.presence ? { presence: options.presence } : {}),
+        },
+        log,
+      );
+    } catch (err) {
+      workflow.close();
+      if (!options.store) await store.close();
+      throw err;
+    }
+  }
   await services.workflow.load();
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -205,6 +232,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     store,
     hub,
     services,
+    cluster,
     apiRoutes,
     setupLink: setupToken ? `${url}/setup#${setupToken}` : null,
     async close() {
@@ -217,6 +245,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await cluster?.close();
       if (!options.store) await store.close();
     },
   };

@@ -32,6 +32,13 @@ export interface ServerConfig {
    * from these have their X-Forwarded-For read (http/client-address.ts). Empty: none.
    */
   trustProxy: string[];
+  /**
+   * Several nodes: the Redis that carries presence and pushes between them (`--bus redis://...`,
+   * cluster/join-cluster.ts). Needs a shared store (PostgreSQL). Absent: one node, in process.
+   */
+  bus?: string;
+  /** This node's name among several (`--node-id`); unique per node. */
+  nodeId?: string;
   /** Outgoing e-mail (invitations, password resets); without it the management center shows the links. */
   smtp?: SmtpConfig;
 }

@@ -138,7 +138,10 @@ export function createSupportWorkflow(
     },
     async load() {
       await sessions.load();
-      await screen.load();
+      // One of several nodes: another node may be carrying a session's screen right now, so a
+      // node starting must not take screens over as if it had restarted alone (it would mark
+      // them reconnecting and end them when no helper comes to it).
+      if (!sessions.clustered) await screen.load();
     },
     close() {
       clearInterval(recheck);

@@ -17,6 +17,11 @@
  *
  * Memory is bounded: the oldest entries are evicted past MAX_ENTRIES, and entries expire after
  * the longest backoff.
+ *
+ * Several nodes (`--bus`): each verdict is also told to the other nodes (`onVerdict`, carried by
+ * cluster/shared-throttles.ts), which count it as theirs (`verdictElsewhere`), so a guesser
+ * spreading attempts over the nodes meets one count. What is only local: attempts in flight (a
+ * burst sent to N nodes at once gets at most N times the free failures in flight).
  */
 
 /** Failures allowed before backoff starts (the next attempt after these waits). */
@@ -55,10 +60,29 @@ export interface LoginAttempt {
 
 export type ThrottleDecision = { ok: true; attempt: LoginAttempt } | { ok: false; retryAfterMs: number };
 
+/** A finished attempt's verdict on its two counts (account key, address key), for other nodes. */
+export type LoginVerdict = { accountKey: string; addressKey: string; outcome: 'success' | 'failure' };
+
 export class LoginThrottle {
   private readonly entries = new Map<string, Entry>();
+  /** Told of each success and failure (several nodes); absent on one node. */
+  onVerdict: ((verdict: LoginVerdict) => void) | null = null;
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** How long an attempt for this account from this address must wait now (0: it may go ahead). */
+  retryAfterMs(email: string, address: string, usual = false): number {
+    const t = this.now();
+    const account = this.live(usual ? `a:${email} ip:${address}` : `a:${email}`, t);
+    const byAddress = this.live(`ip:${address}`, t);
+    return Math.max(
+      account ? account.blockedUntil - t : 0,
+      byAddress ? byAddress.blockedUntil - t : 0,
+      account && account.inFlight > 0 && account.failures + account.inFlight >= FREE_FAILURES
+        ? IN_FLIGHT_RETRY_MS
+        : 0,
+    );
+  }
 
   /**
    * Lets an attempt go ahead (and counts it as running), or says how long to wait. `usual`: the
@@ -68,18 +92,10 @@ export class LoginThrottle {
     const t = this.now();
     const accountKey = usual ? `a:${email} ip:${address}` : `a:${email}`;
     const addressKey = `ip:${address}`;
-    const account = this.live(accountKey, t);
-    const byAddress = this.live(addressKey, t);
-    const wait = Math.max(
-      account ? account.blockedUntil - t : 0,
-      byAddress ? byAddress.blockedUntil - t : 0,
-      account && account.inFlight > 0 && account.failures + account.inFlight >= FREE_FAILURES
-        ? IN_FLIGHT_RETRY_MS
-        : 0,
-    );
+    const wait = this.retryAfterMs(email, address, usual);
     if (wait > 0) return { ok: false, retryAfterMs: wait };
 
-    const entry = account ?? { failures: 0, blockedUntil: 0, lastActivity: t, inFlight: 0 };
+    const entry = this.live(accountKey, t) ?? { failures: 0, blockedUntil: 0, lastActivity: t, inFlight: 0 };
     entry.inFlight += 1;
     this.put(accountKey, entry);
     let finished = false;
@@ -88,16 +104,12 @@ export class LoginThrottle {
       finished = true;
       const e = this.entries.get(accountKey);
       if (e) e.inFlight = Math.max(0, e.inFlight - 1);
-      const at = this.now();
-      if (outcome === 'failure') {
-        this.bump(accountKey, FREE_FAILURES, at);
-        this.bump(addressKey, ADDRESS_FREE_FAILURES, at);
-      } else if (outcome === 'success' && e) {
-        e.failures = 0;
-        e.blockedUntil = 0;
+      if (outcome === 'none') {
+        this.dropIfClear(accountKey);
+        return;
       }
-      const after = this.entries.get(accountKey);
-      if (after && after.failures === 0 && after.inFlight === 0) this.entries.delete(accountKey);
+      this.apply({ accountKey, addressKey, outcome });
+      this.onVerdict?.({ accountKey, addressKey, outcome });
     };
     return {
       ok: true,
@@ -107,6 +119,31 @@ export class LoginThrottle {
         abandoned: () => finish('none'),
       },
     };
+  }
+
+  /** Another node's verdict: counted as if the attempt had run here. */
+  verdictElsewhere(verdict: LoginVerdict): void {
+    this.apply(verdict);
+  }
+
+  private apply({ accountKey, addressKey, outcome }: LoginVerdict): void {
+    const at = this.now();
+    if (outcome === 'failure') {
+      this.bump(accountKey, FREE_FAILURES, at);
+      this.bump(addressKey, ADDRESS_FREE_FAILURES, at);
+    } else {
+      const e = this.entries.get(accountKey);
+      if (e) {
+        e.failures = 0;
+        e.blockedUntil = 0;
+      }
+    }
+    this.dropIfClear(accountKey);
+  }
+
+  private dropIfClear(accountKey: string): void {
+    const after = this.entries.get(accountKey);
+    if (after && after.failures === 0 && after.inFlight === 0) this.entries.delete(accountKey);
   }
 
   /** The entry for `key` unless it has expired (then it is dropped). */

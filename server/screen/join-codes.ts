@@ -8,7 +8,9 @@
  * per address (attempt-throttle.ts), and counted server-wide (join-guess-budget.ts): a code that
  * has seen 500 wrong guesses since it was issued is retired, so no number of addresses gets
  * better odds than 5 in 10^7 per code. The count is kept in the store too, so a restart does not
- * hand a live code a fresh budget.
+ * hand a live code a fresh budget. Several nodes (`--bus`): each wrong code is told to the
+ * other nodes (`onWrong`, cluster/shared-throttles.ts), which count it against the address and
+ * the budget as their own (`wrongElsewhere`), so spreading guesses over nodes buys nothing.
  */
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { ProtocolError } from '../../protocol/errors';
@@ -53,6 +55,8 @@ export class JoinCodes {
   private readonly ttlMs: number;
   readonly throttle: AttemptThrottle;
   readonly guesses: JoinGuessBudget;
+  /** Told of each wrong code sent here (several nodes); absent on one node. */
+  onWrong: ((address: string) => void) | null = null;
   /** The wrong-guess count read back from the store, once, before the first issue or redeem. */
   private restored: Promise<void> | null = null;
 
@@ -116,6 +120,7 @@ export class JoinCodes {
     if (!entry || !live) {
       this.throttle.recordFailure(address);
       this.guesses.recordWrong();
+      this.onWrong?.(address);
       await this.store.put('join_guesses', 'wrong', String(this.guesses.wrongGuesses), null);
       throw new ProtocolError(
         'join_code_invalid',
@@ -134,6 +139,12 @@ export class JoinCodes {
       );
     }
     return live.sessionId;
+  }
+
+  /** A wrong code sent to another node: it counts here too. */
+  wrongElsewhere(address: string): void {
+    this.throttle.recordFailure(address);
+    this.guesses.recordWrong();
   }
 
   async revoke(sessionId: string): Promise<void> {

@@ -1,6 +1,8 @@
 /**
  * The customer sockets of each session (a customer may have the support page open in two
  * tabs). A link's session can change once: `request.restart` moves it to the new session.
+ * Several nodes (`--bus`): a customer's pages may sit on another node; `mirrorTo` gives `send`
+ * a way there (cluster/customer-mirror.ts), and `deliver` takes what another node sent.
  */
 import type { ServerToCustomer } from '../../protocol/customer-channel';
 import type { Connection } from '../ws/connection';
@@ -19,9 +21,20 @@ export interface CustomerLink {
 /** A session's customer got their first page connected (`true`) or lost their last (`false`). */
 export type CustomerLinkListener = (sessionId: string, connected: boolean) => void;
 
+/** Carries pushes to the customer pages on other nodes (absent on one node). */
+export interface CustomerMirror {
+  sent(sessionId: string, text: string): void;
+}
+
 export class CustomerLinks {
   private readonly bySession = new Map<string, Set<CustomerLink>>();
   private readonly listeners = new Set<CustomerLinkListener>();
+  private mirror: CustomerMirror | null = null;
+
+  /** Joins a deployment of several nodes (once, before sockets arrive). */
+  mirrorTo(mirror: CustomerMirror): void {
+    this.mirror = mirror;
+  }
 
   onChange(listener: CustomerLinkListener): () => void {
     this.listeners.add(listener);
@@ -62,10 +75,18 @@ export class CustomerLinks {
     return this.bySession.has(sessionId);
   }
 
+  /** Sends to the session's customer pages, on every node. */
   send(sessionId: string, message: ServerToCustomer): void {
+    if (!this.mirror && !this.bySession.has(sessionId)) return;
+    const text = JSON.stringify(message);
+    this.mirror?.sent(sessionId, text);
+    this.deliver(sessionId, text);
+  }
+
+  /** Sends an already serialised push to this node's pages of the session (from another node too). */
+  deliver(sessionId: string, text: string): void {
     const set = this.bySession.get(sessionId);
     if (!set) return;
-    const text = JSON.stringify(message);
     for (const link of set) {
       if (link.held) link.held.push(text);
       else link.conn.sendText(text);

@@ -9,9 +9,12 @@ import type { QueueEntry } from '../../protocol/common';
 
 export class QueueIndex {
   private readonly entries = new Map<string, QueueEntry>();
+  /** Told of every put and remove (the session service tells the other nodes). */
+  onChange: ((sessionId: string) => void) | null = null;
 
   put(entry: QueueEntry): void {
     this.entries.set(entry.sessionId, entry);
+    this.onChange?.(entry.sessionId);
   }
 
   get(sessionId: string): QueueEntry | undefined {
@@ -21,6 +24,7 @@ export class QueueIndex {
   remove(sessionId: string): QueueEntry | undefined {
     const entry = this.entries.get(sessionId);
     this.entries.delete(sessionId);
+    this.onChange?.(sessionId);
     return entry;
   }
 

@@ -17,9 +17,13 @@ export interface SessionEventMap {
     comment: string;
     at: number;
   };
-  ended: { sessionId: string; by: SessionEndedBy };
+  /**
+   * `elsewhere`: it ended on another node (several nodes); this node's live parts (screen,
+   * share, chat) let go of it, and what records the end (webhooks) leaves it to that node.
+   */
+  ended: { sessionId: string; by: SessionEndedBy; elsewhere?: boolean };
   /** The session is no longer held by `formerAgentId` (it went to a transfer queue). */
-  released: { sessionId: string; formerAgentId: string };
+  released: { sessionId: string; formerAgentId: string; elsewhere?: boolean };
 }
 
 type Listener<K extends keyof SessionEventMap> = (event: SessionEventMap[K]) => void;

@@ -93,6 +93,12 @@ export class SessionService {
    * agent holding each (null while transferring).
    */
   private readonly inProgress = new Map<string, string | null>();
+  /** Part of a deployment of several nodes (mirrorTo). */
+  private joined = false;
+  /** True while applying another node's change (not to be told back). */
+  private applyingElsewhere = false;
+  /** Refreshes from the store under way, per session (kept in order). */
+  private readonly refreshing = new Map<string, Promise<void>>();
 
   /** Whether each session's customer is still on the support page. */
   readonly customerPresence: CustomerPresenceTracker;
@@ -162,6 +168,65 @@ export class SessionService {
     });
   }
 
+  /** One of several nodes (mirrorTo was called). */
+  get clustered(): boolean {
+    return this.joined;
+  }
+
+  /**
+   * Several nodes (`--bus`): `changed` hears every session whose queue entry or holder changed
+   * on this node (cluster/session-mirror.ts tells the other nodes, which call `changedElsewhere`).
+   */
+  mirrorTo(changed: (sessionId: string) => void): void {
+    this.joined = true;
+    this.queue.onChange = (sessionId) => {
+      if (!this.applyingElsewhere) changed(sessionId);
+    };
+  }
+
+  /**
+   * Another node changed this session: this node's queue index and counters follow the store,
+   * which that node wrote before it said so. One session's refreshes run in order.
+   */
+  changedElsewhere(sessionId: string): Promise<void> {
+    const previous = this.refreshing.get(sessionId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.refreshFromStore(sessionId))
+      .catch((err: unknown) =>
+        this.ctx.log.error('session_refresh_failed', { session: sessionId, error: String(err) }),
+      )
+      .finally(() => {
+        if (this.refreshing.get(sessionId) === next) this.refreshing.delete(sessionId);
+      });
+    this.refreshing.set(sessionId, next);
+    return next;
+  }
+
+  /** The customer's page connected to another node: an absence counted here ends. */
+  customerBackElsewhere(sessionId: string): void {
+    this.customerPresence.back(sessionId);
+  }
+
+  private async refreshFromStore(sessionId: string): Promise<void> {
+    const s = await this.ctx.store.sessions.byId(sessionId);
+    const waiting = s && (s.state === 'queued' || s.state === 'transferring');
+    const entry = waiting ? await this.entryOf(s) : null;
+    this.applyingElsewhere = true;
+    try {
+      if (entry) this.queue.put(entry);
+      else this.queue.remove(sessionId);
+    } finally {
+      this.applyingElsewhere = false;
+    }
+    if (s && (s.state === 'accepted' || s.state === 'transferring'))
+      this.inProgress.set(sessionId, s.agentId);
+    else this.inProgress.delete(sessionId);
+    if (!s || s.state === 'ended') {
+      this.customerPresence.forget(sessionId);
+      this.deadlines.clear(sessionId);
+    }
+  }
+
   /** Rebuilds the queue, counters and deadlines from the store (start-up). */
   async load(): Promise<void> {
     const timeoutMs = await this.answerTimeoutMs();
@@ -173,8 +238,9 @@ export class SessionService {
       if (s.state === 'queued' || s.state === 'transferring') this.queue.put(await this.entryOf(s));
       if (s.state === 'accepted' || s.state === 'transferring') this.inProgress.set(s.id, s.agentId);
     }
-    // No customer page survives a restart: each has the grace period to come back.
-    for (const s of open) if (s.callbackAt === null) this.customerPresence.gone(s.id);
+    // No customer page survives a restart: each has the grace period to come back. (With other
+    // nodes running, the pages may be there: their grace starts where they close.)
+    if (!this.joined) for (const s of open) if (s.callbackAt === null) this.customerPresence.gone(s.id);
   }
 
   /** Stops the timers (server shutdown). */

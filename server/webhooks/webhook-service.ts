@@ -83,7 +83,10 @@ export class WebhookService {
           comment: e.comment,
         }),
       ),
-      events.on('ended', (e) => this.emit('session.ended', e.sessionId, { by: e.by })),
+      // An end on another node is that node's to announce (once per deployment).
+      events.on('ended', (e) => {
+        if (!e.elsewhere) this.emit('session.ended', e.sessionId, { by: e.by });
+      }),
     ];
     return () => offs.forEach((off) => off());
   }

@@ -8,6 +8,13 @@ import { removeServerPid, writeServerPid } from '../../store/sqlite/server-pid';
 import { CliError, USAGE_EXIT } from '../cli-error';
 import { smtpFromEnv, smtpUrlProblem } from '../../mail/mailer';
 import { storeChoiceOrUsage } from './migrate-command';
+import { BUS_ENV, parseRedisUrl } from '../../cluster/redis-client';
+import { NODE_ID } from '../../cluster/cluster-topics';
+import { redactRedis } from '../../cluster/join-cluster';
+import type { StoreChoice } from '../../store/open-store';
+
+/** Environment variable read when `--node-id` is not given. */
+export const NODE_ID_ENV = 'LIFELINE_NODE_ID';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   let values;
@@ -19,6 +26,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         host: { type: 'string', default: DEFAULT_HOST },
         data: { type: 'string', default: DEFAULT_DATA_DIR },
         store: { type: 'string' },
+        bus: { type: 'string' },
+        'node-id': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'public-url': { type: 'string' },
@@ -41,6 +50,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw new CliError('--tls-cert and --tls-key go together', USAGE_EXIT);
   }
   const store = storeChoiceOrUsage(values.store, values.data);
+  const cluster = clusterChoice(
+    values.bus ?? process.env[BUS_ENV],
+    values['node-id'] ?? process.env[NODE_ID_ENV],
+    store,
+  );
   try {
     parseTrustProxy(values['trust-proxy']);
   } catch (err) {
@@ -58,6 +72,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     host: values.host,
     dataDir: values.data,
     ...(store.kind === 'postgres' ? { store: store.url } : {}),
+    ...cluster,
     extraOrigins: values['allow-origin'],
     trustProxy: values['trust-proxy'],
     pagesDir: values['pages-dir'],
@@ -70,6 +85,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const server = await startServer(config);
   writeServerPid(config.dataDir);
   process.stderr.write(`Lifeline is serving on ${server.url} (store: ${describeStore(store)})\n`);
+  if (cluster.bus)
+    process.stderr.write(`Node "${cluster.nodeId}" of several, bus at ${redactRedis(cluster.bus)}\n`);
   process.stderr.write(
     smtp
       ? `E-mail (invitations, password resets) goes through ${new URL(smtp.url).host}\n`
@@ -92,4 +109,43 @@ export async function serveCommand(argv: string[]): Promise<number> {
   await server.close();
   removeServerPid(config.dataDir);
   return 0;
+}
+
+/**
+ * `--bus` / LIFELINE_BUS and `--node-id` / LIFELINE_NODE_ID, checked together: several nodes
+ * need a store they share (PostgreSQL) and each a name of its own; a node id alone means nothing.
+ */
+export function clusterChoice(
+  bus: string | undefined,
+  nodeId: string | undefined,
+  store: StoreChoice,
+): { bus?: string; nodeId?: string } {
+  const busValue = bus?.trim() || undefined;
+  const idValue = nodeId?.trim() || undefined;
+  if (!busValue) {
+    if (idValue)
+      throw new CliError('--node-id names a node among several: it goes with --bus redis://...', USAGE_EXIT);
+    return {};
+  }
+  try {
+    parseRedisUrl(busValue);
+  } catch (err) {
+    throw new CliError(`--bus / ${BUS_ENV}: ${err instanceof Error ? err.message : String(err)}`, USAGE_EXIT);
+  }
+  if (store.kind !== 'postgres')
+    throw new CliError(
+      "--bus joins several nodes, which must share one store: add --store postgres://USER@HOST:PORT/DATABASE (SQLite is one node's file)",
+      USAGE_EXIT,
+    );
+  if (!idValue)
+    throw new CliError(
+      `--bus needs --node-id (or ${NODE_ID_ENV}): a name unique to this node, e.g. its host name`,
+      USAGE_EXIT,
+    );
+  if (!NODE_ID.test(idValue))
+    throw new CliError(
+      '--node-id: 1-63 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+      USAGE_EXIT,
+    );
+  return { bus: busValue, nodeId: idValue };
 }

@@ -1,0 +1,127 @@
+/**
+ * Makes this node's live workflow one of several (`lifeline serve --bus redis://... --node-id
+ * N`): what used to reach only this process's sockets reaches every node's. Agents' presence
+ * goes through Redis (presence-directory.ts); pushes to an agent or to a customer's pages go out
+ * on the bus to the nodes holding their sockets; a session whose queue entry or holder changes
+ * here is re-read from the store by the other nodes (the store stays the truth, the bus only
+ * says "look again"); a customer page that connects here ends an absence another node counts;
+ * wrong passwords and join codes count on every node (shared-throttles.ts); a session that ends
+ * (or leaves its agent) on one node ends its screen, share and chat parts on every node.
+ * Decisions stay where they were: the store's compare-and-set (one accept wins across nodes).
+ * Without `--bus` none of this exists and the one-node paths are unchanged.
+ */
+import type { Redis } from 'ioredis';
+import type { Log } from '../log';
+import type { SupportWorkflow } from '../support-workflow';
+import { RedisBus } from './bus';
+import { TOPICS } from './cluster-topics';
+import { PresenceDirectory, type PresenceTimings } from './presence-directory';
+import { connectRedis } from './redis-client';
+import { shareThrottles } from './shared-throttles';
+import type { LoginThrottle } from '../auth/throttle';
+
+export interface ClusterOptions {
+  busUrl: string;
+  nodeId: string;
+  presence?: PresenceTimings;
+}
+
+export interface ClusterMembership {
+  readonly nodeId: string;
+  readonly bus: RedisBus;
+  /** Commands (presence, leases); the bus publishes on it too, so both keep one order. */
+  readonly redis: Redis;
+  close(): Promise<void>;
+}
+
+export async function joinCluster(
+  workflow: SupportWorkflow,
+  loginThrottle: LoginThrottle,
+  options: ClusterOptions,
+  log: Log,
+): Promise<ClusterMembership> {
+  const redis = connectRedis(options.busUrl, `lifeline:${options.nodeId}`);
+  const sub = connectRedis(options.busUrl, `lifeline:${options.nodeId}:sub`);
+  try {
+    await redis.ping();
+  } catch (err) {
+    redis.disconnect();
+    sub.disconnect();
+    throw new Error(`the bus at ${redactRedis(options.busUrl)} does not answer: ${String(err)}`);
+  }
+  const bus = new RedisBus(redis, sub, log);
+  const { nodeId } = options;
+  const { sessions } = workflow;
+
+  const publish = (p: Promise<void>) =>
+    p.catch((err: unknown) => log.warn('bus_publish_failed', { error: String(err) }));
+  const unsubscribe = [
+    bus.subscribe(TOPICS.customerDelivery, (m) => {
+      if (m.node !== nodeId) sessions.customers.deliver(m.sessionId, m.text);
+    }),
+    bus.subscribe(TOPICS.sessionChanged, (m) => {
+      if (m.node !== nodeId) void sessions.changedElsewhere(m.sessionId);
+    }),
+    bus.subscribe(TOPICS.sessionEvent, (m) => {
+      if (m.node === nodeId) return;
+      if (m.kind === 'ended')
+        sessions.events.emit('ended', { sessionId: m.sessionId, by: m.by, elsewhere: true });
+      else
+        sessions.events.emit('released', {
+          sessionId: m.sessionId,
+          formerAgentId: m.formerAgentId,
+          elsewhere: true,
+        });
+    }),
+    sessions.events.on('ended', ({ sessionId, by, elsewhere }) => {
+      if (!elsewhere)
+        publish(bus.publish(TOPICS.sessionEvent, { node: nodeId, kind: 'ended', sessionId, by }));
+    }),
+    sessions.events.on('released', ({ sessionId, formerAgentId, elsewhere }) => {
+      if (!elsewhere)
+        publish(
+          bus.publish(TOPICS.sessionEvent, { node: nodeId, kind: 'released', sessionId, formerAgentId }),
+        );
+    }),
+    bus.subscribe(TOPICS.customerBack, (m) => {
+      if (m.node !== nodeId) sessions.customerBackElsewhere(m.sessionId);
+    }),
+  ];
+  sessions.customers.mirrorTo({
+    sent: (sessionId, text) =>
+      publish(bus.publish(TOPICS.customerDelivery, { node: nodeId, sessionId, text })),
+  });
+  sessions.customers.onChange((sessionId, connected) => {
+    if (connected) publish(bus.publish(TOPICS.customerBack, { node: nodeId, sessionId }));
+  });
+  sessions.mirrorTo((sessionId) => publish(bus.publish(TOPICS.sessionChanged, { node: nodeId, sessionId })));
+  const unshare = shareThrottles(bus, nodeId, loginThrottle, workflow.screen.joinCodes, log);
+  const directory = new PresenceDirectory(workflow.presence, bus, redis, nodeId, log, options.presence);
+  await directory.start();
+  // Subscriptions active at Redis before the node takes connections: no early push is missed.
+  await bus.ready();
+  log.info('cluster_joined', { node: nodeId });
+
+  return {
+    nodeId,
+    bus,
+    redis,
+    async close() {
+      for (const u of unsubscribe) u();
+      unshare();
+      await directory.close();
+      await bus.close();
+    },
+  };
+}
+
+/** A Redis URL for messages: its password is never printed. */
+export function redactRedis(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'redis://?';
+  }
+}
