@@ -22,6 +22,7 @@
  * Compressing the executable (tens of MB) happens once per build of it, in the background at
  * start-up; the cache lives in `<downloadsDir>/.cache/` (or in memory where that is read-only).
  */
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -258,7 +259,7 @@ export class HelperPackage {
         if (old.startsWith(`${this.spec.dir}-`) && old.endsWith('.deflate') && !old.startsWith(prefix))
           rmSync(path.join(cacheDir, old), { force: true });
       }
-      const temp = path.join(cacheDir, `${prefix}${process.pid}.tmp`);
+      const temp = path.join(cacheDir, `${prefix}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
       await pipeline(source(), deflate(), createWriteStream(temp));
       const file = path.join(cacheDir, `${prefix}${(crc >>> 0).toString(16).padStart(8, '0')}.deflate`);
       await rename(temp, file);
@@ -373,7 +374,7 @@ export class HelperPackage {
         if (old.startsWith(`${this.spec.dir}-`) && old.endsWith('.gz') && old !== name)
           rmSync(path.join(cacheDir, old), { force: true });
       }
-      const temp = `${cached}.${process.pid}.tmp`;
+      const temp = `${cached}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
       await pipeline(createReadStream(this.exePath), gz(), createWriteStream(temp));
       await rename(temp, cached);
       const length = statSync(cached).size;
