@@ -159,6 +159,11 @@ async function allow(): Promise<void> {
   x.run('xdotool', ['key', 'space', 'Return']);
 }
 
+const VERBOSE = process.env.BENCH_VERBOSE === '1';
+function trace(what: string): void {
+  if (VERBOSE) console.log(`    ${new Date().toISOString().slice(11, 23)} ${what}`);
+}
+
 /** One customer, start to first picture, on `link`; returns ms. */
 async function run(which: PathName, link: ShapedLink): Promise<number> {
   const origin = `http://127.0.0.1:${link.port}`;
@@ -192,12 +197,15 @@ async function run(which: PathName, link: ShapedLink): Promise<number> {
     }
     const started = performance.now();
     const seen = agentSide(name);
+    seen.catch(() => undefined); // awaited below; a failure here must not go unhandled meanwhile
     await ask(page, origin, name);
+    trace('asked');
     if (which === 'first visit (download)') {
       const link = await page.waitForSelector('[data-testid="helper-download-link"]', {
         timeout: RUN_TIMEOUT_MS,
       });
       await link!.click();
+      trace('download started');
       const archive = await downloaded(
         downloads,
         (n) => n === HELPER_PACKAGE_SPECS.linux!.fileName,
@@ -205,8 +213,10 @@ async function run(which: PathName, link: ShapedLink): Promise<number> {
       );
       const r = spawnSync('bsdtar', ['-xzf', archive, '-C', downloads]);
       if (r.status !== 0) throw new Error('bsdtar could not unpack the download');
+      trace('downloaded and unpacked');
       helper = startHelper(path.join(downloads, HELPER_PACKAGE_SPECS.linux!.executable), [], home);
       await allow();
+      trace('allowed');
     } else if (which === 'helper installed') {
       const code = await page.waitForSelector('[data-testid="join-code"]', { timeout: RUN_TIMEOUT_MS });
       const digits = ((await code!.evaluate((e) => e.textContent)) ?? '').replace(/\D/g, '');
@@ -257,6 +267,7 @@ async function main(): Promise<void> {
     // The server compresses the executable once per build of it: not a customer's wait.
     await fetch(`${server.url}/downloads/helper/linux`).then((r) => r.arrayBuffer());
 
+    console.log('set up: server, display, agent signed in; running');
     const results = new Map<string, number[]>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const p of PATHS) {
@@ -287,6 +298,9 @@ async function main(): Promise<void> {
     console.log(
       `\nLinux download: ${(linuxBytes / 1e6).toFixed(1)} MB; its bytes alone take ${((linuxBytes * 8) / 10e6).toFixed(1)} s at 10 Mbit/s.`,
     );
+  } catch (err) {
+    console.error('time-to-help failed:', err);
+    process.exitCode = 1;
   } finally {
     for (const c of children) stopHelper(c);
     await agentBrowser?.close();
@@ -301,4 +315,4 @@ async function main(): Promise<void> {
 }
 
 await main();
-process.exit(0);
+process.exit(process.exitCode ?? 0);
