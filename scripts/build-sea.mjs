@@ -257,7 +257,8 @@ export async function buildSea(target) {
     chmodSync(temp, 0o755);
     if (spec.strip) {
       const stripped = spawnSync('strip', [temp], { stdio: ['ignore', 'ignore', 'inherit'] });
-      if (stripped.status !== 0) throw new Error('strip failed (scripts/system-packages.sh installs binutils)');
+      if (stripped.status !== 0)
+        throw new Error('strip failed (scripts/system-packages.sh installs binutils)');
     }
     const { inject } = require('postject');
     await inject(temp, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
