@@ -160,12 +160,23 @@ async function allow(): Promise<void> {
 }
 
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
+/** When each step of the current run ended (ms since the customer opened the page). */
+let marks: { step: string; at: number }[] = [];
+let runStarted = 0;
 function trace(what: string): void {
+  marks.push({ step: what, at: performance.now() - runStarted });
   if (VERBOSE) console.log(`    ${new Date().toISOString().slice(11, 23)} ${what}`);
+}
+
+/** "step a -> step b: n s" for each step of the run that just ended. */
+function phases(total: number): string {
+  const all = [...marks, { step: 'picture', at: total }];
+  return all.map((m, i) => `${m.step} +${((m.at - (all[i - 1]?.at ?? 0)) / 1000).toFixed(1)}`).join(', ');
 }
 
 /** One customer, start to first picture, on `link`; returns ms. */
 async function run(which: PathName, link: ShapedLink): Promise<number> {
+  marks = [];
   const origin = `http://127.0.0.1:${link.port}`;
   const name = `Customer ${++requests}`;
   const home = mkdtempSync(path.join(work, 'home-'));
@@ -196,6 +207,7 @@ async function run(which: PathName, link: ShapedLink): Promise<number> {
       });
     }
     const started = performance.now();
+    runStarted = started;
     const seen = agentSide(name);
     seen.catch(() => undefined); // awaited below; a failure here must not go unhandled meanwhile
     await ask(page, origin, name);
@@ -204,8 +216,8 @@ async function run(which: PathName, link: ShapedLink): Promise<number> {
       const link = await page.waitForSelector('[data-testid="helper-download-link"]', {
         timeout: RUN_TIMEOUT_MS,
       });
+      trace('link shown');
       await link!.click();
-      trace('download started');
       const archive = await downloaded(
         downloads,
         (n) => n === HELPER_PACKAGE_SPECS.linux!.fileName,
@@ -213,18 +225,21 @@ async function run(which: PathName, link: ShapedLink): Promise<number> {
       );
       const r = spawnSync('bsdtar', ['-xzf', archive, '-C', downloads]);
       if (r.status !== 0) throw new Error('bsdtar could not unpack the download');
-      trace('downloaded and unpacked');
+      trace('downloaded');
       helper = startHelper(path.join(downloads, HELPER_PACKAGE_SPECS.linux!.executable), [], home);
       await allow();
       trace('allowed');
     } else if (which === 'helper installed') {
       const code = await page.waitForSelector('[data-testid="join-code"]', { timeout: RUN_TIMEOUT_MS });
       const digits = ((await code!.evaluate((e) => e.textContent)) ?? '').replace(/\D/g, '');
+      trace('code shown');
       helper = startHelper(installed, ['join', digits, '--server', origin], home);
       await allow();
+      trace('allowed');
     } else {
       await page.waitForSelector('[data-testid="browser-share-start"]', { timeout: RUN_TIMEOUT_MS });
       await page.click('[data-testid="browser-share-start"]');
+      trace('share started');
     }
     const ended = await seen;
     const ms = ended - started;
@@ -275,7 +290,9 @@ async function main(): Promise<void> {
           const ms = await run(p.name, link);
           const key = `${p.name}|${link.profile.name}`;
           results.set(key, [...(results.get(key) ?? []), ms]);
-          console.log(`  round ${round + 1}: ${p.name}, ${link.profile.name}: ${(ms / 1000).toFixed(1)} s`);
+          console.log(
+            `  round ${round + 1}: ${p.name}, ${link.profile.name}: ${(ms / 1000).toFixed(1)} s (${phases(ms)})`,
+          );
         }
       }
     }
