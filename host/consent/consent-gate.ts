@@ -16,6 +16,7 @@ import type {
   Platform,
   PointerButton,
   Rect,
+  ScreenMove,
   ScreenSource,
 } from '../platform/types';
 
@@ -93,6 +94,14 @@ export class ConsentGate {
         source.onDamage((rects) => {
           if (this.grants.view) listener(rects);
         }),
+      ...(source.onMoves
+        ? {
+            onMoves: (listener: (moves: ScreenMove[]) => void) =>
+              source.onMoves!((moves) => {
+                if (this.grants.view) listener(moves);
+              }),
+          }
+        : {}),
       pointer: this.guard('view', () => source.pointer()),
       cursor: this.guard('view', () => source.cursor()),
       close: () => source.close(),

@@ -99,6 +99,32 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
     expect(mismatches).toBeLessThanOrEqual(CARET_PIXELS_MAX);
   });
 
+  it('says which capture it uses: X11 MIT-SHM; Windows DXGI duplication, or GDI with the HRESULT that ruled DXGI out (Wine)', async () => {
+    type Logged = { level: string; event: string; fields: Record<string, unknown> };
+    await b.driver.call('size'); // the screen is open (it opens on first use)
+    const { events, screenOpenMs } = await b.driver.call<{ events: Logged[]; screenOpenMs: number }>('log');
+    const methods = events.filter((e) => e.event === 'screen.capture_method').map((e) => e.fields.method);
+    if (name === 'x11') {
+      expect(methods).toEqual(['mit-shm']);
+      return;
+    }
+    // Wine 8's IDXGIOutput1::DuplicateOutput is a stub: the backend falls back to GDI once, saying why.
+    const fallbacks = events.filter((e) => e.event === 'screen.capture_fallback');
+    expect(fallbacks).toHaveLength(1);
+    expect(fallbacks[0]!.fields).toMatchObject({ method: 'gdi' });
+    expect(String(fallbacks[0]!.fields.reason)).toMatch(/failed: 0x[0-9A-F]{8}\b/);
+    expect(methods).toEqual(['gdi']);
+    process.stderr.write(
+      `[conformance] windows-wine: ${JSON.stringify(events.find((e) => e.event === 'screen.dxgi_open')?.fields ?? {})} DXGI ruled out (${String(fallbacks[0]!.fields.reason)}) in ${String(fallbacks[0]!.fields.triedMs)} ms, screen opened in ${Math.round(screenOpenMs)} ms\n`,
+    );
+    // The picture through the fallback equals the X server's: the test above, same screen source.
+    const frame = await b.driver.capture();
+    const reference = xwdCapture(b.x.display);
+    expect(differingPixels(frame.data, reference.data, frame.width * frame.height)).toBeLessThanOrEqual(
+      CARET_PIXELS_MAX,
+    );
+  });
+
   it('moves the pointer where asked and reads the position back, as the X server sees it', async () => {
     for (const [px, py] of [
       [10, 20],
