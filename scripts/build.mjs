@@ -3,7 +3,8 @@
 //   - the agent extension for Chrome/Edge (MV3) and Firefox (MV3)   -> .output/
 //   - the pages the server serves (support page, management center)  -> dist/pages/
 //   - the helper bundled to one plain JS file (starts in ~0.1 s)       -> dist/host/
-//   - the helper download for customers without the extension         -> dist/downloads/
+//   (the helper downloads for customers without the extension, one executable per system, are
+//   scripts/build-sea.mjs: ~10 s each, so `npm start` builds them when stale, not every build)
 //   - the extension packages IT pushes (.crx signed, .xpi, extension.json) -> dist/downloads/extension/
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,7 +17,6 @@ if (existsSync('vite.pages.config.ts')) steps.push(['npx', ['vite', 'build', '-c
 steps.push(
   ['node', ['--import', 'tsx', 'packaging/extension/package-extension.ts']],
   ['node', ['scripts/bundle-host.mjs']],
-  ['node', ['scripts/package-helper.mjs']],
 );
 
 for (const [cmd, args] of steps) {

@@ -23,7 +23,7 @@ export interface ServerConfig {
   publicUrl?: string;
   /** Where the built pages are (support page, management center). */
   pagesDir: string;
-  /** Where the helper downloads are (scripts/package-helper.mjs). */
+  /** Where the helper downloads are (scripts/build-sea.mjs writes the executables there). */
   downloadsDir: string;
   /** Print the setup link and notices to stderr. */
   quiet: boolean;

@@ -50,6 +50,8 @@ class ShapedDirection {
   private lineFreeAt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private paused = false;
+  /** The sender has finished: end the receiver once every queued byte is delivered. */
+  private ended = false;
 
   constructor(
     private readonly from: net.Socket,
@@ -57,6 +59,21 @@ class ShapedDirection {
     private readonly profile: LinkProfile,
   ) {
     from.on('data', (d: Buffer) => this.push(d));
+    from.on('end', () => this.markEnded());
+  }
+
+  /**
+   * The sender is done (or gone): what is in the line still arrives, then the receiver gets the
+   * end. Ending at once would cut off a response whose server closes while its last bytes are
+   * still queued (an HTTP server's keep-alive timeout, 5 s, is shorter than a big download's queue).
+   */
+  markEnded(): void {
+    this.ended = true;
+    this.finishIfDone();
+  }
+
+  private finishIfDone(): void {
+    if (this.ended && this.head >= this.queue.length && !this.to.destroyed) this.to.end();
   }
 
   private push(d: Buffer): void {
@@ -102,6 +119,7 @@ class ShapedDirection {
       this.from.resume();
     }
     this.arm();
+    this.finishIfDone();
   }
 
   resetPeak(): void {
@@ -132,9 +150,10 @@ function sum(a: DirectionStats, b: DirectionStats): DirectionStats {
 /** Starts a proxy to 127.0.0.1:`targetPort` shaped by `profile`. */
 export async function startShapedLink(targetPort: number, profile: LinkProfile): Promise<ShapedLink> {
   const links: { toTarget: ShapedDirection; fromTarget: ShapedDirection; sockets: net.Socket[] }[] = [];
-  const server = net.createServer((client) => {
+  // Half-open both ways: each side's end travels through the line after its bytes (markEnded).
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
     client.setNoDelay(true);
-    const upstream = net.connect(targetPort, '127.0.0.1');
+    const upstream = net.connect({ port: targetPort, host: '127.0.0.1', allowHalfOpen: true });
     upstream.setNoDelay(true);
     const link = {
       toTarget: new ShapedDirection(client, upstream, profile),
@@ -148,10 +167,12 @@ export async function startShapedLink(targetPort: number, profile: LinkProfile):
       client.destroy();
       upstream.destroy();
     };
-    for (const s of link.sockets) {
-      s.on('close', end);
-      s.on('error', end);
-    }
+    // The customer's side gone: nobody left to deliver to. The target's side gone: its last bytes
+    // still cross the line, then the customer's side is ended.
+    client.on('close', end);
+    client.on('error', end);
+    upstream.on('close', () => link.fromTarget.markEnded());
+    upstream.on('error', () => link.fromTarget.markEnded());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address() as net.AddressInfo;

@@ -8,7 +8,7 @@
  *   dist/downloads/packages/lifeline-helper-<version>-1.x86_64.rpm
  *   dist/downloads/packages/lifeline-helper-<version>-x64.msi
  *
- * The inputs default to build-sea.mjs's outputs (dist/sea/linux-x64/lifeline-helper and
+ * The inputs default to build-sea.mjs's outputs (dist/downloads/linux-x64/lifeline-helper and
  * dist/downloads/win-x64/lifeline-helper.exe); a missing input skips its packages and says so.
  * The manifests allow the extension built in the same checkout (extension.json), so run it after
  * `npm run build` with the same LIFELINE_EXTENSION_KEY.
@@ -23,7 +23,7 @@ import { buildMsi } from './build-msi';
 import { buildRpm } from './build-rpm';
 import { packagedExtensionIds, packageVersion } from './helper-package-contents';
 
-export const DEFAULT_LINUX_EXECUTABLE = join(REPOSITORY_ROOT, 'dist/sea/linux-x64/lifeline-helper');
+export const DEFAULT_LINUX_EXECUTABLE = join(REPOSITORY_ROOT, 'dist/downloads/linux-x64/lifeline-helper');
 export const DEFAULT_WINDOWS_EXECUTABLE = join(REPOSITORY_ROOT, 'dist/downloads/win-x64/lifeline-helper.exe');
 export const DEFAULT_PACKAGES_DIR = join(REPOSITORY_ROOT, 'dist/downloads/packages');
 

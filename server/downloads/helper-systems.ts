@@ -1,10 +1,10 @@
 /**
  * Which systems have a helper download, and in what form: one row per system the support page
- * offers a download for. Linux is a tar.gz so the executable bit survives the browser (a bare
- * download has none, and a file manager cannot start it); scripts/package-helper.mjs stages its
- * tree under the downloads folder. Windows is the single executable itself
- * (scripts/build-sea.mjs), double-clicked as downloaded, with the trailer appended after the PE
- * image (Windows loads the sections the headers name and ignores what follows).
+ * offers a download for. Both are the helper's single executable (scripts/build-sea.mjs: no Node
+ * needed on the customer's machine) with the trailer appended after the image (ELF and PE
+ * loaders map what the headers name and ignore what follows). Linux wraps it in a tar.gz so the
+ * executable bit survives the browser (a bare download has none, and a file manager cannot start
+ * it): the archive holds that one file. Windows is the .exe itself, double-clicked as downloaded.
  */
 import type { Log } from '../log';
 import { HelperPackage, type HelperPackageSpec } from './helper-package';
@@ -12,11 +12,11 @@ import { HelperPackage, type HelperPackageSpec } from './helper-package';
 export const HELPER_PACKAGE_SPECS: Readonly<Record<string, HelperPackageSpec>> = {
   linux: {
     dir: 'linux-x64',
-    executable: 'lifeline-helper/lifeline-helper',
+    executable: 'lifeline-helper',
     form: 'tar.gz',
     fileName: 'lifeline-helper-linux-x64.tar.gz',
     contentType: 'application/gzip',
-    build: 'npm run build',
+    build: 'node scripts/build-sea.mjs --target linux-x64',
   },
   windows: {
     dir: 'win-x64',

@@ -9,6 +9,8 @@
  * A system without a helper, an expired, used or unknown link, and a server where the helper is
  * not built get a page in the customer's language that says what to do, never a file that would
  * fail on their machine. Serving a bound download tells the agent ("the customer is downloading").
+ * A client that accepts gzip gets the Windows .exe with Content-Encoding: gzip (fewer bytes on the
+ * wire; the browser saves the same file); the Linux tar.gz is compressed already.
  */
 import type { IncomingMessage } from 'node:http';
 import { Token } from '../../../protocol/common';
@@ -71,6 +73,21 @@ export function requestOrigin(req: IncomingMessage, tls: boolean, publicUrl?: st
   return `${scheme}://${host.toLowerCase()}`;
 }
 
+/** Whether an Accept-Encoding header accepts gzip (by name or `*`, with a q above 0). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const text = (Array.isArray(header) ? header.join(',') : (header ?? '')).slice(0, 1024).toLowerCase();
+  let star = false;
+  for (const item of text.split(',')) {
+    const [name, ...params] = item.split(';').map((p) => p.trim());
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q ? Number(q.slice(2)) : 1;
+    const ok = Number.isFinite(weight) && weight > 0;
+    if (name === 'gzip' || name === 'x-gzip') return ok;
+    if (name === '*') star = ok;
+  }
+  return star;
+}
+
 export function registerDownloadRoutes(router: Router, deps: DownloadRouteDeps): void {
   const serve = async (
     ctx: Parameters<Parameters<Router['add']>[2]>[0],
@@ -122,6 +139,7 @@ export function registerDownloadRoutes(router: Router, deps: DownloadRouteDeps):
     try {
       body = await pkg.body(
         encodeTrailer({ server, ...(ticket ? { ticket } : {}), ...(sessionId ? { language: lang } : {}) }),
+        { gzip: acceptsGzip(req.headers['accept-encoding']) },
       );
     } catch (err) {
       if (!(err instanceof HelperPackageMissing)) throw err;
@@ -134,6 +152,8 @@ export function registerDownloadRoutes(router: Router, deps: DownloadRouteDeps):
       'Content-Disposition': `attachment; filename="${pkg.spec.fileName}"`,
       // Bound downloads are one customer's: never cached by a proxy or the browser.
       'Cache-Control': 'no-store',
+      Vary: 'Accept-Encoding',
+      ...(body.gzip ? { 'Content-Encoding': 'gzip' } : {}),
     });
     if (sessionId) deps.onDownload(sessionId, system);
     bodyStream(body.parts)

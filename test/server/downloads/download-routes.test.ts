@@ -14,8 +14,10 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeTrailerPayload,
@@ -23,6 +25,8 @@ import {
   trailerPayloadLength,
 } from '../../../protocol/download-trailer';
 import { HELPER_PACKAGE_SPECS } from '../../../server/downloads/helper-systems';
+import { acceptsGzip } from '../../../server/http/routes/download-routes';
+import { until } from '../../support/polling';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import {
   addAgent,
@@ -54,8 +58,9 @@ beforeAll(async () => {
   mkdirSync(join(exe, '..'), { recursive: true });
   writeFileSync(exe, executable);
   chmodSync(exe, 0o755);
-  mkdirSync(join(root, 'lifeline-helper', 'lib'), { recursive: true });
-  writeFileSync(join(root, 'lifeline-helper', 'lib', 'notes.txt'), 'a library the helper needs\n');
+  // Any other file of the folder goes into the archive too (packs with more than the executable).
+  mkdirSync(join(root, 'lib'), { recursive: true });
+  writeFileSync(join(root, 'lib', 'notes.txt'), 'a library the helper needs\n');
   const winExe = join(work, 'downloads', winSpec.dir, winSpec.executable);
   mkdirSync(join(winExe, '..'), { recursive: true });
   writeFileSync(winExe, winExecutable);
@@ -67,6 +72,29 @@ afterAll(async () => {
   await server.stop();
   rmSync(work, { recursive: true, force: true });
 });
+
+/** A GET whose body is read as it came over the wire (fetch would undo a Content-Encoding). */
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** The trailer's length (payload + footer) in a gzip body's decoded bytes. */
+function trailerBytes(gz: Buffer): number {
+  const decoded = gunzipSync(gz);
+  return decoded.length - winExecutable.length;
+}
 
 /** The page's text with HTML character references decoded. */
 async function pageText(res: Response): Promise<string> {
@@ -111,9 +139,7 @@ describe('the helper download', () => {
       const { prefix, trailer } = trailerOf(readFileSync(exe));
       expect(prefix.equals(executable)).toBe(true);
       expect(trailer).toEqual({ server: server.url, ticket: s.ticket, language: 'fr' });
-      expect(readFileSync(join(out, 'lifeline-helper', 'lib', 'notes.txt'), 'utf8')).toBe(
-        'a library the helper needs\n',
-      );
+      expect(readFileSync(join(out, 'lib', 'notes.txt'), 'utf8')).toBe('a library the helper needs\n');
       // The unpacked file runs (the trailer after `exit` is never read by the shell).
       expect(spawnSync(exe, [], { encoding: 'utf8' }).stdout).toBe('helper\n');
     }
@@ -145,6 +171,45 @@ describe('the helper download', () => {
       system: 'windows',
     });
     await closeAll(agent.client, s.client);
+  });
+
+  it('Windows over the wire: gzip-encoded for a client that accepts it, the same bytes once decoded', async () => {
+    const agent = await addAgent(server, { portals: [slug] });
+    const s = await screenRequested(server, agent, slug, { language: 'fr' });
+    const url = `${server.url}/downloads/helper/windows/${s.ticket}`;
+    // The compressed copy is made in the background after start-up: plain bytes until then.
+    const wire = await until('the gzip-encoded download', async () => {
+      const got = await rawGet(url, { 'accept-encoding': 'gzip, deflate, br' });
+      return got.headers['content-encoding'] === 'gzip' ? got : undefined;
+    });
+    expect(wire.status).toBe(200);
+    expect(wire.headers.vary).toBe('Accept-Encoding');
+    expect(Number(wire.headers['content-length'])).toBe(wire.body.length);
+    expect(wire.body.length).toBeLessThan(winExecutable.length / 10);
+    // One gzip member, which every decoder reads whole: the .exe, then the trailer.
+    const { prefix, trailer } = trailerOf(gunzipSync(wire.body));
+    expect(prefix.equals(winExecutable)).toBe(true);
+    expect(trailer).toEqual({ server: server.url, ticket: s.ticket, language: 'fr' });
+    expect(wire.body.readUInt32LE(wire.body.length - 4)).toBe(winExecutable.length + trailerBytes(wire.body));
+
+    // gzip refused (q=0) or not offered: the plain bytes.
+    for (const accept of ['gzip;q=0, deflate', 'identity', '']) {
+      const plain = await rawGet(url, accept ? { 'accept-encoding': accept } : {});
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(trailerOf(plain.body).prefix.equals(winExecutable)).toBe(true);
+    }
+    await closeAll(agent.client, s.client);
+  });
+
+  it('reads Accept-Encoding as HTTP says', () => {
+    expect(acceptsGzip('gzip, deflate, br, zstd')).toBe(true);
+    expect(acceptsGzip('br;q=1.0, GZIP;q=0.5')).toBe(true);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip('*;q=0.1, br')).toBe(true);
+    expect(acceptsGzip('gzip;q=0, *')).toBe(false);
+    expect(acceptsGzip('deflate, br')).toBe(false);
+    expect(acceptsGzip('gzip;q=abc')).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
   });
 
   it('not bound: knows the server only', async () => {
@@ -194,7 +259,7 @@ describe('the helper download', () => {
     try {
       const res = await fetch(`${empty.url}/downloads/helper/linux`);
       expect(res.status).toBe(503);
-      expect(await res.text()).toContain('npm run build');
+      expect(await res.text()).toContain('node scripts/build-sea.mjs --target linux-x64');
       const win = await fetch(`${empty.url}/downloads/helper/windows`);
       expect(win.status).toBe(503);
       expect(await win.text()).toContain('node scripts/build-sea.mjs --target win-x64');
