@@ -39,7 +39,7 @@ import {
 import { ensureSea } from '../../../scripts/build-sea.mjs';
 import { ensureBuilt } from '../../support/agent-extension';
 import { CHROMIUM, CHROMIUM_FLAGS, extensionWorkerTarget } from '../../support/chromium';
-import { freshPrefix, windowsNode, WINE, type WinePrefix } from '../../support/wine';
+import { freshPrefix, readOutput, windowsNode, WINE, type WinePrefix } from '../../support/wine';
 import { EXTENSION_UUID, extensionPage, FIREFOX_BUILD } from '../extension/firefox-launch';
 import { browserInPrivateMounts, isRoot } from './private-mounts';
 
@@ -238,14 +238,20 @@ describe('.msi with the Windows single executable, under Wine', () => {
       const { nodeExe } = await windowsNode();
       const key = WINDOWS_REGISTRY_KEYS.find((k) => k.browser === browser)!.key;
       const out = join(work, `lookup-${browser}.json`);
-      await wineRun(
+      // Its own output goes to a file: under Wine, node.exe's stdout to a pipe fails.
+      const lookup = wine.start(
         nodeExe,
-        wine.windowsPath(join(import.meta.dirname, 'windows-native-lookup.mjs')),
-        wine.windowsPath(out),
-        family,
-        `HKLM\\${key}`,
-        caller,
-      ).catch(() => undefined); // the outcome, failures included, is in `out`
+        [
+          wine.windowsPath(join(import.meta.dirname, 'windows-native-lookup.mjs')),
+          wine.windowsPath(out),
+          family,
+          `HKLM\\${key}`,
+          caller,
+        ],
+        join(work, `lookup-${browser}.log`),
+      );
+      await new Promise((done) => lookup.once('exit', done));
+      expect(existsSync(out), readOutput(join(work, `lookup-${browser}.log`))).toBe(true);
       const outcome = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
       expect(outcome, JSON.stringify(outcome)).toMatchObject({
         manifestPath: `C:\\Program Files\\Lifeline\\${family}-host.json`,

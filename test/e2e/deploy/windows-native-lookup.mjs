@@ -21,10 +21,13 @@ const REPLY_MAX_BYTES = 1024 * 1024;
 /** How long the host may take to answer, in ms (a cold 87 MiB executable under Wine, on a busy machine). */
 const REPLY_WAIT_MS = 90_000;
 
+/** Windows' own reg.exe (Wine's here), not a Linux program. */
+const WINDOWS_REG = 'reg';
+
 const report = (outcome) => writeFileSync(outFile, JSON.stringify(outcome));
 
 function manifestPathFromRegistry() {
-  const listing = execFileSync('reg', ['query', key, '/ve'], { encoding: 'utf8' });
+  const listing = execFileSync(WINDOWS_REG, ['query', key, '/ve'], { encoding: 'utf8' });
   const line = listing.split(/\r?\n/).find((l) => /REG_SZ/.test(l));
   if (!line) throw new Error(`no default value under ${key}: ${listing}`);
   return line.replace(/^.*?REG_SZ\s+/, '').trim();
