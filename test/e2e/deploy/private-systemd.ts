@@ -77,6 +77,8 @@ export interface PrivateSystemd {
   hostPid(nsPid: number): number;
   /** The uid of the `lifeline` user inside. */
   lifelineUid: number;
+  /** systemd's PID on the machine. */
+  pid1: number;
   stop(): Promise<void>;
 }
 
@@ -232,6 +234,7 @@ export async function startPrivateSystemd(options: PrivateSystemdOptions = {}): 
   return {
     run,
     lifelineUid,
+    pid1,
     installUnit(name) {
       copyFileSync(join(ROOT, 'packaging/systemd', name), join(etcSystemd, name));
     },

@@ -8,14 +8,15 @@
  *
  * Installed as docs/deployment.md says (unit in /etc/systemd/system, options in
  * /etc/default/lifeline, `systemctl enable --now lifeline`), then checked:
- * - it starts, as the lifeline user, and /api/v1/status answers; the StateDirectory
+ * - it starts, as the lifeline user, sandboxed (no new privileges, its own mount namespace with
+ *   the system read-only but its data folder), and /api/v1/status answers; the StateDirectory
  *   /var/lib/lifeline is made 0700 for that user and holds the database;
  * - killed with SIGKILL (a crash), systemd starts it again (Restart=on-failure) and it answers;
  * - `systemctl stop` is a clean stop (Result=success: SIGTERM, exit 0 within TimeoutStopSec), and
  *   `systemctl start` serves the same data again.
  * Needs root (namespaces); as another user the suite fails and says so.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../server/store/sqlite/open-database';
@@ -98,7 +99,18 @@ describe('lifeline.service under a real systemd', () => {
     const state = unitState();
     expect(state).toMatchObject({ ActiveState: 'active', SubState: 'running', NRestarts: 0 });
     firstPid = state.MainPID;
-    expect(statSync(`/proc/${systemd.hostPid(firstPid)}`).uid).toBe(systemd.lifelineUid);
+    const proc = `/proc/${systemd.hostPid(firstPid)}`;
+    expect(statSync(proc).uid).toBe(systemd.lifelineUid);
+    // The unit's sandbox in force: no new privileges, and a mount namespace of its own where the
+    // system is read-only (ProtectSystem=strict) but for its data folder.
+    expect(readFileSync(`${proc}/status`, 'utf8')).toMatch(/^NoNewPrivs:\s+1$/m);
+    expect(readlinkSync(`${proc}/ns/mnt`)).not.toBe(readlinkSync(`/proc/${systemd.pid1}/ns/mnt`));
+    const mounts = readFileSync(`${proc}/mountinfo`, 'utf8')
+      .split('\n')
+      .map((l) => l.split(' '));
+    const options = (point: string) => mounts.findLast((m) => m[4] === point)?.[5]?.split(',');
+    expect(options('/')).toContain('ro');
+    expect(options('/var/lib/lifeline')).toContain('rw');
     const data = systemd.hostPath('/var/lib/lifeline');
     expect(statSync(data).mode & 0o777).toBe(0o700);
     expect(statSync(data).uid).toBe(systemd.lifelineUid);
