@@ -8,8 +8,8 @@
  *   dist/downloads/packages/lifeline-helper-<version>-1.x86_64.rpm
  *   dist/downloads/packages/lifeline-helper-<version>-x64.msi
  *
- * The inputs default to build-sea.mjs's outputs (dist/downloads/linux-x64/lifeline-helper and
- * dist/downloads/win-x64/lifeline-helper.exe); a missing input skips its packages and says so.
+ * The inputs default to build-sea.mjs's outputs (SEA_OUTPUTS: dist/downloads/linux-x64/lifeline-helper
+ * and dist/downloads/win-x64/lifeline-helper.exe); a missing input skips its packages and says so.
  * The manifests allow the extension built in the same checkout (extension.json), so run it after
  * `npm run build` with the same LIFELINE_EXTENSION_KEY.
  */
@@ -17,14 +17,18 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+// @ts-expect-error -- plain JS build script without type declarations
+import { SEA_OUTPUTS } from '../../scripts/build-sea.mjs';
 import { REPOSITORY_ROOT } from '../extension/signing-key';
 import { buildDeb } from './build-deb';
 import { buildMsi } from './build-msi';
 import { buildRpm } from './build-rpm';
 import { packagedExtensionIds, packageVersion } from './helper-package-contents';
 
-export const DEFAULT_LINUX_EXECUTABLE = join(REPOSITORY_ROOT, 'dist/downloads/linux-x64/lifeline-helper');
-export const DEFAULT_WINDOWS_EXECUTABLE = join(REPOSITORY_ROOT, 'dist/downloads/win-x64/lifeline-helper.exe');
+/** build-sea.mjs's outputs, wherever it writes them. */
+const EXECUTABLES = SEA_OUTPUTS as Record<'linux-x64' | 'win-x64', string>;
+export const DEFAULT_LINUX_EXECUTABLE = EXECUTABLES['linux-x64'];
+export const DEFAULT_WINDOWS_EXECUTABLE = EXECUTABLES['win-x64'];
 export const DEFAULT_PACKAGES_DIR = join(REPOSITORY_ROOT, 'dist/downloads/packages');
 
 function main(argv: string[]): number {

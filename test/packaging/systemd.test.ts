@@ -6,8 +6,8 @@
  *   writes lifeline.pid, stops cleanly on the unit's KillSignal within TimeoutStopSec (exit 0, so
  *   `systemctl stop` and `restart` see a clean stop), and starts again on the same data;
  * - the backup unit's command line makes a backup of that data.
- * Not run here: systemd itself starting the units (this machine's PID 1 is not systemd), the
- * User= account and the sandboxing directives; docs/deployment.md says so.
+ * systemd itself starting, restarting and stopping the service (User=, sandboxing) is
+ * test/e2e/deploy/systemd-service.test.ts (a real systemd as PID 1 of private namespaces).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {

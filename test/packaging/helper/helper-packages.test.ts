@@ -6,8 +6,8 @@
  * - .rpm: the same with rpm --root;
  * - .msi: its File, Component and Registry tables (msiinfo): the executable and both manifests in
  *   one folder, the HKLM keys of Chrome, Chromium, Edge and Firefox pointing at the manifests.
- * Installing the .msi under Wine, and a browser finding the .deb's helper, are in
- * test/e2e/deploy/helper-packages.test.ts.
+ * Installing the .msi under Wine, and the browsers finding the .deb's helper, with the real
+ * single executables inside, are in test/e2e/deploy/helper-packages.test.ts.
  *
  * The inputs stand in for the single executables of scripts/build-sea.mjs (a small script for
  * Linux, one of Wine's own .exe files for Windows): packaging only places them.
