@@ -32,6 +32,8 @@ export interface ServerConfig {
    * from these have their X-Forwarded-For read (http/client-address.ts). Empty: none.
    */
   trustProxy: string[];
+  /** Largest file sent through the chat, in bytes (CHAT_FILE_DEFAULT_MAX_BYTES when absent). */
+  chatFileMaxBytes?: number;
   /** Outgoing e-mail (invitations, password resets); without it the management center shows the links. */
   smtp?: SmtpConfig;
 }
