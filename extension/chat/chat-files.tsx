@@ -63,9 +63,9 @@ export function useAgentChatFiles(sessionId: string, files: readonly ChatFileVie
     send: (list) => void book.send(list),
     download: (fileId) => {
       const file = book.current.files[fileId];
-      // Accepted but not there yet: it downloads as soon as it is.
-      if (file && file.state === 'accepted') autoDownload.current.add(fileId);
-      else void book.download(fileId);
+      // Not there yet (just accepted): it downloads as soon as it is.
+      if (file && (file.state === 'ready' || file.state === 'delivered')) void book.download(fileId);
+      else autoDownload.current.add(fileId);
     },
     dismissRefusal: () => book.dismissRefusal(),
   };
