@@ -32,6 +32,13 @@ let chat: Page;
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** Clicks in a page after bringing it to the front (a background tab does not take input). */
+async function clickIn(page: Page, selector: string): Promise<void> {
+  await page.bringToFront();
+  const el = await page.waitForSelector(selector, { timeout: 15_000 });
+  await el!.click();
+}
+
 /** Text of a file card's status, once it says `expected`. */
 async function cardSays(page: Page, name: string, expected: string): Promise<void> {
   await page.waitForFunction(
@@ -76,6 +83,7 @@ beforeAll(async () => {
   await customer.click('button[type="submit"]');
   await customer.waitForSelector('[data-view="waiting"]');
 
+  await popup.bringToFront();
   const entry = await popup.waitForSelector('.queue-entry button.accept', { timeout: 5000 });
   await entry!.click();
   await customer.waitForSelector('[data-view="chat"]');
@@ -105,14 +113,16 @@ describe('files through the chat', () => {
     await cardSays(customer, 'printer-log.txt', 'Waiting for the agent to accept it.');
 
     await cardSays(chat, 'printer-log.txt', 'The customer offers you this file.');
+    await chat.bringToFront();
     await saveScreenshot(chat, 'chat-window-file-offer.png');
-    await (await chat.waitForSelector(cardButton('printer-log.txt', 'button[contains(@class,"file-accept")]')))!.click();
+    await clickIn(chat, cardButton('printer-log.txt', 'button[contains(@class,"file-accept")]'));
 
     // Both sides see it go; the agent's window downloads it as soon as it is there.
     await cardSays(customer, 'printer-log.txt', 'The agent downloaded it.');
     await cardSays(chat, 'printer-log.txt', 'Downloaded and checked (SHA-256).');
     const saved = await downloaded(downloads, (n) => n === 'printer-log.txt', 15_000);
     expect(sha(readFileSync(saved))).toBe(sha(bytes));
+    await customer.bringToFront();
     await saveScreenshot(customer, 'support-chat-files.png');
   });
 
@@ -124,15 +134,17 @@ describe('files through the chat', () => {
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(path);
     await cardSays(chat, 'driver-settings.reg', 'Sent. The customer can download it now.');
     await cardSays(customer, 'driver-settings.reg', 'Ready to download.');
-    await (await customer.waitForSelector(cardButton('driver-settings.reg', 'button')))!.click();
+    await clickIn(customer, cardButton('driver-settings.reg', 'button'));
     await cardSays(customer, 'driver-settings.reg', 'Downloaded and checked (SHA-256).');
     const saved = await downloaded(downloads, (n) => n === 'driver-settings.reg', 15_000);
     expect(readFileSync(saved).equals(bytes)).toBe(true);
     await cardSays(chat, 'driver-settings.reg', 'The customer downloaded it.');
+    await chat.bringToFront();
     await saveScreenshot(chat, 'chat-window-files.png');
   });
 
   it('a file dropped on the chat is declined: the customer reads why, in French', async () => {
+    await customer.bringToFront();
     await customer.select('.ll-language select', 'fr');
     await customer.waitForFunction(() => document.documentElement.lang === 'fr');
     // A real drop: a DataTransfer holding a File, as the browser builds it for a dragged file.
@@ -145,15 +157,16 @@ describe('files through the chat', () => {
     });
     await cardSays(customer, 'installer.exe', "En attente de l'accord du technicien.");
     await cardSays(chat, 'installer.exe', 'The customer offers you this file.');
-    await (await chat.waitForSelector(cardButton('installer.exe', 'button[contains(@class,"file-decline")]')))!.click();
+    await clickIn(chat, cardButton('installer.exe', 'button[contains(@class,"file-decline")]'));
     await chat.type('.file-decline-reason', 'Nous ne prenons pas de programmes ; envoyez une capture.');
-    await chat.click('.file-decline-confirm');
+    await clickIn(chat, '.file-decline-confirm');
     await cardSays(
       customer,
       'installer.exe',
       'Le technicien a refusé ce fichier : Nous ne prenons pas de programmes ; envoyez une capture.',
     );
     await cardSays(chat, 'installer.exe', 'You declined this file.');
+    await customer.bringToFront();
     await saveScreenshot(customer, 'support-chat-file-declined-fr.png');
   });
 });
