@@ -16,8 +16,8 @@ import { COMMENT_MAX_CHARS } from './limits';
 
 /** Longest chat file name, in characters (most file systems' limit for one name). */
 export const CHAT_FILE_NAME_MAX_CHARS = 255;
-/** Default largest chat file the server takes, in bytes (ServerConfig.chatFileMaxBytes overrides). */
-export const CHAT_FILE_DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
+/** Default largest chat file the server takes, in bytes: 100 MB (`--chat-file-max-mb` changes it). */
+export const CHAT_FILE_DEFAULT_MAX_BYTES = 100 * 1000 * 1000;
 /** Largest size an offer can state at all, in bytes: integers stay exact. */
 export const CHAT_FILE_SIZE_LIMIT = Number.MAX_SAFE_INTEGER;
 /** Most files of one session waiting for an answer or for their bytes at once. */

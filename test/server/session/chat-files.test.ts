@@ -63,7 +63,7 @@ function put(token: string, id: string, body: Buffer, offset = 0, headers: Recor
   return fetch(`${server.url}/api/v1/chat-files/${id}?offset=${offset}`, {
     method: 'PUT',
     headers: { Authorization: `Bearer ${token}`, ...headers },
-    body,
+    body: new Uint8Array(body),
   });
 }
 
