@@ -65,7 +65,12 @@ export const AgentToServer = z.discriminatedUnion('type', [
     sha256: ChatFileSha256,
   }),
   /** Takes a file the customer offered (the bytes come next), or declines it with a reason. */
-  request('chat.file_answer', { sessionId: Id, fileId: ChatFileId, accept: z.boolean(), reason: CommentText.optional() }),
+  request('chat.file_answer', {
+    sessionId: Id,
+    fileId: ChatFileId,
+    accept: z.boolean(),
+    reason: CommentText.optional(),
+  }),
   /** Withdraws a file this agent sent, before its bytes are all there. */
   request('chat.file_cancel', { sessionId: Id, fileId: ChatFileId }),
   request('screen.request', { sessionId: Id }),

@@ -208,7 +208,11 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
 
     'chat.file_cancel': async (req) => {
       signedIn();
-      const result = await agent.socket.request({ type: 'chat.file_cancel', sessionId: req.sessionId, fileId: req.fileId });
+      const result = await agent.socket.request({
+        type: 'chat.file_cancel',
+        sessionId: req.sessionId,
+        fileId: req.fileId,
+      });
       agent.updateFile(req.sessionId, result.file);
       return result;
     },

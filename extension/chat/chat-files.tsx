@@ -9,7 +9,12 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ChatFileView } from '../../protocol/chat-file';
 import type { ChatLine } from '../../protocol/common';
-import { ChatFileBook, NO_CHAT_FILES, type ChatFilesState, type FileRefusal } from '../../ui/chat/chat-file-book';
+import {
+  ChatFileBook,
+  NO_CHAT_FILES,
+  type ChatFilesState,
+  type FileRefusal,
+} from '../../ui/chat/chat-file-book';
 import { fileStatus } from '../../ui/chat/chat-file-status';
 import { saveBlob } from '../../ui/chat/chat-file-transfer';
 import { FileCard } from '../../ui/chat/file-card';
@@ -79,7 +84,16 @@ export function AgentFileLine(props: { line: ChatLine; sessionId: string; files:
   if (!ref) return null;
   const file = props.files.state.files[ref.id];
   if (!file) {
-    return <FileCard fileId={ref.id} name={ref.name} size={formatBytes(ref.size)} status="" tone="info" progress={null} />;
+    return (
+      <FileCard
+        fileId={ref.id}
+        name={ref.name}
+        size={formatBytes(ref.size)}
+        status=""
+        tone="info"
+        progress={null}
+      />
+    );
   }
   const status = fileStatus(file, props.files.state.local[file.id], 'agent');
   const answer = (accept: boolean) => {

@@ -201,7 +201,12 @@ export const UiRequest = z.discriminatedUnion('type', [
     size: z.number().int().min(1).max(CHAT_FILE_SIZE_LIMIT),
     sha256: ChatFileSha256,
   }),
-  req('chat.file_answer', { sessionId: Id, fileId: ChatFileId, accept: z.boolean(), reason: CommentText.optional() }),
+  req('chat.file_answer', {
+    sessionId: Id,
+    fileId: ChatFileId,
+    accept: z.boolean(),
+    reason: CommentText.optional(),
+  }),
   req('chat.file_cancel', { sessionId: Id, fileId: ChatFileId }),
   req('screen.request', { sessionId: Id }),
   req('directory.list', {}),

@@ -105,14 +105,25 @@ export class ChatFileService {
     return [...this.files.values()].filter((e) => e.sessionId === sessionId).map((e) => e.view);
   }
 
-  async offer(sessionId: string, party: ChatFileParty, offer: ChatFileOffer, address?: string): Promise<ChatFileView> {
+  async offer(
+    sessionId: string,
+    party: ChatFileParty,
+    offer: ChatFileOffer,
+    address?: string,
+  ): Promise<ChatFileView> {
     const s =
-      party.kind === 'agent' ? await this.sessions.held(party.user, sessionId) : await this.sessions.record(sessionId);
+      party.kind === 'agent'
+        ? await this.sessions.held(party.user, sessionId)
+        : await this.sessions.record(sessionId);
     if (s.state === 'ended') throw new ProtocolError('session_ended', 'this session has ended');
     if (offer.size > this.options.maxBytes) {
-      throw new ProtocolError('file_too_large', `files through the chat may be ${this.options.maxBytes} bytes at most`, {
-        max: this.options.maxBytes,
-      });
+      throw new ProtocolError(
+        'file_too_large',
+        `files through the chat may be ${this.options.maxBytes} bytes at most`,
+        {
+          max: this.options.maxBytes,
+        },
+      );
     }
     const mine = [...this.files.values()].filter((e) => e.sessionId === sessionId);
     if (mine.filter((e) => PENDING.has(e.view.state)).length >= CHAT_FILES_PENDING_MAX) {
@@ -170,22 +181,36 @@ export class ChatFileService {
   ): Promise<ChatFileView> {
     await this.sessions.held(user, sessionId);
     const e = this.entry(fileId, sessionId);
-    if (e.view.from !== 'customer') throw new ProtocolError('forbidden', 'only a file the customer offers is answered');
-    if (e.view.state !== 'offered') throw new ProtocolError('illegal_transition', `this file is ${e.view.state}`);
+    if (e.view.from !== 'customer')
+      throw new ProtocolError('forbidden', 'only a file the customer offers is answered');
+    if (e.view.state !== 'offered')
+      throw new ProtocolError('illegal_transition', `this file is ${e.view.state}`);
     if (accept) await this.requireSpace(e.view.size);
     e.view = accept
       ? { ...e.view, state: 'accepted' }
       : { ...e.view, state: 'declined', ...(reason?.trim() ? { reason: reason.trim() } : {}) };
-    await this.audit({ kind: 'agent', user }, accept ? 'chat_file.accepted' : 'chat_file.declined', sessionId, e.view, address);
+    await this.audit(
+      { kind: 'agent', user },
+      accept ? 'chat_file.accepted' : 'chat_file.declined',
+      sessionId,
+      e.view,
+      address,
+    );
     await this.announce(sessionId, e.view);
     return e.view;
   }
 
-  async cancel(sessionId: string, party: ChatFileParty, fileId: string, address?: string): Promise<ChatFileView> {
+  async cancel(
+    sessionId: string,
+    party: ChatFileParty,
+    fileId: string,
+    address?: string,
+  ): Promise<ChatFileView> {
     if (party.kind === 'agent') await this.sessions.held(party.user, sessionId);
     const e = this.entry(fileId, sessionId);
     if (e.view.from !== party.kind) throw new ProtocolError('forbidden', 'only its sender withdraws a file');
-    if (!PENDING.has(e.view.state)) throw new ProtocolError('illegal_transition', `this file is ${e.view.state}`);
+    if (!PENDING.has(e.view.state))
+      throw new ProtocolError('illegal_transition', `this file is ${e.view.state}`);
     e.received = 0;
     e.hash = null;
     e.view = { ...e.view, state: 'cancelled', received: 0 };
@@ -212,8 +237,10 @@ export class ChatFileService {
     const e = this.files.get(fileId);
     if (!e) throw new ProtocolError('not_found', 'no such file');
     await this.requireParty(e, party, 'sender');
-    if (e.view.state !== 'accepted') throw new ProtocolError('illegal_transition', `this file is ${e.view.state}`);
-    if (e.uploading) throw new ProtocolError('illegal_transition', 'a chunk of this file is already arriving');
+    if (e.view.state !== 'accepted')
+      throw new ProtocolError('illegal_transition', `this file is ${e.view.state}`);
+    if (e.uploading)
+      throw new ProtocolError('illegal_transition', 'a chunk of this file is already arriving');
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (!Number.isSafeInteger(declared) || declared < 1) {
       throw new ProtocolError('bad_request', 'send each chunk with its Content-Length');
@@ -227,7 +254,9 @@ export class ChatFileService {
       throw new ProtocolError('file_too_large', 'more bytes than the offer said', { max: e.view.size });
     }
     if (offset !== e.received) {
-      throw new ProtocolError('bad_request', `the next chunk starts at ${e.received}`, { offset: e.received });
+      throw new ProtocolError('bad_request', `the next chunk starts at ${e.received}`, {
+        offset: e.received,
+      });
     }
     e.uploading = true;
     const part = `${this.pathOf(e)}.part`;
@@ -251,8 +280,10 @@ export class ChatFileService {
       out.end();
       await once(out, 'close');
       out = null;
-      if (got !== declared) throw new ProtocolError('bad_request', 'the chunk was cut short; start again from 0');
-      if (e.view.state !== 'accepted') throw new ProtocolError('illegal_transition', `this file is ${e.view.state}`);
+      if (got !== declared)
+        throw new ProtocolError('bad_request', 'the chunk was cut short; start again from 0');
+      if (e.view.state !== 'accepted')
+        throw new ProtocolError('illegal_transition', `this file is ${e.view.state}`);
       e.received += got;
       if (e.received < e.view.size) {
         this.progress(e);
@@ -265,7 +296,10 @@ export class ChatFileService {
         e.view = { ...e.view, state: 'failed', error: 'checksum_mismatch', received: 0 };
         await this.audit(party, 'chat_file.failed', e.sessionId, e.view, address);
         await this.announce(e.sessionId, e.view);
-        throw new ProtocolError('checksum_mismatch', 'the bytes do not match the SHA-256 of the offer; nothing was kept');
+        throw new ProtocolError(
+          'checksum_mismatch',
+          'the bytes do not match the SHA-256 of the offer; nothing was kept',
+        );
       }
       await rename(part, this.pathOf(e));
       e.view = { ...e.view, state: 'ready', received: e.received };
@@ -357,7 +391,8 @@ export class ChatFileService {
     await mkdir(this.root, { recursive: true });
     const free = await this.options.freeBytes(this.root);
     let promised = 0;
-    for (const e of this.files.values()) if (e.view.state === 'accepted') promised += e.view.size - e.received;
+    for (const e of this.files.values())
+      if (e.view.state === 'accepted') promised += e.view.size - e.received;
     const need = size + promised + CHAT_FILE_DISK_RESERVE_BYTES;
     if (free < need) {
       throw new ProtocolError('no_space', 'the server has not enough free space for this file now', {
@@ -379,7 +414,8 @@ export class ChatFileService {
   private async announce(sessionId: string, file: ChatFileView): Promise<void> {
     this.sessions.customers.send(sessionId, { type: 'chat.file', file });
     const s = await this.sessions.record(sessionId);
-    if (s.state === 'accepted' && s.agentId) this.presence.send(s.agentId, { type: 'chat.file', sessionId, file });
+    if (s.state === 'accepted' && s.agentId)
+      this.presence.send(s.agentId, { type: 'chat.file', sessionId, file });
   }
 
   private async audit(

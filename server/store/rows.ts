@@ -190,7 +190,14 @@ export function lineFromRow(
   r: { seq: number; author: string; text: string; at: number; file: string | null },
 ): ChatLine {
   const file = chatFileFromJson(r.file);
-  return { sessionId, seq: r.seq, from: authorFromJson(r.author), text: r.text, at: r.at, ...(file ? { file } : {}) };
+  return {
+    sessionId,
+    seq: r.seq,
+    from: authorFromJson(r.author),
+    text: r.text,
+    at: r.at,
+    ...(file ? { file } : {}),
+  };
 }
 
 /** A transcript line's file (chat_lines.file, JSON), or undefined when absent or unreadable. */

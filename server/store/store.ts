@@ -236,7 +236,13 @@ export interface SessionRepo {
 
 export interface TranscriptRepo {
   /** Appends a line with the next gapless `seq` of the session, atomically. */
-  append(sessionId: string, from: ChatAuthor, text: string, at: number, file?: ChatFileRef): Promise<ChatLine>;
+  append(
+    sessionId: string,
+    from: ChatAuthor,
+    text: string,
+    at: number,
+    file?: ChatFileRef,
+  ): Promise<ChatLine>;
   lines(sessionId: string, afterSeq?: number): Promise<ChatLine[]>;
 }
 

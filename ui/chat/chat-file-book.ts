@@ -92,7 +92,9 @@ export class ChatFileBook {
     if (!file || !target || this.state.local[fileId]?.phase === 'downloading') return;
     this.setLocal(fileId, { phase: 'downloading', done: 0 });
     try {
-      const blob = await downloadChatFile(target, file, (done) => this.setLocal(fileId, { phase: 'downloading', done }));
+      const blob = await downloadChatFile(target, file, (done) =>
+        this.setLocal(fileId, { phase: 'downloading', done }),
+      );
       this.deps.save(blob, file.name);
       this.setLocal(fileId, { phase: 'saved', done: file.size });
     } catch (err) {

@@ -43,7 +43,11 @@ const NONE = { answer: false, download: false, cancel: false };
 
 const percent = (done: number, total: number) => Math.min(100, Math.floor((done * 100) / Math.max(1, total)));
 
-export function fileStatus(file: ChatFileView, local: LocalTransfer | undefined, side: 'customer' | 'agent'): FileStatus {
+export function fileStatus(
+  file: ChatFileView,
+  local: LocalTransfer | undefined,
+  side: 'customer' | 'agent',
+): FileStatus {
   const base = { params: {}, tone: 'info' as const, progress: null, actions: NONE };
   const own = file.from === side;
   switch (file.state) {
@@ -69,7 +73,8 @@ export function fileStatus(file: ChatFileView, local: LocalTransfer | undefined,
           actions: { ...NONE, cancel: true },
         };
       }
-      if (local?.phase === 'failed') return { ...base, key: 'uploadFailed', tone: 'error', actions: { ...NONE, cancel: true } };
+      if (local?.phase === 'failed')
+        return { ...base, key: 'uploadFailed', tone: 'error', actions: { ...NONE, cancel: true } };
       return { ...base, key: 'accepted', actions: { ...NONE, cancel: true } };
     }
     case 'declined':
@@ -88,7 +93,8 @@ export function fileStatus(file: ChatFileView, local: LocalTransfer | undefined,
           progress: { done: local.done, total: file.size },
         };
       }
-      if (local?.phase === 'saved') return { ...base, key: 'saved', tone: 'ok', actions: { ...NONE, download: true } };
+      if (local?.phase === 'saved')
+        return { ...base, key: 'saved', tone: 'ok', actions: { ...NONE, download: true } };
       if (local?.phase === 'failed') {
         return {
           ...base,

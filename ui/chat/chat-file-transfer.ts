@@ -41,7 +41,10 @@ async function errorOf(res: Response): Promise<ChatFileError> {
   try {
     const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
     const code = body.error?.code;
-    return new ChatFileError(isErrorCode(code) ? code : 'internal_error', String(body.error?.message ?? res.status));
+    return new ChatFileError(
+      isErrorCode(code) ? code : 'internal_error',
+      String(body.error?.message ?? res.status),
+    );
   } catch {
     return new ChatFileError('internal_error', `HTTP ${res.status}`);
   }

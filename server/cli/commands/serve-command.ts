@@ -102,7 +102,10 @@ function chatFileLimit(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const mb = Number(raw);
   if (!Number.isInteger(mb) || mb < 1 || mb > CHAT_FILE_MAX_MB_LIMIT) {
-    throw new CliError(`--chat-file-max-mb must be a whole number of megabytes, 1-${CHAT_FILE_MAX_MB_LIMIT}`, USAGE_EXIT);
+    throw new CliError(
+      `--chat-file-max-mb must be a whole number of megabytes, 1-${CHAT_FILE_MAX_MB_LIMIT}`,
+      USAGE_EXIT,
+    );
   }
   return mb * BYTES_PER_MB;
 }

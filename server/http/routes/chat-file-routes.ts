@@ -25,7 +25,8 @@ export function registerChatFileRoutes(router: Router, deps: ChatFileRouteDeps):
   router.add('PUT', '/api/v1/chat-files/:id', async ({ req, res, params, url, address }) => {
     const id = validId(params['id']);
     const offset = Number(url.searchParams.get('offset') ?? '0');
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new ProtocolError('bad_request', 'offset: a byte count');
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new ProtocolError('bad_request', 'offset: a byte count');
     const party = await partyOf(deps, bearerToken(req));
     const file = await deps.files.receive(id, party, offset, req, address);
     sendJson(res, 200, { file });
@@ -57,7 +58,8 @@ function validId(raw: string | undefined): string {
 
 /** The customer of a session (request token) or a signed-in agent (login token). */
 async function partyOf(deps: ChatFileRouteDeps, token: string | null): Promise<ChatFileParty> {
-  if (!token) throw new ProtocolError('not_authenticated', 'send Authorization: Bearer <request or login token>');
+  if (!token)
+    throw new ProtocolError('not_authenticated', 'send Authorization: Bearer <request or login token>');
   try {
     const s = await deps.sessions.byRequestToken(token);
     return { kind: 'customer', sessionId: s.id };
@@ -76,6 +78,9 @@ async function partyOf(deps: ChatFileRouteDeps, token: string | null): Promise<C
 /** `attachment` with an ASCII fallback and the exact name in UTF-8 (RFC 5987). */
 export function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  const utf8 = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const utf8 = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }

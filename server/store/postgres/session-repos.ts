@@ -196,7 +196,13 @@ export function transcriptRepo(pool: pg.Pool): TranscriptRepo {
       return { sessionId, seq, from, text, at, ...(file ? { file } : {}) } satisfies ChatLine;
     },
     async lines(sessionId, afterSeq = 0) {
-      const r = await pool.query<{ seq: number; author: string; text: string; at: number; file: string | null }>(
+      const r = await pool.query<{
+        seq: number;
+        author: string;
+        text: string;
+        at: number;
+        file: string | null;
+      }>(
         'SELECT seq, author, text, at, file FROM chat_lines WHERE session_id = $1 AND seq > $2 ORDER BY seq',
         [sessionId, afterSeq],
       );

@@ -189,7 +189,13 @@ export function transcriptRepo(db: Db): TranscriptRepo {
   );
   return {
     async append(sessionId, from, text, at, file) {
-      const seq = appendTx.immediate(sessionId, JSON.stringify(from), text, at, file ? JSON.stringify(file) : null);
+      const seq = appendTx.immediate(
+        sessionId,
+        JSON.stringify(from),
+        text,
+        at,
+        file ? JSON.stringify(file) : null,
+      );
       return { sessionId, seq, from, text, at, ...(file ? { file } : {}) } satisfies ChatLine;
     },
     async lines(sessionId, afterSeq = 0) {

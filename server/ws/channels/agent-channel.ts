@@ -103,13 +103,23 @@ export function agentChannel(deps: AgentChannelDeps): Channel {
       await chat.received(sessionId, { kind: 'agent', user: await c.user() }, seq);
     },
     'chat.file_offer': async ({ sessionId, name, size, sha256 }, c) => ({
-      file: await chatFiles.offer(sessionId, { kind: 'agent', user: await c.user() }, { name, size, sha256 }, c.conn.address),
+      file: await chatFiles.offer(
+        sessionId,
+        { kind: 'agent', user: await c.user() },
+        { name, size, sha256 },
+        c.conn.address,
+      ),
     }),
     'chat.file_answer': async ({ sessionId, fileId, accept, reason }, c) => ({
       file: await chatFiles.answer(await c.user(), sessionId, fileId, accept, reason, c.conn.address),
     }),
     'chat.file_cancel': async ({ sessionId, fileId }, c) => ({
-      file: await chatFiles.cancel(sessionId, { kind: 'agent', user: await c.user() }, fileId, c.conn.address),
+      file: await chatFiles.cancel(
+        sessionId,
+        { kind: 'agent', user: await c.user() },
+        fileId,
+        c.conn.address,
+      ),
     }),
     'screen.request': async ({ sessionId }, c) => ({
       sessionId,

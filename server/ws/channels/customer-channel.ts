@@ -68,7 +68,12 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
       ),
     }),
     'chat.file_cancel': async ({ fileId }, { link }) => ({
-      file: await chatFiles.cancel(link.sessionId, { kind: 'customer', sessionId: link.sessionId }, fileId, link.conn.address),
+      file: await chatFiles.cancel(
+        link.sessionId,
+        { kind: 'customer', sessionId: link.sessionId },
+        fileId,
+        link.conn.address,
+      ),
     }),
     'customer.language': ({ language }, { link }) => sessions.setLanguage(link.sessionId, language),
     'session.end': async (_m, { link }) => {

@@ -152,7 +152,9 @@ describe('files through the chat', () => {
       const target = document.querySelector('.ll-chat')!;
       const data = new DataTransfer();
       data.items.add(new File(['MZ fake program'], 'installer.exe', { type: 'application/octet-stream' }));
-      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      target.dispatchEvent(
+        new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }),
+      );
       target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     });
     await cardSays(customer, 'installer.exe', "En attente de l'accord du technicien.");

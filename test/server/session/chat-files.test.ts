@@ -95,7 +95,10 @@ describe('files through the chat', () => {
     const bytes = randomBytes(MAX_BYTES - 5);
     const offer = resultOf<{ file: FileView }>(await customerOffers(customer, 'report é.pdf', bytes)).file;
     expect(offer).toMatchObject({ state: 'offered', from: 'customer', received: 0, size: bytes.length });
-    const line = await seen(agent.client, (m) => m.type === 'chat.message' && Boolean((m.line as { file?: unknown }).file));
+    const line = await seen(
+      agent.client,
+      (m) => m.type === 'chat.message' && Boolean((m.line as { file?: unknown }).file),
+    );
     expect(line.line).toMatchObject({ text: 'report é.pdf', file: { id: offer.id, sha256: sha(bytes) } });
     await fileState(agent, offer.id, 'offered');
 
@@ -113,10 +116,15 @@ describe('files through the chat', () => {
 
     const half = 2 * 1024 * 1024;
     // A chunk that does not start where the last ended is refused.
-    expect(await codeOf(await put(customer.requestToken, offer.id, bytes.subarray(half), half))).toBe('bad_request');
+    expect(await codeOf(await put(customer.requestToken, offer.id, bytes.subarray(half), half))).toBe(
+      'bad_request',
+    );
     const first = await put(customer.requestToken, offer.id, bytes.subarray(0, half));
     expect(first.status).toBe(200);
-    expect(((await first.json()) as { file: FileView }).file).toMatchObject({ state: 'accepted', received: half });
+    expect(((await first.json()) as { file: FileView }).file).toMatchObject({
+      state: 'accepted',
+      received: half,
+    });
     const last = await put(customer.requestToken, offer.id, bytes.subarray(half), half);
     expect(((await last.json()) as { file: FileView }).file.state).toBe('ready');
     await fileState(agent, offer.id, 'ready');
@@ -196,7 +204,10 @@ describe('files through the chat', () => {
       accept: false,
       reason: 'We do not take programs; send a screenshot instead.',
     });
-    const declined = await seen(customer.client, (m) => m.type === 'chat.file' && (m.file as FileView).state === 'declined');
+    const declined = await seen(
+      customer.client,
+      (m) => m.type === 'chat.file' && (m.file as FileView).state === 'declined',
+    );
     expect((declined.file as FileView).reason).toBe('We do not take programs; send a screenshot instead.');
     expect(await codeOf(await put(customer.requestToken, offer.id, bytes))).toBe('illegal_transition');
     expect(filesOnDisk(customer.sessionId)).toEqual([]);
@@ -214,12 +225,22 @@ describe('files through the chat', () => {
     expect(big).toMatchObject({ type: 'error', code: 'file_too_large', details: { max: MAX_BYTES } });
     // A size no integer can hold exactly is refused by the schema.
     expect(
-      await customer.client.request({ type: 'chat.file_offer', name: 'x', size: 2 ** 60, sha256: 'a'.repeat(64) }),
+      await customer.client.request({
+        type: 'chat.file_offer',
+        name: 'x',
+        size: 2 ** 60,
+        sha256: 'a'.repeat(64),
+      }),
     ).toMatchObject({ type: 'error', code: 'invalid_message' });
 
     const bytes = randomBytes(100);
     const offer = resultOf<{ file: FileView }>(await customerOffers(customer, 'small.txt', bytes)).file;
-    await agent.client.request({ type: 'chat.file_answer', sessionId: customer.sessionId, fileId: offer.id, accept: true });
+    await agent.client.request({
+      type: 'chat.file_answer',
+      sessionId: customer.sessionId,
+      fileId: offer.id,
+      accept: true,
+    });
     const longer = Buffer.concat([bytes, Buffer.from('more')]);
     const res = await put(customer.requestToken, offer.id, longer);
     expect(res.status).toBe(413);
@@ -232,7 +253,12 @@ describe('files through the chat', () => {
     const { agent, customer } = await pair();
     const bytes = randomBytes(5000);
     const offer = resultOf<{ file: FileView }>(await customerOffers(customer, 'notes.txt', bytes)).file;
-    await agent.client.request({ type: 'chat.file_answer', sessionId: customer.sessionId, fileId: offer.id, accept: true });
+    await agent.client.request({
+      type: 'chat.file_answer',
+      sessionId: customer.sessionId,
+      fileId: offer.id,
+      accept: true,
+    });
     const tampered = Buffer.from(bytes);
     tampered[1234] = tampered[1234]! ^ 0xff;
     const res = await put(customer.requestToken, offer.id, tampered);
@@ -277,9 +303,10 @@ describe('files through the chat', () => {
         sha256: 'a'.repeat(64),
       }),
     ).toMatchObject({ type: 'error', code: 'not_in_session' });
-    expect(
-      await other.customer.client.request({ type: 'chat.file_cancel', fileId: sent.id }),
-    ).toMatchObject({ type: 'error', code: 'not_found' });
+    expect(await other.customer.client.request({ type: 'chat.file_cancel', fileId: sent.id })).toMatchObject({
+      type: 'error',
+      code: 'not_found',
+    });
     // The right customer still gets it.
     expect((await get(customer.requestToken, sent.id)).status).toBe(200);
     await closeAll(agent.client, customer.client, other.agent.client, other.customer.client);
@@ -287,14 +314,31 @@ describe('files through the chat', () => {
 
   it('refuses names that are paths or carry control characters; a name with quotes stays out of the headers and off the disk', async () => {
     const { agent, customer } = await pair();
-    for (const name of ['../../etc/passwd', 'dir/file.txt', 'C:\\Windows\\evil.dll', '..', 'a\r\nSet-Cookie: x=1', ' lead']) {
-      const r = await customer.client.request({ type: 'chat.file_offer', name, size: 1, sha256: 'a'.repeat(64) });
+    for (const name of [
+      '../../etc/passwd',
+      'dir/file.txt',
+      'C:\\Windows\\evil.dll',
+      '..',
+      'a\r\nSet-Cookie: x=1',
+      ' lead',
+    ]) {
+      const r = await customer.client.request({
+        type: 'chat.file_offer',
+        name,
+        size: 1,
+        sha256: 'a'.repeat(64),
+      });
       expect(r, name).toMatchObject({ type: 'error', code: 'invalid_message' });
     }
     const bytes = Buffer.from('hello');
     const name = 'q"; filename=evil.exe; x="%41.txt';
     const offer = resultOf<{ file: FileView }>(await customerOffers(customer, name, bytes)).file;
-    await agent.client.request({ type: 'chat.file_answer', sessionId: customer.sessionId, fileId: offer.id, accept: true });
+    await agent.client.request({
+      type: 'chat.file_answer',
+      sessionId: customer.sessionId,
+      fileId: offer.id,
+      accept: true,
+    });
     expect((await put(customer.requestToken, offer.id, bytes)).status).toBe(200);
     const res = await get(agent.token, offer.id);
     const disposition = res.headers.get('content-disposition') ?? '';
@@ -309,14 +353,22 @@ describe('files through the chat', () => {
     const { agent, customer } = await pair();
     const ids: string[] = [];
     for (let i = 0; i < CHAT_FILES_PENDING_MAX; i++) {
-      ids.push(resultOf<{ file: FileView }>(await customerOffers(customer, `f${i}.txt`, Buffer.from(`f${i}`))).file.id);
+      ids.push(
+        resultOf<{ file: FileView }>(await customerOffers(customer, `f${i}.txt`, Buffer.from(`f${i}`))).file
+          .id,
+      );
     }
     expect(await customerOffers(customer, 'one-more.txt', Buffer.from('x'))).toMatchObject({
       type: 'error',
       code: 'too_many_files',
       details: { max: CHAT_FILES_PENDING_MAX },
     });
-    await agent.client.request({ type: 'chat.file_answer', sessionId: customer.sessionId, fileId: ids[0], accept: false });
+    await agent.client.request({
+      type: 'chat.file_answer',
+      sessionId: customer.sessionId,
+      fileId: ids[0],
+      accept: false,
+    });
     expect((await customerOffers(customer, 'one-more.txt', Buffer.from('x'))).type).toBe('reply');
     await closeAll(agent.client, customer.client);
   });
@@ -326,12 +378,23 @@ describe('files through the chat', () => {
     const bytes = randomBytes(2000);
     free = CHAT_FILE_DISK_RESERVE_BYTES + 1000;
     try {
-      expect(await customerOffers(customer, 'big.bin', bytes)).toMatchObject({ type: 'error', code: 'no_space' });
+      expect(await customerOffers(customer, 'big.bin', bytes)).toMatchObject({
+        type: 'error',
+        code: 'no_space',
+      });
       free = CHAT_FILE_DISK_RESERVE_BYTES + 3000;
       const offer = resultOf<{ file: FileView }>(await customerOffers(customer, 'big.bin', bytes)).file;
       // Accepted files count against the space until their bytes are in.
-      await agent.client.request({ type: 'chat.file_answer', sessionId: customer.sessionId, fileId: offer.id, accept: true });
-      expect(await customerOffers(customer, 'second.bin', bytes)).toMatchObject({ type: 'error', code: 'no_space' });
+      await agent.client.request({
+        type: 'chat.file_answer',
+        sessionId: customer.sessionId,
+        fileId: offer.id,
+        accept: true,
+      });
+      expect(await customerOffers(customer, 'second.bin', bytes)).toMatchObject({
+        type: 'error',
+        code: 'no_space',
+      });
     } finally {
       free = Number.MAX_SAFE_INTEGER;
     }

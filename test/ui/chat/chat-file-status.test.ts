@@ -24,7 +24,10 @@ const file = (patch: Partial<ChatFileView>): ChatFileView => ({
 
 describe('chat file status', () => {
   it('offers Accept/Decline to the agent and Withdraw to the customer while a file waits', () => {
-    expect(fileStatus(file({}), undefined, 'agent')).toMatchObject({ key: 'offered', actions: { answer: true } });
+    expect(fileStatus(file({}), undefined, 'agent')).toMatchObject({
+      key: 'offered',
+      actions: { answer: true },
+    });
     expect(fileStatus(file({}), undefined, 'customer')).toMatchObject({
       key: 'waitingAnswer',
       actions: { answer: false, cancel: true },
@@ -38,8 +41,13 @@ describe('chat file status', () => {
       params: { percent: 25 },
       progress: { done: 250, total: 1000 },
     });
-    expect(fileStatus(accepted, undefined, 'agent')).toMatchObject({ key: 'arriving', params: { percent: 40 } });
-    expect(fileStatus(accepted, { phase: 'failed', done: 0, error: 'unavailable' }, 'customer')).toMatchObject({
+    expect(fileStatus(accepted, undefined, 'agent')).toMatchObject({
+      key: 'arriving',
+      params: { percent: 40 },
+    });
+    expect(
+      fileStatus(accepted, { phase: 'failed', done: 0, error: 'unavailable' }, 'customer'),
+    ).toMatchObject({
       key: 'uploadFailed',
       tone: 'error',
     });
@@ -58,16 +66,25 @@ describe('chat file status', () => {
 
   it('lets the receiver download a ready file, and says whether the copy was checked or damaged', () => {
     const ready = file({ state: 'ready', from: 'agent', received: 1000 });
-    expect(fileStatus(ready, undefined, 'customer')).toMatchObject({ key: 'ready', actions: { download: true } });
+    expect(fileStatus(ready, undefined, 'customer')).toMatchObject({
+      key: 'ready',
+      actions: { download: true },
+    });
     expect(fileStatus(ready, { phase: 'downloading', done: 500 }, 'customer')).toMatchObject({
       key: 'downloading',
       params: { percent: 50 },
     });
-    expect(fileStatus(ready, { phase: 'saved', done: 1000 }, 'customer')).toMatchObject({ key: 'saved', tone: 'ok' });
+    expect(fileStatus(ready, { phase: 'saved', done: 1000 }, 'customer')).toMatchObject({
+      key: 'saved',
+      tone: 'ok',
+    });
     expect(
       fileStatus(ready, { phase: 'failed', done: 0, error: 'checksum_mismatch' }, 'customer'),
     ).toMatchObject({ key: 'downloadDamaged', tone: 'error', actions: { download: true } });
-    expect(fileStatus(ready, undefined, 'agent')).toMatchObject({ key: 'sent', actions: { download: false } });
+    expect(fileStatus(ready, undefined, 'agent')).toMatchObject({
+      key: 'sent',
+      actions: { download: false },
+    });
     expect(fileStatus(file({ state: 'delivered', from: 'agent' }), undefined, 'agent').key).toBe('delivered');
     expect(fileStatus(file({ state: 'failed', error: 'checksum_mismatch' }), undefined, 'customer').key).toBe(
       'damaged',

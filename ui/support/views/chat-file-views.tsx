@@ -18,7 +18,16 @@ export function CustomerFileLine({ line, model, actions, t }: ViewProps & { line
   const file = model.chatFiles.files[ref.id];
   if (!file) {
     // From an earlier visit of the page: its bytes are gone with the session's end or a restart.
-    return <FileCard fileId={ref.id} name={ref.name} size={formatBytes(ref.size)} status="" tone="info" progress={null} />;
+    return (
+      <FileCard
+        fileId={ref.id}
+        name={ref.name}
+        size={formatBytes(ref.size)}
+        status=""
+        tone="info"
+        progress={null}
+      />
+    );
   }
   const status = fileStatus(file, model.chatFiles.local[file.id], 'customer');
   return (
