@@ -26,6 +26,7 @@ import {
   Role,
   SharingEnd,
 } from './common';
+import { ChatFileId, ChatFileName, ChatFileSha256, ChatFileView, CHAT_FILE_SIZE_LIMIT } from './chat-file';
 import { message, ReplyMessage, request } from './message';
 
 export const TransferTarget = z.discriminatedUnion('kind', [
@@ -56,6 +57,22 @@ export const AgentToServer = z.discriminatedUnion('type', [
   message('chat.typing', { sessionId: Id, typing: z.boolean() }),
   /** Delivery acknowledgement: the agent's client has shown every line up to `seq`. */
   message('chat.received', { sessionId: Id, seq: z.number().int().min(1) }),
+  /** Sends a file into the chat (chat-file.ts): accepted at once; the bytes follow by HTTP. */
+  request('chat.file_offer', {
+    sessionId: Id,
+    name: ChatFileName,
+    size: z.number().int().min(1).max(CHAT_FILE_SIZE_LIMIT),
+    sha256: ChatFileSha256,
+  }),
+  /** Takes a file the customer offered (the bytes come next), or declines it with a reason. */
+  request('chat.file_answer', {
+    sessionId: Id,
+    fileId: ChatFileId,
+    accept: z.boolean(),
+    reason: CommentText.optional(),
+  }),
+  /** Withdraws a file this agent sent, before its bytes are all there. */
+  request('chat.file_cancel', { sessionId: Id, fileId: ChatFileId }),
   request('screen.request', { sessionId: Id }),
   request('directory.list', {}),
   /**
@@ -87,6 +104,9 @@ export const AGENT_RESULTS = {
   'request.decline': z.object({ sessionId: Id }),
   'callback.handled': z.object({ sessionId: Id }),
   'chat.send': z.object({ line: ChatLine }),
+  'chat.file_offer': z.object({ file: ChatFileView }),
+  'chat.file_answer': z.object({ file: ChatFileView }),
+  'chat.file_cancel': z.object({ file: ChatFileView }),
   'screen.request': z.object({ sessionId: Id, joinCode: z.string().max(32), expiresAt: Timestamp }),
   'directory.list': z.object({
     agents: z.array(DirectoryAgent),
@@ -149,6 +169,8 @@ export const ServerToAgent = z.discriminatedUnion('type', [
   message('chat.message', { line: ChatLine }),
   message('chat.typing', { sessionId: Id, from: ChatAuthor, typing: z.boolean() }),
   message('chat.delivered', { sessionId: Id, seq: z.number().int().min(1) }),
+  /** A chat file of a session this agent holds appeared or changed state. */
+  message('chat.file', { sessionId: Id, file: ChatFileView }),
   message('helper.status', {
     sessionId: Id,
     connected: z.boolean(),

@@ -17,6 +17,7 @@ import {
   TOKEN_MAX_CHARS,
 } from './limits';
 import { ERROR_CODE_LIST } from './errors';
+import { ChatFileRef } from './chat-file';
 
 /** Version of the control protocol; a hello with another major is refused with a clear code. */
 export const PROTOCOL_VERSION = 1;
@@ -180,6 +181,8 @@ export const ChatLine = z.object({
   from: ChatAuthor,
   text: z.string().max(CHAT_TEXT_MAX_CHARS * 2),
   at: Timestamp,
+  /** Set on a file sent through the chat (protocol/chat-file.ts); `text` is then the file's name. */
+  file: ChatFileRef.optional(),
 });
 export type ChatLine = z.infer<typeof ChatLine>;
 

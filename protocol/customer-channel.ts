@@ -23,6 +23,7 @@ import {
   Title,
   Token,
 } from './common';
+import { ChatFileId, ChatFileName, ChatFileSha256, ChatFileView, CHAT_FILE_SIZE_LIMIT } from './chat-file';
 import { Language } from './i18n/language';
 import { message, ReplyMessage, request } from './message';
 
@@ -67,6 +68,14 @@ export const CustomerToServer = z.discriminatedUnion('type', [
   request('chat.send', { text: ChatText }),
   message('chat.typing', { typing: z.boolean() }),
   message('chat.received', { seq: z.number().int().min(1) }),
+  /** Offers a file to the agent (chat-file.ts); the bytes follow by HTTP once the agent accepts. */
+  request('chat.file_offer', {
+    name: ChatFileName,
+    size: z.number().int().min(1).max(CHAT_FILE_SIZE_LIMIT),
+    sha256: ChatFileSha256,
+  }),
+  /** Withdraws a file this customer offered, before its bytes are all there. */
+  request('chat.file_cancel', { fileId: ChatFileId }),
   request('session.end', {}),
 ]);
 export type CustomerToServer = z.infer<typeof CustomerToServer>;
@@ -116,6 +125,8 @@ export const CUSTOMER_RESULTS = {
     notice: z.literal('no_agents_online').optional(),
   }),
   'chat.send': z.object({ line: ChatLine }),
+  'chat.file_offer': z.object({ file: ChatFileView }),
+  'chat.file_cancel': z.object({ file: ChatFileView }),
   'session.end': z.object({ sessionId: Id }),
 } satisfies Record<Extract<CustomerToServer, { id: string }>['type'], z.ZodType>;
 
@@ -133,6 +144,8 @@ export const ServerToCustomer = z.discriminatedUnion('type', [
   message('chat.message', { line: ChatLine }),
   message('chat.typing', { from: ChatAuthor, typing: z.boolean() }),
   message('chat.delivered', { seq: z.number().int().min(1) }),
+  /** A chat file appeared or changed state (offered, accepted, declined, progress, ready, ...). */
+  message('chat.file', { file: ChatFileView }),
   message('session.ended', { by: z.enum(['customer', 'agent', 'system']) }),
   /** The agent asks to see the screen: start the helper (extension bridge) or show the join code. */
   message('screen.requested', {

@@ -87,6 +87,10 @@ export const ERROR_CODES = {
   checksum_mismatch: 422,
   /** The file name cannot be used in that folder (e.g. another file of that name is arriving there). */
   name_refused: 422,
+  /** A chat file larger than the server's limit (refused before any byte is stored). */
+  file_too_large: 413,
+  /** Too many chat files of this session wait for an answer or for their bytes; finish one first. */
+  too_many_files: 429,
   // --- server ---
   internal_error: 500,
   unavailable: 503,

@@ -15,6 +15,7 @@ import { EXTENSION_ORIGINS, type ServerConfig } from './config';
 import { createContext, type ServerContext } from './context';
 import { sendError } from './http/respond';
 import { Router } from './http/router';
+import { registerChatFileRoutes } from './http/routes/chat-file-routes';
 import { registerStatusRoutes } from './http/routes/status-routes';
 import { registerAuthRoutes } from './http/routes/auth-routes';
 import { manageApiRoutes } from './http/routes/manage-api';
@@ -142,6 +143,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
   registerAuthRoutes(router, ctx, auth);
+  registerChatFileRoutes(router, { files: workflow.chatFiles, sessions: workflow.sessions, auth });
   const apiRoutes = manageApiRoutes({ ctx, ...services, baseUrl: () => baseUrl });
   registerApiRoutes(router, apiRoutes, services);
   const setup = new FirstRunSetup(ctx, services.accounts, auth);

@@ -39,6 +39,8 @@ export interface ServerConfig {
   bus?: string;
   /** This node's name among several (`--node-id`); unique per node. */
   nodeId?: string;
+  /** Largest file sent through the chat, in bytes (CHAT_FILE_DEFAULT_MAX_BYTES when absent). */
+  chatFileMaxBytes?: number;
   /** Outgoing e-mail (invitations, password resets); without it the management center shows the links. */
   smtp?: SmtpConfig;
 }

@@ -24,6 +24,7 @@ import { viewerChannel } from './ws/channels/viewer-channel';
 import { watcherChannel } from './ws/channels/watcher-channel';
 import type { Channel } from './ws/hub';
 import { ChatService } from './session/chat-service';
+import { ChatFileService, type ChatFileOptions } from './session/chat-files';
 import {
   DEFAULT_SESSION_OPTIONS,
   SessionService,
@@ -36,6 +37,8 @@ export const LOGIN_RECHECK_MS = 30_000;
 
 export interface WorkflowOptions extends ScreenTimings, FlowLimits, SessionServiceOptions {
   loginRecheckMs: number;
+  /** Files through the chat: the size limit (ServerConfig.chatFileMaxBytes) and how free space is read. */
+  chatFiles?: Partial<ChatFileOptions>;
 }
 
 export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
@@ -52,6 +55,8 @@ export interface SupportWorkflow {
   readonly liveFeatures: LiveFeatures;
   readonly sessions: SessionService;
   readonly chat: ChatService;
+  /** Files sent through the chat, kept until the session ends. */
+  readonly chatFiles: ChatFileService;
   readonly screen: ScreenService;
   /** "Share my screen": the agent's screen to the customer, on a data plane of its own. */
   readonly share: ShareService;
@@ -73,6 +78,10 @@ export function createSupportWorkflow(
   const liveFeatures = new LiveFeatures();
   const sessions = new SessionService(ctx, presence, options);
   const chat = new ChatService(ctx, sessions, presence);
+  const chatFiles = new ChatFileService(ctx, sessions, presence, {
+    ...(ctx.config.chatFileMaxBytes ? { maxBytes: ctx.config.chatFileMaxBytes } : {}),
+    ...options.chatFiles,
+  });
   const screen = new ScreenService(ctx, sessions, presence, options, options);
   const share = new ShareService(ctx, sessions, options);
   const unwire = wireSignOut(auth, loginSockets);
@@ -95,10 +104,11 @@ export function createSupportWorkflow(
   recheck.unref();
 
   const channels: Channel[] = [
-    agentChannel({ auth, store: ctx.store, presence, loginSockets, sessions, chat, screen, log }),
+    agentChannel({ auth, store: ctx.store, presence, loginSockets, sessions, chat, chatFiles, screen, log }),
     customerChannel({
       sessions,
       chat,
+      chatFiles,
       log,
       afterWelcome: (link) => share.greetCustomer(link.sessionId, link.conn),
       onRequestCreated: (sessionId, conn) => {
@@ -128,6 +138,7 @@ export function createSupportWorkflow(
     liveFeatures,
     sessions,
     chat,
+    chatFiles,
     screen,
     share,
     channels,
@@ -142,6 +153,7 @@ export function createSupportWorkflow(
       // node starting must not take screens over as if it had restarted alone (it would mark
       // them reconnecting and end them when no helper comes to it).
       if (!sessions.clustered) await screen.load();
+      await chatFiles.load();
     },
     close() {
       clearInterval(recheck);

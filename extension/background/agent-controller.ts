@@ -7,6 +7,7 @@
 import browser from 'webextension-polyfill';
 import type { ServerToAgent } from '../../protocol/agent-channel';
 import type { ChatLine, QueueEntry, SessionView } from '../../protocol/common';
+import type { ChatFileView } from '../../protocol/chat-file';
 import type { HandlerMap } from '../../protocol/message';
 import { AgentSocket, browserSocket, type SocketLike, type SocketState } from '../lib/agent-socket';
 import { applyPolicy, type EffectiveSettings, type Settings } from '../lib/settings';
@@ -58,6 +59,8 @@ export class AgentController {
   readonly alerts: AlertManager;
   readonly windows: ChatWindows;
   private readonly transcripts = new Map<string, ChatLine[]>();
+  /** Chat files per session, by id (the server pushes each change: chat.file). */
+  private readonly chatFiles = new Map<string, Map<string, ChatFileView>>();
   private readonly typing = new Map<string, ReturnType<typeof setTimeout>>();
   private saveQueued = false;
 
@@ -189,7 +192,19 @@ export class AgentController {
       screen: live.screens[sessionId] ?? { joinCode: null, expiresAt: null, helper: null },
       closed: active ? null : (closed?.reason ?? null),
       returned: live.returned[sessionId] ?? null,
+      files: [...(this.chatFiles.get(sessionId)?.values() ?? [])],
     };
+  }
+
+  /** A chat file appeared or changed: the chat window shows it as it is now. */
+  updateFile(sessionId: string, file: ChatFileView): void {
+    let files = this.chatFiles.get(sessionId);
+    if (!files) {
+      files = new Map();
+      this.chatFiles.set(sessionId, files);
+    }
+    files.set(file.id, file);
+    this.pushSession(sessionId);
   }
 
   /** Loads a session's transcript (storage first, else the server) before its detail is shown. */
@@ -302,6 +317,7 @@ export class AgentController {
   }
 
   private readonly handlers: HandlerMap<ServerPush, undefined> = {
+    'chat.file': (m) => this.updateFile(m.sessionId, m.file),
     'agent.welcome': (m) => {
       const { live } = this.state;
       if (this.state.account) {

@@ -180,6 +180,43 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
       return result;
     },
 
+    'chat.file_offer': async (req) => {
+      signedIn();
+      const result = await agent.socket.request({
+        type: 'chat.file_offer',
+        sessionId: req.sessionId,
+        name: req.name,
+        size: req.size,
+        sha256: req.sha256,
+      });
+      agent.updateFile(req.sessionId, result.file);
+      return result;
+    },
+
+    'chat.file_answer': async (req) => {
+      signedIn();
+      const result = await agent.socket.request({
+        type: 'chat.file_answer',
+        sessionId: req.sessionId,
+        fileId: req.fileId,
+        accept: req.accept,
+        ...(req.reason ? { reason: req.reason } : {}),
+      });
+      agent.updateFile(req.sessionId, result.file);
+      return result;
+    },
+
+    'chat.file_cancel': async (req) => {
+      signedIn();
+      const result = await agent.socket.request({
+        type: 'chat.file_cancel',
+        sessionId: req.sessionId,
+        fileId: req.fileId,
+      });
+      agent.updateFile(req.sessionId, result.file);
+      return result;
+    },
+
     'chat.typing': async (req) => {
       agent.socket.send({ type: 'chat.typing', sessionId: req.sessionId, typing: req.typing });
       return {};

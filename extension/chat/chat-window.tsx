@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ChatView, type ChatLabels, type PendingChatLine } from '../../ui/chat/chat-view';
 import type { ChatLine } from '../../protocol/common';
+import type { ChatFileView } from '../../protocol/chat-file';
 import { currentLanguage, t } from '../lib/i18n';
 import { ask } from '../lib/ui-client';
 import { usePageState } from '../lib/page-state';
@@ -18,8 +19,11 @@ import { TransferPanel } from './transfer-panel';
 import { WindowsMenu } from './windows-menu';
 import { insertIntoComposer } from './insert-text';
 import { SessionNotices } from './session-notices';
+import { AgentFileLine, agentRefusalText, useAgentChatFiles } from './chat-files';
 
 type Panel = 'none' | 'transfer' | 'canned' | 'screen';
+
+const NO_FILES: readonly ChatFileView[] = [];
 
 export function ChatWindow({ sessionId }: { sessionId: string }) {
   const { view, detail } = usePageState(chatPortName(sessionId));
@@ -30,6 +34,7 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
   const nextLocal = useRef(1);
   const chatRoot = useRef<HTMLDivElement>(null);
   const [missing, setMissing] = useState(false);
+  const chatFiles = useAgentChatFiles(sessionId, detail?.files ?? NO_FILES);
 
   useEffect(() => {
     // A window restored for a session this agent no longer has (browser restarted, signed out).
@@ -168,6 +173,14 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
       )}
       <SessionNotices detail={detail} myAgentId={me?.id ?? null} online={online} />
       {error && <p role="alert">{error}</p>}
+      {chatFiles.state.refusal && (
+        <p role="alert" class="file-refusal">
+          {agentRefusalText(chatFiles.state.refusal)}{' '}
+          <button type="button" onClick={() => chatFiles.dismissRefusal()}>
+            {t('chatFile_dismiss')}
+          </button>
+        </p>
+      )}
       {panel === 'screen' && screenView && (
         <ScreenPanel sessionId={sessionId} screen={detail.screen} online={online} closed={closed !== null} />
       )}
@@ -201,6 +214,8 @@ export function ChatWindow({ sessionId }: { sessionId: string }) {
           }}
           onTyping={(typing) => void ask({ type: 'chat.typing', sessionId, typing }).catch(() => undefined)}
           onShown={(seq) => void ask({ type: 'chat.received', sessionId, seq }).catch(() => undefined)}
+          onFiles={(files) => chatFiles.send(files)}
+          renderFile={(line) => <AgentFileLine line={line} sessionId={sessionId} files={chatFiles} />}
         />
       </div>
       <CommentsField sessionId={sessionId} initial={detail.session.comment} disabled={closed !== null} />
@@ -221,6 +236,8 @@ function chatLabels(): ChatLabels {
     failed: t('chatFailed'),
     retry: t('chatRetry'),
     empty: t('chatEmpty'),
+    sendFile: t('chatFile_send'),
+    dropFile: t('chatFile_drop'),
   };
 }
 

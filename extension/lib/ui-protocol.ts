@@ -28,6 +28,14 @@ import {
 } from '../../protocol/common';
 import { FileId } from '../../protocol/data/files';
 import {
+  CHAT_FILE_SIZE_LIMIT,
+  CHAT_FILES_PER_SESSION_MAX,
+  ChatFileId,
+  ChatFileName,
+  ChatFileSha256,
+  ChatFileView,
+} from '../../protocol/chat-file';
+import {
   HelperState,
   NATIVE_FILES_MAX,
   NativeFileTransfer,
@@ -112,6 +120,8 @@ export const SessionDetail = z.object({
   closed: z.enum(['ended_by_customer', 'ended_by_agent', 'ended_by_system', 'transferred']).nullable(),
   /** Set when a transfer came back to this agent (declined, not taken in time, recalled). */
   returned: ReturnedNotice.nullable(),
+  /** Files sent through the chat, either way, as the server last told (chat.file). */
+  files: z.array(ChatFileView).max(CHAT_FILES_PER_SESSION_MAX),
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;
 
@@ -185,6 +195,19 @@ export const UiRequest = z.discriminatedUnion('type', [
   req('chat.send', { sessionId: Id, text: ChatText }),
   req('chat.typing', { sessionId: Id, typing: z.boolean() }),
   req('chat.received', { sessionId: Id, seq: z.number().int().min(1) }),
+  req('chat.file_offer', {
+    sessionId: Id,
+    name: ChatFileName,
+    size: z.number().int().min(1).max(CHAT_FILE_SIZE_LIMIT),
+    sha256: ChatFileSha256,
+  }),
+  req('chat.file_answer', {
+    sessionId: Id,
+    fileId: ChatFileId,
+    accept: z.boolean(),
+    reason: CommentText.optional(),
+  }),
+  req('chat.file_cancel', { sessionId: Id, fileId: ChatFileId }),
   req('screen.request', { sessionId: Id }),
   req('directory.list', {}),
   req('windows.arrange', { mode: z.enum(['cascade', 'tile']), area: WindowArea }),
@@ -220,6 +243,9 @@ export const UI_RESULTS = {
   'chat.send': z.object({ line: ChatLine }),
   'chat.typing': Empty,
   'chat.received': Empty,
+  'chat.file_offer': z.object({ file: ChatFileView }),
+  'chat.file_answer': z.object({ file: ChatFileView }),
+  'chat.file_cancel': z.object({ file: ChatFileView }),
   'screen.request': z.object({ joinCode: z.string().max(32), expiresAt: Timestamp }),
   'directory.list': z.object({
     agents: z.array(DirectoryAgent),

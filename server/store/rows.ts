@@ -3,7 +3,8 @@
  * keep JSON as text). Rows are read back through these functions only, so a column rename touches
  * one place. JSON columns are validated on the way out.
  */
-import { ChatAuthor, ClientInfo, FeaturesPatch, TransferInfo } from '../../protocol/common';
+import { ChatFileRef } from '../../protocol/chat-file';
+import { ChatAuthor, type ChatLine, ClientInfo, FeaturesPatch, TransferInfo } from '../../protocol/common';
 import { isLanguage } from '../../protocol/i18n/language';
 import { DEFAULT_FEATURES } from '../accounts/default-features';
 import * as z from 'zod';
@@ -181,6 +182,29 @@ export function sessionColumnValue(key: keyof typeof SESSION_COLUMNS, value: unk
   if (key === 'transfer' || key === 'customerClient' || key === 'continuation')
     return value === null || value === undefined ? null : JSON.stringify(value);
   return value ?? null;
+}
+
+/** A transcript line from its row (both stores). */
+export function lineFromRow(
+  sessionId: string,
+  r: { seq: number; author: string; text: string; at: number; file: string | null },
+): ChatLine {
+  const file = chatFileFromJson(r.file);
+  return {
+    sessionId,
+    seq: r.seq,
+    from: authorFromJson(r.author),
+    text: r.text,
+    at: r.at,
+    ...(file ? { file } : {}),
+  };
+}
+
+/** A transcript line's file (chat_lines.file, JSON), or undefined when absent or unreadable. */
+export function chatFileFromJson(text: string | null): ChatFileRef | undefined {
+  if (text === null) return undefined;
+  const parsed = ChatFileRef.safeParse(safeJson(text));
+  return parsed.success ? parsed.data : undefined;
 }
 
 export function authorFromJson(text: string): ChatAuthor {

@@ -16,6 +16,7 @@ import type {
   ScreenState,
   TransferInfo,
 } from '../../protocol/common';
+import type { ChatFileRef } from '../../protocol/chat-file';
 import type { EphemeralStore } from './ephemeral-store';
 import type { ManageStore } from './manage-store';
 
@@ -235,7 +236,13 @@ export interface SessionRepo {
 
 export interface TranscriptRepo {
   /** Appends a line with the next gapless `seq` of the session, atomically. */
-  append(sessionId: string, from: ChatAuthor, text: string, at: number): Promise<ChatLine>;
+  append(
+    sessionId: string,
+    from: ChatAuthor,
+    text: string,
+    at: number,
+    file?: ChatFileRef,
+  ): Promise<ChatLine>;
   lines(sessionId: string, afterSeq?: number): Promise<ChatLine[]>;
 }
 

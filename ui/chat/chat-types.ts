@@ -9,6 +9,7 @@
  * - Labels come from the host's own catalog (the pages' ui/i18n, the extension's _locales), so the
  *   view holds no user-facing string of its own.
  */
+import type { ComponentChildren } from 'preact';
 import type { ChatLine } from '../../protocol/common';
 
 /** Whose window this is: that side's lines sit on the right and carry delivery ticks. */
@@ -49,6 +50,9 @@ export interface ChatLabels {
   retry: string;
   /** Shown in the empty transcript. */
   empty: string;
+  /** The "Send a file…" button, and the words over the chat while a file is dragged over it. */
+  sendFile?: string;
+  dropFile?: string;
 }
 
 export interface ChatViewProps {
@@ -78,4 +82,11 @@ export interface ChatViewProps {
   locale?: string;
   /** Text shown for a system line; the line's own text when absent (hosts may translate). */
   systemText?: (line: ChatLine) => string;
+  /** Draws a line that carries a file (`line.file`): its state and the host's buttons. */
+  renderFile?: (line: ChatLine) => ComponentChildren;
+  /**
+   * Files the user chose ("Send a file…") or dropped on the chat; without it neither is offered.
+   * Dropping works only while sending is allowed (`canSend`).
+   */
+  onFiles?: (files: File[]) => void;
 }

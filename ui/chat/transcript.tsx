@@ -3,6 +3,7 @@
  * with delivery marks), pending sends after them. Stays scrolled to the newest line unless the
  * reader scrolled up to read back.
  */
+import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import type { ChatLine } from '../../protocol/common';
 import type { ChatLabels, ChatSelf, PendingChatLine } from './chat-types';
@@ -21,6 +22,7 @@ export interface TranscriptProps {
   locale: string | undefined;
   systemText: ((line: ChatLine) => string) | undefined;
   onRetry: ((localId: string) => void) | undefined;
+  renderFile: ((line: ChatLine) => ComponentChildren) | undefined;
 }
 
 export function Transcript(props: TranscriptProps) {
@@ -66,7 +68,11 @@ export function Transcript(props: TranscriptProps) {
             data-seq={line.seq}
           >
             <span class="ll-chat-author">{own ? props.labels.you : line.from.name}</span>
-            <span class="ll-chat-text">{line.text}</span>
+            {line.file && props.renderFile ? (
+              props.renderFile(line)
+            ) : (
+              <span class="ll-chat-text">{line.text}</span>
+            )}
             <span class="ll-chat-meta">
               <time class="ll-chat-time">{time.format(line.at)}</time>
               {own && <DeliveryMark state={deliveryOf(line, props.deliveredSeq)} labels={props.labels} />}

@@ -28,6 +28,8 @@ import type { CreateSocket } from '../data-plane/data-plane-socket';
 import { BrowserShareSession } from '../share/browser-share-session';
 import type { JpegEncoder } from '../share/picture-encoder';
 import type { PictureSource } from '../share/picture-streamer';
+import { ChatFileBook } from '../chat/chat-file-book';
+import { saveBlob } from '../chat/chat-file-transfer';
 import { dispatch } from './dispatch';
 import { BridgeError, type BridgeInfo, type PageBridgeClient } from './page-bridge-client';
 import type { RequestStore } from './request-store';
@@ -85,6 +87,8 @@ export interface SupportDeps {
   client?: ClientInfo;
   /** Opens the data-plane socket of a screen shown from this page (the browser's WebSocket). */
   createDataSocket?: CreateSocket;
+  /** Hands a downloaded chat file to the browser (an <a download>); tests pass their own. */
+  saveFile?: (blob: Blob, name: string) => void;
 }
 
 export class SupportController {
@@ -109,9 +113,18 @@ export class SupportController {
   private nextLocalId = 1;
   private readonly now: () => number;
   private language: Language | undefined;
+  private readonly files: ChatFileBook;
 
   constructor(private readonly deps: SupportDeps) {
     this.model = initialModel(deps.slug);
+    this.files = new ChatFileBook({
+      side: 'customer',
+      offer: async (offer) => (await this.socket.request('chat.file_offer', offer)).file,
+      // The support page is served by the server it talks to: same origin.
+      target: () => (this.token ? { origin: '', token: this.token } : null),
+      save: deps.saveFile ?? saveBlob,
+      onChange: (chatFiles) => this.set({ chatFiles }),
+    });
     this.now = deps.now ?? Date.now;
     this.language = deps.language;
     this.socket = new CustomerSocket({
@@ -407,6 +420,28 @@ export class SupportController {
     this.browserShare?.share.stop();
   }
 
+  /** Offers files to the agent ("Send a file…" or dropped on the chat). */
+  sendFiles(files: readonly File[]): void {
+    void this.files.send(files);
+  }
+
+  /** Downloads (and checks) a file the agent sent. */
+  downloadFile(fileId: string): void {
+    void this.files.download(fileId);
+  }
+
+  /** Withdraws a file this customer offered. */
+  cancelFile(fileId: string): void {
+    this.socket
+      .request('chat.file_cancel', { fileId })
+      .then((r) => this.files.update(r.file))
+      .catch((err: unknown) => this.set({ actionError: codeOf(err) }));
+  }
+
+  dismissFileRefusal(): void {
+    this.files.dismissRefusal();
+  }
+
   /** Hides the screen-sharing request on this page ("not now"). */
   dismissScreen(): void {
     this.patchScreen({ request: null, helper: 'idle', helperFailure: null });
@@ -461,6 +496,7 @@ export class SupportController {
     'chat.delivered': (msg) => {
       if (msg.seq > this.model.deliveredSeq) this.set({ deliveredSeq: msg.seq });
     },
+    'chat.file': (msg) => this.files.update(msg.file),
     'session.ended': (msg) => {
       if (!this.cancelling) this.ended(msg.by);
     },

@@ -6,6 +6,7 @@ import type { ChatLine, ScreenState, SharingEnd } from '../../protocol/common';
 import type { CustomerSessionView, NewRequest } from '../../protocol/customer-channel';
 import type { ErrorCode } from '../../protocol/errors';
 import type { HelperState } from '../../protocol/native-channel';
+import { NO_CHAT_FILES, type ChatFilesState } from '../chat/chat-file-book';
 import type { PendingChatLine } from '../chat/chat-types';
 import type { ConnectionState } from './customer-socket';
 import type { BridgeInfo } from './page-bridge-client';
@@ -83,6 +84,8 @@ export interface SupportModel {
   screen: ScreenModel;
   agentShare: AgentShareModel;
   browserShare: BrowserShareModel;
+  /** Files through the chat, either way (ui/chat/chat-file-book.ts). */
+  chatFiles: ChatFilesState;
 }
 
 export const NO_SCREEN: ScreenModel = {
@@ -118,6 +121,7 @@ export function initialModel(slug: string): SupportModel {
     screen: NO_SCREEN,
     agentShare: NO_AGENT_SHARE,
     browserShare: NO_BROWSER_SHARE,
+    chatFiles: NO_CHAT_FILES,
   };
 }
 

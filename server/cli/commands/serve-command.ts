@@ -37,6 +37,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         quiet: { type: 'boolean', default: false },
         'smtp-url': { type: 'string' },
         'smtp-from': { type: 'string' },
+        'chat-file-max-mb': { type: 'string' },
       },
       strict: true,
     }));
@@ -49,6 +50,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
     throw new CliError('--tls-cert and --tls-key go together', USAGE_EXIT);
   }
+  const chatFileMaxBytes = chatFileLimit(values['chat-file-max-mb']);
   const store = storeChoiceOrUsage(values.store, values.data);
   const cluster = clusterChoice(
     values.bus ?? process.env[BUS_ENV],
@@ -81,6 +83,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       ? { tls: { certFile: values['tls-cert'], keyFile: values['tls-key'] } }
       : {}),
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+    ...(chatFileMaxBytes ? { chatFileMaxBytes } : {}),
   });
   const server = await startServer(config);
   writeServerPid(config.dataDir);
@@ -149,3 +152,20 @@ export function clusterChoice(
     );
   return { bus: busValue, nodeId: idValue };
 }
+
+/** Largest chat file accepted by this server (megabytes, decimal, 1-100000), in bytes. */
+function chatFileLimit(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const mb = Number(raw);
+  if (!Number.isInteger(mb) || mb < 1 || mb > CHAT_FILE_MAX_MB_LIMIT) {
+    throw new CliError(
+      `--chat-file-max-mb must be a whole number of megabytes, 1-${CHAT_FILE_MAX_MB_LIMIT}`,
+      USAGE_EXIT,
+    );
+  }
+  return mb * BYTES_PER_MB;
+}
+
+const BYTES_PER_MB = 1_000_000;
+/** Largest value --chat-file-max-mb takes, in megabytes (100 GB). */
+const CHAT_FILE_MAX_MB_LIMIT = 100_000;

@@ -6,6 +6,7 @@
  * migration: add one. Timestamps are milliseconds since the epoch in BIGINT (read back as numbers);
  * JSON stays text, so both stores share the row conversions in ../rows.ts.
  */
+import { CHAT_FILE_MIGRATIONS } from '../sqlite/chat-file-migrations';
 import { DEFAULT_TRANSFER_TIMEOUT_SECONDS } from '../sqlite/lifecycle-migrations';
 import type { Migration } from '../sqlite/migrations';
 
@@ -234,4 +235,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX logins_waiting ON logins(created_at) WHERE waiting_for_seat = 1 AND ended_at IS NULL;
     `,
   },
+  // Range 74-76 (chatfiles): plain SQL both databases speak, so one list serves both.
+  ...CHAT_FILE_MIGRATIONS,
 ];

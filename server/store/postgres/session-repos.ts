@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { ChatLine } from '../../../protocol/common';
 import type { PortalRepo, SessionRecord, SessionRepo, TranscriptRepo } from '../store';
 import {
-  authorFromJson,
+  lineFromRow,
   SESSION_COLUMNS,
   SESSION_ROW_COLUMNS,
   sessionColumnValue,
@@ -182,31 +182,31 @@ export function sessionRepo(pool: pg.Pool): SessionRepo {
 
 export function transcriptRepo(pool: pg.Pool): TranscriptRepo {
   return {
-    async append(sessionId, from, text, at) {
+    async append(sessionId, from, text, at, file) {
       const seq = await inTransaction(pool, async (db) => {
         await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCKS.transcript, sessionId]);
         const r = await db.query<{ seq: number }>(
-          `INSERT INTO chat_lines (session_id, seq, author, text, at)
-           SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM chat_lines WHERE session_id = $1
+          `INSERT INTO chat_lines (session_id, seq, author, text, at, file)
+           SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5 FROM chat_lines WHERE session_id = $1
            RETURNING seq`,
-          [sessionId, JSON.stringify(from), text, at],
+          [sessionId, JSON.stringify(from), text, at, file ? JSON.stringify(file) : null],
         );
         return r.rows[0]!.seq;
       });
-      return { sessionId, seq, from, text, at } satisfies ChatLine;
+      return { sessionId, seq, from, text, at, ...(file ? { file } : {}) } satisfies ChatLine;
     },
     async lines(sessionId, afterSeq = 0) {
-      const r = await pool.query<{ seq: number; author: string; text: string; at: number }>(
-        'SELECT seq, author, text, at FROM chat_lines WHERE session_id = $1 AND seq > $2 ORDER BY seq',
+      const r = await pool.query<{
+        seq: number;
+        author: string;
+        text: string;
+        at: number;
+        file: string | null;
+      }>(
+        'SELECT seq, author, text, at, file FROM chat_lines WHERE session_id = $1 AND seq > $2 ORDER BY seq',
         [sessionId, afterSeq],
       );
-      return r.rows.map((row) => ({
-        sessionId,
-        seq: row.seq,
-        from: authorFromJson(row.author),
-        text: row.text,
-        at: row.at,
-      }));
+      return r.rows.map((row) => lineFromRow(sessionId, row));
     },
   };
 }

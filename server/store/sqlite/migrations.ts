@@ -2,6 +2,7 @@
  * Versioned schema migrations for the SQLite store. Each entry runs once, in order, inside a
  * transaction, and is recorded in `schema_migrations`. Never edit a released migration: add one.
  */
+import { CHAT_FILE_MIGRATIONS } from './chat-file-migrations';
 import { LIFECYCLE_MIGRATIONS } from './lifecycle-migrations';
 import { MANAGE_MIGRATIONS } from './manage-migrations';
 
@@ -133,4 +134,5 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   ...LIFECYCLE_MIGRATIONS,
+  ...CHAT_FILE_MIGRATIONS,
 ];

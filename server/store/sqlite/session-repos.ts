@@ -7,7 +7,7 @@ import type { ChatLine } from '../../../protocol/common';
 import type { PortalRepo, SessionRecord, SessionRepo, TranscriptRepo } from '../store';
 import type { Db } from './open-database';
 import {
-  authorFromJson,
+  lineFromRow,
   SESSION_COLUMNS,
   selectSessions,
   sessionColumnValue,
@@ -178,26 +178,40 @@ export function sessionRepo(db: Db): SessionRepo {
 export function transcriptRepo(db: Db): TranscriptRepo {
   const next = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM chat_lines WHERE session_id = ?');
   const insert = db.prepare(
-    'INSERT INTO chat_lines (session_id, seq, author, text, at) VALUES (?, ?, ?, ?, ?)',
+    'INSERT INTO chat_lines (session_id, seq, author, text, at, file) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const appendTx = db.transaction((sessionId: string, author: string, text: string, at: number): number => {
-    const { seq } = next.get(sessionId) as { seq: number };
-    insert.run(sessionId, seq, author, text, at);
-    return seq;
-  });
+  const appendTx = db.transaction(
+    (sessionId: string, author: string, text: string, at: number, file: string | null): number => {
+      const { seq } = next.get(sessionId) as { seq: number };
+      insert.run(sessionId, seq, author, text, at, file);
+      return seq;
+    },
+  );
   return {
-    async append(sessionId, from, text, at) {
-      const seq = appendTx.immediate(sessionId, JSON.stringify(from), text, at);
-      return { sessionId, seq, from, text, at } satisfies ChatLine;
+    async append(sessionId, from, text, at, file) {
+      const seq = appendTx.immediate(
+        sessionId,
+        JSON.stringify(from),
+        text,
+        at,
+        file ? JSON.stringify(file) : null,
+      );
+      return { sessionId, seq, from, text, at, ...(file ? { file } : {}) } satisfies ChatLine;
     },
     async lines(sessionId, afterSeq = 0) {
       return (
         db
           .prepare(
-            'SELECT seq, author, text, at FROM chat_lines WHERE session_id = ? AND seq > ? ORDER BY seq',
+            'SELECT seq, author, text, at, file FROM chat_lines WHERE session_id = ? AND seq > ? ORDER BY seq',
           )
-          .all(sessionId, afterSeq) as { seq: number; author: string; text: string; at: number }[]
-      ).map((r) => ({ sessionId, seq: r.seq, from: authorFromJson(r.author), text: r.text, at: r.at }));
+          .all(sessionId, afterSeq) as {
+          seq: number;
+          author: string;
+          text: string;
+          at: number;
+          file: string | null;
+        }[]
+      ).map((r) => lineFromRow(sessionId, r));
     },
   };
 }

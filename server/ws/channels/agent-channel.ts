@@ -16,6 +16,7 @@ import type { AgentLink, Presence } from '../../presence/presence';
 import { signedOutMessage } from '../../presence/signed-out';
 import type { ScreenService } from '../../screen/screen-service';
 import type { ChatService } from '../../session/chat-service';
+import type { ChatFileService } from '../../session/chat-files';
 import type { SessionService } from '../../session/session-service';
 import type { Store, UserRecord } from '../../store/store';
 import { CLOSE, type Connection } from '../connection';
@@ -33,6 +34,7 @@ export interface AgentChannelDeps {
   loginSockets: LoginSockets;
   sessions: SessionService;
   chat: ChatService;
+  chatFiles: ChatFileService;
   screen: ScreenService;
   log: Log;
 }
@@ -45,7 +47,13 @@ interface AgentCtx {
 }
 
 export function agentChannel(deps: AgentChannelDeps): Channel {
-  const { presence, sessions, chat, screen } = deps;
+  const { presence, sessions, chat, chatFiles, screen } = deps;
+  /** The session's chat files, pushed right after a reply that hands the agent its transcript. */
+  const pushFiles = (conn: Connection, sessionId: string) => {
+    queueMicrotask(() => {
+      for (const file of chatFiles.of(sessionId)) sendToAgent(conn, { type: 'chat.file', sessionId, file });
+    });
+  };
 
   const handlers: ResultHandlerMap<AgentToServer, AgentCtx, typeof AGENT_RESULTS> = {
     'agent.hello': () => alreadyOpen(),
@@ -54,8 +62,16 @@ export function agentChannel(deps: AgentChannelDeps): Channel {
       presence.setStatus(c.userId, status);
       return { status };
     },
-    'request.accept': async ({ sessionId }, c) => sessions.accept(await c.user(), sessionId, c.conn.address),
-    'session.open': async ({ sessionId }, c) => sessions.open(await c.user(), sessionId),
+    'request.accept': async ({ sessionId }, c) => {
+      const result = await sessions.accept(await c.user(), sessionId, c.conn.address);
+      pushFiles(c.conn, sessionId);
+      return result;
+    },
+    'session.open': async ({ sessionId }, c) => {
+      const result = await sessions.open(await c.user(), sessionId);
+      pushFiles(c.conn, sessionId);
+      return result;
+    },
     'session.end': async ({ sessionId }, c) => {
       await sessions.end(sessionId, { kind: 'agent', user: await c.user(), address: c.conn.address });
       return { sessionId };
@@ -86,6 +102,25 @@ export function agentChannel(deps: AgentChannelDeps): Channel {
     'chat.received': async ({ sessionId, seq }, c) => {
       await chat.received(sessionId, { kind: 'agent', user: await c.user() }, seq);
     },
+    'chat.file_offer': async ({ sessionId, name, size, sha256 }, c) => ({
+      file: await chatFiles.offer(
+        sessionId,
+        { kind: 'agent', user: await c.user() },
+        { name, size, sha256 },
+        c.conn.address,
+      ),
+    }),
+    'chat.file_answer': async ({ sessionId, fileId, accept, reason }, c) => ({
+      file: await chatFiles.answer(await c.user(), sessionId, fileId, accept, reason, c.conn.address),
+    }),
+    'chat.file_cancel': async ({ sessionId, fileId }, c) => ({
+      file: await chatFiles.cancel(
+        sessionId,
+        { kind: 'agent', user: await c.user() },
+        fileId,
+        c.conn.address,
+      ),
+    }),
     'screen.request': async ({ sessionId }, c) => ({
       sessionId,
       ...(await screen.request(await c.user(), sessionId, c.conn.address)),

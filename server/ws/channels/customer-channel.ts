@@ -11,6 +11,7 @@ import { ProtocolError } from '../../../protocol/errors';
 import type { ResultHandlerMap } from '../../../protocol/message';
 import type { Log } from '../../log';
 import type { ChatService } from '../../session/chat-service';
+import type { ChatFileService } from '../../session/chat-files';
 import type { CustomerLink } from '../../session/customer-links';
 import type { SessionService } from '../../session/session-service';
 import type { Connection } from '../connection';
@@ -23,6 +24,7 @@ import { sendToCustomer } from './typed-send';
 export interface CustomerChannelDeps {
   sessions: SessionService;
   chat: ChatService;
+  chatFiles: ChatFileService;
   log: Log;
   /** Called once a returning page has its welcome (e.g. to announce a share in progress). */
   afterWelcome?: (link: CustomerLink) => void;
@@ -35,7 +37,7 @@ interface CustomerCtx {
 }
 
 export function customerChannel(deps: CustomerChannelDeps): Channel {
-  const { sessions, chat } = deps;
+  const { sessions, chat, chatFiles } = deps;
   const customer = { kind: 'customer' } as const;
 
   const handlers: ResultHandlerMap<CustomerToServer, CustomerCtx, typeof CUSTOMER_RESULTS> = {
@@ -57,6 +59,22 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
     'chat.send': async ({ text }, { link }) => ({ line: await chat.send(link.sessionId, customer, text) }),
     'chat.typing': async ({ typing }, { link }) => chat.typing(link.sessionId, customer, typing),
     'chat.received': async ({ seq }, { link }) => chat.received(link.sessionId, customer, seq),
+    'chat.file_offer': async (offer, { link }) => ({
+      file: await chatFiles.offer(
+        link.sessionId,
+        { kind: 'customer', sessionId: link.sessionId },
+        { name: offer.name, size: offer.size, sha256: offer.sha256 },
+        link.conn.address,
+      ),
+    }),
+    'chat.file_cancel': async ({ fileId }, { link }) => ({
+      file: await chatFiles.cancel(
+        link.sessionId,
+        { kind: 'customer', sessionId: link.sessionId },
+        fileId,
+        link.conn.address,
+      ),
+    }),
     'customer.language': ({ language }, { link }) => sessions.setLanguage(link.sessionId, language),
     'session.end': async (_m, { link }) => {
       await sessions.end(link.sessionId, { kind: 'customer', address: link.conn.address });
@@ -126,6 +144,8 @@ export function customerChannel(deps: CustomerChannelDeps): Channel {
           throw err;
         }
         sessions.customers.release(link);
+        // The session's chat files as they are now (their lines are in the transcript).
+        for (const file of chatFiles.of(record.id)) sendToCustomer(conn, { type: 'chat.file', file });
         deps.afterWelcome?.(link);
       }
       const dispatcher = new Dispatcher('customer', conn, CustomerToServer, handlers, { link }, deps.log);

@@ -15,5 +15,7 @@ export function chatLabels(t: TFunction): ChatLabels {
     failed: t('chat.failed'),
     retry: t('chat.retry'),
     empty: t('chat.empty'),
+    sendFile: t('chat.sendFile'),
+    dropFile: t('chat.dropFile'),
   };
 }

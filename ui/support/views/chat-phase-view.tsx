@@ -6,6 +6,7 @@ import { useMemo } from 'preact/hooks';
 import { ChatView } from '../../chat/chat-view';
 import { useI18n } from '../../i18n/use-i18n';
 import { chatLabels } from './chat-labels';
+import { CustomerFileLine, fileRefusalText } from './chat-file-views';
 import { errorText } from './error-text';
 import { ScreenSharePanel } from './screen-share-panel';
 import { AgentScreenPanel } from '../../share/view/agent-screen-panel';
@@ -39,6 +40,14 @@ export function ChatPhaseView(props: ViewProps) {
           {errorText(t, model.actionError)}
         </p>
       )}
+      {model.chatFiles.refusal && (
+        <p class="ll-error" role="alert" data-testid="file-refusal">
+          {fileRefusalText(t, model.chatFiles.refusal)}{' '}
+          <button type="button" class="ll-link" onClick={() => actions.dismissFileRefusal()}>
+            {t('chatFile.dismiss')}
+          </button>
+        </p>
+      )}
       <ScreenSharePanel {...props} />
       {model.agentShare.active && (
         <AgentScreenPanel
@@ -61,6 +70,8 @@ export function ChatPhaseView(props: ViewProps) {
           notice={online ? null : t('support.connection.chatNotice')}
           labels={labels}
           locale={language}
+          onFiles={(files) => actions.sendFiles(files)}
+          renderFile={(line) => <CustomerFileLine line={line} model={model} actions={actions} t={t} />}
         />
       </div>
     </section>
