@@ -25,6 +25,7 @@ import { watcherChannel } from './ws/channels/watcher-channel';
 import type { Channel } from './ws/hub';
 import { ChatService } from './session/chat-service';
 import { ChatFileService, type ChatFileOptions } from './session/chat-files';
+import type { QueueCapLimits } from './session/queue-caps';
 import {
   DEFAULT_SESSION_OPTIONS,
   SessionService,
@@ -39,6 +40,8 @@ export interface WorkflowOptions extends ScreenTimings, FlowLimits, SessionServi
   loginRecheckMs: number;
   /** Files through the chat: the size limit (ServerConfig.chatFileMaxBytes) and how free space is read. */
   chatFiles?: Partial<ChatFileOptions>;
+  /** Caps on waiting requests (queue-caps.ts defaults when absent; load tests raise them). */
+  queueLimits?: QueueCapLimits;
 }
 
 export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
@@ -76,7 +79,7 @@ export function createSupportWorkflow(
   const presence = new Presence();
   const loginSockets = new LoginSockets();
   const liveFeatures = new LiveFeatures();
-  const sessions = new SessionService(ctx, presence, options);
+  const sessions = new SessionService(ctx, presence, options, options.queueLimits);
   const chat = new ChatService(ctx, sessions, presence);
   const chatFiles = new ChatFileService(ctx, sessions, presence, {
     ...(ctx.config.chatFileMaxBytes ? { maxBytes: ctx.config.chatFileMaxBytes } : {}),
