@@ -46,6 +46,8 @@ import { helperPackages } from './downloads/helper-systems';
 import { registerExtensionDownloadRoutes } from './http/routes/extension-download-routes';
 import { readExtensionPackageInfo } from './downloads/extension-packages';
 import { createSupportWorkflow, type SupportWorkflow, type WorkflowOptions } from './support-workflow';
+import { ServiceStatus, type ServiceStatusDeps } from './status/service-status';
+import { hubProbeTarget, type HubProbeTarget } from './status/hub-probe';
 
 export interface RunningServer {
   readonly url: string;
@@ -86,6 +88,8 @@ export interface StartOptions {
   hub?: Omit<HubOptions, 'proxies'>;
   /** Webhook retry delays and polling (tests shorten them). */
   webhooks?: Partial<WebhookTimings>;
+  /** The status checks' statfs and reuse time (tests fill a disk and see each change at once). */
+  status?: Pick<ServiceStatusDeps, 'statfs' | 'reuseMs'>;
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -117,7 +121,17 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
 
   // --- HTTP routes (one register function per area) ---
 
-  registerStatusRoutes(router, ctx, services.workflow.liveCounts);
+  // The hub is attached once the server listens: until then the status reports it down.
+  let hubTarget: HubProbeTarget | null = null;
+  const serviceStatus = new ServiceStatus({
+    store,
+    dataDir: config.dataDir,
+    hubTarget: () => hubTarget,
+    relayCounts: () => services.workflow.screen.relay.stats(),
+    now: ctx.now,
+    ...options.status,
+  });
+  registerStatusRoutes(router, ctx, services.workflow.liveCounts, serviceStatus);
   registerPortalRoutes(router, services.workflow.sessions, store);
   const packages = helperPackages(config.downloadsDir, log);
   for (const p of packages.values()) p.warm();
@@ -196,6 +210,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...config.extraOrigins,
   ]);
   const hub = attachHub(server, channels, origins, log, { ...options.hub, proxies: ctx.proxies });
+  hubTarget = hubProbeTarget(config.host, scheme, port);
 
   return {
     url,
