@@ -162,6 +162,7 @@ export class AgentController {
       connection: this.connection(),
       serverOrigin: policy.serverUrl ?? account?.origin ?? lastServer,
       serverLocked: policy.serverUrl !== undefined,
+      statusUrl: policy.statusUrl ?? null,
       agent: account?.agent ?? null,
       role: account?.role ?? null,
       presence: live.presence,
