@@ -1,6 +1,6 @@
 /**
  * Picks how photographic areas are sent, from how the link keeps up: a ladder from lossless down
- * to JPEG quality 30 (`auto` mode uses JPEG 90 and below). Each time an update had to wait for the window (the link is the
+ * to JPEG quality 30 (`auto` mode uses JPEG 90 and below, `low` JPEG 40 and below). Each time an update had to wait for the window (the link is the
  * bottleneck) the level steps down; after a quiet stretch of updates that never waited it steps
  * up again. Steps are rate-limited so one burst does not slam quality to the floor. Text and UI
  * are lossless at every level (rect-encoder.ts decides by content).
@@ -24,6 +24,8 @@ export const QUALITY_LADDER: readonly EncodeQuality[] = [
  * lossless by the encoder's idle refresh once they stop changing, or always in `lossless` mode.
  */
 export const QUALITY_AUTO_BEST_LEVEL = 1;
+/** Best level `low` mode climbs to: JPEG 40 (the viewer's "Fast (less data)"). */
+export const QUALITY_LOW_BEST_LEVEL = 5;
 /** Where a new stream starts: JPEG 80 until the link shows what it can do. */
 export const QUALITY_START_LEVEL = 2;
 /** Shortest time between two steps down, in ms. */
@@ -43,6 +45,16 @@ export class QualityController {
 
   setMode(mode: QualityMode): void {
     this.mode = mode;
+    this.level = Math.max(this.level, this.bestLevel());
+  }
+
+  /** False in `low` mode: a still JPEG area stays as it is (its lossless re-send is what costs). */
+  get refreshesLossless(): boolean {
+    return this.mode !== 'low';
+  }
+
+  private bestLevel(): number {
+    return this.mode === 'low' ? QUALITY_LOW_BEST_LEVEL : QUALITY_AUTO_BEST_LEVEL;
   }
 
   current(): EncodeQuality {
@@ -63,7 +75,7 @@ export class QualityController {
 
   /** An update went out without waiting. */
   onClear(now: number): void {
-    if (now - this.clearSince >= STEP_UP_AFTER_MS && this.level > QUALITY_AUTO_BEST_LEVEL) {
+    if (now - this.clearSince >= STEP_UP_AFTER_MS && this.level > this.bestLevel()) {
       this.level--;
       this.clearSince = now;
     }
