@@ -51,7 +51,7 @@ export type MonitorInfo = z.infer<typeof MonitorInfo>;
 /**
  * `auto`: lossless for text and UI, JPEG for photographic areas at a quality that follows the
  * measured throughput. `lossless`: never JPEG (sharper, more bytes). `low` (the viewer's "Fast
- * (less data)", for slow links): JPEG at 40 and below for photographic areas, and still areas are
+ * (less data)", for slow links): JPEG at 20 for photographic areas, and still areas are
  * never re-sent losslessly; text and UI stay lossless (a blurred letter costs a misread).
  */
 export const QualityMode = z.enum(['auto', 'lossless', 'low']);
