@@ -56,7 +56,6 @@ export class QualityController {
     return this.mode !== 'low';
   }
 
-
   current(): EncodeQuality {
     if (this.mode === 'lossless') return QUALITY_LADDER[0]!;
     return this.mode === 'low' ? QUALITY_LOW : QUALITY_LADDER[this.level]!;
