@@ -16,6 +16,7 @@ import type {
   Platform,
   PointerButton,
   Rect,
+  ScreenMove,
   ScreenSource,
 } from '../platform/types';
 
@@ -93,6 +94,14 @@ export class ConsentGate {
         source.onDamage((rects) => {
           if (this.grants.view) listener(rects);
         }),
+      ...(source.onMoves
+        ? {
+            onMoves: (listener: (moves: ScreenMove[]) => void) =>
+              source.onMoves!((moves) => {
+                if (this.grants.view) listener(moves);
+              }),
+          }
+        : {}),
       pointer: this.guard('view', () => source.pointer()),
       cursor: this.guard('view', () => source.cursor()),
       close: () => source.close(),
@@ -112,6 +121,7 @@ export class ConsentGate {
       button: this.guard('control', (b: PointerButton, down: boolean) => sink.button(b, down)),
       wheel: this.guard('control', (dx: number, dy: number) => sink.wheel(dx, dy)),
       releaseAll: () => sink.releaseAll(),
+      ...(sink.blockedNow ? { blockedNow: this.guard('control', () => sink.blockedNow!()) } : {}),
       close: () => sink.close(),
     };
   }

@@ -8,16 +8,29 @@
  * ScreenSourceView copies every capture into a buffer of its own); close() closes only what this
  * wrapper subscribed, never the wrapped source's owner's resources beyond `inner.close()`.
  */
-import type { PixelBuffer, Rect, ScreenSource } from '../platform/types';
+import type { PixelBuffer, Rect, ScreenMove, ScreenSource } from '../platform/types';
 import type { OverlayMask } from './overlay-mask';
 
 export class MaskedScreenSource implements ScreenSource {
   private readonly unsubscribers = new Set<() => void>();
+  /** The inner source's moves, where it reports them (the encoder checks each against the masked pixels). */
+  readonly onMoves?: (listener: (moves: ScreenMove[]) => void) => () => void;
 
   constructor(
     private readonly inner: ScreenSource,
     private readonly mask: OverlayMask,
-  ) {}
+  ) {
+    const innerMoves = inner.onMoves?.bind(inner);
+    if (innerMoves) {
+      this.onMoves = (listener) => {
+        const off = innerMoves(listener);
+        this.unsubscribers.add(off);
+        return () => {
+          if (this.unsubscribers.delete(off)) off();
+        };
+      };
+    }
+  }
 
   desktopSize(): { width: number; height: number } {
     return this.inner.desktopSize();

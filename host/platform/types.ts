@@ -4,6 +4,7 @@
  * (platform/linux/ for X11) and registry.ts picks one. Nothing here is called before consent:
  * the consent gate (host/consent/) wraps these objects.
  */
+import type { ProtocolError } from '../../protocol/errors';
 
 export interface Rect {
   x: number;
@@ -44,6 +45,13 @@ export interface CursorImage {
   serial: number;
 }
 
+/** A block of pixels that moved on the desktop: `rect` now shows what was at (srcX, srcY), same size. */
+export interface ScreenMove {
+  rect: Rect;
+  srcX: number;
+  srcY: number;
+}
+
 export interface ScreenSource {
   /** The whole desktop's size in pixels (all monitors). */
   desktopSize(): { width: number; height: number };
@@ -52,6 +60,14 @@ export interface ScreenSource {
   capture(rect?: Rect): Promise<PixelBuffer>;
   /** Calls `listener` with areas that changed since the last call (X11: XDamage). Returns unsubscribe. */
   onDamage(listener: (rects: Rect[]) => void): () => void;
+  /**
+   * Optional capability: calls `listener` with the moves the system itself reported (Windows: DXGI
+   * Desktop Duplication's move rectangles), each call before the onDamage call of the same frame,
+   * which covers every move's destination too. They are hints: several frames may pass between
+   * two updates of a viewer, so a consumer checks the pixels before it sends a move as a COPY.
+   * Absent where the system reports none (X11, GDI): the encoder's own move detection finds them.
+   */
+  onMoves?(listener: (moves: ScreenMove[]) => void): () => void;
   /** The pointer's position on the desktop. */
   pointer(): Promise<{ x: number; y: number }>;
   /** Current cursor shape, or null where the system cannot tell. */
@@ -82,6 +98,12 @@ export interface InputSink {
   wheel(dx: number, dy: number): Promise<void>;
   /** Releases every key and button this sink pressed (on revoke or disconnect). */
   releaseAll(): Promise<void>;
+  /**
+   * Why the system would refuse injected input right now (Windows: an administrator window or a
+   * secure prompt in front), read without injecting anything, so the agent is told before their
+   * first click is lost; null when nothing blocks it. Absent where nothing can block input.
+   */
+  blockedNow?(): ProtocolError | null;
   close(): Promise<void>;
 }
 

@@ -23,7 +23,7 @@ import {
 } from '../../protocol/screen/screen-control';
 import { screenMessageSeq } from '../../protocol/screen/screen-message';
 import type { HandlerMap } from '../../protocol/message';
-import type { Rect, ScreenSource } from '../platform/types';
+import type { Rect, ScreenMove, ScreenSource } from '../platform/types';
 import { CursorTracker } from './cursor-tracker';
 import { DEFLATE_LEVEL } from './deflate-stream';
 import { FlowControl, type FlowSnapshot } from './flow-control';
@@ -31,6 +31,7 @@ import { TurboJpegEncoder, type JpegEncoder } from './jpeg-encoder';
 import { QualityController } from './quality-controller';
 import { intersect, union } from './rect-math';
 import { UpdateEncoder } from './update-encoder';
+import type { Move } from './window-move-detector';
 import { emptyCounters, type EncodeCounters } from './rect-encoder';
 
 export type ScreenChannel = 'screen' | 'cursor' | 'control';
@@ -109,6 +110,9 @@ export class ScreenEncoder {
   private needReset = true;
   private pendingAll = false;
   private pendingDamage: Rect[] = [];
+  /** Moves the source reported since the last update, in view coordinates (hints, checked by the encoder). */
+  private pendingMoves: Move[] = [];
+  private unsubscribeMoves: (() => void) | null = null;
   private lastUpdateAt = -Infinity;
   private blockedNow = false;
   private readonly statsValue: Omit<ScreenEncoderStats, 'flow' | 'qualityLevel'>;
@@ -156,6 +160,7 @@ export class ScreenEncoder {
     this.transition('running');
     await this.applyTarget(this.target);
     this.unsubscribe = this.source.onDamage((rects) => this.onDamage(rects));
+    this.unsubscribeMoves = this.source.onMoves?.((moves) => this.onMoves(moves)) ?? null;
     const fullCompare = this.options.fullCompareMs ?? FULL_COMPARE_MS;
     if (fullCompare > 0) {
       this.timers.push(
@@ -222,6 +227,7 @@ export class ScreenEncoder {
     if (this.state === 'closed') return;
     this.transition('closed');
     this.unsubscribe?.();
+    this.unsubscribeMoves?.();
     for (const t of this.timers) clearInterval(t);
     if (this.pointerTimer) clearTimeout(this.pointerTimer);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
@@ -271,6 +277,23 @@ export class ScreenEncoder {
       this.pendingDamage = [this.pendingDamage.reduce(union)];
     }
     this.wake();
+  }
+
+  /** Keeps the moves inside the view (both ends), in view coordinates; damage follows and wakes. */
+  private onMoves(moves: ScreenMove[]): void {
+    const v = this.view;
+    for (const m of moves) {
+      const dest = intersect(m.rect, v);
+      const src = intersect({ ...m.rect, x: m.srcX, y: m.srcY }, v);
+      if (!dest || !src || dest.width !== m.rect.width || dest.height !== m.rect.height) continue;
+      if (src.width !== m.rect.width || src.height !== m.rect.height) continue;
+      this.pendingMoves.push({
+        rect: { ...m.rect, x: m.rect.x - v.x, y: m.rect.y - v.y },
+        srcX: m.srcX - v.x,
+        srcY: m.srcY - v.y,
+      });
+    }
+    if (this.pendingMoves.length > DAMAGE_RECTS_MAX) this.pendingMoves = [];
   }
 
   private refreshDue(now: number): boolean {
@@ -350,8 +373,10 @@ export class ScreenEncoder {
       const size = this.encoder.size;
       const fresh = this.needReset || size?.width !== this.view.width || size?.height !== this.view.height;
       const refresh = !fresh && this.refreshDue(t0);
+      const moveHints = this.pendingMoves;
       this.pendingAll = false;
       this.pendingDamage = [];
+      this.pendingMoves = [];
       // Damage-only updates capture just the damaged area's bounding box (a keystroke reads a few
       // hundred pixels, not 8 MB); resets, full compares and refreshes capture the whole view
       // (lossy areas may be anywhere).
@@ -371,6 +396,7 @@ export class ScreenEncoder {
         origin,
         now: t1,
         refresh,
+        moveHints,
       });
       this.statsValue.refreshedPixels += result.refreshedPixels;
       messages.push(...result.messages);

@@ -18,8 +18,9 @@ import type { PixelBuffer, Rect } from '../platform/types';
 import { ChangeDetector, TILE_SIZE } from './change-detector';
 import { DeflateStream, DEFLATE_LEVEL } from './deflate-stream';
 import type { JpegEncoder } from './jpeg-encoder';
+import type { FrameCopy } from './frame-copy';
 import { MessageBuilder } from './message-builder';
-import { MoveDetector } from './move-detector';
+import { MoveDetector, rowsEqual } from './move-detector';
 import { LossyAreas } from './lossy-areas';
 import { PixelViewer, type PixelView } from './pixel-view';
 import { VideoTiles } from './video-tiles';
@@ -27,6 +28,8 @@ import { area as pixels, intersect, union } from './rect-math';
 import { WindowMoveDetector, type Move } from './window-move-detector';
 import { emptyCounters, RectEncoder, type EncodeCounters, type EncodeQuality } from './rect-encoder';
 
+/** Most reported moves (EncodeOptions.moveHints) checked per update; the rest are only damage. */
+const MOVE_HINTS_MAX = 8;
 /** Most moves searched per update after the first look (e.g. two terminals scrolling at once). */
 const MOVES_PER_UPDATE_MAX = 3;
 /**
@@ -52,6 +55,13 @@ export interface EncodeOptions {
    * frame must be whole). The caller asks when `refreshDueAt()` has passed.
    */
   refresh?: boolean;
+  /**
+   * Moves the system reported since the last update (ScreenSource.onMoves: DXGI's move
+   * rectangles), in stream coordinates and in order. Each is checked pixel for pixel against the
+   * viewer's copy before it is sent as a COPY (frames may have passed between), so a stale one
+   * costs a compare, never a wrong picture.
+   */
+  moveHints?: readonly Move[];
 }
 
 export interface UpdateResult {
@@ -150,7 +160,16 @@ export class UpdateEncoder {
       throw new RangeError('a full update or a refresh needs a full frame');
     const view = this.viewer.view(frame, origin);
     try {
-      return await this.encodeView(detector, view, area, damage, quality, now, options.refresh === true);
+      return await this.encodeView(
+        detector,
+        view,
+        area,
+        damage,
+        quality,
+        now,
+        options.refresh === true,
+        options.moveHints ?? [],
+      );
     } catch (e) {
       // Half an update may be in the deflate stream and the viewer's copy: only a new stream
       // (reset) can be trusted now.
@@ -168,6 +187,7 @@ export class UpdateEncoder {
     quality: EncodeQuality,
     now: number,
     refresh: boolean,
+    moveHints: readonly Move[],
   ): Promise<UpdateResult> {
     const out = this.out!;
     const counters = emptyCounters();
@@ -175,6 +195,11 @@ export class UpdateEncoder {
       detector.markAll();
       this.everything = false;
     } else {
+      // Moves the system reported, first: once copied into the viewer's copy, the moved pixels
+      // compare equal in the scan below and are not sent again.
+      for (const hint of moveHints.slice(0, MOVE_HINTS_MAX)) {
+        if (moveHolds(detector.prev, view, hint, area)) await this.sendMove(out, hint, counters, now);
+      }
       const regions = damage === null ? [area] : clipAll(damage, area);
       // A scroll over the damaged box is looked for before the exact scan: rows it verifies need
       // no second comparison, and only the newly exposed rows are scanned.
@@ -259,6 +284,25 @@ export class UpdateEncoder {
     this.deflate = null;
     this.out = null;
   }
+}
+
+/**
+ * Whether copying `move.rect` from (srcX, srcY) of the viewer's copy gives exactly the new frame
+ * there: destination inside the captured `area`, source inside the stream, every row equal.
+ */
+export function moveHolds(prev: FrameCopy, view: PixelView, move: Move, area: Rect): boolean {
+  const { rect, srcX, srcY } = move;
+  if (rect.width <= 0 || rect.height <= 0 || (srcX === rect.x && srcY === rect.y)) return false;
+  const inside = intersect(rect, area);
+  if (inside === null || inside.width !== rect.width || inside.height !== rect.height) return false;
+  if (srcX < 0 || srcY < 0 || srcX + rect.width > prev.width || srcY + rect.height > prev.height)
+    return false;
+  for (let row = 0; row < rect.height; row++) {
+    const cur = (rect.y + row) * view.pitch + view.offset + rect.x;
+    const old = prev.rowAt[srcY + row]! + srcX;
+    if (!rowsEqual(view, cur, prev, old, rect.width)) return false;
+  }
+  return true;
 }
 
 function clipAll(rects: readonly Rect[], area: Rect): Rect[] {

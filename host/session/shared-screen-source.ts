@@ -7,15 +7,29 @@
  * so it cannot overwrite the buffer in between. close() of a view leaves the shared source open
  * (the session owns it).
  */
-import type { PixelBuffer, Rect, ScreenSource } from '../platform/types';
+import type { PixelBuffer, Rect, ScreenMove, ScreenSource } from '../platform/types';
 
 const BYTES_PER_PIXEL = 4;
 
 export class ScreenSourceView implements ScreenSource {
   private buffer = new Uint8Array(0);
   private readonly unsubscribers = new Set<() => void>();
+  /** The shared source's moves, where it reports them (ScreenSource.onMoves). */
+  readonly onMoves?: (listener: (moves: ScreenMove[]) => void) => () => void;
 
-  constructor(private readonly shared: ScreenSource) {}
+  constructor(private readonly shared: ScreenSource) {
+    const sharedMoves = shared.onMoves?.bind(shared);
+    if (sharedMoves) {
+      this.onMoves = (listener) => {
+        const off = sharedMoves(listener);
+        this.unsubscribers.add(off);
+        return () => {
+          this.unsubscribers.delete(off);
+          off();
+        };
+      };
+    }
+  }
 
   desktopSize(): { width: number; height: number } {
     return this.shared.desktopSize();

@@ -6,8 +6,9 @@
  * DPI aware first, so pixels are physical pixels on every monitor.
  *
  * GDI does not say what changed, so onDamage reports the whole desktop every DAMAGE_POLL_MS while
- * someone listens; the encoder's exact compare then sends only what really changed. (DXGI Desktop
- * Duplication reports dirty and move rectangles; Wine does not implement it, docs/windows.md.)
+ * someone listens; the encoder's exact compare then sends only what really changed. This is the
+ * fallback: DXGI Desktop Duplication (dxgi-screen-source.ts) reports dirty and move rectangles
+ * where Windows offers it (screen-capture-choice.ts; Wine does not, docs/windows.md).
  * CAPTUREBLT includes layered windows; our own windows are kept out with display affinity.
  */
 import { ProtocolError } from '../../../protocol/errors';
@@ -121,9 +122,23 @@ export class GdiScreenSource implements ScreenSource {
   }
 
   static async open(): Promise<GdiScreenSource> {
+    await GdiScreenSource.prepare();
+    return new GdiScreenSource();
+  }
+
+  /** Win32 loaded and the process DPI aware: what any capture needs first (DXGI's too). */
+  static async prepare(): Promise<void> {
     await loadWin32();
     makeDpiAware();
-    return new GdiScreenSource();
+  }
+
+  /** The pointer on the helper's desktop (relative to the virtual screen's origin). */
+  static async pointer(): Promise<{ x: number; y: number }> {
+    const { user32 } = win32();
+    const p = { x: 0, y: 0 };
+    user32.GetCursorPos(p);
+    const v = virtualScreen();
+    return { x: p.x - v.x, y: p.y - v.y };
   }
 
   desktopSize(): { width: number; height: number } {
@@ -200,12 +215,8 @@ export class GdiScreenSource implements ScreenSource {
     };
   }
 
-  async pointer(): Promise<{ x: number; y: number }> {
-    const { user32 } = win32();
-    const p = { x: 0, y: 0 };
-    user32.GetCursorPos(p);
-    const v = virtualScreen();
-    return { x: p.x - v.x, y: p.y - v.y };
+  pointer(): Promise<{ x: number; y: number }> {
+    return GdiScreenSource.pointer();
   }
 
   async cursor(): Promise<CursorImage | null> {

@@ -48,6 +48,7 @@ export const windowsBackend: PlatformBackend = {
   load: async (_facts, options) =>
     createWindowsPlatform({
       executable: process.execPath,
+      log: options.log,
       ...(options.runCommand ? { runCommand: options.runCommand } : {}),
     }),
   // The helper's own windows (consent, "type the code", the indicator) need its UI thread, which

@@ -99,6 +99,32 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
     expect(mismatches).toBeLessThanOrEqual(CARET_PIXELS_MAX);
   });
 
+  it('says which capture it uses: X11 MIT-SHM; Windows DXGI duplication, or GDI with the HRESULT that ruled DXGI out (Wine)', async () => {
+    type Logged = { level: string; event: string; fields: Record<string, unknown> };
+    await b.driver.call('size'); // the screen is open (it opens on first use)
+    const { events, screenOpenMs } = await b.driver.call<{ events: Logged[]; screenOpenMs: number }>('log');
+    const methods = events.filter((e) => e.event === 'screen.capture_method').map((e) => e.fields.method);
+    if (name === 'x11') {
+      expect(methods).toEqual(['mit-shm']);
+      return;
+    }
+    // Wine 8's IDXGIOutput1::DuplicateOutput is a stub: the backend falls back to GDI once, saying why.
+    const fallbacks = events.filter((e) => e.event === 'screen.capture_fallback');
+    expect(fallbacks).toHaveLength(1);
+    expect(fallbacks[0]!.fields).toMatchObject({ method: 'gdi' });
+    expect(String(fallbacks[0]!.fields.reason)).toMatch(/failed: 0x[0-9A-F]{8}\b/);
+    expect(methods).toEqual(['gdi']);
+    process.stderr.write(
+      `[conformance] windows-wine: ${JSON.stringify(events.find((e) => e.event === 'screen.dxgi_open')?.fields ?? {})} DXGI ruled out (${String(fallbacks[0]!.fields.reason)}) in ${String(fallbacks[0]!.fields.triedMs)} ms, screen opened in ${Math.round(screenOpenMs)} ms\n`,
+    );
+    // The picture through the fallback equals the X server's: the test above, same screen source.
+    const frame = await b.driver.capture();
+    const reference = xwdCapture(b.x.display);
+    expect(differingPixels(frame.data, reference.data, frame.width * frame.height)).toBeLessThanOrEqual(
+      CARET_PIXELS_MAX,
+    );
+  });
+
   it('moves the pointer where asked and reads the position back, as the X server sees it', async () => {
     for (const [px, py] of [
       [10, 20],
@@ -351,6 +377,39 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
 
     expect(await b.driver.call('overlay.clear')).toBe(0);
     await waitFor('the stroke gone', () => onScreen() === before, INPUT_ARRIVES_MS);
+  });
+
+  it("shows the agent's text on the screen in its colour, keeps it out of the capture, and takes it away", async () => {
+    const shape = {
+      kind: 'text' as const,
+      at: [140, 420] as [number, number],
+      text: 'Click here',
+      color: '#00ff00',
+      size: 24,
+    };
+    // The text's cell: 10 characters of at most the em size wide, one em and a half high.
+    const box = { x: 130, y: 410, width: 10 * 24 + 20, height: 60 };
+    const everyPixel: [number, number][] = [];
+    for (let y = box.y; y < box.y + box.height; y++)
+      for (let x = box.x; x < box.x + box.width; x++) everyPixel.push([x, y]);
+    const green: [number, number, number] = [0, 255, 0];
+    const onScreen = () => pixelsOfColour(xwdCapture(b.x.display), { x: 0, y: 0 }, everyPixel, green);
+    const before = onScreen();
+    expect(before).toBe(0);
+
+    expect(await b.driver.call('overlay.draw', { id: 2, shape })).toBe(1);
+    // Glyphs of 10 characters at 24 px: a few hundred pixels, all exactly the text's colour (no
+    // antialiasing, so the mask covers exactly what is shown).
+    await waitFor('the text on the screen', () => onScreen() > 200, INPUT_ARRIVES_MS);
+    const shown = onScreen();
+    expect(shown).toBeLessThan((box.width * box.height) / 2);
+    const raw = await b.driver.capture(box);
+    expect(pixelsOfColour(raw, box, everyPixel, green)).toBe(shown);
+    const streamed = await b.driver.capture(box, { masked: true });
+    expect(pixelsOfColour(streamed, box, everyPixel, green)).toBe(0);
+
+    expect(await b.driver.call('overlay.clear')).toBe(0);
+    await waitFor('the text gone', () => onScreen() === 0, INPUT_ARRIVES_MS);
   });
 
   it('reads what it needs to tell an administrator prompt from an administrator window', async () => {

@@ -18,7 +18,7 @@ import {
   currentSystem,
 } from '../../../host/platform/registry';
 import type { Shape } from '../../../protocol/data/annotations';
-import { silentPlatformLog } from '../../../host/platform/platform-log';
+import type { PlatformLog } from '../../../host/platform/platform-log';
 import type {
   Clipboard,
   InputSink,
@@ -37,6 +37,15 @@ let clipboardChanges = 0;
 let stops = 0;
 let previous: Buffer | null = null;
 let overlay: DrawingOverlay | null = null;
+/** What the platform logged (the capture method and why, ...), for the suite to read. */
+const logged: { level: string; event: string; fields: Record<string, unknown>; atMs: number }[] = [];
+const startedAt = performance.now();
+const recordingLog: PlatformLog = {
+  info: (event, fields = {}) =>
+    logged.push({ level: 'info', event, fields, atMs: performance.now() - startedAt }),
+  warn: (event, fields = {}) =>
+    logged.push({ level: 'warn', event, fields, atMs: performance.now() - startedAt }),
+};
 /** The viewer whose drawings the suite sends. */
 const PEER = 1;
 
@@ -47,6 +56,8 @@ const str = (a: Args, k: string) => String(a[k]);
 const ops: Record<string, (a: Args) => Promise<unknown>> = {
   name: async () => platform.name,
   size: async () => (await getScreen()).desktopSize(),
+  /** The platform's log lines so far, and how long opening the screen took, in ms. */
+  log: async () => ({ events: logged, screenOpenMs }),
   monitors: async () => (await getScreen()).monitors(),
   capture: async (a) => {
     const rect = a.rect as { x: number; y: number; width: number; height: number } | undefined;
@@ -146,8 +157,14 @@ async function testOnlyOps(): Promise<Record<string, (a: Args) => Promise<unknow
   return { ...(await notepadOps()), ...windowOps() };
 }
 
+let screenOpenMs: number | null = null;
 async function getScreen(): Promise<ScreenSource> {
-  return (screen ??= await platform.screen());
+  if (!screen) {
+    const t0 = performance.now();
+    screen = await platform.screen();
+    screenOpenMs = performance.now() - t0;
+  }
+  return screen;
 }
 async function getInput(): Promise<InputSink> {
   return (input ??= await platform.input());
@@ -161,7 +178,7 @@ async function getClipboard(): Promise<Clipboard> {
 }
 
 async function main(): Promise<void> {
-  platform = await loadPlatform({ log: silentPlatformLog });
+  platform = await loadPlatform({ log: recordingLog });
   Object.assign(ops, await testOnlyOps());
   const socket = net.connect(Number(portText), '127.0.0.1');
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
