@@ -88,6 +88,12 @@ function QualityIndicator(props: {
 }) {
   const { t, session } = props;
   const [stats, setStats] = useState<StatsSnapshot>(() => session.statsSnapshot());
+  // Once offered, the offer stays (while the mode is auto): a header that changes each second as
+  // the link flips between fair and poor would move the picture under the agent's pointer.
+  const [offered, setOffered] = useState(false);
+  useEffect(() => {
+    if (stats.quality === 'poor' && props.mode === 'auto') setOffered(true);
+  }, [stats.quality, props.mode]);
   useEffect(() => {
     const timer = setInterval(() => setStats(session.statsSnapshot()), STATS_REFRESH_MS);
     return () => clearInterval(timer);
@@ -117,7 +123,7 @@ function QualityIndicator(props: {
         {rtt} · {fps} · {rate}
       </span>
       {props.mode === 'low' && <span class="quality-mode">{t('qualityFastOn')}</span>}
-      {stats.quality === 'poor' && props.mode === 'auto' && (
+      {offered && props.mode === 'auto' && (
         <span class="poor-link-offer" role="status">
           {t('poorLinkOffer')}{' '}
           <button type="button" class="switch-fast" onClick={() => session.setQuality('low')}>
