@@ -205,7 +205,7 @@ describe('ScreenEncoder', () => {
   it('costs fewer bytes in `low` mode (Fast, less data) than in `auto` for the same photos and text', async () => {
     const area = { x: 40, y: 40, width: 320, height: 200 };
     /** The same slideshow, each picture sent before the next, then a still second and a half and more. */
-    const run = async (mode: 'auto' | 'low') => {
+    const measure = async (mode: 'auto' | 'low') => {
       const desk = blank(400, 300, 0x202020);
       text(desk, { x: 0, y: 260, width: 400, height: 40 }, 7);
       photo(desk, area, 1);
@@ -230,8 +230,8 @@ describe('ScreenEncoder', () => {
         refreshed: t.encoder.stats().refreshedPixels,
       };
     };
-    const auto = await run('auto');
-    const low = await run('low');
+    const auto = await measure('auto');
+    const low = await measure('low');
     expect(auto.exact).toBe(true);
     expect(low.refreshed).toBe(0);
     expect(low.exact).toBe(false);
