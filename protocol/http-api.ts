@@ -91,15 +91,38 @@ export const PortalInfoResponse = z.object({
 });
 export type PortalInfoResponse = z.infer<typeof PortalInfoResponse>;
 
-// GET /api/v1/status
+// GET /api/v1/status (200 while "ok" or "degraded", 503 when "down": monitors read the code)
+export const StatusState = z.enum(['ok', 'degraded', 'down']);
+export type StatusState = z.infer<typeof StatusState>;
+/** What each check looks at (server/status/status-checks.ts). */
+export const StatusCheckName = z.enum(['store', 'disk', 'hub', 'relay']);
+export type StatusCheckName = z.infer<typeof StatusCheckName>;
+export const StatusCheck = z.object({
+  name: StatusCheckName,
+  state: StatusState,
+  /** Stable code of what was found (`store_ok`, `store_unreachable`, `disk_low`, ...). */
+  code: z.string().max(64),
+  /** The failure as the system reported it (English, for the operator), when there is one. */
+  detail: z.string().max(500).optional(),
+  /** Disk check only: free bytes for the data folder. */
+  freeBytes: z.number().min(0).optional(),
+  /** Relay check only: sessions with a live data plane, and peers paused by backpressure. */
+  rooms: z.number().int().min(0).optional(),
+  paused: z.number().int().min(0).optional(),
+});
+export type StatusCheck = z.infer<typeof StatusCheck>;
 export const StatusResponse = z.object({
-  status: z.enum(['ok', 'degraded']),
+  /** The worst of the checks. */
+  status: StatusState,
   version: z.string(),
   uptimeSeconds: z.number(),
   store: z.string(),
   agentsOnline: z.number().int(),
   sessionsActive: z.number().int(),
   queued: z.number().int(),
+  /** When the checks ran (they are reused for a few seconds: STATUS_REUSE_MS). */
+  checkedAt: z.number(),
+  checks: z.array(StatusCheck),
 });
 export type StatusResponse = z.infer<typeof StatusResponse>;
 

@@ -49,6 +49,8 @@ import { readExtensionPackageInfo } from './downloads/extension-packages';
 import { createSupportWorkflow, type SupportWorkflow, type WorkflowOptions } from './support-workflow';
 import { joinCluster, type ClusterMembership } from './cluster/join-cluster';
 import type { PresenceTimings } from './cluster/presence-directory';
+import { ServiceStatus, type ServiceStatusDeps } from './status/service-status';
+import { hubProbeTarget, type HubProbeTarget } from './status/hub-probe';
 
 export interface RunningServer {
   readonly url: string;
@@ -93,6 +95,8 @@ export interface StartOptions {
   webhooks?: Partial<WebhookTimings>;
   /** Presence refresh timings between nodes (tests shorten them). */
   presence?: PresenceTimings;
+  /** The status checks' statfs and reuse time (tests fill a disk and see each change at once). */
+  status?: Pick<ServiceStatusDeps, 'statfs' | 'reuseMs'>;
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -124,7 +128,17 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
 
   // --- HTTP routes (one register function per area) ---
 
-  registerStatusRoutes(router, ctx, services.workflow.liveCounts);
+  // The hub is attached once the server listens: until then the status reports it down.
+  let hubTarget: HubProbeTarget | null = null;
+  const serviceStatus = new ServiceStatus({
+    store,
+    dataDir: config.dataDir,
+    hubTarget: () => hubTarget,
+    relayCounts: () => services.workflow.screen.relay.stats(),
+    now: ctx.now,
+    ...options.status,
+  });
+  registerStatusRoutes(router, ctx, services.workflow.liveCounts, serviceStatus);
   registerPortalRoutes(router, services.workflow.sessions, store);
   const packages = helperPackages(config.downloadsDir, log);
   for (const p of packages.values()) p.warm();
@@ -225,6 +239,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...config.extraOrigins,
   ]);
   const hub = attachHub(server, channels, origins, log, { ...options.hub, proxies: ctx.proxies });
+  hubTarget = hubProbeTarget(config.host, scheme, port);
 
   return {
     url,

@@ -2,13 +2,15 @@
  * The helper side of the screen benchmark, in its own process (so its CPU time is measured like
  * x0vncserver's): X11ScreenSource on $DISPLAY -> ScreenEncoder -> loopback TCP to the benchmark,
  * which acknowledges and sends control messages back. `BENCH_RECORD=file` records the encoder's
- * calls (encoder-recording.ts).
+ * calls (encoder-recording.ts); `BENCH_QUALITY=low|lossless` starts in that quality mode (what the
+ * viewer asks for with "Fast (less data)" or "Sharp"), `auto` otherwise.
  */
 import net from 'node:net';
 import { X11ScreenSource } from '../../host/platform/linux/x11-screen-source';
 import { silentPlatformLog } from '../../host/platform/platform-log';
 import { ScreenEncoder } from '../../host/screen/screen-encoder';
 import { DataChannel } from '../../protocol/frame';
+import { QualityMode } from '../../protocol/screen/screen-control';
 import { CHANNEL_STATS, readFrames, writeFrame } from './link-framing';
 
 const display = process.env.DISPLAY;
@@ -40,4 +42,5 @@ sock.on('close', () => {
     .then(() => source.close())
     .then(() => process.exit(0));
 });
+encoder.setQuality(QualityMode.parse(process.env.BENCH_QUALITY ?? 'auto'));
 await encoder.start();

@@ -19,6 +19,8 @@ import { decideAlert } from './alert-policy';
 import { AlertManager } from './alert-manager';
 import { playAlertSound } from './alert-sound';
 import { browserNotifier } from './browser-notifier';
+import { alertWindowNotifier, allOf } from './alert-window-notifier';
+import { IS_FIREFOX } from '../lib/build-env';
 import { ChatWindows } from './chat-windows';
 import {
   EMPTY_LIVE,
@@ -77,7 +79,8 @@ export class AgentController {
       },
     });
     this.alerts = new AlertManager(
-      browserNotifier,
+      // Firefox hides its notifications early whatever we ask: an alert window of ours lasts.
+      IS_FIREFOX ? allOf(browserNotifier, alertWindowNotifier) : browserNotifier,
       {
         set: (fn, ms) => setTimeout(fn, ms),
         clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
@@ -165,6 +168,7 @@ export class AgentController {
       connection: this.connection(),
       serverOrigin: policy.serverUrl ?? account?.origin ?? lastServer,
       serverLocked: policy.serverUrl !== undefined,
+      statusUrl: policy.statusUrl ?? null,
       agent: account?.agent ?? null,
       role: account?.role ?? null,
       presence: live.presence,

@@ -39,6 +39,24 @@ export function statusPageUrl(origin: string): string {
   return `${origin}/status`;
 }
 
+/**
+ * A status page address set by IT: a whole http(s) URL (path and query kept), no credentials;
+ * null when it is anything else.
+ */
+export function parseStatusPageUrl(input: string): string | null {
+  const text = input.trim();
+  if (text.length === 0 || text.length > SERVER_ADDRESS_MAX_CHARS) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.username !== '' || url.password !== '') return null;
+  return url.href;
+}
+
 /** True when `url` (any string) is a page of the server's customer support pages. */
 export function isSupportPageOf(origin: string, url: string): boolean {
   let parsed: URL;

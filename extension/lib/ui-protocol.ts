@@ -67,6 +67,8 @@ export const AgentView = z.object({
   serverOrigin: z.string().max(SERVER_ADDRESS_MAX_CHARS).nullable(),
   /** True when IT set the server address by policy (the field is locked). */
   serverLocked: z.boolean(),
+  /** The status page IT set by policy for "cannot connect" (null: the server's own /status). */
+  statusUrl: z.string().max(SERVER_ADDRESS_MAX_CHARS).nullable(),
   agent: AgentRef.nullable(),
   role: Role.nullable(),
   presence: AgentStatus,

@@ -1,4 +1,8 @@
-/** The reason a sign-in failed, in words, with what to do next. */
+/**
+ * The reason a sign-in failed, in words, with what to do next. "Cannot connect" links a status
+ * page: the one IT set by policy (hosted elsewhere, so it answers while the server does not),
+ * else the server's own /status.
+ */
 import { t } from '../lib/i18n';
 import type { LoginOutcome } from '../lib/login-client';
 import { parseServerAddress, statusPageUrl } from '../lib/server-address';
@@ -8,15 +12,17 @@ type Problem = Exclude<LoginOutcome, { kind: 'ok' } | { kind: 'seat_limit' }>;
 export function LoginProblem({
   outcome,
   server,
+  statusUrl,
   waitSeconds,
 }: {
   outcome: Problem;
   server: string;
+  statusUrl: string | null;
   waitSeconds: number;
 }) {
   return (
     <div class="login-error" role="alert" data-kind={outcome.kind}>
-      <ProblemText outcome={outcome} server={server} waitSeconds={waitSeconds} />
+      <ProblemText outcome={outcome} server={server} statusUrl={statusUrl} waitSeconds={waitSeconds} />
     </div>
   );
 }
@@ -24,10 +30,12 @@ export function LoginProblem({
 function ProblemText({
   outcome,
   server,
+  statusUrl,
   waitSeconds,
 }: {
   outcome: Problem;
   server: string;
+  statusUrl: string | null;
   waitSeconds: number;
 }) {
   if (outcome.kind === 'invalid_credentials') return <p>{t('errorInvalidCredentials')}</p>;
@@ -39,6 +47,7 @@ function ProblemText({
   }
   const address = parseServerAddress(server);
   const origin = address.ok ? address.origin : server;
+  const statusPage = statusUrl ?? (address.ok ? statusPageUrl(address.origin) : null);
   return (
     <>
       <p>{t('errorUnreachable', origin)}</p>
@@ -47,9 +56,9 @@ function ProblemText({
         <li>{t('checkFirewall')}</li>
         <li>{t('checkAddress')}</li>
       </ul>
-      {address.ok && (
+      {statusPage && (
         <p>
-          <a class="status-link" href={statusPageUrl(address.origin)} target="_blank" rel="noreferrer">
+          <a class="status-link" href={statusPage} target="_blank" rel="noreferrer">
             {t('serverStatusLink')}
           </a>
         </p>

@@ -1,7 +1,8 @@
 /**
  * The popup: the agent's alert list. Signed out: the sign-in form (server, e-mail, password) with
  * the server's errors in plain words and the seat-limit question. Signed in: availability, the
- * waiting customers with Accept, the agent's open sessions, sign-out.
+ * waiting customers with Accept, the agent's open sessions, sign-out. Opened as Firefox's alert
+ * window (popup.html?alert=1, background/alert-window-notifier.ts) it is titled as an alert.
  */
 import '../../ui/strict-csp-zod';
 import { mountPage, usePageState } from '../lib/page-state';
@@ -16,6 +17,7 @@ function Popup() {
 }
 
 void mountPage(() => {
-  document.title = t('extName');
+  const isAlertWindow = new URLSearchParams(location.search).get('alert') === '1';
+  document.title = isAlertWindow ? t('alertWindowTitle') : t('extName');
   return <Popup />;
 });

@@ -115,7 +115,12 @@ export function SignIn({ view }: { view: AgentView }) {
           onInput={(e) => setPassword(e.currentTarget.value)}
         />
         {outcome && outcome.kind !== 'ok' && (
-          <LoginProblem outcome={outcome} server={server} waitSeconds={waitSeconds} />
+          <LoginProblem
+            outcome={outcome}
+            server={server}
+            statusUrl={view.statusUrl}
+            waitSeconds={waitSeconds}
+          />
         )}
         <button type="submit" class="primary" disabled={busy || waitSeconds > 0}>
           {busy ? t('signingIn') : t('signIn')}

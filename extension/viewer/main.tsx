@@ -31,11 +31,17 @@ async function viewerSettings(): Promise<Settings> {
   }
 }
 
+/** The options' picture quality as the helper's mode: "Fast (less data)" is `low` (fewer bytes). */
+const QUALITY_OF_SETTING: Record<Settings['viewerQuality'], QualityMode> = {
+  auto: 'auto',
+  sharp: 'lossless',
+  fast: 'low',
+};
+
 async function start(): Promise<void> {
   const [account, settings] = await Promise.all([loadAccount(), viewerSettings()]);
   const prefs: Partial<ViewerPrefs> = { scale: settings.viewerScaling };
-  // "Sharp" asks for lossless pictures; "fast" and "automatic" leave the helper's adaptive mode.
-  const quality: QualityMode = settings.viewerQuality === 'sharp' ? 'lossless' : 'auto';
+  const quality: QualityMode = QUALITY_OF_SETTING[settings.viewerQuality];
   await mountPage(() => {
     if (!sessionId.success) return <p class="missing">{translate('missingSession')}</p>;
     if (!account) return <p class="missing">{translate('notSignedIn')}</p>;

@@ -1,6 +1,6 @@
 /**
  * Picks how photographic areas are sent, from how the link keeps up: a ladder from lossless down
- * to JPEG quality 30 (`auto` mode uses JPEG 90 and below). Each time an update had to wait for the window (the link is the
+ * to JPEG quality 30 (`auto` mode uses JPEG 90 and below, `low` JPEG 20 throughout). Each time an update had to wait for the window (the link is the
  * bottleneck) the level steps down; after a quiet stretch of updates that never waited it steps
  * up again. Steps are rate-limited so one burst does not slam quality to the floor. Text and UI
  * are lossless at every level (rect-encoder.ts decides by content).
@@ -24,6 +24,12 @@ export const QUALITY_LADDER: readonly EncodeQuality[] = [
  * lossless by the encoder's idle refresh once they stop changing, or always in `lossless` mode.
  */
 export const QUALITY_AUTO_BEST_LEVEL = 1;
+/**
+ * `low` mode (the viewer's "Fast (less data)"): photographic areas at JPEG 20 whatever the link
+ * does, below the ladder's floor; `auto` on a slow link sits at 30-40 already, so anything above
+ * would save nothing (bench/screen/quality-mode-bench.ts, docs/performance.md).
+ */
+export const QUALITY_LOW: EncodeQuality = { lossy: true, jpegQuality: 20 };
 /** Where a new stream starts: JPEG 80 until the link shows what it can do. */
 export const QUALITY_START_LEVEL = 2;
 /** Shortest time between two steps down, in ms. */
@@ -45,8 +51,14 @@ export class QualityController {
     this.mode = mode;
   }
 
+  /** False in `low` mode: a still JPEG area stays as it is (its lossless re-send is what costs). */
+  get refreshesLossless(): boolean {
+    return this.mode !== 'low';
+  }
+
   current(): EncodeQuality {
-    return this.mode === 'lossless' ? QUALITY_LADDER[0]! : QUALITY_LADDER[this.level]!;
+    if (this.mode === 'lossless') return QUALITY_LADDER[0]!;
+    return this.mode === 'low' ? QUALITY_LOW : QUALITY_LADDER[this.level]!;
   }
 
   get levelIndex(): number {

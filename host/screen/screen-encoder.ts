@@ -297,8 +297,13 @@ export class ScreenEncoder {
   }
 
   private refreshDue(now: number): boolean {
-    const at = this.encoder.refreshDueAt();
+    const at = this.refreshDueAt();
     return at !== null && now >= at;
+  }
+
+  /** When still JPEG areas are due for their lossless re-send; never in `low` quality mode. */
+  private refreshDueAt(): number | null {
+    return this.quality.refreshesLossless ? this.encoder.refreshDueAt() : null;
   }
 
   private hasWork(now: number): boolean {
@@ -310,7 +315,7 @@ export class ScreenEncoder {
     if (this.state !== 'running' || this.busy) return;
     const now = this.now();
     if (!this.hasWork(now)) {
-      const due = this.encoder.refreshDueAt();
+      const due = this.refreshDueAt();
       if (due !== null) this.refreshLater(due - now);
       return;
     }

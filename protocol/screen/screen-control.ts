@@ -50,9 +50,11 @@ export type MonitorInfo = z.infer<typeof MonitorInfo>;
 
 /**
  * `auto`: lossless for text and UI, JPEG for photographic areas at a quality that follows the
- * measured throughput. `lossless`: never JPEG (sharper, more bytes).
+ * measured throughput. `lossless`: never JPEG (sharper, more bytes). `low` (the viewer's "Fast
+ * (less data)", for slow links): JPEG at 20 for photographic areas, and still areas are
+ * never re-sent losslessly; text and UI stay lossless (a blurred letter costs a misread).
  */
-export const QualityMode = z.enum(['auto', 'lossless']);
+export const QualityMode = z.enum(['auto', 'lossless', 'low']);
 export type QualityMode = z.infer<typeof QualityMode>;
 
 export const ScreenControlToHelper = z.discriminatedUnion('type', [

@@ -189,9 +189,12 @@ export class Relay {
     this.deliver(src, viewer, data);
   }
 
-  stats(): { rooms: number; paused: number; forwarded: number; refused: number } {
+  stats(): { rooms: number; peers: number; paused: number; forwarded: number; refused: number } {
+    let peers = 0;
+    for (const room of this.rooms.values()) peers += room.viewers.size + (room.helper ? 1 : 0);
     return {
       rooms: this.rooms.size,
+      peers,
       paused: this.flow.paused,
       forwarded: this.framesForwarded,
       refused: this.framesRefused,

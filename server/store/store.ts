@@ -281,5 +281,11 @@ export interface Store {
   readonly ephemeral: EphemeralStore;
   /** Account links, API tokens, webhooks and session history (manage-store.ts). */
   readonly manage: ManageStore;
+  /**
+   * Reads from the store the way a restart would (SQLite: the file on disk, through a connection
+   * of its own; PostgreSQL: a round trip to the server) and throws what went wrong. The status
+   * page's store check (server/status/status-checks.ts).
+   */
+  check(): Promise<void>;
   close(): Promise<void>;
 }

@@ -42,6 +42,8 @@ export interface ChromiumOptions {
   profilePrefix?: string;
   /** False: a real window on the display in `env.DISPLAY` (default: headless; the one-click test's customer). */
   headless?: boolean;
+  /** What to start instead of /usr/bin/chromium (a wrapper script that execs it). */
+  executablePath?: string;
   /** Puppeteer's default flags to leave out (e.g. the automation info bar's). */
   ignoreDefaultArgs?: string[];
 }
@@ -60,7 +62,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Lau
   try {
     options.prepareProfile?.(profile);
     browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
+      executablePath: options.executablePath ?? CHROMIUM,
       headless: options.headless ?? true,
       pipe: true,
       ...(options.ignoreDefaultArgs ? { ignoreDefaultArgs: options.ignoreDefaultArgs } : {}),

@@ -36,6 +36,9 @@ export async function openPostgresStore(url: string, options: { migrate?: boolea
     screenGrants: postgresScreenGrantRepo(pool),
     ephemeral: postgresEphemeralStore(pool),
     manage: postgresManageStore(pool),
+    async check() {
+      await pool.query('SELECT 1');
+    },
     async close() {
       await pool.end();
     },

@@ -25,6 +25,20 @@ export function openDatabase(dataDir: string, migrations: readonly Migration[] =
   return db;
 }
 
+/**
+ * Opens the database file read-only on a connection of its own and reads the schema version:
+ * throws when the file is gone, unreadable or not a database any more (what the next start would
+ * meet), which the serving connection's page cache would hide.
+ */
+export function checkDatabaseFile(dataDir: string): void {
+  const probe = new Database(join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
+  try {
+    schemaVersion(probe);
+  } finally {
+    probe.close();
+  }
+}
+
 export function migrate(db: Db, migrations: readonly Migration[]): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);

@@ -1,7 +1,7 @@
 /** The embedded default store: one SQLite file in the data folder (see open-database.ts). */
 import type { Store } from '../store';
 import { companyRepo, loginRepo, userRepo } from './account-repos';
-import { openDatabase } from './open-database';
+import { checkDatabaseFile, openDatabase } from './open-database';
 import { auditRepo } from './audit-repo';
 import { manageStore } from './manage-repos';
 import { screenGrantRepo } from './screen-grant-repo';
@@ -22,6 +22,11 @@ export function openSqliteStore(dataDir: string): Store {
     screenGrants: screenGrantRepo(db),
     ephemeral: sqliteEphemeralStore(db),
     manage: manageStore(db),
+    async check() {
+      // The open connection answers from its page cache; a second one reads the file itself.
+      db.prepare('SELECT 1 FROM schema_migrations LIMIT 1').get();
+      checkDatabaseFile(dataDir);
+    },
     async close() {
       db.close();
     },

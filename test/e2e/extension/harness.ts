@@ -64,6 +64,8 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   /** A native-messaging host to install in this profile: its executable and manifest name. */
   nativeHost?: { name: string; executable: string };
+  /** The browser to start instead of Chromium itself (a script that execs it, e.g. private-mounts.ts). */
+  executablePath?: string;
 }
 
 export async function launchAgentBrowser(options: LaunchOptions = {}): Promise<AgentBrowser> {
@@ -81,6 +83,7 @@ export async function launchAgentBrowser(options: LaunchOptions = {}): Promise<A
       ...options.env,
     },
     ...(options.nativeHost ? { prepareProfile: installNativeHost(options.nativeHost) } : {}),
+    ...(options.executablePath ? { executablePath: options.executablePath } : {}),
   });
   const { browser, profile: userDataDir } = chromium;
   const inWorker = async <A, R>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> => {

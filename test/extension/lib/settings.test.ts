@@ -40,6 +40,12 @@ describe('settings', () => {
     expect(policy.serverUrl).toBe('https://help.example.com');
   });
 
+  it('keeps the whole status page address IT sets (path and query), not only its origin', () => {
+    expect(readManagedPolicy({ statusUrl: ' https://status.example.com/lifeline?desk=1 ' }).statusUrl).toBe(
+      'https://status.example.com/lifeline?desk=1',
+    );
+  });
+
   it('cannot save over a locked setting', () => {
     expect(withoutLocked({ alertSeconds: 9, language: 'fr' }, ['alertSeconds'])).toEqual({ language: 'fr' });
   });
@@ -49,6 +55,8 @@ describe('settings', () => {
       settings: { language: 'fr' },
     });
     expect(readManagedPolicy(undefined)).toEqual(NO_POLICY);
+    for (const bad of ['javascript:alert(1)', 'status page', 'https://it:secret@status.example.com/', 7])
+      expect(readManagedPolicy({ statusUrl: bad }).statusUrl).toBeUndefined();
     expect(readManagedPolicy('nonsense')).toEqual(NO_POLICY);
   });
 });

@@ -65,7 +65,7 @@ function setup(source: FakeScreenSource, opts: { windowBytes?: number; autoAck?:
     if (last >= 0) encoder.onAck(encodeAck(last));
     return batch.length;
   }
-  return { encoder, decoder, queued, control, cursor, deliver, starts };
+  return { encoder, decoder, queued, control, cursor, deliver, starts, sentBytes: () => sentBytes };
 }
 
 describe('ScreenEncoder', () => {
@@ -200,6 +200,44 @@ describe('ScreenEncoder', () => {
     // JPEG is approximate; once the photo stays still, it is re-sent losslessly: pixel-exact.
     expect(countDiff(desk, t.decoder.framebuffer!.data)).toBeGreaterThan(0);
     await until(() => countDiff(desk, t.decoder.framebuffer!.data) === 0, 5000);
+  });
+
+  it('costs fewer bytes in `low` mode (Fast, less data) than in `auto` for the same photos and text', async () => {
+    const area = { x: 40, y: 40, width: 320, height: 200 };
+    /** The same slideshow, each picture sent before the next, then a still second and a half and more. */
+    const measure = async (mode: 'auto' | 'low') => {
+      const desk = blank(400, 300, 0x202020);
+      text(desk, { x: 0, y: 260, width: 400, height: 40 }, 7);
+      photo(desk, area, 1);
+      const src = new FakeScreenSource(desk);
+      const t = setup(src, { autoAck: true });
+      t.encoder.setQuality(mode);
+      await t.encoder.start();
+      await until(() => t.encoder.stats().counters.jpeg > 0 && t.queued.length === 0);
+      for (let frame = 2; frame <= 7; frame++) {
+        const before = t.encoder.stats().updates;
+        src.paint(area, (pb) => photo(pb, area, frame));
+        await until(() => t.encoder.stats().updates > before && t.queued.length === 0);
+      }
+      // Past the lossless refresh's idle wait (1.5 s): `auto` re-sends the still photo exactly.
+      await new Promise((r) => setTimeout(r, 2500));
+      await until(() => t.queued.length === 0);
+      return {
+        bytes: t.sentBytes(),
+        exact: countDiff(desk, t.decoder.framebuffer!.data) === 0,
+        textExact:
+          countDiff(desk, t.decoder.framebuffer!.data, { x: 0, y: 260, width: 400, height: 40 }) === 0,
+        refreshed: t.encoder.stats().refreshedPixels,
+      };
+    };
+    const auto = await measure('auto');
+    const low = await measure('low');
+    expect(auto.exact).toBe(true);
+    expect(low.refreshed).toBe(0);
+    expect(low.exact).toBe(false);
+    // Text stays lossless in every mode.
+    expect(low.textExact).toBe(true);
+    expect(low.bytes).toBeLessThan(auto.bytes * 0.6);
   });
 
   it('makes a still photo lossless while a caret keeps blinking elsewhere', async () => {

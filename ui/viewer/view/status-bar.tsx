@@ -20,7 +20,7 @@ export function StatusBar(props: { t: Translate; state: ViewerSnapshot; session:
     <header class="viewer-status">
       <h1 class="viewer-title">{t('title')}</h1>
       <SasBadge t={t} sas={state.sas} />
-      <QualityIndicator t={t} session={props.session} active={state.sas !== null} />
+      <QualityIndicator t={t} session={props.session} active={state.sas !== null} mode={state.quality} />
       <ControlBadge t={t} state={state} />
       <p class="viewer-phase" role="status" data-phase={state.phase} title={phaseText(t, state)}>
         {phaseText(t, state)}
@@ -76,9 +76,24 @@ export function ControlBadge(props: { t: Translate; state: ViewerSnapshot }) {
   );
 }
 
-function QualityIndicator(props: { t: Translate; session: ViewerSession; active: boolean }) {
+/**
+ * Round trip, frame rate and throughput. On a poor link in the automatic mode it says so and
+ * offers "Fast (less data)" (quality mode `low`: fewer bytes per picture, docs/performance.md).
+ */
+function QualityIndicator(props: {
+  t: Translate;
+  session: ViewerSession;
+  active: boolean;
+  mode: ViewerSnapshot['quality'];
+}) {
   const { t, session } = props;
   const [stats, setStats] = useState<StatsSnapshot>(() => session.statsSnapshot());
+  // Once offered, the offer stays (while the mode is auto): a header that changes each second as
+  // the link flips between fair and poor would move the picture under the agent's pointer.
+  const [offered, setOffered] = useState(false);
+  useEffect(() => {
+    if (stats.quality === 'poor' && props.mode === 'auto') setOffered(true);
+  }, [stats.quality, props.mode]);
   useEffect(() => {
     const timer = setInterval(() => setStats(session.statsSnapshot()), STATS_REFRESH_MS);
     return () => clearInterval(timer);
@@ -107,6 +122,15 @@ function QualityIndicator(props: { t: Translate; session: ViewerSession; active:
       <span class="quality-figures">
         {rtt} · {fps} · {rate}
       </span>
+      {props.mode === 'low' && <span class="quality-mode">{t('qualityFastOn')}</span>}
+      {offered && props.mode === 'auto' && (
+        <span class="poor-link-offer" role="status">
+          {t('poorLinkOffer')}{' '}
+          <button type="button" class="switch-fast" onClick={() => session.setQuality('low')}>
+            {t('poorLinkSwitch')}
+          </button>
+        </span>
+      )}
     </div>
   );
 }
