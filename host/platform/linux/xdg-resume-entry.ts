@@ -28,7 +28,7 @@ export function autostartFolder(facts: SystemFacts, home: string): string {
 
 /** One argument of an Exec key, quoted and escaped as the Desktop Entry Specification asks. */
 export function quoteExecArgument(arg: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(arg)) {
+  if ([...arg].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
     throw new Error('an autostart command cannot hold control characters');
   }
   const quoted = `"${arg.replace(/["`$\\]/g, (c) => `\\${c}`)}"`;
