@@ -538,18 +538,7 @@ export class ViewerSession {
         this.rebootStep('helperBack');
         return;
       case 'helper.left':
-        this.leaveHelper(m.reconnecting);
-        if (m.ended) this.update({ helperEnded: m.ended });
-        // The customer ended it from the restarted helper: their own notice says so.
-        if (
-          this.rebootStep(m.reconnecting ? 'helperAway' : m.ended ? 'cleared' : 'helperGone') === 'gaveUp'
-        ) {
-          // The restart's own notice ("gave up after 10 minutes") says more than "the helper left".
-          this.filesGone('helper_gone', "the customer's helper stopped");
-          return;
-        }
-        if (!m.reconnecting) this.filesGone('helper_gone', "the customer's helper stopped");
-        this.notify(m.reconnecting ? 'helperReconnecting' : 'helperLeft', 'warning');
+        this.onHelperLeft(m);
         return;
       case 'helper.consent':
         this.onConsent(m.grants);
@@ -570,6 +559,17 @@ export class ViewerSession {
         // presence messages already tell the agent; nothing more to show.
         return;
     }
+  }
+
+  private onHelperLeft(m: Extract<ViewerPush, { type: 'helper.left' }>): void {
+    this.leaveHelper(m.reconnecting);
+    if (m.ended) this.update({ helperEnded: m.ended });
+    // The customer ended it from the restarted helper: their own notice says so.
+    const stage = this.rebootStep(m.reconnecting ? 'helperAway' : m.ended ? 'cleared' : 'helperGone');
+    if (!m.reconnecting) this.filesGone('helper_gone', "the customer's helper stopped");
+    // The restart's progress (waiting, or gave up after 10 minutes) says more than a generic notice.
+    if (stage === 'waiting' || stage === 'gaveUp') return;
+    this.notify(m.reconnecting ? 'helperReconnecting' : 'helperLeft', 'warning');
   }
 
   /** A manager changed the agent's features while the viewer is open: the relay applies them already. */
