@@ -21,7 +21,7 @@ describe('server address', () => {
   });
 
   it('takes a loopback server typed without a scheme as http (how `npm start` serves it)', () => {
-    for (const [typed, origin] of [
+    for (const [typed, origin] of <[string, string][]>[
       ['localhost:8200', 'http://localhost:8200'],
       ['LOCALHOST:8200/login', 'http://localhost:8200'],
       ['localhost', 'http://localhost'],
