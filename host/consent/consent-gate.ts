@@ -112,6 +112,7 @@ export class ConsentGate {
       button: this.guard('control', (b: PointerButton, down: boolean) => sink.button(b, down)),
       wheel: this.guard('control', (dx: number, dy: number) => sink.wheel(dx, dy)),
       releaseAll: () => sink.releaseAll(),
+      ...(sink.blockedNow ? { blockedNow: this.guard('control', () => sink.blockedNow!()) } : {}),
       close: () => sink.close(),
     };
   }

@@ -4,6 +4,7 @@
  * (platform/linux/ for X11) and registry.ts picks one. Nothing here is called before consent:
  * the consent gate (host/consent/) wraps these objects.
  */
+import type { ProtocolError } from '../../protocol/errors';
 
 export interface Rect {
   x: number;
@@ -82,6 +83,12 @@ export interface InputSink {
   wheel(dx: number, dy: number): Promise<void>;
   /** Releases every key and button this sink pressed (on revoke or disconnect). */
   releaseAll(): Promise<void>;
+  /**
+   * Why the system would refuse injected input right now (Windows: an administrator window or a
+   * secure prompt in front), read without injecting anything, so the agent is told before their
+   * first click is lost; null when nothing blocks it. Absent where nothing can block input.
+   */
+  blockedNow?(): ProtocolError | null;
   close(): Promise<void>;
 }
 

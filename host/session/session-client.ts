@@ -48,6 +48,7 @@ import type { AnnotationSurface } from './annotation-surface';
 import type { ClipboardMemory } from './clipboard-exchange';
 import { FileTransferService, type FileTransferEvent } from './file-transfer/file-transfer-service';
 import { HelperStateMachine, type SessionState } from './helper-state-machine';
+import { InputBlockWatch } from './input-block-watch';
 import { InputDispatcher } from './input-dispatcher';
 import { ReconnectTimer, type ReconnectTimerOptions } from './reconnect-timer';
 import { TransferJournal } from './file-transfer/transfer-journal';
@@ -163,6 +164,8 @@ export class SessionClient implements HelperController {
   private readonly listeners = new Set<(event: HelperEvent) => void>();
   private readonly noticeListeners = new Set<(notice: SessionNotice) => void>();
   private readonly peers = new Map<number, ViewerPeer>();
+  /** Tells the viewers when the system would refuse their input (Windows: an admin window in front). */
+  private blockWatch: InputBlockWatch | null = null;
   private readonly approvedAgents = new Set<string>();
   private readonly pendingAgents = new Set<string>();
   private readonly clipboardMemory: ClipboardMemory = { last: null };
@@ -437,6 +440,13 @@ export class SessionClient implements HelperController {
       const gate = new ConsentGate(await make(this.system));
       this.gate = gate;
       this.input = new InputDispatcher(gate);
+      this.blockWatch?.close();
+      this.blockWatch = new InputBlockWatch(gate, {
+        tell: (code, message) => {
+          for (const peer of this.peers.values()) peer.refuse('input', code, message);
+        },
+        log: (event, details) => this.log(`${event} ${JSON.stringify(details ?? {})}`),
+      });
       this.files = new FileTransferService({
         files: () => gate.files(),
         mayUse: (agentName) => this.approvedAgents.has(agentName),
@@ -719,6 +729,7 @@ export class SessionClient implements HelperController {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.refreshTimer = null;
     this.stopClipboardWatch();
+    this.blockWatch?.close();
     await this.gate?.stopAll().catch(() => undefined);
     for (const peer of this.peers.values()) await peer.close();
     this.peers.clear();
@@ -764,6 +775,8 @@ export class SessionClient implements HelperController {
         const by = this.pausedBy();
         if (by !== null) p.sendStreamState(true, by);
         this.notice({ type: 'viewer.ready', peerId, agentName, sas: p.sas ?? '' });
+        const blocked = this.blockWatch?.current();
+        if (blocked) p.refuse('input', blocked.code, blocked.message);
         // The consent window (native) and the indicator (standalone) show this viewer's code.
         this.emitStatus();
       },

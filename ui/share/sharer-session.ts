@@ -7,7 +7,7 @@
  * on this path.
  *
  * The socket reconnects from one timer with backoff while the share goes on, unless the server
- * refused for good (feature, session, sign-in) or the session ended.
+ * refused for good (feature, session, sign-in) or the session ended (outgoing-share.ts).
  */
 import { PROTOCOL_VERSION } from '../../protocol/common';
 import type { ErrorCode } from '../../protocol/errors';
@@ -15,16 +15,13 @@ import type { HandlerMap } from '../../protocol/message';
 import { ServerToSharer } from '../../protocol/share/share-channel';
 import type { JpegEncoder } from './picture-encoder';
 import { AGENT_FINAL_REFUSALS } from '../data-plane/agent-refusals';
-import { DataPlaneSocket, type ClosedInfo, type CreateSocket } from '../data-plane/data-plane-socket';
-import { ReconnectTimer } from '../data-plane/reconnect-timer';
-import { PictureStreamer, type PictureSource, type StreamFigures } from './picture-streamer';
+import type { CreateSocket } from '../data-plane/data-plane-socket';
+import { OutgoingShare, type OutgoingSharePhase } from './outgoing-share';
+import type { PictureSource, StreamFigures } from './picture-streamer';
 import type { WatcherLinkState } from './watcher-link';
 
 export { SHARE_MAX_FPS, type PictureSource } from './picture-streamer';
-
-/** First reconnect delay, in ms; doubles up to RECONNECT_MAX_MS. */
-export const RECONNECT_FIRST_MS = 500;
-export const RECONNECT_MAX_MS = 10_000;
+export { RECONNECT_FIRST_MS, RECONNECT_MAX_MS } from './outgoing-share';
 
 export interface SharerOptions {
   url: string;
@@ -37,7 +34,7 @@ export interface SharerOptions {
   now?: () => number;
 }
 
-export type SharerPhase = 'connecting' | 'sharing' | 'reconnecting' | 'stopped' | 'ended' | 'refused';
+export type SharerPhase = OutgoingSharePhase;
 
 export interface SharerSnapshot extends Omit<StreamFigures, 'peers'> {
   phase: SharerPhase;
@@ -57,88 +54,52 @@ export interface SharerSnapshot extends Omit<StreamFigures, 'peers'> {
 type Push = Exclude<ServerToSharer, { type: 'share.welcome' }>;
 
 export class SharerSession {
-  private socket: DataPlaneSocket<ServerToSharer, 'share.welcome'> | null = null;
-  private phaseValue: SharerPhase = 'connecting';
-  private refusedCode: ErrorCode | null = null;
   private customerName: string | null = null;
-  private readonly listeners = new Set<(s: SharerSnapshot) => void>();
-  private readonly reconnect = new ReconnectTimer({ firstMs: RECONNECT_FIRST_MS, maxMs: RECONNECT_MAX_MS });
-  private readonly streamer: PictureStreamer;
+  private readonly share: OutgoingShare<ServerToSharer, 'share.welcome', SharerSnapshot>;
 
-  constructor(private readonly options: SharerOptions) {
-    this.streamer = new PictureStreamer({
-      source: options.source,
-      jpeg: options.jpeg,
-      sendFrame: (frame) => this.socket?.sendFrame(frame),
-      changed: () => this.emit(),
-      ...(options.maxFps !== undefined ? { maxFps: options.maxFps } : {}),
-      ...(options.now ? { now: options.now } : {}),
+  constructor(options: SharerOptions) {
+    const { token, sessionId } = options;
+    this.share = new OutgoingShare({
+      // The socket's address and the picture's source, encoder and pace, as given.
+      ...options,
+      schema: ServerToSharer,
+      welcomeType: 'share.welcome',
+      hello: () => ({ type: 'share.hello', token, sessionId, protocol: PROTOCOL_VERSION }),
+      welcomed: (msg) => {
+        this.customerName = msg.customerName;
+      },
+      push: (msg) => this.onPush(msg),
+      isFinal: (refused) => refused !== null && AGENT_FINAL_REFUSALS.has(refused),
+      snapshot: () => this.snapshot(),
     });
   }
 
   get phase(): SharerPhase {
-    return this.phaseValue;
+    return this.share.phase;
   }
 
   start(): void {
-    if (this.socket) return;
-    this.connect();
+    this.share.start();
   }
 
   /** The agent stops sharing: watchers are told, nothing more is sent. */
   stop(): void {
-    if (this.isOver()) return;
-    this.socket?.sendText({ type: 'share.stop' });
-    this.finish('stopped');
+    this.share.stop({ type: 'share.stop' });
   }
 
   subscribe(listener: (s: SharerSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    listener(this.snapshot());
-    return () => this.listeners.delete(listener);
+    return this.share.subscribe(listener);
   }
 
   snapshot(): SharerSnapshot {
-    const { peers, ...figures } = this.streamer.figures();
+    const { peers, ...figures } = this.share.streamer.figures();
     return {
-      phase: this.phaseValue,
-      refused: this.refusedCode,
+      phase: this.share.phase,
+      refused: this.share.refused,
       customerName: this.customerName,
       watchers: peers,
       ...figures,
     };
-  }
-
-  // ------------------------------------------------------------------ socket
-
-  private connect(): void {
-    const { url, token, sessionId, createSocket } = this.options;
-    const socket: DataPlaneSocket<ServerToSharer, 'share.welcome'> = new DataPlaneSocket(
-      url,
-      { type: 'share.hello', token, sessionId, protocol: PROTOCOL_VERSION },
-      ServerToSharer,
-      'share.welcome',
-      {
-        welcome: (msg) => {
-          if (this.socket !== socket) return;
-          this.reconnect.reset();
-          this.customerName = msg.customerName;
-          this.setPhase('sharing');
-          this.streamer.start();
-        },
-        push: (msg) => {
-          if (this.socket === socket) this.onPush(msg);
-        },
-        frame: (frame) => {
-          if (this.socket === socket) this.streamer.onFrame(frame);
-        },
-        closed: (info) => {
-          if (this.socket === socket) this.onClosed(info);
-        },
-      },
-      createSocket,
-    );
-    this.socket = socket;
   }
 
   private onPush(msg: Push): void {
@@ -147,50 +108,10 @@ export class SharerSession {
   }
 
   private readonly pushHandlers: HandlerMap<Push, void> = {
-    'watcher.joined': ({ peer }) => this.streamer.addPeer(peer.peerId),
-    'watcher.left': ({ peerId }) => this.streamer.removePeer(peerId),
-    'session.ended': () => this.finish('ended'),
+    'watcher.joined': ({ peer }) => this.share.streamer.addPeer(peer.peerId),
+    'watcher.left': ({ peerId }) => this.share.streamer.removePeer(peerId),
+    'session.ended': () => this.share.ended(),
     // Frame refusals and the like: nothing to repair here; a fatal one closes the socket.
     error: () => undefined,
   };
-
-  private onClosed(info: ClosedInfo): void {
-    this.socket = null;
-    this.streamer.stop();
-    if (this.isOver()) return;
-    if (info.refused !== null && AGENT_FINAL_REFUSALS.has(info.refused)) {
-      this.refusedCode = info.refused;
-      this.finish('refused');
-      return;
-    }
-    this.setPhase('reconnecting');
-    this.reconnect.schedule(() => {
-      if (!this.isOver()) this.connect();
-    });
-  }
-
-  // ------------------------------------------------------------------ state
-
-  private isOver(): boolean {
-    return this.phaseValue === 'stopped' || this.phaseValue === 'ended' || this.phaseValue === 'refused';
-  }
-
-  private finish(phase: 'stopped' | 'ended' | 'refused'): void {
-    this.streamer.stop();
-    this.reconnect.cancel();
-    const socket = this.socket;
-    this.socket = null;
-    this.setPhase(phase);
-    socket?.close();
-  }
-
-  private setPhase(phase: SharerPhase): void {
-    this.phaseValue = phase;
-    this.emit();
-  }
-
-  private emit(): void {
-    const snap = this.snapshot();
-    for (const l of [...this.listeners]) l(snap);
-  }
 }

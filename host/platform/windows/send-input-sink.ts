@@ -241,6 +241,11 @@ export class SendInputSink implements InputSink {
     );
   }
 
+  /** Read without sending anything (what a refusal would say now), for the helper's watch. */
+  blockedNow(): ProtocolError | null {
+    return inputBlockedError(this.blocks);
+  }
+
   private send(input: unknown, strict: boolean): void {
     const { user32, koffi, types } = win32();
     const sent = user32.SendInput(1, input, koffi.sizeof(types.INPUT));

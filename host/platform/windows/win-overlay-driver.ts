@@ -10,14 +10,15 @@
  * The drawings are masked out of the helper's captures by the caller whether or not Windows
  * also keeps them out by display affinity (Wine does not; masking twice costs nothing visible).
  *
- * Text is not drawn on Windows yet: a text shape is kept (and shown to the viewers, who draw it
- * themselves) but not shown on the customer's screen, with one log line.
+ * Texts are rasterized on the main thread by GDI (gdi-text-raster.ts) and shown like any other
+ * drawing: a layered window of exactly their pixels.
  */
 import type { Shape } from '../../../protocol/data/annotations';
 import type { OverlayDriver, OverlayLog, PaintedShape } from '../../overlay/drawing-overlay';
 import { LASER_BOX_PX } from '../../overlay/shape-raster';
-import { SpanRegion } from '../../overlay/span-region';
+import type { SpanRegion } from '../../overlay/span-region';
 import type { Rect } from '../types';
+import { GdiTextRaster } from './gdi-text-raster';
 import { virtualScreen, type VirtualScreen } from './gdi-screen-source';
 import { spansOf, type UiRequest } from './ui-thread/ui-protocol';
 import { uiThreadSource, WinUiThread } from './win-ui-thread';
@@ -27,7 +28,7 @@ export class WinOverlayDriver implements OverlayDriver {
   private readonly drawings = new Set<string>();
   private readonly lasers = new Set<number>();
   private failure: Error | null = null;
-  private textLogged = false;
+  private readonly text = new GdiTextRaster();
   private shut = false;
 
   private constructor(
@@ -67,10 +68,12 @@ export class WinOverlayDriver implements OverlayDriver {
     return (c.r << 16) | (c.g << 8) | c.b;
   }
 
-  rasterizeText(_shape: Extract<Shape, { kind: 'text' }>, _bounds: Rect): Promise<SpanRegion> {
-    if (!this.textLogged) this.log('overlay_text_not_shown', { reason: 'text is not drawn on Windows yet' });
-    this.textLogged = true;
-    return Promise.resolve(SpanRegion.empty);
+  rasterizeText(shape: Extract<Shape, { kind: 'text' }>, bounds: Rect): Promise<SpanRegion> {
+    try {
+      return Promise.resolve(this.text.rasterize(shape, bounds));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   add(key: string, shape: PaintedShape): void {
@@ -128,6 +131,7 @@ export class WinOverlayDriver implements OverlayDriver {
   async close(): Promise<void> {
     if (this.shut) return;
     this.shut = true;
+    this.text.close();
     this.drawings.clear();
     this.lasers.clear();
     if (!this.ui.alive) return;

@@ -353,6 +353,39 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
     await waitFor('the stroke gone', () => onScreen() === before, INPUT_ARRIVES_MS);
   });
 
+  it("shows the agent's text on the screen in its colour, keeps it out of the capture, and takes it away", async () => {
+    const shape = {
+      kind: 'text' as const,
+      at: [140, 420] as [number, number],
+      text: 'Click here',
+      color: '#00ff00',
+      size: 24,
+    };
+    // The text's cell: 10 characters of at most the em size wide, one em and a half high.
+    const box = { x: 130, y: 410, width: 10 * 24 + 20, height: 60 };
+    const everyPixel: [number, number][] = [];
+    for (let y = box.y; y < box.y + box.height; y++)
+      for (let x = box.x; x < box.x + box.width; x++) everyPixel.push([x, y]);
+    const green: [number, number, number] = [0, 255, 0];
+    const onScreen = () => pixelsOfColour(xwdCapture(b.x.display), { x: 0, y: 0 }, everyPixel, green);
+    const before = onScreen();
+    expect(before).toBe(0);
+
+    expect(await b.driver.call('overlay.draw', { id: 2, shape })).toBe(1);
+    // Glyphs of 10 characters at 24 px: a few hundred pixels, all exactly the text's colour (no
+    // antialiasing, so the mask covers exactly what is shown).
+    await waitFor('the text on the screen', () => onScreen() > 200, INPUT_ARRIVES_MS);
+    const shown = onScreen();
+    expect(shown).toBeLessThan((box.width * box.height) / 2);
+    const raw = await b.driver.capture(box);
+    expect(pixelsOfColour(raw, box, everyPixel, green)).toBe(shown);
+    const streamed = await b.driver.capture(box, { masked: true });
+    expect(pixelsOfColour(streamed, box, everyPixel, green)).toBe(0);
+
+    expect(await b.driver.call('overlay.clear')).toBe(0);
+    await waitFor('the text gone', () => onScreen() === 0, INPUT_ARRIVES_MS);
+  });
+
   it('reads what it needs to tell an administrator prompt from an administrator window', async () => {
     const facts = await b.driver.call('input.blockFacts');
     if (name === 'x11') {

@@ -22,7 +22,7 @@ export function StatusBar(props: { t: Translate; state: ViewerSnapshot; session:
       <SasBadge t={t} sas={state.sas} />
       <QualityIndicator t={t} session={props.session} active={state.sas !== null} />
       <ControlBadge t={t} state={state} />
-      <p class="viewer-phase" role="status" data-phase={state.phase}>
+      <p class="viewer-phase" role="status" data-phase={state.phase} title={phaseText(t, state)}>
         {phaseText(t, state)}
       </p>
     </header>

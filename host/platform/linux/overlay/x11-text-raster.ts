@@ -12,6 +12,7 @@
  */
 import type { Shape } from '../../../../protocol/data/annotations';
 import type { Rect } from '../../types';
+import { addLitSpans } from '../../../overlay/lit-spans';
 import { RegionBuilder, type SpanRegion } from '../../../overlay/span-region';
 import type { X11OverlayDisplay } from './x11-overlay-display';
 
@@ -85,18 +86,7 @@ export class X11TextRaster {
       c.FreeGC(gc);
       c.FreePixmap(pixmap);
     }
-    for (let y = 0; y < height; y++) {
-      let run = -1;
-      for (let x = 0; x <= width; x++) {
-        const o = (y * width + x) * 4;
-        const lit = x < width && (data[o]! | data[o + 1]! | data[o + 2]!) !== 0;
-        if (lit && run < 0) run = x;
-        else if (!lit && run >= 0) {
-          b.add(shape.at[1] + y, originX + run, originX + x);
-          run = -1;
-        }
-      }
-    }
+    addLitSpans(b, data, width, height, originX, shape.at[1]);
     return b.build();
   }
 
