@@ -21,13 +21,14 @@ describe('server address', () => {
   });
 
   it('takes a loopback server typed without a scheme as http (how `npm start` serves it)', () => {
-    for (const [typed, origin] of <[string, string][]>[
+    const loopback: [string, string][] = [
       ['localhost:8200', 'http://localhost:8200'],
       ['LOCALHOST:8200/login', 'http://localhost:8200'],
       ['localhost', 'http://localhost'],
       ['127.0.0.1:8200', 'http://127.0.0.1:8200'],
       ['[::1]:8200', 'http://[::1]:8200'],
-    ]) {
+    ];
+    for (const [typed, origin] of loopback) {
       expect(parseServerAddress(typed), typed).toEqual({ ok: true, origin });
     }
     // Only loopback: a name that merely starts like one is a real server, so https.
