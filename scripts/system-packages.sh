@@ -8,10 +8,12 @@
 #                without recommends).
 # wine64 (8.0, with libwine): runs the Windows helper (lifeline-helper.exe, node.exe) and Wine's own
 #   notepad and reg for the Windows conformance suite, e2e and bench (test/support/wine.ts).
+# dex: runs the XDG autostart entries of a desktop login, as a session would (the Linux helper's
+#   one-session resume entry after a restart); desktop-file-utils: desktop-file-validate checks it.
 # git: bench/screen/encoder-replay-bench.ts extracts the baseline encoder of a revision
 #   (git rev-parse, git archive).
 set -euo pipefail
-PKGS=(openssl binutils chromium xvfb xauth xterm x11-apps x11-utils x11-xserver-utils xfonts-base xdotool xclip firefox-esr tigervnc-scraping-server imagemagick ffmpeg systemd msitools wixl rpm wine64 git postgresql redis-server haproxy libarchive-tools tinyproxy-bin openbox)
+PKGS=(openssl binutils chromium xvfb xauth xterm x11-apps x11-utils x11-xserver-utils xfonts-base xdotool xclip firefox-esr tigervnc-scraping-server imagemagick ffmpeg systemd msitools wixl rpm wine64 git postgresql redis-server haproxy libarchive-tools tinyproxy-bin openbox dex desktop-file-utils)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0

@@ -1,7 +1,10 @@
 /**
  * The server address an agent types (or IT sets by policy), reduced to an origin: scheme, host
- * and port, nothing else. "support.example.com" means https; plain http is allowed (servers on a
- * company network), other schemes are refused. Every URL the extension builds starts from here.
+ * and port, nothing else. "support.example.com" means https; a loopback server typed without a
+ * scheme ("localhost:8200", "127.0.0.1:8200", "[::1]:8200") means http, since that is how
+ * `npm start` serves it and a loopback link never leaves the machine. Plain http is allowed when
+ * typed (servers on a company network); other schemes are refused. Every URL the extension builds
+ * starts from here.
  */
 
 export type ServerAddress = { ok: true; origin: string } | { ok: false };
@@ -12,7 +15,7 @@ export const SERVER_ADDRESS_MAX_CHARS = 2048;
 export function parseServerAddress(input: string): ServerAddress {
   const text = input.trim();
   if (text.length === 0 || text.length > SERVER_ADDRESS_MAX_CHARS) return { ok: false };
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `${defaultScheme(text)}://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
@@ -22,6 +25,13 @@ export function parseServerAddress(input: string): ServerAddress {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false };
   if (url.hostname.length === 0 || url.username !== '' || url.password !== '') return { ok: false };
   return { ok: true, origin: url.origin };
+}
+
+/** Hosts that never leave the machine: typed without a scheme, they mean http. */
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?(?:[/?#]|$)/i;
+
+function defaultScheme(text: string): 'http' | 'https' {
+  return LOOPBACK_HOST.test(text) ? 'http' : 'https';
 }
 
 /** The control WebSocket of a server origin. */

@@ -34,6 +34,19 @@ export interface StateFolder {
   unixModes: boolean;
 }
 
+/**
+ * What brings the helper back by itself after a restart the agent asked for, where the system has
+ * no RunOnce of its own (Linux: an XDG autostart entry). One session's worth: written just before
+ * the restart, removed once the helper is back, the session ended or the restart was refused.
+ */
+export interface ResumeAtLogin {
+  /** Where it lives (for the helper's log and the docs' "what stays on my computer"). */
+  readonly path: string;
+  /** Runs `argv` (the helper's `resume` command) at the customer's next login. */
+  write(argv: readonly string[]): Promise<void>;
+  remove(): Promise<void>;
+}
+
 export interface PlatformBackend {
   /** Short id, also Platform.name once loaded ("linux-x11", "windows"). */
   readonly id: string;
@@ -89,6 +102,8 @@ export interface PlatformBackend {
   systemProxy?(facts: SystemFacts): SystemProxySettings | null;
   /** The desktop's display language, where the system says it beyond the locale variables. */
   displayLanguage?(facts: SystemFacts): Language | null;
+  /** The entry that resumes the session at the next login, or null where the system does it itself. */
+  resumeAtLogin?(facts: SystemFacts, home: string): ResumeAtLogin | null;
   /** Where the resume state is kept for this user. */
   stateFolder(facts: SystemFacts, home: string): StateFolder;
   /** Where browsers look for native-messaging hosts; absent where install is not automated. */

@@ -20,7 +20,7 @@ import type { SharingIndicator, SharingState } from '../consent/prompts/sharing-
 import type { HelperText } from '../i18n/helper-text';
 import type { SystemProxySettings } from '../net/proxy-config';
 import type { AnnotationSurface } from '../session/annotation-surface';
-import type { PlatformBackend, StateFolder } from './backend';
+import type { PlatformBackend, ResumeAtLogin, StateFolder } from './backend';
 import type { CommandRunner } from './command-runner';
 import { linuxBackend } from './linux/linux-backend';
 import { macosBackend } from './macos/macos-backend';
@@ -178,6 +178,12 @@ export function stateFolder(system: SystemFacts = currentSystem()): StateFolder 
   const backend = backendFor(system);
   if (backend) return backend.stateFolder(system, home);
   return { dir: path.join(home, '.local', 'state', 'lifeline'), unixModes: true };
+}
+
+/** The one-session entry that resumes after a restart (Linux autostart), or null where none is needed. */
+export function resumeAtLogin(system: SystemFacts = currentSystem()): ResumeAtLogin | null {
+  const home = system.env.HOME || system.env.USERPROFILE || os.homedir();
+  return backendFor(system)?.resumeAtLogin?.(system, home) ?? null;
 }
 
 /** Where this system's browsers look for native-messaging hosts, or null (install not automated). */

@@ -36,11 +36,13 @@ import {
   currentSystem,
   describeOs,
   loadPlatform,
+  resumeAtLogin,
   systemProxySettings,
   unsupportedReason,
   type SystemFacts,
 } from '../platform/registry';
 import type { Platform } from '../platform/types';
+import type { ResumeAtLogin } from '../platform/backend';
 import { createAnnotationSurface } from '../overlay/choose-annotation-surface';
 import type { AnnotationSurface } from './annotation-surface';
 import type { ClipboardMemory } from './clipboard-exchange';
@@ -134,6 +136,13 @@ export interface SessionClientOptions {
   linkSilenceMs?: number;
   /** Proxy settings (default: the environment's, then the system's: host/net/). */
   network?: NetworkOptions;
+  /**
+   * The command that resumes this helper (`lifeline-helper resume --state-file ...`, the CLI's
+   * own). With it, where the system needs one (Linux), a one-session autostart entry runs it at
+   * the next login after a restart the agent asked for, and this client removes that entry once
+   * back in the session or at the session's end. Without it (tests, embedders) no entry is touched.
+   */
+  resumeArgv?: readonly string[];
 }
 
 type Credential = HelloMessage['credential'];
@@ -524,6 +533,8 @@ export class SessionClient implements HelperController {
     const gate = this.requireGate();
     const restore = this.restore;
     this.restore = null;
+    // Back in the session: the entry that brought this helper back after the restart has done its job.
+    if (!this.rebootPending) void this.forgetResumeEntry();
     // Agents the customer approved before this helper restarted are not asked about again.
     if (restore) for (const name of restore.agents) this.approvedAgents.add(name);
     // A new socket means new viewer keys; the agent's pause does not outlive the old link.
@@ -700,6 +711,18 @@ export class SessionClient implements HelperController {
     }
   }
 
+  /** The system's resume-at-login entry, when this client may write and remove it. */
+  private resumeEntry(): ResumeAtLogin | null {
+    return this.options.resumeArgv ? resumeAtLogin(this.system) : null;
+  }
+
+  /** Removes the resume-at-login entry (back in the session, the session over, the restart refused). */
+  private async forgetResumeEntry(): Promise<void> {
+    const entry = this.resumeEntry();
+    if (!entry) return;
+    await entry.remove().catch((err: unknown) => this.log(`could not remove ${entry.path}: ${String(err)}`));
+  }
+
   private async finish(code: ErrorCode | null, message: string, reason: EndReason): Promise<void> {
     if (this.machine.state === 'ended') return;
     this.reconnect.cancel();
@@ -722,6 +745,7 @@ export class SessionClient implements HelperController {
     // Only our own state: a newer helper may have taken the session over and saved its token.
     if (!this.rebootPending && this.resumeToken !== null)
       await deleteResumeStateOf(this.stateFile, this.resumeToken).catch(() => undefined);
+    if (!this.rebootPending) await this.forgetResumeEntry();
     this.notice({ type: 'ended', code, message, reason });
     this.endedResolve();
   }
@@ -904,6 +928,14 @@ export class SessionClient implements HelperController {
       );
       return;
     }
+    const entry = this.resumeEntry();
+    try {
+      await entry?.write(this.options.resumeArgv!);
+      if (entry) this.log(`the session resumes at the next login through ${entry.path}`);
+    } catch (err) {
+      // Without it the customer can still type `lifeline-helper resume`; the restart goes on.
+      this.log(`could not write ${entry?.path}: ${String(err)}`);
+    }
     link.send({ type: 'helper.rebooting' });
     this.notice({ type: 'rebooting' });
     this.log(`rebooting at the agent's request; the session resumes after the restart (${this.stateFile})`);
@@ -919,6 +951,7 @@ export class SessionClient implements HelperController {
       stall.unref?.();
     } catch (err) {
       this.rebootPending = false;
+      await this.forgetResumeEntry();
       const code: ErrorCode = err instanceof ProtocolError ? err.code : 'internal_error';
       const message = err instanceof Error ? err.message : String(err);
       // The state stays for a restart of another kind; it gets the current token again.

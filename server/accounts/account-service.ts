@@ -7,7 +7,7 @@
 import type { Features, Role } from '../../protocol/common';
 import { ProtocolError } from '../../protocol/errors';
 import type { AuthService } from '../auth/auth-service';
-import { hashPassword, passwordProblem } from '../auth/passwords';
+import { hashPassword, weakPasswordError } from '../auth/passwords';
 import { newId } from '../auth/tokens';
 import type { ServerContext } from '../context';
 import type { PortalRecord, UserRecord, UserState } from '../store/store';
@@ -56,8 +56,8 @@ export class AccountService {
       throw new ProtocolError('email_taken', `${email} already has an account`);
     let passwordHash: string | null = null;
     if (input.password !== undefined) {
-      const problem = passwordProblem(input.password, email);
-      if (problem) throw new ProtocolError('weak_password', `password too weak: ${problem}`);
+      const weak = weakPasswordError(input.password, email);
+      if (weak) throw weak;
       passwordHash = await hashPassword(input.password);
     }
     const now = this.ctx.now();
@@ -105,8 +105,8 @@ export class AccountService {
 
   async resetPassword(email: string, password: string, actor: string): Promise<void> {
     const user = await this.requireUser(email);
-    const problem = passwordProblem(password, user.email);
-    if (problem) throw new ProtocolError('weak_password', `password too weak: ${problem}`);
+    const weak = weakPasswordError(password, user.email);
+    if (weak) throw weak;
     const passwordHash = await hashPassword(password);
     await this.ctx.store.users.update(user.id, {
       passwordHash,

@@ -4,6 +4,7 @@
  * password (no account enumeration by timing).
  */
 import { hash, verify } from '@node-rs/argon2';
+import { ProtocolError } from '../../protocol/errors';
 import { PASSWORD_MIN_CHARS } from '../../protocol/limits';
 
 /** argon2id cost: memory in KiB, passes, lanes. */
@@ -45,16 +46,34 @@ export async function verifyPassword(storedHash: string | null, password: string
   }
 }
 
+/** Why a new password is refused: travels as `details.reason` of `weak_password`, for the pages' words. */
+export type WeakPasswordReason = 'too_short' | 'contains_email_name' | 'one_character';
+
+const REASON_TEXT: Record<WeakPasswordReason, string> = {
+  too_short: `use at least ${PASSWORD_MIN_CHARS} characters`,
+  contains_email_name: 'do not use your e-mail name in the password',
+  one_character: 'do not repeat one character',
+};
+
+/** Why a new password is too weak, or null when it is acceptable. */
+export function weakPasswordReason(password: string, email?: string): WeakPasswordReason | null {
+  if (password.length < PASSWORD_MIN_CHARS) return 'too_short';
+  const name = email?.split('@')[0]?.toLowerCase() ?? '';
+  if (name.length >= 3 && password.toLowerCase().includes(name)) return 'contains_email_name';
+  if (/^(.)\1*$/.test(password)) return 'one_character';
+  return null;
+}
+
 /** Returns a reason when a new password is too weak, or null when it is acceptable. */
 export function passwordProblem(password: string, email?: string): string | null {
-  if (password.length < PASSWORD_MIN_CHARS) return `use at least ${PASSWORD_MIN_CHARS} characters`;
-  if (
-    email &&
-    password.toLowerCase().includes(email.split('@')[0]!.toLowerCase()) &&
-    email.split('@')[0]!.length >= 3
-  ) {
-    return 'do not use your e-mail name in the password';
-  }
-  if (/^(.)\1*$/.test(password)) return 'do not repeat one character';
-  return null;
+  const reason = weakPasswordReason(password, email);
+  return reason && REASON_TEXT[reason];
+}
+
+/** The `weak_password` error for a refused password, with its reason for the pages. */
+export function weakPasswordError(password: string, email?: string): ProtocolError | null {
+  const reason = weakPasswordReason(password, email);
+  return (
+    reason && new ProtocolError('weak_password', `password too weak: ${REASON_TEXT[reason]}`, { reason })
+  );
 }

@@ -69,6 +69,15 @@ import {
 import { ViewerSocket, type CreateSocket, type ViewerPush, type ViewerWelcome } from './viewer-socket';
 import { ViewerStats, type StatsSnapshot } from './viewer-stats';
 import { inputRefusalNotice } from './input-refusal-notice';
+import {
+  canRestart,
+  nextRebootStage,
+  rebootEventApplies,
+  rebootInProgress,
+  REBOOT_WAIT_MINUTES,
+  type RebootEvent,
+  type RebootStage,
+} from './reboot-progress';
 import type { DirtyRect } from './worker/worker-messages';
 
 /** Interval between round-trip pings while the link is secure, in ms. */
@@ -128,7 +137,9 @@ export type NoticeKey =
   | 'screenshotFailed'
   | 'pausedByCustomer'
   | 'rebootRequested'
-  | 'rebootRefused';
+  | 'rebootRefused'
+  | 'rebootBack'
+  | 'rebootGaveUp';
 
 export interface Notice {
   key: NoticeKey;
@@ -173,6 +184,10 @@ export interface ViewerSnapshot {
   damaged: boolean;
   refusedFrames: number;
   quality: QualityMode;
+  /** A restart of the customer's computer asked from this viewer, and how far it got (reboot-progress.ts). */
+  reboot: { stage: RebootStage; since: number } | null;
+  /** The restart may be offered: the customer granted it and the agent's manager allows it. */
+  rebootAllowed: boolean;
   notice: Notice | null;
 }
 
@@ -262,6 +277,8 @@ export class ViewerSession {
       damaged: false,
       refusedFrames: 0,
       quality: options.quality ?? 'auto',
+      reboot: null,
+      rebootAllowed: false,
       notice: null,
     };
     this.link = new E2eLink({
@@ -381,9 +398,13 @@ export class ViewerSession {
    * grant or the secure link is missing.
    */
   requestReboot(): boolean {
-    if (!this.state.grants?.reboot || !this.link.session) return false;
+    if (!this.state.rebootAllowed || rebootInProgress(this.state.reboot?.stage ?? null) || !this.link.session)
+      return false;
     const sent = this.sendSealed(DataChannel.session, encodeJsonPayload({ type: 'session.reboot' }));
-    if (sent) this.notify('rebootRequested', 'info');
+    if (sent) {
+      this.rebootStep('asked');
+      this.notify('rebootRequested', 'info');
+    }
     return sent;
   }
 
@@ -452,7 +473,20 @@ export class ViewerSession {
       helperReconnecting: reconnecting,
       helperBrowser: m.helper?.browser === true,
     });
+    this.rebootStep(m.helper ? 'helperBack' : reconnecting ? 'helperAway' : 'helperGone');
     if (m.helper) void this.link.start();
+  }
+
+  /** Moves the restart's progress when `event` applies to where it is (most events do not). */
+  private rebootStep(event: RebootEvent): RebootStage | null {
+    const from = this.state.reboot?.stage ?? null;
+    if (!rebootEventApplies(from, event)) return null;
+    const to = nextRebootStage(from, event);
+    if (to === from) return null;
+    this.update({ reboot: to === null ? null : { stage: to, since: this.now() } });
+    if (to === 'back') this.notify('rebootBack', 'info');
+    else if (to === 'gaveUp') this.notify('rebootGaveUp', 'error', [String(REBOOT_WAIT_MINUTES)]);
+    return to;
   }
 
   /** Every file transfer fails: the helper stopped for good, or the session ended. */
@@ -501,12 +535,10 @@ export class ViewerSession {
           helperBrowser: m.helper.browser === true,
         });
         void this.link.start();
+        this.rebootStep('helperBack');
         return;
       case 'helper.left':
-        this.leaveHelper(m.reconnecting);
-        if (m.ended) this.update({ helperEnded: m.ended });
-        if (!m.reconnecting) this.filesGone('helper_gone', "the customer's helper stopped");
-        this.notify(m.reconnecting ? 'helperReconnecting' : 'helperLeft', 'warning');
+        this.onHelperLeft(m);
         return;
       case 'helper.consent':
         this.onConsent(m.grants);
@@ -515,7 +547,7 @@ export class ViewerSession {
         this.onFeatures(m.features);
         return;
       case 'session.ended':
-        this.update({ endedBy: m.by });
+        this.update({ endedBy: m.by, reboot: null });
         if (canMoveConnection(this.connection, 'ended')) this.moveConnection('ended');
         this.filesGone('unavailable', 'the support session has ended');
         this.leaveHelper(false);
@@ -527,6 +559,17 @@ export class ViewerSession {
         // presence messages already tell the agent; nothing more to show.
         return;
     }
+  }
+
+  private onHelperLeft(m: Extract<ViewerPush, { type: 'helper.left' }>): void {
+    this.leaveHelper(m.reconnecting);
+    if (m.ended) this.update({ helperEnded: m.ended });
+    // The customer ended it from the restarted helper: their own notice says so.
+    const stage = this.rebootStep(m.reconnecting ? 'helperAway' : m.ended ? 'cleared' : 'helperGone');
+    if (!m.reconnecting) this.filesGone('helper_gone', "the customer's helper stopped");
+    // The restart's progress (waiting, or gave up after 10 minutes) says more than a generic notice.
+    if (stage === 'waiting' || stage === 'gaveUp') return;
+    this.notify(m.reconnecting ? 'helperReconnecting' : 'helperLeft', 'warning');
   }
 
   /** A manager changed the agent's features while the viewer is open: the relay applies them already. */
@@ -725,7 +768,10 @@ export class ViewerSession {
       else if (m.request === 'input') {
         const { key, level } = inputRefusalNotice(m.code);
         this.notify(key, level);
-      } else if (m.request === 'session.reboot') this.notify('rebootRefused', 'error', [m.message]);
+      } else if (m.request === 'session.reboot') {
+        this.rebootStep('cleared');
+        this.notify('rebootRefused', 'error', [m.message]);
+      }
     },
   };
 
@@ -830,6 +876,8 @@ export class ViewerSession {
       hasPicture: this.hasPicture,
     });
     next.controlAllowed = !next.helperBrowser && canControl(next.phase, next.grants, next.features);
+    // Grants are kept while the helper is away (it comes back with them): only a helper here may restart.
+    next.rebootAllowed = this.helperPresent && !next.helperBrowser && canRestart(next.grants, next.features);
     this.state = next;
     // Both the customer's grant (kept while the helper is away) and the account's feature.
     this.files.setAllowed(this.filesGranted && next.features?.fileTransfer !== false);

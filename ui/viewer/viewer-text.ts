@@ -80,6 +80,12 @@ export const VIEWER_TEXT_KEYS = [
   'resuming',
   'reboot',
   'rebootConfirm',
+  'rebootConfirmYes',
+  'rebootConfirmNo',
+  'rebootStage_restarting',
+  'rebootStage_waiting',
+  'rebootStage_back',
+  'rebootStage_gaveUp',
   'pausedByAgent',
   'pausedByCustomer',
   'qualityLossless',
@@ -124,6 +130,8 @@ export const VIEWER_TEXT_KEYS = [
   'notice_pausedByCustomer',
   'notice_rebootRequested',
   'notice_rebootRefused',
+  'notice_rebootBack',
+  'notice_rebootGaveUp',
   ...FILES_TEXT_KEYS,
 ] as const;
 

@@ -12,7 +12,7 @@ import { chooseStandaloneUi } from '../../consent/prompts/choose-prompt';
 import { errorText } from '../../i18n/error-text';
 import { HelperText } from '../../i18n/helper-text';
 import { systemLanguage } from '../../i18n/system-language';
-import { currentSystem, displayLanguage } from '../../platform/registry';
+import { currentSystem, displayLanguage, resumeAtLogin } from '../../platform/registry';
 import { defaultStateFile, readResumeState } from '../../session/resume-state-file';
 import { runStandaloneSession } from '../../session/standalone-command';
 import { CliError, EXIT_USAGE } from '../cli-error';
@@ -32,6 +32,10 @@ export async function resumeCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   try {
     state = await readResumeState(file);
   } catch (err) {
+    // Nothing to resume: an autostart entry left from a restart has nothing more to do.
+    await resumeAtLogin({ ...currentSystem(), env })
+      ?.remove()
+      .catch(() => undefined);
     if (err instanceof ProtocolError)
       throw new CliError(err.message, err.code === 'bad_request' ? EXIT_USAGE : 1);
     throw err;

@@ -11,6 +11,7 @@ import { linuxNativeHosts } from './linux-native-hosts';
 import { createLinuxX11Platform } from './linux-x11-platform';
 import { X11AnnotationOverlay } from './overlay/x11-annotation-overlay';
 import { X11IndicatorWindow } from './x11-indicator-window';
+import { autostartFolder, XdgResumeEntry } from './xdg-resume-entry';
 import type { SystemFacts } from '../system-facts';
 
 function isWayland(env: SystemFacts['env']): boolean {
@@ -68,6 +69,9 @@ export const linuxBackend: PlatformBackend = {
   dialogHost(facts) {
     const display = facts.env.DISPLAY;
     return display ? new X11DialogHost(display) : null;
+  },
+  resumeAtLogin(facts, home) {
+    return new XdgResumeEntry(autostartFolder(facts, home));
   },
   stateFolder(facts, home) {
     const xdg = facts.env.XDG_STATE_HOME;

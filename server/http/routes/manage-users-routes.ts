@@ -25,7 +25,7 @@ import {
 } from '../../../protocol/manage-api';
 import { userView } from '../../accounts/account-views';
 import { applyFeatureChange } from '../../accounts/feature-changes';
-import { passwordProblem } from '../../auth/passwords';
+import { weakPasswordError } from '../../auth/passwords';
 import { defineRoute, type ApiRoute } from '../api-route';
 import type { ManageDeps } from './manage-deps';
 
@@ -113,8 +113,8 @@ export function manageUsersRoutes(deps: ManageDeps): ApiRoute[] {
         const target = await accounts.requireUserById(id);
         // Checks that need nothing applied first come first, so a refusal changes nothing.
         if (body.password !== undefined) {
-          const problem = passwordProblem(body.password, target.email);
-          if (problem) throw new ProtocolError('weak_password', `password too weak: ${problem}`);
+          const weak = weakPasswordError(body.password, target.email);
+          if (weak) throw weak;
         }
         if (body.name !== undefined || body.role !== undefined || body.features !== undefined) {
           const updated = await accounts.updateUser(

@@ -8,8 +8,14 @@
  * the same session with the consent the customer gave (nothing asked again), shares the same
  * session again (the viewer's picture equals an xwd capture), shows the X indicator window and
  * the terminal line, and stops when the customer types "s" + Enter.
+ *
+ * Linux's way back by itself: before restarting, the helper writes a one-session XDG autostart
+ * entry (valid for desktop-file-validate) whose Exec is its own `resume` command; the resumed
+ * helper removes it once back in the session. Then the whole loop with nobody typing anything:
+ * `dex -a` runs the login's autostart entries as a desktop session would, and the helper comes
+ * back into the session by itself (no terminal), the entry gone.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,10 +24,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResumeState } from '../../../host/session/resume-state-file';
 import { AgentViewer } from '../../support/agent-viewer';
 import { until } from '../../support/polling';
-import { exited, watch } from '../../support/processes';
+import { exited, killNine, watch } from '../../support/processes';
+import { RESUME_ENTRY_NAME } from '../../../host/platform/linux/xdg-resume-entry';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
-import { addAgent, addPortal, closeAll, screenRequested, type ConnectedAgent } from '../../support/workflow';
+import {
+  addAgent,
+  addPortal,
+  closeAll,
+  resultOf,
+  screenRequested,
+  type ConnectedAgent,
+} from '../../support/workflow';
 import { buildHelperBundle, REPO_ROOT, type HelperBundle } from '../../host/native/helper-bundle';
 import { countDiff } from '../../host/screen/synthetic';
 import { xwdCapture } from '../screen/xwd-capture';
@@ -32,6 +46,9 @@ let server: TestServer;
 let agent: ConnectedAgent;
 let bundle: HelperBundle;
 let tmp: string;
+/** The customer's XDG config folder: where the autostart entry goes. */
+let config: string;
+let entry: string;
 const children: ChildProcess[] = [];
 let viewer: AgentViewer | undefined;
 
@@ -53,6 +70,8 @@ async function settle(v: AgentViewer, timeoutMs = 15_000): Promise<number> {
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-resume-'));
+  config = path.join(tmp, 'my config');
+  entry = path.join(config, 'autostart', RESUME_ENTRY_NAME);
   [x, server, bundle] = await Promise.all([
     startXvfb({ width: 800, height: 600 }),
     startTestServer(),
@@ -77,15 +96,7 @@ describe('reboot and resume across helper processes', () => {
   it('saves the state, is killed, and `lifeline-helper resume` on a terminal shares the same session again, asking nothing', async () => {
     const customer = await screenRequested(server, agent, 'resume-e2e');
     const stateFile = path.join(tmp, 'state', 'lifeline', 'resume.json');
-    const first = spawn(
-      process.execPath,
-      ['--import', 'tsx', FIXTURE, server.url, customer.joinCode, stateFile, x.display],
-      {
-        cwd: REPO_ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    children.push(first);
+    const first = startRebootHelper(customer.joinCode, stateFile);
     const firstOut = watch(first);
     await firstOut.until('JOINED');
     mkdirSync(path.join(tmp, 'downloads'), { recursive: true });
@@ -104,6 +115,11 @@ describe('reboot and resume across helper processes', () => {
     expect(v.session.requestReboot()).toBe(true);
     await firstOut.until('REBOOT systemctl reboot');
     expect(statSync(stateFile).mode & 0o777).toBe(0o600);
+    // The way back by itself: a valid autostart entry that runs this helper's own `resume`.
+    expect(readFileSync(entry, 'utf8')).toContain(
+      `Exec="${process.execPath}" "${bundle.path}" "resume" "--state-file" "${stateFile}"`,
+    );
+    expect(validate(entry)).toBe('');
     const saved = await readResumeState(stateFile);
     expect(saved).toMatchObject({
       sessionId: customer.sessionId,
@@ -123,7 +139,7 @@ describe('reboot and resume across helper processes', () => {
     // After the restart: the real bundled helper, on a terminal.
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(bundle.path)} resume --state-file ${JSON.stringify(stateFile)}`;
     const second = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {
-      env: { ...process.env, DISPLAY: x.display, TERM: 'dumb' },
+      env: { ...process.env, DISPLAY: x.display, TERM: 'dumb', XDG_CONFIG_HOME: config },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     children.push(second);
@@ -133,6 +149,8 @@ describe('reboot and resume across helper processes', () => {
     await out.until('Back in the session. You allowed earlier: screen, control, restart (Alex Agent)');
     await out.until('Sharing with Alex Agent (screen, control, restart). Type s and Enter to stop.');
     expect(out.text()).not.toContain('[y/N]');
+    // Back in the session: the entry has done its job.
+    await waitFor(() => !existsSync(entry));
     await out.until(/Security code with Alex Agent: \d{3} \d{3}/);
     const sas = /Security code with Alex Agent: (\d{3} \d{3})/.exec(out.text())![1];
     await until('the same SAS on both ends', () => v.snapshot.sas === sas);
@@ -166,7 +184,76 @@ describe('reboot and resume across helper processes', () => {
     await waitFor(() => server.services.workflow.screen.stateOf(customer.sessionId) === 'none');
     expect(existsSync(stateFile)).toBe(false);
   });
+
+  it('comes back by itself at the next login: the autostart entry runs `resume`, then goes', async () => {
+    const customer = await screenRequested(server, agent, 'resume-e2e');
+    const stateFile = path.join(tmp, 'state2', 'lifeline', 'resume.json');
+    const first = startRebootHelper(customer.joinCode, stateFile);
+    await watch(first).until('JOINED');
+    viewer?.close();
+    const v = (viewer = new AgentViewer({
+      wsUrl: server.wsUrl,
+      origin: server.url,
+      token: agent.token,
+      sessionId: customer.sessionId,
+      downloads: path.join(tmp, 'downloads'),
+    }));
+    await until('the reboot grant', () => v.snapshot.phase === 'streaming' && v.snapshot.rebootAllowed);
+    expect(v.session.requestReboot()).toBe(true);
+    await until('the entry', () => existsSync(entry));
+    await killNine(first.pid!);
+    await until('waiting for the computer', () => v.snapshot.reboot?.stage === 'waiting');
+
+    // The next login: the desktop runs the user's autostart entries (only theirs: no system folder).
+    const login = spawn('dex', ['-a', '-w'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: path.join(tmp, 'home'),
+        DISPLAY: x.display,
+        XDG_CONFIG_HOME: config,
+        XDG_CONFIG_DIRS: path.join(tmp, 'no-system-autostart'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(login);
+    const loginOut = watch(login);
+    await until('back', () => v.snapshot.reboot?.stage === 'back', 30_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}; the login's autostart said:\n${loginOut.text().slice(-2000)}`);
+    });
+    await until('the picture again', () => v.snapshot.phase === 'streaming', 15_000);
+    expect(await settle(v)).toBe(0);
+    await waitFor(() => !existsSync(entry));
+    expect(loginOut.text()).toContain('Back in the session. You allowed earlier: screen, control, restart');
+    // The agent ends the session: the resumed helper exits, and so does the login's autostart run.
+    resultOf(await agent.client.request({ type: 'session.end', sessionId: customer.sessionId }));
+    expect(await exited(login)).toBe(0);
+  });
 });
+
+/** The reboot fixture: the real session client and X11 platform, its restart recorded. */
+function startRebootHelper(joinCode: string, stateFile: string): ChildProcess {
+  const resumeArgv = [process.execPath, bundle.path, 'resume', '--state-file', stateFile];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', FIXTURE, server.url, joinCode, stateFile, x.display, JSON.stringify(resumeArgv)],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, HOME: path.join(tmp, 'home'), XDG_CONFIG_HOME: config },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.push(child);
+  return child;
+}
+
+/** What desktop-file-validate says about a .desktop file (empty: valid). */
+function validate(file: string): string {
+  try {
+    return execFileSync('desktop-file-validate', [file], { encoding: 'utf8' }).trim();
+  } catch (e) {
+    return String((e as { stdout?: string }).stdout ?? e);
+  }
+}
 
 async function waitFor(pred: () => boolean, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;

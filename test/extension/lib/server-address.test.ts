@@ -20,6 +20,33 @@ describe('server address', () => {
     expect(parseServerAddress('http://10.0.0.5:8200/')).toEqual({ ok: true, origin: 'http://10.0.0.5:8200' });
   });
 
+  it('takes a loopback server typed without a scheme as http (how `npm start` serves it)', () => {
+    const loopback: [string, string][] = [
+      ['localhost:8200', 'http://localhost:8200'],
+      ['LOCALHOST:8200/login', 'http://localhost:8200'],
+      ['localhost', 'http://localhost'],
+      ['127.0.0.1:8200', 'http://127.0.0.1:8200'],
+      ['[::1]:8200', 'http://[::1]:8200'],
+    ];
+    for (const [typed, origin] of loopback) {
+      expect(parseServerAddress(typed), typed).toEqual({ ok: true, origin });
+    }
+    // Only loopback: a name that merely starts like one is a real server, so https.
+    expect(parseServerAddress('localhost.example.com')).toEqual({
+      ok: true,
+      origin: 'https://localhost.example.com',
+    });
+    expect(parseServerAddress('127.0.0.1.nip.io:8200')).toEqual({
+      ok: true,
+      origin: 'https://127.0.0.1.nip.io:8200',
+    });
+    // Typed with a scheme, the scheme stands.
+    expect(parseServerAddress('https://localhost:8443')).toEqual({
+      ok: true,
+      origin: 'https://localhost:8443',
+    });
+  });
+
   it('refuses what is not an http(s) server', () => {
     for (const bad of [
       '',

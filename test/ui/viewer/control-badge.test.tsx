@@ -49,6 +49,8 @@ function state(patch: Partial<ViewerSnapshot>): ViewerSnapshot {
     damaged: false,
     refusedFrames: 0,
     quality: 'auto',
+    reboot: null,
+    rebootAllowed: false,
     notice: null,
     ...patch,
   };

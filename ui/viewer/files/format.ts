@@ -11,17 +11,21 @@ function language(): string | undefined {
     : undefined;
 }
 
-export function formatBytes(n: number): string {
+/**
+ * "41 bytes" / "41 octets" below a kilobyte (the long form: the short one says "41 byte" in English,
+ * with no plural), "5.2 MB" / "5,2 Mo" above. `lang` defaults to the page's language.
+ */
+export function formatBytes(n: number, lang: string | undefined = language()): string {
   let v = Math.max(0, n);
   let i = 0;
   while (v >= 1000 && i < UNITS.length - 1) {
     v /= 1000;
     i++;
   }
-  return new Intl.NumberFormat(language(), {
+  return new Intl.NumberFormat(lang, {
     style: 'unit',
     unit: UNITS[i],
-    unitDisplay: 'short',
+    unitDisplay: i === 0 ? 'long' : 'short',
     maximumFractionDigits: i === 0 ? 0 : 1,
     minimumFractionDigits: i === 0 ? 0 : 1,
   }).format(v);

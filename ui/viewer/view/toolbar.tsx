@@ -1,7 +1,8 @@
 /**
  * The viewer's toolbar: picture (fit / 1:1, full screen, which screen, sharp text, refresh),
  * keyboard (special keys, system keys, viewer shortcuts), pause/resume, screenshot, clipboard, and
- * restarting the customer's computer (when they granted it; asked for confirmation first).
+ * restarting the customer's computer (reboot-control.tsx: when they granted it and the manager allows
+ * it; confirmed first).
  * Every action hands the keyboard back to the picture afterwards.
  */
 import type { InputEvent } from '../../../protocol/data/input';
@@ -9,6 +10,7 @@ import type { ScreenTarget } from '../../../protocol/screen/screen-control';
 import type { ViewerController, ViewerPrefs } from '../viewer-controller';
 import type { ViewerSnapshot } from '../viewer-session';
 import type { Translate, ViewerTextKey } from '../viewer-text';
+import { RebootButton } from './reboot-control';
 
 type Combo = Extract<InputEvent, { type: 'keys.combo' }>['combo'];
 
@@ -177,16 +179,7 @@ export function Toolbar(props: {
         >
           {t('clipPull')}
         </button>
-        <button
-          type="button"
-          class="reboot"
-          disabled={!live || !state.grants?.reboot}
-          onClick={then(() => {
-            if (confirm(t('rebootConfirm'))) session.requestReboot();
-          })}
-        >
-          {t('reboot')}
-        </button>
+        <RebootButton t={t} state={state} session={session} live={live} />
       </div>
     </nav>
   );

@@ -16,6 +16,7 @@ import { FolderBrowser } from '../files/folder-browser';
 import { FilesPanel, sendToCustomer } from '../files/view/files-panel';
 import { DrawTools } from './draw-tools';
 import { NoticeBanner } from './notice-banner';
+import { RebootProgressLine } from './reboot-control';
 import { phaseText, StatusBar } from './status-bar';
 import { TextPrompt, type TextRequest } from './text-prompt';
 import { Toolbar } from './toolbar';
@@ -133,6 +134,7 @@ export function ViewerApp(props: ViewerAppProps) {
           </button>
         </div>
       )}
+      {state && <RebootProgressLine t={t} state={state} />}
       {controller && state && (
         <NoticeBanner t={t} notice={state.notice} onDismiss={() => controller.session.dismissNotice()} />
       )}
