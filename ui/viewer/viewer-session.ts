@@ -759,8 +759,11 @@ export class ViewerSession {
           this.notify('pausedByCustomer', 'info');
       } else {
         // Resumed: the helper starts a new stream with a RESET; until then nothing is applied.
+        // "Paused by the customer" is no longer true (it may also have come in late, after the
+        // consent that gave the view back, as the two travel different ways).
         this.dropStream();
-        this.update({ paused: null, pausePending: null });
+        const stale = this.state.notice?.key === 'pausedByCustomer';
+        this.update({ paused: null, pausePending: null, ...(stale ? { notice: null } : {}) });
       }
     },
     'session.refused': (m) => {
