@@ -586,13 +586,21 @@ export class FileTransferService {
     };
   }
 
+  /** Transfers whose end the customer's side was told (one line each, whatever reports it). */
+  private readonly endTold = new Set<string>();
+
   /** Tells the customer's side; progress at most every PROGRESS_EVENT_MS, state changes at once. */
   private emit(f: Transfer, state?: TransferState): void {
     const onEvent = this.options.onEvent;
     if (!onEvent) return;
     const event = this.eventOf(f, state);
     const now = this.now();
-    if (event.state === 'active') {
+    if (event.state === 'done' || event.state === 'failed' || event.state === 'cancelled') {
+      // The file's own change and settle() both report the end: the customer is told it once
+      // (the terminal printed "Saved" twice).
+      if (this.endTold.has(f.id)) return;
+      this.endTold.add(f.id);
+    } else if (event.state === 'active') {
       const last = this.lastEventAt.get(f.id);
       const first = last === undefined;
       if (!first && now - last < PROGRESS_EVENT_MS) return;

@@ -49,6 +49,8 @@ describe('sending a file to the customer', () => {
       agentName: 'Alex Agent',
     });
     expect(l.events.at(-1)).toMatchObject({ id, state: 'done', savedAs: 'report.pdf' });
+    // Told once: the helper's terminal prints one "Saved" line per event.
+    expect(l.events.filter((e) => e.id === id && e.state === 'done')).toHaveLength(1);
   });
 
   it('never overwrites: a second copy becomes "name (1).ext"; an empty file works too', async () => {
