@@ -162,6 +162,12 @@ export const ServerToCustomer = z.discriminatedUnion('type', [
     /** Set when sharing ended on the customer's side (declined, window closed, stopped). */
     ended: SharingEnd.optional(),
   }),
+  /**
+   * The agent's viewer finds the link slow (`slow: true`) or fine again, while the screen is
+   * streaming: the page shows the FAQ's advice (close streaming programs, a plainer wallpaper,
+   * close unused programs) until `slow: false` or sharing stops. Told once per change.
+   */
+  message('screen.link', { slow: z.boolean() }),
   /** "Share my screen": the agent started (`active`) or stopped showing their screen; watch with share.watch. */
   message('share.status', { active: z.boolean(), agentName: PersonName.optional() }),
 ]);

@@ -23,6 +23,12 @@ export const ViewerToServer = z.discriminatedUnion('type', [
     size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),
+  /**
+   * The viewer's link to the customer turned slow (its quality indicator read `poor`) or fine again
+   * (`good`), sent once per change: the customer's page shows the FAQ's advice while any viewer says
+   * slow and the screen is streaming (`screen.link` on the customer channel).
+   */
+  message('viewer.link', { slow: z.boolean() }),
 ]);
 export type ViewerToServer = z.infer<typeof ViewerToServer>;
 

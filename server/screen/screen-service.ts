@@ -43,6 +43,7 @@ import { DownloadTickets } from './download-tickets';
 import { loadJoinCodeKey } from './join-code-key';
 import { JoinCodes } from './join-codes';
 import { PacedQueue } from './paced-queue';
+import { SlowLink } from './slow-link';
 import { canScreen, nextScreenState, type ScreenEvent } from './screen-machine';
 
 export interface ScreenTimings {
@@ -64,6 +65,8 @@ interface ScreenSession {
   browser: boolean;
   /** Viewer peer -> the agent behind it. */
   readonly viewers: Map<RelayPeer, { userId: string; agentName: string }>;
+  /** Which viewers find the link slow; the customer's page shows advice meanwhile. */
+  readonly link: SlowLink<RelayPeer>;
 }
 
 export type HelperWelcome = Extract<ServerToHelper, { type: 'helper.welcome' }>;
@@ -417,6 +420,22 @@ export class ScreenService {
     const ss = this.screens.get(peer.sessionId);
     if (!ss || !ss.viewers.delete(peer)) return;
     if (ss.helper) sendToHelper(ss.helper.conn, { type: 'peer.left', peerId: peer.peerId });
+    ss.link.drop(peer);
+    this.tellLink(ss);
+  }
+
+  /** A viewer found the link slow or fine again (`viewer.link`): the customer's page follows. */
+  linkReported(peer: RelayPeer, slow: boolean): void {
+    const ss = this.screens.get(peer.sessionId);
+    if (!ss || !ss.viewers.has(peer)) return;
+    ss.link.report(peer, slow);
+    this.tellLink(ss);
+  }
+
+  private tellLink(ss: ScreenSession): void {
+    const slow = ss.link.change(ss.state === 'streaming');
+    if (slow === null) return;
+    this.sessions.customers.send(ss.sessionId, { type: 'screen.link', slow } satisfies ServerToCustomer);
   }
 
   /** Server shutdown: no grace timer may fire into a closed store. */
@@ -593,6 +612,8 @@ export class ScreenService {
       state,
       ...extra,
     } satisfies ServerToCustomer);
+    // Sharing paused or stopped takes the advice down; streaming again puts it back if still slow.
+    this.tellLink(ss);
     await this.sessions.pushUpdate(ss.sessionId);
   }
 
@@ -609,6 +630,7 @@ export class ScreenService {
         graceTimer: null,
         browser: false,
         viewers: new Map(),
+        link: new SlowLink(),
       };
       this.screens.set(sessionId, ss);
     }

@@ -517,6 +517,9 @@ export class SupportController {
       });
       this.autoStartHelper();
     },
+    'screen.link': (msg) => {
+      this.patchScreen({ slowLink: msg.slow && this.model.screen.state === 'streaming' });
+    },
     'share.status': (msg) => {
       this.set({ agentShare: { active: msg.active, agentName: msg.agentName ?? null } });
     },
@@ -529,6 +532,8 @@ export class SupportController {
         ...(msg.ended ? { ended: { how: msg.ended, agentName } } : {}),
         // Sharing over (the customer stopped it): the request is done with.
         ...(msg.state === 'none' && !unsupported ? { request: null, helper: 'idle' as const } : {}),
+        // The advice is for a streaming screen only (the server says slow again when it resumes).
+        ...(msg.state !== 'streaming' ? { slowLink: false } : {}),
       });
     },
   };

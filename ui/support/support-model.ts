@@ -30,6 +30,8 @@ export interface ScreenModel {
   helper: 'idle' | 'starting' | 'started' | 'failed';
   helperState: HelperState | null;
   helperFailure: { code: ErrorCode; os: string | null } | null;
+  /** The agent's viewer finds the link slow while streaming (screen.link): the FAQ's advice shows. */
+  slowLink: boolean;
 }
 
 /** The customer's screen shown from this page (no helper): where it is, and the security codes. */
@@ -96,6 +98,7 @@ export const NO_SCREEN: ScreenModel = {
   helper: 'idle',
   helperState: null,
   helperFailure: null,
+  slowLink: false,
 };
 
 export function initialModel(slug: string): SupportModel {

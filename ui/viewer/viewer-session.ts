@@ -25,6 +25,7 @@
  * hello for good (token, session, feature) or the session ended. UIs subscribe to snapshots
  * (state changes, not frames: painting goes straight to the Painter).
  */
+import type { ViewerToServer } from '../../protocol/viewer-channel';
 import type { Features, Grants, SharingEnd } from '../../protocol/common';
 import type { AnnotationMessage } from '../../protocol/data/annotations';
 import { ClipboardMessage } from '../../protocol/data/clipboard';
@@ -239,6 +240,8 @@ export class ViewerSession {
   /** Screen messages are applied only from a RESET on, in sequence. */
   private readonly order = new ScreenOrder();
   private pingTimer: ReturnType<typeof setInterval> | null = null;
+  /** What the server last heard from this viewer about the link (`viewer.link`). */
+  private linkSlowTold = false;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly reconnect: ReconnectTimer;
   /** File transfer with the customer (the Files panel drives it). */
@@ -460,6 +463,8 @@ export class ViewerSession {
     if (m.features?.fileTransfer === false) {
       this.files.endAll({ code: 'forbidden', message: 'file transfer is not enabled for your account' });
     }
+    // A new server-side peer: it has heard nothing about the link yet.
+    this.linkSlowTold = false;
     this.helperPresent = m.helper !== null;
     if (m.helper) {
       this.helperSeen = true;
@@ -617,6 +622,8 @@ export class ViewerSession {
     this.files.linkDown();
     this.stopPings();
     this.stats.resetPings();
+    // No link to measure: the customer's advice goes (it comes back if the link is slow again).
+    this.tellLink(false);
     this.dropStream();
     if (blank) this.blankPicture();
     this.update({
@@ -839,8 +846,26 @@ export class ViewerSession {
 
   private ping(): void {
     if (!this.link.session) return;
+    this.reportLink();
     const id = this.stats.pingSent(this.now());
     this.sendStream({ type: 'ping', id });
+  }
+
+  /**
+   * Tells the server once per change whether the link is slow, for the customer's advice. Slow
+   * from `poor`, fine again only at `good`: a link hovering between fair and poor would otherwise
+   * flash the advice on and off on the customer's screen.
+   */
+  private reportLink(): void {
+    const quality = this.stats.snapshot(this.now()).quality;
+    const slow = quality === 'poor' ? true : quality === 'good' ? false : this.linkSlowTold;
+    this.tellLink(slow);
+  }
+
+  private tellLink(slow: boolean): void {
+    if (slow === this.linkSlowTold) return;
+    const msg: ViewerToServer = { type: 'viewer.link', slow };
+    if (this.socket?.sendText(msg)) this.linkSlowTold = slow;
   }
 
   private sendControl(msg: ScreenControlToHelper): void {

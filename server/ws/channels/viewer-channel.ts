@@ -21,6 +21,7 @@ import { Dispatcher } from './dispatch';
 import { alreadyOpen, parseHello, requireProtocol } from './hello';
 import { sendToViewer } from './typed-send';
 import type { FileRecord } from '../../store/manage-store';
+import type { RelayPeer } from '../../relay/relay-peer';
 
 export interface ViewerChannelDeps {
   auth: AuthService;
@@ -38,6 +39,7 @@ type NoResults = Record<never, never>;
 interface ViewerCtx {
   sessionId: string;
   userId: string;
+  peer: RelayPeer;
 }
 
 export function viewerChannel(deps: ViewerChannelDeps): Channel {
@@ -52,6 +54,9 @@ export function viewerChannel(deps: ViewerChannelDeps): Channel {
         size: m.size,
         sha256: m.sha256,
       });
+    },
+    'viewer.link': (m, c) => {
+      deps.screen.linkReported(c.peer, m.slow);
     },
   };
 
@@ -84,7 +89,7 @@ export function viewerChannel(deps: ViewerChannelDeps): Channel {
         sendToViewer(conn, { type: 'viewer.features', features });
       });
       sendToViewer(conn, welcome);
-      const ctx: ViewerCtx = { sessionId: hello.sessionId, userId: user.id };
+      const ctx: ViewerCtx = { sessionId: hello.sessionId, userId: user.id, peer };
       const dispatcher = new Dispatcher('viewer', conn, ViewerToServer, handlers, ctx, deps.log);
       return {
         onText: (t) => dispatcher.onText(t),

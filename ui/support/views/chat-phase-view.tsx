@@ -9,6 +9,7 @@ import { chatLabels } from './chat-labels';
 import { CustomerFileLine, fileRefusalText } from './chat-file-views';
 import { errorText } from './error-text';
 import { ScreenSharePanel } from './screen-share-panel';
+import { SlowLinkAdvice } from './slow-link-advice';
 import { AgentScreenPanel } from '../../share/view/agent-screen-panel';
 import type { ViewProps } from './view-props';
 
@@ -49,6 +50,7 @@ export function ChatPhaseView(props: ViewProps) {
         </p>
       )}
       <ScreenSharePanel {...props} />
+      {model.screen.slowLink && <SlowLinkAdvice t={t} agent={agent ?? ''} />}
       {model.agentShare.active && (
         <AgentScreenPanel
           access={actions.shareAccess()}
