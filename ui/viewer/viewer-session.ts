@@ -68,7 +68,7 @@ import {
   type Phase,
 } from './viewer-phase';
 import { ViewerSocket, type CreateSocket, type ViewerPush, type ViewerWelcome } from './viewer-socket';
-import { ViewerStats, type StatsSnapshot } from './viewer-stats';
+import { linkSlow, ViewerStats, type StatsSnapshot } from './viewer-stats';
 import { inputRefusalNotice } from './input-refusal-notice';
 import {
   canRestart,
@@ -851,15 +851,9 @@ export class ViewerSession {
     this.sendStream({ type: 'ping', id });
   }
 
-  /**
-   * Tells the server once per change whether the link is slow, for the customer's advice. Slow
-   * from `poor`, fine again only at `good`: a link hovering between fair and poor would otherwise
-   * flash the advice on and off on the customer's screen.
-   */
+  /** Tells the server once per change whether the link is slow, for the customer's advice. */
   private reportLink(): void {
-    const quality = this.stats.snapshot(this.now()).quality;
-    const slow = quality === 'poor' ? true : quality === 'good' ? false : this.linkSlowTold;
-    this.tellLink(slow);
+    this.tellLink(linkSlow(this.stats.snapshot(this.now()).quality, this.linkSlowTold));
   }
 
   private tellLink(slow: boolean): void {

@@ -23,6 +23,17 @@ export const PING_LOST_MS = 3000;
 
 export type Quality = 'unknown' | 'good' | 'fair' | 'poor';
 
+/**
+ * Whether the link counts as slow for the customer's advice (`viewer.link`), given what was last
+ * said: slow from `poor`, fine again only at `good`. A link hovering between fair and poor would
+ * otherwise flash the advice on and off on the customer's screen.
+ */
+export function linkSlow(quality: Quality, wasSlow: boolean): boolean {
+  if (quality === 'poor') return true;
+  if (quality === 'good') return false;
+  return wasSlow;
+}
+
 export interface StatsSnapshot {
   /** Median of the recent round trips, in ms (null before the first pong). */
   rttMs: number | null;

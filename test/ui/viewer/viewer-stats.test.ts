@@ -1,6 +1,6 @@
 /** The quality indicator's figures: round trip, frame rate, throughput, paint percentiles. */
 import { describe, expect, it } from 'vitest';
-import { FAIR_RTT_MS, percentile, PING_LOST_MS, ViewerStats } from '../../../ui/viewer/viewer-stats';
+import { FAIR_RTT_MS, linkSlow, percentile, PING_LOST_MS, ViewerStats } from '../../../ui/viewer/viewer-stats';
 
 describe('ViewerStats', () => {
   it('measures round trips from matching pongs, median of the recent ones', () => {
@@ -65,5 +65,22 @@ describe('percentile', () => {
     expect(percentile([3, 1, 2], 50)).toBe(2);
     expect(percentile([3, 1, 2], 100)).toBe(3);
     expect(percentile([3, 1, 2], 0)).toBe(1);
+  });
+});
+
+describe('linkSlow (the customer advice signal)', () => {
+  it('turns slow at poor and fine only at good, so fair in between changes nothing', () => {
+    // The sequence a wavering link gives: one change to slow, one back; fair and unknown hold.
+    const seq = ['good', 'fair', 'poor', 'fair', 'poor', 'unknown', 'fair', 'good', 'fair'] as const;
+    let slow = false;
+    const said: boolean[] = [];
+    for (const q of seq) {
+      const next = linkSlow(q, slow);
+      if (next !== slow) said.push(next);
+      slow = next;
+    }
+    expect(said).toEqual([true, false]);
+    expect(linkSlow('fair', false)).toBe(false);
+    expect(linkSlow('fair', true)).toBe(true);
   });
 });
