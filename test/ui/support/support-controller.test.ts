@@ -273,4 +273,23 @@ describe('SupportController', () => {
     });
     expect(t.c.current.screen).toMatchObject({ ended: null, request: { ticket: null } });
   });
+  it('shows the slow-link advice only while the screen streams, and drops it when sharing stops', async () => {
+    const t = await waiting();
+    t.last().receive({ type: 'session.accepted', agentName: 'Anna' });
+    // Not streaming yet: a slow report alone does not show the advice.
+    t.last().receive({ type: 'screen.link', slow: true });
+    expect(t.c.current.screen.slowLink).toBe(false);
+    t.last().receive({ type: 'screen.status', state: 'streaming' });
+    t.last().receive({ type: 'screen.link', slow: true });
+    expect(t.c.current.screen.slowLink).toBe(true);
+    t.last().receive({ type: 'screen.link', slow: false });
+    expect(t.c.current.screen.slowLink).toBe(false);
+    t.last().receive({ type: 'screen.link', slow: true });
+    t.last().receive({ type: 'screen.status', state: 'none', ended: 'stopped' });
+    expect(t.c.current.screen.slowLink).toBe(false);
+    // A malformed push is dropped by the socket's validation: the state stays as it was.
+    t.last().receive({ type: 'screen.status', state: 'streaming' });
+    t.last().receive({ type: 'screen.link', slow: 'yes' });
+    expect(t.c.current.screen.slowLink).toBe(false);
+  });
 });
