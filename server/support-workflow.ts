@@ -113,7 +113,10 @@ export function createSupportWorkflow(
       chat,
       chatFiles,
       log,
-      afterWelcome: (link) => share.greetCustomer(link.sessionId, link.conn),
+      afterWelcome: (link) => {
+        share.greetCustomer(link.sessionId, link.conn);
+        screen.greetCustomer(link.sessionId, link.conn);
+      },
       onRequestCreated: (sessionId, conn) => {
         const system = systemFromUserAgent(conn.userAgent);
         if (system)

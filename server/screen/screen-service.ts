@@ -432,6 +432,13 @@ export class ScreenService {
     this.tellLink(ss);
   }
 
+  /** After a customer's welcome (a reload, a lost connection): advice in force is told again. */
+  greetCustomer(sessionId: string, conn: Connection): void {
+    if (!this.screens.get(sessionId)?.link.slowTold) return;
+    const msg: ServerToCustomer = { type: 'screen.link', slow: true };
+    conn.send(msg);
+  }
+
   private tellLink(ss: ScreenSession): void {
     const slow = ss.link.change(ss.state === 'streaming');
     if (slow === null) return;

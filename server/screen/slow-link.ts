@@ -10,6 +10,11 @@ export class SlowLink<Peer> {
   private readonly slow = new Set<Peer>();
   private told = false;
 
+  /** What the customer's page was last told (a page that reconnects is told again if true). */
+  get slowTold(): boolean {
+    return this.told;
+  }
+
   report(peer: Peer, slow: boolean): void {
     if (slow) this.slow.add(peer);
     else this.slow.delete(peer);

@@ -6,9 +6,10 @@
  * refuses the message, and a malformed value is refused with `invalid_message`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../../protocol/common';
 import { DataChannel, encodeFrame, PEER_ALL_VIEWERS } from '../../../protocol/frame';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import type { TestMessage, TestWsClient } from '../../support/ws-client';
+import { TestWsClient, type TestMessage } from '../../support/ws-client';
 import {
   ALL_GRANTS,
   addAgent,
@@ -48,7 +49,7 @@ async function streaming() {
   helper.client.send({ type: 'helper.consent', grants: ALL_GRANTS });
   helper.client.ws.send(screenFrame());
   await seen(s.client, (m) => m.type === 'screen.status' && m.state === 'streaming');
-  return { agent, customer: s.client, helper: helper.client, viewer: viewer.client };
+  return { agent, customer: s.client, requestToken: s.requestToken, helper: helper.client, viewer: viewer.client };
 }
 
 describe('slow-link advice reaches the customer page', () => {
@@ -113,5 +114,17 @@ describe('slow-link advice reaches the customer page', () => {
     expect(linkMessages(t.customer, mark)).toHaveLength(1);
     expect(t.viewer.closeCode).toBeNull();
     await closeAll(t.agent.client, t.customer, t.helper, t.viewer);
+  });
+  it('tells a page that comes back (customer.hello) the advice in force, after its welcome', async () => {
+    const t = await streaming();
+    const mark = t.customer.received.length;
+    t.viewer.send({ type: 'viewer.link', slow: true });
+    expect(await nextLink(t.customer, mark)).toMatchObject({ slow: true });
+    const again = await TestWsClient.connect(server.wsUrl, server.url);
+    again.send({ type: 'customer.hello', requestToken: t.requestToken, protocol: PROTOCOL_VERSION });
+    expect(await nextLink(again, 0)).toEqual({ type: 'screen.link', slow: true });
+    const types = again.received.map((m) => m.type);
+    expect(types.indexOf('customer.welcome')).toBeLessThan(types.indexOf('screen.link'));
+    await closeAll(t.agent.client, t.customer, again, t.helper, t.viewer);
   });
 });
