@@ -39,7 +39,8 @@ const linkMessages = (c: TestWsClient, from = 0): TestMessage[] =>
   c.received.slice(from).filter((m) => m.type === 'screen.link');
 
 /** The next `screen.link` the page gets after `from`. */
-const nextLink = (c: TestWsClient, from: number) => seen(c, (m) => m.type === 'screen.link', 'screen.link', from);
+const nextLink = (c: TestWsClient, from: number) =>
+  seen(c, (m) => m.type === 'screen.link', 'screen.link', from);
 
 async function streaming() {
   const agent = await addAgent(server, { portals: [slug] });
@@ -49,7 +50,13 @@ async function streaming() {
   helper.client.send({ type: 'helper.consent', grants: ALL_GRANTS });
   helper.client.ws.send(screenFrame());
   await seen(s.client, (m) => m.type === 'screen.status' && m.state === 'streaming');
-  return { agent, customer: s.client, requestToken: s.requestToken, helper: helper.client, viewer: viewer.client };
+  return {
+    agent,
+    customer: s.client,
+    requestToken: s.requestToken,
+    helper: helper.client,
+    viewer: viewer.client,
+  };
 }
 
 describe('slow-link advice reaches the customer page', () => {

@@ -1,6 +1,12 @@
 /** The quality indicator's figures: round trip, frame rate, throughput, paint percentiles. */
 import { describe, expect, it } from 'vitest';
-import { FAIR_RTT_MS, linkSlow, percentile, PING_LOST_MS, ViewerStats } from '../../../ui/viewer/viewer-stats';
+import {
+  FAIR_RTT_MS,
+  linkSlow,
+  percentile,
+  PING_LOST_MS,
+  ViewerStats,
+} from '../../../ui/viewer/viewer-stats';
 
 describe('ViewerStats', () => {
   it('measures round trips from matching pongs, median of the recent ones', () => {

@@ -8,7 +8,12 @@ import type { TFunction } from '../../i18n/i18n';
 
 export function SlowLinkAdvice({ t, agent }: { t: TFunction; agent: string }) {
   return (
-    <section class="ll-screen ll-note" role="status" aria-labelledby="ll-slow-link-title" data-testid="slow-link">
+    <section
+      class="ll-screen ll-note"
+      role="status"
+      aria-labelledby="ll-slow-link-title"
+      data-testid="slow-link"
+    >
       <h2 id="ll-slow-link-title">{t('support.slowLink.title')}</h2>
       <p>{t('support.slowLink.intro', { agent })}</p>
       <ul>
