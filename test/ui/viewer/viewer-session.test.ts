@@ -72,7 +72,7 @@ interface Opened {
 
 const sockets: NodeSocket[] = [];
 
-function openViewer(tamper?: Tamper): Opened {
+function openViewer(tamper?: Tamper, make?: (url: string) => NodeSocket): Opened {
   const painter = new FramebufferPainter();
   const clips: string[] = [];
   const states: ViewerSnapshot[] = [];
@@ -83,7 +83,7 @@ function openViewer(tamper?: Tamper): Opened {
     painter,
     createDecoder: () => new InProcessDecoder(),
     createSocket: (url) => {
-      const socket = new NodeSocket(url, server.url, tamper);
+      const socket = make ? make(url) : new NodeSocket(url, server.url, tamper);
       sockets.push(socket);
       return socket;
     },
@@ -381,6 +381,29 @@ describe('ViewerSession with the real helper session', () => {
     } finally {
       session.close();
     }
+  });
+
+  it("tells the customer's page the link is slow when its pings go unanswered", async () => {
+    // A link that stops carrying the viewer's frames (pings, acks): text still goes.
+    class HoldingSocket extends NodeSocket {
+      hold = false;
+      override send(data: string | ArrayBufferLike | ArrayBufferView<ArrayBuffer>): void {
+        if (this.hold && typeof data !== 'string') return;
+        super.send(data);
+      }
+    }
+    let socket: HoldingSocket | null = null;
+    const v = (current = openViewer(undefined, (url) => (socket = new HoldingSocket(url, server.url))));
+    await pictureMatches(v);
+    await until('a round trip', () => v.session.statsSnapshot().rttMs);
+    const mark = customer.client.received.length;
+    socket!.hold = true;
+    const told = await seen(customer.client, (m) => m.type === 'screen.link', 'screen.link', mark, 10_000);
+    expect(told).toEqual({ type: 'screen.link', slow: true });
+    expect(v.session.statsSnapshot().quality).toBe('poor');
+    // Once per change: the page heard it once, however many pings went unanswered since.
+    await wait(1500);
+    expect(customer.client.received.slice(mark).filter((m) => m.type === 'screen.link')).toHaveLength(1);
   });
 
   // Next to last: the helper stops for good.
