@@ -303,6 +303,45 @@ describe('the X11 drawing overlay', () => {
     baseline = xwdCapture(x.display);
   });
 
+  it('never keeps an application half repainted as clean pixels: a drawing redone where one was erased leaves no ghost', async () => {
+    // Text over the xterm's whole width, so the pixels under a stroke are text and background.
+    x.run('xdotool', ['type', '--delay', '0', `echo ${'ghost '.repeat(12)}`]);
+    x.run('xdotool', ['key', 'Return']);
+    await wait(400);
+    baseline = xwdCapture(x.display);
+    const stroke: Shape = {
+      kind: 'pen',
+      points: [50, 62, 74, 86, 98, 110].flatMap((y): [number, number][] => [
+        [50, y],
+        [520, y],
+      ]),
+      color: '#e53935',
+      width: 12,
+    };
+    const region = pixelsOf(rasterizeShape(stroke as Exclude<Shape, { kind: 'text' }>, BOUNDS));
+    const underText = [...region].filter((p) => {
+      const [px, py] = p.split(',').map(Number) as [number, number];
+      return getPixel(baseline, px, py) !== getPixel(baseline, 45, 340);
+    });
+    expect(underText.length).toBeGreaterThan(50);
+    // Erased and drawn again at once (undo, redo; erase all, draw): the xterm repaints what the
+    // first stroke uncovered only when its Expose arrives, after the X server filled it white.
+    // Another drawing stays on (far from the xterm), so the overlay's windows stay open.
+    const keeper: Shape = { kind: 'rectangle', from: [900, 700], to: [960, 740], color: '#43a047', width: 4 };
+    for (let round = 0; round < 5; round++) {
+      overlay.apply(PEER, { type: 'shape.add', id: 69, shape: keeper });
+      overlay.apply(PEER, { type: 'shape.add', id: 70 + round, shape: stroke });
+      overlay.apply(PEER, { type: 'shape.remove', id: 70 + round });
+      overlay.apply(PEER, { type: 'shape.add', id: 80 + round, shape: stroke });
+      await overlay.idle();
+      await wait(300);
+      expect(diff(baseline, await maskedCapture()).size).toBe(0);
+      await send({ type: 'shapes.clear' });
+    }
+    await wait(300);
+    expect(diff(baseline, xwdCapture(x.display)).size).toBe(0);
+  });
+
   it('stays above the applications but under the sharing indicator, and comes back over a raised window', async () => {
     const indicator = await X11IndicatorWindow.open(
       x.display,
