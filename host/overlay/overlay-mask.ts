@@ -19,6 +19,13 @@
  *
  * Limit (by design): content that changes UNDER a drawing while it is shown is not streamed
  * until the drawing goes (the agent sees the drawing there anyway).
+ *
+ * Pixels just released are not clean yet: the X server fills what a removed window uncovers with
+ * the application's background (white for most) and the application repaints its content only
+ * when its Expose event arrives. A drawing put back there at once (undo then redraw, erase all
+ * then draw) would capture that fill as its "clean" pixels, and the stream (so the agent's saved
+ * screenshot) would show white outlines of the drawing. So for RELEASE_SETTLE_MS after a release,
+ * `cover` takes those pixels from the copy kept when they were first covered, not the capture.
  * Pixels are BGRX, 4 bytes, the same layout as the platform's PixelBuffer.
  */
 import type { PixelBuffer, Rect } from '../platform/types';
@@ -27,6 +34,12 @@ import { SpanRegion } from './span-region';
 const BYTES_PER_PIXEL = 4;
 /** Exposed areas are reported as one box per band of this many rows, in pixels. */
 export const EXPOSE_BAND_ROWS = 64;
+/**
+ * How long released pixels are taken from their kept copy rather than a new capture, in ms: far
+ * longer than an application needs to repaint after an Expose, short enough that content
+ * changed since is rarely older than it.
+ */
+export const RELEASE_SETTLE_MS = 2000;
 
 /** A clean capture of part of the desktop (BGRX rows, `stride` bytes apart). */
 export interface CleanImage {
@@ -50,13 +63,24 @@ interface Retired {
   rows: Map<number, CleanSpan[]>;
 }
 
+interface Released {
+  /** When released (the mask's clock, ms). */
+  at: number;
+  rows: Map<number, CleanSpan[]>;
+}
+
 export class OverlayMask {
   private coveredRegion = SpanRegion.empty;
   private readonly clean = new Map<number, CleanSpan[]>();
   private retired: Retired[] = [];
+  /** Copies of pixels released within RELEASE_SETTLE_MS, oldest first. */
+  private released: Released[] = [];
   private epoch = 0;
   private readonly inFlight = new Map<number, number>();
   private readonly listeners = new Set<(rects: Rect[]) => void>();
+
+  /** `now`: a monotonic clock in ms (tests pass their own). */
+  constructor(private readonly now: () => number = () => performance.now()) {}
 
   /** The pixels the overlay covers now. */
   get covered(): SpanRegion {
@@ -81,6 +105,7 @@ export class OverlayMask {
   cover(region: SpanRegion, images: readonly CleanImage[]): void {
     const fresh = region.subtract(this.coveredRegion);
     if (fresh.isEmpty) return;
+    this.forgetSettled();
     const additions: [number, CleanSpan][] = [];
     fresh.forEachSpan((y, x0, x1) => {
       const img = images.find((i) => y >= i.y && y < i.y + i.height && x0 >= i.x && x1 <= i.x + i.width);
@@ -90,6 +115,7 @@ export class OverlayMask {
       // would share its memory).
       const px = new Uint8Array((x1 - x0) * BYTES_PER_PIXEL);
       px.set(img.data.subarray(start, start + px.byteLength));
+      for (const r of this.released) overwrite(px, x0, x1, r.rows.get(y));
       additions.push([y, { x0, x1, px }]);
     });
     for (const [y, span] of additions) {
@@ -134,6 +160,8 @@ export class OverlayMask {
     this.coveredRegion = this.coveredRegion.subtract(out);
     this.epoch++;
     this.retired.push({ epoch: this.epoch, rows });
+    this.forgetSettled();
+    this.released.push({ at: this.now(), rows });
     this.prune();
     const exposed = bandBoxes(out);
     for (const l of [...this.listeners]) l(exposed.map((r) => ({ ...r })));
@@ -173,6 +201,12 @@ export class OverlayMask {
     if (!this.coveredRegion.isEmpty) writeRows(this.clean, frame, area);
   }
 
+  /** Drops the copies of pixels released long enough ago for their applications to have repainted. */
+  private forgetSettled(): void {
+    const since = this.now() - RELEASE_SETTLE_MS;
+    while (this.released.length > 0 && this.released[0]!.at < since) this.released.shift();
+  }
+
   private prune(): void {
     if (this.retired.length === 0) return;
     let oldest = Infinity;
@@ -194,6 +228,20 @@ function splitSpan(s: CleanSpan, gone: readonly number[], kept: CleanSpan[], out
     x = g1;
   }
   if (x < s.x1) kept.push(x === s.x0 ? s : sub(s, x, s.x1));
+}
+
+/** Writes over `px` (pixels x0..x1 of a row) the parts of `spans` inside it. */
+function overwrite(px: Uint8Array, x0: number, x1: number, spans: readonly CleanSpan[] | undefined): void {
+  if (!spans) return;
+  for (const s of spans) {
+    const a = Math.max(s.x0, x0);
+    const b = Math.min(s.x1, x1);
+    if (b <= a) continue;
+    px.set(
+      s.px.subarray((a - s.x0) * BYTES_PER_PIXEL, (b - s.x0) * BYTES_PER_PIXEL),
+      (a - x0) * BYTES_PER_PIXEL,
+    );
+  }
 }
 
 function sub(s: CleanSpan, x0: number, x1: number): CleanSpan {

@@ -9,6 +9,9 @@
  *     same source, as in the session, or with core GetImage when there is none);
  *   - removing one of two overlapping shapes shows the other whole again; erase all destroys the
  *     windows;
+ *   - a drawing or the laser put back at once where one was removed, over an application that
+ *     repaints late (the xterm stopped), keeps the pixels from before, not the X server's white
+ *     fill (the saved screenshot's "ghost outlines");
  *   - clicks go through (a middle click on a stroke pastes into the xterm below);
  *   - drawings stay above applications (also after one is raised) but under the sharing indicator;
  *   - the laser shows, moves, hides, and never moves the X pointer;
@@ -17,7 +20,7 @@
  * Figures (not asserted): time to show an arrow, a 1000-point stroke and a laser move, and the
  * cost the mask adds to a full-screen capture with drawings shown.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,6 +55,7 @@ let masked: ScreenSource;
 let baseline: PixelBuffer;
 let rootChildren = 0;
 let tmp = '';
+let xterm: ChildProcess;
 const logs: string[] = [];
 const figures: Record<string, unknown> = {};
 
@@ -114,7 +118,9 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-overlay-'));
   x = await startXvfb({ width: W, height: H });
   x.run('xsetroot', ['-solid', '#204060']);
-  x.spawnClient('xterm', ['-geometry', '80x24+40+40', '-e', 'bash', '--norc', '--noprofile'], { PS1: '$ ' });
+  xterm = x.spawnClient('xterm', ['-geometry', '80x24+40+40', '-e', 'bash', '--norc', '--noprofile'], {
+    PS1: '$ ',
+  });
   await until('the xterm', () => {
     try {
       return x.run('xdotool', ['search', '--onlyvisible', '--class', 'xterm']).trim() !== '';
@@ -301,6 +307,53 @@ describe('the X11 drawing overlay', () => {
     // The xterm printed the command: the baseline is the screen as it is now.
     await wait(300);
     baseline = xwdCapture(x.display);
+  });
+
+  it('leaves no white ghost where a drawing is redone at once over an application that repaints late', async () => {
+    // Text over the xterm's width, so the pixels under a stroke are text and background.
+    // (No window manager: the keys go to the window under the pointer.)
+    x.run('xdotool', ['mousemove', '300', '250']);
+    x.run('xdotool', ['type', '--delay', '0', `echo ${'ghost '.repeat(12)}`]);
+    x.run('xdotool', ['key', 'Return']);
+    x.run('xdotool', ['mousemove', '5', '5']);
+    await wait(400);
+    baseline = xwdCapture(x.display);
+    const stroke: Shape = {
+      kind: 'pen',
+      points: [50, 62, 74, 86, 98, 110].flatMap((y): [number, number][] => [
+        [50, y],
+        [520, y],
+      ]),
+      color: '#e53935',
+      width: 12,
+    };
+    // Another drawing stays on (far from the xterm), so the overlay's windows stay open.
+    const keeper: Shape = { kind: 'rectangle', from: [900, 700], to: [960, 740], color: '#43a047', width: 4 };
+    await send({ type: 'shape.add', id: 69, shape: keeper });
+    await send({ type: 'shape.add', id: 70, shape: stroke });
+    // The xterm is busy (stopped): what the undone stroke uncovers stays the X server's white
+    // fill until it repaints. Undo, the laser going back and forth over the text (each move
+    // uncovers pixels the next one covers), then the same stroke again (redo).
+    xterm.kill('SIGSTOP');
+    try {
+      await send({ type: 'shape.remove', id: 70 });
+      for (const at of [
+        [300, 60],
+        [306, 60],
+        [300, 60],
+      ] as [number, number][])
+        await send({ type: 'laser', at });
+      await send({ type: 'shape.add', id: 71, shape: stroke });
+    } finally {
+      xterm.kill('SIGCONT');
+    }
+    await wait(300);
+    // The helper's capture (so the stream, so the agent's saved screenshot) is the screen as it
+    // was: no pixel of the xterm's white fill kept as "clean".
+    expect(diff(baseline, await maskedCapture()).size).toBe(0);
+    await send({ type: 'shapes.clear' });
+    await wait(300);
+    expect(diff(baseline, xwdCapture(x.display)).size).toBe(0);
   });
 
   it('stays above the applications but under the sharing indicator, and comes back over a raised window', async () => {

@@ -4,13 +4,15 @@
  * newer captures of already covered pixels; pixels taken off the screen are still masked for a
  * capture that began before (it may have been served while the overlay showed them) but not for
  * later ones, and are forgotten once no such capture is in flight; exposed areas are reported
- * as one box per band of rows.
+ * as one box per band of rows; pixels covered again within RELEASE_SETTLE_MS of their release
+ * (the application may not have repainted them yet) keep their earlier copy, later ones the capture.
  */
 import { describe, expect, it } from 'vitest';
 import {
   bandBoxes,
   EXPOSE_BAND_ROWS,
   OverlayMask,
+  RELEASE_SETTLE_MS,
   type CleanImage,
 } from '../../../host/overlay/overlay-mask';
 import { RegionBuilder, SpanRegion } from '../../../host/overlay/span-region';
@@ -189,6 +191,37 @@ describe('OverlayMask', () => {
         true,
       ),
     );
+  });
+
+  it('covers pixels released a moment ago with their earlier copy, not the half-repainted screen', () => {
+    let now = 1000;
+    const mask = new OverlayMask(() => now);
+    const region = diag();
+    const box = region.bounds()!;
+    mask.cover(region, [cleanImage(box, pattern)]);
+    mask.release(region);
+    // The X server filled the uncovered pixels white; the application has not repainted yet.
+    const white = cleanImage(box, () => 0xffffff);
+    now += RELEASE_SETTLE_MS - 1;
+    mask.cover(region, [white]);
+    const clean = desktop();
+    let frame = inked(region, clean);
+    let token = mask.beginCapture();
+    mask.apply(frame, DESK, token);
+    mask.endCapture(token);
+    expect(frame.data).toEqual(clean.data);
+
+    // Released long enough ago: what the screen shows now is the truth (the content changed).
+    mask.release(region);
+    now += RELEASE_SETTLE_MS + 1;
+    const changed = (x: number, y: number) => (pattern(x, y) ^ 0x0f0f0f) & 0xffffff;
+    mask.cover(region, [cleanImage(box, changed)]);
+    frame = inked(region, clean);
+    token = mask.beginCapture();
+    mask.apply(frame, DESK, token);
+    mask.endCapture(token);
+    region.forEachSpan((y, x0) => expect(getPixel(frame, x0, y)).toBe(changed(x0, y)));
+    expect(getPixel(frame, 100, 5)).toBe(pattern(100, 5));
   });
 
   it('changes nothing while idle', () => {
