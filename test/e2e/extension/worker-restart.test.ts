@@ -17,8 +17,13 @@ declare const chrome: {
   action: { getBadgeText(details: object): Promise<string> };
 };
 
-/** The watchdog alarm fires every 30 s; allow for Chrome's alarm granularity on top. */
-const WATCHDOG_WAIT_MS = 45_000;
+/**
+ * The watchdog alarm fires every 30 s, at any point of its period after the stop; then Chrome
+ * starts the worker, which loads its state and signs in again. On a quiet machine the agent is
+ * back 5-30 s after the stop; a CI run on a loaded machine once took over 45 s, so the bound is
+ * two periods (what matters is that nothing but the alarm brings it back).
+ */
+const WATCHDOG_WAIT_MS = 60_000;
 
 let server: TestServer;
 let browser: AgentBrowser;
@@ -79,8 +84,10 @@ it('comes back by itself after Chrome stops the service worker, with its state a
     'the agent to be back online',
     250,
   );
-  // Back within the watchdog's period (plus the time to start and sign in again).
-  expect(Date.now() - stoppedAt).toBeLessThan(WATCHDOG_WAIT_MS);
+  // Back within two of the watchdog's periods (plus the time to start and sign in again).
+  const backAfterMs = Date.now() - stoppedAt;
+  console.info(`[worker-restart] the agent was back online ${backAfterMs} ms after the stop`);
+  expect(backAfterMs).toBeLessThan(WATCHDOG_WAIT_MS);
   await until(
     async () =>
       (await notifications(browser)).includes(`lifeline-request:${second.sessionId}`) ? true : undefined,
@@ -100,4 +107,4 @@ it('comes back by itself after Chrome stops the service worker, with its state a
   await again.waitForSelector(`.queue-entry[data-session="${second.sessionId}"]`);
   expect(await again.$(`.queue-entry[data-session="${first.sessionId}"]`)).not.toBeNull();
   await page.close();
-}, 90_000);
+}, 120_000);
