@@ -24,6 +24,9 @@ function copyOf(p: PixelBuffer): Buffer {
   return Buffer.from(p.data.subarray(0, p.stride * p.height));
 }
 
+/** How long the xterm may take to draw its first text, in ms (a hang guard, not a speed). */
+const XTERM_DRAWN_MS = 30_000;
+
 beforeAll(async () => {
   x = await startXvfb({ width: 1920, height: 1080 });
   x.spawnClient(
@@ -51,9 +54,12 @@ beforeAll(async () => {
   xterm = { x: num('X'), y: num('Y'), width: num('WIDTH'), height: num('HEIGHT') };
   screen = await X11ScreenSource.open(x.display, silentPlatformLog);
   core = await X11ScreenSource.open(x.display, silentPlatformLog, { forceCoreCapture: true });
-  // Wait until the xterm has drawn its text (a fixed pause was too short on a loaded machine).
-  await waitFor('the xterm text on screen', async () =>
-    xtermColours(copyOf(await core.capture())) > 1 ? true : undefined,
+  // Wait until the xterm has drawn its text (a fixed pause was too short on a loaded machine,
+  // and 10 s once too in a CI run).
+  await waitFor(
+    'the xterm text on screen',
+    async () => (xtermColours(copyOf(await core.capture())) > 1 ? true : undefined),
+    XTERM_DRAWN_MS,
   );
 });
 
