@@ -68,6 +68,9 @@ export interface LaunchOptions {
   executablePath?: string;
 }
 
+/** How long one evaluation in the extension's service worker may take, in ms (a hang guard). */
+const WORKER_EVALUATE_MS = 20_000;
+
 export async function launchAgentBrowser(options: LaunchOptions = {}): Promise<AgentBrowser> {
   ensureBuilt();
   const chromium = await launchChromium({
@@ -90,11 +93,17 @@ export async function launchAgentBrowser(options: LaunchOptions = {}): Promise<A
     const target = await extensionWorkerTarget(browser, EXTENSION_URL);
     const session = await target.createCDPSession();
     try {
-      const { result, exceptionDetails } = await session.send('Runtime.evaluate', {
-        expression: `(${fn.toString()})(${JSON.stringify(arg ?? null)})`,
-        awaitPromise: true,
-        returnByValue: true,
-      });
+      // Bounded: an evaluation the worker never answers (seen once in a CI run, the worker being
+      // stopped under it) fails here, naming the step, instead of eating the whole test's time.
+      const { result, exceptionDetails } = await session.send(
+        'Runtime.evaluate',
+        {
+          expression: `(${fn.toString()})(${JSON.stringify(arg ?? null)})`,
+          awaitPromise: true,
+          returnByValue: true,
+        },
+        { timeout: WORKER_EVALUATE_MS },
+      );
       if (exceptionDetails)
         throw new Error(
           `in the service worker: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`,

@@ -29,7 +29,7 @@ const XTERM_DRAWN_MS = 30_000;
 
 beforeAll(async () => {
   x = await startXvfb({ width: 1920, height: 1080 });
-  x.spawnClient(
+  const xtermProcess = x.spawnClient(
     'xterm',
     [
       '-T',
@@ -45,6 +45,8 @@ beforeAll(async () => {
       LC_ALL: 'C.UTF-8',
     },
   );
+  let xtermStderr = '';
+  xtermProcess.stderr?.on('data', (d: Buffer) => (xtermStderr = (xtermStderr + d.toString()).slice(-2000)));
   const id = await waitFor('the xterm window', async () => {
     const found = (await xdotool('search', '--name', TITLE).catch(() => '')).trim();
     return found ? found.split('\n')[0]! : undefined;
@@ -55,20 +57,34 @@ beforeAll(async () => {
   screen = await X11ScreenSource.open(x.display, silentPlatformLog);
   core = await X11ScreenSource.open(x.display, silentPlatformLog, { forceCoreCapture: true });
   // Wait until the xterm has drawn its text (a fixed pause was too short on a loaded machine,
-  // and 10 s once too in a CI run).
-  await waitFor(
-    'the xterm text on screen',
-    async () => (xtermColours(copyOf(await core.capture())) > 1 ? true : undefined),
-    XTERM_DRAWN_MS,
-  );
+  // and 10 s twice too in CI runs: the failure now says what the screen and the xterm showed).
+  let seen = 0;
+  try {
+    await waitFor(
+      'the xterm text on screen',
+      async () => {
+        if (xtermProcess.exitCode !== null || xtermProcess.signalCode !== null)
+          throw new Error(`xterm ended (${xtermProcess.exitCode ?? xtermProcess.signalCode})`);
+        seen = xtermColours(await core.capture());
+        return seen > 1 ? true : undefined;
+      },
+      XTERM_DRAWN_MS,
+    );
+  } catch (err) {
+    throw new Error(
+      `${String(err)}; colours in the xterm's area ${JSON.stringify(xterm)}: ${seen}; ` +
+        `xterm stderr: ${JSON.stringify(xtermStderr)}`,
+    );
+  }
 });
 
-/** How many colours the xterm's area has in a 1920-wide frame (sampled every third pixel). */
-function xtermColours(frame: Buffer): number {
+/** How many colours the xterm's area has in a captured frame (sampled every third pixel). */
+function xtermColours(frame: PixelBuffer): number {
+  const data = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
   const colours = new Set<number>();
-  for (let y = xterm.y; y < xterm.y + xterm.height; y += 3) {
-    for (let xx = xterm.x; xx < xterm.x + xterm.width; xx += 3)
-      colours.add(frame.readUInt32LE((y * 1920 + xx) * 4) & 0xffffff);
+  for (let y = xterm.y; y < Math.min(xterm.y + xterm.height, frame.height); y += 3) {
+    for (let xx = xterm.x; xx < Math.min(xterm.x + xterm.width, frame.width); xx += 3)
+      colours.add(data.readUInt32LE(y * frame.stride + xx * 4) & 0xffffff);
   }
   return colours.size;
 }
@@ -91,7 +107,7 @@ describe('X11ScreenSource capture', () => {
     expect(a.length).toBe(1920 * 1080 * 4);
     expect(Buffer.compare(a, b)).toBe(0);
     // The xterm really is in the picture: its area has more than one colour.
-    expect(xtermColours(a)).toBeGreaterThan(1);
+    expect(xtermColours(shm)).toBeGreaterThan(1);
   });
 
   it('equals what xwd (an independent X client) dumps, pixel for pixel', async () => {
