@@ -58,6 +58,15 @@ export interface ScreenSource {
   monitors(): Promise<Monitor[]>;
   /** Captures `rect` of the desktop (default: all of it) into a buffer the source reuses. */
   capture(rect?: Rect): Promise<PixelBuffer>;
+  /**
+   * Optional: true when nothing captures this source except the session's views
+   * (host/session/shared-screen-source.ts), so a view may hand a lone viewer the captured frame
+   * itself, without a copy, until that viewer calls releaseFrame(). X11: the overlay draws without
+   * capturing. (The Windows overlay captures the source directly: it must not set this.)
+   */
+  readonly lendsFrames?: boolean;
+  /** Optional: the consumer has finished reading the frame its last capture() returned. */
+  releaseFrame?(): void;
   /** Calls `listener` with areas that changed since the last call (X11: XDamage). Returns unsubscribe. */
   onDamage(listener: (rects: Rect[]) => void): () => void;
   /**

@@ -1,23 +1,90 @@
 /**
  * One viewer's view of the shared ScreenSource. The platform's source captures into ONE buffer
- * that its next capture reuses, and each viewer has its own encoder that keeps using a frame
- * across awaits (JPEG, zlib): so each view copies its capture into a buffer of its own (kept and
- * grown, never reallocated per frame) before another viewer's capture can run. The copy happens
- * synchronously when the capture resolves: the platform's next grab needs an X round trip first,
- * so it cannot overwrite the buffer in between. close() of a view leaves the shared source open
- * (the session owns it).
+ * that its next capture reuses (X11: the MIT-SHM segment itself, mapped), and each viewer has its
+ * own encoder that keeps using a frame across awaits (JPEG, zlib).
+ *
+ * - A lone viewer, on a source that lends its frames (ScreenSource.lendsFrames), gets the frame
+ *   itself: no copy. The frame is lent until the viewer's encoder calls releaseFrame() (or
+ *   captures again, or the view closes); meanwhile no other view of the group may capture, so the
+ *   pixels being encoded are never rewritten under the encoder. Another view's capture waits for
+ *   the frame to come back, at most LENT_FRAME_WAIT_MS, then fails saying so (its encoder retries).
+ * - Otherwise (two viewers or more, or a source that does not lend) each view copies its capture
+ *   into a buffer of its own (kept and grown, never reallocated per frame) synchronously when the
+ *   capture resolves: the platform's next grab needs an X round trip first, so it cannot overwrite
+ *   the buffer in between.
+ *
+ * The views of one session share a ScreenViewGroup. close() of a view leaves the shared source
+ * open (the session owns it).
  */
 import type { PixelBuffer, Rect, ScreenMove, ScreenSource } from '../platform/types';
 
 const BYTES_PER_PIXEL = 4;
+/** How long a capture waits for a frame lent to another viewer's encoder (one encode), in ms. */
+export const LENT_FRAME_WAIT_MS = 5_000;
+
+export class LentFrameTimeoutError extends Error {
+  constructor(waitedMs: number) {
+    super(`another viewer's encoder kept the screen's capture buffer for more than ${waitedMs} ms`);
+    this.name = 'LentFrameTimeoutError';
+  }
+}
+
+/** The views of one shared source: which of them has a frame lent, and who waits for it back. */
+export class ScreenViewGroup {
+  readonly views = new Set<ScreenSourceView>();
+  private borrower: ScreenSourceView | null = null;
+  private waiters = new Set<() => void>();
+
+  constructor(readonly waitMs = LENT_FRAME_WAIT_MS) {}
+
+  /** True when `view` may be lent the next frame: it is the group's only view. */
+  mayLend(view: ScreenSourceView): boolean {
+    return this.views.size === 1 && this.views.has(view);
+  }
+
+  lend(view: ScreenSourceView): void {
+    this.borrower = view;
+  }
+
+  giveBack(view: ScreenSourceView): void {
+    if (this.borrower !== view) return;
+    this.borrower = null;
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  /** Resolves once no other view holds a lent frame; rejects after waitMs. */
+  async untilFree(view: ScreenSourceView): Promise<void> {
+    if (this.borrower === null || this.borrower === view) return;
+    const started = Date.now();
+    while (this.borrower !== null && this.borrower !== view) {
+      const left = this.waitMs - (Date.now() - started);
+      if (left <= 0) throw new LentFrameTimeoutError(this.waitMs);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, left);
+        this.waiters.add(done);
+      });
+    }
+  }
+}
 
 export class ScreenSourceView implements ScreenSource {
   private buffer = new Uint8Array(0);
   private readonly unsubscribers = new Set<() => void>();
+  private closed = false;
   /** The shared source's moves, where it reports them (ScreenSource.onMoves). */
   readonly onMoves?: (listener: (moves: ScreenMove[]) => void) => () => void;
 
-  constructor(private readonly shared: ScreenSource) {
+  /** Without a group the view copies every capture (tests and wrappers that share nothing). */
+  constructor(
+    private readonly shared: ScreenSource,
+    private readonly group: ScreenViewGroup | null = null,
+  ) {
+    group?.views.add(this);
     const sharedMoves = shared.onMoves?.bind(shared);
     if (sharedMoves) {
       this.onMoves = (listener) => {
@@ -40,7 +107,15 @@ export class ScreenSourceView implements ScreenSource {
   }
 
   async capture(rect?: Rect): Promise<PixelBuffer> {
+    // Asking again means the previous frame has been read.
+    this.releaseFrame();
+    const group = this.group;
+    if (group) await group.untilFree(this);
     const frame = await this.shared.capture(rect);
+    if (group && this.shared.lendsFrames && !this.closed && group.mayLend(this)) {
+      group.lend(this);
+      return frame;
+    }
     const rowBytes = frame.width * BYTES_PER_PIXEL;
     const bytes = rowBytes * frame.height;
     if (this.buffer.byteLength < bytes) this.buffer = new Uint8Array(bytes);
@@ -76,8 +151,16 @@ export class ScreenSourceView implements ScreenSource {
     return this.shared.cursor();
   }
 
+  /** The encoder has read the last frame: a lent one goes back to the group. */
+  releaseFrame(): void {
+    this.group?.giveBack(this);
+  }
+
   /** Unsubscribes what this view subscribed; the shared source stays open. */
   async close(): Promise<void> {
+    this.closed = true;
+    this.releaseFrame();
+    this.group?.views.delete(this);
     for (const off of this.unsubscribers) off();
     this.unsubscribers.clear();
   }

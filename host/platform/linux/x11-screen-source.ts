@@ -47,6 +47,8 @@ export interface X11ScreenOptions {
 }
 
 export class X11ScreenSource implements ScreenSource {
+  /** In a session only the viewers' views capture this source (the X11 overlay never does). */
+  readonly lendsFrames = true;
   private size: { width: number; height: number };
   private queue: Promise<unknown> = Promise.resolve();
   private lastCursor: CursorImage | null = null;
