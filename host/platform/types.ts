@@ -59,10 +59,11 @@ export interface ScreenSource {
   /** Captures `rect` of the desktop (default: all of it) into a buffer the source reuses. */
   capture(rect?: Rect): Promise<PixelBuffer>;
   /**
-   * Optional: true when nothing captures this source except the session's views
-   * (host/session/shared-screen-source.ts), so a view may hand a lone viewer the captured frame
-   * itself, without a copy, until that viewer calls releaseFrame(). X11: the overlay draws without
-   * capturing. (The Windows overlay captures the source directly: it must not set this.)
+   * Optional: true when, in a session, this source is captured only through the session's view
+   * group (host/session/shared-screen-source.ts: the viewers' views, and the X11 overlay as the
+   * group's guest), so a view may hand a lone viewer the captured frame itself, without a copy,
+   * until that viewer calls releaseFrame(). (The Windows overlay captures its source directly: a
+   * Windows source must not set this.)
    */
   readonly lendsFrames?: boolean;
   /** Optional: the consumer has finished reading the frame its last capture() returned. */

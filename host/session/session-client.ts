@@ -228,7 +228,10 @@ export class SessionClient implements HelperController {
     // On an X desktop: the overlay that draws on the customer's screen (host/overlay/).
     this.annotations =
       options.annotations ??
-      createAnnotationSurface(this.system, this.log, () => this.requireGate().screen());
+      createAnnotationSurface(this.system, this.log, async () =>
+        // Its captures take turns with the viewers' (never into a frame lent to an encoder).
+        this.screenViews.guest(await this.requireGate().screen()),
+      );
     this.machine = new HelperStateMachine(() => this.emitStatus());
     this.ended = new Promise((resolve) => (this.endedResolve = resolve));
     this.handlers = {

@@ -13,8 +13,9 @@
  *   capture resolves: the platform's next grab needs an X round trip first, so it cannot overwrite
  *   the buffer in between.
  *
- * The views of one session share a ScreenViewGroup. close() of a view leaves the shared source
- * open (the session owns it).
+ * The views of one session share a ScreenViewGroup, which also gives the session's other
+ * capturer (the X11 overlay reading clean pixels) its turn: ScreenViewGroup.guest(). close() of a
+ * view leaves the shared source open (the session owns it).
  */
 import type { PixelBuffer, Rect, ScreenMove, ScreenSource } from '../platform/types';
 
@@ -29,10 +30,14 @@ export class LentFrameTimeoutError extends Error {
   }
 }
 
-/** The views of one shared source: which of them has a frame lent, and who waits for it back. */
+/**
+ * The captures of one shared source in a session: one at a time, from the capture request until
+ * its frame is copied, or, for a lent frame, until the borrowing view gives it back. The holder
+ * is a view (or a guest capturer's token); the others wait, at most waitMs.
+ */
 export class ScreenViewGroup {
   readonly views = new Set<ScreenSourceView>();
-  private borrower: ScreenSourceView | null = null;
+  private holder: object | null = null;
   private waiters = new Set<() => void>();
 
   constructor(readonly waitMs = LENT_FRAME_WAIT_MS) {}
@@ -42,21 +47,10 @@ export class ScreenViewGroup {
     return this.views.size === 1 && this.views.has(view);
   }
 
-  lend(view: ScreenSourceView): void {
-    this.borrower = view;
-  }
-
-  giveBack(view: ScreenSourceView): void {
-    if (this.borrower !== view) return;
-    this.borrower = null;
-    for (const wake of [...this.waiters]) wake();
-  }
-
-  /** Resolves once no other view holds a lent frame; rejects after waitMs. */
-  async untilFree(view: ScreenSourceView): Promise<void> {
-    if (this.borrower === null || this.borrower === view) return;
+  /** Resolves holding the group's capture turn; rejects after waitMs if another keeps it. */
+  async acquire(who: object): Promise<void> {
     const started = Date.now();
-    while (this.borrower !== null && this.borrower !== view) {
+    while (this.holder !== null && this.holder !== who) {
       const left = this.waitMs - (Date.now() - started);
       if (left <= 0) throw new LentFrameTimeoutError(this.waitMs);
       await new Promise<void>((resolve) => {
@@ -69,6 +63,41 @@ export class ScreenViewGroup {
         this.waiters.add(done);
       });
     }
+    this.holder = who;
+  }
+
+  release(who: object): void {
+    if (this.holder !== who) return;
+    this.holder = null;
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  /**
+   * `shared` for a capturer that is not a viewer (the X11 overlay reading the clean pixels under
+   * a drawing): its captures take their turn like a view's, so they never write into a frame lent
+   * to an encoder. Its caller must copy what it keeps as soon as the capture resolves.
+   */
+  guest(shared: ScreenSource): ScreenSource {
+    const turn = {};
+    const capture = async (rect?: Rect): Promise<PixelBuffer> => {
+      await this.acquire(turn);
+      try {
+        return await shared.capture(rect);
+      } finally {
+        // The next holder's capture needs an X round trip before it writes: the caller's
+        // synchronous copy comes first.
+        this.release(turn);
+      }
+    };
+    return {
+      desktopSize: () => shared.desktopSize(),
+      monitors: () => shared.monitors(),
+      capture,
+      onDamage: (listener) => shared.onDamage(listener),
+      pointer: () => shared.pointer(),
+      cursor: () => shared.cursor(),
+      close: () => shared.close(),
+    };
   }
 }
 
@@ -110,12 +139,19 @@ export class ScreenSourceView implements ScreenSource {
     // Asking again means the previous frame has been read.
     this.releaseFrame();
     const group = this.group;
-    if (group) await group.untilFree(this);
-    const frame = await this.shared.capture(rect);
-    if (group && this.shared.lendsFrames && !this.closed && group.mayLend(this)) {
-      group.lend(this);
-      return frame;
+    if (!group) return this.copyOf(await this.shared.capture(rect));
+    await group.acquire(this);
+    let lent = false;
+    try {
+      const frame = await this.shared.capture(rect);
+      lent = Boolean(this.shared.lendsFrames) && !this.closed && group.mayLend(this);
+      return lent ? frame : this.copyOf(frame);
+    } finally {
+      if (!lent) group.release(this);
     }
+  }
+
+  private copyOf(frame: PixelBuffer): PixelBuffer {
     const rowBytes = frame.width * BYTES_PER_PIXEL;
     const bytes = rowBytes * frame.height;
     if (this.buffer.byteLength < bytes) this.buffer = new Uint8Array(bytes);
@@ -153,7 +189,7 @@ export class ScreenSourceView implements ScreenSource {
 
   /** The encoder has read the last frame: a lent one goes back to the group. */
   releaseFrame(): void {
-    this.group?.giveBack(this);
+    this.group?.release(this);
   }
 
   /** Unsubscribes what this view subscribed; the shared source stays open. */

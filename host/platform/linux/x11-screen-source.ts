@@ -47,7 +47,7 @@ export interface X11ScreenOptions {
 }
 
 export class X11ScreenSource implements ScreenSource {
-  /** In a session only the viewers' views capture this source (the X11 overlay never does). */
+  /** In a session, captured only through the view group (viewers, and the X11 overlay as guest). */
   readonly lendsFrames = true;
   private size: { width: number; height: number };
   private queue: Promise<unknown> = Promise.resolve();

@@ -125,6 +125,24 @@ describe('ScreenSourceView in a group', () => {
     expect((await pending).data.buffer).toBe(source.memory.buffer); // c is alone now
   });
 
+  it("the overlay's captures (the group's guest) never write into a lent frame, even one still being captured", async () => {
+    const source = new OneBufferSource(true);
+    const group = new ScreenViewGroup();
+    const view = new ScreenSourceView(source, group);
+    const overlay = group.guest(source);
+    // The viewer's capture is in flight (not lent yet) when the overlay asks.
+    const viewing = view.capture();
+    const covering = overlay.capture({ x: 0, y: 0, width: 8, height: 8 });
+    const lent = await viewing;
+    expect(lent.data.buffer).toBe(source.memory.buffer);
+    expect(await settled(covering)).toBe(false);
+    expect(lent.data.every((v) => v === 1)).toBe(true);
+    view.releaseFrame();
+    expect((await covering).data[0]).toBe(2);
+    // The guest is not a viewer: the lone viewer is still lent its frames.
+    expect((await view.capture()).data.buffer).toBe(source.memory.buffer);
+  });
+
   it('copies when the source does not lend its frames, or without a group', async () => {
     const source = new OneBufferSource(false);
     const grouped = await new ScreenSourceView(source, new ScreenViewGroup()).capture();
