@@ -47,12 +47,32 @@ export function defaultStateFile(system: SystemFacts = currentSystem()): string 
   return path.join(stateFolder(system).dir, RESUME_FILE_NAME);
 }
 
-/** Writes the state atomically (temporary file, then rename), readable by this user only. */
-export async function writeResumeState(file: string, state: ResumeState): Promise<void> {
+/** Writes to each file of this process, in the order they were asked for (see writeResumeState). */
+const writesInOrder = new Map<string, Promise<void>>();
+let tempCount = 0;
+
+/**
+ * Writes the state atomically (temporary file, then rename), readable by this user only. Writes
+ * to one file from this process go one after the other, each through its own temporary file: two
+ * writes sharing one temporary name (a welcome and a consent at once, or two helpers of one
+ * process) once renamed a file still being written, and a reader saw it empty.
+ */
+export function writeResumeState(file: string, state: ResumeState): Promise<void> {
   const checked = ResumeState.parse(state);
+  const previous = writesInOrder.get(file) ?? Promise.resolve();
+  const done = previous.then(() => writeNow(file, checked));
+  const settled = done.catch(() => undefined);
+  writesInOrder.set(file, settled);
+  void settled.then(() => {
+    if (writesInOrder.get(file) === settled) writesInOrder.delete(file);
+  });
+  return done;
+}
+
+async function writeNow(file: string, checked: ResumeState): Promise<void> {
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true, mode: DIR_MODE });
-  const temp = `${file}.${process.pid}.tmp`;
+  const temp = `${file}.${process.pid}.${++tempCount}.tmp`;
   const handle = await open(temp, 'w', FILE_MODE);
   try {
     await handle.writeFile(`${JSON.stringify(checked)}\n`, 'utf8');
