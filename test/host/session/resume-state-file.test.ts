@@ -116,4 +116,23 @@ describe('resume state file', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(readdirSync(path.dirname(file))).toEqual(['resume.json']);
   });
+
+  it('an old helper deleting its state never deletes the state a newer helper writes at that moment', async () => {
+    const file = path.join(tmp, 'f', 'resume.json');
+    const ticks = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+    };
+    for (let round = 0; round < 120; round++) {
+      await writeResumeState(file, { ...state, resumeToken: `old-${round}` });
+      // Whatever the order of the old helper's read, the new helper's rename and the delete: the
+      // delete starts a few event-loop turns later each round, so some rounds read before the
+      // rename and remove after it.
+      await Promise.all([
+        ticks(round % 12).then(() => deleteResumeStateOf(file, `old-${round}`)),
+        writeResumeState(file, { ...state, resumeToken: `new-${round}` }),
+      ]);
+      expect((await readResumeState(file)).resumeToken).toBe(`new-${round}`);
+    }
+    expect(readdirSync(path.dirname(file))).toEqual(['resume.json']);
+  });
 });
