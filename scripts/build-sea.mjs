@@ -304,9 +304,13 @@ function newestSource() {
   return newest;
 }
 
-/** The target's executable, built first when missing or older than a source file (for tests). */
+/**
+ * The target's executable, built first when missing or older than a source file (for tests), and
+ * its compressed download copy (made when missing, e.g. after an older build; else a quick check).
+ */
 export async function ensureSea(target) {
   if (!isFresh(target)) await buildSea(target);
+  else compressDownload(target);
   return SEA_OUTPUTS[target];
 }
 
@@ -332,6 +336,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       console.log(
         `helper executable (${target}): ${relative(process.cwd(), SEA_OUTPUTS[target])} is up to date`,
       );
+      compressDownload(target);
       continue;
     }
     const { path, bytes } = await buildSea(target);
