@@ -19,7 +19,7 @@
  *       stream 2  the executable's tar header (its size includes the trailer), per request, stored
  *       stream 3  the executable's bytes, compressed once by xz (XZ_ARGS) and cached on disk
  *       stream 4  the trailer, the block padding and the end-of-archive blocks, per request, stored
- *     ("stored": xz-stored.ts, written here, a few hundred bytes). xz, not gzip: 27 % fewer bytes
+ *     ("stored": xz-stored.ts, written here, a few hundred bytes). xz, not gzip: 34 % fewer bytes
  *     for the 105 MiB executable (docs/performance.md has the measurements, zstd and brotli too).
  * Compressing the executable (tens of MB) happens once per build of it: scripts/build-sea.mjs asks
  * for it right after building (`compressed()`), the server makes it in the background at start-up
@@ -48,7 +48,7 @@ const EXECUTABLE_GZIP_LEVEL = 6;
 const SMALL_GZIP_LEVEL = 6;
 /**
  * How xz compresses the Linux executable, once per build: the x86 branch filter (calls and jumps
- * made relative, so repeated targets look alike: 5 % fewer bytes) then LZMA2 preset 6, on two
+ * made relative, so repeated targets look alike: 3 % fewer bytes) then LZMA2 preset 6, on two
  * threads. Measured on the 105 MiB executable in docs/performance.md.
  */
 export const XZ_ARGS = ['--threads=2', '--x86', '--lzma2=preset=6', '--stdout'];
