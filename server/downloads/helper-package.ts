@@ -40,8 +40,8 @@ import { xzStored } from './xz-stored';
 /** Entries a helper tree may have at most (bounds the walk). */
 const MAX_TREE_ENTRIES = 2000;
 /**
- * Compression level of the cached executable (once per build). 6, not 9: on the 105 MiB Linux
- * executable 9 took 18 s for 0.4 % fewer bytes (40.34 vs 40.49 MB), 6 took 8.5 s.
+ * Compression level of the cached .exe (once per build). 6, not 9: on the 105 MiB Linux
+ * executable (when it went as a tar.gz) 9 took 18 s for 0.4 % fewer bytes, 6 took 8.5 s.
  */
 const EXECUTABLE_GZIP_LEVEL = 6;
 /** Compression level of the small per-request deflate blocks (raw form). */
