@@ -22,8 +22,10 @@
  *     ("stored": xz-stored.ts, written here, a few hundred bytes). xz, not gzip: 34 % fewer bytes
  *     for the 105 MiB executable (docs/performance.md has the measurements, zstd and brotli too).
  * Compressing the executable (tens of MB) happens once per build of it: scripts/build-sea.mjs asks
- * for it right after building (`compressed()`), the server makes it in the background at start-up
- * when missing; the cache lives in `<downloadsDir>/.cache/` (or in memory where that is read-only).
+ * for it right after building (`compressed()`); a server that finds no copy (an executable copied
+ * in by hand) makes it when the first download asks, which waits for it. The .exe's deflate copy
+ * is made in the background at start-up (plain bytes until then). The cache lives in
+ * `<downloadsDir>/.cache/` (or in memory where that is read-only).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -137,6 +139,12 @@ export class HelperPackage {
   /** Starts the one-time work (compressing the executable) so the first customer does not wait. */
   warm(): void {
     if (!this.available()) return;
+    if (this.spec.form === 'tar.xz' && !this.xzCached()) {
+      // Not at start-up: a minute of both cores, and every test server of a checkout would start
+      // its own. The build makes it (scripts/build-sea.mjs); else the first download does, once.
+      this.log.info('helper_package_not_compressed', { dir: this.spec.dir, build: this.spec.build });
+      return;
+    }
     this.prepare()
       .then((p) => {
         if (this.spec.form === 'raw') this.deflatedFor(p);
@@ -357,17 +365,34 @@ export class HelperPackage {
     return out;
   }
 
-  /** The executable as one xz stream: from the disk cache, made there, or kept in memory. */
-  private async compressedExecutable(size: number, mtimeMs: number): Promise<BodyPart> {
-    const cacheDir = path.join(this.downloadsDir, '.cache');
-    const name = `${this.spec.dir}-${size}-${Math.floor(mtimeMs)}.xz`;
-    const cached = path.join(cacheDir, name);
+  /** Where the xz copy of an executable of this size and time is cached. */
+  private xzCachePath(size: number, mtimeMs: number): string {
+    return path.join(this.downloadsDir, '.cache', `${this.spec.dir}-${size}-${Math.floor(mtimeMs)}.xz`);
+  }
+
+  /** The cached xz copy of the current executable, if made. */
+  private xzCached(): BodyPart | null {
     try {
+      const exe = statSync(this.exePath);
+      const cached = this.xzCachePath(exe.size, exe.mtimeMs);
       const st = statSync(cached);
-      if (st.isFile() && st.size > 0) return { file: cached, length: st.size };
+      return st.isFile() && st.size > 0 ? { file: cached, length: st.size } : null;
     } catch {
-      // not cached yet
+      return null;
     }
+  }
+
+  /**
+   * The executable as one xz stream: from the disk cache, made there, or kept in memory. Made
+   * here only when the build did not (an executable copied in by hand): the download that asks
+   * first waits for it.
+   */
+  private async compressedExecutable(size: number, mtimeMs: number): Promise<BodyPart> {
+    const cached = this.xzCachePath(size, mtimeMs);
+    const cacheDir = path.dirname(cached);
+    const name = path.basename(cached);
+    const found = this.xzCached();
+    if (found && !Buffer.isBuffer(found) && found.file === cached) return found;
     const started = Date.now();
     try {
       mkdirSync(cacheDir, { recursive: true });
