@@ -73,6 +73,20 @@ export type HelperWelcome = Extract<ServerToHelper, { type: 'helper.welcome' }>;
 export type ViewerWelcome = Extract<ServerToViewer, { type: 'viewer.welcome' }>;
 type HelperPresenceView = NonNullable<ViewerWelcome['helper']>;
 
+/**
+ * Several nodes only (server/cluster/screen-routing.ts): the node that handles an agent's screen
+ * request carries the session's screen (its relay room, this service's memory of it); helpers and
+ * viewers reaching other nodes are forwarded there. Absent on one node: nothing of it runs.
+ */
+export interface ScreenCarrier {
+  /** This node carries the session's screen from now on; throws a ProtocolError when another does. */
+  carry(sessionId: string): Promise<void>;
+  /** A download ticket was issued here: other nodes must find its session without spending it. */
+  ticketIssued(ticket: string, sessionId: string, expiresAt: number): Promise<void>;
+  /** The session ended: this node carries it no more. */
+  ended(sessionId: string): void;
+}
+
 export interface HelperHello {
   os: OsInfo;
   supported: boolean;
@@ -86,6 +100,7 @@ export class ScreenService {
   private readonly announcements: PacedQueue;
   readonly relay: Relay;
   private readonly screens = new Map<string, ScreenSession>();
+  private carrier: ScreenCarrier | null = null;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -145,6 +160,11 @@ export class ScreenService {
     }
   }
 
+  /** Several nodes: which node carries each session's screen (see ScreenCarrier). */
+  carryWith(carrier: ScreenCarrier): void {
+    this.carrier = carrier;
+  }
+
   /** The agent asks to see the customer's screen: a fresh join code, shown on the customer's page. */
   async request(
     user: UserRecord,
@@ -158,6 +178,7 @@ export class ScreenService {
       );
     }
     await this.sessions.held(user, sessionId);
+    await this.carrier?.carry(sessionId);
     const ss = this.screen(sessionId, 'none');
     if (ss.helper)
       throw new ProtocolError('illegal_transition', "the customer's helper is already connected");
@@ -175,7 +196,8 @@ export class ScreenService {
       this.ctx.log.info('helper_replaced', { session: sessionId });
     }
     const { code, expiresAt } = await this.joinCodes.issue(sessionId);
-    const { ticket } = this.tickets.issue(sessionId);
+    const { ticket, expiresAt: ticketExpiresAt } = this.tickets.issue(sessionId);
+    await this.carrier?.ticketIssued(ticket, sessionId, ticketExpiresAt);
     this.sessions.customers.send(sessionId, {
       type: 'screen.requested',
       joinCode: code,
@@ -554,6 +576,7 @@ export class ScreenService {
 
   private onSessionEnded(sessionId: string, by: SessionEndedBy): void {
     this.tickets.expireSession(sessionId);
+    this.carrier?.ended(sessionId);
     const forget = async () => {
       await this.joinCodes.revoke(sessionId);
       await this.ctx.store.screenGrants.clear(sessionId);
