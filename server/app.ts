@@ -183,6 +183,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
           joinCodeKey: loadJoinCodeKey(config.dataDir),
           ephemeral: store.ephemeral,
           now: ctx.now,
+          userById: (id) => store.users.byId(id),
         },
         log,
       );

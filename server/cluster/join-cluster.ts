@@ -24,6 +24,7 @@ import { shareThrottles } from './shared-throttles';
 import type { LoginThrottle } from '../auth/throttle';
 import type { IncomingMessage } from 'node:http';
 import type { EphemeralStore } from '../store/ephemeral-store';
+import type { UserRecord } from '../store/store';
 import type { Channel, ForwardedClient } from '../ws/hub';
 import { LINK_HEADER, LINK_PATH, LinkSigner } from './link-claims';
 import { NodeRegistry, type NodeRegistryTimings } from './node-registry';
@@ -39,6 +40,8 @@ export interface ClusterOptions {
   /** The shared ephemeral store (download tickets' sessions are written there). */
   ephemeral: EphemeralStore;
   now: () => number;
+  /** The store's accounts (a screen request passed on from another node names its agent). */
+  userById(id: string): Promise<UserRecord | null>;
   /** Tests shorten the duplicate-id check. */
   registry?: NodeRegistryTimings;
 }
@@ -97,8 +100,11 @@ export async function joinCluster(
     ephemeral: options.ephemeral,
     now: options.now,
     log,
+    bus,
+    userById: options.userById,
   });
   workflow.screen.carryWith(routing);
+  const stopRouting = routing.start();
 
   const publish = (p: Promise<void>) =>
     p.catch((err: unknown) => log.warn('bus_publish_failed', { error: String(err) }));
@@ -169,6 +175,7 @@ export async function joinCluster(
     advertise: (url) => registry.advertise(url),
     async close() {
       for (const u of unsubscribe) u();
+      stopRouting();
       unshare();
       await directory.close();
       await leases.close();

@@ -79,8 +79,15 @@ type HelperPresenceView = NonNullable<ViewerWelcome['helper']>;
  * viewers reaching other nodes are forwarded there. Absent on one node: nothing of it runs.
  */
 export interface ScreenCarrier {
-  /** This node carries the session's screen from now on; throws a ProtocolError when another does. */
-  carry(sessionId: string): Promise<void>;
+  /**
+   * Before an agent's screen request: null when this node carries the session's screen (from now
+   * on), else the answer of the node that does, which handled the request (`ask`). `ask` is null
+   * for a request another node passed on here: it is never passed on again.
+   */
+  carry(
+    sessionId: string,
+    ask: { userId: string; address: string | undefined } | null,
+  ): Promise<{ joinCode: string; expiresAt: number } | null>;
   /** A download ticket was issued here: other nodes must find its session without spending it. */
   ticketIssued(ticket: string, sessionId: string, expiresAt: number): Promise<void>;
   /** The session ended: this node carries it no more. */
@@ -170,6 +177,7 @@ export class ScreenService {
     user: UserRecord,
     sessionId: string,
     address?: string,
+    passedOn = false,
   ): Promise<{ joinCode: string; expiresAt: number }> {
     if (!user.features.screenView) {
       throw new ProtocolError(
@@ -178,7 +186,8 @@ export class ScreenService {
       );
     }
     await this.sessions.held(user, sessionId);
-    await this.carrier?.carry(sessionId);
+    const elsewhere = await this.carrier?.carry(sessionId, passedOn ? null : { userId: user.id, address });
+    if (elsewhere) return elsewhere;
     const ss = this.screen(sessionId, 'none');
     if (ss.helper)
       throw new ProtocolError('illegal_transition', "the customer's helper is already connected");

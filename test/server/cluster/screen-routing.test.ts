@@ -32,6 +32,7 @@ import {
   connectAgent,
   connectViewer,
   helperHello,
+  resultOf,
   screenRequested,
   seen,
   seenType,
@@ -195,6 +196,27 @@ describe('screens across two nodes', () => {
     const back = await connectViewer(b, agent.token, sid);
     expect(back.first).toMatchObject({ type: 'viewer.welcome', helper: { peerId: 1 } });
     await closeAll(back.client, helper.client, agent.client, customer.client);
+  }, 60_000);
+
+  it('passes an agent\'s "ask again" on another node to the carrying node, answers and refusals alike', async () => {
+    const { agent, customer } = await requestedOnA();
+    const sid = customer.sessionId;
+    // The same agent's window that reached B (a load balancer moved it) asks again.
+    const onB = await connectAgent(b, agent);
+    const again = resultOf<{ joinCode: string }>(
+      await onB.client.request({ type: 'screen.request', sessionId: sid }),
+    );
+    expect(again.joinCode).not.toBe(customer.joinCode);
+    expect(b.services.workflow.screen.stateOf(sid)).toBe('none');
+    // A issued it: the first code is gone, the new one opens the session through B.
+    const old = await helperVia(b, { kind: 'join', joinCode: customer.joinCode });
+    expect(errorOf(old.first).code).toBe('join_code_invalid');
+    const helper = await helperVia(b, { kind: 'join', joinCode: again.joinCode });
+    expect(helper.first).toMatchObject({ type: 'helper.welcome', sessionId: sid });
+    // A's refusal (a helper is connected) reaches the agent on B as A said it.
+    const refused = await onB.client.request({ type: 'screen.request', sessionId: sid });
+    expect(refused).toMatchObject({ type: 'error', code: 'illegal_transition' });
+    await closeAll(old.client, helper.client, onB.client, agent.client, customer.client);
   }, 60_000);
 
   it("refuses a socket that claims to come from a node without the deployment's key", async () => {
