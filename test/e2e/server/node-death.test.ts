@@ -9,10 +9,10 @@
  *
  * Screens: the node carrying a session's screen (where the agent asked for it) is killed while a
  * viewer reaches it through another node's link: the viewer is told at once (`unavailable`,
- * reason `node_lost`, close 4011), and its reconnects through that other node are answered (a
- * clear refusal while the dead node's lease runs, then the session) rather than left hanging.
- * (The screen itself does not survive its node yet: docs/deployment.md.) A second process
- * started with the id of a running node stops at start and says why.
+ * reason `node_lost`, close 4011); the helper resuming with its token and the viewer coming back
+ * through another node are refused clearly while the dead node's lease runs, then that node takes
+ * the screen over (the customer's grants kept, no new code) and frames flow again. A second
+ * process started with the id of a running node stops at start and says why.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,7 @@ import { startTestServer } from '../../support/test-server';
 import { TestWsClient, type TestMessage } from '../../support/ws-client';
 import {
   addPortal,
+  ALL_GRANTS,
   helperHello,
   resultOf,
   seen,
@@ -36,6 +37,8 @@ import {
 import { JOIN_CODE_KEY_BYTES, JOIN_CODE_KEY_FILE } from '../../../server/screen/join-code-key';
 import { LEASE_TTL_MS } from '../../../server/cluster/session-leases';
 import { CLOSE } from '../../../protocol/close-codes';
+import { DataChannel, encodeFrame, PEER_ALL_VIEWERS, PEER_HELPER } from '../../../protocol/frame';
+import { until } from '../../support/polling';
 
 /** The join-code key every node shares (docs/deployment.md); node links are signed with it too. */
 const JOIN_KEY = randomBytes(JOIN_CODE_KEY_BYTES);
@@ -104,7 +107,7 @@ afterAll(async () => {
 });
 
 describe('a node killed with -9', () => {
-  it('tells a viewer at once when the node carrying its screen dies, and answers its reconnects', async () => {
+  it('tells a viewer at once when the node carrying its screen dies, and resumes sharing on another node', async () => {
     const carrier = await startNode('d');
     const c = nodes.get('c')!;
     await expect(
@@ -130,12 +133,14 @@ describe('a node killed with -9', () => {
     );
     const helper = await TestWsClient.connect(wsUrl(carrier));
     helper.send(helperHello({ kind: 'join', joinCode }));
-    await helper.waitType('helper.welcome');
+    const helperWelcome = await helper.waitType('helper.welcome');
 
     const viewerHello = { type: 'viewer.hello', token: agent.token, sessionId, protocol: PROTOCOL_VERSION };
     const viewer = await TestWsClient.connect(wsUrl(c), c.url);
     viewer.send(viewerHello);
     expect(await viewer.waitType('viewer.welcome')).toMatchObject({ helper: { peerId: 1 } });
+    helper.send({ type: 'helper.consent', grants: ALL_GRANTS });
+    await viewer.waitType('helper.consent');
 
     const killedAt = performance.now();
     await kill9('d');
@@ -144,35 +149,50 @@ describe('a node killed with -9', () => {
     expect(await viewer.waitClose(5_000)).toBe(CLOSE.nodeLost);
     const toldMs = Math.round(performance.now() - killedAt);
 
-    // Reconnecting through C: refused clearly while D's lease runs, then C takes the session.
+    // The helper and the viewer come back through C: refused clearly while D's lease runs,
+    // then C takes the screen over from the shared state, and sharing resumes there.
     const answers: string[] = [];
-    const deadline = Date.now() + LEASE_TTL_MS + 10_000;
-    for (;;) {
-      if (Date.now() > deadline)
-        throw new Error(`no viewer.welcome through C; answers: ${answers.join(', ')}`);
-      const again = await TestWsClient.connect(wsUrl(c), c.url);
-      again.send(viewerHello);
-      const first = await again.waitFor(
-        (m) => m.type === 'viewer.welcome' || m.type === 'error',
-        10_000,
-        'viewer.welcome or error through C',
-      );
-      again.close();
-      if (first.type === 'viewer.welcome') break;
-      answers.push(`${String(first.code)}/${String((first.details as { reason?: string }).reason)}`);
-      await new Promise((r) => setTimeout(r, 500));
+    const deadline = Date.now() + LEASE_TTL_MS + 15_000;
+    async function back(hello: Record<string, unknown>, welcome: string, origin?: string) {
+      for (;;) {
+        if (Date.now() > deadline) throw new Error(`no ${welcome} through C; answers: ${answers.join(', ')}`);
+        const again = await TestWsClient.connect(wsUrl(c), origin);
+        again.send(hello);
+        const first = await again.waitFor(
+          (m) => m.type === welcome || m.type === 'error',
+          10_000,
+          `${welcome} or error through C`,
+        );
+        if (first.type === welcome) return { client: again, first };
+        again.close();
+        answers.push(
+          `${String(first.code)}/${String((first.details as { reason?: string } | undefined)?.reason)}`,
+        );
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
-    console.log(
-      'node death figures',
-      JSON.stringify({
-        toldMs,
-        backThroughCMs: Math.round(performance.now() - killedAt),
-        refusals: answers.length,
-      }),
+    const resumeToken = helperWelcome.resumeToken as string;
+    const helperBack = await back(helperHello({ kind: 'resume', resumeToken }), 'helper.welcome');
+    const helperBackMs = Math.round(performance.now() - killedAt);
+    const viewerBack = await back(viewerHello, 'viewer.welcome', c.url);
+    expect(viewerBack.first).toMatchObject({ helper: { peerId: 1 } });
+    // The customer's grants were kept: the helper says them again and frames flow on C.
+    helperBack.client.send({ type: 'helper.consent', grants: ALL_GRANTS });
+    await viewerBack.client.waitType('helper.consent');
+    const picture = randomBytes(32 * 1024);
+    helperBack.client.ws.send(
+      encodeFrame({ channel: DataChannel.screen, from: PEER_HELPER, to: PEER_ALL_VIEWERS }, picture),
     );
+    await until(
+      'the screen frame at the viewer through C',
+      () => viewerBack.client.binary.length > 0,
+      10_000,
+    );
+    expect(viewerBack.client.binary[0]!.subarray(8).equals(picture)).toBe(true);
+    console.log('node death figures', JSON.stringify({ toldMs, helperBackMs, refusals: answers.length }));
     expect(new Set(answers).size).toBeLessThanOrEqual(1);
     if (answers.length) expect(answers[0]).toBe('unavailable/node_unreachable');
-    for (const client of [helper, agentOnD]) client.close();
+    for (const client of [helper, agentOnD, helperBack.client, viewerBack.client]) client.close();
   }, 60_000);
 
   it('leaves chat going through the other nodes, with nothing lost or repeated in the transcript', async () => {
