@@ -185,7 +185,10 @@ export class ScreenService {
    * so a hello for it reached this node). The screen is taken over the way a restarted node
    * takes its own back (awaitHelper); a stale copy made by a viewer's hello is replaced.
    */
-  private async adopt(sessionId: string, existing: ScreenSession | undefined): Promise<ScreenSession | undefined> {
+  private async adopt(
+    sessionId: string,
+    existing: ScreenSession | undefined,
+  ): Promise<ScreenSession | undefined> {
     if (existing?.helper) return existing;
     const now = this.ctx.now();
     const of = await this.ctx.store.ephemeral.get('resume_of', sessionId);
