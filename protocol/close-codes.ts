@@ -26,6 +26,11 @@ export const CLOSE = {
   featureDisabled: 4009,
   /** A seat freed for a login that waited for one: hello again for the full welcome. */
   seatGranted: 4010,
+  /**
+   * Several server nodes: the node that carries this session's screen stopped answering the node
+   * this socket reached (its link dropped). Reconnecting reaches the session again.
+   */
+  nodeLost: 4011,
 } as const;
 
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];

@@ -48,6 +48,8 @@ import { registerExtensionDownloadRoutes } from './http/routes/extension-downloa
 import { readExtensionPackageInfo } from './downloads/extension-packages';
 import { createSupportWorkflow, type SupportWorkflow, type WorkflowOptions } from './support-workflow';
 import { joinCluster, type ClusterMembership } from './cluster/join-cluster';
+import { defaultAdvertise } from './cluster/advertise-address';
+import { loadJoinCodeKey } from './screen/join-code-key';
 import type { PresenceTimings } from './cluster/presence-directory';
 import { ServiceStatus, type ServiceStatusDeps } from './status/service-status';
 import { hubProbeTarget, type HubProbeTarget } from './status/hub-probe';
@@ -178,6 +180,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
           busUrl: config.bus,
           nodeId: config.nodeId ?? 'node',
           ...(options.presence ? { presence: options.presence } : {}),
+          joinCodeKey: loadJoinCodeKey(config.dataDir),
+          ephemeral: store.ephemeral,
+          now: ctx.now,
+          userById: (id) => store.users.byId(id),
         },
         log,
       );
@@ -238,7 +244,16 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...packagedExtensionOrigins(config.downloadsDir),
     ...config.extraOrigins,
   ]);
-  const hub = attachHub(server, channels, origins, log, { ...options.hub, proxies: ctx.proxies });
+  const hub = attachHub(server, cluster ? cluster.route(channels) : channels, origins, log, {
+    ...options.hub,
+    proxies: ctx.proxies,
+    ...(cluster ? { forwarded: cluster.forwarded } : {}),
+  });
+  if (cluster) {
+    const advertised = config.advertise ?? defaultAdvertise(config.host, scheme, port);
+    if (advertised) await cluster.advertise(advertised);
+    else log.warn('cluster_no_advertise', { why: 'listening on every address without --advertise' });
+  }
   hubTarget = hubProbeTarget(config.host, scheme, port);
 
   return {

@@ -39,6 +39,11 @@ export interface ServerConfig {
   bus?: string;
   /** This node's name among several (`--node-id`); unique per node. */
   nodeId?: string;
+  /**
+   * Several nodes: where the others reach this one (`--advertise`, an origin), for the node links
+   * that carry screens between nodes. Absent: the address it listens on (cluster/advertise-address.ts).
+   */
+  advertise?: string;
   /** Largest file sent through the chat, in bytes (CHAT_FILE_DEFAULT_MAX_BYTES when absent). */
   chatFileMaxBytes?: number;
   /** Outgoing e-mail (invitations, password resets); without it the management center shows the links. */

@@ -5,6 +5,7 @@
  * the socket, so each node forwards it as it is; their size is bounded like a socket's own.
  */
 import * as z from 'zod';
+import { ERROR_CODE_LIST, type ErrorCode } from '../../protocol/errors';
 import { topic } from './bus';
 
 /** A node id: what `--node-id` accepts. */
@@ -55,6 +56,31 @@ export const TOPICS = {
       accountKey: throttleKey,
       addressKey: throttleKey,
       outcome: z.enum(['success', 'failure']),
+    }),
+  ),
+  /**
+   * An agent asked for a session's screen on a node that does not carry it: the carrying node
+   * (`to`) handles the request as its own and answers `screen.answer` with the same call id.
+   */
+  screenAsk: topic(
+    'screen.ask',
+    z.object({ node, to: node, callId: id, sessionId: id, userId: id, address: throttleKey.optional() }),
+  ),
+  /** The carrying node's answer to `screen.ask`: the join code, or the error the agent gets. */
+  screenAnswer: topic(
+    'screen.answer',
+    z.object({
+      node,
+      to: node,
+      callId: id,
+      answer: z.discriminatedUnion('ok', [
+        z.object({ ok: z.literal(true), joinCode: z.string().min(1).max(32), expiresAt: z.number().int() }),
+        z.object({
+          ok: z.literal(false),
+          code: z.enum(ERROR_CODE_LIST as [ErrorCode, ...ErrorCode[]]),
+          message: z.string().max(500),
+        }),
+      ]),
     }),
   ),
   /** A wrong join code sent to a node, from this address: every node counts it. */

@@ -8,6 +8,9 @@
  * wrong passwords and join codes count on every node (shared-throttles.ts); a session that ends
  * (or leaves its agent) on one node ends its screen, share and chat parts on every node.
  * Decisions stay where they were: the store's compare-and-set (one accept wins across nodes).
+ * A session's screen is carried by one node and its helper and viewers are forwarded there over
+ * node links (screen-routing.ts); a second process started with the same node id stops at once
+ * (node-registry.ts).
  * Without `--bus` none of this exists and the one-node paths are unchanged.
  */
 import type { Redis } from 'ioredis';
@@ -19,11 +22,28 @@ import { PresenceDirectory, type PresenceTimings } from './presence-directory';
 import { connectRedis } from './redis-client';
 import { shareThrottles } from './shared-throttles';
 import type { LoginThrottle } from '../auth/throttle';
+import type { IncomingMessage } from 'node:http';
+import type { EphemeralStore } from '../store/ephemeral-store';
+import type { UserRecord } from '../store/store';
+import type { Channel, ForwardedClient } from '../ws/hub';
+import { LINK_HEADER, LINK_PATH, LinkSigner } from './link-claims';
+import { NodeRegistry, type NodeRegistryTimings } from './node-registry';
+import { ScreenRouting } from './screen-routing';
+import { RedisSessionLeases } from './session-leases';
 
 export interface ClusterOptions {
   busUrl: string;
   nodeId: string;
   presence?: PresenceTimings;
+  /** The join-code key every node shares: node links are signed with a key derived from it. */
+  joinCodeKey: Buffer;
+  /** The shared ephemeral store (download tickets' sessions are written there). */
+  ephemeral: EphemeralStore;
+  now: () => number;
+  /** The store's accounts (a screen request passed on from another node names its agent). */
+  userById(id: string): Promise<UserRecord | null>;
+  /** Tests shorten the duplicate-id check. */
+  registry?: NodeRegistryTimings;
 }
 
 export interface ClusterMembership {
@@ -31,6 +51,12 @@ export interface ClusterMembership {
   readonly bus: RedisBus;
   /** Commands (presence, leases); the bus publishes on it too, so both keep one order. */
   readonly redis: Redis;
+  /** The channels with the helper's and viewer's routed to the node carrying their screen. */
+  route(channels: readonly Channel[]): Channel[];
+  /** What the hub accepts from other nodes: their forwarded sockets, on LINK_PATH. */
+  readonly forwarded: { path: string; admit(req: IncomingMessage): ForwardedClient | null };
+  /** Tells the other nodes where to reach this one (once it listens). */
+  advertise(url: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,9 +75,36 @@ export async function joinCluster(
     sub.disconnect();
     throw new Error(`the bus at ${redactRedis(options.busUrl)} does not answer: ${String(err)}`);
   }
-  const bus = new RedisBus(redis, sub, log);
   const { nodeId } = options;
+  // First: a second process with this node id must stop here, before it touches anything shared.
+  const registry = new NodeRegistry(redis, nodeId, options.registry);
+  try {
+    await registry.register();
+  } catch (err) {
+    redis.disconnect();
+    sub.disconnect();
+    throw err;
+  }
+  const bus = new RedisBus(redis, sub, log);
   const { sessions } = workflow;
+  const leases = new RedisSessionLeases(redis, nodeId);
+  leases.onLost((sessionId) => log.warn('screen_lease_lost', { session: sessionId }));
+  const signer = new LinkSigner(options.joinCodeKey);
+  const routing = new ScreenRouting({
+    nodeId,
+    leases,
+    registry,
+    signer,
+    screen: workflow.screen,
+    sessions,
+    ephemeral: options.ephemeral,
+    now: options.now,
+    log,
+    bus,
+    userById: options.userById,
+  });
+  workflow.screen.carryWith(routing);
+  const stopRouting = routing.start();
 
   const publish = (p: Promise<void>) =>
     p.catch((err: unknown) => log.warn('bus_publish_failed', { error: String(err) }));
@@ -106,10 +159,27 @@ export async function joinCluster(
     nodeId,
     bus,
     redis,
+    route: (channels) => routing.route(channels),
+    forwarded: {
+      path: LINK_PATH,
+      admit: (req) => {
+        const claims = signer.verify(req.headers[LINK_HEADER], options.now());
+        if (!claims) return null;
+        return {
+          address: claims.address,
+          ...(claims.origin ? { origin: claims.origin } : {}),
+          ...(claims.userAgent ? { userAgent: claims.userAgent } : {}),
+        };
+      },
+    },
+    advertise: (url) => registry.advertise(url),
     async close() {
       for (const u of unsubscribe) u();
+      stopRouting();
       unshare();
       await directory.close();
+      await leases.close();
+      await registry.close();
       await bus.close();
     },
   };

@@ -13,12 +13,70 @@ import type { RawData, WebSocket } from 'ws';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from '../relay/flow-control';
 
 /** Close codes a WebSocket may send on (1005, 1006 and 1015 are reserved for reporting). */
-function sendableCode(code: number): number {
+export function sendableCode(code: number): number {
   return code === 1000 ||
     (code >= 1001 && code <= 1014 && ![1004, 1005, 1006].includes(code)) ||
     (code >= 3000 && code <= 4999)
     ? code
     : 1011;
+}
+
+/** What a flow pauses and resumes: the socket (or the hub connection) its messages come from. */
+export interface FlowSource {
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * One direction of a link: sends to `dst`, pauses the source once `dst` has the high-water mark
+ * waiting, resumes it under the low-water mark, and terminates `dst` when it writes nothing for
+ * the stall time while the source waits (a close handshake with it would never finish).
+ */
+export class OneWayFlow {
+  private waiting = false;
+  private stallTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastProgress = performance.now();
+
+  constructor(
+    private readonly src: FlowSource,
+    private readonly dst: WebSocket,
+    private readonly limits: FlowLimits,
+    private readonly onPause: () => void = () => {},
+  ) {}
+
+  send(data: RawData | string, isBinary: boolean): void {
+    this.dst.send(data, { binary: isBinary }, () => {
+      this.lastProgress = performance.now();
+      if (this.waiting && this.dst.bufferedAmount <= this.limits.lowWaterBytes) this.resume();
+    });
+    if (!this.waiting && this.dst.bufferedAmount >= this.limits.highWaterBytes) {
+      this.waiting = true;
+      this.onPause();
+      this.src.pause();
+      this.armStall(this.limits.stallMs);
+    }
+  }
+
+  stop(): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
+  }
+
+  private resume(): void {
+    if (!this.waiting) return;
+    this.waiting = false;
+    this.stop();
+    this.src.resume();
+  }
+
+  private armStall(delay: number): void {
+    this.stallTimer = setTimeout(() => {
+      const idle = performance.now() - this.lastProgress;
+      if (idle < this.limits.stallMs) return this.armStall(this.limits.stallMs - idle);
+      this.dst.terminate();
+    }, delay);
+    this.stallTimer.unref();
+  }
 }
 
 export interface LinkStats {
@@ -41,40 +99,18 @@ export function pipeSockets(
   let closed = false;
 
   const direction = (src: WebSocket, dst: WebSocket, count: 'up' | 'down') => {
-    let waiting = false;
-    let stallTimer: ReturnType<typeof setTimeout> | null = null;
-    let lastProgress = performance.now();
-    const resume = () => {
-      if (!waiting) return;
-      waiting = false;
-      if (stallTimer) clearTimeout(stallTimer);
-      stallTimer = null;
-      if (src.readyState === src.OPEN) src.resume();
-    };
-    const armStall = (delay: number) => {
-      stallTimer = setTimeout(() => {
-        const idle = performance.now() - lastProgress;
-        if (idle < limits.stallMs) return armStall(limits.stallMs - idle);
-        // The destination reads nothing: cut it (a close handshake would never finish).
-        dst.terminate();
-      }, delay);
-      stallTimer.unref();
-    };
+    const flow = new OneWayFlow(
+      { pause: () => src.pause(), resume: () => src.readyState === src.OPEN && src.resume() },
+      dst,
+      limits,
+      () => stats.pauses++,
+    );
     src.on('message', (data: RawData, isBinary: boolean) => {
       if (dst.readyState !== dst.OPEN) return;
       stats[count]++;
-      dst.send(data, { binary: isBinary }, () => {
-        lastProgress = performance.now();
-        if (waiting && dst.bufferedAmount <= limits.lowWaterBytes) resume();
-      });
-      if (!waiting && dst.bufferedAmount >= limits.highWaterBytes) {
-        waiting = true;
-        stats.pauses++;
-        src.pause();
-        armStall(limits.stallMs);
-      }
+      flow.send(data, isBinary);
     });
-    return { stop: () => stallTimer && clearTimeout(stallTimer) };
+    return flow;
   };
 
   const up = direction(client, owner, 'up');

@@ -141,6 +141,17 @@ export class JoinCodes {
     return live.sessionId;
   }
 
+  /**
+   * The session a code names, without spending it or counting a wrong guess (several nodes: the
+   * node a helper reached finds which node carries its session; that node redeems it). Null when
+   * unknown or expired: the redeem that follows gives the error and counts the guess.
+   */
+  async sessionOf(code: string): Promise<string | null> {
+    const entry = await this.store.get('join_code', this.hash(code));
+    if (!entry || isExpired(entry, this.now())) return null;
+    return parseLive(entry.value)?.sessionId ?? null;
+  }
+
   /** A wrong code sent to another node: it counts here too. */
   wrongElsewhere(address: string): void {
     this.throttle.recordFailure(address);

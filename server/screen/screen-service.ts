@@ -35,7 +35,7 @@ import type { RelayPeer } from '../relay/relay-peer';
 import type { SessionEndedBy } from '../session/session-events';
 import type { SessionService } from '../session/session-service';
 import { isExpired } from '../store/ephemeral-store';
-import type { UserRecord } from '../store/store';
+import type { SessionRecord, UserRecord } from '../store/store';
 import { CLOSE, type Connection } from '../ws/connection';
 import { sendToHelper, sendToViewer } from '../ws/channels/typed-send';
 import { describeOs } from './describe-os';
@@ -73,6 +73,27 @@ export type HelperWelcome = Extract<ServerToHelper, { type: 'helper.welcome' }>;
 export type ViewerWelcome = Extract<ServerToViewer, { type: 'viewer.welcome' }>;
 type HelperPresenceView = NonNullable<ViewerWelcome['helper']>;
 
+/**
+ * Several nodes only (server/cluster/screen-routing.ts): the node that handles an agent's screen
+ * request carries the session's screen (its relay room, this service's memory of it); helpers and
+ * viewers reaching other nodes are forwarded there. Absent on one node: nothing of it runs.
+ */
+export interface ScreenCarrier {
+  /**
+   * Before an agent's screen request: null when this node carries the session's screen (from now
+   * on), else the answer of the node that does, which handled the request (`ask`). `ask` is null
+   * for a request another node passed on here: it is never passed on again.
+   */
+  carry(
+    sessionId: string,
+    ask: { userId: string; address: string | undefined } | null,
+  ): Promise<{ joinCode: string; expiresAt: number } | null>;
+  /** A download ticket was issued here: other nodes must find its session without spending it. */
+  ticketIssued(ticket: string, sessionId: string, expiresAt: number): Promise<void>;
+  /** The session ended: this node carries it no more. */
+  ended(sessionId: string): void;
+}
+
 export interface HelperHello {
   os: OsInfo;
   supported: boolean;
@@ -86,6 +107,7 @@ export class ScreenService {
   private readonly announcements: PacedQueue;
   readonly relay: Relay;
   private readonly screens = new Map<string, ScreenSession>();
+  private carrier: ScreenCarrier | null = null;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -130,11 +152,7 @@ export class ScreenService {
       if (s.screen === 'none') continue;
       const hash = tokens.get(s.id);
       if (hash !== undefined) {
-        const ss = this.screen(s.id, 'reconnecting');
-        ss.grants = (await store.screenGrants.get(s.id)) ?? { ...NO_GRANTS };
-        await this.setResume(ss, hash, now + this.timings.reconnectGraceMs);
-        if (s.screen !== 'reconnecting') await store.sessions.update(s.id, { screen: 'reconnecting' });
-        this.armGrace(ss);
+        await this.awaitHelper(s, hash, now);
         this.ctx.log.info('helper_awaited_after_restart', { session: s.id });
       } else if (s.screen === 'requested') {
         this.screen(s.id, 'requested');
@@ -145,11 +163,54 @@ export class ScreenService {
     }
   }
 
+  /**
+   * A screen whose helper held `hash` as its resume token waits in `reconnecting` for it, with the
+   * customer's grants and a fresh grace period: after a restart (load), or on the node that takes
+   * over the screen of a node that died (adopt).
+   */
+  private async awaitHelper(s: SessionRecord, hash: string, now: number): Promise<ScreenSession> {
+    const { store } = this.ctx;
+    const ss = this.screen(s.id, 'reconnecting');
+    ss.state = 'reconnecting';
+    ss.grants = (await store.screenGrants.get(s.id)) ?? { ...NO_GRANTS };
+    await this.setResume(ss, hash, now + this.timings.reconnectGraceMs);
+    if (s.screen !== 'reconnecting') await store.sessions.update(s.id, { screen: 'reconnecting' });
+    this.armGrace(ss);
+    return ss;
+  }
+
+  /**
+   * Several nodes only: a session's screen this node has no live state of, while the shared
+   * state says a helper holds a resume token for it: its carrying node died (the lease lapsed,
+   * so a hello for it reached this node). The screen is taken over the way a restarted node
+   * takes its own back (awaitHelper); a stale copy made by a viewer's hello is replaced.
+   */
+  private async adopt(
+    sessionId: string,
+    existing: ScreenSession | undefined,
+  ): Promise<ScreenSession | undefined> {
+    if (existing?.helper) return existing;
+    const now = this.ctx.now();
+    const of = await this.ctx.store.ephemeral.get('resume_of', sessionId);
+    if (!of || isExpired(of, now) || existing?.resumeHash === of.value) return existing;
+    const s = await this.sessions.record(sessionId);
+    if (s.state !== 'accepted' || s.screen === 'none') return existing;
+    const ss = await this.awaitHelper(s, of.value, now);
+    this.ctx.log.info('screen_adopted', { session: sessionId });
+    return ss;
+  }
+
+  /** Several nodes: which node carries each session's screen (see ScreenCarrier). */
+  carryWith(carrier: ScreenCarrier): void {
+    this.carrier = carrier;
+  }
+
   /** The agent asks to see the customer's screen: a fresh join code, shown on the customer's page. */
   async request(
     user: UserRecord,
     sessionId: string,
     address?: string,
+    passedOn = false,
   ): Promise<{ joinCode: string; expiresAt: number }> {
     if (!user.features.screenView) {
       throw new ProtocolError(
@@ -158,6 +219,8 @@ export class ScreenService {
       );
     }
     await this.sessions.held(user, sessionId);
+    const elsewhere = await this.carrier?.carry(sessionId, passedOn ? null : { userId: user.id, address });
+    if (elsewhere) return elsewhere;
     const ss = this.screen(sessionId, 'none');
     if (ss.helper)
       throw new ProtocolError('illegal_transition', "the customer's helper is already connected");
@@ -175,7 +238,8 @@ export class ScreenService {
       this.ctx.log.info('helper_replaced', { session: sessionId });
     }
     const { code, expiresAt } = await this.joinCodes.issue(sessionId);
-    const { ticket } = await this.tickets.issue(sessionId, user.id);
+    const { ticket, expiresAt: ticketExpiresAt } = await this.tickets.issue(sessionId, user.id);
+    await this.carrier?.ticketIssued(ticket, sessionId, ticketExpiresAt);
     this.sessions.customers.send(sessionId, {
       type: 'screen.requested',
       joinCode: code,
@@ -286,7 +350,8 @@ export class ScreenService {
     const entry = await this.ctx.store.ephemeral.get('resume', hash);
     if (!entry || isExpired(entry, this.ctx.now())) throw expired();
     const sessionId = entry.value;
-    const ss = this.screens.get(sessionId);
+    const local = this.screens.get(sessionId);
+    const ss = this.carrier ? await this.adopt(sessionId, local) : local;
     if (!ss || ss.resumeHash !== hash) throw expired();
     const s = await this.sessions.record(sessionId);
     if (s.state !== 'accepted') throw new ProtocolError('session_ended', 'this support session has ended');
@@ -392,6 +457,7 @@ export class ScreenService {
       );
     }
     const s = await this.sessions.held(user, sessionId);
+    if (this.carrier && !this.screens.has(sessionId)) await this.adopt(sessionId, undefined);
     const ss = this.screen(sessionId, s.screen);
     const peer = this.relay.addViewer(sessionId, conn, user.features);
     if (!peer) throw new ProtocolError('unavailable', 'this session has as many viewers as it can take');
@@ -554,6 +620,7 @@ export class ScreenService {
   }
 
   private onSessionEnded(sessionId: string, by: SessionEndedBy): void {
+    this.carrier?.ended(sessionId);
     const forget = async () => {
       await this.tickets.expireSession(sessionId);
       await this.joinCodes.revoke(sessionId);

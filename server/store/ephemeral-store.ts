@@ -23,7 +23,9 @@ export type EphemeralSpace =
   /** Session id -> the SHA-256 of its current resume token. */
   | 'resume_of'
   /** 'wrong' -> wrong join codes sent to this server so far (join-guess-budget.ts). */
-  | 'join_guesses';
+  | 'join_guesses'
+  /** Several nodes: SHA-256 of a download ticket -> its session (which node carries it). */
+  | 'ticket_of';
 
 export interface EphemeralEntry {
   value: string;

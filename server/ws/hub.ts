@@ -58,6 +58,19 @@ export interface HubOptions {
   socketsPerAddress?: number;
   /** Outgoing budget of each socket (tests shrink it). */
   outgoing?: OutgoingLimits;
+  /**
+   * Several nodes only: sockets another node forwards (server/cluster/node-link-session.ts) upgrade
+   * on `path`; `admit` checks the node's proof and returns the client it speaks for (null:
+   * refused). Such a socket then lives like the client's own, under the client's address.
+   */
+  forwarded?: { path: string; admit(req: IncomingMessage): ForwardedClient | null };
+}
+
+/** The client behind a forwarded socket, as the forwarding node saw it. */
+export interface ForwardedClient {
+  address: string;
+  origin?: string;
+  userAgent?: string;
 }
 
 export function attachHub(
@@ -80,6 +93,18 @@ export function attachHub(
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
+    const { forwarded } = options;
+    if (forwarded && path === forwarded.path) {
+      // The forwarding node checked Origin and its own per-address cap for this client.
+      const client = forwarded.admit(req);
+      if (!client) {
+        log.warn('ws_link_refused', { from: req.socket.remoteAddress ?? '' });
+        rejectUpgrade(socket, 403, 'Forbidden: not a node of this deployment');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, client.address, client));
+      return;
+    }
     if (path !== '/ws') {
       rejectUpgrade(socket, 404, 'Not Found');
       return;
@@ -103,8 +128,15 @@ export function attachHub(
 
   const heartbeat = new Heartbeat();
 
-  function onConnection(ws: WebSocket, req: IncomingMessage, address: string): void {
-    const conn = new Connection(ws, address, req.headers.origin, req.headers['user-agent'], {
+  function onConnection(
+    ws: WebSocket,
+    req: IncomingMessage,
+    address: string,
+    client: ForwardedClient | null = null,
+  ): void {
+    const origin = client ? client.origin : req.headers.origin;
+    const userAgent = client ? client.userAgent : req.headers['user-agent'];
+    const conn = new Connection(ws, address, origin, userAgent, {
       ...(options.outgoing ? { outgoing: options.outgoing } : {}),
       onAbuse: (c, why) => log.warn('ws_closed_for_abuse', { conn: c.id, address: c.address, why }),
     });

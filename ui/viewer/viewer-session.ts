@@ -93,6 +93,8 @@ const RECONNECT_JITTER = 0.3;
 /** Close codes of server/ws/connection.ts that end the viewer for good. */
 const CLOSE_SIGNED_OUT = 4003;
 const CLOSE_SESSION_ENDED = 4004;
+/** Several server nodes: the node carrying the screen stopped; reconnecting reaches it again. */
+const CLOSE_NODE_LOST = 4011;
 
 /** Draws the remote picture; the DOM implementation is canvas-painter.ts. */
 export interface Painter {
@@ -125,6 +127,7 @@ export type NoticeKey =
   | 'handshakeFailed'
   | 'helperLeft'
   | 'helperReconnecting'
+  | 'serverNodeLost'
   | 'clipTooLarge'
   | 'clipTooLargeForCustomer'
   | 'clipRefused'
@@ -515,6 +518,7 @@ export class ViewerSession {
       this.update({ refusedCode: info.refused ?? 'signed_out' });
       return;
     }
+    if (info.code === CLOSE_NODE_LOST) this.notify('serverNodeLost', 'warning');
     this.moveConnection('retrying');
     this.update({});
     this.reconnect.schedule(() => {

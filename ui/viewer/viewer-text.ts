@@ -116,6 +116,7 @@ export const VIEWER_TEXT_KEYS = [
   'notice_handshakeFailed',
   'notice_helperLeft',
   'notice_helperReconnecting',
+  'notice_serverNodeLost',
   'notice_clipTooLarge',
   'notice_clipTooLargeForCustomer',
   'notice_clipRefused',

@@ -12,6 +12,7 @@ import { BUS_ENV, parseRedisUrl } from '../../cluster/redis-client';
 import { NODE_ID } from '../../cluster/cluster-topics';
 import { redactRedis } from '../../cluster/join-cluster';
 import type { StoreChoice } from '../../store/open-store';
+import { ADVERTISE_ENV, defaultAdvertise, parseAdvertise } from '../../cluster/advertise-address';
 
 /** Environment variable read when `--node-id` is not given. */
 export const NODE_ID_ENV = 'LIFELINE_NODE_ID';
@@ -28,6 +29,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         store: { type: 'string' },
         bus: { type: 'string' },
         'node-id': { type: 'string' },
+        advertise: { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'public-url': { type: 'string' },
@@ -57,6 +59,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     values['node-id'] ?? process.env[NODE_ID_ENV],
     store,
   );
+  const advertise = advertiseChoice(values.advertise ?? process.env[ADVERTISE_ENV], cluster.bus, values.host);
   try {
     parseTrustProxy(values['trust-proxy']);
   } catch (err) {
@@ -75,6 +78,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     dataDir: values.data,
     ...(store.kind === 'postgres' ? { store: store.url } : {}),
     ...cluster,
+    ...(advertise ? { advertise } : {}),
     extraOrigins: values['allow-origin'],
     trustProxy: values['trust-proxy'],
     pagesDir: values['pages-dir'],
@@ -151,6 +155,39 @@ export function clusterChoice(
       USAGE_EXIT,
     );
   return { bus: busValue, nodeId: idValue };
+}
+
+/**
+ * `--advertise` / LIFELINE_ADVERTISE: where the other nodes reach this one (node links carry
+ * screens between nodes). Only with --bus; required when the node listens on every address.
+ */
+export function advertiseChoice(
+  advertise: string | undefined,
+  bus: string | undefined,
+  host: string,
+): string | undefined {
+  const value = advertise?.trim() || undefined;
+  if (!bus) {
+    if (value)
+      throw new CliError('--advertise is where other nodes reach this one: it goes with --bus', USAGE_EXIT);
+    return undefined;
+  }
+  if (!value) {
+    if (defaultAdvertise(host, 'http', 1) === null)
+      throw new CliError(
+        `--bus with --host ${host} needs --advertise http://HOST:PORT (or ${ADVERTISE_ENV}): the address the other nodes reach this one at`,
+        USAGE_EXIT,
+      );
+    return undefined;
+  }
+  try {
+    return parseAdvertise(value);
+  } catch (err) {
+    throw new CliError(
+      `--advertise / ${ADVERTISE_ENV}: ${err instanceof Error ? err.message : String(err)}`,
+      USAGE_EXIT,
+    );
+  }
 }
 
 /** Largest chat file accepted by this server (megabytes, decimal, 1-100000), in bytes. */

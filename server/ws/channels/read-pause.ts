@@ -6,7 +6,7 @@
  */
 import type { Connection } from '../connection';
 
-export type PauseReason = 'relay' | 'backlog' | 'outgoing' | 'rate';
+export type PauseReason = 'relay' | 'backlog' | 'outgoing' | 'rate' | 'link';
 
 const holds = new WeakMap<Connection, Set<PauseReason>>();
 

@@ -17,11 +17,10 @@ import { JOIN_FREE_FAILURES } from '../../../server/screen/attempt-throttle';
 import { httpFrom } from '../../security/http-from';
 import { startPostgres, type PostgresServer } from '../../support/postgres';
 import { startRedis, type RedisServer } from '../../support/redis';
-import { makeDataDir, startTestServer, type TestServer } from '../../support/test-server';
+import type { TestServer } from '../../support/test-server';
+import { startClusterNode } from '../../support/cluster-node';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { JOIN_CODE_KEY_BYTES, JOIN_CODE_KEY_FILE } from '../../../server/screen/join-code-key';
+import { JOIN_CODE_KEY_BYTES } from '../../../server/screen/join-code-key';
 import { TestWsClient } from '../../support/ws-client';
 import { until } from '../../support/polling';
 import {
@@ -49,13 +48,8 @@ let b: TestServer;
 /** The join-code key every node shares (docs/deployment.md: one key file for all nodes). */
 const JOIN_KEY = randomBytes(JOIN_CODE_KEY_BYTES);
 
-async function startNode(nodeId: string, now?: () => number): Promise<TestServer> {
-  const dataDir = makeDataDir();
-  writeFileSync(join(dataDir, JOIN_CODE_KEY_FILE), JOIN_KEY, { mode: 0o600 });
-  return startTestServer(
-    { store: storeUrl, bus: redis.url, nodeId, dataDir },
-    { presence: { presenceTtlMs: 1_500, presenceRefreshMs: 300 }, ...(now ? { now } : {}) },
-  );
+function startNode(nodeId: string, now?: () => number): Promise<TestServer> {
+  return startClusterNode({ storeUrl, busUrl: redis.url, joinKey: JOIN_KEY }, nodeId, {}, now ? { now } : {});
 }
 
 beforeAll(async () => {
