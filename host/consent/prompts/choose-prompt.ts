@@ -58,6 +58,7 @@ export function indicatorWindowText(text: HelperText, state: SharingState): stri
       ? text.t('indicator.windowCode', { count: digits.length, codes: digits.join(', ') })
       : '') +
     (state.paused ? text.t('indicator.windowPaused') : '') +
+    (state.plainBackground ? text.t('indicator.windowPlain') : '') +
     text.t('indicator.windowStop')
   );
 }
