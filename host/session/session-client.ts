@@ -815,8 +815,7 @@ export class SessionClient implements HelperController {
         const by = this.pausedBy();
         if (by !== null) p.sendStreamState(true, by);
         this.notice({ type: 'viewer.ready', peerId, agentName, sas: p.sas ?? '' });
-        const plain = this.background?.current();
-        if (plain) p.sendBackgroundState(plain);
+        if (this.background) p.sendBackgroundState(this.background.current());
         const blocked = this.blockWatch?.current();
         if (blocked) p.refuse('input', blocked.code, blocked.message);
         // The consent window (native) and the indicator (standalone) show this viewer's code.

@@ -10,7 +10,7 @@
  * Viewer -> helper:
  *   {"type":"background.plain","on":true}     ask for the plain background (the customer is asked)
  *   {"type":"background.plain","on":false}    put the wallpaper back (never asked)
- * Helper -> viewer (to every viewer, on each change, and to a viewer that joins while it is on):
+ * Helper -> viewer (to every viewer on each change, and to each viewer once its keys are agreed):
  *   {"type":"background.state","state":"asking"}
  *   {"type":"background.state","state":"on"}
  *   {"type":"background.state","state":"off"}

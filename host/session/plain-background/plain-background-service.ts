@@ -98,9 +98,12 @@ export class PlainBackgroundService {
     return this.stateValue;
   }
 
-  /** What a viewer that just joined is told (null: nothing to say, it is off). */
-  current(): BackgroundControlToViewer | null {
-    return this.stateValue === 'off' ? null : { type: 'background.state', state: this.stateValue };
+  /**
+   * What a viewer is told once its keys are agreed: off too, since a viewer that saw it on before
+   * this helper restarted would otherwise keep showing it on.
+   */
+  current(): BackgroundControlToViewer {
+    return { type: 'background.state', state: this.stateValue };
   }
 
   /** A viewer's `background.plain`. */
