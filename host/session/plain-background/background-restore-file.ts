@@ -45,7 +45,8 @@ export async function readBackgroundFile(file: string): Promise<BackgroundSnapsh
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  if (size > BACKGROUND_FILE_MAX_BYTES) throw new Error(`${file} is larger than ${BACKGROUND_FILE_MAX_BYTES} bytes`);
+  if (size > BACKGROUND_FILE_MAX_BYTES)
+    throw new Error(`${file} is larger than ${BACKGROUND_FILE_MAX_BYTES} bytes`);
   const parsed = Snapshot.safeParse(JSON.parse(await readFile(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file} is not a saved background`);
   return { kind: parsed.data.kind, values: { ...parsed.data.values } };

@@ -14,7 +14,10 @@
  * (`background.state`) and to the customer's own lines (`onChange`). Desktop work runs one step
  * at a time (a chain), so an "off" never overtakes the "on" it answers.
  */
-import { PLAIN_BACKGROUND_HEX, type BackgroundControlToViewer } from '../../../protocol/data/background-control';
+import {
+  PLAIN_BACKGROUND_HEX,
+  type BackgroundControlToViewer,
+} from '../../../protocol/data/background-control';
 import { ProtocolError, isErrorCode, type ErrorCode } from '../../../protocol/errors';
 import type { BackgroundSnapshot, DesktopBackgroundChoice, Rgb } from '../../platform/types';
 import { deleteBackgroundFile, readBackgroundFile, writeBackgroundFile } from './background-restore-file';
@@ -128,7 +131,12 @@ export class PlainBackgroundService {
     }
     const choice = this.deps.choose();
     if (!choice.ok) {
-      this.tell({ type: 'background.state', state: 'unsupported', code: 'feature_disabled', message: choice.reason.slice(0, 300) });
+      this.tell({
+        type: 'background.state',
+        state: 'unsupported',
+        code: 'feature_disabled',
+        message: choice.reason.slice(0, 300),
+      });
       return;
     }
     const question = this.deps.question();
@@ -164,7 +172,12 @@ export class PlainBackgroundService {
     this.run(async () => {
       const choice = this.deps.choose();
       if (!choice.ok) {
-        this.move('off', { type: 'background.state', state: 'unsupported', code: 'feature_disabled', message: choice.reason.slice(0, 300) });
+        this.move('off', {
+          type: 'background.state',
+          state: 'unsupported',
+          code: 'feature_disabled',
+          message: choice.reason.slice(0, 300),
+        });
         return;
       }
       const background = choice.background;
@@ -224,7 +237,9 @@ export class PlainBackgroundService {
   }
 
   private run(step: () => Promise<void>): void {
-    this.chain = this.chain.then(step).catch((err: unknown) => this.deps.log('background.step_failed', { error: String(err) }));
+    this.chain = this.chain
+      .then(step)
+      .catch((err: unknown) => this.deps.log('background.step_failed', { error: String(err) }));
   }
 
   /** Changes the state and tells everyone (`say` instead of the plain state message when given). */

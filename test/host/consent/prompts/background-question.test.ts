@@ -26,6 +26,7 @@ function host() {
 }
 
 const press = (button: string): DialogAction => ({ kind: 'button', button, checks: {}, field: '' });
+const closedBox: DialogAction = { kind: 'closed' };
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('windowBackgroundQuestion', () => {
@@ -41,7 +42,7 @@ describe('windowBackgroundQuestion', () => {
     expect(await yes).toBe(true);
     expect(opened[0]!.closed).toBe(true);
 
-    for (const action of [press(PLAIN_NO_BUTTON), { kind: 'closed' } as DialogAction]) {
+    for (const action of [press(PLAIN_NO_BUTTON), closedBox]) {
       const no = ask('Alex', new AbortController().signal);
       await tick();
       opened.at(-1)!.act(action);
