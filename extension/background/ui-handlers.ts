@@ -2,6 +2,7 @@
  * What the background does for each request of an extension page (ui-protocol.ts). One handler
  * per request type; the map is checked by the compiler against the union.
  */
+import type { ChatFileView } from '../../protocol/chat-file';
 import { LoginRequest } from '../../protocol/http-api';
 import { useLanguage } from '../lib/i18n';
 import { login, logout } from '../lib/login-client';
@@ -22,6 +23,16 @@ export interface HandlerDeps {
 export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps): UiHandlers {
   const signedIn = () => {
     if (!agent.state.account) throw new UiRefusal('not_authenticated', 'sign in first');
+  };
+  /** A step on a chat file: the server answers with the file's new state, which the chat shows. */
+  const fileStep = async <R extends { file: ChatFileView }>(
+    sessionId: string,
+    send: () => Promise<R>,
+  ): Promise<R> => {
+    signedIn();
+    const result = await send();
+    agent.updateFile(sessionId, result.file);
+    return result;
   };
   const settingsAnswer = () => ({
     effective: agent.state.effective,
@@ -180,42 +191,32 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
       return result;
     },
 
-    'chat.file_offer': async (req) => {
-      signedIn();
-      const result = await agent.socket.request({
-        type: 'chat.file_offer',
-        sessionId: req.sessionId,
-        name: req.name,
-        size: req.size,
-        sha256: req.sha256,
-      });
-      agent.updateFile(req.sessionId, result.file);
-      return result;
-    },
+    'chat.file_offer': (req) =>
+      fileStep(req.sessionId, () =>
+        agent.socket.request({
+          type: 'chat.file_offer',
+          sessionId: req.sessionId,
+          name: req.name,
+          size: req.size,
+          sha256: req.sha256,
+        }),
+      ),
 
-    'chat.file_answer': async (req) => {
-      signedIn();
-      const result = await agent.socket.request({
-        type: 'chat.file_answer',
-        sessionId: req.sessionId,
-        fileId: req.fileId,
-        accept: req.accept,
-        ...(req.reason ? { reason: req.reason } : {}),
-      });
-      agent.updateFile(req.sessionId, result.file);
-      return result;
-    },
+    'chat.file_answer': (req) =>
+      fileStep(req.sessionId, () =>
+        agent.socket.request({
+          type: 'chat.file_answer',
+          sessionId: req.sessionId,
+          fileId: req.fileId,
+          accept: req.accept,
+          ...(req.reason ? { reason: req.reason } : {}),
+        }),
+      ),
 
-    'chat.file_cancel': async (req) => {
-      signedIn();
-      const result = await agent.socket.request({
-        type: 'chat.file_cancel',
-        sessionId: req.sessionId,
-        fileId: req.fileId,
-      });
-      agent.updateFile(req.sessionId, result.file);
-      return result;
-    },
+    'chat.file_cancel': (req) =>
+      fileStep(req.sessionId, () =>
+        agent.socket.request({ type: 'chat.file_cancel', sessionId: req.sessionId, fileId: req.fileId }),
+      ),
 
     'chat.typing': async (req) => {
       agent.socket.send({ type: 'chat.typing', sessionId: req.sessionId, typing: req.typing });

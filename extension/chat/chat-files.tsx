@@ -17,7 +17,7 @@ import {
 } from '../../ui/chat/chat-file-book';
 import { fileStatus } from '../../ui/chat/chat-file-status';
 import { saveBlob } from '../../ui/chat/chat-file-transfer';
-import { FileCard } from '../../ui/chat/file-card';
+import { FileCard, FileRefCard } from '../../ui/chat/file-card';
 import { formatBytes } from '../../ui/viewer/files/format';
 import { loadAccount } from '../background/persisted-state';
 import { t, type MessageKey } from '../lib/i18n';
@@ -83,18 +83,7 @@ export function AgentFileLine(props: { line: ChatLine; sessionId: string; files:
   const [failed, setFailed] = useState(false);
   if (!ref) return null;
   const file = props.files.state.files[ref.id];
-  if (!file) {
-    return (
-      <FileCard
-        fileId={ref.id}
-        name={ref.name}
-        size={formatBytes(ref.size)}
-        status=""
-        tone="info"
-        progress={null}
-      />
-    );
-  }
+  if (!file) return <FileRefCard file={ref} />;
   const status = fileStatus(file, props.files.state.local[file.id], 'agent');
   const answer = (accept: boolean) => {
     setFailed(false);

@@ -8,7 +8,7 @@
 import type { OsInfo } from '../../protocol/helper-channel';
 import type { Language } from '../../protocol/i18n/language';
 import type { ConsentPrompt } from '../consent/prompts/consent-prompt';
-import type { SharingIndicator, SharingState } from '../consent/prompts/sharing-indicator';
+import type { IndicatorWords, SharingIndicator } from '../consent/prompts/sharing-indicator';
 import type { HelperText } from '../i18n/helper-text';
 import type { SystemProxySettings } from '../net/proxy-config';
 import type { AnnotationSurface } from '../session/annotation-surface';
@@ -74,16 +74,11 @@ export interface PlatformBackend {
     log: (line: string) => void,
     screen?: () => Promise<ScreenSource>,
   ): AnnotationSurface | null;
-  /**
-   * The always-on-top "sharing ... - Stop" window of the standalone helper, or null; `describe`
-   * gives its line in the customer's language (ending with " - Stop": on X11 the whole bar is the
-   * button), `stopLabel` the word for a separate Stop button (Windows).
-   */
+  /** The always-on-top "sharing ... Stop" window of the standalone helper, or null. */
   sharingIndicator?(
     facts: SystemFacts,
     onStop: () => void,
-    describe: (state: SharingState) => string,
-    stopLabel: string,
+    words: IndicatorWords,
   ): Promise<SharingIndicator | null>;
   /**
    * Where the helper's own windows open (consent, "type the code", notices), or null where none is

@@ -16,7 +16,7 @@ import { ProtocolError } from '../../protocol/errors';
 import type { OsInfo } from '../../protocol/helper-channel';
 import type { Language } from '../../protocol/i18n/language';
 import type { ConsentPrompt } from '../consent/prompts/consent-prompt';
-import type { SharingIndicator, SharingState } from '../consent/prompts/sharing-indicator';
+import type { IndicatorWords, SharingIndicator } from '../consent/prompts/sharing-indicator';
 import type { HelperText } from '../i18n/helper-text';
 import type { SystemProxySettings } from '../net/proxy-config';
 import type { AnnotationSurface } from '../session/annotation-surface';
@@ -135,11 +135,10 @@ export function createAnnotationOverlay(
 export async function openSharingIndicator(
   system: SystemFacts,
   onStop: () => void,
-  describe: (state: SharingState) => string,
-  stopLabel: string,
+  words: IndicatorWords,
 ): Promise<SharingIndicator | null> {
   if (unsupportedReason(system)) return null;
-  return (await backendFor(system)?.sharingIndicator?.(system, onStop, describe, stopLabel)) ?? null;
+  return (await backendFor(system)?.sharingIndicator?.(system, onStop, words)) ?? null;
 }
 
 /** A native consent prompt (Windows' message boxes) in `text`'s language, or null. */

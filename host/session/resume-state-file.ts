@@ -11,7 +11,7 @@
  * Reading checks the size before reading and validates every field; a file not refreshed for
  * longer than the server waits is refused with a clear code.
  */
-import { readFile, rm, stat } from 'node:fs/promises';
+import { link, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { Grants, PersonName, Token } from '../../protocol/common';
@@ -46,9 +46,29 @@ export function defaultStateFile(system: SystemFacts = currentSystem()): string 
   return path.join(stateFolder(system).dir, RESUME_FILE_NAME);
 }
 
-/** Writes the state atomically (temporary file, then rename), readable by this user only. */
-export async function writeResumeState(file: string, state: ResumeState): Promise<void> {
+/** Writes to each file of this process, in the order they were asked for (see writeResumeState). */
+const writesInOrder = new Map<string, Promise<void>>();
+let tempCount = 0;
+
+/**
+ * Writes the state atomically (temporary file, then rename), readable by this user only. Writes
+ * to one file from this process go one after the other, each through its own temporary file: two
+ * writes sharing one temporary name (a welcome and a consent at once, or two helpers of one
+ * process) once renamed a file still being written, and a reader saw it empty.
+ */
+export function writeResumeState(file: string, state: ResumeState): Promise<void> {
   const checked = ResumeState.parse(state);
+  const previous = writesInOrder.get(file) ?? Promise.resolve();
+  const done = previous.then(() => writeNow(file, checked));
+  const settled = done.catch(() => undefined);
+  writesInOrder.set(file, settled);
+  void settled.then(() => {
+    if (writesInOrder.get(file) === settled) writesInOrder.delete(file);
+  });
+  return done;
+}
+
+async function writeNow(file: string, checked: ResumeState): Promise<void> {
   await writePrivateFile(file, `${JSON.stringify(checked)}\n`);
 }
 
@@ -100,13 +120,30 @@ export async function deleteResumeState(file: string): Promise<void> {
  * state a newer helper (which took the session over) has written since.
  */
 export async function deleteResumeStateOf(file: string, resumeToken: string): Promise<void> {
-  let raw: unknown;
+  if ((await tokenIn(file)) === OTHER_HELPER) return;
+  // Ours a moment ago; a newer helper may write between that read and a delete, so the file is
+  // first moved aside (atomic), read again there, and put back if it turned out to be the newer
+  // helper's, unless that helper has written yet again meanwhile (link never overwrites).
+  const aside = `${file}.${process.pid}.${++tempCount}.del`;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    await rename(file, aside);
   } catch {
     return;
   }
-  const parsed = ResumeState.safeParse(raw);
-  if (parsed.success && parsed.data.resumeToken !== resumeToken) return;
-  await rm(file, { force: true });
+  if ((await tokenIn(aside)) === OTHER_HELPER) await link(aside, file).catch(() => undefined);
+  await rm(aside, { force: true });
+
+  async function tokenIn(where: string): Promise<typeof OURS | typeof OTHER_HELPER> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(where, 'utf8'));
+    } catch {
+      return OURS; // missing or unreadable: nothing of another helper's to keep
+    }
+    const parsed = ResumeState.safeParse(raw);
+    return parsed.success && parsed.data.resumeToken !== resumeToken ? OTHER_HELPER : OURS;
+  }
 }
+
+const OURS = 'ours';
+const OTHER_HELPER = 'other';

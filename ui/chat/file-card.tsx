@@ -4,6 +4,8 @@
  * (accept, decline, download, stop). The name is text, never markup or a path.
  */
 import type { ComponentChildren } from 'preact';
+import type { ChatFileRef } from '../../protocol/chat-file';
+import { formatBytes } from '../viewer/files/format';
 
 export interface FileCardProps {
   fileId: string;
@@ -30,5 +32,22 @@ export function FileCard(props: FileCardProps) {
       )}
       {props.children && <span class="ll-chat-file-actions">{props.children}</span>}
     </span>
+  );
+}
+
+/**
+ * A file known only by its transcript line: its state has not come yet, or is gone (a file from an
+ * earlier visit of the page, whose bytes ended with the session or a restart).
+ */
+export function FileRefCard(props: { file: ChatFileRef }) {
+  return (
+    <FileCard
+      fileId={props.file.id}
+      name={props.file.name}
+      size={formatBytes(props.file.size)}
+      status=""
+      tone="info"
+      progress={null}
+    />
   );
 }

@@ -49,7 +49,7 @@ export interface ChooseOptions {
   indicatorWindow?: boolean;
 }
 
-/** The indicator window's one line: "Lifeline: sharing with Alex (code 123 456), paused - Stop". */
+/** The indicator window's line: "Lifeline: sharing with Alex (code 123 456), paused" (no Stop). */
 export function indicatorWindowText(text: HelperText, state: SharingState): string {
   const digits = (state.codes ?? []).map((c) => c.sas);
   return (
@@ -58,8 +58,7 @@ export function indicatorWindowText(text: HelperText, state: SharingState): stri
       ? text.t('indicator.windowCode', { count: digits.length, codes: digits.join(', ') })
       : '') +
     (state.paused ? text.t('indicator.windowPaused') : '') +
-    (state.plainBackground ? text.t('indicator.windowPlain') : '') +
-    text.t('indicator.windowStop')
+    (state.plainBackground ? text.t('indicator.windowPlain') : '')
   );
 }
 
@@ -79,12 +78,11 @@ export async function chooseStandaloneUi(
   const members: SharingIndicator[] = [];
   if (tty) members.push(new TerminalIndicator(tty, text, onStop));
   if (options.indicatorWindow ?? true) {
-    const win = await openSharingIndicator(
-      system,
-      onStop,
-      (state) => indicatorWindowText(text, state),
-      text.t('indicator.stopButton'),
-    );
+    const win = await openSharingIndicator(system, onStop, {
+      line: (state) => indicatorWindowText(text, state),
+      stop: text.t('indicator.stopButton'),
+      lineStop: text.t('indicator.windowStop'),
+    });
     if (win) members.push(win);
   }
   const indicator = new IndicatorGroup(members);

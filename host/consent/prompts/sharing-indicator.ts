@@ -25,6 +25,17 @@ export interface SharingState {
   plainBackground?: boolean;
 }
 
+/**
+ * What an indicator window says, in the customer's words: its line for a state ("Lifeline:
+ * sharing with Alex (code 123 456)"), the Stop button's label where the window has one (Windows),
+ * and the line's ending where the whole bar is the button (X11: " - Stop").
+ */
+export interface IndicatorWords {
+  line(state: SharingState): string;
+  stop: string;
+  lineStop: string;
+}
+
 export interface SharingIndicator {
   /** Shows (or updates) the indicator; called again on every change. */
   show(state: SharingState): void;

@@ -63,9 +63,11 @@ export const linuxBackend: PlatformBackend = {
       screen,
     );
   },
-  async sharingIndicator(facts, onStop, describe) {
+  async sharingIndicator(facts, onStop, words) {
     const display = facts.env.DISPLAY;
-    return display ? X11IndicatorWindow.open(display, onStop, describe) : null;
+    return display
+      ? X11IndicatorWindow.open(display, onStop, (state) => words.line(state) + words.lineStop)
+      : null;
   },
   dialogHost(facts) {
     const display = facts.env.DISPLAY;

@@ -52,6 +52,8 @@ export function resumeEntryText(argv: readonly string[]): string {
   ].join('\n');
 }
 
+let tempCount = 0;
+
 export class XdgResumeEntry implements ResumeAtLogin {
   readonly path: string;
 
@@ -63,7 +65,8 @@ export class XdgResumeEntry implements ResumeAtLogin {
   async write(argv: readonly string[]): Promise<void> {
     const text = resumeEntryText(argv);
     await mkdir(path.dirname(this.path), { recursive: true, mode: 0o700 });
-    const temp = `${this.path}.${process.pid}.tmp`;
+    // Its own temporary name: two writes at once must not rename each other's half-written file.
+    const temp = `${this.path}.${process.pid}.${++tempCount}.tmp`;
     await writeFile(temp, text, { mode: 0o600 });
     await rename(temp, this.path);
   }

@@ -56,5 +56,11 @@ export interface DxgiDeviceApi {
 
 export interface DxgiApi {
   /** D3D11CreateDevice, IDXGIDevice, its adapter, EnumOutputs. A failed step gives its HRESULT and what it was. */
-  openDevice(): { hr: number; step: string; device: DxgiDeviceApi | null; stepMs?: Record<string, number> };
+  /** D3D11CreateDevice runs on a worker thread (seconds under Wine): the helper's thread goes on meanwhile. */
+  openDevice(): Promise<{
+    hr: number;
+    step: string;
+    device: DxgiDeviceApi | null;
+    stepMs?: Record<string, number>;
+  }>;
 }

@@ -16,7 +16,7 @@ import type { DxgiAcquired, DxgiApi, DxgiDeviceApi, DxgiDuplicationApi, DxgiOutp
 import { DXGI_ERROR_NOT_FOUND, E_FAIL, hresult, S_OK } from './dxgi-hresult';
 import type { DxgiMoveRect, Ltrb } from './dxgi-rects';
 import { win32 } from './win32';
-import type { Koffi } from './win32-types';
+import type { Fn, Koffi } from './win32-types';
 
 type Ptr = any;
 
@@ -67,7 +67,7 @@ function guid(d1: number, d2: number, d3: number, d4: number[]) {
 
 interface ComTypes {
   koffi: Koffi;
-  D3D11CreateDevice: (...args: any[]) => number;
+  D3D11CreateDevice: Fn;
   protos: Record<string, unknown>;
   OUTPUT_DESC: unknown;
   FRAME_INFO: unknown;
@@ -172,8 +172,28 @@ function queryInterface(obj: Ptr, iid: object): { hr: number; out: Ptr } {
   return { hr, out: hr === S_OK ? out[0] : null };
 }
 
+/** D3D11CreateDevice on one of koffi's worker threads (the device is free-threaded COM). */
+function createDevice(t: ComTypes, device: Ptr[], level: number[], context: Ptr[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    t.D3D11CreateDevice.async(
+      null,
+      D3D_DRIVER_TYPE_HARDWARE,
+      null,
+      0,
+      null,
+      0,
+      D3D11_SDK_VERSION,
+      device,
+      level,
+      context,
+      (err: unknown, hr: number) =>
+        err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(hr),
+    );
+  });
+}
+
 export const comDxgiApi: DxgiApi = {
-  openDevice() {
+  async openDevice() {
     let t: ComTypes;
     const stepMs: Record<string, number> = {};
     let mark = performance.now();
@@ -200,20 +220,7 @@ export const comDxgiApi: DxgiApi = {
     const device: Ptr[] = [null];
     const context: Ptr[] = [null];
     const level = [0];
-    const hr = hresult(
-      t.D3D11CreateDevice(
-        null,
-        D3D_DRIVER_TYPE_HARDWARE,
-        null,
-        0,
-        null,
-        0,
-        D3D11_SDK_VERSION,
-        device,
-        level,
-        context,
-      ),
-    );
+    const hr = hresult(await createDevice(t, device, level, context));
     lap('D3D11CreateDevice');
     if (hr !== S_OK || !device[0]) return fail(hr || E_FAIL, 'D3D11CreateDevice');
     made.push(device[0], context[0]);

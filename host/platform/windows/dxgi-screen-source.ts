@@ -64,6 +64,13 @@ export class DxgiScreenSource implements ScreenSource {
   private desktop = new Uint8Array(0);
   private out = new Uint8Array(0);
   private deviceRetryAt = 0;
+  /**
+   * The device being made again (D3D11CreateDevice runs on a worker thread: seconds under Wine);
+   * meanwhile there is no device and polls report nothing. Null when no reopening is under way.
+   */
+  private reopening: Promise<void> | null = null;
+  /** The device was made again: the next poll reports the whole desktop changed. */
+  private reopened = false;
   private readonly damageListeners = new Set<(rects: Rect[]) => void>();
   private readonly moveListeners = new Set<(moves: ScreenMove[]) => void>();
   private poller: NodeJS.Timeout | null = null;
@@ -83,7 +90,7 @@ export class DxgiScreenSource implements ScreenSource {
    * outputs of one adapter that cover fewer (a monitor on a second graphics card) are a reason.
    */
   static async open(api: DxgiApi, env: DxgiDesktop): Promise<DxgiOpenResult> {
-    const opened = api.openDevice();
+    const opened = await api.openDevice();
     if (!opened.device) return { reason: `${opened.step} failed: ${describeHresult(opened.hr)}` };
     if (opened.stepMs) env.log('screen.dxgi_open', { ...opened.stepMs });
     const device = opened.device;
@@ -124,6 +131,13 @@ export class DxgiScreenSource implements ScreenSource {
       this.restartDevice('layout changed');
     }
     this.emit(this.pollOnce(0));
+    // A poll that lost the device (or one already being made again): the picture is read from
+    // the new one, not refused as a secure screen.
+    if (this.reopening) {
+      await this.reopening;
+      this.emit(this.pollOnce(0));
+    }
+    if (this.closed) throw new ProtocolError('unavailable', 'screen capture is closed');
     if (this.device === null || this.outputs.some((o) => o.dup === null)) {
       throw new ProtocolError(
         'unavailable',
@@ -260,8 +274,11 @@ export class DxgiScreenSource implements ScreenSource {
     const moves: ScreenMove[] = [];
     if (this.closed) return { damage, moves };
     if (!this.device) {
-      if (this.env.now() >= this.deviceRetryAt) this.restartDevice('retry');
-      if (!this.device) return { damage, moves };
+      if (!this.reopening && this.env.now() >= this.deviceRetryAt) this.restartDevice('retry');
+      return { damage, moves };
+    }
+    if (this.reopened) {
+      this.reopened = false;
       damage.push(this.wholeDesktop());
     }
     for (const o of this.outputs) {
@@ -279,13 +296,13 @@ export class DxgiScreenSource implements ScreenSource {
         }
       } else if (decision === 'recreate-output') {
         this.env.log('screen.dxgi_recreate', { output: o.desc.name, hr: describeHresult(got.hr) });
-        if (this.relayoutIfChanged()) return { damage: [this.wholeDesktop()], moves: [] };
+        if (this.relayoutIfChanged()) return { damage, moves };
         o.dup.release();
         o.dup = null;
         this.duplicate(o);
       } else if (decision === 'recreate-device') {
         this.restartDevice(describeHresult(got.hr));
-        return { damage: [this.wholeDesktop()], moves: [] };
+        return { damage, moves };
       }
     }
     return { damage, moves };
@@ -341,20 +358,39 @@ export class DxgiScreenSource implements ScreenSource {
     return true;
   }
 
-  /** Releases everything and opens the device again (layout re-read); on failure retries later. */
+  /**
+   * Releases everything and opens the device again (layout re-read) off the helper's thread; on
+   * failure retries later. Once made, the next poll reports the whole desktop changed.
+   */
   private restartDevice(why: string): void {
     this.releaseAll();
-    const opened = this.api.openDevice();
-    this.env.log('screen.dxgi_restart', { why, hr: describeHresult(opened.hr), step: opened.step });
-    if (!opened.device) {
-      this.deviceRetryAt = this.env.now() + RECREATE_RETRY_MS;
-      return;
-    }
-    this.device = opened.device;
-    this.takeLayout(this.device.outputs);
-    for (const o of this.outputs) {
-      if (this.duplicate(o) !== null) o.retryAt = this.env.now() + RECREATE_RETRY_MS;
-    }
+    if (this.reopening) return;
+    this.reopening = this.api
+      .openDevice()
+      .then((opened) => {
+        this.env.log('screen.dxgi_restart', { why, hr: describeHresult(opened.hr), step: opened.step });
+        if (this.closed) {
+          opened.device?.release();
+          return;
+        }
+        if (!opened.device) {
+          this.deviceRetryAt = this.env.now() + RECREATE_RETRY_MS;
+          return;
+        }
+        this.device = opened.device;
+        this.reopened = true;
+        this.takeLayout(this.device.outputs);
+        for (const o of this.outputs) {
+          if (this.duplicate(o) !== null) o.retryAt = this.env.now() + RECREATE_RETRY_MS;
+        }
+      })
+      .catch((e: unknown) => {
+        this.env.log('screen.dxgi_restart', { why, error: e instanceof Error ? e.message : String(e) });
+        this.deviceRetryAt = this.env.now() + RECREATE_RETRY_MS;
+      })
+      .finally(() => {
+        this.reopening = null;
+      });
   }
 
   private wholeDesktop(): Rect {

@@ -7,7 +7,7 @@
  * follow each other any number of times; close() hides it for good. Where it first appeared is
  * logged (support staff reading a log, and the tests that click Stop as the customer would).
  */
-import type { SharingIndicator, SharingState } from '../../consent/prompts/sharing-indicator';
+import type { IndicatorWords, SharingIndicator, SharingState } from '../../consent/prompts/sharing-indicator';
 import type { PlatformLog } from '../platform-log';
 import type { ScreenRect } from './ui-thread/ui-protocol';
 import type { WinUiThread } from './win-ui-thread';
@@ -35,16 +35,14 @@ export class WinSharingIndicator implements SharingIndicator {
 
   private constructor(
     private readonly ui: WinUiThread,
-    private readonly describe: (state: SharingState) => string,
-    private readonly stopLabel: string,
+    private readonly words: IndicatorWords,
     private readonly log: PlatformLog,
     private readonly offStop: () => void,
   ) {}
 
   static open(
     ui: WinUiThread,
-    describe: (state: SharingState) => string,
-    stopLabel: string,
+    words: IndicatorWords,
     log: PlatformLog,
     onStop: () => void,
   ): WinSharingIndicator {
@@ -52,18 +50,15 @@ export class WinSharingIndicator implements SharingIndicator {
     const off = ui.onIndicatorStop(() => {
       if (indicator && !indicator.closed) onStop();
     });
-    indicator = new WinSharingIndicator(ui, describe, stopLabel, log, off);
+    indicator = new WinSharingIndicator(ui, words, log, off);
     return indicator;
   }
 
   show(state: SharingState): void {
     if (this.closed) return;
-    // The bar has its own Stop button, so the line's " - Stop" (X11's whole bar is the button)
-    // is left out.
-    const line = this.describe(state);
-    const suffix = ` - ${this.stopLabel}`;
-    const text = line.endsWith(suffix) ? line.slice(0, -suffix.length) : line;
-    const stop = this.stopLabel;
+    // The bar has its own Stop button: the line goes without X11's " - Stop" ending.
+    const text = this.words.line(state);
+    const stop = this.words.stop;
     this.enqueue(async () => {
       const place = await this.ui.request({ type: 'indicator.layout', text, stop });
       if (this.closed) return;

@@ -62,10 +62,10 @@ export const windowsBackend: PlatformBackend = {
     const overlayLog: OverlayLog = (event, details) => log(`${event} ${JSON.stringify(details ?? {})}`);
     return new DrawingOverlay(() => WinOverlayDriver.open(overlayLog), overlayLog, screen);
   },
-  async sharingIndicator(_facts, onStop, describe, stopLabel) {
+  async sharingIndicator(_facts, onStop, words) {
     if (uiThreadSource() === null) return null;
     const ui = await WinUiThread.shared((event, details) => stderrLog.info(event, details));
-    return WinSharingIndicator.open(ui, describe, stopLabel, stderrLog, onStop);
+    return WinSharingIndicator.open(ui, words, stderrLog, onStop);
   },
   desktopBackground: () => ({ ok: true, background: new WindowsDesktopBackground() }),
   displayLanguage: () => uiLanguage(),

@@ -113,12 +113,11 @@ const ops: Record<string, (a: Args) => Promise<unknown>> = {
   'clipboard.changes': async () => clipboardChanges,
   places: async () => platform.files().places(),
   'indicator.open': async () => {
-    const indicator = await openSharingIndicator(
-      currentSystem(),
-      () => stops++,
-      () => 'Lifeline: sharing with Alex - Stop',
-      'Stop',
-    );
+    const indicator = await openSharingIndicator(currentSystem(), () => stops++, {
+      line: () => 'Lifeline: sharing with Alex',
+      stop: 'Stop',
+      lineStop: ' - Stop',
+    });
     if (!indicator) return false;
     indicator.show({
       agentNames: ['Alex'],

@@ -108,12 +108,11 @@ describe("the helper's own windows", () => {
 
   it('opens no sharing indicator window where no X server listens', async () => {
     expect(
-      await openSharingIndicator(
-        linux({ DISPLAY: ':999' }),
-        () => undefined,
-        () => 'Lifeline',
-        'Stop',
-      ),
+      await openSharingIndicator(linux({ DISPLAY: ':999' }), () => undefined, {
+        line: () => 'Lifeline',
+        stop: 'Stop',
+        lineStop: ' - Stop',
+      }),
     ).toBeNull();
   });
 });

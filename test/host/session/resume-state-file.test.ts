@@ -1,5 +1,5 @@
 /** The per-user resume state file: 0600, validated, refused when stale, shared with others or malformed. */
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,5 +90,49 @@ describe('resume state file', () => {
     expect((await readResumeState(file)).resumeToken).toBe('newer-helper');
     await deleteResumeStateOf(file, 'newer-helper');
     await expect(readResumeState(file)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('writes asked for at once land whole, in the order asked, and a reader never sees a half-written file', async () => {
+    const file = path.join(tmp, 'e', 'resume.json');
+    await writeResumeState(file, { ...state, resumeToken: 'first' });
+    // Two helpers of one process (or a welcome and a consent of one) write together: they once
+    // shared a temporary name, and a rename published a file still being written.
+    let reading = true;
+    const seen: string[] = [];
+    const reader = (async () => {
+      while (reading) {
+        seen.push((await readResumeState(file)).resumeToken);
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(
+        ['a', 'b', 'c'].map((who) => writeResumeState(file, { ...state, resumeToken: `${who}-${round}` })),
+      );
+      expect((await readResumeState(file)).resumeToken).toBe(`c-${round}`);
+    }
+    reading = false;
+    await reader;
+    expect(seen.length).toBeGreaterThan(0);
+    expect(readdirSync(path.dirname(file))).toEqual(['resume.json']);
+  });
+
+  it('an old helper deleting its state never deletes the state a newer helper writes at that moment', async () => {
+    const file = path.join(tmp, 'f', 'resume.json');
+    const ticks = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+    };
+    for (let round = 0; round < 120; round++) {
+      await writeResumeState(file, { ...state, resumeToken: `old-${round}` });
+      // Whatever the order of the old helper's read, the new helper's rename and the delete: the
+      // delete starts a few event-loop turns later each round, so some rounds read before the
+      // rename and remove after it.
+      await Promise.all([
+        ticks(round % 12).then(() => deleteResumeStateOf(file, `old-${round}`)),
+        writeResumeState(file, { ...state, resumeToken: `new-${round}` }),
+      ]);
+      expect((await readResumeState(file)).resumeToken).toBe(`new-${round}`);
+    }
+    expect(readdirSync(path.dirname(file))).toEqual(['resume.json']);
   });
 });

@@ -4,7 +4,7 @@
  * many waiting, no room on the server, name refused), with the file's name.
  */
 import type { ChatLine } from '../../../protocol/common';
-import { FileCard } from '../../chat/file-card';
+import { FileCard, FileRefCard } from '../../chat/file-card';
 import { fileStatus } from '../../chat/chat-file-status';
 import type { FileRefusal } from '../../chat/chat-file-book';
 import type { MessageKey, TFunction } from '../../i18n/i18n';
@@ -16,19 +16,8 @@ export function CustomerFileLine({ line, model, actions, t }: ViewProps & { line
   const ref = line.file;
   if (!ref) return null;
   const file = model.chatFiles.files[ref.id];
-  if (!file) {
-    // From an earlier visit of the page: its bytes are gone with the session's end or a restart.
-    return (
-      <FileCard
-        fileId={ref.id}
-        name={ref.name}
-        size={formatBytes(ref.size)}
-        status=""
-        tone="info"
-        progress={null}
-      />
-    );
-  }
+  // From an earlier visit of the page: its bytes are gone with the session's end or a restart.
+  if (!file) return <FileRefCard file={ref} />;
   const status = fileStatus(file, model.chatFiles.local[file.id], 'customer');
   return (
     <FileCard

@@ -257,12 +257,12 @@ describe('words', () => {
     expect(grantsFrom(['view', 'bogus'], { ...NO_GRANTS, view: true })).toEqual({ ...NO_GRANTS, view: true });
   });
 
-  it('the X indicator line: Latin-1 for the core font, codes and pause, in French too', () => {
+  it('the indicator line: Latin-1 for the X core font, codes and pause, in French too; no Stop in it', () => {
     expect(indicatorLine(indicatorWindowText(en, { agentNames: ['Zoë'], grants: NO_GRANTS }))).toBe(
-      'Lifeline: sharing with Zoë - Stop',
+      'Lifeline: sharing with Zoë',
     );
     expect(indicatorLine(indicatorWindowText(en, { agentNames: ['李'], grants: NO_GRANTS }))).toBe(
-      'Lifeline: sharing with ? - Stop',
+      'Lifeline: sharing with ?',
     );
     expect(
       indicatorWindowText(en, {
@@ -274,7 +274,7 @@ describe('words', () => {
         ],
         paused: true,
       }),
-    ).toBe('Lifeline: sharing with Alex and Sam (codes 123 456, 654 321), paused - Stop');
+    ).toBe('Lifeline: sharing with Alex and Sam (codes 123 456, 654 321), paused');
     expect(
       indicatorLine(
         indicatorWindowText(fr, {
@@ -283,6 +283,6 @@ describe('words', () => {
           codes: [{ agentName: 'Alex', sas: '123 456' }],
         }),
       ),
-    ).toBe('Lifeline : partage avec Alex (code 123 456) - Arrêter');
+    ).toBe('Lifeline : partage avec Alex (code 123 456)');
   });
 });

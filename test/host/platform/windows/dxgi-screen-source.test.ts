@@ -60,9 +60,14 @@ class World {
   live = new Set<string>();
   made = 0;
   heldFrames = 0;
+  /** While set, making a device waits for it (D3D11CreateDevice on its worker thread, slow under Wine). */
+  deviceGate: Promise<void> | null = null;
+  opens = 0;
 
   api: DxgiApi = {
-    openDevice: () => {
+    openDevice: async () => {
+      this.opens++;
+      if (this.deviceGate) await this.deviceGate;
       if (this.openHr !== 0) return { hr: this.openHr, step: 'D3D11CreateDevice', device: null };
       return { hr: 0, step: 'EnumOutputs', device: this.device() };
     },
@@ -281,6 +286,48 @@ describe('DXGI Desktop Duplication source (fake COM)', () => {
     for (const id of before) expect(world.live.has(id)).toBe(false);
     expect(world.live.size).toBe(3);
     expect(damage).toContainEqual([{ x: 0, y: 0, width: 12, height: 8 }]);
+  });
+
+  it('makes the device again off the helper thread: a capture waits for it, then the whole desktop is reported', async () => {
+    const world = new World();
+    const source = (opened = await open(world));
+    const damage: Rect[][] = [];
+    source.onDamage((d) => damage.push(d));
+    let letDeviceThrough = () => {};
+    world.deviceGate = new Promise((r) => (letDeviceThrough = r));
+    world.next[0] = [{ hr: DXGI_ERROR_DEVICE_REMOVED, imageUpdated: false, dirty: [], moves: [] }];
+    world.screens[0] = paint(1, PRIMARY, 5);
+    let captured = false;
+    const capture = source.capture().then((f) => {
+      captured = true;
+      return f;
+    });
+    // The helper's thread goes on while the device is made: timers run, the capture waits.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(captured).toBe(false);
+    expect(world.opens).toBe(2);
+    expect(world.live.size).toBe(0);
+    letDeviceThrough();
+    world.next = [[frame([])], [frame([])]];
+    const whole = await capture;
+    expect([whole.width, whole.height]).toEqual([12, 8]);
+    expect(await pixel(source, 4, 2)).toEqual([0, 0, 1, 5]);
+    expect(damage.flat()).toContainEqual({ x: 0, y: 0, width: 12, height: 8 });
+    expect(world.opens).toBe(2);
+  });
+
+  it('closed while the device is being made again: the new device is released', async () => {
+    const world = new World();
+    const source = await open(world);
+    let letDeviceThrough = () => {};
+    world.deviceGate = new Promise((r) => (letDeviceThrough = r));
+    world.next[0] = [{ hr: DXGI_ERROR_DEVICE_REMOVED, imageUpdated: false, dirty: [], moves: [] }];
+    const capture = source.capture();
+    await new Promise((r) => setTimeout(r, 5));
+    await source.close();
+    letDeviceThrough();
+    await expect(capture).rejects.toThrow(/closed/);
+    expect(world.live.size).toBe(0);
   });
 
   it('gives the reason, holding nothing, where DuplicateOutput is not implemented (Wine)', async () => {

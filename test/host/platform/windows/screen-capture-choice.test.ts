@@ -37,7 +37,7 @@ describe('Windows capture choice', () => {
     const { lines, log } = recorder();
     let released = 0;
     const api: DxgiApi = {
-      openDevice: () => ({
+      openDevice: async () => ({
         hr: 0,
         step: 'EnumOutputs',
         device: {
@@ -76,7 +76,7 @@ describe('Windows capture choice', () => {
   it('uses DXGI where it opens, and says so', async () => {
     const { lines, log } = recorder();
     const api: DxgiApi = {
-      openDevice: () => ({
+      openDevice: async () => ({
         hr: 0,
         step: 'EnumOutputs',
         device: {
