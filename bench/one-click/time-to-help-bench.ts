@@ -7,7 +7,7 @@
  * 10 Mbit/s each way, 20 ms each way = 40 ms round trip); the agent is on the server's LAN.
  * Each path runs on that link and on an unshaped one (same proxy, no limit) side by side, rounds
  * alternating, so load on this shared machine hits both:
- *   1. first visit: the bound download (tar.gz), unpacked with libarchive, the executable started
+ *   1. first visit: the bound download (tar.xz), unpacked with libarchive, the executable started
  *      as a file manager does (own session, no arguments: it joins with its ticket), consent Allow;
  *   2. helper already installed: no download; the installed executable is started with the page's
  *      join code (what the extension's native-messaging launch hands it), consent Allow. The
@@ -223,7 +223,7 @@ async function run(which: PathName, link: ShapedLink): Promise<number> {
         (n) => n === HELPER_PACKAGE_SPECS.linux!.fileName,
         RUN_TIMEOUT_MS,
       );
-      const r = spawnSync('bsdtar', ['-xzf', archive, '-C', downloads]);
+      const r = spawnSync('bsdtar', ['-xf', archive, '-C', downloads]);
       if (r.status !== 0) throw new Error('bsdtar could not unpack the download');
       trace('downloaded');
       helper = startHelper(path.join(downloads, HELPER_PACKAGE_SPECS.linux!.executable), [], home);

@@ -215,6 +215,24 @@ async function main(): Promise<void> {
       tDiff.push(c - b);
       tCopy.push(d - c);
     }
+    // --- this process's CPU per full-frame capture, the MIT-SHM segment mapped vs copied out of
+    // it (pread: the path used where koffi cannot load), interleaved so the load hits both
+    const copied = await X11ScreenSource.open(x.display, silentPlatformLog, { copyShm: true });
+    const cpuMapped: number[] = [];
+    const cpuCopied: number[] = [];
+    for (let i = 0; i < CAPTURE_ROUNDS; i++) {
+      for (const [s, out] of [
+        [src, cpuMapped],
+        [copied, cpuCopied],
+      ] as const) {
+        const before = process.cpuUsage();
+        await s.capture();
+        const used = process.cpuUsage(before);
+        out.push((used.user + used.system) / 1000);
+      }
+    }
+    const mappedNote = `${src.captureMapped ? 'mapped' : 'NOT mapped'} / ${copied.captureMapped ? 'mapped' : 'copied'}`;
+    await copied.close();
     await src.close();
     await input.close();
 
@@ -315,6 +333,11 @@ async function main(): Promise<void> {
     );
     console.log(`| plain copy (fresh 8 MB Buffer + copy) | ${med(tCopy).toFixed(2)} |`);
     console.log(`| capture + diff vs plain copy | ${ratio(med(tCap) + med(tDiff), med(tCopy))} |`);
+    console.log(`\n## This process's CPU per 1080p capture (medians of ${CAPTURE_ROUNDS}, ${mappedNote})\n`);
+    console.log('| MIT-SHM segment | CPU ms |\n|---|---|');
+    console.log(`| mapped (read in place) | ${med(cpuMapped).toFixed(2)} |`);
+    console.log(`| copied out (pread) | ${med(cpuCopied).toFixed(2)} |`);
+    console.log(`| mapped vs copied | ${ratio(med(cpuMapped), med(cpuCopied))} |`);
     console.log(`\nhelper encoder stats: ${JSON.stringify(helperStats)}`);
     console.log(`decoder picture vs xwd capture: ${mismatched} differing pixels`);
     rfb.close();

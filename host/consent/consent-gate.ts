@@ -90,6 +90,9 @@ export class ConsentGate {
       desktopSize: this.guard('view', () => source.desktopSize()),
       monitors: this.guard('view', () => source.monitors()),
       capture: this.guard('view', (rect?: Rect) => source.capture(rect)),
+      ...(source.lendsFrames ? { lendsFrames: true } : {}),
+      // Never refused: a viewer whose view was revoked still gives back the frame it was reading.
+      ...(source.releaseFrame ? { releaseFrame: () => source.releaseFrame!() } : {}),
       onDamage: (listener) =>
         source.onDamage((rects) => {
           if (this.grants.view) listener(rects);

@@ -53,6 +53,11 @@ export class MaskedScreenSource implements ScreenSource {
     }
   }
 
+  /** The mask wrote into the frame, which may be a lent one: giving it back is the inner source's. */
+  releaseFrame(): void {
+    this.inner.releaseFrame?.();
+  }
+
   onDamage(listener: (rects: Rect[]) => void): () => void {
     const offInner = this.inner.onDamage(listener);
     const offMask = this.mask.onExposed(listener);

@@ -58,6 +58,16 @@ export interface ScreenSource {
   monitors(): Promise<Monitor[]>;
   /** Captures `rect` of the desktop (default: all of it) into a buffer the source reuses. */
   capture(rect?: Rect): Promise<PixelBuffer>;
+  /**
+   * Optional: true when, in a session, this source is captured only through the session's view
+   * group (host/session/shared-screen-source.ts: the viewers' views, and the X11 overlay as the
+   * group's guest), so a view may hand a lone viewer the captured frame itself, without a copy,
+   * until that viewer calls releaseFrame(). (The Windows overlay captures its source directly: a
+   * Windows source must not set this.)
+   */
+  readonly lendsFrames?: boolean;
+  /** Optional: the consumer has finished reading the frame its last capture() returned. */
+  releaseFrame?(): void;
   /** Calls `listener` with areas that changed since the last call (X11: XDamage). Returns unsubscribe. */
   onDamage(listener: (rects: Rect[]) => void): () => void;
   /**

@@ -382,6 +382,8 @@ export class ScreenEncoder {
       // (lossy areas may be anywhere).
       const box = !fresh && !refresh && damage !== null && damage.length > 0 ? damage.reduce(union) : null;
       const grab = box ? { ...box, x: box.x + this.view.x, y: box.y + this.view.y } : this.view;
+      // Capture, then encode, then the next capture: never two at once (`busy`), so a frame read
+      // in place (X11's mapped segment) is not written by the X server while we encode it.
       const frame = await this.source.capture(grab);
       const t1 = this.now();
       this.statsValue.captureMs += t1 - t0;
@@ -418,6 +420,9 @@ export class ScreenEncoder {
       this.needReset = true;
       retryIn = CAPTURE_RETRY_MS;
     } finally {
+      // The frame may be the capture memory itself (a mapped MIT-SHM segment lent by the view):
+      // it was read by the encode above, and only now may another capture write into it.
+      this.source.releaseFrame?.();
       this.lastUpdateAt = this.now() + retryIn;
       this.busy = false;
       this.wake();

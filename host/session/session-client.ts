@@ -74,7 +74,7 @@ import {
 } from './resume-state-file';
 import { routeTo, type NetworkOptions, type Route } from '../net/server-agent';
 import { LINK_CONNECT_TIMEOUT_MS, ServerLink, socketUrl, type HelloMessage } from './server-link';
-import { ScreenSourceView } from './shared-screen-source';
+import { ScreenSourceView, ScreenViewGroup } from './shared-screen-source';
 import path from 'node:path';
 import { ViewerPeer, type EncoderTuning, type ViewerPeerStats } from './viewer-peer';
 
@@ -185,6 +185,8 @@ export class SessionClient implements HelperController {
   private readonly listeners = new Set<(event: HelperEvent) => void>();
   private readonly noticeListeners = new Set<(notice: SessionNotice) => void>();
   private readonly peers = new Map<number, ViewerPeer>();
+  /** Every viewer's view of the screen: a lone viewer reads captures in place (shared-screen-source.ts). */
+  private readonly screenViews = new ScreenViewGroup();
   /** Tells the viewers when the system would refuse their input (Windows: an admin window in front). */
   private blockWatch: InputBlockWatch | null = null;
   private readonly approvedAgents = new Set<string>();
@@ -250,7 +252,10 @@ export class SessionClient implements HelperController {
     // On an X desktop: the overlay that draws on the customer's screen (host/overlay/).
     this.annotations =
       options.annotations ??
-      createAnnotationSurface(this.system, this.log, () => this.requireGate().screen());
+      createAnnotationSurface(this.system, this.log, async () =>
+        // Its captures take turns with the viewers' (never into a frame lent to an encoder).
+        this.screenViews.guest(await this.requireGate().screen()),
+      );
     this.machine = new HelperStateMachine(() => this.emitStatus());
     this.ended = new Promise((resolve) => (this.endedResolve = resolve));
     this.handlers = {
@@ -801,7 +806,7 @@ export class SessionClient implements HelperController {
       sendFrame: (frame) => this.link?.sendFrame(frame),
       ...(this.files ? { files: this.files } : {}),
       viewOf: (shared) => {
-        const view = new ScreenSourceView(shared);
+        const view = new ScreenSourceView(shared, this.screenViews);
         // Captures must not show the drawings the overlay puts on the customer's screen.
         return this.annotations.excludeFrom?.(view) ?? view;
       },

@@ -93,6 +93,8 @@ export class ViewerPeer {
   private session: E2eSession | null = null;
   private handshakeChain: Promise<unknown> = Promise.resolve();
   private encoder: ScreenEncoder | null = null;
+  /** Each encoder's view of the shared screen, closed with it. */
+  private readonly encoderViews = new Map<ScreenEncoder, ScreenSource>();
   private encoderStarting: Promise<void> | null = null;
   private viewGranted = false;
   private target: ScreenTarget = { kind: 'desktop' };
@@ -379,7 +381,10 @@ export class ViewerPeer {
       this.deps.log('screen_unavailable', { peer: this.peerId, error: String(err) });
       return;
     }
-    const encoder = new ScreenEncoder(this.deps.viewOf(shared), {
+    // The view is this encoder's own: it leaves the session's view group when the encoder stops
+    // (a lone viewer reads captures in place only while it is the group's only view).
+    const view = this.deps.viewOf(shared);
+    const encoder = new ScreenEncoder(view, {
       ...this.deps.encoder,
       target: this.target,
       send: (channel, payload) => {
@@ -389,12 +394,13 @@ export class ViewerPeer {
     });
     if (this.quality !== 'auto') encoder.setQuality(this.quality);
     this.encoder = encoder;
+    this.encoderViews.set(encoder, view);
     try {
       await encoder.start();
     } catch (err) {
       this.deps.log('screen_start_failed', { peer: this.peerId, error: String(err) });
       if (this.encoder === encoder) this.encoder = null;
-      await encoder.close();
+      await this.closeEncoder(encoder);
     }
   }
 
@@ -403,7 +409,14 @@ export class ViewerPeer {
     if (!encoder) return;
     this.encoder = null;
     this.lastEncoderStats = encoder.stats();
+    await this.closeEncoder(encoder);
+  }
+
+  private async closeEncoder(encoder: ScreenEncoder): Promise<void> {
     await encoder.close();
+    const view = this.encoderViews.get(encoder);
+    this.encoderViews.delete(encoder);
+    await view?.close();
   }
 
   private send(channel: DataChannelId, plaintext: Uint8Array): void {

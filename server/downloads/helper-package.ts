@@ -12,47 +12,53 @@
  *     A full flush byte-aligns the stream and empties the window, so a second deflate stream may
  *     follow it as further blocks of the same stream (RFC 1951: blocks are independent then).
  *     One member, not two: browsers are not all known to read past a first member;
- *   - `tar.gz` (Linux, so the executable bit survives the download): a gzip file of several
- *     members, which every gzip reader (gzip, GNU tar, libarchive: file managers' archive code)
- *     reads as one stream:
- *       member 1  the other entries of the tree (folders, libraries), compressed once
- *       member 2  the executable's tar header (its size includes the trailer), per request
- *       member 3  the executable's bytes, compressed once and cached on disk
- *       member 4  the trailer, the block padding and the end-of-archive blocks, per request
- * Compressing the executable (tens of MB) happens once per build of it, in the background at
- * start-up; the cache lives in `<downloadsDir>/.cache/` (or in memory where that is read-only).
+ *   - `tar.xz` (Linux, so the executable bit survives the download): an .xz file of several
+ *     streams, which every xz reader (xz, GNU tar, libarchive: file managers' archive code) reads
+ *     as one:
+ *       stream 1  the other entries of the tree (folders, libraries; none today), stored
+ *       stream 2  the executable's tar header (its size includes the trailer), per request, stored
+ *       stream 3  the executable's bytes, compressed once by xz (XZ_ARGS) and cached on disk
+ *       stream 4  the trailer, the block padding and the end-of-archive blocks, per request, stored
+ *     ("stored": xz-stored.ts, written here, a few hundred bytes). xz, not gzip: 34 % fewer bytes
+ *     for the 105 MiB executable (docs/performance.md has the measurements, zstd and brotli too).
+ * Compressing the executable (tens of MB) happens once per build of it: scripts/build-sea.mjs asks
+ * for it right after building (`compressed()`); a server that finds no copy (an executable copied
+ * in by hand) makes it when the first download asks, which waits for it. The .exe's deflate copy
+ * is made in the background at start-up (plain bytes until then). The cache lives in
+ * `<downloadsDir>/.cache/` (or in memory where that is read-only).
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  constants as zlibConstants,
-  crc32,
-  createDeflateRaw,
-  createGzip,
-  deflateRawSync,
-  gzipSync,
-} from 'node:zlib';
+import { constants as zlibConstants, crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import type { Log } from '../log';
 import { TAR_END_BYTES, tarHeader, tarPadding, type TarEntry } from './tar-header';
+import { xzStored } from './xz-stored';
 
 /** Entries a helper tree may have at most (bounds the walk). */
 const MAX_TREE_ENTRIES = 2000;
 /**
- * Compression level of the cached executable (once per build). 6, not 9: on the 105 MiB Linux
- * executable 9 took 18 s for 0.4 % fewer bytes (40.34 vs 40.49 MB), 6 took 8.5 s.
+ * Compression level of the cached .exe (once per build). 6, not 9: on the 105 MiB Linux
+ * executable (when it went as a tar.gz) 9 took 18 s for 0.4 % fewer bytes, 6 took 8.5 s.
  */
 const EXECUTABLE_GZIP_LEVEL = 6;
-/** Compression level of the small per-request members. */
+/** Compression level of the small per-request deflate blocks (raw form). */
 const SMALL_GZIP_LEVEL = 6;
+/**
+ * How xz compresses the Linux executable, once per build: the x86 branch filter (calls and jumps
+ * made relative, so repeated targets look alike: 3 % fewer bytes) then LZMA2 preset 6, on two
+ * threads. Measured on the 105 MiB executable in docs/performance.md.
+ */
+export const XZ_ARGS = ['--threads=2', '--x86', '--lzma2=preset=6', '--stdout'];
 
-export type PackageForm = 'raw' | 'tar.gz';
+export type PackageForm = 'raw' | 'tar.xz';
 
 export interface HelperPackageSpec {
-  /** Folder under the downloads folder holding the helper's tree (tar.gz) or its executable (raw). */
+  /** Folder under the downloads folder holding the helper's tree (tar.xz) or its executable (raw). */
   dir: string;
   /** The executable that carries the trailer, relative to `dir`, '/'-separated. */
   executable: string;
@@ -77,7 +83,7 @@ interface Prepared {
   exeSize: number;
   exeMtimeMs: number;
   exePath: string;
-  /** tar.gz: member 1 (may be empty); the compressed executable (member 3). */
+  /** tar.xz: stream 1 (may be empty); the compressed executable (stream 3). */
   staticPrefix: Buffer;
   exeMember: BodyPart | null;
 }
@@ -96,10 +102,6 @@ export class HelperPackageMissing extends Error {
     super(`${what} is not built on this server`);
     this.name = 'HelperPackageMissing';
   }
-}
-
-function gzip(data: Buffer): Buffer {
-  return gzipSync(data, { level: SMALL_GZIP_LEVEL });
 }
 
 function partLength(p: BodyPart): number {
@@ -137,6 +139,12 @@ export class HelperPackage {
   /** Starts the one-time work (compressing the executable) so the first customer does not wait. */
   warm(): void {
     if (!this.available()) return;
+    if (this.spec.form === 'tar.xz' && !this.xzCached()) {
+      // Not at start-up: a minute of both cores, and every test server of a checkout would start
+      // its own. The build makes it (scripts/build-sea.mjs); else the first download does, once.
+      this.log.info('helper_package_not_compressed', { dir: this.spec.dir, build: this.spec.build });
+      return;
+    }
     this.prepare()
       .then((p) => {
         if (this.spec.form === 'raw') this.deflatedFor(p);
@@ -182,9 +190,9 @@ export class HelperPackage {
       });
       parts = [
         ...(p.staticPrefix.length > 0 ? [p.staticPrefix] : []),
-        gzip(header),
+        xzStored(header),
         p.exeMember!,
-        gzip(Buffer.concat([trailerBuf, tarPadding(total), Buffer.alloc(TAR_END_BYTES)])),
+        xzStored(Buffer.concat([trailerBuf, tarPadding(total), Buffer.alloc(TAR_END_BYTES)])),
       ];
     }
     return { length: parts.reduce((n, part) => n + partLength(part), 0), parts, gzip: encoded };
@@ -212,7 +220,10 @@ export class HelperPackage {
     return null;
   }
 
-  /** Resolves once the compressed copy of the current build is made (tests, benchmarks). */
+  /**
+   * Resolves once the compressed copy of the current build is made (the build script, tests,
+   * benchmarks); throws HelperPackageMissing when there is no executable.
+   */
   async compressed(): Promise<void> {
     const p = await this.prepare();
     if (this.spec.form !== 'raw') return;
@@ -323,7 +334,7 @@ export class HelperPackage {
         chunks.push(data, tarPadding(data.length));
       }
     }
-    const staticPrefix = chunks.length > 0 ? gzip(Buffer.concat(chunks)) : Buffer.alloc(0);
+    const staticPrefix = chunks.length > 0 ? xzStored(Buffer.concat(chunks)) : Buffer.alloc(0);
     const exeMember = await this.compressedExecutable(st.size, st.mtimeMs);
     return { ...base, staticPrefix, exeMember };
   }
@@ -354,43 +365,94 @@ export class HelperPackage {
     return out;
   }
 
-  /** The executable as one gzip member: from the disk cache, made there, or kept in memory. */
-  private async compressedExecutable(size: number, mtimeMs: number): Promise<BodyPart> {
-    const cacheDir = path.join(this.downloadsDir, '.cache');
-    const name = `${this.spec.dir}-${size}-${Math.floor(mtimeMs)}.gz`;
-    const cached = path.join(cacheDir, name);
+  /** Where the xz copy of an executable of this size and time is cached. */
+  private xzCachePath(size: number, mtimeMs: number): string {
+    return path.join(this.downloadsDir, '.cache', `${this.spec.dir}-${size}-${Math.floor(mtimeMs)}.xz`);
+  }
+
+  /** The cached xz copy of the current executable, if made. */
+  private xzCached(): BodyPart | null {
     try {
+      const exe = statSync(this.exePath);
+      const cached = this.xzCachePath(exe.size, exe.mtimeMs);
       const st = statSync(cached);
-      if (st.isFile() && st.size > 0) return { file: cached, length: st.size };
+      return st.isFile() && st.size > 0 ? { file: cached, length: st.size } : null;
     } catch {
-      // not cached yet
+      return null;
     }
+  }
+
+  /**
+   * The executable as one xz stream: from the disk cache, made there, or kept in memory. Made
+   * here only when the build did not (an executable copied in by hand): the download that asks
+   * first waits for it.
+   */
+  private async compressedExecutable(size: number, mtimeMs: number): Promise<BodyPart> {
+    const cached = this.xzCachePath(size, mtimeMs);
+    const cacheDir = path.dirname(cached);
+    const name = path.basename(cached);
+    const found = this.xzCached();
+    if (found && !Buffer.isBuffer(found) && found.file === cached) return found;
     const started = Date.now();
-    const gz = () => createGzip({ level: EXECUTABLE_GZIP_LEVEL, memLevel: zlibConstants.Z_BEST_COMPRESSION });
     try {
       mkdirSync(cacheDir, { recursive: true });
       for (const old of readdirSync(cacheDir)) {
-        // Older builds' members only (another server process may be writing its .tmp now).
-        if (old.startsWith(`${this.spec.dir}-`) && old.endsWith('.gz') && old !== name)
+        // Older builds' streams only (another process may be writing its .tmp now).
+        if (old.startsWith(`${this.spec.dir}-`) && /\.(gz|xz)$/.test(old) && old !== name)
           rmSync(path.join(cacheDir, old), { force: true });
       }
-      const temp = `${cached}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-      await pipeline(createReadStream(this.exePath), gz(), createWriteStream(temp));
-      await rename(temp, cached);
-      const length = statSync(cached).size;
-      this.log.info('helper_package_compressed', {
-        dir: this.spec.dir,
-        bytes: length,
-        ms: Date.now() - started,
-      });
-      return { file: cached, length };
     } catch (err) {
       this.log.warn('helper_package_cache_unwritable', { dir: cacheDir, error: String(err) });
       const chunks: Buffer[] = [];
-      for await (const chunk of createReadStream(this.exePath).pipe(gz())) chunks.push(chunk as Buffer);
+      for await (const chunk of xz(this.exePath)) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     }
+    const temp = `${cached}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await pipeline(xz(this.exePath), createWriteStream(temp));
+      await rename(temp, cached);
+    } finally {
+      rmSync(temp, { force: true });
+    }
+    const length = statSync(cached).size;
+    this.log.info('helper_package_compressed', {
+      dir: this.spec.dir,
+      bytes: length,
+      ms: Date.now() - started,
+    });
+    return { file: cached, length };
   }
+}
+
+/**
+ * `xz` (Debian's xz-utils) compressing a file to its stdout; the stream fails when xz is missing
+ * or exits with an error, naming the package and what xz said.
+ */
+function xz(file: string): Readable {
+  const child = spawn('xz', [...XZ_ARGS, '--', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let said = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    if (said.length < 2000) said += d;
+  });
+  const out = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, chunk);
+    },
+    flush(done) {
+      if (child.exitCode !== null) {
+        done(child.exitCode === 0 ? null : new Error(`xz exited with ${child.exitCode}: ${said.trim()}`));
+        return;
+      }
+      child.once('close', (code) =>
+        done(code === 0 ? null : new Error(`xz exited with ${code}: ${said.trim()}`)),
+      );
+    },
+  });
+  child.once('error', (err) =>
+    out.destroy(new Error(`cannot run xz (scripts/system-packages.sh installs xz-utils): ${String(err)}`)),
+  );
+  child.stdout.pipe(out);
+  return out;
 }
 
 /** The body as a stream (files read as they are sent, with the response's backpressure). */

@@ -14,8 +14,8 @@
  *
  * What survives what: the customer's grants are kept across the helper's reconnects (it
  * re-confirms them at once; a revoke still applies at once), so viewers and transfers carry on.
- * Join codes, resume tokens (both hashed, in the ephemeral store) and the grants (in the store)
- * survive a server restart: at start-up every screen that had a helper waits in `reconnecting`
+ * Join codes, resume tokens (both hashed, in the ephemeral store), download tickets (hashed) and
+ * the grants (in the store) survive a server restart: at start-up every screen that had a helper waits in `reconnecting`
  * for it, with a fresh grace period, and viewers come back with their agents' login tokens.
  */
 import type { ServerToAgent } from '../../protocol/agent-channel';
@@ -99,7 +99,7 @@ export class ScreenService {
       store: ctx.store.ephemeral,
       key: loadJoinCodeKey(ctx.config.dataDir),
     });
-    this.tickets = new DownloadTickets(ctx.now);
+    this.tickets = new DownloadTickets(ctx.store.downloadTickets, ctx.now);
     this.relay = new Relay(
       {
         grantsOf: (id) => this.screens.get(id)?.grants ?? NO_GRANTS,
@@ -175,7 +175,7 @@ export class ScreenService {
       this.ctx.log.info('helper_replaced', { session: sessionId });
     }
     const { code, expiresAt } = await this.joinCodes.issue(sessionId);
-    const { ticket } = this.tickets.issue(sessionId);
+    const { ticket } = await this.tickets.issue(sessionId, user.id);
     this.sessions.customers.send(sessionId, {
       type: 'screen.requested',
       joinCode: code,
@@ -210,14 +210,15 @@ export class ScreenService {
 
   /**
    * A helper arrives with the ticket of a download bound to the request (no code typed). The
-   * ticket, like every other of the request and its code, is spent once the helper is admitted.
+   * ticket is spent as it is claimed (like a join code as it is redeemed), every other of the
+   * request and its code once the helper is admitted.
    */
   async joinWithTicket(
     conn: Connection,
     ticket: string,
     hello: HelperHello,
   ): Promise<{ peer: RelayPeer; welcome: HelperWelcome }> {
-    const sessionId = this.tickets.check(ticket, conn.address);
+    const sessionId = await this.tickets.claim(ticket, conn.address);
     return this.admit(conn, sessionId, hello);
   }
 
@@ -249,7 +250,7 @@ export class ScreenService {
       throw new ProtocolError('illegal_transition', 'this session is not waiting for a helper');
     }
     // One helper per request: the code and every download of this request are spent now.
-    this.tickets.spendSession(sessionId);
+    await this.tickets.spendSession(sessionId);
     await this.joinCodes.revoke(sessionId);
     if (!hello.supported) {
       const os = describeOs(hello.os);
@@ -553,8 +554,8 @@ export class ScreenService {
   }
 
   private onSessionEnded(sessionId: string, by: SessionEndedBy): void {
-    this.tickets.expireSession(sessionId);
     const forget = async () => {
+      await this.tickets.expireSession(sessionId);
       await this.joinCodes.revoke(sessionId);
       await this.ctx.store.screenGrants.clear(sessionId);
     };
@@ -583,10 +584,9 @@ export class ScreenService {
   private onReleased(sessionId: string, formerAgentId: string): void {
     const ss = this.screens.get(sessionId);
     if (!ss) return;
-    this.tickets.expireSession(sessionId);
-    this.joinCodes
-      .revoke(sessionId)
-      .catch((err: unknown) => this.ctx.log.error('join_code_revoke_failed', { error: String(err) }));
+    Promise.all([this.tickets.expireSession(sessionId), this.joinCodes.revoke(sessionId)]).catch(
+      (err: unknown) => this.ctx.log.error('join_code_revoke_failed', { error: String(err) }),
+    );
     for (const [peer, v] of ss.viewers) {
       if (v.userId !== formerAgentId) continue;
       peer.conn.error('not_in_session', 'the session was transferred; this viewer closes');

@@ -257,6 +257,51 @@ export interface ScreenGrantRepo {
   clear(sessionId: string): Promise<void>;
 }
 
+/** Where a helper download's ticket stands (server/screen/download-tickets.ts). */
+export type DownloadTicketState = 'live' | 'used' | 'expired';
+
+export interface DownloadTicketRecord {
+  sessionId: string;
+  /** As stored: a `live` ticket past `expiresAt` is expired all the same (callers compare). */
+  state: DownloadTicketState;
+  expiresAt: number;
+}
+
+/** The bounds `issue` keeps, each applied in the same atomic step as the insert. */
+export interface DownloadTicketCaps {
+  /** Live tickets of one session at most; the oldest beyond are spent (`used`). */
+  livePerSession: number;
+  /** Live tickets issued by one agent account at most; the oldest beyond are spent. */
+  livePerAccount: number;
+  /** Settled tickets (tombstones) of one session kept at most; the oldest beyond are deleted. */
+  tombstonesPerSession: number;
+}
+
+/**
+ * Tickets of the helper downloads bound to a request, by SHA-256 (never in the clear), table
+ * `download_tickets` (migration 56): they survive a restart like join codes, and on PostgreSQL
+ * every node sees the same ones. Settled tickets stay as tombstones (so a second start is told
+ * "already used", not "unknown") until `sweep` removes them.
+ */
+export interface DownloadTicketRepo {
+  issue(
+    ticket: { hash: string; sessionId: string; agentId: string; issuedAt: number; expiresAt: number },
+    caps: DownloadTicketCaps,
+  ): Promise<void>;
+  get(hash: string): Promise<DownloadTicketRecord | null>;
+  /**
+   * Spends one live, unexpired ticket in one conditional write: true for exactly one caller, on
+   * any node (two helpers started from one file cannot both join).
+   */
+  spend(hash: string, now: number): Promise<boolean>;
+  /** Settles every live ticket of the session (a helper joined: `used`; the session ended: `expired`). */
+  settleSession(sessionId: string, state: Exclude<DownloadTicketState, 'live'>): Promise<void>;
+  /** Live, unexpired tickets in all (the bounds' tests, the status page). */
+  live(now: number): Promise<number>;
+  /** Deletes every ticket that expired before `before` (tombstones kept until then). */
+  sweep(before: number): Promise<void>;
+}
+
 export interface AuditRepo {
   /** Appends the entry, chained to the previous one by hash, in one atomic step. */
   write(entry: AuditEntry): Promise<void>;
@@ -279,6 +324,8 @@ export interface Store {
   readonly screenGrants: ScreenGrantRepo;
   /** Join codes and resume tokens (hashed), with expiry; Redis may carry them on several nodes. */
   readonly ephemeral: EphemeralStore;
+  /** Tickets of helper downloads bound to a request (hashed), with expiry. */
+  readonly downloadTickets: DownloadTicketRepo;
   /** Account links, API tokens, webhooks and session history (manage-store.ts). */
   readonly manage: ManageStore;
   /**

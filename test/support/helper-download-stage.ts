@@ -1,9 +1,10 @@
 /**
  * The Linux helper download, staged for a test's server: the real single executable
  * (scripts/build-sea.mjs, rebuilt first when a source file is newer: ~10 s, else nothing) linked
- * into the test's downloads folder. The server compresses that executable once per build of it
- * (server/downloads/helper-package.ts, ~10 s of CPU for 105 MiB) into `<downloads>/.cache/`: that
- * folder is linked to one cache every test shares, so only the first test after a build pays it.
+ * into the test's downloads folder. The build compresses that executable once (xz,
+ * scripts/compress-helper.ts) into dist/downloads/.cache/, keyed on the executable's size and time:
+ * the test's `<downloads>/.cache/` is linked to that folder, so its server finds the build's copy
+ * and no test pays for compressing it.
  */
 import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { ensureSea } from '../../scripts/build-sea.mjs';
 import { HELPER_PACKAGE_SPECS } from '../../server/downloads/helper-systems';
 
-const SHARED_CACHE = path.resolve('node_modules/.cache/lifeline-sea/download-cache');
+const BUILD_CACHE = path.resolve('dist/downloads/.cache');
 
 /** Stages the Linux helper under `downloadsDir` (the server's downloads folder); returns the executable. */
 export async function stageHelperDownload(downloadsDir: string): Promise<string> {
@@ -20,7 +21,7 @@ export async function stageHelperDownload(downloadsDir: string): Promise<string>
   const staged = path.join(downloadsDir, spec.dir, ...spec.executable.split('/'));
   mkdirSync(path.dirname(staged), { recursive: true });
   symlinkSync(exe, staged);
-  mkdirSync(SHARED_CACHE, { recursive: true });
-  symlinkSync(SHARED_CACHE, path.join(downloadsDir, '.cache'));
+  mkdirSync(BUILD_CACHE, { recursive: true });
+  symlinkSync(BUILD_CACHE, path.join(downloadsDir, '.cache'));
   return exe;
 }

@@ -20,7 +20,7 @@ export interface HelperDownload {
 /** Systems with a helper build, in the order the "other systems" list shows them. */
 export const HELPER_DOWNLOADS = {
   windows: { file: 'lifeline-helper.exe', program: null },
-  linux: { file: 'lifeline-helper-linux-x64.tar.gz', program: 'lifeline-helper' },
+  linux: { file: 'lifeline-helper-linux-x64.tar.xz', program: 'lifeline-helper' },
 } as const satisfies Partial<Record<OsId, HelperDownload>>;
 
 export type HelperSystem = keyof typeof HELPER_DOWNLOADS;

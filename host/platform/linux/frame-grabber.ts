@@ -2,11 +2,20 @@
  * Reads pixels of the root window. Two ways, same contract (BGRX rows, stride = width * 4, the
  * returned buffer reused by the next grab):
  * - MIT-SHM: one shared segment, created once and grown only when the desktop grows. The segment is
- *   an unlinked /dev/shm file passed to the server with ShmAttachFd (MIT-SHM 1.2, the `x11`
- *   package's built-in provider); after the server writes a frame into it we pull the bytes with
- *   one positional read into a Buffer we keep. No native addon, no mmap.
+ *   an unlinked /dev/shm file passed to the server with ShmAttachFd (MIT-SHM 1.2). With the
+ *   mapping provider (mapped-shm-provider.ts) the segment is mapped into our memory and the frame
+ *   handed out IS the server's segment: no copy. Without it (koffi cannot load: said in the log
+ *   once) the `x11` package's own provider pulls the bytes with one positional read per grab into
+ *   a Buffer it keeps.
  * - core GetImage: the fallback for servers where no segment attaches (remote X, no /dev/shm,
  *   MIT-SHM < 1.2); about 10-20 times slower per full frame, so we say so in the log once.
+ *
+ * One frame at a time: the X server writes the segment only while a grab's GetImage is pending,
+ * and the caller (X11ScreenSource) starts a grab only after the previous one has resolved, so the
+ * pixels of a frame stay as they are until the NEXT grab is asked for. A consumer reading a frame
+ * in place must finish before it captures again (ScreenEncoder: capture, encode, send, and only
+ * then the next capture); one that keeps pixels across another consumer's capture copies them
+ * (ScreenSourceView).
  */
 import type { ShmExtension, ShmSegment } from 'x11';
 import type { PixelBuffer, Rect } from '../types';
@@ -21,6 +30,8 @@ const BYTES_PER_PIXEL = 4;
 
 export interface FrameGrabber {
   readonly method: 'mit-shm' | 'core-getimage';
+  /** True when frames are read in place from the server's shared segment (no copy per grab). */
+  readonly mapped: boolean;
   grab(rect: Rect): Promise<PixelBuffer>;
   close(): Promise<void>;
 }
@@ -31,6 +42,7 @@ function imageOf(data: Uint8Array, rect: Rect): PixelBuffer {
 
 export class CoreGrabber implements FrameGrabber {
   readonly method = 'core-getimage';
+  readonly mapped = false;
   constructor(
     private readonly conn: X11Connection,
     private readonly layout: PixelLayout,
@@ -92,6 +104,10 @@ export class ShmGrabber implements FrameGrabber {
     }
   }
 
+  get mapped(): boolean {
+    return this.segment.zeroCopy;
+  }
+
   async grab(rect: Rect): Promise<PixelBuffer> {
     const bytes = rect.width * rect.height * BYTES_PER_PIXEL;
     if (bytes > this.segment.size) {
@@ -104,6 +120,7 @@ export class ShmGrabber implements FrameGrabber {
     await this.conn.call<unknown>('MIT-SHM.GetImage', (cb) =>
       segment.getImage(this.conn.root, rect.x, rect.y, rect.width, rect.height, ALL_PLANES, Z_PIXMAP, 0, cb),
     );
+    // Mapped: these bytes are the segment itself, as the server left them at its reply.
     const data = segment.buffer.subarray(0, bytes);
     if (this.layout.swap) toBgrxInPlace(data, bytes);
     return imageOf(data, rect);
@@ -122,18 +139,28 @@ function createSegment(shm: ShmExtension, bytes: number): Promise<ShmSegment> {
   });
 }
 
-/** MIT-SHM where it works, else core GetImage with one log line saying why. */
+/**
+ * MIT-SHM where it works, else core GetImage with one log line saying why. `noMappingReason`: why
+ * the connection's segments are copied rather than mapped (logged only if MIT-SHM is used).
+ */
 export async function createFrameGrabber(
   conn: X11Connection,
   layout: PixelLayout,
   bytes: number,
   log: PlatformLog,
-  options: { forceCore?: boolean } = {},
+  options: { forceCore?: boolean; noMappingReason?: string } = {},
 ): Promise<FrameGrabber> {
   if (!options.forceCore) {
     const shm = await ShmGrabber.create(conn, layout, bytes);
     if ('grabber' in shm) {
-      log.info('screen.capture_method', { method: 'mit-shm' });
+      const mapped = shm.grabber.mapped;
+      if (!mapped) {
+        log.warn('screen.shm_copy_fallback', {
+          reason: options.noMappingReason ?? 'the shared segment is not mapped',
+          note: 'each capture is copied out of the shared segment (about 1-3 ms more per 1080p frame)',
+        });
+      }
+      log.info('screen.capture_method', { method: 'mit-shm', mapped });
       return shm.grabber;
     }
     log.warn('screen.capture_fallback', {

@@ -13,6 +13,7 @@ import { X11Clipboard } from './x11-clipboard';
 import { X11ConnectionError } from './x11-connection';
 import type { PlatformLog } from '../platform-log';
 import { X11InputSink } from './x11-input-sink';
+import { preloadMappedShm } from './mapped-shm-provider';
 import { X11ScreenSource } from './x11-screen-source';
 
 export interface LinuxX11Options {
@@ -36,6 +37,8 @@ async function translated<T>(what: string, open: () => Promise<T>): Promise<T> {
 export function createLinuxX11Platform(options: LinuxX11Options): Platform {
   const { display, log } = options;
   const files = new NodeFileAccess();
+  // The screen opens at consent; the FFI that maps its capture memory loads now, meanwhile.
+  preloadMappedShm();
   return {
     name: 'linux-x11',
     screen: (): Promise<ScreenSource> =>

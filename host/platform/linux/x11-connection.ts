@@ -78,11 +78,12 @@ export class X11Connection {
   /**
    * `fdPassing: false` connects over a plain socket that cannot pass a shared-memory segment, as a
    * remote display would (tests and diagnosis use it to exercise the core GetImage fallback).
+   * `shmProvider` replaces the `x11` package's copying segment provider (mapped-shm-provider.ts).
    */
   static open(
     displayName: string,
     log: PlatformLog,
-    options: { fdPassing?: boolean } = {},
+    options: { fdPassing?: boolean; shmProvider?: object } = {},
   ): Promise<X11Connection> {
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -97,7 +98,12 @@ export class X11Connection {
       }, X_CONNECT_TIMEOUT_MS);
       let client: XClient;
       try {
-        const transport = options.fdPassing === false ? { shm: false } : {};
+        const transport =
+          options.fdPassing === false
+            ? { shm: false as const }
+            : options.shmProvider
+              ? { shm: options.shmProvider }
+              : {};
         client = createClient({ display: displayName, ...transport }, (err, info) => {
           if (settled) return;
           settled = true;

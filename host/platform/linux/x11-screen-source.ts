@@ -1,8 +1,11 @@
 /**
  * ScreenSource for an X11 display: its own X connection; capture through MIT-SHM (or core GetImage
  * where shared memory cannot work), changed areas through DAMAGE, pointer through QueryPointer,
- * cursor shape through XFIXES. Captures run one at a time (they share one buffer). The desktop
- * size follows RandR screen-change events.
+ * cursor shape through XFIXES. The desktop size follows RandR screen-change events.
+ *
+ * Captures run one at a time and share one buffer: with MIT-SHM mapped (mapped-shm-provider.ts)
+ * that buffer is the X server's segment, so a frame is read in place and stays unchanged until the
+ * next capture() starts (frame-grabber.ts says who may rely on that).
  */
 import type {
   DamageExtension,
@@ -16,6 +19,7 @@ import { toCursorImage } from './cursor-image';
 import { DamageWatch } from './damage-watch';
 import { createFrameGrabber, type FrameGrabber } from './frame-grabber';
 import { pixelLayoutOf } from './pixel-format';
+import { loadMappedShmProvider, type MappedShmProvider } from './mapped-shm-provider';
 import { listMonitors } from './randr-monitors';
 import { X11Connection } from './x11-connection';
 import type { PlatformLog } from '../platform-log';
@@ -36,9 +40,15 @@ export interface X11ScreenOptions {
   forceCoreCapture?: boolean;
   /** Connect without descriptor passing, as over a remote display: MIT-SHM then cannot attach. */
   noFdPassing?: boolean;
+  /** Copy each MIT-SHM capture out of the segment instead of mapping it (benchmarks, tests). */
+  copyShm?: boolean;
+  /** How koffi is imported (tests make it fail to check the fallback). */
+  importKoffi?: () => Promise<unknown>;
 }
 
 export class X11ScreenSource implements ScreenSource {
+  /** In a session, captured only through the view group (viewers, and the X11 overlay as guest). */
+  readonly lendsFrames = true;
   private size: { width: number; height: number };
   private queue: Promise<unknown> = Promise.resolve();
   private lastCursor: CursorImage | null = null;
@@ -47,6 +57,7 @@ export class X11ScreenSource implements ScreenSource {
   private constructor(
     private readonly conn: X11Connection,
     private readonly grabber: FrameGrabber,
+    private readonly shmProvider: MappedShmProvider | null,
     private readonly randr: RandrExtension | null,
     private readonly fixes: FixesExtension | null,
     damage: DamageExtension | null,
@@ -71,12 +82,18 @@ export class X11ScreenSource implements ScreenSource {
     log: PlatformLog,
     options: X11ScreenOptions = {},
   ): Promise<X11ScreenSource> {
-    const conn = await X11Connection.open(displayName, log, { fdPassing: !options.noFdPassing });
+    const shm = options.forceCoreCapture || options.noFdPassing ? null : await mappingFor(options);
+    const shmProvider = shm && 'provider' in shm ? shm.provider : null;
+    const conn = await X11Connection.open(displayName, log, {
+      fdPassing: !options.noFdPassing,
+      ...(shmProvider ? { shmProvider } : {}),
+    });
     try {
       const layout = pixelLayoutOf(conn.info, conn.screen);
       const frameBytes = conn.screen.pixel_width * conn.screen.pixel_height * BYTES_PER_PIXEL;
       const grabber = await createFrameGrabber(conn, layout, frameBytes, log, {
         forceCore: options.forceCoreCapture,
+        ...(shm && 'reason' in shm ? { noMappingReason: shm.reason } : {}),
       });
       const [randr, fixes, damage] = await Promise.all([
         conn.extension('randr'),
@@ -87,9 +104,10 @@ export class X11ScreenSource implements ScreenSource {
         log.warn('screen.no_damage', { note: 'the X server has no DAMAGE extension: no change reports' });
       if (!fixes)
         log.warn('screen.no_xfixes', { note: 'the X server has no XFIXES extension: no cursor shape' });
-      return new X11ScreenSource(conn, grabber, randr, fixes, damage, log);
+      return new X11ScreenSource(conn, grabber, shmProvider, randr, fixes, damage, log);
     } catch (err) {
       await conn.close();
+      shmProvider?.destroyAll();
       throw err;
     }
   }
@@ -97,6 +115,16 @@ export class X11ScreenSource implements ScreenSource {
   /** 'mit-shm' or 'core-getimage': how this source reads pixels. */
   get captureMethod(): FrameGrabber['method'] {
     return this.grabber.method;
+  }
+
+  /** True when captures are read in place from the mapped MIT-SHM segment (no copy). */
+  get captureMapped(): boolean {
+    return this.grabber.mapped;
+  }
+
+  /** Shared segments this source still has mapped (0 after close). */
+  get mappedSegments(): number {
+    return this.shmProvider?.live ?? 0;
   }
 
   desktopSize(): { width: number; height: number } {
@@ -161,5 +189,14 @@ export class X11ScreenSource implements ScreenSource {
       this.log.warn('screen.close_failed', { error: String(err) });
     }
     await this.conn.close();
+    // Segments whose Detach never came back (the connection was already gone) are unmapped here.
+    this.shmProvider?.destroyAll();
   }
+}
+
+function mappingFor(
+  options: X11ScreenOptions,
+): Promise<{ provider: MappedShmProvider } | { reason: string }> {
+  if (options.copyShm) return Promise.resolve({ reason: 'turned off for this source (copyShm)' });
+  return loadMappedShmProvider(options.importKoffi);
 }

@@ -109,9 +109,9 @@ export function registerDownloadRoutes(router: Router, deps: DownloadRouteDeps):
     let sessionId: string | null = null;
     if (ticketText !== null) {
       const parsed = Token.safeParse(ticketText);
-      let found: ReturnType<DownloadTickets['lookup']> = null;
+      let found: Awaited<ReturnType<DownloadTickets['lookup']>> = null;
       try {
-        found = parsed.success ? deps.tickets.lookup(parsed.data, address) : null;
+        found = parsed.success ? await deps.tickets.lookup(parsed.data, address) : null;
       } catch (err) {
         if (!(err instanceof ProtocolError) || err.code !== 'too_many_attempts') throw err;
         const seconds = Number(err.details?.retryAfterSeconds ?? 60);

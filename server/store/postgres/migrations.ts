@@ -7,6 +7,7 @@
  * JSON stays text, so both stores share the row conversions in ../rows.ts.
  */
 import { CHAT_FILE_MIGRATIONS } from '../sqlite/chat-file-migrations';
+import { POSTGRES_DOWNLOAD_TICKET_MIGRATIONS } from '../sqlite/download-ticket-migrations';
 import { DEFAULT_TRANSFER_TIMEOUT_SECONDS } from '../sqlite/lifecycle-migrations';
 import type { Migration } from '../sqlite/migrations';
 
@@ -222,6 +223,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN customer_client TEXT;
     `,
   },
+  ...POSTGRES_DOWNLOAD_TICKET_MIGRATIONS,
   {
     // Booleans of the shared rows (../rows.ts) are integers 0/1, as webhooks.active is.
     version: 70,

@@ -70,6 +70,8 @@ export const LOCKS = {
   migrations: 0x4c4c_0003,
   /** The audit log's hash chain: one writer at a time reads the last hash and appends. */
   audit: 0x4c4c_0004,
+  /** Issuing a download ticket and its bounds (second key: hashtext(agent id)). */
+  downloadTickets: 0x4c4c_0005,
 } as const;
 
 /** `$1, $2, ...` placeholders from `start`. */

@@ -9,6 +9,7 @@ import { companyRepo, loginRepo, userRepo } from './account-repos';
 import { migratePostgres } from './migrate';
 import { createPool } from './pg-pool';
 import { auditRepo, sealPendingAudit } from './audit-repo';
+import { postgresDownloadTicketRepo } from './download-ticket-repo';
 import { postgresEphemeralStore, postgresScreenGrantRepo } from './ephemeral-repos';
 import { postgresManageStore } from './manage-repos';
 import { portalRepo, sessionRepo, transcriptRepo } from './session-repos';
@@ -35,6 +36,7 @@ export async function openPostgresStore(url: string, options: { migrate?: boolea
     audit: auditRepo(pool),
     screenGrants: postgresScreenGrantRepo(pool),
     ephemeral: postgresEphemeralStore(pool),
+    downloadTickets: postgresDownloadTicketRepo(pool),
     manage: postgresManageStore(pool),
     async check() {
       await pool.query('SELECT 1');

@@ -3,6 +3,7 @@
  * transaction, and is recorded in `schema_migrations`. Never edit a released migration: add one.
  */
 import { CHAT_FILE_MIGRATIONS } from './chat-file-migrations';
+import { DOWNLOAD_TICKET_MIGRATIONS } from './download-ticket-migrations';
 import { LIFECYCLE_MIGRATIONS } from './lifecycle-migrations';
 import { MANAGE_MIGRATIONS } from './manage-migrations';
 
@@ -133,6 +134,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN customer_client TEXT;
     `,
   },
+  ...DOWNLOAD_TICKET_MIGRATIONS,
   ...LIFECYCLE_MIGRATIONS,
   ...CHAT_FILE_MIGRATIONS,
 ];

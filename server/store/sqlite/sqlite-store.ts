@@ -3,6 +3,7 @@ import type { Store } from '../store';
 import { companyRepo, loginRepo, userRepo } from './account-repos';
 import { checkDatabaseFile, openDatabase } from './open-database';
 import { auditRepo } from './audit-repo';
+import { downloadTicketRepo } from './download-ticket-repo';
 import { manageStore } from './manage-repos';
 import { screenGrantRepo } from './screen-grant-repo';
 import { portalRepo, sessionRepo, transcriptRepo } from './session-repos';
@@ -21,6 +22,7 @@ export function openSqliteStore(dataDir: string): Store {
     audit: auditRepo(db),
     screenGrants: screenGrantRepo(db),
     ephemeral: sqliteEphemeralStore(db),
+    downloadTickets: downloadTicketRepo(db),
     manage: manageStore(db),
     async check() {
       // The open connection answers from its page cache; a second one reads the file itself.

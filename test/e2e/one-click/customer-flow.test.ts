@@ -222,7 +222,7 @@ describe('one click, Linux, in French', () => {
       page.$eval('[data-testid="helper-open-step"]', (e) => e.textContent ?? ''),
     ).then((text) =>
       expect(text).toBe(
-        "Ouvrez le fichier téléchargé (lifeline-helper-linux-x64.tar.gz), puis double-cliquez sur « lifeline-helper » qu'il contient.",
+        "Ouvrez le fichier téléchargé (lifeline-helper-linux-x64.tar.xz), puis double-cliquez sur « lifeline-helper » qu'il contient.",
       ),
     );
     await saveScreenshot(page, 'one-click-support-page-fr.png');

@@ -157,7 +157,7 @@ describe('support page views', () => {
     // The instructions name what the customer will see: the file, what to double-click in it.
     await waitForText(
       page,
-      'Open the file you downloaded (lifeline-helper-linux-x64.tar.gz), then double-click “lifeline-helper” in it.',
+      'Open the file you downloaded (lifeline-helper-linux-x64.tar.xz), then double-click “lifeline-helper” in it.',
     );
     await waitForText(page, 'If the helper asks for a code, type this one:');
     expect(await page.$('.ll-command')).toBeNull();

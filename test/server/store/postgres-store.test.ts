@@ -1,5 +1,6 @@
 /**
- * The PostgreSQL store against the store, manage store and ephemeral store conformance suites,
+ * The PostgreSQL store against the store, manage store, download ticket and ephemeral store
+ * conformance suites,
  * on a real PostgreSQL 15 started for this file (test/support/postgres.ts): each test gets a
  * schema of its own; the peer is a second pool (another node).
  */
@@ -8,6 +9,7 @@ import { createPool } from '../../../server/store/postgres/pg-pool';
 import { openPostgresStore } from '../../../server/store/postgres/postgres-store';
 import type { Store } from '../../../server/store/store';
 import { startPostgres, type PostgresServer } from '../../support/postgres';
+import { describeDownloadTicketConformance } from './download-ticket-conformance';
 import { describeEphemeralConformance } from './ephemeral-conformance';
 import { describeManageConformance } from './manage-conformance';
 import { describeStoreConformance, type StoreUnderTest } from './store-conformance';
@@ -44,6 +46,7 @@ async function open(): Promise<StoreUnderTest> {
 
 describeStoreConformance('postgres', open);
 describeManageConformance('postgres', open);
+describeDownloadTicketConformance('postgres', open);
 describeEphemeralConformance('postgres', async () => {
   const store = await openPostgresStore(await server.createSchema());
   opened.push(store);

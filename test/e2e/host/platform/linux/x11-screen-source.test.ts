@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X11ScreenSource } from '../../../../../host/platform/linux/x11-screen-source';
@@ -47,13 +48,20 @@ beforeAll(async () => {
   );
   let xtermStderr = '';
   xtermProcess.stderr?.on('data', (d: Buffer) => (xtermStderr = (xtermStderr + d.toString()).slice(-2000)));
-  const id = await waitFor('the xterm window', async () => {
-    const found = (await xdotool('search', '--name', TITLE).catch(() => '')).trim();
-    return found ? found.split('\n')[0]! : undefined;
-  });
-  const geometry = await xdotool('getwindowgeometry', '--shell', id);
-  const num = (k: string) => Number(new RegExp(`^${k}=(\\d+)$`, 'm').exec(geometry)![1]);
-  xterm = { x: num('X'), y: num('Y'), width: num('WIDTH'), height: num('HEIGHT') };
+  // The xterm's window as mapped at its requested size: a loaded machine once gave the window
+  // before xterm had sized it (10x17 at 0,0), and the text was then looked for in the wrong place.
+  xterm = await waitFor(
+    'the xterm window, mapped at its 80x20 size',
+    async () => {
+      const found = (await xdotool('search', '--onlyvisible', '--name', TITLE).catch(() => '')).trim();
+      if (!found) return undefined;
+      const geometry = await xdotool('getwindowgeometry', '--shell', found.split('\n')[0]!);
+      const num = (k: string) => Number(new RegExp(`^${k}=(\\d+)$`, 'm').exec(geometry)?.[1]);
+      const rect = { x: num('X'), y: num('Y'), width: num('WIDTH'), height: num('HEIGHT') };
+      return rect.width > 100 && rect.height > 100 ? rect : undefined;
+    },
+    XTERM_DRAWN_MS,
+  );
   screen = await X11ScreenSource.open(x.display, silentPlatformLog);
   core = await X11ScreenSource.open(x.display, silentPlatformLog, { forceCoreCapture: true });
   // Wait until the xterm has drawn its text (a fixed pause was too short on a loaded machine,
@@ -78,6 +86,13 @@ beforeAll(async () => {
   }
 });
 
+/** This process's mappings of helper MIT-SHM segments (unlinked /dev/shm files). */
+function segmentMappings(): string[] {
+  return readFileSync('/proc/self/maps', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(`/dev/shm/lifeline-x11-shm-${process.pid}-`));
+}
+
 /** How many colours the xterm's area has in a captured frame (sampled every third pixel). */
 function xtermColours(frame: PixelBuffer): number {
   const data = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
@@ -98,6 +113,7 @@ afterAll(async () => {
 describe('X11ScreenSource capture', () => {
   it('captures through MIT-SHM, byte for byte what core GetImage returns', async () => {
     expect(screen.captureMethod).toBe('mit-shm');
+    expect(screen.captureMapped).toBe(true);
     expect(core.captureMethod).toBe('core-getimage');
     expect(screen.desktopSize()).toEqual({ width: 1920, height: 1080 });
     const shm = await screen.capture();
@@ -162,6 +178,60 @@ describe('X11ScreenSource capture', () => {
     } finally {
       await remote.close();
     }
+  });
+
+  it('reads frames in place from the mapped segment: the next capture rewrites the same memory', async () => {
+    const first = await screen.capture();
+    const second = await screen.capture({ x: xterm.x, y: xterm.y, width: 200, height: 100 });
+    // One mapping, no per-capture buffer: both frames view the segment's memory from its start.
+    expect(second.data.buffer).toBe(first.data.buffer);
+    expect(second.data.byteOffset).toBe(first.data.byteOffset);
+    // ...and what it holds is the screen: the area as core GetImage reads it, byte for byte.
+    const want = copyOf(await core.capture({ x: xterm.x, y: xterm.y, width: 200, height: 100 }));
+    expect(Buffer.compare(copyOf(second), want)).toBe(0);
+  });
+
+  it('copies out of the segment, saying why, where koffi cannot map it; the picture is the same', async () => {
+    const lines: string[] = [];
+    const log = {
+      info: (event: string, f?: Record<string, unknown>) => lines.push(`${event} ${JSON.stringify(f)}`),
+      warn: (event: string, f?: Record<string, unknown>) => lines.push(`${event} ${f?.reason}`),
+    };
+    const copying = await X11ScreenSource.open(x.display, log, {
+      importKoffi: () => Promise.reject(new Error('no koffi binary for this system')),
+    });
+    try {
+      expect(copying.captureMethod).toBe('mit-shm');
+      expect(copying.captureMapped).toBe(false);
+      expect(copying.mappedSegments).toBe(0);
+      expect(lines).toEqual([
+        'screen.shm_copy_fallback koffi (the FFI) cannot be loaded here: no koffi binary for this system',
+        'screen.capture_method {"method":"mit-shm","mapped":false}',
+      ]);
+      const a = copyOf(await copying.capture());
+      const b = copyOf(await core.capture());
+      expect(Buffer.compare(a, b)).toBe(0);
+    } finally {
+      await copying.close();
+    }
+  });
+
+  it('unmaps its segment on close: gone from the address space, a frame kept past close reads zeros', async () => {
+    const before = segmentMappings();
+    const own = await X11ScreenSource.open(x.display, silentPlatformLog);
+    let kept: PixelBuffer | null = null;
+    try {
+      expect(own.captureMapped).toBe(true);
+      expect(own.mappedSegments).toBe(1);
+      expect(segmentMappings()).toHaveLength(before.length + 1);
+      kept = await own.capture({ x: xterm.x, y: xterm.y, width: 64, height: 64 });
+      expect(kept.data.some((b) => b !== 0)).toBe(true);
+    } finally {
+      await own.close();
+    }
+    expect(own.mappedSegments).toBe(0);
+    expect(segmentMappings()).toEqual(before);
+    expect(kept.data.every((b) => b === 0)).toBe(true);
   });
 
   it('refuses areas outside the desktop', async () => {
