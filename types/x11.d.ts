@@ -227,7 +227,11 @@ declare module 'x11' {
         overrideRedirect?: number;
       },
     ): void;
-    ChangeWindowAttributes(wid: number, values: { eventMask?: number }, cb?: XCallback<void>): void;
+    ChangeWindowAttributes(
+      wid: number,
+      values: { eventMask?: number; backgroundPixel?: number; backgroundPixmap?: number },
+      cb?: XCallback<void>,
+    ): void;
     DestroyWindow(wid: number): void;
     MapWindow(wid: number): void;
     UnmapWindow(wid: number): void;

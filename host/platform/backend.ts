@@ -16,7 +16,7 @@ import type { CommandRunner } from './command-runner';
 import type { NativeHostLocations } from './native-host-locations';
 import type { PlatformLog } from './platform-log';
 import type { SystemFacts } from './system-facts';
-import type { DialogHost, Platform, ScreenSource } from './types';
+import type { DesktopBackgroundChoice, DialogHost, Platform, ScreenSource } from './types';
 
 export interface LoadOptions {
   log: PlatformLog;
@@ -99,6 +99,12 @@ export interface PlatformBackend {
   displayLanguage?(facts: SystemFacts): Language | null;
   /** The entry that resumes the session at the next login, or null where the system does it itself. */
   resumeAtLogin?(facts: SystemFacts, home: string): ResumeAtLogin | null;
+  /**
+   * The desktop's wallpaper control for the plain background (detected: the X root, GNOME, KDE;
+   * Windows), or why this desktop has none. With `kind` (a snapshot's, read back after a crash):
+   * that implementation, so the restore speaks to what was changed.
+   */
+  desktopBackground?(facts: SystemFacts, runCommand: CommandRunner, kind?: string): DesktopBackgroundChoice;
   /** Where the resume state is kept for this user. */
   stateFolder(facts: SystemFacts, home: string): StateFolder;
   /** Where browsers look for native-messaging hosts; absent where install is not automated. */

@@ -21,14 +21,14 @@ import type { HelperText } from '../i18n/helper-text';
 import type { SystemProxySettings } from '../net/proxy-config';
 import type { AnnotationSurface } from '../session/annotation-surface';
 import type { PlatformBackend, ResumeAtLogin, StateFolder } from './backend';
-import type { CommandRunner } from './command-runner';
 import { linuxBackend } from './linux/linux-backend';
 import { macosBackend } from './macos/macos-backend';
 import { windowsBackend } from './windows/windows-backend';
 import type { NativeHostLocations } from './native-host-locations';
 import { stderrLog, type PlatformLog } from './platform-log';
 import { currentSystem, type SystemFacts } from './system-facts';
-import type { DialogHost, Platform, ScreenSource } from './types';
+import type { DesktopBackgroundChoice, DialogHost, Platform, ScreenSource } from './types';
+import { execFileRunner, type CommandRunner } from './command-runner';
 
 export type { PlatformLog } from './platform-log';
 export { currentSystem, type SystemFacts } from './system-facts';
@@ -169,6 +169,21 @@ export function displayLanguage(system: SystemFacts = currentSystem()): Language
 export function dialogHost(system: SystemFacts = currentSystem()): DialogHost | null {
   if (unsupportedReason(system)) return null;
   return backendFor(system)?.dialogHost?.(system) ?? null;
+}
+
+/**
+ * The desktop's wallpaper control for the plain background, or why there is none ("not supported
+ * on this desktop"). `kind` picks the implementation a snapshot on disk was read by.
+ */
+export function desktopBackground(
+  system: SystemFacts = currentSystem(),
+  options: { runCommand?: CommandRunner; kind?: string } = {},
+): DesktopBackgroundChoice {
+  const reason = unsupportedReason(system);
+  if (reason) return { ok: false, reason };
+  const backend = backendFor(system);
+  const choice = backend?.desktopBackground?.(system, options.runCommand ?? execFileRunner, options.kind);
+  return choice ?? { ok: false, reason: `${systemName(system)} has no plain background the helper can set` };
 }
 
 /** Where this user's helper state (the resume file) lives. */

@@ -251,3 +251,38 @@ export interface DialogHost {
   /** Closes every dialog and the host's connection to the desktop. */
   close(): Promise<void>;
 }
+
+/** A colour as 8-bit red, green and blue. */
+export interface Rgb {
+  r: number;
+  g: number;
+  b: number;
+}
+
+/**
+ * What the desktop background was before the helper changed it, enough to put it back exactly:
+ * which implementation read it (`kind`) and that implementation's own fields, JSON-safe strings
+ * only, because it is kept on disk until the restore is done (a crash restores at the next start).
+ */
+export interface BackgroundSnapshot {
+  kind: string;
+  values: Record<string, string>;
+}
+
+/**
+ * The desktop's wallpaper, replaced by a plain colour during a session and put back afterwards
+ * (host/session/plain-background/). `read` comes first, `setPlain` next, `restore(snapshot)` at the
+ * end; `restore` is also called by a later process with a snapshot read from disk, so it depends on
+ * nothing but the snapshot. Every method throws a ProtocolError with a stable code on failure.
+ */
+export interface DesktopBackground {
+  /** Which implementation ("x11-root", "gnome", "kde", "windows"): the snapshot's kind. */
+  readonly kind: string;
+  read(): Promise<BackgroundSnapshot>;
+  setPlain(color: Rgb): Promise<void>;
+  restore(snapshot: BackgroundSnapshot): Promise<void>;
+}
+
+/** This desktop's background, or why it cannot be changed (in words for the agent). */
+export type DesktopBackgroundChoice =
+  { ok: true; background: DesktopBackground } | { ok: false; reason: string };

@@ -11,10 +11,11 @@
  * Reading checks the size before reading and validates every field; a file not refreshed for
  * longer than the server waits is refused with a clear code.
  */
-import { chmod, link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { Grants, PersonName, Token } from '../../protocol/common';
+import { writePrivateFile } from './private-file';
 import { ProtocolError } from '../../protocol/errors';
 import { RECONNECT_GRACE_MS } from '../../protocol/limits';
 import { currentSystem, stateFolder, type SystemFacts } from '../platform/registry';
@@ -27,8 +28,6 @@ const RESUME_FILE_MAX_BYTES = 16 * 1024;
 export const RESUME_STATE_REFRESH_MS = 60_000;
 /** Agents remembered as approved at most (a session has at most 16 viewers). */
 const APPROVED_AGENTS_MAX = 32;
-const FILE_MODE = 0o600;
-const DIR_MODE = 0o700;
 
 export const ResumeState = z.object({
   /** The server's origin, as the helper joined it. */
@@ -70,19 +69,7 @@ export function writeResumeState(file: string, state: ResumeState): Promise<void
 }
 
 async function writeNow(file: string, checked: ResumeState): Promise<void> {
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true, mode: DIR_MODE });
-  const temp = `${file}.${process.pid}.${++tempCount}.tmp`;
-  const handle = await open(temp, 'w', FILE_MODE);
-  try {
-    await handle.writeFile(`${JSON.stringify(checked)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  // The mode given to open() is masked by the umask; make sure of 0600 before it has a name.
-  await chmod(temp, FILE_MODE);
-  await rename(temp, file);
+  await writePrivateFile(file, `${JSON.stringify(checked)}\n`);
 }
 
 /**

@@ -35,13 +35,25 @@ import type { HelperController, HelperEvent, JoinRequest } from '../native/helpe
 import {
   currentSystem,
   describeOs,
+  desktopBackground,
+  dialogHost,
   loadPlatform,
   resumeAtLogin,
   systemProxySettings,
   unsupportedReason,
   type SystemFacts,
 } from '../platform/registry';
-import type { Platform } from '../platform/types';
+import type { DesktopBackgroundChoice, Platform } from '../platform/types';
+import { windowBackgroundQuestion } from '../consent/prompts/background-question';
+import { HelperText } from '../i18n/helper-text';
+import { systemLanguage } from '../i18n/system-language';
+import { backgroundFileBeside } from './plain-background/background-restore-file';
+import {
+  PlainBackgroundService,
+  restoreLeftoverBackground,
+  type PlainBackgroundQuestion,
+  type PlainBackgroundState,
+} from './plain-background/plain-background-service';
 import type { ResumeAtLogin } from '../platform/backend';
 import { createAnnotationSurface } from '../overlay/choose-annotation-surface';
 import type { AnnotationSurface } from './annotation-surface';
@@ -105,6 +117,8 @@ export type SessionNotice =
   | { type: 'viewer.left'; peerId: number; agentName: string }
   | { type: 'reconnecting'; attempt: number }
   | { type: 'rebooting' }
+  /** The plain background came on or went off on the customer's desktop (or the question opened). */
+  | { type: 'background'; state: PlainBackgroundState }
   | { type: 'refused'; request: string; code: ErrorCode; message: string }
   /** A restarted helper took back the consent the customer gave before (resume state). */
   | { type: 'consent.restored'; grants: Grants; agentNames: string[] }
@@ -143,6 +157,13 @@ export interface SessionClientOptions {
    * back in the session or at the session's end. Without it (tests, embedders) no entry is touched.
    */
   resumeArgv?: readonly string[];
+  /** The desktop's wallpaper control (default: the platform table's); tests pass fakes. */
+  desktopBackground?: (kind?: string) => DesktopBackgroundChoice;
+  /**
+   * How the customer is asked about the plain background (default: the helper's own window where
+   * the system has one; the standalone helper passes its own, with the terminal as fallback).
+   */
+  backgroundQuestion?: PlainBackgroundQuestion | null;
 }
 
 type Credential = HelloMessage['credential'];
@@ -187,6 +208,9 @@ export class SessionClient implements HelperController {
   private gate: ConsentGate | null = null;
   private input: InputDispatcher | null = null;
   private files: FileTransferService | null = null;
+  /** The plain background during the session (plain-background/), for every viewer. */
+  private background: PlainBackgroundService | null = null;
+  private backgroundAsker: PlainBackgroundQuestion | null | undefined;
   private link: ServerLink | null = null;
   private server: string | null = null;
   private resumeToken: string | null = null;
@@ -411,6 +435,11 @@ export class SessionClient implements HelperController {
 
   // ------------------------------------------------------------------ for tests and the CLI
 
+  /** How the customer is asked about the plain background from now on (the standalone helper's windows or terminal). */
+  askBackgroundWith(question: PlainBackgroundQuestion | null): void {
+    this.backgroundAsker = question;
+  }
+
   /** The gate every platform call goes through (null before join). */
   get consentGate(): ConsentGate | null {
     return this.gate;
@@ -460,6 +489,11 @@ export class SessionClient implements HelperController {
         journal: this.journal,
         sessionId: () => this.sessionId,
       });
+      this.background = this.createBackground();
+      // A helper that died with the plain background on left what to put back: put it back now.
+      await restoreLeftoverBackground(this.backgroundFile(), this.chooseBackground, (event, details) =>
+        this.log(`${event} ${JSON.stringify(details ?? {})}`),
+      );
     }
     const welcomed = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -735,6 +769,8 @@ export class SessionClient implements HelperController {
     this.refreshTimer = null;
     this.stopClipboardWatch();
     this.blockWatch?.close();
+    // The customer's wallpaper comes back before anything else ends.
+    await this.background?.end();
     await this.gate?.stopAll().catch(() => undefined);
     for (const peer of this.peers.values()) await peer.close();
     this.peers.clear();
@@ -775,11 +811,16 @@ export class SessionClient implements HelperController {
         return this.annotations.excludeFrom?.(view) ?? view;
       },
       onReboot: (p) => void this.reboot(p),
+      onBackground: (p, on) => {
+        // Only an agent the customer approved may ask them anything.
+        if (this.approvedAgents.has(p.agentName)) this.background?.request(p.agentName, on);
+      },
       onStreamPause: (_p, paused) => this.onStreamPause(paused),
       onReady: (p) => {
         const by = this.pausedBy();
         if (by !== null) p.sendStreamState(true, by);
         this.notice({ type: 'viewer.ready', peerId, agentName, sas: p.sas ?? '' });
+        if (this.background) p.sendBackgroundState(this.background.current());
         const blocked = this.blockWatch?.current();
         if (blocked) p.refuse('input', blocked.code, blocked.message);
         // The consent window (native) and the indicator (standalone) show this viewer's code.
@@ -899,6 +940,39 @@ export class SessionClient implements HelperController {
     } catch (err) {
       this.log(`reading the clipboard failed: ${String(err)}`);
     }
+  }
+
+  // ------------------------------------------------------------------ plain background
+
+  private readonly chooseBackground = (kind?: string): DesktopBackgroundChoice =>
+    this.options.desktopBackground?.(kind) ?? desktopBackground(this.system, kind ? { kind } : {});
+
+  private backgroundFile(): string {
+    return backgroundFileBeside(this.stateFile);
+  }
+
+  private createBackground(): PlainBackgroundService {
+    return new PlainBackgroundService({
+      choose: this.chooseBackground,
+      file: this.backgroundFile(),
+      question: () => this.backgroundQuestion(),
+      broadcast: (message) => {
+        for (const peer of this.peers.values()) peer.sendBackgroundState(message);
+      },
+      onChange: (state) => this.notice({ type: 'background', state }),
+      log: (event, details) => this.log(`${event} ${JSON.stringify(details ?? {})}`),
+    });
+  }
+
+  /** The way to ask the customer: the caller's, else the helper's own window in their language. */
+  private backgroundQuestion(): PlainBackgroundQuestion | null {
+    const given = this.backgroundAsker !== undefined ? this.backgroundAsker : this.options.backgroundQuestion;
+    if (given !== undefined) return given;
+    const host = dialogHost(this.system);
+    if (!host) return null;
+    const text = new HelperText(this.customerLanguage ?? systemLanguage(this.system.env));
+    const ask = windowBackgroundQuestion(host, text);
+    return (agent, signal) => ask(agent, signal).finally(() => void host.close());
   }
 
   // ------------------------------------------------------------------ reboot

@@ -4,7 +4,8 @@
  * shows the sharing indicator while anything is shared (its "stop" calls stop(); it shows each
  * viewer's security code and the pause too), says the security code (SAS) of each viewer as it is
  * agreed so the customer can compare it with the agent's, and reports reconnects, refusals, file
- * transfers (what is written where, with progress) and the end, all in the customer's language
+ * transfers (what is written where, with progress), the plain background (asked in the consent
+ * window or the terminal, then said in a line and in the indicator) and the end, all in the customer's language
  * (ui.text). A decline or a closed consent window is reported to the server, which tells the
  * agent and the page. Consent is never assumed: with no way to ask, it says so and stops. When
  * the session ends (the agent or the customer ended the chat) a question still open is withdrawn.
@@ -13,6 +14,8 @@
 import type { HelperKey } from '../i18n/helper-text';
 import type { StandaloneUi } from '../consent/prompts/choose-prompt';
 import { errorText } from '../i18n/error-text';
+import { terminalBackgroundQuestion, windowBackgroundQuestion } from '../consent/prompts/background-question';
+import type { SharingState } from '../consent/prompts/sharing-indicator';
 import { TransferLines } from './file-transfer/transfer-lines';
 import type { EndReason, SessionClient, SessionNotice } from './session-client';
 
@@ -47,6 +50,20 @@ export async function runStandalone(
   // A function, not a narrowed read: the state changes across the awaits below.
   const isEnded = () => client.state === 'ended';
   let end: EndNotice = { type: 'ended', code: null, message: 'sharing ended', reason: 'stopped' };
+  // The plain background is asked where consent is: the helper's window, else the terminal.
+  client.askBackgroundWith(
+    ui.dialogs
+      ? windowBackgroundQuestion(ui.dialogs, t)
+      : ui.tty
+        ? terminalBackgroundQuestion(ui.tty, t)
+        : null,
+  );
+  let shown: SharingState | null = null;
+  let plain = false;
+  const showIndicator = () => {
+    if (shown) ui.indicator.show({ ...shown, plainBackground: plain });
+    else ui.indicator.hide();
+  };
 
   const offEvents = client.onEvent((event) => {
     if (event.type === 'host.consent_needed') {
@@ -78,14 +95,16 @@ export async function runStandalone(
       return;
     }
     const anything = Object.values(event.grants).some(Boolean);
-    if (anything && event.state !== 'ended')
-      ui.indicator.show({
-        agentNames: event.agentNames,
-        grants: event.grants,
-        codes: event.viewers ?? [],
-        paused: event.state === 'paused',
-      });
-    else ui.indicator.hide();
+    shown =
+      anything && event.state !== 'ended'
+        ? {
+            agentNames: event.agentNames,
+            grants: event.grants,
+            codes: event.viewers ?? [],
+            paused: event.state === 'paused',
+          }
+        : null;
+    showIndicator();
   });
 
   const transfers = new TransferLines(t);
@@ -104,6 +123,13 @@ export async function runStandalone(
         return;
       case 'reconnecting':
         if (n.attempt === 1) ui.say(t.t('line.reconnecting'));
+        return;
+      case 'background':
+        if (n.state === 'asking') return;
+        if (plain !== (n.state === 'on'))
+          ui.say(t.t(n.state === 'on' ? 'line.backgroundOn' : 'line.backgroundOff'));
+        plain = n.state === 'on';
+        showIndicator();
         return;
       case 'rebooting':
         ui.say(t.t('line.rebooting'));

@@ -3,8 +3,8 @@
  * (protocol/crypto, the viewer speaks first with its commitment), then everything else sealed with
  * this viewer's own keys: its own ScreenEncoder (its own persistent zlib stream and flow-control
  * window) fed by its acks, its control messages (monitor, quality, refresh, ping, pause/resume,
- * reboot),
- * and its input, clipboard and annotations, each handed to the session's gate-checked parts; its
+ * reboot,
+ * plain background), and its input, clipboard and annotations, each handed to the session's gate-checked parts; its
  * files payloads go to the session's FileTransferService, which gets this viewer's FilesLink
  * (send, and whether the screen is waiting for its window) while the keys hold.
  *
@@ -57,6 +57,8 @@ export interface ViewerPeerDeps {
   annotations: AnnotationSurface;
   /** The viewer asked for a reboot (the session checks the grant and does it). */
   onReboot(peer: ViewerPeer): void;
+  /** The viewer asked for the plain background, or to end it (the session asks the customer). */
+  onBackground?(peer: ViewerPeer, on: boolean): void;
   /** The viewer paused or resumed the picture (for every viewer: the session decides). */
   onStreamPause(peer: ViewerPeer, paused: boolean): void;
   /** The handshake finished: `peer.sas` is the code both people compare. */
@@ -131,6 +133,7 @@ export class ViewerPeer {
         this.quality = m.mode;
         this.encoder?.onControl(raw);
       },
+      'background.plain': (m) => this.deps.onBackground?.(this, m.on),
       'stream.pause': () => this.deps.onStreamPause(this, true),
       'stream.resume': () => this.deps.onStreamPause(this, false),
       // Answered at once: the viewer measures the round trip through the relay.
@@ -201,6 +204,11 @@ export class ViewerPeer {
   setView(granted: boolean): void {
     this.viewGranted = granted;
     this.syncEncoder();
+  }
+
+  /** Tells this viewer where the plain background stands. */
+  sendBackgroundState(message: Extract<ControlToViewer, { type: 'background.state' }>): void {
+    if (this.stateValue === 'ready') this.send(DataChannel.control, encodeControlMessage(message));
   }
 
   /** Tells this viewer whether the picture is paused, and by whom. */

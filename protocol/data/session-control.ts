@@ -7,7 +7,7 @@
  * UTF-8 JSON (json-payload.ts).
  *
  * `ControlToHelper` / `ControlToViewer` are the whole control channel in each direction: the
- * screen and stream unions (and the session refusal back), so one handler map covers every type.
+ * screen, stream and background unions (and the session refusal back), so one handler map covers every type.
  *
  * Examples:
  *   {"type":"session.reboot"}
@@ -20,6 +20,7 @@ import { CONTROL_MESSAGE_MAX_BYTES } from '../limits';
 import { message } from '../message';
 import type { ParseResult } from '../parse';
 import { ScreenControlToHelper, ScreenControlToViewer } from '../screen/screen-control';
+import { BackgroundControlToHelper, BackgroundControlToViewer } from './background-control';
 import { parseJsonPayload } from './json-payload';
 import { StreamControlToHelper, StreamControlToViewer } from './stream-control';
 
@@ -46,6 +47,7 @@ export type SessionControlToViewer = z.infer<typeof SessionControlToViewer>;
 export const ControlToHelper = z.discriminatedUnion('type', [
   ...ScreenControlToHelper.options,
   ...StreamControlToHelper.options,
+  ...BackgroundControlToHelper.options,
 ]);
 export type ControlToHelper = z.infer<typeof ControlToHelper>;
 
@@ -54,6 +56,7 @@ export const ControlToViewer = z.discriminatedUnion('type', [
   ...ScreenControlToViewer.options,
   ...StreamControlToViewer.options,
   ...SessionControlToViewer.options,
+  ...BackgroundControlToViewer.options,
 ]);
 export type ControlToViewer = z.infer<typeof ControlToViewer>;
 

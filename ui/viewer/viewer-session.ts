@@ -28,6 +28,7 @@
 import type { ViewerToServer } from '../../protocol/viewer-channel';
 import type { Features, Grants, SharingEnd } from '../../protocol/common';
 import type { AnnotationMessage } from '../../protocol/data/annotations';
+import type { BackgroundControlToHelper } from '../../protocol/data/background-control';
 import { ClipboardMessage } from '../../protocol/data/clipboard';
 import type { InputEvent } from '../../protocol/data/input';
 import { encodeJsonPayload, parseJsonPayload } from '../../protocol/data/json-payload';
@@ -143,7 +144,11 @@ export type NoticeKey =
   | 'rebootRequested'
   | 'rebootRefused'
   | 'rebootBack'
-  | 'rebootGaveUp';
+  | 'rebootGaveUp'
+  | 'backgroundOn'
+  | 'backgroundDeclined'
+  | 'backgroundUnsupported'
+  | 'backgroundFailed';
 
 export interface Notice {
   key: NoticeKey;
@@ -192,6 +197,11 @@ export interface ViewerSnapshot {
   reboot: { stage: RebootStage; since: number } | null;
   /** The restart may be offered: the customer granted it and the agent's manager allows it. */
   rebootAllowed: boolean;
+  /**
+   * The plain background on the customer's desktop: off, the customer is being asked, or on
+   * (protocol/data/background-control.ts).
+   */
+  background: 'off' | 'asking' | 'on';
   notice: Notice | null;
 }
 
@@ -283,6 +293,7 @@ export class ViewerSession {
       damaged: false,
       refusedFrames: 0,
       quality: options.quality ?? 'auto',
+      background: 'off',
       reboot: null,
       rebootAllowed: false,
       notice: null,
@@ -357,6 +368,15 @@ export class ViewerSession {
   setQuality(mode: QualityMode): void {
     this.update({ quality: mode });
     this.sendControl({ type: 'screen.quality', mode });
+  }
+
+  /** Asks the customer for a plain background (they are asked first), or puts their wallpaper back. */
+  setPlainBackground(on: boolean): void {
+    if (on && this.state.background !== 'off') return;
+    this.sendSealed(
+      DataChannel.control,
+      encodeJsonPayload({ type: 'background.plain', on } satisfies BackgroundControlToHelper),
+    );
   }
 
   pause(): void {
@@ -776,6 +796,15 @@ export class ViewerSession {
         const stale = this.state.notice?.key === 'pausedByCustomer';
         this.update({ paused: null, pausePending: null, ...(stale ? { notice: null } : {}) });
       }
+    },
+    'background.state': (m) => {
+      const now = m.state === 'on' || m.state === 'asking' ? m.state : 'off';
+      const was = this.state.background;
+      this.update({ background: now });
+      if (m.state === 'on' && was !== 'on') this.notify('backgroundOn', 'info');
+      else if (m.state === 'declined') this.notify('backgroundDeclined', 'info');
+      else if (m.state === 'unsupported') this.notify('backgroundUnsupported', 'warning', [m.message ?? '']);
+      else if (m.state === 'failed') this.notify('backgroundFailed', 'error', [m.message ?? '']);
     },
     'session.refused': (m) => {
       if (m.request === 'clipboard') this.notify('clipNotGranted', 'warning');

@@ -89,6 +89,8 @@ export const VIEWER_TEXT_KEYS = [
   'pausedByAgent',
   'pausedByCustomer',
   'qualityLossless',
+  'plainBackground',
+  'plainBackgroundAsking',
   'poorLinkOffer',
   'poorLinkSwitch',
   'qualityFastOn',
@@ -133,6 +135,10 @@ export const VIEWER_TEXT_KEYS = [
   'notice_rebootRefused',
   'notice_rebootBack',
   'notice_rebootGaveUp',
+  'notice_backgroundOn',
+  'notice_backgroundDeclined',
+  'notice_backgroundUnsupported',
+  'notice_backgroundFailed',
   ...FILES_TEXT_KEYS,
 ] as const;
 

@@ -57,7 +57,8 @@ export function indicatorWindowText(text: HelperText, state: SharingState): stri
     (digits.length > 0
       ? text.t('indicator.windowCode', { count: digits.length, codes: digits.join(', ') })
       : '') +
-    (state.paused ? text.t('indicator.windowPaused') : '')
+    (state.paused ? text.t('indicator.windowPaused') : '') +
+    (state.plainBackground ? text.t('indicator.windowPlain') : '')
   );
 }
 

@@ -21,6 +21,8 @@ export interface SharingState {
   codes?: readonly ViewerCode[];
   /** Consented, but no picture now (an agent's viewer paused it). */
   paused?: boolean;
+  /** The desktop picture is replaced by a plain colour (the agent asked, the customer allowed). */
+  plainBackground?: boolean;
 }
 
 /**

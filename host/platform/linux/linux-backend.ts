@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { PlatformBackend } from '../backend';
 import { X11DialogHost } from './dialog/x11-dialog-host';
+import { linuxDesktopBackground } from './linux-desktop-background';
 import { linuxNativeHosts } from './linux-native-hosts';
 import { createLinuxX11Platform } from './linux-x11-platform';
 import { X11AnnotationOverlay } from './overlay/x11-annotation-overlay';
@@ -72,6 +73,7 @@ export const linuxBackend: PlatformBackend = {
     const display = facts.env.DISPLAY;
     return display ? new X11DialogHost(display) : null;
   },
+  desktopBackground: (facts, run, kind) => linuxDesktopBackground(facts, run, kind),
   resumeAtLogin(facts, home) {
     return new XdgResumeEntry(autostartFolder(facts, home));
   },

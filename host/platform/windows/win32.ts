@@ -105,6 +105,12 @@ function bindAll(koffi: Koffi) {
       GetWindowRect: 'int GetWindowRect(HANDLE hwnd, _Out_ RECT *rect)',
       // The consent question where the helper has no UI thread (message-box-prompt.ts).
       MessageBoxW: 'int MessageBoxW(HANDLE hwnd, str16 text, str16 caption, uint32 type)',
+      // The plain background (windows-desktop-background.ts): the wallpaper's path, read and set.
+      GetDeskWallpaper:
+        'int SystemParametersInfoW(uint32 action, uint32 size, _Out_ uint8_t *path, uint32 winIni)',
+      SetDeskWallpaper: 'int SystemParametersInfoW(uint32 action, uint32 unused, str16 path, uint32 winIni)',
+      GetSysColor: 'uint32 GetSysColor(int index)',
+      SetSysColors: 'int SetSysColors(int count, int32_t *elements, uint32_t *colors)',
     },
     OPTIONAL,
   );

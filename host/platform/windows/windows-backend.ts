@@ -21,6 +21,7 @@ import { WinSharingIndicator } from './win-sharing-indicator';
 import { uiThreadSource, WinUiThread } from './win-ui-thread';
 import { loadWin32 } from './win32';
 import { windowsNativeHosts } from './windows-native-hosts';
+import { WindowsDesktopBackground } from './windows-desktop-background';
 import { createWindowsPlatform } from './windows-platform';
 
 /** Windows 10 is NT 10.0; Node itself refuses older systems. */
@@ -66,6 +67,7 @@ export const windowsBackend: PlatformBackend = {
     const ui = await WinUiThread.shared((event, details) => stderrLog.info(event, details));
     return WinSharingIndicator.open(ui, words, stderrLog, onStop);
   },
+  desktopBackground: () => ({ ok: true, background: new WindowsDesktopBackground() }),
   displayLanguage: () => uiLanguage(),
   systemProxy: () => readInternetOptionsProxy(),
   stateFolder(facts, home) {

@@ -37,6 +37,11 @@ export interface BackendUnderTest {
      * are not driven by this suite, why and where they are tested instead; null: driven here.
      */
     helperWindows: string | null;
+    /**
+     * Why the plain desktop background cannot be seen on this screen (the calls are then checked
+     * by reading the settings back), or null: the pixels are checked.
+     */
+    plainBackgroundPixels: string | null;
   };
   /** Seconds spent making the environment (for the report). */
   setupMs: number;
@@ -89,6 +94,7 @@ async function startX11(): Promise<BackendUnderTest> {
       cursorShape: null,
       helperWindows:
         'on X11 the consent is zenity or kdialog (test/host/consent/prompts) and the indicator an X window (test/e2e/helper/sharing-indicator.test.ts)',
+      plainBackgroundPixels: null,
     },
     setupMs: Date.now() - started,
     async stop() {
@@ -142,6 +148,8 @@ async function startWindowsUnderWine(): Promise<BackendUnderTest> {
         cursorShape:
           "Wine's GetIconInfo refuses another process's cursor (Windows allows it): the shape is not read under Wine",
         helperWindows: null,
+        plainBackgroundPixels:
+          "Wine's desktop window (explorer.exe) keeps the system colours it started with: another process's SetSysColors does not repaint it, as Windows does",
       },
       setupMs: Date.now() - started,
       async stop() {

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../host/platform/support/wait-for';
 import { xwdCapture } from '../../e2e/screen/xwd-capture';
+import { until } from '../../support/polling';
 import type { PixelBuffer } from '../../../host/platform/types';
 import { rasterizeShape } from '../../../host/overlay/shape-raster';
 import { startBackend, type BackendName, type BackendUnderTest } from './backends';
@@ -25,6 +26,24 @@ const CLIPBOARD_BRIDGE_MS = 30_000;
 function xclip(b: BackendUnderTest, args: string[], input?: string): string {
   const r = spawnSync('xclip', args, { env: b.x.env, input, encoding: 'utf8', timeout: 10_000 });
   return r.status === 0 ? r.stdout : '';
+}
+
+/** The five most frequent colours of a capture, "#rrggbb 61%", for a failure's message. */
+function mainColours(shot: PixelBuffer): string {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < shot.width * shot.height; i++) {
+    const o = i * 4;
+    const rgb = (shot.data[o + 2]! << 16) | (shot.data[o + 1]! << 8) | shot.data[o]!;
+    counts.set(rgb, (counts.get(rgb) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((p, q) => q[1] - p[1])
+    .slice(0, 5)
+    .map(
+      ([c, n]) =>
+        `#${c.toString(16).padStart(6, '0')} ${Math.round((100 * n) / (shot.width * shot.height))}%`,
+    )
+    .join(', ');
 }
 
 function differingPixels(a: Uint8Array, b: Uint8Array, pixels: number): number {
@@ -412,6 +431,45 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
 
     expect(await b.driver.call('overlay.clear')).toBe(0);
     await waitFor('the text gone', () => onScreen() === 0, INPUT_ARRIVES_MS);
+  });
+
+  it('replaces the desktop background by a plain colour and puts it back exactly', async () => {
+    type Snapshot = { kind: string; values: Record<string, string> };
+    const before = xwdCapture(b.x.display);
+    const snapshot = await b.driver.call<Snapshot>('background.read');
+    expect(snapshot.kind).toBe(name === 'x11' ? 'x11-root' : 'windows');
+    await b.driver.call('background.plain', { r: 0x2e, g: 0x34, b: 0x40 });
+    if (b.limits.plainBackgroundPixels) {
+      // b.limits.plainBackgroundPixels says why: the system's own settings say what was done.
+      expect((await b.driver.call<Snapshot>('background.read')).values).toEqual({
+        wallpaper: '',
+        color: String(0x40342e),
+      });
+    } else {
+      const plainShare = () => {
+        const shot = xwdCapture(b.x.display);
+        let n = 0;
+        for (let i = 0; i < shot.width * shot.height; i++) {
+          const o = i * 4;
+          if (shot.data[o] === 0x40 && shot.data[o + 1] === 0x34 && shot.data[o + 2] === 0x2e) n++;
+        }
+        return n / (shot.width * shot.height);
+      };
+      // The desktop around the application's window.
+      await until('the plain desktop', () => plainShare() > 0.3, 15_000).catch((e: unknown) => {
+        throw new Error(`${String(e)}; the screen's main colours: ${mainColours(xwdCapture(b.x.display))}`);
+      });
+    }
+    // The snapshot travels through JSON, as it does through the restore file after a crash.
+    await b.driver.call('background.restore', { snapshot: JSON.parse(JSON.stringify(snapshot)) });
+    expect(await b.driver.call<Snapshot>('background.read')).toEqual(snapshot);
+    await until(
+      'the desktop as it was',
+      () =>
+        differingPixels(xwdCapture(b.x.display).data, before.data, before.width * before.height) <=
+        CARET_PIXELS_MAX,
+      15_000,
+    );
   });
 
   it('reads what it needs to tell an administrator prompt from an administrator window', async () => {

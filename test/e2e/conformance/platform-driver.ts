@@ -16,10 +16,12 @@ import {
   loadPlatform,
   openSharingIndicator,
   currentSystem,
+  desktopBackground,
 } from '../../../host/platform/registry';
 import type { Shape } from '../../../protocol/data/annotations';
 import type { PlatformLog } from '../../../host/platform/platform-log';
 import type {
+  BackgroundSnapshot,
   Clipboard,
   InputSink,
   Platform,
@@ -127,6 +129,11 @@ const ops: Record<string, (a: Args) => Promise<unknown>> = {
   'indicator.stops': async () => stops,
   /** Windows only (windows/window-ops.ts): elsewhere no system refuses input this way. */
   'input.blockFacts': async () => null,
+  /** The plain background's desktop control, as the helper's session uses it. */
+  'background.read': async () => plainBackground().read(),
+  'background.plain': async (a) =>
+    plainBackground().setPlain({ r: num(a, 'r'), g: num(a, 'g'), b: num(a, 'b') }),
+  'background.restore': async (a) => plainBackground().restore(a.snapshot as BackgroundSnapshot),
   /** Shows one drawing as the helper would; its windows on the screen once handled. */
   'overlay.draw': async (a) => {
     if (!overlay) {
@@ -148,6 +155,12 @@ const ops: Record<string, (a: Args) => Promise<unknown>> = {
     return overlay?.windowCount ?? 0;
   },
 };
+
+function plainBackground() {
+  const choice = desktopBackground(currentSystem());
+  if (!choice.ok) throw new Error(choice.reason);
+  return choice.background;
+}
 
 async function testOnlyOps(): Promise<Record<string, (a: Args) => Promise<unknown>>> {
   if (process.platform !== 'win32') return {};

@@ -51,6 +51,7 @@ function state(patch: Partial<ViewerSnapshot>): ViewerSnapshot {
     quality: 'auto',
     reboot: null,
     rebootAllowed: false,
+    background: 'off',
     notice: null,
     ...patch,
   };

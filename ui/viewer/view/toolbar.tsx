@@ -97,6 +97,18 @@ export function Toolbar(props: {
           />
           {t('qualityLossless')}
         </label>
+        <label class="check plain-background">
+          <input
+            type="checkbox"
+            checked={state.background !== 'off'}
+            disabled={!live || state.helperBrowser || state.background === 'asking'}
+            onChange={(e) => {
+              session.setPlainBackground(e.currentTarget.checked);
+              controller.focus();
+            }}
+          />
+          {state.background === 'asking' ? t('plainBackgroundAsking') : t('plainBackground')}
+        </label>
       </div>
       <div class="group">
         <details class="menu keyboard-menu">
