@@ -168,7 +168,9 @@ export class HelperBridge {
       ]);
       if (this.port === port) this.disconnect();
     }
-    this.probed = { at: now, value };
+    // "unknown" (no answer in time: a slow start on a loaded computer) is not remembered: the next
+    // page load asks again instead of hearing "unknown" for a minute.
+    this.probed = value === 'unknown' ? null : { at: now, value };
     return value;
   }
 

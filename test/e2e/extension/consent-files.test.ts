@@ -164,9 +164,12 @@ describe('the consent window shows file transfers (real extension, helper, serve
         type,
       );
     await post({ type: 'bridge.probe', version: PAGE_BRIDGE_VERSION });
-    expect(await until(() => heard('bridge.ready'), 10_000, 'bridge.ready')).toMatchObject({
-      helper: 'available',
-    });
+    // The installed helper is found: "available", or "unknown" when it did not answer the probe
+    // within its second (a loaded machine; the page then starts it all the same): never "missing".
+    const ready = (await until(() => heard('bridge.ready'), 10_000, 'bridge.ready')) as unknown as {
+      helper: string;
+    };
+    expect(['available', 'unknown']).toContain(ready.helper);
     await post({ type: 'helper.start', id: 's1', joinCode: customer.joinCode, agentName: 'Alex Agent' });
     expect(await until(() => heard('helper.started'), 20_000, 'helper.started')).toMatchObject({ id: 's1' });
     mkdirSync(join(work, 'agent-downloads'), { recursive: true });
