@@ -9,6 +9,7 @@
  *   from the customer (fetch):  file.fetch{offset} -> file.sending{size, offset} | file.failed
  *                               chunks (helper) ... -> file.ack{offset} ...  <- file.end{sha256}
  *   either side:                file.cancel
+ *   the customer offers:        <- files.offered{offer} ... file.fetch{offer} | files.offer.declined
  *
  * The receiver acknowledges the bytes it has stored (`file.ack` carries the offset reached), and
  * the sender keeps at most a window of unacknowledged bytes in flight (file-window.ts). A repeated
@@ -137,10 +138,14 @@ export const FilesToHelper = z.discriminatedUnion('type', [
     where: FileWhere,
     name: FileSegment,
     offset: FileOffset,
+    /** The customer's offer this fetch accepts (files.offered), if any. */
+    offer: FileId.optional(),
   }),
   /** Download progress: every byte before `offset` is stored. */
   message('file.ack', { id: FileId, offset: FileOffset }),
   message('file.cancel', { id: FileId }),
+  /** The agent declines the customer's offer (files.offered); nothing of the file was read. */
+  message('files.offer.declined', { offer: FileId }),
 ]);
 export type FilesToHelper = z.infer<typeof FilesToHelper>;
 
@@ -192,6 +197,11 @@ export const FilesToViewer = z.discriminatedUnion('type', [
   }),
   /** The customer's side cancelled (stop, revoke). */
   message('file.cancel', { id: FileId }),
+  /**
+   * The customer offers one file of their places: the agent accepts with a file.fetch of that
+   * `where`/`name` carrying `offer`, or answers files.offer.declined. Nothing is read before.
+   */
+  message('files.offered', { offer: FileId, where: FileWhere, name: FileSegment, size: FileOffset }),
 ]);
 export type FilesToViewer = z.infer<typeof FilesToViewer>;
 

@@ -33,6 +33,7 @@ import type { FileAccess } from '../../platform/types';
 import { failureOf, formatBytes, type FileFailure } from './file-error';
 import { fitListing } from './file-listing';
 import { fileIn, resolveWhere } from './file-where';
+import { CustomerOffer, type OfferEvent } from './customer-offer';
 import { IncomingFile, type IncomingDeps, type UploadRecord } from './incoming-file';
 import { OutgoingFile } from './outgoing-file';
 import { PeerSender, type FilesLink } from './peer-sender';
@@ -80,6 +81,8 @@ export interface FileTransferServiceOptions {
   journal?: TransferJournal;
   /** The session these transfers belong to (recorded in the journal). */
   sessionId?: () => string | null;
+  /** The agent answered the customer's offer (accepted: the download starts; declined). */
+  onOffer?(event: OfferEvent): void;
 }
 
 type Transfer = IncomingFile | OutgoingFile;
@@ -102,6 +105,7 @@ export class FileTransferService {
   /** Payloads wait for this (the consent and uploads a restarted helper restores), then flow in order. */
   private held: Promise<void> | null = null;
   private readonly record: UploadRecord | undefined;
+  private readonly offers: CustomerOffer;
 
   constructor(private readonly options: FileTransferServiceOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -114,7 +118,15 @@ export class FileTransferService {
       'file.fetch': (m, link) => this.fetch(m, link),
       'file.ack': (m, link) => this.ack(m, link),
       'file.cancel': (m, link) => this.cancelFrom(m.id, link),
+      'files.offer.declined': (m) => this.offers.declined(m.offer),
     };
+    this.offers = new CustomerOffer({
+      files: () => this.options.files(),
+      send: (msg) => {
+        for (const link of this.links.values()) if (this.options.mayUse(link.agentName)) this.send(link, msg);
+      },
+      answered: (e) => this.options.onOffer?.(e),
+    });
     this.record = options.journal ? journalRecord(options.journal, options.sessionId) : undefined;
   }
 
@@ -223,6 +235,17 @@ export class FileTransferService {
   /** Every transfer in progress or waiting for its viewer. */
   transfers(): FileTransferEvent[] {
     return [...this.incoming.values(), ...this.outgoing.values()].map((f) => this.eventOf(f));
+  }
+
+  /**
+   * The customer offers the file at `localPath` (inside their places) to the agents: its name and
+   * size go to the viewers, nothing is read until one accepts. Resolves with the offer's id, or
+   * throws a ProtocolError saying why not (outside the places, hidden, not a file, one pending).
+   */
+  async offerFile(localPath: string): Promise<string> {
+    if (this.links.size === 0)
+      throw new ProtocolError('unavailable', 'no agent is connected to receive the file');
+    return this.offers.offer(localPath);
   }
 
   /** The customer cancels one transfer. */
@@ -449,6 +472,7 @@ export class FileTransferService {
         return;
       }
       this.outgoing.set(m.id, file);
+      if (m.offer !== undefined) this.offers.accepted(m.offer, m.where, m.name, link.agentName);
       sender.sendMessage({ type: 'file.sending', id: m.id, name: m.name, size: file.size, offset: m.offset });
       sender.add(file);
       this.emit(file);

@@ -30,6 +30,7 @@ import type { HandlerMap } from '../../../protocol/message';
 import { Download, type CreateSink } from './download';
 import {
   folderLabel,
+  type CustomerFileOffer,
   type FilesSnapshot,
   type FileTransferError,
   type FileTransferView,
@@ -41,6 +42,8 @@ import { Upload } from './upload';
 export const FILES_REQUEST_TIMEOUT_MS = 15_000;
 /** Shortest time between two progress snapshots, in ms. */
 export const PROGRESS_EMIT_MS = 250;
+/** Customer offers the panel shows at once; more are declined (the helper keeps one pending). */
+export const FILE_OFFERS_SHOWN_MAX = 4;
 /** Finished transfers kept in the list, at most (the oldest go first). */
 const FINISHED_KEPT = 20;
 
@@ -106,6 +109,8 @@ export class FileTransfers {
   /** Every transfer in the order it was asked for (the panel's list). */
   private readonly order: (Upload | Download)[] = [];
   private readonly pending = new Map<number, Pending>();
+  /** Files the customer offers from the helper, waiting for Accept / Decline (at most FILE_OFFERS_SHOWN_MAX). */
+  private readonly offers = new Map<string, CustomerFileOffer>();
   private readonly listeners = new Set<Listener>();
   private readonly handlers: HandlerMap<FilesToViewer, void>;
   private readonly now: () => number;
@@ -133,6 +138,7 @@ export class FileTransfers {
       'file.end': (m) => void this.onEnd(m),
       'file.failed': (m) => this.onFailed(m),
       'file.cancel': (m) => this.onCancelled(m.id),
+      'files.offered': (m) => this.onOffered(m),
     };
   }
 
@@ -222,6 +228,7 @@ export class FileTransfers {
       connected: this.connected,
       allowed: this.allowed,
       transfers: this.order.map((t) => this.viewOf(t, now)),
+      offers: [...this.offers.values()],
     };
   }
 
@@ -248,8 +255,23 @@ export class FileTransfers {
     return up.id;
   }
 
+  /** Accepts the customer's offer: downloads exactly that file (the usual checks); returns the transfer id. */
+  acceptOffer(offer: string): string | null {
+    const o = this.offers.get(offer);
+    if (!o) return null;
+    this.offers.delete(offer);
+    return this.fetch(o.where, o.name, o.size, offer);
+  }
+
+  /** Declines the customer's offer: nothing is read, the customer is told. */
+  declineOffer(offer: string): void {
+    if (!this.offers.delete(offer)) return;
+    this.sendMessage({ type: 'files.offer.declined', offer });
+    this.emit(true);
+  }
+
   /** Fetches the customer's file `name` in `where` (`size` as listed); returns the transfer id. */
-  fetch(where: FileWhere, name: string, size: number): string {
+  fetch(where: FileWhere, name: string, size: number, offer?: string): string {
     const id = newFileId();
     const down = new Download(id, name, where, size, this.options.createSink(name, size), this.now());
     this.downloads.set(id, down);
@@ -259,7 +281,7 @@ export class FileTransfers {
     } else if (!this.connected) {
       down.phase = 'interrupted'; // asked for as soon as the link is back
     } else {
-      this.sendMessage({ type: 'file.fetch', id, where, name, offset: 0 });
+      this.sendMessage({ type: 'file.fetch', id, where, name, offset: 0, ...(offer ? { offer } : {}) });
     }
     this.emit(true);
     return id;
@@ -278,6 +300,23 @@ export class FileTransfers {
     const t = this.find(id);
     if (!t || !t.settled) return;
     this.order.splice(this.order.indexOf(t), 1);
+    this.emit(true);
+  }
+
+  private onOffered(m: Extract<FilesToViewer, { type: 'files.offered' }>): void {
+    if (this.offers.has(m.offer)) return;
+    if (this.offers.size >= FILE_OFFERS_SHOWN_MAX) {
+      // A helper that floods offers is told no for the extra ones, never shown an unbounded list.
+      this.sendMessage({ type: 'files.offer.declined', offer: m.offer });
+      return;
+    }
+    this.offers.set(m.offer, {
+      offer: m.offer,
+      where: m.where,
+      name: m.name,
+      size: m.size,
+      folder: folderLabel(m.where),
+    });
     this.emit(true);
   }
 

@@ -51,6 +51,18 @@ export interface FilesSnapshot {
   /** The customer granted `files` and the agent's account has file transfer. */
   allowed: boolean;
   transfers: FileTransferView[];
+  /** Files the customer offers from the helper, waiting for Accept / Decline. */
+  offers: CustomerFileOffer[];
+}
+
+/** A file the customer offered from the helper (files.offered). */
+export interface CustomerFileOffer {
+  offer: string;
+  where: { place: string; dirs: string[] };
+  name: string;
+  size: number;
+  /** "Documents/reports" on the customer's computer. */
+  folder: string;
 }
 
 export function folderLabel(where: { place: string; dirs: readonly string[] }): string {

@@ -19,6 +19,7 @@ import {
   FileTransferService,
   type FileTransferEvent,
 } from '../../../../host/session/file-transfer/file-transfer-service';
+import type { OfferEvent } from '../../../../host/session/file-transfer/customer-offer';
 import { TransferJournal } from '../../../../host/session/file-transfer/transfer-journal';
 import type { DownloadSink } from '../../../../ui/viewer/files/download';
 import { FileTransfers } from '../../../../ui/viewer/files/file-transfers';
@@ -75,6 +76,8 @@ export class Loopback {
   private readonly options: LoopbackOptions;
   readonly viewer: FileTransfers;
   readonly events: FileTransferEvent[] = [];
+  /** The agent's answers to the customer's offers, as the customer's side hears them. */
+  readonly offerAnswers: OfferEvent[] = [];
   readonly sinks: MemorySink[] = [];
   granted: boolean;
   /** Changes (or drops, returning null) a payload viewer -> helper. */
@@ -127,6 +130,7 @@ export class Loopback {
       mayUse: () => true,
       log: () => undefined,
       onEvent: (e) => this.events.push(e),
+      onOffer: (e) => this.offerAnswers.push(e),
       ...(options.helperWindowBytes !== undefined ? { windowBytes: options.helperWindowBytes } : {}),
       ...(options.resumeGraceMs !== undefined ? { resumeGraceMs: options.resumeGraceMs } : {}),
       ...(this.journal ? { journal: this.journal, sessionId: () => LOOPBACK_SESSION } : {}),

@@ -38,7 +38,7 @@ function viewer(patch: Partial<ViewerSnapshot>): ViewerSnapshot {
   };
   return Object.assign(Object.create(null) as ViewerSnapshot, base, patch);
 }
-const connected = { connected: true, allowed: true, transfers: [] };
+const connected = { connected: true, allowed: true, transfers: [], offers: [] };
 
 describe('Files panel logic', () => {
   it('names why transfer is blocked: the account first, then consent, then the connection', () => {

@@ -1,0 +1,91 @@
+/**
+ * A file the customer offers to the agent from the helper (issue 13, item 5): the customer names a
+ * file on their disk, the helper checks it is inside one of the places the agent may browse (the
+ * same rules: no hidden folder or file, links judged by FileAccess), takes its size from the
+ * folder's listing (nothing of the file is read), and tells the viewers its name and size. The
+ * agent accepts with a file.fetch carrying the offer's id (the usual download, SHA-256 checked)
+ * or declines; the customer is told either way. One offer is pending at a time.
+ *
+ *   none --offer--> pending --fetch{offer}--> none (accepted) | --declined--> none (declined)
+ */
+import path from 'node:path';
+import { newFileId, type FileWhere, type FilesToViewer } from '../../../protocol/data/files';
+import { ProtocolError } from '../../../protocol/errors';
+import type { FileAccess } from '../../platform/types';
+import { fileIn, resolveWhere } from './file-where';
+
+export interface OfferEvent {
+  offer: string;
+  name: string;
+  answer: 'accepted' | 'declined';
+  /** The agent who accepted (declines carry no name: any viewer may decline). */
+  agentName?: string;
+}
+
+interface Pending {
+  offer: string;
+  where: FileWhere;
+  name: string;
+}
+
+export interface CustomerOfferDeps {
+  files(): FileAccess;
+  send(msg: FilesToViewer): void;
+  answered(event: OfferEvent): void;
+}
+
+export class CustomerOffer {
+  private pending: Pending | null = null;
+
+  constructor(private readonly deps: CustomerOfferDeps) {}
+
+  get current(): string | null {
+    return this.pending?.offer ?? null;
+  }
+
+  async offer(localPath: string): Promise<string> {
+    if (this.pending)
+      throw new ProtocolError('unavailable', 'a file is already offered; wait for the agent to answer');
+    const files = this.deps.files();
+    const where = await whereOf(files, path.resolve(localPath));
+    const name = path.basename(localPath);
+    const folder = await resolveWhere(files, where);
+    fileIn(folder.dir, name);
+    const entry = (await files.list(folder.dir)).find((e) => e.name === name);
+    if (!entry || entry.kind !== 'file')
+      throw new ProtocolError('not_found', `there is no file named "${name}" there`);
+    const offer = newFileId();
+    this.pending = { offer, where, name };
+    this.deps.send({ type: 'files.offered', offer, where, name, size: entry.size });
+    return offer;
+  }
+
+  /** A fetch carrying `offer`: it accepts the pending offer only if it names the same file. */
+  accepted(offer: string, where: FileWhere, name: string, agentName: string): void {
+    const p = this.pending;
+    if (!p || p.offer !== offer || p.name !== name) return;
+    if (p.where.place !== where.place || p.where.dirs.join('/') !== where.dirs.join('/')) return;
+    this.pending = null;
+    this.deps.answered({ offer, name, answer: 'accepted', agentName });
+  }
+
+  declined(offer: string): void {
+    const p = this.pending;
+    if (!p || p.offer !== offer) return;
+    this.pending = null;
+    this.deps.answered({ offer, name: p.name, answer: 'declined' });
+  }
+}
+
+/** The place (the most specific one) and folders holding `file`, or refused: outside every place. */
+async function whereOf(files: FileAccess, file: string): Promise<FileWhere> {
+  let best: FileWhere | null = null;
+  for (const place of await files.places()) {
+    const rel = path.relative(path.resolve(place.path), path.dirname(file));
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const dirs = rel === '' ? [] : rel.split(path.sep);
+    if (!best || dirs.length < best.dirs.length) best = { place: place.name, dirs };
+  }
+  if (!best) throw new ProtocolError('forbidden', 'the file is not in a folder the agent may see');
+  return best;
+}

@@ -1,0 +1,167 @@
+/**
+ * The customer offers a file from the helper (issue 13, item 5), end to end between the helper's
+ * FileTransferService and the viewer's FileTransfers (loopback.ts: the real NodeFileAccess on a
+ * temporary home): the agent sees the offer with its name and size; accepting downloads exactly
+ * that file with the same SHA-256 and the customer is told; declining moves nothing (not a byte
+ * read) and the customer is told; a file outside the places, or hidden, is refused before any
+ * offer goes out; one offer is pending at a time; a viewer never shows an unbounded list.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeJsonPayload } from '../../../../protocol/data/json-payload';
+import { newFileId } from '../../../../protocol/data/files';
+import { ProtocolError } from '../../../../protocol/errors';
+import type { OfferEvent } from '../../../../host/session/file-transfer/customer-offer';
+import { FILE_OFFERS_SHOWN_MAX } from '../../../../ui/viewer/files/file-transfers';
+import { Loopback } from './loopback';
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+let lb: Loopback | null = null;
+
+afterEach(async () => {
+  await lb?.close();
+  lb = null;
+});
+
+function loop(): { l: Loopback; answers: OfferEvent[] } {
+  lb = new Loopback();
+  return { l: lb, answers: lb.offerAnswers };
+}
+
+const offers = (l: Loopback) => l.viewer.snapshot().offers;
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ProtocolError);
+  return (err as ProtocolError).code;
+}
+
+describe('a file the customer offers from the helper', () => {
+  it('accept: the agent receives exactly that file (same SHA-256) and the customer is told', async () => {
+    const { l, answers } = loop();
+    mkdirSync(l.path('Documents', 'invoices'));
+    const data = randomBytes(700 * 1024 + 17);
+    writeFileSync(l.path('Documents', 'invoices', 'march.pdf'), data);
+    const offer = await l.service.offerFile(l.path('Documents', 'invoices', 'march.pdf'));
+    await l.until(() => offers(l).length === 1, 'the offer shown in the viewer');
+    expect(offers(l)[0]).toEqual({
+      offer,
+      where: { place: 'Documents', dirs: ['invoices'] },
+      name: 'march.pdf',
+      size: data.length,
+      folder: 'Documents/invoices',
+    });
+    const id = l.viewer.acceptOffer(offer)!;
+    expect(offers(l)).toEqual([]);
+    await l.until(() => l.transfer(id)?.phase === 'done', 'the download done');
+    expect(sha(l.sinks.at(-1)!.bytes())).toBe(sha(data));
+    expect(l.sinks.at(-1)!.saved).toBe('march.pdf');
+    expect(answers).toEqual([{ offer, name: 'march.pdf', answer: 'accepted', agentName: 'Alex Agent' }]);
+    // The offer is answered: another one may follow.
+    writeFileSync(l.path('Desktop', 'b.txt'), 'b');
+    await l.service.offerFile(l.path('Desktop', 'b.txt'));
+  });
+
+  it('decline: nothing is read or moved and the customer is told', async () => {
+    const { l, answers } = loop();
+    writeFileSync(l.path('Downloads', 'secret.txt'), 'not for the agent');
+    const opened: string[] = [];
+    const openRead = l.real.openRead.bind(l.real);
+    l.real.openRead = (p, o, own) => {
+      opened.push(p);
+      return openRead(p, o, own);
+    };
+    const offer = await l.service.offerFile(l.path('Downloads', 'secret.txt'));
+    await l.until(() => offers(l).length === 1, 'the offer shown');
+    expect(offers(l)[0]).toMatchObject({ name: 'secret.txt', size: 17, folder: 'Downloads' });
+    l.viewer.declineOffer(offer);
+    await l.until(() => answers.length === 1, 'the customer told');
+    expect(answers[0]).toEqual({ offer, name: 'secret.txt', answer: 'declined' });
+    expect(offers(l)).toEqual([]);
+    expect(opened).toEqual([]);
+    expect(l.sinks).toEqual([]);
+    expect(l.viewer.snapshot().transfers).toEqual([]);
+  });
+
+  it('refuses a file outside the places, a hidden one, a folder, a missing one, before any offer', async () => {
+    const { l } = loop();
+    const outside = path.join(l.home, '..', `outside-${process.pid}.txt`);
+    writeFileSync(outside, 'x');
+    mkdirSync(l.path('Documents', '.private'));
+    writeFileSync(l.path('Documents', '.private', 'keys.txt'), 'k');
+    writeFileSync(l.path('Documents', '.hidden'), 'h');
+    try {
+      expect(await refusal(l.service.offerFile(outside))).toBe('forbidden');
+      expect(await refusal(l.service.offerFile('/etc/passwd'))).toBe('forbidden');
+      expect(await refusal(l.service.offerFile(l.path('Documents', '.private', 'keys.txt')))).toBe(
+        'forbidden',
+      );
+      expect(await refusal(l.service.offerFile(l.path('Documents', '.hidden')))).toBe('forbidden');
+      expect(await refusal(l.service.offerFile(l.path('Documents')))).toBe('not_found');
+      expect(await refusal(l.service.offerFile(l.path('Documents', 'none.txt')))).toBe('not_found');
+      // Without the customer's files grant, nothing is offered either.
+      l.granted = false;
+      writeFileSync(l.path('Desktop', 'a.txt'), 'a');
+      expect(await refusal(l.service.offerFile(l.path('Desktop', 'a.txt')))).toBe('consent_required');
+      await new Promise((r) => setTimeout(r, 20));
+      expect(offers(l)).toEqual([]);
+    } finally {
+      const { rmSync } = await import('node:fs');
+      rmSync(outside, { force: true });
+    }
+  });
+
+  it('one offer pending at a time; a fetch naming another file does not answer it', async () => {
+    const { l, answers } = loop();
+    writeFileSync(l.path('Desktop', 'a.txt'), 'a');
+    writeFileSync(l.path('Desktop', 'b.txt'), 'b');
+    const offer = await l.service.offerFile(l.path('Desktop', 'a.txt'));
+    expect(await refusal(l.service.offerFile(l.path('Desktop', 'b.txt')))).toBe('unavailable');
+    await l.until(() => offers(l).length === 1, 'the offer shown');
+    // The agent browses and fetches b.txt, claiming the offer: a.txt's offer stays pending.
+    const id = l.viewer.fetch({ place: 'Desktop', dirs: [] }, 'b.txt', 1, offer);
+    await l.until(() => l.transfer(id)?.phase === 'done', 'b.txt fetched');
+    expect(answers).toEqual([]);
+    expect(await refusal(l.service.offerFile(l.path('Desktop', 'b.txt')))).toBe('unavailable');
+  });
+
+  it('a viewer shows a bounded number of offers and declines the rest', async () => {
+    const { l } = loop();
+    const declined: string[] = [];
+    l.toHelper = (p) => {
+      const text = new TextDecoder().decode(p);
+      if (text.includes('files.offer.declined')) declined.push(text);
+      return p;
+    };
+    const extra = FILE_OFFERS_SHOWN_MAX + 3;
+    for (let i = 0; i < extra; i++) {
+      l.viewer.onPayload(
+        encodeJsonPayload({
+          type: 'files.offered',
+          offer: newFileId(),
+          where: { place: 'Desktop', dirs: [] },
+          name: `f${i}.txt`,
+          size: i,
+        }),
+      );
+    }
+    expect(offers(l)).toHaveLength(FILE_OFFERS_SHOWN_MAX);
+    await l.until(() => declined.length === 3, 'the extra offers declined');
+    // A name with a separator is not an offer at all.
+    l.viewer.onPayload(
+      encodeJsonPayload({
+        type: 'files.offered',
+        offer: newFileId(),
+        where: { place: 'Desktop', dirs: [] },
+        name: '../x',
+        size: 1,
+      }),
+    );
+    expect(offers(l)).toHaveLength(FILE_OFFERS_SHOWN_MAX);
+  });
+});
