@@ -59,6 +59,7 @@ import { createAnnotationSurface } from '../overlay/choose-annotation-surface';
 import type { AnnotationSurface } from './annotation-surface';
 import type { ClipboardMemory } from './clipboard-exchange';
 import { FileTransferService, type FileTransferEvent } from './file-transfer/file-transfer-service';
+import type { OfferEvent } from './file-transfer/customer-offer';
 import { HelperStateMachine, type SessionState } from './helper-state-machine';
 import { InputBlockWatch } from './input-block-watch';
 import { InputDispatcher } from './input-dispatcher';
@@ -124,6 +125,8 @@ export type SessionNotice =
   | { type: 'consent.restored'; grants: Grants; agentNames: string[] }
   /** A file transfer started, moved (at most twice a second), or ended. */
   | { type: 'file'; transfer: FileTransferEvent }
+  /** The agent answered the file the customer offered (FileTransferService.offerFile). */
+  | { type: 'file.offer'; offer: OfferEvent }
   | { type: 'ended'; code: ErrorCode | null; message: string; reason: EndReason };
 
 /** Why the session ended on this side, for the customer's words (host/i18n: `end.*`). */
@@ -486,6 +489,7 @@ export class SessionClient implements HelperController {
         mayUse: (agentName) => this.approvedAgents.has(agentName),
         log: (event, details) => this.log(`${event} ${JSON.stringify(details ?? {})}`),
         onEvent: (transfer) => this.notice({ type: 'file', transfer }),
+        onOffer: (offer) => this.notice({ type: 'file.offer', offer }),
         journal: this.journal,
         sessionId: () => this.sessionId,
       });

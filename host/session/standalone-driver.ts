@@ -16,6 +16,7 @@ import type { StandaloneUi } from '../consent/prompts/choose-prompt';
 import { errorText } from '../i18n/error-text';
 import { terminalBackgroundQuestion, windowBackgroundQuestion } from '../consent/prompts/background-question';
 import type { SharingState } from '../consent/prompts/sharing-indicator';
+import { offerAnswerLine, runOfferLine } from './file-transfer/offer-command';
 import { TransferLines } from './file-transfer/transfer-lines';
 import type { EndReason, SessionClient, SessionNotice } from './session-client';
 
@@ -88,6 +89,7 @@ export async function runStandalone(
         if (answer.kind === 'allowed') {
           await client.consent(answer.grants);
           ui.say(t.t('line.allowed', { grants: t.grants(answer.grants) }));
+          if (answer.grants.files && ui.tty) ui.say(t.t('line.offerHint'));
         } else {
           await client.decline(answer.kind).catch(() => undefined);
         }
@@ -107,6 +109,11 @@ export async function runStandalone(
     showIndicator();
   });
 
+  // "send <path>" on the terminal offers a file to the agent (host/session/file-transfer/offer-command.ts).
+  const offLines =
+    ui.tty?.onLine((line) => {
+      void runOfferLine(line, { text: t, say: (l) => ui.say(l), files: () => client.fileTransfers });
+    }) ?? (() => undefined);
   const transfers = new TransferLines(t);
   const offNotices = client.onNotice((n) => {
     switch (n.type) {
@@ -131,6 +138,9 @@ export async function runStandalone(
         plain = n.state === 'on';
         showIndicator();
         return;
+      case 'file.offer':
+        ui.say(offerAnswerLine(t, n.offer));
+        return;
       case 'rebooting':
         ui.say(t.t('line.rebooting'));
         return;
@@ -152,6 +162,7 @@ export async function runStandalone(
   await asking.catch(() => undefined);
   offEvents();
   offNotices();
+  offLines();
   ui.indicator.hide();
   ui.say(endText(ui, end));
   return end;

@@ -243,9 +243,15 @@ export class FileTransferService {
    * throws a ProtocolError saying why not (outside the places, hidden, not a file, one pending).
    */
   async offerFile(localPath: string): Promise<string> {
+    // Checked by callers first (agentLinked), to say it in words; kept here as the rule.
     if (this.links.size === 0)
       throw new ProtocolError('unavailable', 'no agent is connected to receive the file');
     return this.offers.offer(localPath);
+  }
+
+  /** Whether an agent's viewer is linked now (an offer has someone to go to). */
+  get agentLinked(): boolean {
+    return this.links.size > 0;
   }
 
   /** The customer cancels one transfer. */

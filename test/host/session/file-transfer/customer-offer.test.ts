@@ -14,6 +14,12 @@ import { encodeJsonPayload } from '../../../../protocol/data/json-payload';
 import { newFileId } from '../../../../protocol/data/files';
 import { ProtocolError } from '../../../../protocol/errors';
 import type { OfferEvent } from '../../../../host/session/file-transfer/customer-offer';
+import {
+  offerAnswerLine,
+  offerPath,
+  runOfferLine,
+} from '../../../../host/session/file-transfer/offer-command';
+import { HelperText } from '../../../../host/i18n/helper-text';
 import { FILE_OFFERS_SHOWN_MAX } from '../../../../ui/viewer/files/file-transfers';
 import { Loopback } from './loopback';
 
@@ -163,5 +169,42 @@ describe('a file the customer offers from the helper', () => {
       }),
     );
     expect(offers(l)).toHaveLength(FILE_OFFERS_SHOWN_MAX);
+  });
+});
+
+describe('the helper terminal line "send <path>"', () => {
+  it('offers the file and says each outcome in the customer language (en and fr)', async () => {
+    const { l } = loop();
+    writeFileSync(l.path('Documents', 'log.txt'), 'log');
+    const said: string[] = [];
+    const deps = (lang: 'en' | 'fr') => ({
+      text: new HelperText(lang),
+      say: (s: string) => void said.push(s),
+      files: () => l.service,
+    });
+    expect(offerPath('stop')).toBeNull();
+    expect(offerPath('send "/home/a b/c.txt"')).toBe('/home/a b/c.txt');
+    expect(await runOfferLine('hello', deps('en'))).toBe(false);
+    expect(await runOfferLine(`send ${l.path('Documents', 'log.txt')}`, deps('en'))).toBe(true);
+    expect(said.at(-1)).toBe('log.txt is offered to the agent; waiting for their answer.');
+    await runOfferLine(`envoyer ${l.path('Documents', 'log.txt')}`, deps('fr'));
+    expect(said.at(-1)).toBe(
+      "Un fichier est déjà proposé ; attendez la réponse de l'agent avant d'en proposer un autre.",
+    );
+    await l.until(() => offers(l).length === 1, 'the offer shown');
+    l.viewer.declineOffer(offers(l)[0]!.offer);
+    await l.until(() => l.offerAnswers.length === 1, 'the answer');
+    expect(offerAnswerLine(new HelperText('fr'), l.offerAnswers[0]!)).toBe(
+      "L'agent a refusé log.txt ; rien n'a été envoyé.",
+    );
+    await runOfferLine('send /etc/passwd', deps('en'));
+    expect(said.at(-1)).toMatch(/^passwd is not in a folder the agent may receive files from/u);
+    await runOfferLine(`send ${l.path('Documents', 'nope.txt')}`, deps('fr'));
+    expect(said.at(-1)).toBe(
+      `Il n'y a pas de fichier à l'emplacement ${l.path('Documents', 'nope.txt')} ; vérifiez le chemin et réessayez.`,
+    );
+    l.cut();
+    await runOfferLine(`send ${l.path('Documents', 'log.txt')}`, deps('en'));
+    expect(said.at(-1)).toBe('No agent has the viewer open yet; offer the file once the agent is connected.');
   });
 });
