@@ -14,6 +14,7 @@ import type { Translate } from '../viewer-text';
 import type { QualityMode } from '../../../protocol/screen/screen-control';
 import { FolderBrowser } from '../files/folder-browser';
 import { FilesPanel, sendToCustomer } from '../files/view/files-panel';
+import { OfferBar } from '../files/view/offer-bar';
 import { DrawTools } from './draw-tools';
 import { NoticeBanner } from './notice-banner';
 import { RebootProgressLine } from './reboot-control';
@@ -137,6 +138,9 @@ export function ViewerApp(props: ViewerAppProps) {
       {state && <RebootProgressLine t={t} state={state} />}
       {controller && state && (
         <NoticeBanner t={t} notice={state.notice} onDismiss={() => controller.session.dismissNotice()} />
+      )}
+      {controller && (
+        <OfferBar t={t} files={controller.session.files} onAccepted={() => setFilesOpen(true)} />
       )}
       {/* The picture, and the Files panel beside it when open (the picture fits what is left). */}
       <div class="viewer-main">
