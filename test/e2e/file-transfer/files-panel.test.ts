@@ -3,8 +3,9 @@
  * and the real helper session client on Xvfb (its files in a temporary home): the agent opens
  * Files, sees the customer's places, opens Documents, sends a file with the file picker (it lands
  * there with the same bytes), copies a customer's file to the browser's downloads (same bytes),
- * and sees a clear refusal for a file the customer's disk has no room for. A screenshot of the
- * panel goes to docs/screenshots/viewer-files.png.
+ * and sees a clear refusal for a file the customer's disk has no room for; a file the customer
+ * offers from the helper shows with Accept (downloaded, same bytes) and Decline (the customer is
+ * told). Screenshots go to docs/screenshots/viewer-files.png and viewer-files-offer.png.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -180,5 +181,43 @@ describe('the Files panel', () => {
     await viewer.click('.files-place[data-place="Documents"]');
     await viewer.waitForSelector('tr[data-entry="driver-setup.bin"]');
     await saveScreenshot(viewer, 'viewer-files.png');
+  });
+
+  it('shows a file the customer offers from the helper: Accept downloads it checked, Decline tells the customer', async () => {
+    const answers: string[] = [];
+    const off = helper.onNotice((n) => {
+      if (n.type === 'file.offer') answers.push(`${n.offer.answer} ${n.offer.name}`);
+    });
+    try {
+      const data = randomBytes(200_000);
+      writeFileSync(path.join(home, 'Documents', 'invoice.pdf'), data);
+      await helper.fileTransfers!.offerFile(path.join(home, 'Documents', 'invoice.pdf'));
+      await viewer.waitForSelector('.files-offer', { timeout: 15_000 });
+      expect(await viewer.$eval('.files-offer > span', (e) => e.textContent)).toMatch(
+        /^The customer offers invoice\.pdf \(200(\.0)? kB, from Documents\)\.$/,
+      );
+      await saveScreenshot(viewer, 'viewer-files-offer.png');
+      await viewer.click('.files-offer-accept');
+      await until(
+        'the offered file fetched',
+        async () => (await row('invoice.pdf'))?.phase === 'done',
+        60_000,
+      );
+      const saved = await downloaded(agent.downloads, (n) => n === 'invoice.pdf');
+      expect(sha(readFileSync(saved))).toBe(sha(data));
+      await until('the customer told it was accepted', () => answers.length === 1, 15_000);
+      expect(answers).toEqual(['accepted invoice.pdf']);
+
+      writeFileSync(path.join(home, 'Documents', 'photo.jpg'), randomBytes(1000));
+      await helper.fileTransfers!.offerFile(path.join(home, 'Documents', 'photo.jpg'));
+      await viewer.waitForSelector('.files-offer', { timeout: 15_000 });
+      await viewer.click('.files-offer-decline');
+      await until('the customer told it was declined', () => answers.length === 2, 15_000);
+      expect(answers[1]).toBe('declined photo.jpg');
+      expect(await viewer.$('.files-offer')).toBeNull();
+      expect(await row('photo.jpg')).toBeNull();
+    } finally {
+      off();
+    }
   });
 });
