@@ -26,6 +26,7 @@ interface Pending {
   offer: string;
   where: FileWhere;
   name: string;
+  size: number;
 }
 
 export interface CustomerOfferDeps {
@@ -55,9 +56,18 @@ export class CustomerOffer {
     if (!entry || entry.kind !== 'file')
       throw new ProtocolError('not_found', `there is no file named "${name}" there`);
     const offer = newFileId();
-    this.pending = { offer, where, name };
-    this.deps.send({ type: 'files.offered', offer, where, name, size: entry.size });
+    this.pending = { offer, where, name, size: entry.size };
+    this.deps.send(this.message(this.pending));
     return offer;
+  }
+
+  /** The pending offer as a viewer that (re)connects must see it, or null. */
+  pendingMessage(): FilesToViewer | null {
+    return this.pending ? this.message(this.pending) : null;
+  }
+
+  private message(p: Pending): FilesToViewer {
+    return { type: 'files.offered', offer: p.offer, where: p.where, name: p.name, size: p.size };
   }
 
   /** A fetch carrying `offer`: it accepts the pending offer only if it names the same file. */

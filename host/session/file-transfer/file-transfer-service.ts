@@ -185,6 +185,9 @@ export class FileTransferService {
         ...(this.options.windowBytes !== undefined ? { windowBytes: this.options.windowBytes } : {}),
       }),
     );
+    // A viewer that reconnected lost the offer it showed: the customer's offer is still pending.
+    const offered = this.offers.pendingMessage();
+    if (offered && this.options.mayUse(link.agentName)) this.send(link, offered);
   }
 
   /** The viewer's link is gone (it left, new keys, the helper's socket dropped). */

@@ -136,6 +136,21 @@ describe('a file the customer offers from the helper', () => {
     expect(await refusal(l.service.offerFile(l.path('Desktop', 'b.txt')))).toBe('unavailable');
   });
 
+  it('a viewer that reconnects sees the pending offer again and can still accept it', async () => {
+    const { l, answers } = loop();
+    writeFileSync(l.path('Desktop', 'a.txt'), 'abc');
+    const offer = await l.service.offerFile(l.path('Desktop', 'a.txt'));
+    await l.until(() => offers(l).length === 1, 'the offer shown');
+    l.cut();
+    l.connect();
+    await l.until(() => offers(l).length === 1, 'the offer shown after the reconnect');
+    expect(offers(l)).toHaveLength(1);
+    const id = l.viewer.acceptOffer(offer)!;
+    await l.until(() => l.transfer(id)?.phase === 'done', 'fetched');
+    expect(Buffer.from(l.sinks.at(-1)!.bytes()).toString()).toBe('abc');
+    expect(answers).toHaveLength(1);
+  });
+
   it('a viewer shows a bounded number of offers and declines the rest', async () => {
     const { l } = loop();
     const declined: string[] = [];
