@@ -13,7 +13,7 @@
 # git: bench/screen/encoder-replay-bench.ts extracts the baseline encoder of a revision
 #   (git rev-parse, git archive).
 set -euo pipefail
-PKGS=(openssl binutils xz-utils chromium xvfb xauth xterm x11-apps x11-utils x11-xserver-utils xfonts-base xdotool xclip firefox-esr tigervnc-scraping-server imagemagick ffmpeg systemd msitools wixl rpm wine64 git postgresql redis-server haproxy libarchive-tools tinyproxy-bin openbox dex desktop-file-utils libglib2.0-bin gsettings-desktop-schemas)
+PKGS=(openssl binutils binutils-x86-64-linux-gnu xz-utils chromium xvfb xauth xterm x11-apps x11-utils x11-xserver-utils xfonts-base xdotool xclip firefox-esr tigervnc-scraping-server imagemagick ffmpeg systemd msitools wixl rpm wine64 git postgresql redis-server haproxy libarchive-tools tinyproxy-bin openbox dex desktop-file-utils libglib2.0-bin gsettings-desktop-schemas)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 ((${#missing[@]})) || exit 0
