@@ -21,8 +21,8 @@ import { launchAgentBrowser, textOf, until, type AgentBrowser } from './harness'
 
 const CHROMIUM_ETC = '/etc/chromium';
 const IT_STATUS_PAGE = 'https://status.example.test/lifeline?desk=paris';
-/** Managed settings reach the extension once Chromium has loaded its policies, in ms. */
-const POLICY_MS = 30_000;
+/** Managed settings reach the extension once Chromium has loaded its policies, in ms (a hang guard). */
+const POLICY_MS = 60_000;
 
 let work: string;
 let agent: AgentBrowser;
@@ -48,9 +48,13 @@ afterAll(async () => {
 });
 
 it('links the status page IT set when the server cannot be reached', async () => {
+  // The policy is read in an extension page, not the service worker: two CI runs lost the worker
+  // while Chromium settled the policy files (it waits for them to stay unchanged), and a stopped
+  // worker has no target to evaluate in until an event wakes it. The popup's sign-in wakes it.
+  const popup = await agent.openPage('popup.html');
   await until(
     () =>
-      agent.inWorker(async () => {
+      popup.evaluate(async () => {
         const managed = await chrome.storage.managed.get();
         return managed.statusUrl ? true : undefined;
       }),
@@ -58,8 +62,8 @@ it('links the status page IT set when the server cannot be reached', async () =>
     'the managed statusUrl in the extension',
     500,
   );
+  await popup.reload();
   const port = await closedPort();
-  const popup = await agent.openPage('popup.html');
   await signInThroughPopup(popup, `http://127.0.0.1:${port}`, 'someone@example.test', PASSWORD);
   expect(await textOf(popup, '.login-error[data-kind=unreachable]', 20_000)).toContain(
     `Cannot connect to the server at http://127.0.0.1:${port}.`,
