@@ -5,7 +5,8 @@
  * on the bus to the nodes holding their sockets; a session whose queue entry or holder changes
  * here is re-read from the store by the other nodes (the store stays the truth, the bus only
  * says "look again"); a customer page that connects here ends an absence another node counts;
- * wrong passwords and join codes count on every node (shared-throttles.ts); a session that ends
+ * wrong passwords and join codes count on every node (shared-throttles.ts); answer deadlines are
+ * kept by every node and acted on by one (deadline-gate.ts); a session that ends
  * (or leaves its agent) on one node ends its screen, share and chat parts on every node.
  * Decisions stay where they were: the store's compare-and-set (one accept wins across nodes).
  * A session's screen is carried by one node and its helper and viewers are forwarded there over
@@ -31,6 +32,7 @@ import { LINK_HEADER, LINK_PATH, LinkSigner } from './link-claims';
 import { NodeRegistry, type NodeRegistryTimings } from './node-registry';
 import { ScreenRouting } from './screen-routing';
 import { ShareRouting } from './share-routing';
+import { deadlineGate } from './deadline-gate';
 import { RedisSessionLeases } from './session-leases';
 
 export interface ClusterOptions {
@@ -165,6 +167,7 @@ export async function joinCluster(
   sessions.customers.onChange((sessionId, connected) => {
     if (connected) publish(bus.publish(TOPICS.customerBack, { node: nodeId, sessionId }));
   });
+  sessions.gateDeadlinesWith(deadlineGate(redis, nodeId));
   sessions.mirrorTo((sessionId) => publish(bus.publish(TOPICS.sessionChanged, { node: nodeId, sessionId })));
   const unshare = shareThrottles(bus, nodeId, loginThrottle, workflow.screen.joinCodes, log);
   const directory = new PresenceDirectory(workflow.presence, bus, redis, nodeId, log, options.presence);
