@@ -3,6 +3,11 @@
  * alert duration, and withdrawn at once when the request leaves the queue (another agent
  * accepted, the customer cancelled). Expiry times are persisted by the caller so a restarted
  * background still clears what an earlier instance showed.
+ *
+ * The notifier's calls for one alert run one after the other, in the order asked: Chrome puts a
+ * notification up only once it has loaded its icon, and a clear that reaches it before then
+ * removes nothing, so a request taken by a colleague the moment it arrived (both messages handled
+ * back to back by a worker the machine kept waiting) left its alert up for the whole duration.
  */
 import type { QueueEntry } from '../../protocol/common';
 import { t } from '../lib/i18n';
@@ -42,6 +47,8 @@ export function sessionIdOfNotification(id: string): string | null {
 
 export class AlertManager {
   private readonly timers = new Map<string, unknown>();
+  /** Per session: the last notifier call asked for its alert (settled, never rejecting). */
+  private readonly calls = new Map<string, Promise<void>>();
 
   constructor(
     private readonly notifier: Notifier,
@@ -64,15 +71,18 @@ export class AlertManager {
       transfer && transfer.comment.trim().length > 0
         ? t('alertTransferMessage', transfer.comment.trim(), problem)
         : problem || t('alertNoProblem');
-    await this.notifier.create(notificationIdOf(entry.sessionId), {
-      title,
-      message,
-      contextMessage: t('alertPortal', entry.portal.name),
-      requireInteraction: true,
-      buttons: [{ title: t('accept') }],
-    });
+    // Armed before the create is answered, so a withdrawal meanwhile disarms it.
     const expiresAt = this.clock.now() + seconds * 1000;
     this.arm(entry.sessionId, expiresAt);
+    await this.inTurn(entry.sessionId, () =>
+      this.notifier.create(notificationIdOf(entry.sessionId), {
+        title,
+        message,
+        contextMessage: t('alertPortal', entry.portal.name),
+        requireInteraction: true,
+        buttons: [{ title: t('accept') }],
+      }),
+    );
     return expiresAt;
   }
 
@@ -82,11 +92,11 @@ export class AlertManager {
     if (timer !== undefined) this.clock.clear(timer);
     this.timers.delete(sessionId);
     this.onExpiryChange(sessionId, null);
-    await this.notifier.clear(notificationIdOf(sessionId));
+    await this.inTurn(sessionId, () => this.notifier.clear(notificationIdOf(sessionId)));
   }
 
   async withdrawAll(): Promise<void> {
-    const ids = new Set([...this.timers.keys()]);
+    const ids = new Set([...this.timers.keys(), ...this.calls.keys()]);
     for (const id of await this.notifier.shown()) {
       const sessionId = sessionIdOfNotification(id);
       if (sessionId) ids.add(sessionId);
@@ -101,6 +111,17 @@ export class AlertManager {
       if (at <= now) await this.withdraw(sessionId);
       else this.arm(sessionId, at);
     }
+  }
+
+  /** Runs `step` once every earlier notifier call for this session's alert is answered. */
+  private inTurn(sessionId: string, step: () => Promise<void>): Promise<void> {
+    const run = (this.calls.get(sessionId) ?? Promise.resolve()).then(step);
+    const settled = run.catch(() => undefined);
+    this.calls.set(sessionId, settled);
+    void settled.then(() => {
+      if (this.calls.get(sessionId) === settled) this.calls.delete(sessionId);
+    });
+    return run;
   }
 
   private arm(sessionId: string, expiresAt: number): void {

@@ -15,6 +15,8 @@ import { extensionWorkerTarget, launchChromium } from '../../support/chromium';
 export interface ChromeApi {
   notifications: {
     getAll(): Promise<Record<string, boolean>>;
+    create(id: string, options: { title: string; message: string }): Promise<string>;
+    clear(id: string): Promise<boolean>;
   };
   windows: {
     getAll(filter: {
@@ -156,25 +158,144 @@ export async function notifications(agent: AgentBrowser): Promise<string[]> {
   return agent.inWorker(async () => Object.keys(await chrome.notifications.getAll()));
 }
 
-/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
+/** One alert the extension asked the browser to show, as the recorder saw the call. */
+export interface RecordedAlert {
+  id: string;
+  title: string;
+  message: string;
+}
+
+/**
+ * One call the extension made for an alert id: when (ms since the recorder started), and when the
+ * browser answered (absent while in flight) with what (a clear says whether it removed anything).
+ */
+export interface AlertCall {
+  call: 'create' | 'clear';
+  at: number;
+  answeredAt?: number;
+  answer?: unknown;
+}
+
+/** What the recorder knows of one alert id, with whether the browser shows it now. */
+export interface AlertState {
+  /** Every create for this id, oldest first. */
+  created: RecordedAlert[];
+  /** Every create and clear for this id, in the order the extension made them. */
+  calls: AlertCall[];
+  /** Calls for this id the browser has not answered yet. */
+  inFlight: number;
+  shown: boolean;
+}
+
+interface AlertRecorder {
+  created: RecordedAlert[];
+  calls: Record<string, AlertCall[]>;
+}
+declare const self: { alertRecorder?: AlertRecorder };
+
+/**
+ * Records, in the extension's service worker, what it asks of chrome.notifications: each create
+ * (id, title, message), and each create and clear with when the browser answered. Chrome puts a
+ * notification up only after loading its icon, so "not shown" means little while a create is in
+ * flight. Lost if Chrome restarts the worker: `alertState` then says so.
+ */
+export async function recordAlerts(agent: AgentBrowser): Promise<void> {
+  await agent.inWorker(() => {
+    const recorder: AlertRecorder = { created: [], calls: {} };
+    self.alertRecorder = recorder;
+    const started = performance.now();
+    const track = <R>(id: string, call: AlertCall['call'], answer: Promise<R>): Promise<R> => {
+      const entry: AlertCall = { call, at: Math.round(performance.now() - started) };
+      (recorder.calls[id] ??= []).push(entry);
+      return answer.then(
+        (value) => {
+          entry.answeredAt = Math.round(performance.now() - started);
+          entry.answer = value;
+          return value;
+        },
+        (err: unknown) => {
+          entry.answeredAt = Math.round(performance.now() - started);
+          entry.answer = `error: ${String(err)}`;
+          throw err;
+        },
+      );
+    };
+    const create = chrome.notifications.create.bind(chrome.notifications);
+    const clear = chrome.notifications.clear.bind(chrome.notifications);
+    chrome.notifications.create = (id, options) => {
+      recorder.created.push({ id, title: options.title, message: options.message });
+      return track(id, 'create', create(id, options));
+    };
+    chrome.notifications.clear = (id) => track(id, 'clear', clear(id));
+  });
+}
+
+/**
+ * Runs `during` with the extension's service worker paused in the debugger (it stops at its next
+ * statement, e.g. the handler of a message that arrives), then lets it go on: whatever reached it
+ * meanwhile, it then handles back to back, as a worker the machine starved of CPU does. Resumed
+ * whatever `during` did.
+ */
+export async function withWorkerPaused<T>(agent: AgentBrowser, during: () => Promise<T>): Promise<T> {
+  const target = await extensionWorkerTarget(agent.browser, EXTENSION_URL);
+  const session = await target.createCDPSession();
+  try {
+    await session.send('Debugger.enable', undefined, { timeout: WORKER_EVALUATE_MS });
+    await session.send('Debugger.pause', undefined, { timeout: WORKER_EVALUATE_MS });
+    return await during();
+  } finally {
+    await session.send('Debugger.resume', undefined, { timeout: WORKER_EVALUATE_MS }).catch(() => undefined);
+    await session.send('Debugger.disable', undefined, { timeout: WORKER_EVALUATE_MS }).catch(() => undefined);
+    await session.detach().catch(() => undefined);
+  }
+}
+
+/** What the recorder of `recordAlerts` knows of alert `id`, and whether it is on screen. */
+export async function alertState(agent: AgentBrowser, id: string): Promise<AlertState> {
+  const state = await agent.inWorker(async (alertId: string) => {
+    const recorder = self.alertRecorder;
+    if (!recorder) return null;
+    const calls = recorder.calls[alertId] ?? [];
+    return {
+      created: recorder.created.filter((a) => a.id === alertId),
+      calls,
+      inFlight: calls.filter((c) => c.answeredAt === undefined).length,
+      shown: alertId in (await chrome.notifications.getAll()),
+    };
+  }, id);
+  if (!state) throw new Error('the alert recorder is gone from the service worker (Chrome restarted it)');
+  return state;
+}
+
+/**
+ * Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`
+ * naming `what`, the last state the probe reported through `saw` (what it looked at and did not
+ * like) and the last error it threw.
+ */
 export async function until<T>(
-  probe: () => Promise<T | undefined>,
+  probe: (saw: (state: unknown) => void) => Promise<T | undefined>,
   timeoutMs: number,
   what: string,
   everyMs = 25,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
+  let seen: { state: unknown } | undefined;
+  const saw = (state: unknown) => {
+    seen = { state };
+  };
   for (;;) {
     try {
-      const v = await probe();
+      const v = await probe(saw);
       if (v !== undefined) return v;
     } catch (err) {
       last = err;
     }
     if (Date.now() > deadline)
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+        `timed out after ${timeoutMs} ms waiting for ${what}` +
+          (seen ? `; last seen: ${JSON.stringify(seen.state)}` : '') +
+          (last ? `; last error: ${String(last)}` : ''),
       );
     await new Promise((r) => setTimeout(r, everyMs));
   }

@@ -1,6 +1,7 @@
 /**
  * Alert lifetime with a recording notifier and a hand-driven clock: shown for the agent's
- * duration, withdrawn at once, and cleaned up after a restart of the background.
+ * duration, withdrawn at once (also while the browser is still putting it up), and cleaned up
+ * after a restart of the background.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -71,6 +72,44 @@ const entry: QueueEntry = {
   queuedAt: 0,
 };
 
+/**
+ * A notifier that behaves as Chrome was measured to: a create is answered (and the notification
+ * put up) only when the test lets it (Chrome loads the icon first), and a clear that comes
+ * before that removes nothing.
+ */
+function chromeLikeSetup() {
+  const shown = new Set<string>();
+  const pending: (() => void)[] = [];
+  const expiries = new Map<string, number | null>();
+  const clock = new Clock();
+  const notifier = {
+    create: (id: string) =>
+      new Promise<void>((resolve) => {
+        pending.push(() => {
+          shown.add(id);
+          resolve();
+        });
+      }),
+    clear: async (id: string) => void shown.delete(id),
+    shown: async () => [...shown],
+  };
+  const manager = new AlertManager(
+    notifier,
+    { set: clock.set, clear: clock.clear, now: () => clock.now },
+    (id, at) => expiries.set(id, at),
+  );
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+  /** Answers the oldest create still loading its icon (once the manager has asked for it). */
+  const iconLoaded = async () => {
+    await settle();
+    const answer = pending.shift();
+    if (!answer) throw new Error('no create is loading its icon');
+    answer();
+    await settle();
+  };
+  return { shown, expiries, clock, manager, iconLoaded, pending, settle };
+}
+
 describe('alert manager', () => {
   it('shows the customer, problem and portal, for the chosen number of seconds', async () => {
     const { shown, clock, manager, expiries } = setup();
@@ -127,6 +166,45 @@ describe('alert manager', () => {
     expect([...shown.keys()]).toEqual([notificationIdOf('fresh')]);
     clock.advance(5000);
     await Promise.resolve();
+    expect(shown.size).toBe(0);
+  });
+
+  it('withdraws an alert the browser is still putting up: it does not come up afterwards', async () => {
+    const { shown, expiries, clock, manager, iconLoaded } = chromeLikeSetup();
+    const showing = manager.show(entry, 30);
+    const withdrawing = manager.withdraw('s1');
+    await iconLoaded();
+    await Promise.all([showing, withdrawing]);
+    expect(shown.size).toBe(0);
+    // Nothing left to clear it later or to restore after a restart.
+    expect(expiries.get('s1')).toBeNull();
+    clock.advance(60_000);
+    expect(shown.size).toBe(0);
+  });
+
+  it('shows again what came back after a withdrawal, in the order asked', async () => {
+    const { shown, manager, iconLoaded, pending, settle } = chromeLikeSetup();
+    const first = manager.show(entry, 30);
+    const withdrawing = manager.withdraw('s1');
+    const again = manager.show(entry, 30);
+    await settle();
+    // One create at a time: the second is asked of the browser once the clear before it is answered.
+    expect(pending).toHaveLength(1);
+    await iconLoaded();
+    await first;
+    await withdrawing;
+    expect(pending).toHaveLength(1);
+    await iconLoaded();
+    await again;
+    expect([...shown]).toEqual([notificationIdOf('s1')]);
+  });
+
+  it('on sign-out, withdraws also the alerts still going up', async () => {
+    const { shown, manager, iconLoaded } = chromeLikeSetup();
+    const showing = manager.show(entry, 30);
+    const all = manager.withdrawAll();
+    await iconLoaded();
+    await Promise.all([showing, all]);
     expect(shown.size).toBe(0);
   });
 });
