@@ -2,7 +2,7 @@
  * Relay benchmarks, each against the floor measured in the same run: a bare `ws` forwarder in its
  * own process (bare-forward-node.ts), the same hop count as the relay with none of its work.
  *   (a) latency the relay adds to a frame, p50 / p99: a light load (5 sessions at 1.3 Mbit/s),
- *       on one node, and across two (clients on node B piped to the owner node A, forward-node.ts);
+ *       on one node (across two nodes, through the real node link: node-link-bench.ts);
  *   (b) capacity: N sessions streaming at 1.3 Mbit/s each (bursty frames of 1-64 KiB) through one
  *       Lifeline process, N rising, until the relay's added p99 passes 20 ms.
  * The relay is a real `lifeline` server (relay-node.ts) with helpers that joined with a join
@@ -37,7 +37,6 @@ const ADDED_P99_LIMIT_MS = 20;
 const BATCH = 50;
 const RELAY_NODE = new URL('./relay-node.ts', import.meta.url).pathname;
 const BARE_NODE = new URL('./bare-forward-node.ts', import.meta.url).pathname;
-const FORWARD_NODE = new URL('./forward-node.ts', import.meta.url).pathname;
 
 function header(to: number): Uint8Array {
   const h = new Uint8Array(FRAME_HEADER_BYTES);
@@ -61,12 +60,10 @@ const cpuOf = (node: Awaited<ReturnType<typeof startChild>>) => async () => {
   };
 };
 
-/** Sessions on one relay node; with `viaSecondNode`, helpers and viewers reach it through another node. */
-async function lifelinePairs(count: number, viaSecondNode = false): Promise<Pairs> {
+/** Sessions on one relay node. */
+async function lifelinePairs(count: number): Promise<Pairs> {
   const node = await startChild(RELAY_NODE);
-  const { url, wsUrl: ownerWs } = node.ready as { url: string; wsUrl: string };
-  const second = viaSecondNode ? await startChild(FORWARD_NODE, { BENCH_OWNER_WS: ownerWs }) : null;
-  const wsUrl = second ? (second.ready.url as string) : ownerWs;
+  const { url, wsUrl } = node.ready as { url: string; wsUrl: string };
   const pairs: StreamPair[] = [];
   for (let done = 0; done < count; done += BATCH) {
     const reply = await node.ask({ type: 'prepare', count: Math.min(BATCH, count - done) });
@@ -93,10 +90,7 @@ async function lifelinePairs(count: number, viaSecondNode = false): Promise<Pair
   return {
     pairs,
     cpu: cpuOf(node),
-    stop: () =>
-      closeAll(pairs)
-        .then(() => second?.stop())
-        .then(() => node.stop()),
+    stop: () => closeAll(pairs).then(() => node.stop()),
   };
 }
 
@@ -161,13 +155,6 @@ if (!process.env.BENCH_CAPACITY_ONLY) {
   );
   console.log(
     `  added by the relay:   p50 ${f(ourOne.p50 - baseOne.p50)}  p99 ${f(ourOne.p99 - baseOne.p99)}`,
-  );
-  const twoNodes = await measure((n) => lifelinePairs(n, true), LATENCY_SESSIONS, LATENCY_MS);
-  console.log(
-    `  across two nodes:     p50 ${f(twoNodes.p50)}  p99 ${f(twoNodes.p99)}  (${twoNodes.frames} frames)`,
-  );
-  console.log(
-    `  added by two nodes:   p50 ${f(twoNodes.p50 - baseOne.p50)}  p99 ${f(twoNodes.p99 - baseOne.p99)}  (helper and viewer on node B, session owned by node A)`,
   );
   console.log(
     `  load average at the end: ${(await import('node:os'))

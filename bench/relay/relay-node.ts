@@ -1,6 +1,7 @@
 /**
  * Child process of the relay benchmarks: one real Lifeline server (SQLite in a temp folder, or
- * the store BENCH_STORE names) on 127.0.0.1, and, on request over IPC, sessions ready for a
+ * the store BENCH_STORE names; with BENCH_BUS, BENCH_JOIN_KEY (hex) and BENCH_NODE_ID a node of a
+ * deployment on that store and Redis, as `lifeline serve --bus` runs it) on 127.0.0.1, and, on request over IPC, sessions ready for a
  * helper and a viewer: a request accepted by a signed-in agent with screen sharing asked for
  * (join code). Everything is made through the server's own services, in this process, so the
  * load generator's sockets are the only sockets the server carries besides its own.
@@ -10,7 +11,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startTestServer } from '../../test/support/test-server';
-import { signInAgent } from '../../test/support/workflow';
+import { startClusterNode } from '../../test/support/cluster-node';
+import { signInAgent, type SignedInAgent } from '../../test/support/workflow';
 import { answerCpuQuestions } from './node-ipc';
 
 export interface PreparedSession {
@@ -25,11 +27,20 @@ export type NodeReply =
 /** Sessions one agent holds (agents may hold many; a few agents spread the pushes). */
 const SESSIONS_PER_AGENT = 50;
 
-const server = await startTestServer(process.env.BENCH_STORE ? { store: process.env.BENCH_STORE } : {}, {
-  workflow: { requestsPerAddress: 1_000_000 },
-});
-await server.services.accounts.addPortal('bench', 'Bench', 'bench');
-let agent = await signInAgent(server, { portals: ['bench'] });
+const workflow = { requestsPerAddress: 1_000_000 };
+const { BENCH_STORE, BENCH_BUS, BENCH_JOIN_KEY, BENCH_NODE_ID } = process.env;
+/** With BENCH_BUS: a node of a deployment (node-link-bench.ts), on the shared store and Redis. */
+const server =
+  BENCH_BUS && BENCH_STORE && BENCH_JOIN_KEY && BENCH_NODE_ID
+    ? await startClusterNode(
+        { storeUrl: BENCH_STORE, busUrl: BENCH_BUS, joinKey: Buffer.from(BENCH_JOIN_KEY, 'hex') },
+        BENCH_NODE_ID,
+        {},
+        { workflow },
+      )
+    : await startTestServer(BENCH_STORE ? { store: BENCH_STORE } : {}, { workflow });
+/** The portal and the first agent, made at the first 'prepare' (a node that only forwards makes none). */
+let agent: SignedInAgent | null = null;
 /** How long the event loop was held (what every relayed frame waits behind), reset at each 'cpu' question. */
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
@@ -37,6 +48,10 @@ let held = 0;
 const { sessions, screen } = server.services.workflow;
 
 async function prepare(count: number): Promise<PreparedSession[]> {
+  if (!agent) {
+    await server.services.accounts.addPortal('bench', 'Bench', 'bench');
+    agent = await signInAgent(server, { portals: ['bench'] });
+  }
   const out: PreparedSession[] = [];
   for (let i = 0; i < count; i++) {
     if (held >= SESSIONS_PER_AGENT) {

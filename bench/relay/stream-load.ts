@@ -28,6 +28,7 @@ export interface StreamPair {
 export interface LatencyReport {
   frames: number;
   p50: number;
+  p95: number;
   p99: number;
   max: number;
   /** Largest latency in the first START_WINDOW_MS (every session starting at once). */
@@ -100,6 +101,7 @@ export async function streamAndMeasure(pairs: StreamPair[], durationMs: number):
   return {
     frames: sorted.length,
     p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     max: sorted.length ? sorted[sorted.length - 1]! : NaN,
     startMax,

@@ -83,6 +83,12 @@ export const TOPICS = {
       ]),
     }),
   ),
+  /**
+   * A customer page arrived on a node while the session's "share my screen" room lives on node
+   * `to` (share-routing.ts): that node tells the session's pages, wherever they are, that the
+   * agent is sharing.
+   */
+  shareGreet: topic('share.greet', z.object({ node, to: node, sessionId: id })),
   /** A wrong join code sent to a node, from this address: every node counts it. */
   joinWrong: topic('join.wrong', z.object({ node, address: throttleKey })),
 } as const;

@@ -5,12 +5,14 @@
  * on the bus to the nodes holding their sockets; a session whose queue entry or holder changes
  * here is re-read from the store by the other nodes (the store stays the truth, the bus only
  * says "look again"); a customer page that connects here ends an absence another node counts;
- * wrong passwords and join codes count on every node (shared-throttles.ts); a session that ends
+ * wrong passwords and join codes count on every node (shared-throttles.ts); answer deadlines are
+ * kept by every node and acted on by one (deadline-gate.ts); a session that ends
  * (or leaves its agent) on one node ends its screen, share and chat parts on every node.
  * Decisions stay where they were: the store's compare-and-set (one accept wins across nodes).
  * A session's screen is carried by one node and its helper and viewers are forwarded there over
- * node links (screen-routing.ts); a second process started with the same node id stops at once
- * (node-registry.ts).
+ * node links (screen-routing.ts), and so are the agent's share page and the customer's watchers to
+ * the node of the session's "share my screen" room (share-routing.ts); a second process started
+ * with the same node id stops at once (node-registry.ts).
  * Without `--bus` none of this exists and the one-node paths are unchanged.
  */
 import type { Redis } from 'ioredis';
@@ -29,6 +31,8 @@ import type { Channel, ForwardedClient } from '../ws/hub';
 import { LINK_HEADER, LINK_PATH, LinkSigner } from './link-claims';
 import { NodeRegistry, type NodeRegistryTimings } from './node-registry';
 import { ScreenRouting } from './screen-routing';
+import { ShareRouting } from './share-routing';
+import { deadlineGate } from './deadline-gate';
 import { RedisSessionLeases } from './session-leases';
 
 export interface ClusterOptions {
@@ -51,7 +55,7 @@ export interface ClusterMembership {
   readonly bus: RedisBus;
   /** Commands (presence, leases); the bus publishes on it too, so both keep one order. */
   readonly redis: Redis;
-  /** The channels with the helper's and viewer's routed to the node carrying their screen. */
+  /** The channels with the helper's, viewer's, sharer's and watcher's routed to their room's node. */
   route(channels: readonly Channel[]): Channel[];
   /** What the hub accepts from other nodes: their forwarded sockets, on LINK_PATH. */
   readonly forwarded: { path: string; admit(req: IncomingMessage): ForwardedClient | null };
@@ -105,6 +109,22 @@ export async function joinCluster(
   });
   workflow.screen.carryWith(routing);
   const stopRouting = routing.start();
+  // "Share my screen" rooms have leases of their own: they may live apart from the screen's room.
+  const shareLeases = new RedisSessionLeases(redis, nodeId, undefined, undefined, 'share-lease');
+  shareLeases.onLost((sessionId) => log.warn('share_lease_lost', { session: sessionId }));
+  const shareRouting = new ShareRouting({
+    nodeId,
+    leases: shareLeases,
+    registry,
+    signer,
+    share: workflow.share,
+    sessions,
+    bus,
+    log,
+    now: options.now,
+  });
+  workflow.share.locateWith(shareRouting);
+  const stopShareRouting = shareRouting.start();
 
   const publish = (p: Promise<void>) =>
     p.catch((err: unknown) => log.warn('bus_publish_failed', { error: String(err) }));
@@ -147,6 +167,7 @@ export async function joinCluster(
   sessions.customers.onChange((sessionId, connected) => {
     if (connected) publish(bus.publish(TOPICS.customerBack, { node: nodeId, sessionId }));
   });
+  sessions.gateDeadlinesWith(deadlineGate(redis, nodeId));
   sessions.mirrorTo((sessionId) => publish(bus.publish(TOPICS.sessionChanged, { node: nodeId, sessionId })));
   const unshare = shareThrottles(bus, nodeId, loginThrottle, workflow.screen.joinCodes, log);
   const directory = new PresenceDirectory(workflow.presence, bus, redis, nodeId, log, options.presence);
@@ -159,7 +180,7 @@ export async function joinCluster(
     nodeId,
     bus,
     redis,
-    route: (channels) => routing.route(channels),
+    route: (channels) => shareRouting.route(routing.route(channels)),
     forwarded: {
       path: LINK_PATH,
       admit: (req) => {
@@ -176,9 +197,11 @@ export async function joinCluster(
     async close() {
       for (const u of unsubscribe) u();
       stopRouting();
+      stopShareRouting();
       unshare();
       await directory.close();
       await leases.close();
+      await shareLeases.close();
       await registry.close();
       await bus.close();
     },

@@ -30,7 +30,7 @@ import type { UserRecord } from '../store/store';
 import type { Bus } from './bus';
 import { TOPICS } from './cluster-topics';
 import type { LinkSigner } from './link-claims';
-import { openNodeLink } from './node-link-session';
+import { routeToOwner, sharedState, unreachable } from './route-to-owner';
 import type { NodeRegistry } from './node-registry';
 import type { SessionLeases } from './session-leases';
 
@@ -45,14 +45,6 @@ interface PendingAsk {
   resolve(r: Requested): void;
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
-}
-
-function unreachable(node: string): ProtocolError {
-  return new ProtocolError(
-    'unavailable',
-    'the server node carrying this screen does not answer; try again in a few seconds',
-    { reason: 'node_unreachable', node },
-  );
 }
 
 export interface ScreenRoutingDeps {
@@ -194,42 +186,15 @@ export class ScreenRouting implements ScreenCarrier {
   route(channels: readonly Channel[]): Channel[] {
     return channels.map((ch) =>
       ch.name === 'helper'
-        ? this.routed(ch, (text) => this.helperSession(text))
+        ? routeToOwner(ch, (text) => this.helperSession(text), this.deps)
         : ch.name === 'viewer'
-          ? this.routed(ch, async (text) => parseHello(ViewerToServer, text, 'viewer.hello').sessionId)
+          ? routeToOwner(
+              ch,
+              async (text) => parseHello(ViewerToServer, text, 'viewer.hello').sessionId,
+              this.deps,
+            )
           : ch,
     );
-  }
-
-  private routed(inner: Channel, sessionOf: (text: string) => Promise<string | null>): Channel {
-    return {
-      name: inner.name,
-      firstTypes: inner.firstTypes,
-      open: async (conn, text) => {
-        const sessionId = await sessionOf(text).catch(() => null);
-        if (sessionId === null) return inner.open(conn, text);
-        // Read, not claimed: a hello that names a session is claimed only once it is admitted
-        // (an unauthenticated hello naming random sessions writes nothing).
-        const owner = await this.shared(() => this.deps.leases.owner(sessionId));
-        if (owner === null || owner === this.deps.nodeId) {
-          const session = await inner.open(conn, text);
-          await this.claimAdmitted(sessionId);
-          return session;
-        }
-        const address = await this.shared(() => this.deps.registry.addressOf(owner));
-        if (!address) throw unreachable(owner);
-        this.deps.log.info('screen_forwarded', { session: sessionId, to: owner, channel: inner.name });
-        return openNodeLink(conn, text, { nodeId: owner, address }, this.deps);
-      },
-    };
-  }
-
-  /** A session nobody carried was admitted here: this node carries it now. */
-  private async claimAdmitted(sessionId: string): Promise<void> {
-    const owner = await this.deps.leases.claim(sessionId).catch(() => null);
-    // Another node admitted a socket of it at the same moment: the next reconnect meets there.
-    if (owner !== this.deps.nodeId)
-      this.deps.log.warn('screen_claimed_elsewhere', { session: sessionId, owner: owner ?? '' });
   }
 
   /** The session a helper's credential names, read without spending it; null when unknown. */
@@ -251,17 +216,7 @@ export class ScreenRouting implements ScreenCarrier {
     return entry && !isExpired(entry, this.deps.now()) ? entry.value : null;
   }
 
-  /** Redis or the store failing: a clear, retryable refusal rather than an internal error. */
-  private async shared<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch (err) {
-      if (err instanceof ProtocolError) throw err;
-      this.deps.log.warn('cluster_state_unreachable', { error: String(err) });
-      throw new ProtocolError(
-        'unavailable',
-        "the server cannot reach the deployment's shared state; try again in a few seconds",
-      );
-    }
+  private shared<T>(op: () => Promise<T>): Promise<T> {
+    return sharedState(op, this.deps.log);
   }
 }

@@ -29,7 +29,12 @@ export interface SessionLeases {
   close(): Promise<void>;
 }
 
-const key = (sessionId: string) => `lifeline:lease:${sessionId}`;
+/**
+ * What a set of leases is for: `lease` the helper's screen room (screen-routing.ts), `share-lease`
+ * the agent's "share my screen" room (share-routing.ts). Two rooms of one session are two data
+ * planes and may live on different nodes; each set renews and releases only its own keys.
+ */
+export type LeaseSpace = 'lease' | 'share-lease';
 
 /** Extends the lease only if its value is ours. */
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
@@ -46,18 +51,23 @@ export class RedisSessionLeases implements SessionLeases {
     readonly nodeId: string,
     private readonly ttlMs = LEASE_TTL_MS,
     renewMs = LEASE_RENEW_MS,
+    private readonly space: LeaseSpace = 'lease',
   ) {
     this.timer = setInterval(() => void this.renewAll(), renewMs);
     this.timer.unref();
   }
 
+  private key(sessionId: string): string {
+    return `lifeline:${this.space}:${sessionId}`;
+  }
+
   async claim(sessionId: string): Promise<string> {
-    const set = await this.redis.set(key(sessionId), this.nodeId, 'PX', this.ttlMs, 'NX');
+    const set = await this.redis.set(this.key(sessionId), this.nodeId, 'PX', this.ttlMs, 'NX');
     if (set === 'OK') {
       this.mine.add(sessionId);
       return this.nodeId;
     }
-    const owner = await this.redis.get(key(sessionId));
+    const owner = await this.redis.get(this.key(sessionId));
     if (owner === this.nodeId) {
       this.mine.add(sessionId);
       return owner;
@@ -68,12 +78,12 @@ export class RedisSessionLeases implements SessionLeases {
   }
 
   owner(sessionId: string): Promise<string | null> {
-    return this.redis.get(key(sessionId));
+    return this.redis.get(this.key(sessionId));
   }
 
   async release(sessionId: string): Promise<void> {
     this.mine.delete(sessionId);
-    await this.redis.eval(RELEASE, 1, key(sessionId), this.nodeId);
+    await this.redis.eval(RELEASE, 1, this.key(sessionId), this.nodeId);
   }
 
   held(): readonly string[] {
@@ -94,7 +104,7 @@ export class RedisSessionLeases implements SessionLeases {
     if (this.mine.size === 0) return;
     const ids = [...this.mine];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.eval(RENEW, 1, key(id), this.nodeId, this.ttlMs);
+    for (const id of ids) pipeline.eval(RENEW, 1, this.key(id), this.nodeId, this.ttlMs);
     const results = await pipeline.exec().catch(() => null);
     if (!results) return; // Redis unreachable: try again next period (the TTL gives two more).
     results.forEach(([err, renewed], i) => {

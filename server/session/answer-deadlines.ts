@@ -3,7 +3,9 @@
  * "continue with Ann" waiting for Ann. Past its deadline each expires once (`onExpire`), and the
  * session service decides what that means (back to the sender, on to the portal). Deadlines live
  * in memory and are rebuilt from the store at start-up (SessionService.load), so a restart keeps
- * them; a deadline already past at start-up expires at once.
+ * them; a deadline already past at start-up expires at once. With several nodes every node keeps
+ * them (rebuilt from the store whenever another node changes a session) and one node acts on each
+ * (cluster/deadline-gate.ts), so a node that dies loses none.
  */
 
 /** setTimeout's largest delay, in ms (about 24.8 days); longer deadlines are re-armed. */

@@ -210,6 +210,11 @@ export class SessionService {
   private async refreshFromStore(sessionId: string): Promise<void> {
     const s = await this.ctx.store.sessions.byId(sessionId);
     const waiting = s && (s.state === 'queued' || s.state === 'transferring');
+    // Every node keeps the deadlines the store implies, so one node's death loses none; the
+    // gate lets one node act on each (gateDeadlinesWith). Armed first: the entry shows it.
+    const at = waiting ? answerDeadlineOf(s, await this.answerTimeoutMs()) : undefined;
+    if (at === undefined) this.deadlines.clear(sessionId);
+    else if (this.deadlines.of(sessionId) !== at) this.deadlines.set(sessionId, at);
     const entry = waiting ? await this.entryOf(s) : null;
     this.applyingElsewhere = true;
     try {
@@ -221,10 +226,7 @@ export class SessionService {
     if (s && (s.state === 'accepted' || s.state === 'transferring'))
       this.inProgress.set(sessionId, s.agentId);
     else this.inProgress.delete(sessionId);
-    if (!s || s.state === 'ended') {
-      this.customerPresence.forget(sessionId);
-      this.deadlines.clear(sessionId);
-    }
+    if (!s || s.state === 'ended') this.customerPresence.forget(sessionId);
   }
 
   /** Rebuilds the queue, counters and deadlines from the store (start-up). */
@@ -232,9 +234,8 @@ export class SessionService {
     const timeoutMs = await this.answerTimeoutMs();
     const open = await this.ctx.store.sessions.open();
     for (const s of open) {
-      if (s.state === 'transferring' && s.transfer) this.deadlines.set(s.id, s.transfer.at + timeoutMs);
-      if (s.state === 'queued' && s.continuation?.state === 'asked' && s.targetAgentId)
-        this.deadlines.set(s.id, s.queuedAt + timeoutMs);
+      const at = answerDeadlineOf(s, timeoutMs);
+      if (at !== undefined) this.deadlines.set(s.id, at);
       if (s.state === 'queued' || s.state === 'transferring') this.queue.put(await this.entryOf(s));
       if (s.state === 'accepted' || s.state === 'transferring') this.inProgress.set(s.id, s.agentId);
     }
@@ -765,14 +766,36 @@ export class SessionService {
     if (holder) this.presence.send(holder, note);
   }
 
-  /** A deadline passed: a transfer goes back to its sender, a "continue with Ann" to the portal. */
+  /**
+   * Several nodes: a deadline fires on every node that keeps it, and acts only where `gate`
+   * says yes (once per session and deadline across the deployment, cluster/deadline-gate.ts).
+   */
+  gateDeadlinesWith(gate: (sessionId: string, at: number) => Promise<boolean>): void {
+    this.deadlineGate = gate;
+  }
+
+  /**
+   * A deadline passed: a transfer goes back to its sender, a "continue with Ann" to the portal.
+   * The deadline is read again from the store and the current timeout (another node may have
+   * answered, or a manager changed the timeout there), and acted on once (the gate).
+   */
   private async onDeadline(sessionId: string): Promise<void> {
     const s = await this.ctx.store.sessions.byId(sessionId);
     if (!s) return;
+    const at = answerDeadlineOf(s, await this.answerTimeoutMs());
+    if (at === undefined) return;
+    if (this.ctx.now() < at) {
+      this.deadlines.set(sessionId, at);
+      return;
+    }
+    if (!(await this.deadlineGate(sessionId, at))) return;
     if (s.state === 'transferring') await this.transfers.expire(s);
     else if (s.state === 'queued' && s.continuation?.state === 'asked' && s.targetAgentId)
       await this.continuations.moveToPortal(s, 'no_answer');
   }
+
+  /** One node: every deadline is this node's to act on. */
+  private deadlineGate: (sessionId: string, at: number) => Promise<boolean> = () => Promise.resolve(true);
 
   /** How long a transfer or a request for one agent waits for its answer (the manager's setting). */
   private async answerTimeoutMs(): Promise<number> {
@@ -824,4 +847,12 @@ export class SessionService {
       agent ? { by: agent.name } : undefined,
     );
   }
+}
+
+/** When a session's wait for one answer ends, from its record: a transfer's, or a "continue with Ann". */
+function answerDeadlineOf(s: SessionRecord, timeoutMs: number): number | undefined {
+  if (s.state === 'transferring' && s.transfer) return s.transfer.at + timeoutMs;
+  if (s.state === 'queued' && s.continuation?.state === 'asked' && s.targetAgentId)
+    return s.queuedAt + timeoutMs;
+  return undefined;
 }

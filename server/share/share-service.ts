@@ -60,9 +60,22 @@ interface ShareRoom {
 
 type StopReason = 'stopped' | 'replaced' | 'transferred' | 'closed';
 
+/**
+ * Several nodes (cluster/share-routing.ts): a session's share room lives on one node, and the
+ * others forward its sharer and watchers there. The service tells where rooms end (the node lets
+ * the session's share go), and asks it to greet a customer page whose room lives elsewhere.
+ */
+export interface ShareLocator {
+  /** This node's room of the session ended (not replaced): another node may hold the next one. */
+  ended(sessionId: string): void;
+  /** A customer page arrived here while no room of its session is here: the room's node greets it. */
+  greetElsewhere(sessionId: string): void;
+}
+
 export class ShareService {
   readonly relay: Relay;
   private readonly rooms = new Map<string, ShareRoom>();
+  private locator: ShareLocator | null = null;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -79,6 +92,11 @@ export class ShareService {
       const room = this.rooms.get(sessionId);
       if (room && room.agentId === formerAgentId) this.end(room, 'transferred');
     });
+  }
+
+  /** Several nodes: rooms are found across them (cluster/share-routing.ts). */
+  locateWith(locator: ShareLocator): void {
+    this.locator = locator;
   }
 
   /** The agent's share page opens the room. Throws ProtocolError to refuse. */
@@ -156,9 +174,21 @@ export class ShareService {
   /** After a customer's welcome: a share in progress is announced to that page. */
   greetCustomer(sessionId: string, conn: Connection): void {
     const room = this.rooms.get(sessionId);
-    if (!room) return;
+    if (!room) {
+      this.locator?.greetElsewhere(sessionId);
+      return;
+    }
     const status: ServerToCustomer = { type: 'share.status', active: true, agentName: room.agentName };
     conn.send(status);
+  }
+
+  /**
+   * Another node's customer page arrived while this node holds the room: every page of the
+   * session hears the share again (share.status is a state, so pages that knew keep it).
+   */
+  greetEverywhere(sessionId: string): void {
+    const room = this.rooms.get(sessionId);
+    if (room) this.tellCustomer(sessionId, { type: 'share.status', active: true, agentName: room.agentName });
   }
 
   isSharing(sessionId: string): boolean {
@@ -192,6 +222,8 @@ export class ShareService {
       room.sharer.conn.close(CLOSE.normal, 'session transferred');
     }
     this.tellCustomer(room.sessionId, { type: 'share.status', active: false });
+    // Replaced: the new room of this session is already here, under the same lease.
+    if (reason !== 'replaced') this.locator?.ended(room.sessionId);
     this.ctx
       .audit({ actor: room.agentId, action: 'share.stop', target: room.sessionId, details: { reason } })
       .catch((err: unknown) => this.ctx.log.error('share_audit_failed', { error: String(err) }));
@@ -209,6 +241,7 @@ export class ShareService {
       this.relay.remove(peer);
     }
     room.watchers.clear();
+    this.locator?.ended(sessionId);
   }
 
   private tellCustomer(sessionId: string, message: ServerToCustomer): void {
