@@ -252,6 +252,11 @@ export class FileTransferService {
     return this.offers.offer(localPath);
   }
 
+  /** Whether the customer's offer waits for the agent's answer. */
+  get offerPending(): boolean {
+    return this.offers.current !== null;
+  }
+
   /** The customer withdraws their pending offer; the file's name, or null when none was pending. */
   withdrawOffer(): string | null {
     return this.offers.withdraw();
