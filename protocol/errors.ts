@@ -91,6 +91,8 @@ export const ERROR_CODES = {
   file_too_large: 413,
   /** Too many chat files of this session wait for an answer or for their bytes; finish one first. */
   too_many_files: 429,
+  /** The customer withdrew the file they offered before the agent's Accept reached them. */
+  offer_withdrawn: 410,
   // --- server ---
   internal_error: 500,
   unavailable: 503,

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { ErrorMessage, Grants, PersonName } from './common';
-import { FileErrorCode, FileId, FileOffset } from './data/files';
+import { FileErrorCode, FileId, FileOffset, FileSegment } from './data/files';
 import { JoinCode, OsInfo } from './helper-channel';
 import { message, request, ReplyMessage } from './message';
 
@@ -42,6 +42,13 @@ export const ExtensionToHost = z.discriminatedUnion('type', [
   request('host.stop', {}),
   /** The customer pressed "Stop" on one file transfer (an id from the last host.files). */
   request('host.file_cancel', { fileId: FileId }),
+  /**
+   * The customer pressed "Send a file to the agent...": the helper opens the system's file
+   * chooser and offers the chosen file (files.offered); the reply says offered or cancelled.
+   */
+  request('host.file_offer', {}),
+  /** The customer withdraws the file they offered, before the agent answered. */
+  request('host.file_withdraw', {}),
 ]);
 export type ExtensionToHost = z.infer<typeof ExtensionToHost>;
 
@@ -52,6 +59,8 @@ export const NATIVE_RESULTS = {
   'host.consent': z.object({ grants: Grants }),
   'host.stop': z.object({ state: HelperState }),
   'host.file_cancel': z.object({ fileId: FileId }),
+  'host.file_offer': z.object({ outcome: z.enum(['offered', 'cancelled']), name: FileSegment.optional() }),
+  'host.file_withdraw': z.object({ name: FileSegment }),
 } satisfies Record<ExtensionToHost['type'], z.ZodType>;
 
 /**
@@ -106,6 +115,10 @@ export const NativeFileTransfer = z.object({
 });
 export type NativeFileTransfer = z.infer<typeof NativeFileTransfer>;
 
+/** Where the customer's offer stands in the consent window: waiting for the agent, or how it ended. */
+export const NativeOfferState = z.enum(['pending', 'accepted', 'declined', 'withdrawn']);
+export type NativeOfferState = z.infer<typeof NativeOfferState>;
+
 // ---------------------------------------------------------------- host -> extension
 export const HostToExtension = z.discriminatedUnion('type', [
   ReplyMessage,
@@ -124,5 +137,7 @@ export const HostToExtension = z.discriminatedUnion('type', [
    * twice a second). Absent from helpers older than this message: then none is shown.
    */
   message('host.files', { transfers: z.array(NativeFileTransfer).max(NATIVE_FILES_MAX) }),
+  /** The agent answered the file the customer offered (host.file_offer). */
+  message('host.offer', { name: FileSegment, answer: z.enum(['accepted', 'declined']) }),
 ]);
 export type HostToExtension = z.infer<typeof HostToExtension>;

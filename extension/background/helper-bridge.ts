@@ -26,6 +26,11 @@ import type { BridgePush, BridgeStartOutcome, ConsentView } from '../lib/ui-prot
 
 /** A native request without a reply for this long fails, in ms (the helper starts in ~0.1 s). */
 const NATIVE_REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * How long host.file_offer may wait, in ms: the customer browses in the system's file chooser
+ * meanwhile (an answer never comes only if the helper died, which rejects everything pending).
+ */
+const OFFER_REPLY_TIMEOUT_MS = 30 * 60_000;
 /** Size of the consent window, in CSS pixels. */
 const CONSENT_WIDTH_PX = 460;
 const CONSENT_HEIGHT_PX = 560;
@@ -118,6 +123,7 @@ export class HelperBridge {
       answered: false,
       viewers: [],
       transfers: [],
+      offer: undefined,
     });
     const port = this.connect();
     if (!port) return this.fail('helper_not_connected', 'the Lifeline helper is not installed');
@@ -252,6 +258,23 @@ export class HelperBridge {
     await this.request({ type: 'host.file_cancel', fileId });
   }
 
+  /**
+   * "Send a file to the agent...": the helper opens the system's file chooser (it may stay open
+   * as long as the customer browses, so no reply timeout applies) and offers the chosen file.
+   */
+  async offerFile(): Promise<'offered' | 'cancelled'> {
+    const result = await this.request({ type: 'host.file_offer' }, OFFER_REPLY_TIMEOUT_MS);
+    if (result.outcome === 'offered' && result.name)
+      this.update({ offer: { name: result.name, state: 'pending' } });
+    return result.outcome;
+  }
+
+  /** The customer withdraws the file they offered. */
+  async withdrawOffer(): Promise<void> {
+    const result = await this.request({ type: 'host.file_withdraw' });
+    this.update({ offer: { name: result.name, state: 'withdrawn' } });
+  }
+
   /** The page's tab closed or navigated away: nothing more is relayed there. */
   forgetTab(tabId: number): void {
     if (this.tabId === tabId) this.tabId = null;
@@ -291,6 +314,10 @@ export class HelperBridge {
       void this.openConsentWindow();
       return;
     }
+    if (message.type === 'host.offer') {
+      this.update({ offer: { name: message.name, state: message.answer } });
+      return;
+    }
     if (message.type === 'host.files') {
       const known = new Set(this.view.transfers.map((f) => f.id));
       const fresh = message.transfers.some((f) => !known.has(f.id));
@@ -323,7 +350,10 @@ export class HelperBridge {
     this.consentWindowId = win.id ?? null;
   }
 
-  private request<B extends NativeRequestBody>(body: B): Promise<NativeResult<B['type']>> {
+  private request<B extends NativeRequestBody>(
+    body: B,
+    timeoutMs = NATIVE_REQUEST_TIMEOUT_MS,
+  ): Promise<NativeResult<B['type']>> {
     const port = this.port;
     if (!port) return Promise.reject(new Error('the helper is not running'));
     const id = `n${this.nextId++}`;
@@ -331,7 +361,7 @@ export class HelperBridge {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new Error(`no answer to ${body.type}`));
-      }, NATIVE_REQUEST_TIMEOUT_MS);
+      }, timeoutMs);
       this.pending.set(id, {
         type: body.type,
         resolve: (v) => resolve(v as NativeResult<B['type']>),
@@ -360,8 +390,10 @@ export class HelperBridge {
   private update(patch: Partial<ConsentView>): void {
     this.view = { ...this.view, ...patch };
     this.onView(this.view);
-    // The page hears the helper's state; file progress (twice a second) is not its business.
-    if (this.tabId !== null && !('transfers' in patch && Object.keys(patch).length === 1)) {
+    // The page hears the helper's state; files (progress twice a second, the customer's offer) are
+    // not its business.
+    const filesOnly = Object.keys(patch).every((k) => k === 'transfers' || k === 'offer');
+    if (this.tabId !== null && !filesOnly) {
       const state = this.view.state;
       // The page's protocol has no "not installed" state: that is told once, as helper.failed.
       if (state !== 'not_installed') {

@@ -279,5 +279,12 @@ export function createUiHandlers({ agent, helper, onServerChanged }: HandlerDeps
       await helper.cancelFile(req.fileId);
       return {};
     },
+
+    'consent.file_offer': async () => ({ outcome: await helper.offerFile() }),
+
+    'consent.file_withdraw': async () => {
+      await helper.withdrawOffer();
+      return {};
+    },
   };
 }

@@ -20,6 +20,7 @@ const ERROR_TEXT: Record<FileErrorCode, MessageKey> = {
   forbidden: 'consentFileError_forbidden',
   bad_request: 'consentFileError_bad_request',
   unavailable: 'consentFileError_unavailable',
+  offer_withdrawn: 'consentFileError_offer_withdrawn',
   internal_error: 'consentFileError_internal_error',
 };
 

@@ -5,7 +5,8 @@
  * capability unticked later is revoked at once. It also shows the security code (SAS) of each
  * agent's viewer, which the agent sees too, and says when sharing is paused. Under the sharing
  * state it lists the session's file transfers, each with its progress and a "Stop" button
- * (file-transfer-list.tsx).
+ * (file-transfer-list.tsx), and, while file transfer is allowed with an agent, "Send a file to
+ * the agent..." (file-offer-section.tsx).
  */
 import '../../ui/strict-csp-zod';
 import { useEffect, useState } from 'preact/hooks';
@@ -13,6 +14,7 @@ import { NO_GRANTS, type Grants } from '../../protocol/common';
 import { mountPage, usePageState } from '../lib/page-state';
 import { t, type MessageKey } from '../lib/i18n';
 import { ask } from '../lib/ui-client';
+import { FileOfferSection } from './file-offer-section';
 import { FileTransferList } from './file-transfer-list';
 
 const GRANT_ORDER: (keyof Grants)[] = ['view', 'control', 'clipboard', 'files', 'reboot'];
@@ -115,6 +117,9 @@ function Consent() {
         <p class="paused" role="status">
           {t('helperState_paused')}
         </p>
+      )}
+      {live && consent.granted.files && consent.viewers.length > 0 && (
+        <FileOfferSection offer={consent.offer} />
       )}
       <FileTransferList transfers={consent.transfers} onStop={(id) => void stopFile(id)} />
       {live && consent.viewers.length > 0 && (

@@ -26,7 +26,7 @@ import {
   Timestamp,
   Title,
 } from '../../protocol/common';
-import { FileId } from '../../protocol/data/files';
+import { FileId, FileSegment } from '../../protocol/data/files';
 import {
   CHAT_FILE_SIZE_LIMIT,
   CHAT_FILES_PER_SESSION_MAX,
@@ -39,6 +39,7 @@ import {
   HelperState,
   NATIVE_FILES_MAX,
   NativeFileTransfer,
+  NativeOfferState,
   SecuredViewer,
   STATUS_VIEWERS_MAX,
 } from '../../protocol/native-channel';
@@ -138,6 +139,8 @@ export const ConsentView = z.object({
   viewers: z.array(SecuredViewer).max(STATUS_VIEWERS_MAX),
   /** The session's file transfers, newest first (the helper's last host.files). */
   transfers: z.array(NativeFileTransfer).max(NATIVE_FILES_MAX),
+  /** The file the customer offered from this window and where it stands (absent: none yet). */
+  offer: z.object({ name: FileSegment, state: NativeOfferState }).optional(),
 });
 export type ConsentView = z.infer<typeof ConsentView>;
 
@@ -220,6 +223,10 @@ export const UiRequest = z.discriminatedUnion('type', [
   req('consent.stop', {}),
   /** The customer pressed "Stop" on one file transfer. */
   req('consent.file_cancel', { fileId: FileId }),
+  /** "Send a file to the agent...": the helper opens the system's chooser and offers the file. */
+  req('consent.file_offer', {}),
+  /** The customer withdraws the file they offered. */
+  req('consent.file_withdraw', {}),
 ]);
 export type UiRequest = z.infer<typeof UiRequest>;
 export type UiRequestType = UiRequest['type'];
@@ -260,6 +267,8 @@ export const UI_RESULTS = {
   'consent.answer': Empty,
   'consent.stop': Empty,
   'consent.file_cancel': Empty,
+  'consent.file_offer': z.object({ outcome: z.enum(['offered', 'cancelled']) }),
+  'consent.file_withdraw': Empty,
 } satisfies Record<UiRequestType, z.ZodType>;
 
 export type UiResult<K extends UiRequestType> = z.output<(typeof UI_RESULTS)[K]>;

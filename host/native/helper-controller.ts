@@ -18,21 +18,31 @@
  *   - close() is called when the driver goes away (the browser closed the port): end everything.
  *   - Optional, for file transfers (the session client has both; a controller without them simply
  *     shows no transfers): onNotice() delivers the session's notices, of which native mode
- *     forwards the `file` ones as `host.files`; fileTransfers.cancel() is the customer's "Stop".
+ *     forwards the `file` ones as `host.files` and `file.offer` ones as `host.offer`;
+ *     fileTransfers.cancel() is the customer's "Stop"; offerFile()/withdrawOffer() the customer's
+ *     own offer ("Send a file to the agent..." in the consent window).
  * Errors meant for the caller are ProtocolErrors with stable codes; anything else is a bug and is
  * reported as `internal_error`.
  */
 import type { Grants } from '../../protocol/common';
 import type { HelperState, HostToExtension } from '../../protocol/native-channel';
+import type { OfferEvent } from '../session/file-transfer/customer-offer';
 import type { FileTransferEvent } from '../session/file-transfer/file-transfer-service';
 
-/** The one notice native mode forwards (the session client's SessionNotice has more kinds). */
-export type FileNotice = { type: 'file'; transfer: FileTransferEvent };
+/** The notices native mode forwards (the session client's SessionNotice has more kinds). */
+export type FileNotice =
+  { type: 'file'; transfer: FileTransferEvent } | { type: 'file.offer'; offer: OfferEvent };
 
 /** The customer's side of the session's file transfers. */
 export interface CustomerFileTransfers {
   /** Ends one transfer for the customer; false when no transfer in progress has this id. */
   cancel(id: string): Promise<boolean>;
+  /** Offers the file at a path to the agents (customer-offer.ts rules); throws ProtocolError why not. */
+  offerFile?(localPath: string): Promise<string>;
+  /** Withdraws the pending offer: its file's name, or null when none was pending. */
+  withdrawOffer?(): string | null;
+  /** Whether an agent's viewer is linked (an offer has someone to go to). */
+  readonly agentLinked?: boolean;
 }
 
 export type HelperEvent = Extract<HostToExtension, { type: 'host.consent_needed' | 'host.status' }>;

@@ -3,6 +3,8 @@
  * (a missing one does not compile), each returning the `result` its reply carries, typed per
  * request by NATIVE_RESULTS. Handlers throw ProtocolError to answer with a code.
  */
+import os from 'node:os';
+import path from 'node:path';
 import type * as z from 'zod';
 import { ProtocolError } from '../../protocol/errors';
 import type { HandlerMap, MessageOf } from '../../protocol/message';
@@ -10,6 +12,7 @@ import type { ExtensionToHost, NATIVE_RESULTS } from '../../protocol/native-chan
 import type { HelperController } from './helper-controller';
 import type { OsDescription } from './os-info';
 import { parseServerUrl } from './server-url';
+import type { FileChooser } from '../platform/types';
 
 export interface NativeContext {
   controller: HelperController;
@@ -17,6 +20,15 @@ export interface NativeContext {
   version: string;
   os: OsDescription;
   log: (line: string) => void;
+  /**
+   * The system's file chooser for "Send a file to the agent..." (host/platform/registry.ts), or
+   * null where there is none: host.file_offer then answers unavailable.
+   */
+  fileChooser?: FileChooser | null;
+  /** The words of the chooser's title, in the customer's language. */
+  chooserTitle?: string;
+  /** Where the chooser opens (the customer's home folder). */
+  chooserStart?: string;
 }
 
 type NativeType = ExtensionToHost['type'];
@@ -53,5 +65,25 @@ export const nativeHandlers = {
       });
     }
     return { fileId: msg.fileId };
+  },
+  'host.file_offer': async (_msg, ctx) => {
+    const files = ctx.controller.fileTransfers;
+    if (!files?.offerFile || !files.agentLinked)
+      throw new ProtocolError('unavailable', 'no agent is connected to receive the file');
+    if (!ctx.fileChooser)
+      throw new ProtocolError('unavailable', 'this system has no file chooser the helper can show');
+    const chosen = await ctx.fileChooser.choose({
+      title: ctx.chooserTitle ?? 'Choose the file to send to the agent',
+      startDir: ctx.chooserStart ?? os.homedir(),
+    });
+    if (chosen === null) return { outcome: 'cancelled' };
+    // The customer may have taken their time: the agent may have left, files been revoked.
+    await files.offerFile(chosen);
+    return { outcome: 'offered', name: path.basename(chosen) };
+  },
+  'host.file_withdraw': async (_msg, ctx) => {
+    const name = ctx.controller.fileTransfers?.withdrawOffer?.() ?? null;
+    if (name === null) throw new ProtocolError('not_found', 'no file is waiting for the agent\u2019s answer');
+    return { name };
   },
 } satisfies NativeHandlers satisfies HandlerMap<ExtensionToHost, NativeContext, unknown>;

@@ -27,6 +27,7 @@ import { nativeHandlers, type NativeContext, type NativeHandlers } from './nativ
 import { NativeMessageReader, type NativeReadEvent } from './native-message-reader';
 import { encodeNativeMessage } from './native-message-writer';
 import type { OsDescription } from './os-info';
+import type { FileChooser } from '../platform/types';
 
 /** The browser closed the port (stdin ended). */
 export const NATIVE_EXIT_OK = 0;
@@ -38,6 +39,10 @@ export interface NativeHostOptions {
   /** Writes bytes to the browser (stdout); resolves when they are handed to the OS. */
   write: (bytes: Uint8Array) => Promise<void>;
   controller: HelperController;
+  /** The system's file chooser ("Send a file to the agent..."), null: none. */
+  fileChooser?: FileChooser | null;
+  /** The chooser's title in the customer's language. */
+  chooserTitle?: string;
   version: string;
   os: OsDescription;
   /** One line to stderr. */
@@ -49,7 +54,14 @@ export interface NativeHostOptions {
 export function runNativeHost(options: NativeHostOptions): Promise<number> {
   const { input, controller, log } = options;
   const reader = new NativeMessageReader(NATIVE_INBOUND_MAX_BYTES, options.littleEndian);
-  const ctx: NativeContext = { controller, version: options.version, os: options.os, log };
+  const ctx: NativeContext = {
+    controller,
+    version: options.version,
+    os: options.os,
+    log,
+    ...(options.fileChooser !== undefined ? { fileChooser: options.fileChooser } : {}),
+    ...(options.chooserTitle !== undefined ? { chooserTitle: options.chooserTitle } : {}),
+  };
   let writes: Promise<void> = Promise.resolve();
 
   const send = (message: HostToExtension): Promise<void> => {
@@ -94,6 +106,10 @@ export function runNativeHost(options: NativeHostOptions): Promise<number> {
   const unsubscribeNotices =
     controller.onNotice?.((notice) => {
       if (notice.type === 'file' && 'transfer' in notice) feed.update(notice.transfer);
+      else if (notice.type === 'file.offer' && 'offer' in notice) {
+        const o = notice.offer;
+        void send({ type: 'host.offer', name: o.name, answer: o.answer });
+      }
     }) ?? (() => undefined);
   const unsubscribe = () => {
     unsubscribeEvents();

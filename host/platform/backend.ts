@@ -16,7 +16,7 @@ import type { CommandRunner } from './command-runner';
 import type { NativeHostLocations } from './native-host-locations';
 import type { PlatformLog } from './platform-log';
 import type { SystemFacts } from './system-facts';
-import type { DesktopBackgroundChoice, DialogHost, Platform, ScreenSource } from './types';
+import type { DesktopBackgroundChoice, DialogHost, FileChooser, Platform, ScreenSource } from './types';
 
 export interface LoadOptions {
   log: PlatformLog;
@@ -85,6 +85,11 @@ export interface PlatformBackend {
    * reachable. Nothing connects until the first window opens.
    */
   dialogHost?(facts: SystemFacts): DialogHost | null;
+  /**
+   * The system's file chooser (Windows' common dialog; zenity or kdialog on Linux desktops), or
+   * null where there is none: the customer then offers files from the terminal only.
+   */
+  fileChooser?(facts: SystemFacts): FileChooser | null;
   /**
    * A native consent prompt for systems without a DialogHost (Windows' message boxes), speaking
    * `text`'s language, or null where the terminal must ask.

@@ -7,7 +7,7 @@
  * that names the system ("FreeBSD 14.0-RELEASE is not supported yet: ..."), so the support page
  * can tell the customer exactly why. describeOs() gives the protocol's OsInfo for the helper's
  * hello. The optional parts (drawing overlay, sharing indicator window, the helper's own windows,
- * a native consent prompt, the system's proxy settings) give null where the system has none, and
+ * a file chooser, a native consent prompt, the system's proxy settings) give null where the system has none, and
  * the caller falls back.
  */
 import os from 'node:os';
@@ -27,7 +27,7 @@ import { windowsBackend } from './windows/windows-backend';
 import type { NativeHostLocations } from './native-host-locations';
 import { stderrLog, type PlatformLog } from './platform-log';
 import { currentSystem, type SystemFacts } from './system-facts';
-import type { DesktopBackgroundChoice, DialogHost, Platform, ScreenSource } from './types';
+import type { DesktopBackgroundChoice, DialogHost, FileChooser, Platform, ScreenSource } from './types';
 import { execFileRunner, type CommandRunner } from './command-runner';
 
 export type { PlatformLog } from './platform-log';
@@ -169,6 +169,15 @@ export function displayLanguage(system: SystemFacts = currentSystem()): Language
 export function dialogHost(system: SystemFacts = currentSystem()): DialogHost | null {
   if (unsupportedReason(system)) return null;
   return backendFor(system)?.dialogHost?.(system) ?? null;
+}
+
+/**
+ * The system's file chooser (the customer picks a file to offer the agent), or null where the
+ * system has none the helper can show (the terminal's "send <path>" stays).
+ */
+export function fileChooser(system: SystemFacts = currentSystem()): FileChooser | null {
+  if (unsupportedReason(system)) return null;
+  return backendFor(system)?.fileChooser?.(system) ?? null;
 }
 
 /**

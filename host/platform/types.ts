@@ -252,6 +252,20 @@ export interface DialogHost {
   close(): Promise<void>;
 }
 
+/**
+ * The system's own "open a file" chooser, for the customer to pick a file to offer the agent
+ * (host/session/file-transfer/offer-window.ts). It runs without blocking the helper's event loop
+ * (the session goes on while the customer browses). The customer picks; nothing is read here.
+ */
+export interface FileChooser {
+  /**
+   * Shows the chooser (titled `title`, opening in `startDir`) and resolves with the chosen file's
+   * absolute path, or null when the customer cancelled. Rejects when the chooser could not be
+   * shown at all (the message says why).
+   */
+  choose(options: { title: string; startDir: string }): Promise<string | null>;
+}
+
 /** A colour as 8-bit red, green and blue. */
 export interface Rgb {
   r: number;

@@ -16,7 +16,9 @@ import type { StandaloneUi } from '../consent/prompts/choose-prompt';
 import { errorText } from '../i18n/error-text';
 import { terminalBackgroundQuestion, windowBackgroundQuestion } from '../consent/prompts/background-question';
 import type { SharingState } from '../consent/prompts/sharing-indicator';
+import os from 'node:os';
 import { offerAnswerLine, runOfferLine } from './file-transfer/offer-command';
+import { OfferWindow } from './file-transfer/offer-window';
 import { TransferLines } from './file-transfer/transfer-lines';
 import type { EndReason, SessionClient, SessionNotice } from './session-client';
 
@@ -59,6 +61,17 @@ export async function runStandalone(
         ? terminalBackgroundQuestion(ui.tty, t)
         : null,
   );
+  // "Send a file to the agent..." in a window, where the system has windows and a file chooser.
+  const offerWindow =
+    ui.dialogs && ui.fileChooser
+      ? new OfferWindow({
+          dialogs: ui.dialogs,
+          chooser: ui.fileChooser,
+          text: t,
+          files: () => client.fileTransfers,
+          startDir: os.homedir(),
+        })
+      : null;
   let shown: SharingState | null = null;
   let plain = false;
   const showIndicator = () => {
@@ -107,12 +120,23 @@ export async function runStandalone(
           }
         : null;
     showIndicator();
+    offerWindow?.setAvailable(
+      event.grants.files && event.state !== 'ended' && event.agentNames.length > 0,
+      event.agentNames,
+    );
   });
 
   // "send <path>" on the terminal offers a file to the agent (host/session/file-transfer/offer-command.ts).
   const offLines =
     ui.tty?.onLine((line) => {
-      void runOfferLine(line, { text: t, say: (l) => ui.say(l), files: () => client.fileTransfers });
+      let said: string | undefined;
+      const say = (l: string) => {
+        said = l;
+        ui.say(l);
+      };
+      void runOfferLine(line, { text: t, say, files: () => client.fileTransfers }).then((handled) => {
+        if (handled) offerWindow?.sync(said);
+      });
     }) ?? (() => undefined);
   const transfers = new TransferLines(t);
   const offNotices = client.onNotice((n) => {
@@ -140,6 +164,7 @@ export async function runStandalone(
         return;
       case 'file.offer':
         ui.say(offerAnswerLine(t, n.offer));
+        offerWindow?.answered(n.offer);
         return;
       case 'rebooting':
         ui.say(t.t('line.rebooting'));
@@ -163,6 +188,7 @@ export async function runStandalone(
   offEvents();
   offNotices();
   offLines();
+  offerWindow?.close();
   ui.indicator.hide();
   ui.say(endText(ui, end));
   return end;

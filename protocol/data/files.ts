@@ -10,6 +10,8 @@
  *                               chunks (helper) ... -> file.ack{offset} ...  <- file.end{sha256}
  *   either side:                file.cancel
  *   the customer offers:        <- files.offered{offer} ... file.fetch{offer} | files.offer.declined
+ *                               <- files.offer.withdrawn{offer} (the customer changed their mind; a
+ *                               file.fetch{offer} arriving after it fails with offer_withdrawn)
  *
  * The receiver acknowledges the bytes it has stored (`file.ack` carries the offset reached), and
  * the sender keeps at most a window of unacknowledged bytes in flight (file-window.ts). A repeated
@@ -101,6 +103,7 @@ export const FileErrorCode = z.enum([
   'forbidden',
   'bad_request',
   'unavailable',
+  'offer_withdrawn',
   'internal_error',
 ]);
 export type FileErrorCode = z.infer<typeof FileErrorCode>;
@@ -202,6 +205,8 @@ export const FilesToViewer = z.discriminatedUnion('type', [
    * `where`/`name` carrying `offer`, or answers files.offer.declined. Nothing is read before.
    */
   message('files.offered', { offer: FileId, where: FileWhere, name: FileSegment, size: FileOffset }),
+  /** The customer withdrew the pending offer: the viewer stops showing it; nothing was read. */
+  message('files.offer.withdrawn', { offer: FileId }),
 ]);
 export type FilesToViewer = z.infer<typeof FilesToViewer>;
 

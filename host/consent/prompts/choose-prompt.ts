@@ -12,10 +12,11 @@ import type { HelperText } from '../../i18n/helper-text';
 import {
   currentSystem,
   dialogHost,
+  fileChooser,
   nativeConsentPrompt,
   openSharingIndicator,
 } from '../../platform/registry';
-import type { DialogHost } from '../../platform/types';
+import type { DialogHost, FileChooser } from '../../platform/types';
 import type { ConsentPrompt } from './consent-prompt';
 import { IndicatorGroup, type SharingIndicator, type SharingState } from './sharing-indicator';
 import { TerminalIndicator } from './terminal-indicator';
@@ -31,6 +32,8 @@ export interface StandaloneUi {
   tty: TtyLines | null;
   /** The helper's windows (null where the system shows none): the caller may open notices there. */
   dialogs: DialogHost | null;
+  /** The system's file chooser (the customer picks a file to offer), null where there is none. */
+  fileChooser: FileChooser | null;
   /**
    * One status line for the customer: when stdout is the terminal, through it (whole, never inside
    * a question); else to stdout (redirected, or no terminal at all).
@@ -45,6 +48,8 @@ export interface ChooseOptions {
   tty?: TtyLines | null;
   /** Where windows open (tests pass one; null: none); default: the system's (registry). */
   dialogs?: DialogHost | null;
+  /** The file chooser (tests pass one; null: none); default: the system's (registry). */
+  fileChooser?: FileChooser | null;
   /** Show the desktop's indicator window where there is one (default true). */
   indicatorWindow?: boolean;
 }
@@ -92,6 +97,8 @@ export async function chooseStandaloneUi(
     indicator,
     tty,
     dialogs,
+    fileChooser:
+      options.fileChooser !== undefined ? options.fileChooser : dialogs ? fileChooser(system) : null,
     say(line) {
       // On the terminal the questions are asked on, so they stay whole; else wherever stdout goes.
       if (tty && process.stdout.isTTY) tty.line(line);

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { PlatformBackend } from '../backend';
+import { DesktopFileChooser } from './desktop-file-chooser';
 import { X11DialogHost } from './dialog/x11-dialog-host';
 import { linuxDesktopBackground } from './linux-desktop-background';
 import { linuxNativeHosts } from './linux-native-hosts';
@@ -73,6 +74,8 @@ export const linuxBackend: PlatformBackend = {
     const display = facts.env.DISPLAY;
     return display ? new X11DialogHost(display) : null;
   },
+  // zenity or kdialog where the desktop has one; the child inherits the helper's display.
+  fileChooser: (facts) => (facts.env.DISPLAY ? DesktopFileChooser.find(facts.env) : null),
   desktopBackground: (facts, run, kind) => linuxDesktopBackground(facts, run, kind),
   resumeAtLogin(facts, home) {
     return new XdgResumeEntry(autostartFolder(facts, home));

@@ -14,6 +14,7 @@ import { stderrLog } from '../platform-log';
 import { makeDpiAware } from './gdi-screen-source';
 import { readInternetOptionsProxy } from './internet-options';
 import { MessageBoxPrompt } from './message-box-prompt';
+import { WinFileChooser } from './win-file-chooser';
 import { WinOverlayDriver } from './win-overlay-driver';
 import { uiLanguage } from './ui-language';
 import { Win32DialogHost } from './win-dialog-host';
@@ -56,6 +57,7 @@ export const windowsBackend: PlatformBackend = {
   // the executable carries (not a plain bundle); without it, message boxes ask.
   dialogHost: () => (uiThreadSource() === null ? null : new Win32DialogHost(stderrLog)),
   consentPrompt: (_facts, text) => new MessageBoxPrompt(text),
+  fileChooser: () => new WinFileChooser(),
   annotationOverlay(_facts, log, screen) {
     // The overlay reads the pixels under a drawing through the helper's capture, so it needs one.
     if (uiThreadSource() === null || !screen) return null;

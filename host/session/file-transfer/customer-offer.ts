@@ -4,15 +4,22 @@
  * same rules: no hidden folder or file, links judged by FileAccess), takes its size from the
  * folder's listing (nothing of the file is read), and tells the viewers its name and size. The
  * agent accepts with a file.fetch carrying the offer's id (the usual download, SHA-256 checked)
- * or declines; the customer is told either way. One offer is pending at a time.
+ * or declines; the customer is told either way. One offer is pending at a time. The customer may
+ * withdraw it while it is pending (the viewers are told, files.offer.withdrawn); an Accept that
+ * was already on its way then fails with offer_withdrawn instead of reading the file.
  *
- *   none --offer--> pending --fetch{offer}--> none (accepted) | --declined--> none (declined)
+ *   none --offer--> pending --fetch{offer}--> none (accepted)
+ *                           --declined------> none (declined)
+ *                           --withdraw------> none (withdrawn: a later fetch{offer} is refused)
  */
 import path from 'node:path';
 import { newFileId, type FileWhere, type FilesToViewer } from '../../../protocol/data/files';
 import { ProtocolError } from '../../../protocol/errors';
 import type { FileAccess } from '../../platform/types';
 import { fileIn, resolveWhere } from './file-where';
+
+/** Withdrawn offers remembered, so a late Accept of one is refused by name (oldest forgotten first). */
+export const WITHDRAWN_OFFERS_KEPT = 16;
 
 export interface OfferEvent {
   offer: string;
@@ -37,6 +44,8 @@ export interface CustomerOfferDeps {
 
 export class CustomerOffer {
   private pending: Pending | null = null;
+  /** Ids of offers the customer withdrew (at most WITHDRAWN_OFFERS_KEPT, oldest first). */
+  private readonly withdrawnIds: string[] = [];
 
   constructor(private readonly deps: CustomerOfferDeps) {}
 
@@ -77,6 +86,26 @@ export class CustomerOffer {
     if (p.where.place !== where.place || p.where.dirs.join('/') !== where.dirs.join('/')) return;
     this.pending = null;
     this.deps.answered({ offer, name, answer: 'accepted', agentName });
+  }
+
+  /**
+   * The customer withdraws the pending offer: the viewers stop showing it. Returns the file's name,
+   * or null when nothing was pending (already answered, or never offered).
+   */
+  withdraw(): string | null {
+    const p = this.pending;
+    if (!p) return null;
+    this.pending = null;
+    this.withdrawnIds.push(p.offer);
+    if (this.withdrawnIds.length > WITHDRAWN_OFFERS_KEPT) this.withdrawnIds.shift();
+    this.deps.send({ type: 'files.offer.withdrawn', offer: p.offer });
+    return p.name;
+  }
+
+  /** Refuses a fetch that accepts an offer the customer withdrew (checked before the file is opened). */
+  checkNotWithdrawn(offer: string): void {
+    if (this.withdrawnIds.includes(offer))
+      throw new ProtocolError('offer_withdrawn', 'the customer withdrew this file before it was accepted');
   }
 
   declined(offer: string): void {

@@ -252,6 +252,16 @@ export class FileTransferService {
     return this.offers.offer(localPath);
   }
 
+  /** Whether the customer's offer waits for the agent's answer. */
+  get offerPending(): boolean {
+    return this.offers.current !== null;
+  }
+
+  /** The customer withdraws their pending offer; the file's name, or null when none was pending. */
+  withdrawOffer(): string | null {
+    return this.offers.withdraw();
+  }
+
   /** Whether an agent's viewer is linked now (an offer has someone to go to). */
   get agentLinked(): boolean {
     return this.links.size > 0;
@@ -459,6 +469,7 @@ export class FileTransferService {
     }
     this.opening.add(m.id);
     try {
+      if (m.offer !== undefined) this.offers.checkNotWithdrawn(m.offer);
       const files = this.access(link);
       this.checkRoomForAnother();
       const folder = await resolveWhere(files, m.where);

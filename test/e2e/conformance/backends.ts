@@ -42,6 +42,8 @@ export interface BackendUnderTest {
      * by reading the settings back), or null: the pixels are checked.
      */
     plainBackgroundPixels: string | null;
+    /** Why the system's file chooser is not driven by this suite, and where it is tested; null: driven here. */
+    fileChooser: string | null;
   };
   /** Seconds spent making the environment (for the report). */
   setupMs: number;
@@ -95,6 +97,8 @@ async function startX11(): Promise<BackendUnderTest> {
       helperWindows:
         'on X11 the consent is zenity or kdialog (test/host/consent/prompts) and the indicator an X window (test/e2e/helper/sharing-indicator.test.ts)',
       plainBackgroundPixels: null,
+      fileChooser:
+        'zenity and kdialog are not installed here: the Linux chooser runs as a child process in test/host/platform/linux/desktop-file-chooser.test.ts',
     },
     setupMs: Date.now() - started,
     async stop() {
@@ -150,6 +154,7 @@ async function startWindowsUnderWine(): Promise<BackendUnderTest> {
         helperWindows: null,
         plainBackgroundPixels:
           "Wine's desktop window (explorer.exe) keeps the system colours it started with: another process's SetSysColors does not repaint it, as Windows does",
+        fileChooser: null,
       },
       setupMs: Date.now() - started,
       async stop() {

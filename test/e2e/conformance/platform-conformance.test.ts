@@ -7,6 +7,9 @@
  * listed. What a backend cannot show here is named in its `limits` and asserted as such.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../host/platform/support/wait-for';
 import { xwdCapture } from '../../e2e/screen/xwd-capture';
@@ -368,6 +371,50 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
       async () => (await b.driver.call<number>('indicator.stops')) === 1,
       INPUT_ARRIVES_MS,
     );
+  });
+
+  it("opens the system's file chooser without holding the helper, and gives the path picked, or null on Escape", async () => {
+    if (b.limits.fileChooser) {
+      expect(b.limits.fileChooser).toMatch(/test\//);
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'lifeline-chooser-'));
+    try {
+      const file = join(dir, 'facture é.txt');
+      writeFileSync(file, 'x');
+      const winPath = (p: string) => `Z:${p.replaceAll('/', '\\')}`;
+      const title = 'Choose the file to send to the agent';
+      const inFront = () =>
+        waitFor(
+          'the Open dialog in front',
+          async () =>
+            (await b.driver.call<{ foreground: boolean }>('window.find', { title })).foreground || undefined,
+          60_000,
+        );
+      const chosen = () =>
+        waitFor(
+          "the chooser's answer",
+          () => b.driver.call<{ path: string | null } | null>('chooser.answer').then((a) => a ?? undefined),
+          INPUT_ARRIVES_MS,
+        );
+      expect(await b.driver.call('chooser.open', { title, startDir: winPath(dir) })).toBe(true);
+      await inFront();
+      // The helper's thread answers while the dialog is open: nothing chosen yet.
+      expect(await b.driver.call('chooser.answer')).toBeNull();
+      await b.driver.call('type', { text: winPath(file) });
+      await b.driver.call('key', { code: 'Enter', down: true });
+      await b.driver.call('key', { code: 'Enter', down: false });
+      expect(await chosen()).toEqual({ path: winPath(file) });
+      expect((await b.driver.call<{ found: boolean }>('window.find', { title })).found).toBe(false);
+      // Escape cancels: nothing chosen, no error.
+      expect(await b.driver.call('chooser.open', { title, startDir: winPath(dir) })).toBe(true);
+      await inFront();
+      await b.driver.call('key', { code: 'Escape', down: true });
+      await b.driver.call('key', { code: 'Escape', down: false });
+      expect(await chosen()).toEqual({ path: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("shows the agent's drawing on the screen, keeps it out of the capture, and takes it away", async () => {

@@ -105,13 +105,22 @@ beforeAll(async () => {
   server = await startTestServer({ pagesDir });
   await addPortal(server, SLUG);
   bundle = await buildHelperBundle();
+  // "Send a file to the agent..." opens the desktop's chooser: zenity is not installed here, so a
+  // script of that name on the helper's PATH answers as zenity does (the file the customer picks).
+  mkdirSync(join(work, 'bin'));
+  writeFileSync(join(home, 'Desktop', 'offer.txt'), 'from the customer');
+  writeFileSync(
+    join(work, 'bin', 'zenity'),
+    `#!/bin/sh\nprintf '%s\\n' '${join(home, 'Desktop', 'offer.txt')}'\n`,
+    { mode: 0o755 },
+  );
   // The real helper, started by Chromium; its home and display are the test's.
   const wrapper = join(work, 'helper.sh');
   writeFileSync(
     wrapper,
     [
       '#!/bin/sh',
-      `export HOME='${home}' DISPLAY='${x.display}' XDG_CONFIG_HOME='${join(home, '.config')}' XDG_STATE_HOME='${join(work, 'state')}'`,
+      `export HOME='${home}' DISPLAY='${x.display}' XDG_CONFIG_HOME='${join(home, '.config')}' XDG_STATE_HOME='${join(work, 'state')}' PATH='${join(work, 'bin')}':"$PATH"`,
       // The helper's log (stderr) goes to a file: a failure below shows its end.
       `exec '${process.execPath}' '${bundle.path}' "$@" 2>>'${join(work, 'helper.log')}'`,
       '',
@@ -288,5 +297,44 @@ describe('the consent window shows file transfers (real extension, helper, serve
     // A new helper process serves the session: the one killed is gone.
     expect(await findDescendant(chromiumPid, bundle.path)).not.toBe(pid);
     expect(viewer.phases.get(id)).toContain('interrupted');
+  });
+  it('"Send a file to the agent..." offers the file the customer picks; Withdraw takes it back', async () => {
+    await consent.waitForSelector('button.offer-send');
+    await consent.click('button.offer-send');
+    const state = (s: string) =>
+      until(
+        async () => (await consent.$(`.offer-state[data-offer-state="${s}"]`)) ?? undefined,
+        20_000,
+        `the offer ${s} in the consent window`,
+      );
+    const pending = await state('pending');
+    expect(await pending.evaluate((e) => e.textContent)).toBe(
+      'offer.txt is offered to the agent; waiting for their answer.',
+    );
+    const offered = await until(
+      async () => viewer.files.snapshot().offers[0],
+      20_000,
+      "the offer in the agent's viewer",
+    );
+    expect(offered).toMatchObject({ name: 'offer.txt', size: 17, folder: 'Desktop' });
+    await consent.click('button.offer-withdraw');
+    await state('withdrawn');
+    await until(
+      async () => viewer.files.snapshot().offers.length === 0 || undefined,
+      20_000,
+      "the offer gone from the agent's viewer",
+    );
+    // Offered again and accepted by the agent: the consent window says so, the copy is listed.
+    await consent.click('button.offer-send');
+    await state('pending');
+    const again = await until(async () => viewer.files.snapshot().offers[0], 20_000, 'the second offer');
+    const fetched = viewer.files.acceptOffer(again.offer)!;
+    await state('accepted');
+    await until(
+      async () =>
+        viewer.files.snapshot().transfers.find((t) => t.id === fetched)?.phase === 'done' || undefined,
+      20_000,
+      "the agent's copy done",
+    );
   });
 });

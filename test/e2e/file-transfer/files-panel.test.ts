@@ -183,7 +183,7 @@ describe('the Files panel', () => {
     await saveScreenshot(viewer, 'viewer-files.png');
   });
 
-  it('shows a file the customer offers from the helper: Accept downloads it checked, Decline tells the customer', async () => {
+  it('shows a file the customer offers from the helper: Accept downloads it checked, Decline tells the customer, a withdrawal removes it', async () => {
     const answers: string[] = [];
     const off = helper.onNotice((n) => {
       if (n.type === 'file.offer') answers.push(`${n.offer.answer} ${n.offer.name}`);
@@ -216,6 +216,13 @@ describe('the Files panel', () => {
       expect(answers[1]).toBe('declined photo.jpg');
       expect(await viewer.$('.files-offer')).toBeNull();
       expect(await row('photo.jpg')).toBeNull();
+
+      // The customer withdraws an offer: the bar goes from the agent's real viewer.
+      await helper.fileTransfers!.offerFile(path.join(home, 'Documents', 'photo.jpg'));
+      await viewer.waitForSelector('.files-offer', { timeout: 15_000 });
+      expect(helper.fileTransfers!.withdrawOffer()).toBe('photo.jpg');
+      await viewer.waitForSelector('.files-offer', { hidden: true, timeout: 15_000 });
+      expect(answers).toHaveLength(2);
     } finally {
       off();
     }

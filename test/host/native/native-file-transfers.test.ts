@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileNotice } from '../../../host/native/helper-controller';
+import type { FileChooser } from '../../../host/platform/types';
 import { LocalHelperController } from '../../../host/native/local-helper-controller';
 import { NATIVE_EXIT_OK } from '../../../host/native/native-host';
 import type { HostToExtension, NativeFileTransfer } from '../../../protocol/native-channel';
@@ -23,6 +24,7 @@ const MiB = 1024 * 1024;
 class ControllerWithFiles extends LocalHelperController {
   private readonly noticeListeners = new Set<(n: FileNotice) => void>();
   private seen = 0;
+  private answersSeen = 0;
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(readonly loop: Loopback | null) {
@@ -32,6 +34,10 @@ class ControllerWithFiles extends LocalHelperController {
       const events = this.loop?.events ?? [];
       for (; this.seen < events.length; this.seen++) {
         for (const l of this.noticeListeners) l({ type: 'file', transfer: events[this.seen]! });
+      }
+      const answers = this.loop?.offerAnswers ?? [];
+      for (; this.answersSeen < answers.length; this.answersSeen++) {
+        for (const l of this.noticeListeners) l({ type: 'file.offer', offer: answers[this.answersSeen]! });
       }
     }, 2);
   }
@@ -51,8 +57,8 @@ class ControllerWithFiles extends LocalHelperController {
   }
 }
 
-function startFilesHost(controller: ControllerWithFiles) {
-  const host = startHost(controller, OS);
+function startFilesHost(controller: ControllerWithFiles, chooser?: FileChooser) {
+  const host = startHost(controller, OS, chooser ? { fileChooser: chooser, chooserTitle: 'Pick it' } : {});
   /** The latest listing of transfer `id` that satisfies `pred`. */
   async function listed(id: string, pred: (t: NativeFileTransfer) => boolean): Promise<NativeFileTransfer> {
     const m = await host.waitFor(
@@ -158,5 +164,70 @@ describe('native host: file transfers in the consent window', () => {
     expect(host.messages().some((m) => m.type === 'host.files')).toBe(false);
     host.input.end();
     await host.exit;
+  });
+
+  it('host.file_offer opens the chooser and offers the file; host.offer brings the answer; withdraw works', async () => {
+    loop = new Loopback();
+    const l = loop;
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(l.path('Documents', 'invoice.pdf'), 'pdf');
+    writeFileSync(l.path('Documents', 'b.txt'), 'b');
+    const answers: (string | null | Error)[] = [l.path('Documents', 'invoice.pdf'), null, '/etc/passwd'];
+    const asked: { title: string; startDir: string }[] = [];
+    const chooser: FileChooser = {
+      async choose(o) {
+        asked.push(o);
+        const a = answers.shift()!;
+        if (a instanceof Error) throw a;
+        return a;
+      },
+    };
+    const host = startFilesHost(new ControllerWithFiles(l), chooser);
+    host.input.write(frame({ type: 'host.file_offer', id: 'o1' }));
+    expect(await host.reply('o1')).toEqual({
+      type: 'reply',
+      id: 'o1',
+      result: { outcome: 'offered', name: 'invoice.pdf' },
+    });
+    expect(asked[0]!.title).toBe('Pick it');
+    await l.until(() => l.viewer.snapshot().offers.length === 1, 'the offer shown to the agent');
+    // Cancelled in the chooser: nothing offered, and the pending offer stays as it was.
+    host.input.write(frame({ type: 'host.file_offer', id: 'o2' }));
+    expect(await host.reply('o2')).toEqual({ type: 'reply', id: 'o2', result: { outcome: 'cancelled' } });
+    host.input.write(frame({ type: 'host.file_withdraw', id: 'w1' }));
+    expect(await host.reply('w1')).toEqual({ type: 'reply', id: 'w1', result: { name: 'invoice.pdf' } });
+    await l.until(() => l.viewer.snapshot().offers.length === 0, 'the offer withdrawn in the viewer');
+    host.input.write(frame({ type: 'host.file_withdraw', id: 'w2' }));
+    expect(await host.reply('w2')).toMatchObject({ type: 'error', code: 'not_found' });
+    // Outside the places: refused with forbidden, nothing offered.
+    host.input.write(frame({ type: 'host.file_offer', id: 'o3' }));
+    expect(await host.reply('o3')).toMatchObject({ type: 'error', code: 'forbidden' });
+    // Offered and declined by the agent: host.offer says so.
+    answers.push(l.path('Documents', 'b.txt'));
+    host.input.write(frame({ type: 'host.file_offer', id: 'o4' }));
+    expect(await host.reply('o4')).toMatchObject({ result: { outcome: 'offered', name: 'b.txt' } });
+    await l.until(() => l.viewer.snapshot().offers.length === 1, 'the second offer shown');
+    l.viewer.declineOffer(l.viewer.snapshot().offers[0]!.offer);
+    expect(await host.waitFor((m) => m.type === 'host.offer')).toEqual({
+      type: 'host.offer',
+      name: 'b.txt',
+      answer: 'declined',
+    });
+    host.input.end();
+    await host.exit;
+  });
+
+  it('host.file_offer without a chooser or before any agent answers unavailable', async () => {
+    const host = startFilesHost(new ControllerWithFiles(null));
+    host.input.write(frame({ type: 'host.file_offer', id: 'x1' }));
+    expect(await host.reply('x1')).toMatchObject({ type: 'error', code: 'unavailable' });
+    host.input.end();
+    await host.exit;
+    loop = new Loopback();
+    const noChooser = startFilesHost(new ControllerWithFiles(loop));
+    noChooser.input.write(frame({ type: 'host.file_offer', id: 'x2' }));
+    expect(await noChooser.reply('x2')).toMatchObject({ type: 'error', code: 'unavailable' });
+    noChooser.input.end();
+    await noChooser.exit;
   });
 });

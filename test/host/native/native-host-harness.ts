@@ -8,6 +8,7 @@ import { LocalHelperController } from '../../../host/native/local-helper-control
 import { runNativeHost } from '../../../host/native/native-host';
 import type { OsDescription } from '../../../host/native/os-info';
 import type { HostToExtension } from '../../../protocol/native-channel';
+import type { FileChooser } from '../../../host/platform/types';
 import { parseStrict } from './native-frames';
 
 export const TEST_OS: OsDescription = {
@@ -18,6 +19,8 @@ export const TEST_OS: OsDescription = {
 export function startHost(
   controller: HelperController = new LocalHelperController(),
   os: OsDescription = TEST_OS,
+  /** The file chooser host.file_offer opens (none by default). */
+  chooser: { fileChooser?: FileChooser | null; chooserTitle?: string } = {},
 ) {
   const input = new PassThrough();
   let out = Buffer.alloc(0);
@@ -34,6 +37,7 @@ export function startHost(
     os,
     log: (line) => logs.push(line),
     littleEndian: true,
+    ...chooser,
   });
   const messages = () => parseStrict(out).messages;
   /** The first message the host wrote that satisfies `pred`, waiting for it if need be. */

@@ -139,6 +139,11 @@ export class FileTransfers {
       'file.failed': (m) => this.onFailed(m),
       'file.cancel': (m) => this.onCancelled(m.id),
       'files.offered': (m) => this.onOffered(m),
+      'files.offer.withdrawn': (m) => {
+        // The customer changed their mind: the bar goes. An Accept already sent fails on the
+        // helper's side (offer_withdrawn), which the transfer list then says.
+        if (this.offers.delete(m.offer)) this.emit(true);
+      },
     };
   }
 

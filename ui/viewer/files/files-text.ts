@@ -57,6 +57,7 @@ export const FILES_TEXT_KEYS = [
   'files_error_read_failed',
   'files_error_save_failed',
   'files_error_helper_gone',
+  'files_error_offer_withdrawn',
   'files_error_other',
 ] as const;
 

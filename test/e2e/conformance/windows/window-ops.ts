@@ -6,7 +6,8 @@
  * helper: the places come from the UI thread's probes.
  */
 import { NO_GRANTS, type Grants } from '../../../../protocol/common';
-import { currentSystem, dialogHost } from '../../../../host/platform/registry';
+import { currentSystem, dialogHost, fileChooser } from '../../../../host/platform/registry';
+import { win32 } from '../../../../host/platform/windows/win32';
 import type { ConsentPrompt } from '../../../../host/consent/prompts/consent-prompt';
 import { WindowConsentPrompt } from '../../../../host/consent/prompts/window-consent-prompt';
 import { HelperText } from '../../../../host/i18n/helper-text';
@@ -20,7 +21,29 @@ export function windowOps(): Record<string, (a: Args) => Promise<unknown>> {
   let answer: { grants: Grants; answered: string | null } | { error: string } | null = null;
   /** Dialog ids count up from 1 in the process; the driver opens one consent window at a time. */
   let dialogs = 0;
+  /** The file chooser's outcome once the customer answered it (chooser.open starts it). */
+  let chosen: { path: string | null } | { error: string } | null = null;
   return {
+    /** Opens the backend's file chooser (Windows' Open dialog) without waiting for the answer. */
+    'chooser.open': async (a) => {
+      const chooser = fileChooser(currentSystem());
+      if (!chooser) return false;
+      chosen = null;
+      chooser.choose({ title: String(a.title), startDir: String(a.startDir) }).then(
+        (p) => (chosen = { path: p }),
+        (err: unknown) => (chosen = { error: err instanceof Error ? err.message : String(err) }),
+      );
+      return true;
+    },
+    'chooser.answer': async () => chosen,
+    /** Whether a top-level window titled `title` is on the screen, and which one is in front. */
+    'window.find': async (a) => {
+      const { user32, koffi } = win32();
+      const hwnd = user32.FindWindowW(null, String(a.title));
+      if (!hwnd) return { found: false, foreground: false };
+      const front = user32.GetForegroundWindow();
+      return { found: true, foreground: Boolean(front) && koffi.address(front) === koffi.address(hwnd) };
+    },
     'consent.ask': async (a) => {
       if (!prompt) {
         const host = dialogHost(currentSystem());

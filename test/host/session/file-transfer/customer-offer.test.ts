@@ -4,7 +4,9 @@
  * temporary home): the agent sees the offer with its name and size; accepting downloads exactly
  * that file with the same SHA-256 and the customer is told; declining moves nothing (not a byte
  * read) and the customer is told; a file outside the places, or hidden, is refused before any
- * offer goes out; one offer is pending at a time; a viewer never shows an unbounded list.
+ * offer goes out; one offer is pending at a time; a viewer never shows an unbounded list. The
+ * customer may withdraw a pending offer: the bar goes, and an Accept already on its way fails with
+ * offer_withdrawn (nothing read), in words on both sides.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -184,6 +186,96 @@ describe('a file the customer offers from the helper', () => {
       }),
     );
     expect(offers(l)).toHaveLength(FILE_OFFERS_SHOWN_MAX);
+  });
+});
+
+describe('the customer withdraws a pending offer', () => {
+  it('the viewer stops showing it; a new offer may follow; nothing is read', async () => {
+    const { l, answers } = loop();
+    writeFileSync(l.path('Desktop', 'a.txt'), 'a');
+    writeFileSync(l.path('Desktop', 'b.txt'), 'bb');
+    const opened: string[] = [];
+    const openRead = l.real.openRead.bind(l.real);
+    l.real.openRead = (p, o, own) => {
+      opened.push(p);
+      return openRead(p, o, own);
+    };
+    const offer = await l.service.offerFile(l.path('Desktop', 'a.txt'));
+    await l.until(() => offers(l).length === 1, 'the offer shown');
+    expect(l.service.withdrawOffer()).toBe('a.txt');
+    await l.until(() => offers(l).length === 0, 'the offer bar gone after the withdrawal');
+    // Nothing pending any more: a second withdraw says so, and the next offer is allowed.
+    expect(l.service.withdrawOffer()).toBeNull();
+    const next = await l.service.offerFile(l.path('Desktop', 'b.txt'));
+    expect(next).not.toBe(offer);
+    await l.until(() => offers(l).length === 1 && offers(l)[0]!.offer === next, 'the next offer shown');
+    expect(opened).toEqual([]);
+    expect(answers).toEqual([]);
+  });
+
+  it('an Accept that crossed the withdrawal fails with offer_withdrawn and reads nothing', async () => {
+    const { l, answers } = loop();
+    writeFileSync(l.path('Documents', 'late.txt'), 'late');
+    const opened: string[] = [];
+    const openRead = l.real.openRead.bind(l.real);
+    l.real.openRead = (p, o, own) => {
+      opened.push(p);
+      return openRead(p, o, own);
+    };
+    // Hold the helper's withdrawal on its way, so the agent clicks Accept while the bar still shows.
+    const held: Uint8Array[] = [];
+    l.toViewer = (p) => {
+      if (new TextDecoder().decode(p).includes('files.offer.withdrawn')) {
+        held.push(p);
+        return null;
+      }
+      return p;
+    };
+    const offer = await l.service.offerFile(l.path('Documents', 'late.txt'));
+    await l.until(() => offers(l).length === 1, 'the offer shown');
+    expect(l.service.withdrawOffer()).toBe('late.txt');
+    await l.until(() => held.length === 1, 'the withdrawal sent by the helper');
+    const id = l.viewer.acceptOffer(offer)!;
+    await l.until(() => l.transfer(id)?.phase === 'failed', 'the late Accept refused');
+    expect(l.transfer(id)!.error).toMatchObject({ code: 'offer_withdrawn' });
+    expect(opened).toEqual([]);
+    expect(l.sinks.every((s) => s.bytes().byteLength === 0)).toBe(true);
+    expect(answers).toEqual([]);
+    // The withdrawal arrives late: nothing left to remove, nothing breaks.
+    l.toViewer = null;
+    l.viewer.onPayload(held[0]!);
+    expect(offers(l)).toEqual([]);
+  });
+
+  it('a stray withdrawal (unknown offer, malformed id) changes nothing in the viewer', async () => {
+    const { l } = loop();
+    writeFileSync(l.path('Desktop', 'a.txt'), 'a');
+    const offer = await l.service.offerFile(l.path('Desktop', 'a.txt'));
+    await l.until(() => offers(l).length === 1, 'the offer shown');
+    l.viewer.onPayload(encodeJsonPayload({ type: 'files.offer.withdrawn', offer: newFileId() }));
+    l.viewer.onPayload(encodeJsonPayload({ type: 'files.offer.withdrawn', offer: 'not-an-id' }));
+    l.viewer.onPayload(encodeJsonPayload({ type: 'files.offer.withdrawn' }));
+    expect(offers(l).map((o) => o.offer)).toEqual([offer]);
+  });
+
+  it('"cancel" / "annuler" on the terminal withdraws it, in the customer language', async () => {
+    const { l } = loop();
+    writeFileSync(l.path('Documents', 'log.txt'), 'log');
+    const said: string[] = [];
+    const deps = (lang: 'en' | 'fr') => ({
+      text: new HelperText(lang),
+      say: (s: string) => void said.push(s),
+      files: () => l.service,
+    });
+    expect(await runOfferLine('cancel', deps('en'))).toBe(true);
+    expect(said.at(-1)).toBe("No file is waiting for the agent's answer; nothing to withdraw.");
+    await runOfferLine(`envoyer ${l.path('Documents', 'log.txt')}`, deps('fr'));
+    await l.until(() => offers(l).length === 1, 'the offer shown');
+    expect(await runOfferLine('  Annuler ', deps('fr'))).toBe(true);
+    expect(said.at(-1)).toBe("Vous avez retiré log.txt ; l'agent ne le voit plus et rien n'a été envoyé.");
+    await l.until(() => offers(l).length === 0, 'the offer bar gone');
+    // "cancel" with words after it is not the command (a file could be named so).
+    expect(await runOfferLine('cancel this', deps('en'))).toBe(false);
   });
 });
 

@@ -23,6 +23,8 @@ export function errorText(t: Translate, e: FileTransferError): string {
       return t('files_error_file_changed');
     case 'helper_gone':
       return t('files_error_helper_gone');
+    case 'offer_withdrawn':
+      return t('files_error_offer_withdrawn');
     case 'name_refused':
     case 'not_found':
     case 'forbidden':
