@@ -11,7 +11,26 @@ const DIR_MODE = 0o700;
 /** Each write has its own temporary name: two writes at once never share (nor rename) one file. */
 let tempCount = 0;
 
-export async function writePrivateFile(file: string, text: string): Promise<void> {
+/** Writes to each file of this process, in the order they were asked for. */
+const writesInOrder = new Map<string, Promise<void>>();
+
+/**
+ * Writes `text` to `file`. Writes to one file from this process go one after the other, in the
+ * order asked: two at once (a welcome and a consent, or two helpers of one process) otherwise
+ * finish in either order, and the older state could land last.
+ */
+export function writePrivateFile(file: string, text: string): Promise<void> {
+  const previous = writesInOrder.get(file) ?? Promise.resolve();
+  const done = previous.then(() => writeNow(file, text));
+  const settled = done.catch(() => undefined);
+  writesInOrder.set(file, settled);
+  void settled.then(() => {
+    if (writesInOrder.get(file) === settled) writesInOrder.delete(file);
+  });
+  return done;
+}
+
+async function writeNow(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
   const temp = `${file}.${process.pid}.${++tempCount}.tmp`;
   const handle = await open(temp, 'w', FILE_MODE);

@@ -46,30 +46,16 @@ export function defaultStateFile(system: SystemFacts = currentSystem()): string 
   return path.join(stateFolder(system).dir, RESUME_FILE_NAME);
 }
 
-/** Writes to each file of this process, in the order they were asked for (see writeResumeState). */
-const writesInOrder = new Map<string, Promise<void>>();
-let tempCount = 0;
+/** Names the file moved aside by deleteResumeStateOf (one per delete). */
+let asideCount = 0;
 
 /**
- * Writes the state atomically (temporary file, then rename), readable by this user only. Writes
- * to one file from this process go one after the other, each through its own temporary file: two
- * writes sharing one temporary name (a welcome and a consent at once, or two helpers of one
- * process) once renamed a file still being written, and a reader saw it empty.
+ * Writes the state atomically, readable by this user only (private-file.ts: writes to one file go
+ * one after the other, each through its own temporary name; two sharing one name once renamed a
+ * file still being written, and a reader saw it empty).
  */
-export function writeResumeState(file: string, state: ResumeState): Promise<void> {
-  const checked = ResumeState.parse(state);
-  const previous = writesInOrder.get(file) ?? Promise.resolve();
-  const done = previous.then(() => writeNow(file, checked));
-  const settled = done.catch(() => undefined);
-  writesInOrder.set(file, settled);
-  void settled.then(() => {
-    if (writesInOrder.get(file) === settled) writesInOrder.delete(file);
-  });
-  return done;
-}
-
-async function writeNow(file: string, checked: ResumeState): Promise<void> {
-  await writePrivateFile(file, `${JSON.stringify(checked)}\n`);
+export async function writeResumeState(file: string, state: ResumeState): Promise<void> {
+  return writePrivateFile(file, `${JSON.stringify(ResumeState.parse(state))}\n`);
 }
 
 /**
@@ -124,7 +110,7 @@ export async function deleteResumeStateOf(file: string, resumeToken: string): Pr
   // Ours a moment ago; a newer helper may write between that read and a delete, so the file is
   // first moved aside (atomic), read again there, and put back if it turned out to be the newer
   // helper's, unless that helper has written yet again meanwhile (link never overwrites).
-  const aside = `${file}.${process.pid}.${++tempCount}.del`;
+  const aside = `${file}.${process.pid}.${++asideCount}.del`;
   try {
     await rename(file, aside);
   } catch {

@@ -6,6 +6,10 @@
  * retried a few times before giving up with a clear error. Changes are noticed by polling the
  * clipboard's sequence number (no window or message loop needed); our own writes are not
  * reported back.
+ *
+ * The owner window lives on the main thread, which has no message loop, yet the next program to
+ * copy sends it WM_DESTROYCLIPBOARD and waits for the answer (Wine waited 5 s, then took the
+ * helper for hung). So while it exists its messages are pumped every CLIPBOARD_PUMP_MS.
  */
 import { ProtocolError } from '../../../protocol/errors';
 import type { Clipboard } from '../types';
@@ -15,6 +19,11 @@ import { loadWin32, win32, type Handle } from './win32';
 export const CLIPBOARD_MAX_CHARS = 4 * 1024 * 1024;
 /** How often the sequence number is polled while someone listens, in ms. */
 export const CLIPBOARD_POLL_MS = 250;
+/** How often the owner window's messages are answered while it exists, in ms. */
+export const CLIPBOARD_PUMP_MS = 50;
+/** Messages handled per pump at most (the owner gets a few; a flood must not hold the loop). */
+const PUMP_BATCH_MAX = 32;
+const PM_REMOVE = 0x1;
 /** Attempts to open a clipboard another program holds, and the wait between them (ms). */
 const OPEN_ATTEMPTS = 10;
 const OPEN_RETRY_MS = 20;
@@ -29,6 +38,7 @@ export class Win32Clipboard implements Clipboard {
   private owner: Handle = null;
   private readonly listeners = new Set<() => void>();
   private poll: NodeJS.Timeout | null = null;
+  private pump: NodeJS.Timeout | null = null;
   private seen = 0;
 
   static async open(): Promise<Win32Clipboard> {
@@ -139,6 +149,16 @@ export class Win32Clipboard implements Clipboard {
         null,
         null,
       );
+      if (this.owner) {
+        const msg = {};
+        this.pump = setInterval(() => {
+          const { user32 } = win32();
+          for (let i = 0; i < PUMP_BATCH_MAX && user32.PeekMessageW(msg, this.owner, 0, 0, PM_REMOVE); i++) {
+            user32.DispatchMessageW(msg);
+          }
+        }, CLIPBOARD_PUMP_MS);
+        this.pump.unref();
+      }
     }
     return this.owner;
   }
@@ -146,6 +166,8 @@ export class Win32Clipboard implements Clipboard {
   async close(): Promise<void> {
     if (this.poll) clearInterval(this.poll);
     this.poll = null;
+    if (this.pump) clearInterval(this.pump);
+    this.pump = null;
     this.listeners.clear();
     if (this.owner) win32().user32.DestroyWindow(this.owner);
     this.owner = null;

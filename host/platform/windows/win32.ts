@@ -95,6 +95,10 @@ function bindAll(koffi: Koffi) {
       CreateMessageWindow:
         'HANDLE CreateWindowExW(uint32 exStyle, str16 cls, str16 name, uint32 style, int x, int y, int w, int h, intptr_t parent, HANDLE menu, HANDLE instance, void *param)',
       DestroyWindow: 'int DestroyWindow(HANDLE hwnd)',
+      // The clipboard owner's messages (win-clipboard.ts): another program's EmptyClipboard sends
+      // it WM_DESTROYCLIPBOARD and waits for the answer.
+      PeekMessageW: 'int PeekMessageW(_Out_ MSG *msg, HANDLE hwnd, uint32 min, uint32 max, uint32 remove)',
+      DispatchMessageW: 'intptr_t DispatchMessageW(MSG *msg)',
       // Wakes the UI thread's message loop when a command is waiting (ui-thread/).
       PostThreadMessageW:
         'int PostThreadMessageW(uint32 thread, uint32 msg, uintptr_t wParam, intptr_t lParam)',

@@ -211,14 +211,18 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
       stdio: ['pipe', 'ignore', 'ignore'],
       timeout: 10_000,
     });
-    await waitFor(
-      'the customer text',
-      async () => (await b.driver.call<string>('clipboard.read')) === 'from the customer: ü 日本',
-      CLIPBOARD_BRIDGE_MS,
-    );
+    // The notice first, then the read, as a session does (it reads when told of a change). Reading
+    // over and over instead would hold the clipboard open at times, and Wine's bridge, which
+    // imports the X selection once and drops it if the clipboard is open, lost the text in 1 round
+    // of 8 (a 30 s timeout in CI); in this order 12 rounds of 12 arrived within 0.6 s.
     await waitFor(
       'a change notice',
       async () => (await b.driver.call<number>('clipboard.changes')) > before,
+      CLIPBOARD_BRIDGE_MS,
+    );
+    await waitFor(
+      'the customer text',
+      async () => (await b.driver.call<string>('clipboard.read')) === 'from the customer: ü 日本',
       CLIPBOARD_BRIDGE_MS,
     );
   });
