@@ -40,7 +40,14 @@ export class BackgroundTracer {
 
   constructor(private readonly now: () => number = Date.now) {
     const at = now();
-    this.trace = { startedAt: at, bootedAt: null, alarmAt: null, socket: 'idle', socketSince: at, lastClose: null };
+    this.trace = {
+      startedAt: at,
+      bootedAt: null,
+      alarmAt: null,
+      socket: 'idle',
+      socketSince: at,
+      lastClose: null,
+    };
     this.save();
   }
 

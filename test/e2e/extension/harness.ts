@@ -174,7 +174,9 @@ export async function readExtensionState(agent: AgentBrowser): Promise<string> {
       const api = (
         globalThis as unknown as {
           chrome: {
-            alarms: { getAll(): Promise<{ name: string; scheduledTime: number; periodInMinutes?: number }[]> };
+            alarms: {
+              getAll(): Promise<{ name: string; scheduledTime: number; periodInMinutes?: number }[]>;
+            };
             storage: { session: { get(key: string): Promise<Record<string, unknown>> } };
           };
         }
@@ -182,8 +184,7 @@ export async function readExtensionState(agent: AgentBrowser): Promise<string> {
       const now = Date.now();
       const ago = (v: unknown) => (typeof v === 'number' ? `${now - v} ms ago` : v);
       const trace = (await api.storage.session.get('backgroundTrace')).backgroundTrace as
-        | Record<string, unknown>
-        | undefined;
+        Record<string, unknown> | undefined;
       const lastClose = trace?.lastClose as { code: number; reason: string; at: number } | null | undefined;
       return {
         alarms: (await api.alarms.getAll()).map(
@@ -194,7 +195,9 @@ export async function readExtensionState(agent: AgentBrowser): Promise<string> {
           stateLoaded: ago(trace.bootedAt),
           alarmReached: ago(trace.alarmAt),
           socket: `${String(trace.socket)} since ${String(ago(trace.socketSince))}`,
-          lastClose: lastClose ? `${lastClose.code} "${lastClose.reason}" ${String(ago(lastClose.at))}` : null,
+          lastClose: lastClose
+            ? `${lastClose.code} "${lastClose.reason}" ${String(ago(lastClose.at))}`
+            : null,
         },
       };
     }, undefined);
