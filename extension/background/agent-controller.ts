@@ -35,6 +35,7 @@ import {
   type Live,
 } from './persisted-state';
 import type { PortRegistry } from './ui-server';
+import type { BackgroundTracer } from './background-trace';
 
 /** The customer's typing indicator goes out after this long without news, in ms. */
 export const CUSTOMER_TYPING_EXPIRE_MS = 8000;
@@ -70,6 +71,7 @@ export class AgentController {
     public state: ControllerState,
     private readonly ports: PortRegistry,
     createSocket: (url: string) => SocketLike = browserSocket,
+    private readonly tracer: BackgroundTracer | null = null,
   ) {
     this.socket = new AgentSocket(createSocket, {
       onPush: (message) => this.onPush(message),
@@ -514,7 +516,8 @@ export class AgentController {
     }
   }
 
-  private onSocketState(_state: SocketState): void {
+  private onSocketState(state: SocketState): void {
+    this.tracer?.socket(state, this.socket.lastClose);
     this.updateBadge();
     this.pushView();
   }

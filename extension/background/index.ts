@@ -21,6 +21,7 @@ import { loadAccount, loadLastServer, loadLive, loadNotice, loadStoredSettingsRa
 import { registerSupportBridge } from './support-bridge-registration';
 import { createUiHandlers } from './ui-handlers';
 import { keepEventPageAlive } from './event-page-keepalive';
+import { BackgroundTracer } from './background-trace';
 import { answerUiRequest, isOwnPage, PortRegistry, type UiHandlers } from './ui-server';
 
 /** The reconnect backstop alarm and its period, in minutes (Chrome's minimum is 0.5). */
@@ -44,7 +45,7 @@ async function readPolicy(): Promise<ManagedPolicy> {
   }
 }
 
-async function boot(ports: PortRegistry): Promise<Runtime> {
+async function boot(ports: PortRegistry, tracer: BackgroundTracer): Promise<Runtime> {
   const [account, live, lastServer, notice, storedRaw, policy] = await Promise.all([
     loadAccount(),
     loadLive(),
@@ -59,6 +60,8 @@ async function boot(ports: PortRegistry): Promise<Runtime> {
   const agent = new AgentController(
     { account, live, policy, storedSettings, effective, lastServer, notice },
     ports,
+    undefined,
+    tracer,
   );
   const helper = new HelperBridge(browser.runtime.getManifest().version, (view) =>
     ports.push({ type: 'consent', view }, (name) => name === 'consent'),
@@ -109,11 +112,13 @@ async function openAlertList(): Promise<void> {
 
 export default defineBackground(() => {
   let runtime: Runtime | null = null;
+  const tracer = new BackgroundTracer();
   const ports = new PortRegistry((port) => {
     if (runtime) sendInitialPushes(runtime, port);
   });
-  const ready = boot(ports).then((rt) => {
+  const ready = boot(ports, tracer).then((rt) => {
     runtime = rt;
+    tracer.booted();
     return rt;
   });
   ready.catch((err: unknown) => console.error('lifeline: background failed to start', err));
@@ -133,7 +138,9 @@ export default defineBackground(() => {
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === WATCHDOG_ALARM) void ready.then((rt) => rt.agent.ensureConnected());
+    if (alarm.name !== WATCHDOG_ALARM) return;
+    tracer.alarm();
+    void ready.then((rt) => rt.agent.ensureConnected());
   });
   void browser.alarms.create(WATCHDOG_ALARM, { periodInMinutes: WATCHDOG_PERIOD_MINUTES });
 

@@ -128,6 +128,7 @@ export class AgentSocket {
   private welcomeTimer: unknown = null;
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
+  private closed: { code: number; reason: string; at: number } | null = null;
 
   constructor(
     private readonly createSocket: (url: string) => SocketLike,
@@ -138,6 +139,11 @@ export class AgentSocket {
 
   get state(): SocketState {
     return this.current;
+  }
+
+  /** How the last socket closed, as the browser reported it (null: none closed yet). */
+  get lastClose(): { code: number; reason: string; at: number } | null {
+    return this.closed;
   }
 
   /** Connects with a token; restarts when already running with another target. */
@@ -225,6 +231,7 @@ export class AgentSocket {
     };
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
+      this.closed = { code: ev.code, reason: ev.reason, at: Date.now() };
       const signedIn = this.current === 'authenticating' || this.current === 'ready';
       if (signedIn && (ev.code === CLOSE_SIGNED_OUT || ev.code === CLOSE_REPLACED)) {
         this.refuse('signed_out', ev.reason || 'signed out');

@@ -268,15 +268,67 @@ export async function alertState(agent: AgentBrowser, id: string): Promise<Alert
 }
 
 /**
+ * The extension's state as its pages see it, read without waking its service worker: from an
+ * extension document that runs no script of ours (its manifest, opened as a page for this read
+ * only, so no extension page stays open in between), so a test can say what it saw while the
+ * worker is stopped: whether the worker runs, the background's trace in storage.session
+ * (extension/background/background-trace.ts) and its alarms, times relative to now.
+ */
+export async function readExtensionState(agent: AgentBrowser): Promise<string> {
+  const workerRunning = agent.browser
+    .targets()
+    .some((t) => t.type() === 'service_worker' && t.url().startsWith(EXTENSION_URL));
+  const page = await agent.browser.newPage();
+  try {
+    await page.goto(`${EXTENSION_URL}/manifest.json`);
+    const seen = await page.evaluate(async () => {
+      const api = (
+        globalThis as unknown as {
+          chrome: {
+            alarms: {
+              getAll(): Promise<{ name: string; scheduledTime: number; periodInMinutes?: number }[]>;
+            };
+            storage: { session: { get(key: string): Promise<Record<string, unknown>> } };
+          };
+        }
+      ).chrome;
+      const now = Date.now();
+      const ago = (v: unknown) => (typeof v === 'number' ? `${now - v} ms ago` : v);
+      const trace = (await api.storage.session.get('backgroundTrace')).backgroundTrace as
+        Record<string, unknown> | undefined;
+      const lastClose = trace?.lastClose as { code: number; reason: string; at: number } | null | undefined;
+      return {
+        alarms: (await api.alarms.getAll()).map(
+          (a) => `${a.name} every ${a.periodInMinutes} min, next in ${Math.round(a.scheduledTime - now)} ms`,
+        ),
+        trace: trace && {
+          workerStarted: ago(trace.startedAt),
+          stateLoaded: ago(trace.bootedAt),
+          alarmReached: ago(trace.alarmAt),
+          socket: `${String(trace.socket)} since ${String(ago(trace.socketSince))}`,
+          lastClose: lastClose
+            ? `${lastClose.code} "${lastClose.reason}" ${String(ago(lastClose.at))}`
+            : null,
+        },
+      };
+    }, undefined);
+    return JSON.stringify({ workerRunning, ...seen });
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
+/**
  * Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`
  * naming `what`, the last state the probe reported through `saw` (what it looked at and did not
- * like) and the last error it threw.
+ * like), the last error it threw, and `lastState` (when given: read once at the timeout).
  */
 export async function until<T>(
   probe: (saw: (state: unknown) => void) => Promise<T | undefined>,
   timeoutMs: number,
   what: string,
   everyMs = 25,
+  lastState?: () => Promise<string>,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -291,12 +343,15 @@ export async function until<T>(
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline)
+    if (Date.now() > deadline) {
+      const state = lastState ? await lastState().catch((err: unknown) => `unreadable: ${String(err)}`) : '';
       throw new Error(
         `timed out after ${timeoutMs} ms waiting for ${what}` +
           (seen ? `; last seen: ${JSON.stringify(seen.state)}` : '') +
-          (last ? `; last error: ${String(last)}` : ''),
+          (last ? `; last error: ${String(last)}` : '') +
+          (state ? `; last state seen: ${state}` : ''),
       );
+    }
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../../support/test-server';
 import { closeAll, customerViaWs, type ConnectedCustomer } from '../../support/workflow';
 import { EXTENSION_URL, signInThroughPopup } from '../../support/agent-extension';
 import { createAgent, createPortal, PASSWORD, type TestAgent } from './accounts';
-import { launchAgentBrowser, notifications, until, type AgentBrowser } from './harness';
+import { launchAgentBrowser, notifications, readExtensionState, until, type AgentBrowser } from './harness';
 
 declare const chrome: {
   storage: { session: { get(key: string): Promise<Record<string, unknown>> } };
@@ -77,16 +77,28 @@ it('comes back by itself after Chrome stops the service worker, with its state a
   const second = await customerViaWs(server, portal, { name: 'While Stopped' });
   customers.push(second);
 
-  // Nobody touches the extension: the watchdog alarm wakes it and it reconnects.
+  // Nobody touches the extension: the watchdog alarm wakes it and it reconnects. Each change of
+  // (worker running, agent online) is noted, with its time since the stop, for the failure.
+  const changes: string[] = [];
+  const isWorkerRunning = () =>
+    browser.browser.targets().some((t) => t.type() === 'service_worker' && t.url().startsWith(EXTENSION_URL));
   await until(
-    async () => (server.services.workflow.presence.isOnline(me.id) ? true : undefined),
+    async () => {
+      const online = server.services.workflow.presence.isOnline(me.id);
+      const seen = `worker ${isWorkerRunning() ? 'running' : 'stopped'}, agent ${online ? 'online' : 'offline'}`;
+      if (!changes.at(-1)?.endsWith(seen)) changes.push(`+${Date.now() - stoppedAt} ms ${seen}`);
+      return online ? true : undefined;
+    },
     WATCHDOG_WAIT_MS,
     'the agent to be back online',
     250,
+    async () => `${changes.join('; ')}; extension: ${await readExtensionState(browser)}`,
   );
   // Back within two of the watchdog's periods (plus the time to start and sign in again).
   const backAfterMs = Date.now() - stoppedAt;
-  console.info(`[worker-restart] the agent was back online ${backAfterMs} ms after the stop`);
+  console.info(
+    `[worker-restart] the agent was back online ${backAfterMs} ms after the stop (${changes.join('; ')}); extension: ${await readExtensionState(browser)}`,
+  );
   expect(backAfterMs).toBeLessThan(WATCHDOG_WAIT_MS);
   await until(
     async () =>
