@@ -16,16 +16,12 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import type WebSocket from 'ws';
-import { PROTOCOL_VERSION } from '../../protocol/common';
-import { DataChannel, FRAME_HEADER_BYTES, writeFrameHeader } from '../../protocol/frame';
 import { JOIN_CODE_KEY_BYTES } from '../../server/screen/join-code-key';
 import { startPostgres } from '../../test/support/postgres';
 import { startRedis } from '../../test/support/redis';
-import { ALL_GRANTS, helperHello } from '../../test/support/workflow';
 import type { PreparedSession } from './relay-node';
 import {
-  hello,
-  open,
+  joinStreamPair,
   startChild,
   streamAndMeasure,
   type ChildNode,
@@ -50,12 +46,6 @@ const RELAY_NODE = new URL('./relay-node.ts', import.meta.url).pathname;
 
 type Path = 'one node' | 'two nodes';
 
-function header(to: number): Uint8Array {
-  const h = new Uint8Array(FRAME_HEADER_BYTES);
-  writeFrameHeader(h, { channel: DataChannel.screen, from: 1, to });
-  return h;
-}
-
 /** Sessions made on A; helpers on A, viewers on A (one node) or on B (two nodes). */
 async function pairsOn(a: ChildNode, b: ChildNode, path: Path, count: number): Promise<StreamPair[]> {
   const aUrls = a.ready as { url: string; wsUrl: string };
@@ -63,21 +53,7 @@ async function pairsOn(a: ChildNode, b: ChildNode, path: Path, count: number): P
   const viewerNode = path === 'one node' ? aUrls : bUrls;
   const reply = await a.ask({ type: 'prepare', count });
   const prepared = reply.sessions as PreparedSession[];
-  const pairs = await Promise.all(
-    prepared.map(async (s) => {
-      const helper = await open(aUrls.wsUrl);
-      await hello(helper, helperHello({ kind: 'join', joinCode: s.joinCode }));
-      helper.send(JSON.stringify({ type: 'helper.consent', grants: ALL_GRANTS }));
-      const viewer = await open(viewerNode.wsUrl, viewerNode.url);
-      const welcome = await hello(viewer, {
-        type: 'viewer.hello',
-        token: s.agentToken,
-        sessionId: s.sessionId,
-        protocol: PROTOCOL_VERSION,
-      });
-      return { sender: helper, receiver: viewer, header: header(welcome.peerId as number) };
-    }),
-  );
+  const pairs = await Promise.all(prepared.map((s) => joinStreamPair(s, aUrls.wsUrl, viewerNode)));
   await new Promise((r) => setTimeout(r, CONSENT_SETTLE_MS));
   return pairs;
 }

@@ -13,13 +13,11 @@
  * CPU the middle process spends per session does not (sessions per core = N / cores used), so
  * both are printed. Prints figures; asserts nothing.
  */
-import { DataChannel, FRAME_HEADER_BYTES, writeFrameHeader } from '../../protocol/frame';
-import { ALL_GRANTS, helperHello } from '../../test/support/workflow';
-import { PROTOCOL_VERSION } from '../../protocol/common';
 import type { PreparedSession } from './relay-node';
 import {
-  hello,
+  joinStreamPair,
   open,
+  screenHeader,
   startChild,
   streamAndMeasure,
   type LatencyReport,
@@ -37,12 +35,6 @@ const ADDED_P99_LIMIT_MS = 20;
 const BATCH = 50;
 const RELAY_NODE = new URL('./relay-node.ts', import.meta.url).pathname;
 const BARE_NODE = new URL('./bare-forward-node.ts', import.meta.url).pathname;
-
-function header(to: number): Uint8Array {
-  const h = new Uint8Array(FRAME_HEADER_BYTES);
-  writeFrameHeader(h, { channel: DataChannel.screen, from: 1, to });
-  return h;
-}
 
 interface Pairs {
   pairs: StreamPair[];
@@ -68,21 +60,7 @@ async function lifelinePairs(count: number): Promise<Pairs> {
   for (let done = 0; done < count; done += BATCH) {
     const reply = await node.ask({ type: 'prepare', count: Math.min(BATCH, count - done) });
     const prepared = reply.sessions as PreparedSession[];
-    const batch = await Promise.all(
-      prepared.map(async (s) => {
-        const helper = await open(wsUrl);
-        await hello(helper, helperHello({ kind: 'join', joinCode: s.joinCode }));
-        helper.send(JSON.stringify({ type: 'helper.consent', grants: ALL_GRANTS }));
-        const viewer = await open(wsUrl, url);
-        const welcome = await hello(viewer, {
-          type: 'viewer.hello',
-          token: s.agentToken,
-          sessionId: s.sessionId,
-          protocol: PROTOCOL_VERSION,
-        });
-        return { sender: helper, receiver: viewer, header: header(welcome.peerId as number) };
-      }),
-    );
+    const batch = await Promise.all(prepared.map((s) => joinStreamPair(s, wsUrl, { wsUrl, url })));
     pairs.push(...batch);
   }
   // Let the consents land before the first frame (a frame before consent is refused).
@@ -101,7 +79,7 @@ async function barePairs(count: number): Promise<Pairs> {
     Array.from({ length: count }, async (_, k) => {
       const receiver = await open(`${base}/pair/${k}/receiver`);
       const sender = await open(`${base}/pair/${k}/sender`);
-      return { sender, receiver, header: header(2) };
+      return { sender, receiver, header: screenHeader(2) };
     }),
   );
   await new Promise((r) => setTimeout(r, 200));

@@ -7,7 +7,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
-import { FRAME_HEADER_BYTES } from '../../protocol/frame';
+import { PROTOCOL_VERSION } from '../../protocol/common';
+import { DataChannel, FRAME_HEADER_BYTES, writeFrameHeader } from '../../protocol/frame';
+import { ALL_GRANTS, helperHello } from '../../test/support/workflow';
+import type { PreparedSession } from './relay-node';
 
 /** What one screen-sharing session sends on average, in bits per second. */
 export const SESSION_BITS_PER_S = 1.3e6;
@@ -175,4 +178,33 @@ export async function startChild(file: string, env: NodeJS.ProcessEnv = {}): Pro
       clearTimeout(timer);
     },
   };
+}
+
+/** The screen channel's data-plane header for frames from the helper (peer 1) to viewer `to`. */
+export function screenHeader(to: number): Uint8Array {
+  const h = new Uint8Array(FRAME_HEADER_BYTES);
+  writeFrameHeader(h, { channel: DataChannel.screen, from: 1, to });
+  return h;
+}
+
+/**
+ * One prepared session made a stream pair: its helper joins on `helperWsUrl` and consents to
+ * everything, its agent's viewer says hello on `viewer` (the same node, or another one).
+ */
+export async function joinStreamPair(
+  s: PreparedSession,
+  helperWsUrl: string,
+  viewer: { wsUrl: string; url: string },
+): Promise<StreamPair> {
+  const helper = await open(helperWsUrl);
+  await hello(helper, helperHello({ kind: 'join', joinCode: s.joinCode }));
+  helper.send(JSON.stringify({ type: 'helper.consent', grants: ALL_GRANTS }));
+  const receiver = await open(viewer.wsUrl, viewer.url);
+  const welcome = await hello(receiver, {
+    type: 'viewer.hello',
+    token: s.agentToken,
+    sessionId: s.sessionId,
+    protocol: PROTOCOL_VERSION,
+  });
+  return { sender: helper, receiver, header: screenHeader(welcome.peerId as number) };
 }
