@@ -208,11 +208,14 @@ export class SessionService {
   }
 
   private async refreshFromStore(sessionId: string): Promise<void> {
+    // Read before the session, so no wait stands between reading it and applying it (a refresh
+    // for an older change must not land after a newer one's).
+    const timeoutMs = await this.answerTimeoutMs();
     const s = await this.ctx.store.sessions.byId(sessionId);
     const waiting = s && (s.state === 'queued' || s.state === 'transferring');
     // Every node keeps the deadlines the store implies, so one node's death loses none; the
     // gate lets one node act on each (gateDeadlinesWith). Armed first: the entry shows it.
-    const at = waiting ? answerDeadlineOf(s, await this.answerTimeoutMs()) : undefined;
+    const at = waiting ? answerDeadlineOf(s, timeoutMs) : undefined;
     if (at === undefined) this.deadlines.clear(sessionId);
     else if (this.deadlines.of(sessionId) !== at) this.deadlines.set(sessionId, at);
     const entry = waiting ? await this.entryOf(s) : null;
