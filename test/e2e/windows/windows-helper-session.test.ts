@@ -274,11 +274,14 @@ describe('the Windows helper (lifeline-helper.exe under Wine) in a whole session
   });
 
   it("shows the agent's drawing on the customer's screen and keeps it out of the agent's picture", async () => {
+    // Drawn low on the screen: the helper's own windows open in its middle ("Send a file to the
+    // agent", once files are allowed) and stand above the agent's drawings, as the sharing
+    // indicator does; a stroke across the middle waited on their stacking (60 s once in CI).
     const shape = {
       kind: 'pen' as const,
       points: [
-        [200, 420],
-        [520, 450],
+        [200, 640],
+        [520, 670],
       ] as [number, number][],
       color: '#ff00ff',
       width: 8,
