@@ -224,6 +224,12 @@ export interface DialogSpec {
   cancel?: string;
   /** Buttons are disabled (while connecting). */
   busy?: boolean;
+  /**
+   * A window the customer uses when they like (the file offer), not a question they are waiting
+   * for: it opens behind the window in front, without the keyboard, and is not kept above other
+   * windows, so the agent's keys and clicks still reach the customer's application.
+   */
+  inBackground?: boolean;
 }
 
 export type DialogAction =
@@ -246,7 +252,10 @@ export interface Dialog {
 }
 
 export interface DialogHost {
-  /** Opens a dialog on top of every window, focused; `onAction` hears every button and the close. */
+  /**
+   * Opens a dialog on top of every window, focused (unless `inBackground`); `onAction` hears every
+   * button and the close.
+   */
   open(spec: DialogSpec, onAction: (action: DialogAction) => void): Promise<Dialog>;
   /** Closes every dialog and the host's connection to the desktop. */
   close(): Promise<void>;

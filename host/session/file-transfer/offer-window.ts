@@ -127,6 +127,8 @@ export class OfferWindow {
       buttons,
       cancel: HIDE_BUTTON,
       busy: this.phase === 'choosing',
+      // The agent may be typing into the customer's application when files are allowed.
+      inBackground: true,
     };
   }
 

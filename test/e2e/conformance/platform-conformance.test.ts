@@ -373,6 +373,40 @@ describe.each(BACKENDS)('platform backend %s', (name) => {
     );
   });
 
+  it('opens a background window (the file offer) without taking the keyboard from the application', async () => {
+    if (b.limits.fileChooser) {
+      // No file chooser on this backend here, so no offer window either (offer-window.ts).
+      expect(b.limits.fileChooser).toMatch(/test\//);
+      return;
+    }
+    const title = 'Send a file to the agent';
+    await b.driver.call('move', b.app.focusPoint);
+    await b.driver.call('button', { button: 'left', down: true });
+    await b.driver.call('button', { button: 'left', down: false });
+    expect(await b.driver.call('dialog.background', { title })).toBe(true);
+    try {
+      const seen = await waitFor(
+        'the background window on the screen',
+        async () => {
+          const w = await b.driver.call<{ found: boolean; foreground: boolean }>('window.find', { title });
+          return w.found ? w : undefined;
+        },
+        INPUT_ARRIVES_MS,
+      );
+      expect(seen.foreground).toBe(false);
+      // The agent's typing still reaches the application.
+      await b.driver.call('type', { text: ' still here' });
+      await waitFor(
+        'the typing in the application',
+        async () => (await b.app.text()).endsWith(' still here'),
+        INPUT_ARRIVES_MS,
+      );
+      expect((await b.driver.call<{ foreground: boolean }>('window.find', { title })).foreground).toBe(false);
+    } finally {
+      await b.driver.call('dialog.backgroundClose');
+    }
+  });
+
   it("opens the system's file chooser without holding the helper, and gives the path picked, or null on Escape", async () => {
     if (b.limits.fileChooser) {
       expect(b.limits.fileChooser).toMatch(/test\//);

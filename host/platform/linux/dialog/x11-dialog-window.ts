@@ -187,7 +187,10 @@ export class X11DialogWindow implements Dialog {
       32,
       u32([a._NET_WM_WINDOW_TYPE_DIALOG]),
     );
-    c.ChangeProperty(PROP_REPLACE, this.window, a._NET_WM_STATE, XA_ATOM, 32, u32([a._NET_WM_STATE_ABOVE]));
+    // A background dialog (the file offer) is neither kept above nor activated.
+    if (!this.spec.inBackground) {
+      c.ChangeProperty(PROP_REPLACE, this.window, a._NET_WM_STATE, XA_ATOM, 32, u32([a._NET_WM_STATE_ABOVE]));
+    }
     c.ChangeProperty(PROP_REPLACE, this.window, a._NET_WM_PID, XA_CARDINAL, 32, u32([process.pid]));
     // WM_HINTS: InputHint | StateHint, input = true, initial state = Normal.
     c.ChangeProperty(
@@ -313,7 +316,7 @@ export class X11DialogWindow implements Dialog {
         return;
       case EV_MAP_NOTIFY:
         if (raw.readUInt32LE(8) === this.window) {
-          this.activate();
+          if (!this.spec.inBackground) this.activate();
           this.paint();
         }
         return;

@@ -53,6 +53,8 @@ const WS_TABSTOP = 0x00010000;
 const WS_GROUP = 0x00020000;
 const WS_BORDER = 0x00800000;
 const WS_EX_TOPMOST = 0x8;
+/** Shows a window without activating it (a background dialog). */
+const SW_SHOWNOACTIVATE = 4;
 const WS_EX_CONTROLPARENT = 0x10000;
 const WS_EX_DLGMODALFRAME = 0x1;
 const WS_EX_APPWINDOW = 0x40000;
@@ -113,7 +115,7 @@ export class DialogWindow {
     this.spec = spec;
     const { user32 } = ui.w;
     this.hwnd = user32.CreateWindowExW(
-      WS_EX_TOPMOST | WS_EX_CONTROLPARENT | WS_EX_DLGMODALFRAME | WS_EX_APPWINDOW,
+      (spec.inBackground ? 0 : WS_EX_TOPMOST) | WS_EX_CONTROLPARENT | WS_EX_DLGMODALFRAME | WS_EX_APPWINDOW,
       CLASS_DIALOG,
       spec.title,
       WS_POPUP | WS_CAPTION | WS_SYSMENU,
@@ -132,9 +134,10 @@ export class DialogWindow {
     this.centre();
   }
 
-  /** Shows it in front, the keyboard on its first control. */
+  /** Shows it in front, the keyboard on its first control (a background one: shown, no more). */
   show(): void {
-    this.ui.showInFront(this.hwnd, this.firstFocus());
+    if (this.spec.inBackground) this.ui.w.user32.ShowWindow(this.hwnd, SW_SHOWNOACTIVATE);
+    else this.ui.showInFront(this.hwnd, this.firstFocus());
   }
 
   rect(): ScreenRect {

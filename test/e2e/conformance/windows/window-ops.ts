@@ -9,6 +9,7 @@ import { NO_GRANTS, type Grants } from '../../../../protocol/common';
 import { currentSystem, dialogHost, fileChooser } from '../../../../host/platform/registry';
 import { win32 } from '../../../../host/platform/windows/win32';
 import type { ConsentPrompt } from '../../../../host/consent/prompts/consent-prompt';
+import type { Dialog } from '../../../../host/platform/types';
 import { WindowConsentPrompt } from '../../../../host/consent/prompts/window-consent-prompt';
 import { HelperText } from '../../../../host/i18n/helper-text';
 import { WinUiThread } from '../../../../host/platform/windows/win-ui-thread';
@@ -23,7 +24,31 @@ export function windowOps(): Record<string, (a: Args) => Promise<unknown>> {
   let dialogs = 0;
   /** The file chooser's outcome once the customer answered it (chooser.open starts it). */
   let chosen: { path: string | null } | { error: string } | null = null;
+  /** A dialog opened in the background (dialog.background), until dialog.backgroundClose. */
+  let background: Dialog | null = null;
   return {
+    /** Opens a dialog the customer uses when they like (the file offer's kind): no focus taken. */
+    'dialog.background': async (a) => {
+      const host = dialogHost(currentSystem());
+      if (!host) return false;
+      background = await host.open(
+        {
+          title: String(a.title),
+          heading: String(a.title),
+          text: ['A window the customer uses when they like.'],
+          buttons: [{ id: 'hide', label: 'Close', primary: true }],
+          cancel: 'hide',
+          inBackground: true,
+        },
+        () => undefined,
+      );
+      return true;
+    },
+    'dialog.backgroundClose': async () => {
+      background?.close();
+      background = null;
+      return true;
+    },
     /** Opens the backend's file chooser (Windows' Open dialog) without waiting for the answer. */
     'chooser.open': async (a) => {
       const chooser = fileChooser(currentSystem());

@@ -100,6 +100,8 @@ describe('the "Send a file to the agent..." window', () => {
     await tick();
     await until(() => host.open().length === 1, 'the window open');
     expect(only().spec.heading).toBe('Send a file to the agent');
+    // It opens behind the application the agent may be typing into, and is not kept on top.
+    expect(only().spec.inBackground).toBe(true);
     expect(only().spec.buttons.map((b) => b.id)).toEqual([HIDE_BUTTON, SEND_BUTTON]);
     expect(only().spec.text[0]).toMatch(/^Alex Agent may receive a file from you/u);
     only().act(press(HIDE_BUTTON));
