@@ -10,7 +10,7 @@
  * `BENCH_VIDEO_LINK=loopback` runs without shaping. Not a test: numbers, not verdicts.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X11InputSink } from '../../host/platform/linux/x11-input-sink';
@@ -33,6 +33,13 @@ const MEASURE_MS = 20_000;
 /** Longest wait for a decoded picture to equal the X capture after the pause, in ms. */
 const EXACT_MAX_MS = 10_000;
 const EXACT_POLL_MS = 250;
+
+/** Pixels of `r` inside the video. */
+function videoPixels(r: { x: number; y: number; w: number; h: number }): number {
+  const w = Math.min(r.x + r.w, VIDEO.x + VIDEO.width) - Math.max(r.x, VIDEO.x);
+  const h = Math.min(r.y + r.h, VIDEO.y + VIDEO.height) - Math.max(r.y, VIDEO.y);
+  return w > 0 && h > 0 ? w * h : 0;
+}
 
 function touches(r: { x: number; y: number; w: number; h: number }): boolean {
   return (
@@ -116,8 +123,11 @@ async function main(): Promise<void> {
     let oursFrames = 0;
     let oursTouched = false;
     let rfbTouched = false;
+    // Video pixels painted (a frame sent in parts, or only where it changed, counts in part).
+    const painted = { rfb: 0, ours: 0 };
     rfb.onRect = (r) => {
       if (touches(r)) rfbTouched = true;
+      painted.rfb += videoPixels(r);
     };
     let rfbUpdatesSeen = 0;
     const countRfb = setInterval(() => {
@@ -128,6 +138,7 @@ async function main(): Promise<void> {
       }
     }, 5);
     ours.onPainted = (_at, r) => {
+      for (const p of r.rects) painted.ours += videoPixels({ x: p.x, y: p.y, w: p.width, h: p.height });
       if (r.rects.some((p) => touches({ x: p.x, y: p.y, w: p.width, h: p.height }))) oursTouched = true;
       if (r.end) {
         if (oursTouched) oursFrames++;
@@ -137,14 +148,21 @@ async function main(): Promise<void> {
     await sleep(WARMUP_MS);
     const b0 = { rfb: rfb.bytes, ours: ours.plainBytes };
     const f0 = { rfb: rfbFrames, ours: oursFrames };
+    const p0 = { ...painted };
     const c0 = { rfb: cpuMs(vnc.process.pid!), ours: cpuMs(helper.process.pid!) };
     const t0 = performance.now();
     await sleep(MEASURE_MS);
     const secs = (performance.now() - t0) / 1000;
     const bytes = { rfb: rfb.bytes - b0.rfb, ours: ours.plainBytes - b0.ours };
     const frames = { rfb: rfbFrames - f0.rfb, ours: oursFrames - f0.ours };
+    const videoArea = VIDEO.width * VIDEO.height;
+    const wholeFrames = {
+      rfb: (painted.rfb - p0.rfb) / videoArea,
+      ours: (painted.ours - p0.ours) / videoArea,
+    };
     const cpu = { rfb: cpuMs(vnc.process.pid!) - c0.rfb, ours: cpuMs(helper.process.pid!) - c0.ours };
     const stats = await ours.fetchStats();
+    const uptime = readFileSync('/proc/loadavg', 'utf8').trim();
 
     // Pause the video (space to the window under the pointer) and wait for exact pictures.
     await input.key('Space', true);
@@ -174,10 +192,21 @@ async function main(): Promise<void> {
     const fps = { rfb: frames.rfb / secs, ours: frames.ours / secs };
     const kbps = { rfb: (bytes.rfb * 8) / secs / 1000, ours: (bytes.ours * 8) / secs / 1000 };
     const perMB = { rfb: frames.rfb / (bytes.rfb / 1e6), ours: frames.ours / (bytes.ours / 1e6) };
+    const wholePerMB = {
+      rfb: wholeFrames.rfb / (bytes.rfb / 1e6),
+      ours: wholeFrames.ours / (bytes.ours / 1e6),
+    };
     const rows: [string, number, number, number][] = [
       ['frames delivered per second (updates painting the video)', fps.rfb, fps.ours, 1],
+      [
+        "video area painted per second (whole frames' worth)",
+        wholeFrames.rfb / secs,
+        wholeFrames.ours / secs,
+        1,
+      ],
       ['kbit/s received', kbps.rfb, kbps.ours, 0],
       ['frames per MB', perMB.rfb, perMB.ours, 2],
+      ["whole frames' worth per MB", wholePerMB.rfb, wholePerMB.ours, 2],
       ['server CPU over the 20 s (ms)', cpu.rfb, cpu.ours, 0],
       ['exact after the pause (ms; n/a: not within 10 s)', exact.rfb, exact.ours, 0],
       ['differing pixels left', left.rfb, left.ours, 0],
@@ -189,6 +218,7 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|');
     for (const [label, a, b, d] of rows)
       console.log(`| ${label} | ${f(a, d)} | ${f(b, d)} | ${ratio(b, a)} |`);
+    console.log(`\nload average (1, 5, 15 min, ...): ${uptime}`);
     console.log(`\nmeasured ${secs.toFixed(1)} s; helper encoder stats: ${JSON.stringify(stats)}`);
     rfb.close();
   } finally {

@@ -55,7 +55,8 @@ export class MessageBuilder {
    * returned view must be filled with exactly that data; otherwise the result is null.
    */
   async add(op: ScreenOperation, dataBytes = 0): Promise<Uint8Array | null> {
-    const opBytes = OP_HEADER_MAX_BYTES + (op.op === 'jpeg' ? op.data.byteLength : 0);
+    const opBytes =
+      OP_HEADER_MAX_BYTES + (op.op === 'jpeg' || op.op === 'jpegScaled' ? op.data.byteLength : 0);
     if (
       this.opCount > 0 &&
       (this.worstCase(opBytes, dataBytes) > SCREEN_MESSAGE_MAX_BYTES ||

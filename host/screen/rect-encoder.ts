@@ -42,10 +42,23 @@ export interface EncodeCounters {
   copy: number;
   /** Pixels sent lossy (JPEG). */
   lossyPixels: number;
+  /** Frames of a playing video region sent as one JPEG (video-frame-coder.ts). */
+  videoFrames: number;
+  /** Those of them sent at a reduced scale (JPEG_SCALED). */
+  videoScaled: number;
 }
 
 export function emptyCounters(): EncodeCounters {
-  return { fill: 0, palette: 0, gradient: 0, jpeg: 0, copy: 0, lossyPixels: 0 };
+  return {
+    fill: 0,
+    palette: 0,
+    gradient: 0,
+    jpeg: 0,
+    copy: 0,
+    lossyPixels: 0,
+    videoFrames: 0,
+    videoScaled: 0,
+  };
 }
 
 export class RectEncoder {

@@ -399,6 +399,8 @@ export class ScreenEncoder {
         now: t1,
         refresh,
         moveHints,
+        waited: wasBlocked,
+        rateBps: this.flow.snapshot().rateBps,
       });
       this.statsValue.refreshedPixels += result.refreshedPixels;
       messages.push(...result.messages);

@@ -24,6 +24,8 @@ import { MoveDetector, rowsEqual } from './move-detector';
 import { LossyAreas } from './lossy-areas';
 import { PixelViewer, type PixelView } from './pixel-view';
 import { VideoTiles } from './video-tiles';
+import { VideoRegion } from './video-region';
+import { VideoFrameCoder } from './video-frame-coder';
 import { area as pixels, intersect, union } from './rect-math';
 import { WindowMoveDetector, type Move } from './window-move-detector';
 import { emptyCounters, RectEncoder, type EncodeCounters, type EncodeQuality } from './rect-encoder';
@@ -62,6 +64,10 @@ export interface EncodeOptions {
    * costs a compare, never a wrong picture.
    */
   moveHints?: readonly Move[];
+  /** This update had to wait for the flow-control window (the link is the bottleneck). */
+  waited?: boolean;
+  /** The link's measured delivery rate, bytes per second (null or absent: unknown). */
+  rateBps?: number | null;
 }
 
 export interface UpdateResult {
@@ -84,6 +90,8 @@ export class UpdateEncoder {
   private readonly viewer = new PixelViewer();
   private readonly lossyAreas = new LossyAreas();
   private video: VideoTiles | null = null;
+  private readonly region = new VideoRegion();
+  private readonly videoFrames: VideoFrameCoder;
   private seq = 0;
   private everything = false;
 
@@ -93,6 +101,12 @@ export class UpdateEncoder {
     private readonly refreshIdleMs = LOSSLESS_REFRESH_IDLE_MS,
   ) {
     this.rects = new RectEncoder(jpeg);
+    this.videoFrames = new VideoFrameCoder(jpeg, 0);
+  }
+
+  /** Where a video plays now (coded as one picture per frame), or null. */
+  videoRegion(now: number): Rect | null {
+    return this.region.current(now);
   }
 
   /** When the oldest approximate area on the viewer will be due for its lossless refresh (null: none). */
@@ -122,6 +136,7 @@ export class UpdateEncoder {
     this.detector = new ChangeDetector(width, height);
     this.lossyAreas.clear();
     this.video = new VideoTiles(width, height);
+    this.region.clear();
     this.everything = true;
     const w = new ByteWriter(16);
     writeReset(w, this.nextSeq(), width, height);
@@ -169,6 +184,7 @@ export class UpdateEncoder {
         now,
         options.refresh === true,
         options.moveHints ?? [],
+        { waited: options.waited === true, rateBps: options.rateBps ?? null },
       );
     } catch (e) {
       // Half an update may be in the deflate stream and the viewer's copy: only a new stream
@@ -188,13 +204,35 @@ export class UpdateEncoder {
     now: number,
     refresh: boolean,
     moveHints: readonly Move[],
+    link: { waited: boolean; rateBps: number | null },
   ): Promise<UpdateResult> {
     const out = this.out!;
     const counters = emptyCounters();
+    const lossy: Rect[] = [];
     if (this.everything) {
       detector.markAll();
       this.everything = false;
     } else {
+      // A playing video first, as one picture: once committed to the viewer's copy, the scans
+      // and move searches below find it unchanged and spend nothing on it.
+      const region = quality.lossy ? this.region.current(now) : null;
+      if (region !== null && contains(area, region) && !regionEqual(detector.prev, view, region)) {
+        const sent = await this.videoFrames.emit(view, region, out, {
+          jpegQuality: quality.jpegQuality,
+          now,
+          ...link,
+        });
+        if (sent) {
+          detector.commit(view, region);
+          this.lossyAreas.sent(region, [region], now);
+          this.region.played(now);
+          lossy.push(region);
+          counters.jpeg++;
+          counters.videoFrames++;
+          if (this.videoFrames.lastScaled) counters.videoScaled++;
+          counters.lossyPixels += pixels(region);
+        }
+      }
       // Moves the system reported, first: once copied into the viewer's copy, the moved pixels
       // compare equal in the scan below and are not sent again.
       for (const hint of moveHints.slice(0, MOVE_HINTS_MAX)) {
@@ -231,7 +269,6 @@ export class UpdateEncoder {
         detector.scan(view, [redo], vertical ? move.rect : null);
       }
     }
-    const lossy: Rect[] = [];
     await this.encodeDirty(view, out, quality, counters, now, lossy);
     // The refresh after what changed: areas re-sent as JPEG just now are not still, and those
     // this update painted losslessly are no longer lossy.
@@ -257,12 +294,16 @@ export class UpdateEncoder {
     lossy: Rect[],
   ): Promise<void> {
     const detector = this.detector!;
-    for (const rect of detector.takeRects()) {
+    const rects = detector.takeRects();
+    for (const rect of rects) {
       const parts = await this.rects.encode(view, rect, out, quality, counters, this.video, now);
       detector.commit(view, rect);
       this.lossyAreas.sent(rect, parts, now);
       lossy.push(...parts);
     }
+    const video = this.video;
+    if (quality.lossy && video !== null && rects.length > 0)
+      this.region.observe(rects, (r) => video.any(r, now), now);
   }
 
   /** Sends a move and applies it to the viewer's copy and to the map of its lossy areas. */
@@ -301,6 +342,24 @@ export function moveHolds(prev: FrameCopy, view: PixelView, move: Move, area: Re
     const cur = (rect.y + row) * view.pitch + view.offset + rect.x;
     const old = prev.rowAt[srcY + row]! + srcX;
     if (!rowsEqual(view, cur, prev, old, rect.width)) return false;
+  }
+  return true;
+}
+
+function contains(outer: Rect, inner: Rect): boolean {
+  return (
+    inner.x >= outer.x &&
+    inner.y >= outer.y &&
+    inner.x + inner.width <= outer.x + outer.width &&
+    inner.y + inner.height <= outer.y + outer.height
+  );
+}
+
+/** Whether `rect` of the new frame equals the viewer's copy (a native compare per row, stopping at the first change). */
+function regionEqual(prev: FrameCopy, view: PixelView, rect: Rect): boolean {
+  for (let row = 0; row < rect.height; row++) {
+    const cur = (rect.y + row) * view.pitch + view.offset + rect.x;
+    if (!rowsEqual(view, cur, prev, prev.rowAt[rect.y + row]! + rect.x, rect.width)) return false;
   }
   return true;
 }

@@ -26,6 +26,10 @@
  *     5 JPEG     vu length, length bytes             a baseline JPEG of exactly w x h (lossy)
  *     6 GRADIENT (nothing)                           data in the zlib section: w*h x 3 residuals,
  *                                                   lossless (photographic areas; see below)
+ *     7 JPEG_SCALED vu sw, vu sh, vu length, bytes    a baseline JPEG of exactly sw x sh
+ *                                                   (1 <= sw <= w, 1 <= sh <= h), stretched
+ *                                                   to w x h by the viewer (bilinear): a
+ *                                                   playing video coded at a reduced scale
  *   The zlib section is one piece of a single raw-deflate stream that lasts from RESET to RESET,
  *   ended by a sync flush, and inflates to exactly the bytes the PALETTE, RAW and GRADIENT
  *   operations need, in operation order.
@@ -49,7 +53,15 @@ import {
 import { ScreenFormatError } from './screen-format-error';
 
 export const SCREEN_KIND = { reset: 1, update: 2 } as const;
-export const SCREEN_OP = { fill: 1, copy: 2, palette: 3, raw: 4, jpeg: 5, gradient: 6 } as const;
+export const SCREEN_OP = {
+  fill: 1,
+  copy: 2,
+  palette: 3,
+  raw: 4,
+  jpeg: 5,
+  gradient: 6,
+  jpegScaled: 7,
+} as const;
 export const UPDATE_FLAG_END = 0x01;
 
 export interface RectFields {
@@ -65,6 +77,8 @@ export type ScreenOperation =
   | (RectFields & { op: 'palette'; colors: number })
   | (RectFields & { op: 'raw' })
   | (RectFields & { op: 'jpeg'; data: Uint8Array })
+  /** A JPEG of `sw` x `sh` (no larger than the rectangle) that the viewer stretches to w x h. */
+  | (RectFields & { op: 'jpegScaled'; sw: number; sh: number; data: Uint8Array })
   | (RectFields & { op: 'gradient' });
 
 export type ScreenMessage =
@@ -146,7 +160,20 @@ export function writeOperation(out: ByteWriter, op: ScreenOperation): void {
       out.varint(op.data.byteLength);
       out.bytes(op.data);
       return;
+    case 'jpegScaled':
+      checkScaled(op.sw, op.sh, op.w, op.h, (m) => new RangeError(m));
+      out.varint(op.sw);
+      out.varint(op.sh);
+      out.varint(op.data.byteLength);
+      out.bytes(op.data);
+      return;
   }
+}
+
+/** A scaled JPEG is never larger than its rectangle (which bounds the decoder's allocation by it). */
+function checkScaled(sw: number, sh: number, w: number, h: number, error: (m: string) => Error): void {
+  if (!(sw >= 1 && sh >= 1 && sw <= w && sh <= h))
+    throw error(`scaled JPEG of ${sw}x${sh} for a ${w}x${h} rectangle (1..w x 1..h)`);
 }
 
 // ------------------------------------------------------------------ parsing (decoder side)
@@ -240,6 +267,13 @@ function readOperation(r: ByteReader, frame: { width: number; height: number }):
     case 'jpeg': {
       const length = r.varint();
       return { op: 'jpeg', x, y, w, h, data: r.bytes(length) };
+    }
+    case 'jpegScaled': {
+      const sw = r.varint();
+      const sh = r.varint();
+      checkScaled(sw, sh, w, h, (m) => new ScreenFormatError('bad_value', m));
+      const length = r.varint();
+      return { op: 'jpegScaled', x, y, w, h, sw, sh, data: r.bytes(length) };
     }
   }
 }

@@ -20,6 +20,7 @@ import { SCREEN_MAX_PIXELS } from '../../protocol/screen/limits';
 import { ScreenFormatError } from '../../protocol/screen/screen-format-error';
 import { InflateStream } from './inflate-stream';
 import { jpegSize, type JpegDecoder } from './jpeg-decoder';
+import { stretchRgba } from './stretch';
 
 export interface PaintedRect {
   x: number;
@@ -191,30 +192,41 @@ export class ScreenDecoder {
       case 'gradient':
         return this.paintGradient(fb, op, lossless!, at);
       case 'jpeg': {
-        const size = jpegSize(op.data);
-        if (size.width !== op.w || size.height !== op.h) {
-          throw new ScreenFormatError(
-            'bad_jpeg',
-            `JPEG of ${size.width}x${size.height} for a ${op.w}x${op.h} rectangle`,
-          );
-        }
-        let rgba: Uint8Array | Uint8ClampedArray;
-        try {
-          rgba = await this.options.jpeg.decode(op.data, op.w, op.h);
-        } catch (e) {
-          throw new ScreenFormatError(
-            'bad_jpeg',
-            `JPEG did not decode: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }
-        if (rgba.byteLength !== op.w * op.h * 4)
-          throw new ScreenFormatError('bad_jpeg', 'JPEG decoded to the wrong size');
+        const rgba = await this.decodeJpeg(op.data, op.w, op.h);
         for (let y = 0; y < op.h; y++) {
           d.set(rgba.subarray(y * op.w * 4, (y + 1) * op.w * 4), (op.y + y) * stride + op.x * 4);
         }
         return at;
       }
+      case 'jpegScaled': {
+        const rgba = await this.decodeJpeg(op.data, op.sw, op.sh);
+        stretchRgba(rgba, op.sw, op.sh, d, fb.width, op.x, op.y, op.w, op.h);
+        return at;
+      }
     }
+  }
+
+  /** Decodes a JPEG that must be exactly `w` x `h` (checked in its header before any allocation). */
+  private async decodeJpeg(data: Uint8Array, w: number, h: number): Promise<Uint8Array | Uint8ClampedArray> {
+    const size = jpegSize(data);
+    if (size.width !== w || size.height !== h) {
+      throw new ScreenFormatError(
+        'bad_jpeg',
+        `JPEG of ${size.width}x${size.height} where ${w}x${h} was announced`,
+      );
+    }
+    let rgba: Uint8Array | Uint8ClampedArray;
+    try {
+      rgba = await this.options.jpeg.decode(data, w, h);
+    } catch (e) {
+      throw new ScreenFormatError(
+        'bad_jpeg',
+        `JPEG did not decode: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    if (rgba.byteLength !== w * h * 4)
+      throw new ScreenFormatError('bad_jpeg', 'JPEG decoded to the wrong size');
+    return rgba;
   }
 
   /** GRADIENT: undoes the prediction, then the subtract-green transform (screen-message.ts). */
