@@ -85,18 +85,31 @@ export class RectEncoder {
       const n = this.palette.build(view, rect, PALETTE_MAX_COLORS);
       if (n >= 1) {
         await this.emitFew(rect, n, out, counters);
-        if (video)
-          this.noteTiles(rect, n > RICH_COLORS && rect.width * rect.height >= RICH_MIN_PIXELS, video, now);
+        if (video) this.noteTiles(view, rect, n > RICH_COLORS, video, now);
         return [];
       }
     }
     return this.encodeTiles(view, rect, out, quality, counters, video, now);
   }
 
-  /** Tells `video` that every tile of `rect` changed, rich or not. */
-  private noteTiles(rect: Rect, rich: boolean, video: VideoTiles, now: number): void {
-    for (let y = rect.y; y < rect.y + rect.height; y += CLASS_TILE)
-      for (let x = rect.x; x < rect.x + rect.width; x += CLASS_TILE) video.changed(x, y, rich, now);
+  /**
+   * Tells `video` that every tile of `rect` changed, and which were rich. `manyColors`: the whole
+   * rectangle had more than RICH_COLORS colours; then each tile is counted on its own (stopping at
+   * RICH_COLORS + 1), or a terminal's 2-colour tiles beside a grainy video in the same rectangle
+   * would count as video too (and be coded inside the video's region).
+   */
+  private noteTiles(view: PixelView, rect: Rect, manyColors: boolean, video: VideoTiles, now: number): void {
+    const cols = Math.ceil(rect.width / CLASS_TILE);
+    const rows = Math.ceil(rect.height / CLASS_TILE);
+    for (let ty = 0; ty < rows; ty++)
+      for (let tx = 0; tx < cols; tx++) {
+        const tile = tileRect(rect, tx, ty);
+        const rich =
+          manyColors &&
+          richSized(tile, rect) &&
+          (cols * rows === 1 || this.palette.build(view, tile, RICH_COLORS) < 1);
+        video.changedRect(tile, rich, now);
+      }
   }
 
   /** FILL or PALETTE from the palette builder's current state (built for `rect`). */
@@ -159,18 +172,13 @@ export class RectEncoder {
           const few = this.palette.build(view, tile, RICH_COLORS);
           if (few >= 1) await this.emitFew(tile, few, out, counters);
           else photo[ty * cols + tx] = 1;
-          video.changed(tile.x, tile.y, few < 1, now);
+          video.changedRect(tile, few < 1, now);
           continue;
         }
         const n = this.palette.build(view, tile, PALETTE_MAX_COLORS);
         if (n >= 1) await this.emitFew(tile, n, out, counters);
         else photo[ty * cols + tx] = 1;
-        video?.changed(
-          tile.x,
-          tile.y,
-          (n < 1 || n > RICH_COLORS) && tile.width * tile.height >= RICH_MIN_PIXELS,
-          now,
-        );
+        video?.changedRect(tile, (n < 1 || n > RICH_COLORS) && richSized(tile, rect), now);
       }
     }
     // Runs of photographic tiles per tile row, then runs with the same columns merged downwards.
@@ -246,6 +254,18 @@ export class RectEncoder {
     await out.add({ op: 'jpeg', x: rect.x, y: rect.y, w: rect.width, h: rect.height, data });
     return true;
   }
+}
+
+/**
+ * Whether a changed `tile` (clipped to its rectangle `rect`) is large enough to count as rich: half
+ * a tile, or a strip across a whole tile at the edge of a large rectangle (a video's edge that ends
+ * inside a tile: without it, a 28-pixel column down a video's left side was coded apart from the
+ * video's region). A glyph's box is neither.
+ */
+function richSized(tile: Rect, rect: Rect): boolean {
+  if (tile.width * tile.height >= RICH_MIN_PIXELS) return true;
+  const strip = tile.width === CLASS_TILE || tile.height === CLASS_TILE;
+  return strip && rect.width * rect.height >= RICH_MIN_PIXELS * 4;
 }
 
 function tileRect(rect: Rect, tx: number, ty: number): Rect {

@@ -303,7 +303,7 @@ export class UpdateEncoder {
     }
     const video = this.video;
     if (quality.lossy && video !== null && rects.length > 0)
-      this.region.observe(rects, (r) => video.any(r, now), now);
+      this.region.observe(rects, (r) => video.videoPart(r, now), now);
   }
 
   /** Sends a move and applies it to the viewer's copy and to the map of its lossy areas. */

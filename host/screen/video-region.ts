@@ -28,11 +28,12 @@ export class VideoRegion {
   }
 
   /**
-   * One update's changed rectangles, coded tile by tile; `onVideo(rect)` says whether a rectangle
-   * touches tiles that play video.
+   * One update's changed rectangles, coded tile by tile; `videoPart(rect)` is the part of a
+   * rectangle on tiles that play video (null: none). Only those parts count: a changed rectangle
+   * may run from the video on into a terminal beside it, which must stay lossless.
    */
-  observe(changed: readonly Rect[], onVideo: (r: Rect) => boolean, now: number): void {
-    const video = changed.filter(onVideo);
+  observe(changed: readonly Rect[], videoPart: (r: Rect) => Rect | null, now: number): void {
+    const video = changed.map(videoPart).filter((r): r is Rect => r !== null);
     if (video.length === 0) return;
     const box = video.reduce(union);
     const covered = video.reduce((sum, r) => sum + area(r), 0);

@@ -9,7 +9,9 @@
  * here: a scrolling terminal's new lines are 2-colour tiles, and scrolled content moves by COPY.
  * Once the video stops, its JPEG areas are refreshed losslessly like any other (lossy-areas.ts).
  */
+import type { Rect } from '../platform/types';
 import { TILE_SIZE } from './change-detector';
+import { intersect } from './rect-math';
 
 /** More colours than this in a changed tile make the change "rich". */
 export const RICH_COLORS = 16;
@@ -59,6 +61,33 @@ export class VideoTiles {
     return false;
   }
 
+  /** The part of `rect` on tiles that play video: the box of those tiles, clipped to `rect` (null: none). */
+  videoPart(rect: Rect, now: number): Rect | null {
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let y = rect.y; y < rect.y + rect.height; y += TILE_SIZE - (y % TILE_SIZE))
+      for (let x = rect.x; x < rect.x + rect.width; x += TILE_SIZE - (x % TILE_SIZE)) {
+        if (!this.isVideo(x, y, now)) continue;
+        const tx = x - (x % TILE_SIZE);
+        const ty = y - (y % TILE_SIZE);
+        x0 = Math.min(x0, tx);
+        y0 = Math.min(y0, ty);
+        x1 = Math.max(x1, tx + TILE_SIZE);
+        y1 = Math.max(y1, ty + TILE_SIZE);
+      }
+    if (x0 === Infinity) return null;
+    return intersect(rect, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
+  }
+
+  /** Every tile `rect` touches changed (`rect` is a classification tile, not aligned to this grid). */
+  changedRect(rect: Rect, rich: boolean, now: number): void {
+    for (let y = rect.y; y < rect.y + rect.height; y += TILE_SIZE - (y % TILE_SIZE))
+      for (let x = rect.x; x < rect.x + rect.width; x += TILE_SIZE - (x % TILE_SIZE))
+        this.changed(x, y, rich, now);
+  }
+
   /** The tile holding (x, y) changed at `now`; `rich` says whether its content had many colours. */
   changed(x: number, y: number, rich: boolean, now: number): void {
     const i = this.index(x, y);
@@ -66,6 +95,8 @@ export class VideoTiles {
       this.run[i] = 0;
       return;
     }
+    // Two classification tiles of one update may share this tile: one change, not two.
+    if (this.lastAt[i] === now && this.run[i]! > 0) return;
     const continues = now - this.lastAt[i]! <= GAP_MAX_MS;
     this.run[i] = continues ? Math.min(255, this.run[i]! + 1) : 1;
     this.lastAt[i] = now;

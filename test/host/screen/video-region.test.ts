@@ -32,7 +32,8 @@ function opsOf(messages: Uint8Array[], size: { width: number; height: number }):
   return ops;
 }
 
-const ALWAYS = (): boolean => true;
+/** Every rectangle lies on video tiles. */
+const ALWAYS = (r: Rect): Rect => r;
 
 describe('VideoRegion', () => {
   it('takes a large, mostly changed area on video tiles as the region, and drops it once still', () => {
@@ -65,7 +66,12 @@ describe('VideoRegion', () => {
       0,
     );
     expect(v.current(0)).toBeNull();
-    v.observe([{ x: 0, y: 0, width: 320, height: 240 }], () => false, 0); // not video tiles
+    v.observe([{ x: 0, y: 0, width: 320, height: 240 }], () => null, 0); // not video tiles
+    expect(v.current(0)).toBeNull();
+    // A rectangle from a video on into a terminal beside it: only its video part counts.
+    v.observe([{ x: 0, y: 0, width: 640, height: 240 }], (r) => ({ ...r, width: 320 }), 0);
+    expect(v.current(0)).toEqual({ x: 0, y: 0, width: 320, height: 240 });
+    v.clear();
     expect(v.current(0)).toBeNull();
   });
 
