@@ -400,7 +400,6 @@ export class ScreenEncoder {
         refresh,
         moveHints,
         waited: wasBlocked,
-        rateBps: this.flow.snapshot().rateBps,
       });
       this.statsValue.refreshedPixels += result.refreshedPixels;
       messages.push(...result.messages);

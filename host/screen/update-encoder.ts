@@ -66,8 +66,6 @@ export interface EncodeOptions {
   moveHints?: readonly Move[];
   /** This update had to wait for the flow-control window (the link is the bottleneck). */
   waited?: boolean;
-  /** The link's measured delivery rate, bytes per second (null or absent: unknown). */
-  rateBps?: number | null;
 }
 
 export interface UpdateResult {
@@ -184,7 +182,7 @@ export class UpdateEncoder {
         now,
         options.refresh === true,
         options.moveHints ?? [],
-        { waited: options.waited === true, rateBps: options.rateBps ?? null },
+        { waited: options.waited === true },
       );
     } catch (e) {
       // Half an update may be in the deflate stream and the viewer's copy: only a new stream
@@ -204,7 +202,7 @@ export class UpdateEncoder {
     now: number,
     refresh: boolean,
     moveHints: readonly Move[],
-    link: { waited: boolean; rateBps: number | null },
+    link: { waited: boolean },
   ): Promise<UpdateResult> {
     const out = this.out!;
     const counters = emptyCounters();

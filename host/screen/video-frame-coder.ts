@@ -22,8 +22,6 @@ export interface VideoFrameContext {
   jpegQuality: number;
   /** This update had to wait for the flow-control window. */
   waited: boolean;
-  /** The link's measured delivery rate, bytes per second (null: not measured yet). */
-  rateBps: number | null;
   now: number;
 }
 
@@ -53,7 +51,7 @@ export class VideoFrameCoder {
   /** Adds `region` of `view` to `out` as one JPEG (scaled or not); false when it was too large to send. */
   async emit(view: PixelView, region: Rect, out: MessageBuilder, ctx: VideoFrameContext): Promise<boolean> {
     const scale = this.scaleValue;
-    scale.beforeFrame(region.width, region.height, ctx.waited, ctx.rateBps, ctx.now);
+    scale.beforeFrame(ctx.waited, ctx.now);
     const size = scale.size(region.width, region.height);
     const full = size.width === region.width && size.height === region.height;
     let data: Uint8Array;
@@ -75,7 +73,6 @@ export class VideoFrameCoder {
       };
       data = this.jpeg.encode(small, { x: 0, y: 0, width: size.width, height: size.height }, ctx.jpegQuality);
     }
-    scale.afterFrame(size.width * size.height, data.byteLength);
     if (data.byteLength > VIDEO_JPEG_MAX_BYTES) {
       scale.tooLarge();
       return false;

@@ -87,25 +87,22 @@ describe('VideoScale', () => {
   it('steps down when updates wait for the window, and back up after a clear stretch', () => {
     const s = new VideoScale(0);
     expect(s.scale).toBe(1);
-    s.beforeFrame(1280, 720, true, null, 100);
+    s.beforeFrame(true, 100);
     expect(s.scale).toBe(VIDEO_SCALES[1]);
-    s.beforeFrame(1280, 720, true, null, 150); // too soon after the last step down
+    s.beforeFrame(true, 150); // too soon after the last step down
     expect(s.scale).toBe(VIDEO_SCALES[1]);
-    s.beforeFrame(1280, 720, false, null, 150 + VIDEO_STEP_UP_AFTER_MS - 10);
+    s.beforeFrame(false, 150 + VIDEO_STEP_UP_AFTER_MS - 10);
     expect(s.scale).toBe(VIDEO_SCALES[1]);
-    s.beforeFrame(1280, 720, false, null, 150 + VIDEO_STEP_UP_AFTER_MS);
+    s.beforeFrame(false, 150 + VIDEO_STEP_UP_AFTER_MS);
     expect(s.scale).toBe(1);
   });
 
-  it('codes frames small enough for the measured rate at once, without waiting first', () => {
+  it('steps down at most to the smallest scale, then says the frame cannot get smaller', () => {
     const s = new VideoScale(0);
-    s.afterFrame(1280 * 720, 200_000); // 200 KB frames at full size
-    s.beforeFrame(1280, 720, false, 250_000, 40); // 250 KB/s: ~10 KB per frame at the target rate
-    expect(s.scale).toBeLessThanOrEqual(1 / 2);
-    expect(s.size(1280, 720)).toEqual({
-      width: Math.round(1280 * s.scale),
-      height: Math.round(720 * s.scale),
-    });
+    for (let i = 1; i <= VIDEO_SCALES.length + 2; i++) s.beforeFrame(true, i * 1000);
+    expect(s.scale).toBe(VIDEO_SCALES[VIDEO_SCALES.length - 1]);
+    expect(s.size(1280, 720)).toEqual({ width: 320, height: 180 });
+    expect(s.tooLarge()).toBe(false);
   });
 });
 
@@ -127,7 +124,7 @@ describe('UpdateEncoder with a playing video', () => {
       videoFrame(f, VIDEO, i);
       // From the sixth frame on, the link is slow and updates wait for the window.
       const slow = i >= 6;
-      const r = await enc.encode(f, [VIDEO], LOSSY, { now, waited: slow, rateBps: slow ? 100_000 : null });
+      const r = await enc.encode(f, [VIDEO], LOSSY, { now, waited: slow });
       for (const m of r.messages) await dec.apply(m);
       frames.push(opsOf(r.messages, size));
       asVideo.push(r.counters.videoFrames);
