@@ -72,9 +72,12 @@ export class FlowControl {
     return this.window;
   }
 
-  /** True when a new update may start. */
-  canSend(): boolean {
-    return this.inFlightBytes < this.window;
+  /**
+   * True when a new update may start. `floorBytes` raises the window for this question (a playing
+   * video keeps a few frames in flight: see ScreenEncoder.videoFloor).
+   */
+  canSend(floorBytes = 0): boolean {
+    return this.inFlightBytes < Math.max(this.window, floorBytes);
   }
 
   onSent(seq: number, bytes: number, now: number): void {

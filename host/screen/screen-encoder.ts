@@ -42,6 +42,14 @@ export const MIN_UPDATE_INTERVAL_MS = 8;
 export const FULL_COMPARE_MS = 3000;
 /** More pending damage rectangles than this are replaced by one full compare. */
 const DAMAGE_RECTS_MAX = 64;
+/**
+ * Frames of a playing video the window always lets in flight. The window follows the delivery
+ * rate, which a stream of small video frames measures low (it measures what we send); with a
+ * viewer that acks after decoding, the round trip then exceeds base + queue target and the window
+ * sank to its 16 KB floor: one frame per round trip (5 fps on the loaded benchmark machine).
+ * A few frames in flight hide the round trip; the queue they make is a few frames long.
+ */
+export const VIDEO_FRAMES_IN_FLIGHT = 3;
 /** Wait after a failed capture before trying again, in ms. */
 const CAPTURE_RETRY_MS = 500;
 
@@ -320,7 +328,7 @@ export class ScreenEncoder {
       return;
     }
     if (this.wakeTimer !== null) return; // an update is already on its way
-    if (!this.flow.canSend()) {
+    if (!this.flow.canSend(this.videoFloor(now))) {
       if (!this.blockedNow) {
         this.blockedNow = true;
         this.statsValue.blocked++;
@@ -329,6 +337,11 @@ export class ScreenEncoder {
       return;
     }
     this.later(this.lastUpdateAt + this.minInterval - now);
+  }
+
+  /** The window's floor while a video plays (VIDEO_FRAMES_IN_FLIGHT of its frames), else 0. */
+  private videoFloor(now: number): number {
+    return this.encoder.videoFrameBytes(now) * VIDEO_FRAMES_IN_FLIGHT;
   }
 
   private refreshLater(ms: number): void {
@@ -346,7 +359,8 @@ export class ScreenEncoder {
     this.wakeTimer = setTimeout(
       () => {
         this.wakeTimer = null;
-        if (this.hasWork(this.now()) && this.flow.canSend() && !this.busy) void this.update();
+        const now = this.now();
+        if (this.hasWork(now) && this.flow.canSend(this.videoFloor(now)) && !this.busy) void this.update();
         else this.wake();
       },
       Math.max(0, ms),
@@ -399,7 +413,9 @@ export class ScreenEncoder {
         now: t1,
         refresh,
         moveHints,
-        waited: wasBlocked,
+        // A smaller video frame helps only when the link's window held it back, not the floor
+        // of frames in flight (then the round trip sets the rate, whatever the frames' size).
+        waited: wasBlocked && this.flow.windowBytes >= this.videoFloor(t1),
       });
       this.statsValue.refreshedPixels += result.refreshedPixels;
       messages.push(...result.messages);

@@ -102,6 +102,11 @@ export class UpdateEncoder {
     this.videoFrames = new VideoFrameCoder(jpeg, 0);
   }
 
+  /** Bytes of the last frame of the video playing now (0: no video). */
+  videoFrameBytes(now: number): number {
+    return this.region.current(now) === null ? 0 : this.videoFrames.lastFrameBytes;
+  }
+
   /** Where a video plays now (coded as one picture per frame), or null. */
   videoRegion(now: number): Rect | null {
     return this.region.current(now);

@@ -28,6 +28,7 @@ export interface VideoFrameContext {
 export class VideoFrameCoder {
   private readonly scaleValue: VideoScale;
   private scaledValue = false;
+  private lastBytes = 0;
   private scratch = new Uint32Array(0);
   private scratchBytes = Buffer.alloc(0);
 
@@ -36,6 +37,11 @@ export class VideoFrameCoder {
     now: number,
   ) {
     this.scaleValue = new VideoScale(now);
+  }
+
+  /** Bytes of the last frame's JPEG. */
+  get lastFrameBytes(): number {
+    return this.lastBytes;
   }
 
   /** Whether the last frame sent was coded at a reduced scale. */
@@ -78,6 +84,7 @@ export class VideoFrameCoder {
       return false;
     }
     this.scaledValue = !full;
+    this.lastBytes = data.byteLength;
     const rect = { x: region.x, y: region.y, w: region.width, h: region.height };
     if (full) await out.add({ op: 'jpeg', ...rect, data });
     else await out.add({ op: 'jpegScaled', ...rect, sw: size.width, sh: size.height, data });

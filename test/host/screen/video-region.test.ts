@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FlowControl } from '../../../host/screen/flow-control';
 import { TurboJpegEncoder } from '../../../host/screen/jpeg-encoder';
 import { UpdateEncoder, LOSSLESS_REFRESH_IDLE_MS } from '../../../host/screen/update-encoder';
 import { REGION_IDLE_MS, VideoRegion } from '../../../host/screen/video-region';
@@ -106,6 +107,17 @@ describe('VideoScale', () => {
   });
 });
 
+describe('FlowControl with a floor', () => {
+  it('lets an update start under a floor above the window, and only then', () => {
+    const flow = new FlowControl(16 * 1024);
+    flow.onSent(1, 20 * 1024, 0);
+    expect(flow.canSend()).toBe(false);
+    expect(flow.canSend(3 * 14 * 1024)).toBe(true);
+    flow.onSent(2, 30 * 1024, 1);
+    expect(flow.canSend(3 * 14 * 1024)).toBe(false);
+  });
+});
+
 describe('UpdateEncoder with a playing video', () => {
   it('sends the video as one JPEG per frame once found, scaled when the link is slow, and exact once it stops', async () => {
     const f = blank(448, 320, 0x202428);
@@ -133,6 +145,8 @@ describe('UpdateEncoder with a playing video', () => {
     // of the whole region per frame.
     expect(asVideo).toEqual([0, 0, 0, 1, 1, 1, 1, 1]);
     expect(enc.videoRegion(now)).toEqual(VIDEO);
+    // While it plays, the screen encoder keeps a few of its frames in flight whatever the window.
+    expect(enc.videoFrameBytes(now)).toBeGreaterThan(0);
     const whole = frames[4]!;
     expect(whole).toHaveLength(1);
     expect(whole[0]).toMatchObject({ op: 'jpeg', x: VIDEO.x, y: VIDEO.y, w: VIDEO.width, h: VIDEO.height });
@@ -160,6 +174,7 @@ describe('UpdateEncoder with a playing video', () => {
       await dec.apply(m);
     expect(countDiff(f, dec.framebuffer!.data)).toBe(0);
     expect(enc.videoRegion(still)).toBeNull();
+    expect(enc.videoFrameBytes(still)).toBe(0);
   });
 
   it('codes a video region losslessly tile by tile in lossless mode', async () => {
