@@ -119,7 +119,11 @@ readFrames(sock, (channel, payload) => {
   else if (channel === DataChannel.control) encoder?.onControl(payload);
   else if (channel === CHANNEL_STATS)
     void joined.then(() =>
-      writeFrame(sock, CHANNEL_STATS, Buffer.from(JSON.stringify({ times, stats: encoder?.stats() ?? null }))),
+      writeFrame(
+        sock,
+        CHANNEL_STATS,
+        Buffer.from(JSON.stringify({ times, stats: encoder?.stats() ?? null })),
+      ),
     );
 });
 process.stdin.setEncoding('utf8');
@@ -128,7 +132,5 @@ process.stdin.on('data', (line: string) => {
     onConsent().catch((e: unknown) => console.error('consent failed:', e));
 });
 sock.on('close', () => {
-  void (encoder?.close() ?? Promise.resolve())
-    .then(() => gate.close())
-    .then(() => process.exit(0));
+  void (encoder?.close() ?? Promise.resolve()).then(() => gate.close()).then(() => process.exit(0));
 });

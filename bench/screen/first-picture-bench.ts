@@ -46,6 +46,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** The GUI desktop's page: as in gui-bench.ts. */
 const SECTIONS = 24;
 const PHOTO = { width: 720, height: 450 };
+/** Fills the xterm with text (a long listing; the last screenful stays). */
+const XTERM_COMMAND = 'ls -l /usr/lib/x86_64-linux-gnu /usr/share/doc\n';
+/** The listing's time to draw, in ms. */
+const XTERM_SETTLE_MS = 1500;
 /** Chromium gets this long to draw the loaded page before anything connects, in ms. */
 const PAGE_SETTLE_MS = 1500;
 /** Where the pointer rests: a blank spot of the page's right margin (no hover effect). */
@@ -76,12 +80,14 @@ interface Round {
   hops?: Record<Hop, number>;
 }
 
+/** The steps of our first picture, in the order they normally happen. */
 const HOPS = [
   'screen opened',
   'first capture done',
-  'first picture encoded',
-  'written to the socket',
+  'first screen message sent',
   'first byte at the viewer',
+  'last message encoded (END)',
+  'END written to the socket',
   'last byte at the viewer',
   'decoded',
 ] as const;
@@ -152,9 +158,10 @@ async function ourRound(display: string, link: Link, truth: PixelBuffer): Promis
       hops: {
         'screen opened': child(times.screenOpen),
         'first capture done': child(times.captureEnd),
-        'first picture encoded': child(times.encoded),
-        'written to the socket': child(times.written),
+        'first screen message sent': child(times.firstMessage),
         'first byte at the viewer': (h.link.arrivals[0] ?? NaN) - t0,
+        'last message encoded (END)': child(times.encoded),
+        'END written to the socket': child(times.written),
         'last byte at the viewer': h.link.lastFullFrame.doneAt - t0,
         decoded: decodedAt - t0,
       },
@@ -165,7 +172,12 @@ async function ourRound(display: string, link: Link, truth: PixelBuffer): Promis
   }
 }
 
-async function rfbRound(display: string, link: Link, truth: PixelBuffer, encoding: RfbEncoding): Promise<Round> {
+async function rfbRound(
+  display: string,
+  link: Link,
+  truth: PixelBuffer,
+  encoding: RfbEncoding,
+): Promise<Round> {
   const vnc = await startX0vncserver(display);
   let shaped: ShapedLink | null = null;
   let client: RfbClient | null = null;
@@ -182,7 +194,9 @@ async function rfbRound(display: string, link: Link, truth: PixelBuffer, encodin
     return { firstMs, exactMs: diff === 0 ? firstMs : NaN, diff, bytes: first?.bytes ?? NaN };
   } finally {
     client?.close();
-    const exited = new Promise((r) => (vnc.process.exitCode === null ? vnc.process.once('exit', r) : r(null)));
+    const exited = new Promise((r) =>
+      vnc.process.exitCode === null ? vnc.process.once('exit', r) : r(null),
+    );
     vnc.process.kill('SIGTERM');
     const late = setTimeout(() => vnc.process.kill('SIGKILL'), EXIT_WAIT_MS);
     await exited;
@@ -199,7 +213,10 @@ interface Desktop {
 async function startDesktop(kind: DesktopKind): Promise<Desktop> {
   if (kind === 'xterm') {
     const d = await startXtermDesktop();
+    // A terminal full of text, as the screen benchmark's full frame has it.
+    await d.input.type(XTERM_COMMAND);
     await d.input.close();
+    await sleep(XTERM_SETTLE_MS);
     return { display: d.x.display, stop: () => d.x.stop() };
   }
   const pageDir = mkdtempSync(join(tmpdir(), 'lifeline-first-picture-'));
@@ -207,7 +224,11 @@ async function startDesktop(kind: DesktopKind): Promise<Desktop> {
   let chromium: ChromiumDesktop | null = null;
   try {
     x = await startXvfb({ width: 1920, height: 1080 });
-    const url = writePhotoPage(pageDir, { sections: SECTIONS, photoWidth: PHOTO.width, photoHeight: PHOTO.height });
+    const url = writePhotoPage(pageDir, {
+      sections: SECTIONS,
+      photoWidth: PHOTO.width,
+      photoHeight: PHOTO.height,
+    });
     chromium = await startChromiumDesktop(x, url);
     const input = await X11InputSink.open(x.display, silentPlatformLog);
     await input.pointerMove(REST_POINT.x, REST_POINT.y);
@@ -240,7 +261,9 @@ function median(xs: number[]): number {
 function spread(xs: number[]): string {
   const v = xs.filter(Number.isFinite);
   const n = v.length < xs.length ? ` (${xs.length - v.length} n/a)` : '';
-  return v.length === 0 ? 'n/a' : `${median(v).toFixed(0)} [${Math.min(...v).toFixed(0)}-${Math.max(...v).toFixed(0)}]${n}`;
+  return v.length === 0
+    ? 'n/a'
+    : `${median(v).toFixed(0)} [${Math.min(...v).toFixed(0)}-${Math.max(...v).toFixed(0)}]${n}`;
 }
 
 function ratio(a: number[], b: number[]): string {
@@ -248,7 +271,10 @@ function ratio(a: number[], b: number[]): string {
   return Number.isFinite(ma) && Number.isFinite(mb) && mb > 0 ? `${(ma / mb).toFixed(2)}x` : 'n/a';
 }
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 async function runDesktop(kind: DesktopKind, links: readonly Link[]): Promise<void> {
   const desktop = await startDesktop(kind);
@@ -289,7 +315,7 @@ function print(
   console.log(
     `\n## First picture, ${kind} desktop, ${link.profile?.name ?? 'loopback'}: ${ROUNDS} rounds; load average ${loadBefore} -> ${loadAfter}\n`,
   );
-  console.log('median [min-max]; ours from consent, x0vncserver from the viewer\'s connect\n');
+  console.log("median [min-max]; ours from consent, x0vncserver from the viewer's connect\n");
   console.log(
     `| measure | ours | x0vncserver ZRLE | x0vncserver Tight q${TIGHT_QUALITY_LEVEL} c${TIGHT_COMPRESS_LEVEL} | ours/ZRLE | ours/Tight |`,
   );
@@ -299,7 +325,7 @@ function print(
   line('first picture (bytes)', (r) => r.bytes);
   line('pixels of the first picture differing from the X capture', (r) => r.diff);
   console.log('\nours, each step after the consent (ms, median [min-max]):\n');
-  console.log('| step | ms after consent | hop (median) |');
+  console.log('| step | ms after consent | since the step above (medians) |');
   console.log('|---|---|---|');
   let prev = 0;
   for (const hop of HOPS) {
