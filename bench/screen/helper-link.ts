@@ -121,9 +121,7 @@ export async function startHelperChild(
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
-  const entry = process.env.BENCH_HELPER_JS
-    ? [process.env.BENCH_HELPER_JS]
-    : ['--import', 'tsx', script];
+  const entry = process.env.BENCH_HELPER_JS ? [process.env.BENCH_HELPER_JS] : ['--import', 'tsx', script];
   // stdin is a pipe: consent-child.ts reads the customer's answer there.
   const child = spawn(process.execPath, [...profile, ...entry], {
     env: { ...process.env, DISPLAY: display, BENCH_PORT: String(port) },
