@@ -135,9 +135,14 @@ describe('two nodes on PostgreSQL and Redis', () => {
       Array.from({ length: 2 * RACERS_PER_NODE }, () => signInAgent(a, { portals: [slug] })),
     );
     const agents = await Promise.all(signed.map((s, i) => connectAgent(i % 2 ? b : a, s)));
-    await until('A sees every agent', () =>
-      agents.every((x) => a.services.workflow.presence.isAvailable(x.user.id)),
-    );
+    // Either node may win, and the winner's node tells the losers: both must know them all.
+    for (const [name, node] of [
+      ['A', a],
+      ['B', b],
+    ] as const)
+      await until(`${name} sees every agent`, () =>
+        agents.every((x) => node.services.workflow.presence.isAvailable(x.user.id)),
+      );
     const customer = await customerViaHttp(a, slug);
     await Promise.all(agents.map((x) => seenType(x.client, 'queue.added')));
 
