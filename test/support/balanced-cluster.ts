@@ -16,7 +16,12 @@ import { JOIN_CODE_KEY_BYTES, JOIN_CODE_KEY_FILE } from '../../server/screen/joi
 import { startServeProcess, type ServeProcess } from '../security/serve-process';
 import { freePort } from './free-port';
 import { startHaproxy, type Haproxy } from './haproxy';
-import { certificatePem, documentedHaproxyConfig, documentedServerNames, serverStates } from './haproxy-config';
+import {
+  certificatePem,
+  documentedHaproxyConfig,
+  documentedServerNames,
+  serverStates,
+} from './haproxy-config';
 import { until } from './polling';
 import { startPostgres, type PostgresServer } from './postgres';
 import { startRedis, type RedisServer } from './redis';
@@ -42,7 +47,10 @@ export interface BalancedCluster {
   /** Opens a socket through the balancer (with the public URL as Origin unless `origin` is false). */
   connect(origin?: boolean): Promise<TestWsClient>;
   /** An HTTP request through the balancer: status, JSON body and the node that answered. */
-  http(path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown>; node: string }>;
+  http(
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown>; node: string }>;
   /**
    * A node's own /api/v1/status, asked at its address as the balancer's health check and a
    * monitor do (clients never use this address).
@@ -131,7 +139,9 @@ export async function startBalancedCluster(
         return node;
       },
       connect(origin = true) {
-        return TestWsClient.connect(cluster.wsUrl, origin ? publicUrl : undefined, { rejectUnauthorized: false });
+        return TestWsClient.connect(cluster.wsUrl, origin ? publicUrl : undefined, {
+          rejectUnauthorized: false,
+        });
       },
       http(path, body) {
         return new Promise((resolve, reject) => {

@@ -39,7 +39,9 @@ export function documentedHaproxyConfig(o: DocumentedConfig): string {
   const block = documentedHaproxyBlock();
   const lines = [...block.matchAll(SERVER_LINE)];
   if (lines.length < o.nodePorts.length)
-    throw new Error(`docs/deployment.md's haproxy block has ${lines.length} server lines, the test needs ${o.nodePorts.length}`);
+    throw new Error(
+      `docs/deployment.md's haproxy block has ${lines.length} server lines, the test needs ${o.nodePorts.length}`,
+    );
   let n = 0;
   let config = block.replace(SERVER_LINE, (line) => {
     const port = o.nodePorts[n++];
@@ -48,7 +50,8 @@ export function documentedHaproxyConfig(o: DocumentedConfig): string {
   config = config
     .replace('bind :443', `bind 127.0.0.1:${o.port}`)
     .replace('/etc/haproxy/lifeline.pem', o.pem);
-  if (o.adminSocket) config = config.replace('global\n', `global\n    stats socket ${o.adminSocket} level admin\n`);
+  if (o.adminSocket)
+    config = config.replace('global\n', `global\n    stats socket ${o.adminSocket} level admin\n`);
   return config;
 }
 

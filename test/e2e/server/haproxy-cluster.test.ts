@@ -39,10 +39,11 @@ import {
 /** Agents trying to accept one request at once (the issue's figure). */
 const RACERS = 100;
 /**
- * Kills of the carrying node. The issue asks for 20; each cycle lasts about the dead node's
- * lease (LEASE_TTL_MS, 6 s) plus HAProxy's `rise 2` at `inter 2s` for the restarted node, so 20
- * would take ~3.5 min on this 2-core machine, beyond what a CI suite may take (seconds, not
- * minutes). KILL_CYCLES exercises the same path a few times; see the report for 20.
+ * Kills of the carrying node. The issue asks for 20; each cycle lasts ~13 s here (the dead
+ * node's 6 s lease before the screen resumes, then the restarted node's id check, 4.5 s, and
+ * HAProxy's `rise 2` at `inter 2s` before the next kill), so 20 take ~4.5 min on this 2-core
+ * machine: too long for a CI suite. 3 by default; LIFELINE_KILL_CYCLES=20 runs the issue's 20
+ * (20/20 passed, docs/deployment.md).
  */
 const KILL_CYCLES = Number(process.env.LIFELINE_KILL_CYCLES ?? 3);
 /** How long a client may take to come back after a kill, in ms: the lease, plus slack for load. */
@@ -178,7 +179,13 @@ describe('three nodes behind HAProxy', () => {
     // Every agent is alerted, those on the two nodes that did not take the request included.
     await Promise.all(
       sockets.map((s) =>
-        seen(s, (m) => m.type === 'queue.added' && (m.entry as { sessionId: string }).sessionId === sessionId, 'queue.added', 0, CROSS_MS),
+        seen(
+          s,
+          (m) => m.type === 'queue.added' && (m.entry as { sessionId: string }).sessionId === sessionId,
+          'queue.added',
+          0,
+          CROSS_MS,
+        ),
       ),
     );
     expect(sockets.filter((s) => cluster.nodeOf(s) !== created.node).length).toBeGreaterThan(0);
@@ -210,11 +217,19 @@ describe('three nodes behind HAProxy', () => {
         .filter((_, i) => i !== winner)
         .map(async (s) =>
           expect(
-            await seen(s, (m) => m.type === 'queue.removed' && m.sessionId === sessionId, 'queue.removed', 0, CROSS_MS),
+            await seen(
+              s,
+              (m) => m.type === 'queue.removed' && m.sessionId === sessionId,
+              'queue.removed',
+              0,
+              CROSS_MS,
+            ),
           ).toMatchObject({ reason: 'accepted', by: agent.name }),
         ),
     );
-    expect(await seen(customer.client, (m) => m.type === 'session.accepted', 'session.accepted', 0, CROSS_MS)).toMatchObject({
+    expect(
+      await seen(customer.client, (m) => m.type === 'session.accepted', 'session.accepted', 0, CROSS_MS),
+    ).toMatchObject({
       agentName: agent.name,
     });
     await closeAll(...sockets.filter((_, i) => i !== winner));
@@ -231,128 +246,145 @@ describe('three nodes behind HAProxy', () => {
     await expectWholeTranscript();
   }, 120_000);
 
-  it('keeps chat and screen sharing going through kill -9 of the carrying node, again and again', async () => {
-    const { joinCode } = resultOf<{ joinCode: string }>(
-      await agentParty.client.request({ type: 'screen.request', sessionId }, CROSS_MS),
-    );
-    let resumeToken = '';
-    const helper: Party = {
-      name: 'helper',
-      client: await cluster.connect(false),
-      hello: () => helperHello({ kind: 'resume', resumeToken }),
-      welcome: 'helper.welcome',
-      origin: false,
-    };
-    helper.client.send(helperHello({ kind: 'join', joinCode }));
-    resumeToken = String((await helper.client.waitType('helper.welcome', CROSS_MS)).resumeToken);
-    const viewer: Party = {
-      name: 'viewer',
-      client: await cluster.connect(),
-      hello: () => ({ type: 'viewer.hello', token: agent.token, sessionId, protocol: PROTOCOL_VERSION }),
-      welcome: 'viewer.welcome',
-      origin: true,
-    };
-    viewer.client.send(viewer.hello());
-    await viewer.client.waitType('viewer.welcome', CROSS_MS);
-
-    /** The helper says its grants, the viewer hears them, and a picture reaches the viewer. */
-    async function framesFlow(): Promise<void> {
-      helper.client.send({ type: 'helper.consent', grants: ALL_GRANTS });
-      await viewer.client.waitType('helper.consent', CROSS_MS);
-      const picture = randomBytes(16 * 1024);
-      const before = viewer.client.binary.length;
-      helper.client.ws.send(
-        encodeFrame({ channel: DataChannel.screen, from: PEER_HELPER, to: PEER_ALL_VIEWERS }, picture),
+  it(
+    'keeps chat and screen sharing going through kill -9 of the carrying node, again and again',
+    async () => {
+      const { joinCode } = resultOf<{ joinCode: string }>(
+        await agentParty.client.request({ type: 'screen.request', sessionId }, CROSS_MS),
       );
-      await until('the screen frame at the viewer', () => viewer.client.binary.length > before, CROSS_MS);
-      expect(viewer.client.binary[before]!.subarray(8).equals(picture)).toBe(true);
-    }
-    await framesFlow();
+      let resumeToken = '';
+      const helper: Party = {
+        name: 'helper',
+        client: await cluster.connect(false),
+        hello: () => helperHello({ kind: 'resume', resumeToken }),
+        welcome: 'helper.welcome',
+        origin: false,
+      };
+      helper.client.send(helperHello({ kind: 'join', joinCode }));
+      resumeToken = String((await helper.client.waitType('helper.welcome', CROSS_MS)).resumeToken);
+      const viewer: Party = {
+        name: 'viewer',
+        client: await cluster.connect(),
+        hello: () => ({ type: 'viewer.hello', token: agent.token, sessionId, protocol: PROTOCOL_VERSION }),
+        welcome: 'viewer.welcome',
+        origin: true,
+      };
+      viewer.client.send(viewer.hello());
+      await viewer.client.waitType('viewer.welcome', CROSS_MS);
 
-    const figures: { cycle: number; killed: string; moved: string[]; markedDownMs: number | null; chatMs: number; screenMs: number; refusals: number }[] = [];
-    const everyRefusal: string[] = [];
-    for (let cycle = 1; cycle <= KILL_CYCLES; cycle++) {
-      const owner = await redis.get(`lifeline:lease:${sessionId}`);
-      expect(owner, 'a node carries the screen').toBeTruthy();
-      const parties = [customer, agentParty, helper, viewer];
-      const onOwner = parties.filter((p) => cluster.nodeOf(p.client) === owner);
-      const where = parties.map((p) => `${p.name}@${cluster.nodeOf(p.client)}`);
-
-      const killedAt = performance.now();
-      await cluster.kill9(owner!);
-      // When HAProxy's health check marks the dead node down (if it does before the restart).
-      let markedDownMs: number | null = null;
-      let watching = true;
-      const watch = (async () => {
-        while (watching && markedDownMs === null) {
-          if ((await cluster.states()).get(owner!) === 'DOWN') markedDownMs = performance.now() - killedAt;
-          else await wait(100);
-        }
-      })();
-      const restarted = cluster.restart(owner!);
-
-      // The helper and the viewer always lose their socket (the room was on the dead node);
-      // the customer and the agent only if their socket was on it.
-      const dropped = [...new Set([helper, viewer, ...onOwner])];
-      await Promise.all(dropped.map((p) => p.client.waitClose(CROSS_MS)));
-      // Whoever is still connected writes while the others reconnect.
-      for (const p of [customer, agentParty].filter((x) => !dropped.includes(x))) {
-        const text = `${cycle}: ${p.name} writes while ${owner} is dead`;
-        const send = p === customer ? { type: 'chat.send', text } : { type: 'chat.send', sessionId, text };
-        resultOf(await p.client.request(send, CROSS_MS));
-        transcript.push(text);
+      /** The helper says its grants, the viewer hears them, and a picture reaches the viewer. */
+      async function framesFlow(): Promise<void> {
+        helper.client.send({ type: 'helper.consent', grants: ALL_GRANTS });
+        await viewer.client.waitType('helper.consent', CROSS_MS);
+        const picture = randomBytes(16 * 1024);
+        const before = viewer.client.binary.length;
+        helper.client.ws.send(
+          encodeFrame({ channel: DataChannel.screen, from: PEER_HELPER, to: PEER_ALL_VIEWERS }, picture),
+        );
+        await until('the screen frame at the viewer', () => viewer.client.binary.length > before, CROSS_MS);
+        expect(viewer.client.binary[before]!.subarray(8).equals(picture)).toBe(true);
       }
-      const refusals: string[] = [];
-      await Promise.all(
-        [customer, agentParty].filter((p) => dropped.includes(p)).map(async (p) => {
-          const welcome = await comeBack(p, refusals);
-          if (p === customer) expect((welcome.transcript as { text: string }[]).map((l) => l.text)).toEqual(transcript);
+      await framesFlow();
+
+      const figures: {
+        cycle: number;
+        killed: string;
+        moved: string[];
+        markedDownMs: number | null;
+        chatMs: number;
+        screenMs: number;
+        refusals: number;
+      }[] = [];
+      const everyRefusal: string[] = [];
+      for (let cycle = 1; cycle <= KILL_CYCLES; cycle++) {
+        const owner = await redis.get(`lifeline:lease:${sessionId}`);
+        expect(owner, 'a node carries the screen').toBeTruthy();
+        const parties = [customer, agentParty, helper, viewer];
+        const onOwner = parties.filter((p) => cluster.nodeOf(p.client) === owner);
+        const where = parties.map((p) => `${p.name}@${cluster.nodeOf(p.client)}`);
+
+        const killedAt = performance.now();
+        await cluster.kill9(owner!);
+        // When HAProxy's health check marks the dead node down (if it does before the restart).
+        let markedDownMs: number | null = null;
+        let watching = true;
+        const watch = (async () => {
+          while (watching && markedDownMs === null) {
+            if ((await cluster.states()).get(owner!) === 'DOWN') markedDownMs = performance.now() - killedAt;
+            else await wait(100);
+          }
+        })();
+        const restarted = cluster.restart(owner!);
+
+        // The helper and the viewer always lose their socket (the room was on the dead node);
+        // the customer and the agent only if their socket was on it.
+        const dropped = [...new Set([helper, viewer, ...onOwner])];
+        await Promise.all(dropped.map((p) => p.client.waitClose(CROSS_MS)));
+        // Whoever is still connected writes while the others reconnect.
+        for (const p of [customer, agentParty].filter((x) => !dropped.includes(x))) {
+          const text = `${cycle}: ${p.name} writes while ${owner} is dead`;
+          const send = p === customer ? { type: 'chat.send', text } : { type: 'chat.send', sessionId, text };
+          resultOf(await p.client.request(send, CROSS_MS));
+          transcript.push(text);
+        }
+        const refusals: string[] = [];
+        await Promise.all(
+          [customer, agentParty]
+            .filter((p) => dropped.includes(p))
+            .map(async (p) => {
+              const welcome = await comeBack(p, refusals);
+              if (p === customer)
+                expect((welcome.transcript as { text: string }[]).map((l) => l.text)).toEqual(transcript);
+            }),
+        );
+        await say(customer, agentParty, `${cycle}: customer after the kill of ${owner}`);
+        await say(agentParty, customer, `${cycle}: agent after the kill of ${owner}`);
+        const chatMs = performance.now() - killedAt;
+        await expectWholeTranscript();
+
+        resumeToken = String((await comeBack(helper, refusals)).resumeToken);
+        expect(await comeBack(viewer, refusals)).toMatchObject({ helper: { peerId: 1 } });
+        await framesFlow();
+        const screenMs = performance.now() - killedAt;
+
+        await restarted;
+        await cluster.waitState(owner!, 'UP');
+        watching = false;
+        await watch;
+        figures.push({
+          cycle,
+          killed: `${owner!} (${where.join(' ')})`,
+          moved: parties.map((p) => `${p.name}@${cluster.nodeOf(p.client)}`),
+          markedDownMs: markedDownMs === null ? null : Math.round(markedDownMs),
+          chatMs: Math.round(chatMs),
+          screenMs: Math.round(screenMs),
+          refusals: refusals.length,
+        });
+        everyRefusal.push(...refusals);
+        // Nobody stayed on the dead node: every socket is on a live one.
+        for (const p of parties) expect(p.client.closeCode).toBeNull();
+      }
+      for (const f of figures) console.log('kill -9 cycle', JSON.stringify(f));
+      console.log(
+        'kill -9 figures',
+        JSON.stringify({
+          cycles: figures.length,
+          chatMedianMs: median(figures.map((f) => f.chatMs)),
+          chatMaxMs: Math.max(...figures.map((f) => f.chatMs)),
+          screenMedianMs: median(figures.map((f) => f.screenMs)),
+          screenMaxMs: Math.max(...figures.map((f) => f.screenMs)),
+          markedDownMedianMs: median(
+            figures.flatMap((f) => (f.markedDownMs === null ? [] : [f.markedDownMs])),
+          ),
+          refusals: [...new Set(everyRefusal)],
         }),
       );
-      await say(customer, agentParty, `${cycle}: customer after the kill of ${owner}`);
-      await say(agentParty, customer, `${cycle}: agent after the kill of ${owner}`);
-      const chatMs = performance.now() - killedAt;
-      await expectWholeTranscript();
-
-      resumeToken = String((await comeBack(helper, refusals)).resumeToken);
-      expect(await comeBack(viewer, refusals)).toMatchObject({ helper: { peerId: 1 } });
-      await framesFlow();
-      const screenMs = performance.now() - killedAt;
-
-      await restarted;
-      await cluster.waitState(owner!, 'UP');
-      watching = false;
-      await watch;
-      figures.push({
-        cycle,
-        killed: `${owner!} (${where.join(' ')})`,
-        moved: parties.map((p) => `${p.name}@${cluster.nodeOf(p.client)}`),
-        markedDownMs: markedDownMs === null ? null : Math.round(markedDownMs),
-        chatMs: Math.round(chatMs),
-        screenMs: Math.round(screenMs),
-        refusals: refusals.length,
-      });
-      everyRefusal.push(...refusals);
-      // Nobody stayed on the dead node: every socket is on a live one.
-      for (const p of parties) expect(p.client.closeCode).toBeNull();
-    }
-    for (const f of figures) console.log('kill -9 cycle', JSON.stringify(f));
-    console.log(
-      'kill -9 figures',
-      JSON.stringify({
-        cycles: figures.length,
-        chatMedianMs: median(figures.map((f) => f.chatMs)),
-        chatMaxMs: Math.max(...figures.map((f) => f.chatMs)),
-        screenMedianMs: median(figures.map((f) => f.screenMs)),
-        screenMaxMs: Math.max(...figures.map((f) => f.screenMs)),
-        markedDownMedianMs: median(figures.flatMap((f) => (f.markedDownMs === null ? [] : [f.markedDownMs]))),
-        refusals: [...new Set(everyRefusal)],
-      }),
-    );
-    expect(figures).toHaveLength(KILL_CYCLES);
-    // Refused only while the dead node's lease ran (the same answer the direct test meets), never
-    // because the balancer sent a client to the dead node.
-    for (const r of everyRefusal) expect(r).toMatch(/:unavailable\/node_unreachable$/);
-    await closeAll(customer.client, agentParty.client, helper.client, viewer.client);
-  }, 60_000 + KILL_CYCLES * 45_000);
+      expect(figures).toHaveLength(KILL_CYCLES);
+      // Refused only while the dead node's lease ran (the same answer the direct test meets), never
+      // because the balancer sent a client to the dead node.
+      for (const r of everyRefusal) expect(r).toMatch(/:unavailable\/node_unreachable$/);
+      await closeAll(customer.client, agentParty.client, helper.client, viewer.client);
+    },
+    60_000 + KILL_CYCLES * 45_000,
+  );
 });
