@@ -67,8 +67,8 @@ export interface BalancedCluster {
 
 /**
  * Starts PostgreSQL, Redis, `nodes` serve processes and HAProxy in front of them. `prepare` runs
- * first in an in-process server on the same database (accounts, portals), stopped before the
- * nodes start.
+ * in an in-process server on the same database (accounts, portals) while the nodes start, and
+ * that server stops before HAProxy starts (it is not one of the nodes).
  */
 export async function startBalancedCluster(
   nodes: number,
@@ -83,23 +83,22 @@ export async function startBalancedCluster(
   let haproxy: Haproxy | undefined;
   const stop = async () => {
     await haproxy?.stop();
-    for (const node of running.values()) await node.stop();
+    await Promise.all([...running.values()].map((node) => node.stop()));
     await redis.stop();
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const storeUrl = await pg.createDatabase();
+    // Migrates the database before any node starts; accounts are made while the nodes start.
     const admin = await startTestServer({ store: storeUrl });
-    try {
-      await prepare(admin);
-    } finally {
-      await admin.stop();
-    }
-    const port = await freePort();
-    const publicUrl = `https://127.0.0.1:${port}`;
-    const ports = new Map<string, number>();
-    for (const id of ids) ports.set(id, await freePort());
+    const prepared = prepare(admin).finally(() => admin.stop());
+    // Distinct free ports: the balancer's, then one per node (kept across the node's restarts).
+    const taken = new Set<number>();
+    while (taken.size < ids.length + 1) taken.add(await freePort());
+    const [port, ...nodePortList] = [...taken];
+    const publicUrl = `https://127.0.0.1:${port!}`;
+    const ports = new Map(ids.map((id, i) => [id, nodePortList[i]!]));
     const start = async (id: string) => {
       const args = ['--store', storeUrl, '--bus', redis.url, '--node-id', id, '--public-url', publicUrl];
       const node = await startServeProcess(
@@ -109,11 +108,14 @@ export async function startBalancedCluster(
       );
       running.set(id, node);
     };
-    await Promise.all(ids.map(start));
+    await Promise.all([prepared, ...ids.map(start)]);
     const adminSocket = join(dir, 'haproxy.sock');
     const pem = certificatePem(dir);
     const nodePorts = ids.map((id) => ports.get(id)!);
-    haproxy = await startHaproxy(documentedHaproxyConfig({ port, pem, nodePorts, adminSocket }), port);
+    haproxy = await startHaproxy(
+      documentedHaproxyConfig({ port: port!, pem, nodePorts, adminSocket }),
+      port!,
+    );
     const states = () => serverStates(adminSocket, BACKEND);
     const waitState = async (id: string, state: 'UP' | 'DOWN') => {
       let last = new Map<string, string>();
@@ -129,7 +131,7 @@ export async function startBalancedCluster(
 
     const cluster: BalancedCluster = {
       publicUrl,
-      wsUrl: `wss://127.0.0.1:${port}/ws`,
+      wsUrl: `wss://127.0.0.1:${port!}/ws`,
       storeUrl,
       redisUrl: redis.url,
       ids,

@@ -42,10 +42,11 @@ const RACERS = 100;
  * Kills of the carrying node. The issue asks for 20; each cycle lasts ~13 s here (the dead
  * node's 6 s lease before the screen resumes, then the restarted node's id check, 4.5 s, and
  * HAProxy's `rise 2` at `inter 2s` before the next kill), so 20 take ~4.5 min on this 2-core
- * machine: too long for a CI suite. 3 by default; LIFELINE_KILL_CYCLES=20 runs the issue's 20
+ * machine: too long for a CI suite. 2 by default (the second kills a node that took the
+ * screen over after the first); LIFELINE_KILL_CYCLES=20 runs the issue's 20
  * (20/20 passed, docs/deployment.md).
  */
-const KILL_CYCLES = Number(process.env.LIFELINE_KILL_CYCLES ?? 3);
+const KILL_CYCLES = Number(process.env.LIFELINE_KILL_CYCLES ?? 2);
 /** How long a client may take to come back after a kill, in ms: the lease, plus slack for load. */
 const BACK_MS = LEASE_TTL_MS + 20_000;
 /** How long one message may take to cross the cluster, in ms. */
@@ -59,6 +60,7 @@ let slug: string;
 let racers: SignedInAgent[] = [];
 
 beforeAll(async () => {
+  const started = performance.now();
   cluster = await startBalancedCluster(NODES, async (admin) => {
     slug = unique('balanced').toLowerCase();
     await addPortal(admin, slug);
@@ -66,6 +68,7 @@ beforeAll(async () => {
   });
   redis = new Redis(cluster.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
+  console.log('cluster started in', Math.round(performance.now() - started), 'ms');
 }, 120_000);
 
 afterAll(async () => {
@@ -348,7 +351,8 @@ describe('three nodes behind HAProxy', () => {
         const screenMs = performance.now() - killedAt;
 
         await restarted;
-        await cluster.waitState(owner!, 'UP');
+        // Three nodes in the balancer again before the next kill (the last needs no wait).
+        if (cycle < KILL_CYCLES) await cluster.waitState(owner!, 'UP');
         watching = false;
         await watch;
         figures.push({
