@@ -158,8 +158,8 @@ describe('three nodes behind HAProxy', () => {
     expect([...perNode.keys()].sort()).toEqual(cluster.ids);
 
     // Every node counts the 100 agents online before a customer asks (each node's status, as a
-    // monitor reads it). Without this wait an agent signed in a few ms before the request on
-    // another node may miss its alert: see docs/deployment.md.
+    // monitor reads it): an agent whose welcome comes a few ms before the request is made on a
+    // node that has not heard of them yet misses its alert (docs/deployment.md).
     const counted = new Map<string, number>();
     await until(
       'every node counting every agent online',
