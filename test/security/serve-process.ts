@@ -26,16 +26,20 @@ export async function addPortalTo(dataDir: string, slug: string): Promise<void> 
   await store.close();
 }
 
-/** Starts `lifeline serve` on 127.0.0.1 and a free port; `prepare` fills the data folder first. */
+/**
+ * Starts `lifeline serve` on 127.0.0.1 and a free port (or `port`: a node a balancer's
+ * configuration names, restarted on the same port); `prepare` fills the data folder first.
+ */
 export async function startServeProcess(
   extraArgs: string[] = [],
   prepare?: (dataDir: string) => Promise<void>,
+  port = 0,
 ): Promise<ServeProcess> {
   const dataDir = makeDataDir();
   await prepare?.(dataDir);
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--quiet', ...extraArgs],
+    [BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--quiet', ...extraArgs],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -43,10 +47,12 @@ export async function startServeProcess(
     const timer = setTimeout(() => reject(new Error(`serve did not start; stderr: ${stderr}`)), 30_000);
     child.stderr!.on('data', (c: Buffer) => {
       stderr += c.toString();
-      const m = /Lifeline is serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (m) {
+      // With --public-url the line names the public address: the local one is the port asked.
+      const m = /Lifeline is serving on (https?:\/\/[^\s]+)/.exec(stderr);
+      const local = /^http:\/\/127\.0\.0\.1:\d+$/.exec(m?.[1] ?? '');
+      if (m && (local || port)) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve(local ? m[1]! : `http://127.0.0.1:${port}`);
       }
     });
     child.once('exit', (code) => {

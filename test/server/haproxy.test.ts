@@ -6,14 +6,12 @@
  * The client connects from 127.0.0.2 so its address differs from HAProxy's (127.0.0.1).
  */
 
-import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { freePort } from '../support/free-port';
 import { startHaproxy, type Haproxy } from '../support/haproxy';
-import { selfSignedCert } from '../support/self-signed-cert';
+import { certificatePem, documentedHaproxyConfig } from '../support/haproxy-config';
 import { makeDataDir, startTestServer, type TestServer } from '../support/test-server';
 import { addAccount, PASSWORD } from './http/api-client';
 import { expectHubAnswers } from '../support/ws-answers';
@@ -25,13 +23,6 @@ const NODE_UP_MS = 20_000;
 let node: TestServer;
 let haproxy: Haproxy;
 let publicUrl: string;
-
-function documentedConfig(): string {
-  const doc = readFileSync('docs/deployment.md', 'utf8');
-  const block = /```haproxy\n([\s\S]*?)```/.exec(doc);
-  if (!block) throw new Error('docs/deployment.md has no ```haproxy block');
-  return block[1]!;
-}
 
 function get(path: string, headers: Record<string, string> = {}, body?: string) {
   return new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -56,16 +47,11 @@ function get(path: string, headers: Record<string, string> = {}, body?: string) 
 
 beforeAll(async () => {
   const dir = makeDataDir();
-  const pem = join(dir, 'lifeline.pem');
-  const { certFile, keyFile } = selfSignedCert(dir);
-  writeFileSync(pem, readFileSync(certFile, 'utf8') + readFileSync(keyFile, 'utf8'));
+  const pem = certificatePem(dir);
   const port = await freePort();
   publicUrl = `https://127.0.0.1:${port}`;
   node = await startTestServer({ dataDir: dir, publicUrl, trustProxy: ['127.0.0.1'] });
-  const config = documentedConfig()
-    .replace('bind :443', `bind 127.0.0.1:${port}`)
-    .replace('/etc/haproxy/lifeline.pem', pem)
-    .replace('10.0.0.11:8200', `127.0.0.1:${node.port}`);
+  const config = documentedHaproxyConfig({ port, pem, nodePorts: [node.port] });
   haproxy = await startHaproxy(config, port);
   const deadline = Date.now() + NODE_UP_MS;
   while ((await get('/api/v1/status')).status !== 200) {

@@ -16,6 +16,8 @@ export class TestWsClient {
   private cursor = 0;
   closeCode: number | null = null;
   closeReason = '';
+  /** Headers of the 101 answer (e.g. the one a balancer adds to say which node it chose). */
+  upgradeHeaders: Record<string, string | string[] | undefined> = {};
   private nextId = 1;
 
   private constructor(readonly ws: WebSocket) {
@@ -39,15 +41,19 @@ export class TestWsClient {
     });
   }
 
-  /** `localAddress` binds the client to a loopback address of its own (127.x.y.z: many clients). */
+  /**
+   * `localAddress` binds the client to a loopback address of its own (127.x.y.z: many clients);
+   * `rejectUnauthorized: false` accepts a test's self-signed certificate (wss:// to a balancer).
+   */
   static connect(
     url: string,
     origin?: string,
-    extra: { localAddress?: string; headers?: Record<string, string> } = {},
+    extra: { localAddress?: string; headers?: Record<string, string>; rejectUnauthorized?: boolean } = {},
   ): Promise<TestWsClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { ...(origin ? { origin } : {}), ...extra });
       const client = new TestWsClient(ws);
+      ws.once('upgrade', (res) => (client.upgradeHeaders = res.headers));
       ws.once('open', () => resolve(client));
       ws.once('error', reject);
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
