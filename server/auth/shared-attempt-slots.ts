@@ -14,7 +14,10 @@
  * claimed in that moment by a node that has not heard yet would be one password check more
  * than the free failures. Once every node has heard, the failure is in their counts and the
  * seat is no longer needed. The `#after` seat is kept, after a failure, until the backoff that
- * failure started ends, for the same reason.
+ * failure started ends, for the same reason. The price: when seats were freed out of order (an
+ * attempt abandoned, a lease lapsed), a kept seat above the failures every node counts can make
+ * the account take fewer attempts at once than its free failures for up to VERDICT_SPREAD_MS
+ * (the refused attempt is told to retry in IN_FLIGHT_RETRY_MS); never more.
  *
  * A node that dies mid-attempt cannot leave an account blocked: every seat expires on its own
  * (ATTEMPT_LEASE_MS). If the store cannot be reached, the attempt goes ahead under this node's
