@@ -10,6 +10,7 @@
  * other nodes and a status chosen here to the other nodes' sockets.
  */
 import type { Redis } from 'ioredis';
+import type * as z from 'zod';
 import type { AgentStatus } from '../../protocol/common';
 import type { Log } from '../log';
 import type { Presence, PresenceMirror, PresenceState } from '../presence/presence';
@@ -24,6 +25,8 @@ export const PRESENCE_REFRESH_MS = 5_000;
 const SCAN_COUNT = 100;
 
 const KEY_PREFIX = 'lifeline:presence:';
+
+type AgentState = z.infer<typeof TOPICS.agentState.schema>;
 const keyOf = (node: string) => KEY_PREFIX + node;
 
 export interface PresenceTimings {
@@ -35,6 +38,13 @@ export class PresenceDirectory implements PresenceMirror {
   /** Other nodes' agents: node -> userId -> status. */
   private readonly nodes = new Map<string, Map<string, AgentStatus>>();
   private readonly unsubscribe: (() => void)[] = [];
+  /**
+   * States heard on the bus while a refresh reads Redis, in order (null: no refresh running).
+   * They may be newer than what the refresh read, so they are applied again over its result:
+   * without that, an agent who connected while a refresh was reading stayed offline in this
+   * node's view until the next refresh, and missed what this node sent them meanwhile.
+   */
+  private heardDuringRefresh: AgentState[] | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
@@ -54,10 +64,8 @@ export class PresenceDirectory implements PresenceMirror {
     this.unsubscribe.push(
       this.bus.subscribe(TOPICS.agentState, (m) => {
         if (m.node === this.nodeId) return;
-        let agents = this.nodes.get(m.node);
-        if (!agents) this.nodes.set(m.node, (agents = new Map()));
-        if (m.state === null) agents.delete(m.userId);
-        else agents.set(m.userId, m.state);
+        this.heardDuringRefresh?.push(m);
+        this.apply(m);
         this.recompute(m.userId);
       }),
       this.bus.subscribe(TOPICS.agentChose, (m) => {
@@ -112,8 +120,29 @@ export class PresenceDirectory implements PresenceMirror {
       .exec();
   }
 
-  /** Rewrites this node's hash, then rebuilds the view of the others from theirs. */
+  /** One node's state of one agent, into the view. */
+  private apply(m: AgentState): void {
+    let agents = this.nodes.get(m.node);
+    if (!agents) this.nodes.set(m.node, (agents = new Map()));
+    if (m.state === null) agents.delete(m.userId);
+    else agents.set(m.userId, m.state);
+  }
+
+  /**
+   * Rewrites this node's hash, then rebuilds the view of the others from theirs. One at a time:
+   * a tick that finds the last one still reading skips (the next tick reads again).
+   */
   private async refresh(): Promise<void> {
+    if (this.heardDuringRefresh) return;
+    this.heardDuringRefresh = [];
+    try {
+      await this.readAll();
+    } finally {
+      this.heardDuringRefresh = null;
+    }
+  }
+
+  private async readAll(): Promise<void> {
     const mine = this.presence.localStates();
     const own = keyOf(this.nodeId);
     const multi = this.redis.multi().del(own);
@@ -139,6 +168,10 @@ export class PresenceDirectory implements PresenceMirror {
     for (const agents of fresh.values()) for (const id of agents.keys()) users.add(id);
     this.nodes.clear();
     for (const [node, agents] of fresh) this.nodes.set(node, agents);
+    for (const m of this.heardDuringRefresh ?? []) {
+      this.apply(m);
+      users.add(m.userId);
+    }
     for (const id of users) this.recompute(id);
   }
 

@@ -61,7 +61,7 @@ export class SessionContinuation {
     );
     if (!after) return;
     this.parts.deadlines.clear(s.id);
-    const before = queue.remove(s.id);
+    const before = await this.parts.takeFromQueue(s);
     if (before) {
       for (const id of await alerts.audienceOf(before))
         presence.send(id, { type: 'queue.removed', sessionId: s.id, reason: 'moved' });

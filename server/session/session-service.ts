@@ -147,6 +147,7 @@ export class SessionService {
       released: (sessionId: string) => this.inProgress.set(sessionId, null),
       assigned: (sessionId: string, userId: string) => this.inProgress.set(sessionId, userId),
       entryOf: (s: SessionRecord) => this.entryOf(s),
+      takeFromQueue: (s: SessionRecord) => this.takeFromQueue(s),
       viewOf: (s: SessionRecord, agent: AgentRef | undefined, live?: LiveFacts) =>
         this.viewOf(s, agent, live),
       answerTimeoutMs: () => this.answerTimeoutMs(),
@@ -180,8 +181,24 @@ export class SessionService {
   mirrorTo(changed: (sessionId: string) => void): void {
     this.joined = true;
     this.queue.onChange = (sessionId) => {
-      if (!this.applyingElsewhere) changed(sessionId);
+      if (this.applyingElsewhere) return;
+      changed(sessionId);
+      // A refresh of this session may have read the store before this change and would apply
+      // that older read after it (a taken request back in the queue): read once more after it.
+      if (this.refreshing.has(sessionId)) void this.changedElsewhere(sessionId);
     };
+  }
+
+  /**
+   * Takes a session out of this node's queue; `s` is its record as read before the change. With
+   * several nodes, a request made on another node a moment ago may not be in this node's index
+   * yet (its refresh still reading the store): the entry is then rebuilt from `s`, so the agents
+   * it was shown to are still told it is gone.
+   */
+  private async takeFromQueue(s: SessionRecord): Promise<QueueEntry | undefined> {
+    const entry = this.queue.remove(s.id);
+    if (entry || !this.joined || (s.state !== 'queued' && s.state !== 'transferring')) return entry;
+    return this.entryOf(s);
   }
 
   /**
@@ -509,7 +526,7 @@ export class SessionService {
       if (now2.state === 'ended') throw sessionEnded();
       throw await this.alreadyAccepted(now2);
     }
-    const entry = this.queue.remove(sessionId);
+    const entry = await this.takeFromQueue(before);
     this.deadlines.clear(sessionId);
     this.inProgress.set(sessionId, user.id);
     const result: SessionWithTranscript = {
@@ -693,7 +710,7 @@ export class SessionService {
         ? notInSession()
         : new ProtocolError('illegal_transition', `a session that is ${now.state} cannot ${event}`);
     }
-    const entry = this.queue.remove(s.id);
+    const entry = await this.takeFromQueue(s);
     this.inProgress.delete(s.id);
     if (entry) {
       const removed = {

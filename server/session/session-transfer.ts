@@ -43,6 +43,8 @@ export interface SessionParts {
   assigned(sessionId: string, userId: string): void;
   /** Queue entry and agent's view with what the server knows live (presence, deadline). */
   entryOf(s: SessionRecord): Promise<QueueEntry>;
+  /** Takes the session out of the queue (`s`: its record before the change); the entry it had. */
+  takeFromQueue(s: SessionRecord): Promise<QueueEntry | undefined>;
   viewOf(s: SessionRecord, agent: AgentRef | undefined, live?: LiveFacts): Promise<SessionView>;
   /** The manager's transfer timeout, in ms. */
   answerTimeoutMs(): Promise<number>;
@@ -214,7 +216,7 @@ export class SessionTransfer {
     );
     if (!after) return;
     this.parts.deadlines.clear(s.id);
-    const before = this.parts.queue.remove(s.id);
+    const before = await this.parts.takeFromQueue(s);
     if (before) {
       for (const id of await this.parts.alerts.audienceOf(before))
         presence.send(id, { type: 'queue.removed', sessionId: s.id, reason: 'moved' });
@@ -256,7 +258,7 @@ export class SessionTransfer {
     if (!after) return null;
     this.parts.deadlines.clear(s.id);
     this.parts.assigned(s.id, sender.id);
-    const entry = this.parts.queue.remove(s.id);
+    const entry = await this.parts.takeFromQueue(s);
     if (entry) {
       for (const id of await this.parts.alerts.audienceOf(entry))
         presence.send(id, { type: 'queue.removed', sessionId: s.id, reason: 'returned' });

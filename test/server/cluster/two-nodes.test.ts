@@ -141,9 +141,14 @@ describe('two nodes on PostgreSQL and Redis', () => {
       Array.from({ length: 2 * RACERS_PER_NODE }, () => signInAgent(a, { portals: [slug] })),
     );
     const agents = await Promise.all(signed.map((s, i) => connectAgent(i % 2 ? b : a, s)));
-    await until('A sees every agent', () =>
-      agents.every((x) => a.services.workflow.presence.isAvailable(x.user.id)),
-    );
+    // Either node may win, and the winner's node tells the losers: both must know them all.
+    for (const [name, node] of [
+      ['A', a],
+      ['B', b],
+    ] as const)
+      await until(`${name} sees every agent`, () =>
+        agents.every((x) => node.services.workflow.presence.isAvailable(x.user.id)),
+      );
     const customer = await customerViaHttp(a, slug);
     await Promise.all(agents.map((x) => seenType(x.client, 'queue.added')));
 
@@ -165,6 +170,33 @@ describe('two nodes on PostgreSQL and Redis', () => {
     expect(await seenType(customer.client, 'session.accepted')).toMatchObject({ agentName: winner.name });
     await closeAll(customer.client, ...agents.map((x) => x.client));
   }, 60_000);
+
+  it("tells A's agents a request is taken when B takes it before B's queue has caught up", async () => {
+    const slug = await freshPortal();
+    const onA = await connectAgent(a, await signInAgent(a, { portals: [slug] }));
+    const onB = await connectAgent(b, await signInAgent(a, { portals: [slug] }));
+    await until('B sees the agent on A', () => b.services.workflow.presence.isAvailable(onA.user.id));
+    // B hears of the new request but its refresh (store reads) waits: B's queue lacks it.
+    const sessions = b.services.workflow.sessions;
+    const refresh = sessions.changedElsewhere.bind(sessions);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    sessions.changedElsewhere = (id) => held.then(() => refresh(id));
+    try {
+      const customer = await customerViaHttp(a, slug);
+      await seenType(onB.client, 'queue.added');
+      resultOf(await onB.client.request({ type: 'request.accept', sessionId: customer.sessionId }));
+      expect(
+        await seen(onA.client, (m) => m.type === 'queue.removed' && m.sessionId === customer.sessionId),
+      ).toMatchObject({ reason: 'accepted', by: onB.name });
+      release();
+      await until("B's queue is empty again", () => sessions.counts().queued === 0);
+      await closeAll(customer.client, onA.client, onB.client);
+    } finally {
+      release();
+      sessions.changedElsewhere = refresh;
+    }
+  }, 30_000);
 
   it("moves A's queue figures when the agent on B goes busy, and keeps a status across the agent's nodes", async () => {
     const slug = await freshPortal();
