@@ -105,11 +105,13 @@ export interface HelperChild {
  * Starts the helper child on `display`. `connectVia` maps the port this end listens on to the one
  * the child connects to (a shaping proxy in front of it); `BENCH_PROFILE=dir` writes a CPU profile,
  * and `BENCH_HELPER_JS=file` runs that bundle of helper-child.ts instead of the TypeScript (esbuild
- * it without minifying: profiles then have source lines).
+ * it without minifying: profiles then have source lines). `script` is the child's entry
+ * (consent-child.ts for the first-picture benchmark).
  */
 export async function startHelperChild(
   display: string,
   connectVia: (listenPort: number) => Promise<number> = (p) => Promise.resolve(p),
+  script = 'bench/screen/helper-child.ts',
 ): Promise<HelperChild> {
   const server = net.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -119,12 +121,11 @@ export async function startHelperChild(
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
-  const entry = process.env.BENCH_HELPER_JS
-    ? [process.env.BENCH_HELPER_JS]
-    : ['--import', 'tsx', 'bench/screen/helper-child.ts'];
+  const entry = process.env.BENCH_HELPER_JS ? [process.env.BENCH_HELPER_JS] : ['--import', 'tsx', script];
+  // stdin is a pipe: consent-child.ts reads the customer's answer there.
   const child = spawn(process.execPath, [...profile, ...entry], {
     env: { ...process.env, DISPLAY: display, BENCH_PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['pipe', 'inherit', 'inherit'],
   });
   const sock = await accepted;
   sock.setNoDelay(true);

@@ -9,11 +9,17 @@ import type net from 'node:net';
 export const CHANNEL_STATS = 200;
 const HEADER_BYTES = 5;
 
-export function writeFrame(sock: net.Socket, channel: number, payload: Uint8Array): void {
+/** Writes one frame; `onWritten` runs once Node has handed its bytes to the kernel. */
+export function writeFrame(
+  sock: net.Socket,
+  channel: number,
+  payload: Uint8Array,
+  onWritten?: () => void,
+): void {
   const h = Buffer.alloc(HEADER_BYTES);
   h[0] = channel;
   h.writeUInt32BE(payload.byteLength, 1);
-  sock.write(Buffer.concat([h, payload]));
+  sock.write(Buffer.concat([h, payload]), onWritten);
 }
 
 /**

@@ -37,11 +37,8 @@ import { startXtermDesktop } from '../support/xterm-desktop';
 import { startSlideshow } from '../support/photo-slideshow';
 import { startShapedLink, type LinkProfile, type ShapedLink } from '../support/shaped-link';
 import { percentile } from '../support/process-stats';
+import { PROFILES } from '../support/link-profiles';
 
-export const PROFILES: readonly LinkProfile[] = [
-  { name: 'hotel Wi-Fi: 1 Mbit/s, 80 ms RTT', rateBytesPerSec: 125_000, oneWayDelayMs: 40 },
-  { name: 'office Wi-Fi: 4 Mbit/s, 40 ms RTT', rateBytesPerSec: 500_000, oneWayDelayMs: 20 },
-];
 const IDLE_KEYS = 40;
 /** Time between keys on the idle screen, in ms. */
 const IDLE_KEY_GAP_MS = 250;

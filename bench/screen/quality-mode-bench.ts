@@ -17,6 +17,7 @@ import { TurboJpegDecoder } from '../../test/ui/decoder/turbo-jpeg-decoder';
 import { startXtermDesktop } from '../support/xterm-desktop';
 import { startSlideshow } from '../support/photo-slideshow';
 import { startShapedLink, type LinkProfile, type ShapedLink } from '../support/shaped-link';
+import { HOTEL_WIFI } from '../support/link-profiles';
 import { sleep } from '../support/sleep';
 import { readFrames, writeFrame } from './link-framing';
 
@@ -26,12 +27,8 @@ const RUNS = Number(process.argv[3] ?? 2);
 /** The slideshow before the counting starts (both streams past their first full picture), in ms. */
 const WARMUP_MS = 3000;
 const PHOTO = { x: 1380, y: 80, width: 480, height: 360, frames: 6, framesPerSecond: 5 };
-/** The poor-link bench's hotel Wi-Fi profile (poor-link-bench.ts PROFILES[0]). */
-const PROFILE: LinkProfile = {
-  name: 'hotel Wi-Fi: 1 Mbit/s, 80 ms RTT',
-  rateBytesPerSec: 125_000,
-  oneWayDelayMs: 40,
-};
+/** The poor-link bench's hotel Wi-Fi profile. */
+const PROFILE: LinkProfile = HOTEL_WIFI;
 const MODES = ['auto', 'low'] as const;
 type Mode = (typeof MODES)[number];
 

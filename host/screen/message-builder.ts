@@ -5,6 +5,12 @@
  * message closes when the next operation could push its worst-case size over the limit, so the
  * limit holds even for incompressible data. The last message of an update carries END. One
  * builder serves a whole stream (its buffers are reused): `finish` leaves it empty.
+ *
+ * A message also closes once it holds MESSAGE_PART_INPUT_BYTES of input, and with `streamTo` the
+ * messages that are complete and not the update's last leave at once, while the rest of the
+ * update is still being encoded: a large update (the first full picture) then crosses the link
+ * and is decoded by the viewer in parts, instead of everything waiting for the whole encode and
+ * the viewer's decode waiting for the whole message (measured by bench/screen/first-picture-bench.ts).
  */
 import {
   ByteWriter,
@@ -21,6 +27,14 @@ import type { DeflateStream } from './deflate-stream';
 const OP_HEADER_MAX_BYTES = 40;
 /** Room for the message header and the zlib length. */
 const MESSAGE_OVERHEAD_BYTES = 32;
+
+/**
+ * Input (operation headers, JPEG bytes, lossless data before deflate) at which a message closes
+ * even below the size limit, in bytes. Big enough that the per-message costs (a sync flush, a
+ * header, the seal and the ack: ~50 bytes) stay under 0.1% of a full picture; small enough that a
+ * 1080p first picture leaves in several parts (its lossless data is 1-8 MB before deflate).
+ */
+export const MESSAGE_PART_INPUT_BYTES = 256 * 1024;
 
 /** Deflate's worst case for `n` stored bytes: 5 bytes per 16 KiB block plus the flush marker. */
 function deflateBound(n: number): number {
@@ -42,7 +56,22 @@ export class MessageBuilder {
   /** Bytes of the open message's lossless section that are GRADIENT residuals. */
   private residualBytes = 0;
 
-  constructor(private readonly deflate: DeflateStream) {}
+  /** Where complete messages that are not an update's last go at once (null: they wait for finish). */
+  private sink: { nextSeq: () => number; send: (message: Uint8Array) => void } | null = null;
+
+  constructor(
+    private readonly deflate: DeflateStream,
+    private readonly partInputBytes = MESSAGE_PART_INPUT_BYTES,
+  ) {}
+
+  /**
+   * From now on, every message known not to be its update's last (another operation follows it)
+   * is numbered by `nextSeq` and given to `send` as soon as it is closed; null: they wait for
+   * finish. Messages keep their order and numbering either way.
+   */
+  streamTo(nextSeq: () => number, send: ((message: Uint8Array) => void) | null): void {
+    this.sink = send ? { nextSeq, send } : null;
+  }
 
   private worstCase(extraOps: number, extraLossless: number): number {
     return (
@@ -60,9 +89,12 @@ export class MessageBuilder {
       this.opCount > 0 &&
       (this.worstCase(opBytes, dataBytes) > SCREEN_MESSAGE_MAX_BYTES ||
         this.lossless.length + dataBytes > SCREEN_MAX_INFLATED_BYTES ||
-        this.opCount + 1 > SCREEN_MAX_OPS_PER_MESSAGE)
+        this.opCount + 1 > SCREEN_MAX_OPS_PER_MESSAGE ||
+        this.ops.length + this.lossless.length + opBytes + dataBytes > this.partInputBytes)
     ) {
       await this.close();
+      // This operation follows them: the messages closed so far are not the update's last.
+      if (this.sink) for (const m of this.take(false)) this.sink.send(m);
     }
     if (
       this.worstCase(opBytes, dataBytes) > SCREEN_MESSAGE_MAX_BYTES ||
@@ -93,13 +125,22 @@ export class MessageBuilder {
     this.lossless.reset();
   }
 
-  /** Ends the update: the messages in order, sequence numbers from `nextSeq()`, END on the last. */
+  /**
+   * Ends the update: the messages not streamed yet (at least the last, kept for END), in order,
+   * sequence numbers from `nextSeq()` after the streamed ones, END on the last.
+   */
   async finish(nextSeq: () => number): Promise<Uint8Array[]> {
     await this.close();
+    return this.take(true, nextSeq);
+  }
+
+  /** Writes out the closed parts (END on the last when `end`) and forgets them. */
+  private take(end: boolean, nextSeq = this.sink?.nextSeq): Uint8Array[] {
+    if (!nextSeq) return [];
     const out: Uint8Array[] = [];
     this.parts.forEach((part, i) => {
       const w = new ByteWriter(part.ops.byteLength + part.zlib.byteLength + 16);
-      writeUpdateHeader(w, nextSeq(), i === this.parts.length - 1, part.opCount);
+      writeUpdateHeader(w, nextSeq(), end && i === this.parts.length - 1, part.opCount);
       w.bytes(part.ops);
       w.varint(part.zlib.byteLength);
       w.bytes(part.zlib);

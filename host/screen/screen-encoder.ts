@@ -387,9 +387,19 @@ export class ScreenEncoder {
       const frame = await this.source.capture(grab);
       const t1 = this.now();
       this.statsValue.captureMs += t1 - t0;
-      const messages: Uint8Array[] = [];
+      let sent = 0;
+      // Each message leaves as soon as it exists: the RESET before the encode, and the parts of a
+      // large update while the rest is encoded (the first picture crosses the link and is decoded
+      // in parts instead of after the whole encode).
+      const send = (m: Uint8Array) => {
+        this.options.send('screen', m);
+        this.flow.onSent(screenMessageSeq(m), m.byteLength, this.now());
+        this.statsValue.messages++;
+        this.statsValue.screenBytes += m.byteLength;
+        sent++;
+      };
       if (fresh || (box === null && (frame.width !== this.view.width || frame.height !== this.view.height))) {
-        messages.push(this.encoder.reset(frame.width, frame.height));
+        send(this.encoder.reset(frame.width, frame.height));
         this.needReset = false;
         damage = null;
       }
@@ -399,18 +409,13 @@ export class ScreenEncoder {
         now: t1,
         refresh,
         moveHints,
+        onMessage: send,
       });
       this.statsValue.refreshedPixels += result.refreshedPixels;
-      messages.push(...result.messages);
       const t2 = this.now();
       this.statsValue.encodeMs += t2 - t1;
-      for (const m of messages) {
-        this.options.send('screen', m);
-        this.flow.onSent(screenMessageSeq(m), m.byteLength, t2);
-        this.statsValue.messages++;
-        this.statsValue.screenBytes += m.byteLength;
-      }
-      if (messages.length > 0) this.statsValue.updates++;
+      for (const m of result.messages) send(m);
+      if (sent > 0) this.statsValue.updates++;
       const c = this.statsValue.counters;
       for (const k of Object.keys(c) as (keyof EncodeCounters)[]) c[k] += result.counters[k];
       if (!wasBlocked) this.quality.onClear(t2);

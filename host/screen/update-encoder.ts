@@ -62,10 +62,16 @@ export interface EncodeOptions {
    * costs a compare, never a wrong picture.
    */
   moveHints?: readonly Move[];
+  /**
+   * Receives the update's messages that are complete and not its last while the rest is still
+   * being encoded (a large update leaves in parts: message-builder.ts); `messages` of the result
+   * then holds only the others. Without it, every message is in the result.
+   */
+  onMessage?: (message: Uint8Array) => void;
 }
 
 export interface UpdateResult {
-  /** Screen messages in order; empty when nothing changed. */
+  /** Screen messages in order, after those given to `onMessage`; empty when nothing changed. */
   messages: Uint8Array[];
   counters: EncodeCounters;
   /** Areas sent as JPEG in this update. */
@@ -159,6 +165,7 @@ export class UpdateEncoder {
     if (!whole && (this.everything || damage === null || options.refresh === true))
       throw new RangeError('a full update or a refresh needs a full frame');
     const view = this.viewer.view(frame, origin);
+    this.out?.streamTo(this.nextSeq, options.onMessage ?? null);
     try {
       return await this.encodeView(
         detector,
@@ -176,6 +183,8 @@ export class UpdateEncoder {
       this.close();
       this.detector = null;
       throw e;
+    } finally {
+      this.out?.streamTo(this.nextSeq, null);
     }
   }
 

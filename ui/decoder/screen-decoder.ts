@@ -16,7 +16,7 @@ import {
   type ScreenOperation,
 } from '../../protocol/screen/screen-message';
 import { medPredict } from '../../protocol/screen/gradient';
-import { SCREEN_MAX_PIXELS } from '../../protocol/screen/limits';
+import { PALETTE_MAX_COLORS, SCREEN_MAX_PIXELS } from '../../protocol/screen/limits';
 import { ScreenFormatError } from '../../protocol/screen/screen-format-error';
 import { InflateStream } from './inflate-stream';
 import { jpegSize, type JpegDecoder } from './jpeg-decoder';
@@ -61,6 +61,13 @@ export class ScreenDecoder {
   private readonly maxPixels: number;
   /** Two rows of GRADIENT components (previous, current), reused: 3 bytes per pixel each. */
   private gradientRows = new Uint8Array(0);
+  /** The framebuffer's 32-bit view (remade with the framebuffer). */
+  private fb32: Uint32Array | null = null;
+  /** One pixel, as bytes and as the 32-bit word over them (builds pixels in the platform's byte order). */
+  private readonly pixelWord = new Uint32Array(1);
+  private readonly pixelBytes = new Uint8Array(this.pixelWord.buffer);
+  /** A palette's colours as pixels; PALETTE_MAX_COLORS entries, reused. */
+  private readonly paletteWords = new Uint32Array(PALETTE_MAX_COLORS);
 
   constructor(private readonly options: ScreenDecoderOptions) {
     this.maxPixels = Math.min(options.maxPixels ?? SCREEN_MAX_PIXELS, SCREEN_MAX_PIXELS);
@@ -128,14 +135,12 @@ export class ScreenDecoder {
     const stride = fb.width * 4;
     switch (op.op) {
       case 'fill': {
+        // One 32-bit store per pixel (a full frame's background is most of a first picture).
+        const d32 = this.pixelsOf(fb);
+        const colour = this.opaque(op.r, op.g, op.b);
         for (let y = op.y; y < op.y + op.h; y++) {
-          let o = y * stride + op.x * 4;
-          for (let x = 0; x < op.w; x++) {
-            d[o++] = op.r;
-            d[o++] = op.g;
-            d[o++] = op.b;
-            d[o++] = 255;
-          }
+          const o = y * fb.width + op.x;
+          d32.fill(colour, o, o + op.w);
         }
         return at;
       }
@@ -156,8 +161,11 @@ export class ScreenDecoder {
         const bits = bitsPerIndex(n);
         const rowBytes = paletteRowBytes(n, op.w);
         const mask = (1 << bits) - 1;
+        // The colours as whole pixels: one 32-bit store per pixel instead of four byte stores.
+        const colours = this.paletteOf(pal, n);
+        const d32 = this.pixelsOf(fb);
         for (let y = 0; y < op.h; y++) {
-          let o = (op.y + y) * stride + op.x * 4;
+          let o = (op.y + y) * fb.width + op.x;
           let bitPos = 0;
           for (let x = 0; x < op.w; x++) {
             const byte = src[p + (bitPos >> 3)]!;
@@ -165,10 +173,7 @@ export class ScreenDecoder {
             bitPos += bits;
             if (index >= n)
               throw new ScreenFormatError('bad_value', `palette index ${index} of ${n} colours`);
-            d[o++] = pal[index * 3]!;
-            d[o++] = pal[index * 3 + 1]!;
-            d[o++] = pal[index * 3 + 2]!;
-            d[o++] = 255;
+            d32[o++] = colours[index]!;
           }
           p += rowBytes;
         }
@@ -215,6 +220,30 @@ export class ScreenDecoder {
         return at;
       }
     }
+  }
+
+  /** The framebuffer as 32-bit pixels (same memory, so in the platform's byte order, as `opaque`). */
+  private pixelsOf(fb: Framebuffer): Uint32Array {
+    if (this.fb32?.buffer !== fb.data.buffer)
+      this.fb32 = new Uint32Array(fb.data.buffer, fb.data.byteOffset, fb.width * fb.height);
+    return this.fb32;
+  }
+
+  /** An opaque RGBA pixel as the 32-bit value that stores those four bytes in memory order. */
+  private opaque(r: number, g: number, b: number): number {
+    this.pixelBytes[0] = r;
+    this.pixelBytes[1] = g;
+    this.pixelBytes[2] = b;
+    this.pixelBytes[3] = 255;
+    return this.pixelWord[0]!;
+  }
+
+  /** A palette's `n` colours (r, g, b each) as opaque 32-bit pixels, in a reused table. */
+  private paletteOf(pal: Uint8Array, n: number): Uint32Array {
+    for (let i = 0; i < n; i++) {
+      this.paletteWords[i] = this.opaque(pal[i * 3]!, pal[i * 3 + 1]!, pal[i * 3 + 2]!);
+    }
+    return this.paletteWords;
   }
 
   /** GRADIENT: undoes the prediction, then the subtract-green transform (screen-message.ts). */

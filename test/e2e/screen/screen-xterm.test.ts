@@ -4,7 +4,11 @@
  * resizing windows, the decoder's picture must equal an independent X capture (xwd) pixel for pixel (an
  * xterm desktop is all lossless content).
  */
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../support/polling';
 import { startXvfb, type XDisplay } from '../../support/xvfb';
 import { startDecodedScreen, type DecodedScreen } from './decoded-screen';
 
@@ -51,8 +55,21 @@ describe('screen stream of a real X desktop (Xvfb + xterm)', () => {
 
   it('follows a scrolling terminal exactly, sending scrolls as moves', async () => {
     const copies = screen.encoder.stats().counters.copy;
-    x.run('xdotool', ['type', '--delay', '10', 'seq 1 300']);
+    // A line every 100 ms, so captures see the text move (a few lines at a time on a loaded
+    // machine). `seq 1 300` at once could be all printed between two captures: the screen then
+    // held only new text, with no move to find (this test failed that way under load).
+    // The loop leaves a file when done, so the picture is compared once the text stands still.
+    const done = join(tmpdir(), `lifeline-scrolled-${process.pid}`);
+    rmSync(done, { force: true });
+    x.run('xdotool', [
+      'type',
+      '--delay',
+      '10',
+      `for i in $(seq 1 40); do echo $i; sleep 0.1; done; touch ${done}`,
+    ]);
     x.run('xdotool', ['key', 'Return']);
+    await until('the terminal printed every line', () => existsSync(done), 30_000);
+    rmSync(done, { force: true });
     expect(await settle()).toBe(0);
     expect(screen.encoder.stats().counters.copy).toBeGreaterThan(copies);
   });

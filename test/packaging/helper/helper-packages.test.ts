@@ -24,6 +24,12 @@ import { LINUX_EXECUTABLE, LINUX_MANIFESTS } from '../../../packaging/helper/hel
 import { CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '../../../protocol/extension-ids';
 import { readdirRecursive } from './files';
 
+/**
+ * An install into a root and its removal run dpkg or rpm several times (0.7 s alone); on a
+ * machine running the whole unit project at once it took 22 s, past the project's 20 s.
+ */
+const INSTALL_TIMEOUT_MS = 60_000;
+
 export const WINE_EXE_STAND_IN = '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows/hostname.exe';
 const VERSION = '1.2.3';
 let work: string;
@@ -75,46 +81,54 @@ describe('.deb', () => {
     expect(run('dpkg-deb', ['-I', deb])).not.toContain('conffiles');
   });
 
-  it('installs silently into a root and is removed without leaving anything', () => {
-    const root = join(work, 'deb-root');
-    for (const d of ['var/lib/dpkg/updates', 'var/lib/dpkg/info'])
-      mkdirSync(join(root, d), { recursive: true });
-    for (const f of ['status', 'available']) writeFileSync(join(root, 'var/lib/dpkg', f), '');
-    const dpkg = (...args: string[]) =>
-      run('dpkg', [`--root=${root}`, '--force-not-root', '--force-depends', '--log=/dev/null', ...args]);
-    dpkg('-i', deb);
-    expect(readdirRecursive(root).filter((f) => !f.startsWith('var/lib/dpkg'))).toEqual(
-      EXPECTED_FILES.map((f) => f.slice(1)),
-    );
-    expect(statSync(join(root, LINUX_EXECUTABLE)).mode & 0o777).toBe(0o755);
-    expectManifests(root);
-    dpkg('-r', 'lifeline-helper');
-    expect(readdirRecursive(root, true).filter((f) => !f.startsWith('var'))).toEqual([]);
-  });
+  it(
+    'installs silently into a root and is removed without leaving anything',
+    () => {
+      const root = join(work, 'deb-root');
+      for (const d of ['var/lib/dpkg/updates', 'var/lib/dpkg/info'])
+        mkdirSync(join(root, d), { recursive: true });
+      for (const f of ['status', 'available']) writeFileSync(join(root, 'var/lib/dpkg', f), '');
+      const dpkg = (...args: string[]) =>
+        run('dpkg', [`--root=${root}`, '--force-not-root', '--force-depends', '--log=/dev/null', ...args]);
+      dpkg('-i', deb);
+      expect(readdirRecursive(root).filter((f) => !f.startsWith('var/lib/dpkg'))).toEqual(
+        EXPECTED_FILES.map((f) => f.slice(1)),
+      );
+      expect(statSync(join(root, LINUX_EXECUTABLE)).mode & 0o777).toBe(0o755);
+      expectManifests(root);
+      dpkg('-r', 'lifeline-helper');
+      expect(readdirRecursive(root, true).filter((f) => !f.startsWith('var'))).toEqual([]);
+    },
+    INSTALL_TIMEOUT_MS,
+  );
 });
 
 describe('.rpm', () => {
-  it('holds the same files and installs and erases cleanly in a root', () => {
-    const listed = run('rpm', ['-qp', '--qf', '[%{FILEMODES:perms} %{FILENAMES}\n]', rpm]).split('\n');
-    expect(
-      listed
-        .filter((l) => l.startsWith('-'))
-        .map((l) => l.split(' ')[1])
-        .sort(),
-    ).toEqual(EXPECTED_FILES);
-    expect(listed).toContain('drwxr-xr-x /opt/lifeline-helper');
-    const root = join(work, 'rpm-root');
-    // The folders every system has (the package does not own them, as it must not).
-    for (const d of ['etc/opt', 'opt', 'usr/lib']) mkdirSync(join(root, d), { recursive: true });
-    run('rpm', [`--root=${root}`, '--initdb']);
-    const before = new Set(readdirRecursive(root, true));
-    run('rpm', [`--root=${root}`, '-i', '--nodeps', rpm]);
-    expectManifests(root);
-    run('rpm', [`--root=${root}`, '-e', 'lifeline-helper']);
-    // Only the rpm database changed: every folder and file of ours is gone.
-    const left = readdirRecursive(root, true).filter((f) => !before.has(f) && !/rpmdb|\.rpm\.lock/.test(f));
-    expect(left).toEqual([]);
-  });
+  it(
+    'holds the same files and installs and erases cleanly in a root',
+    () => {
+      const listed = run('rpm', ['-qp', '--qf', '[%{FILEMODES:perms} %{FILENAMES}\n]', rpm]).split('\n');
+      expect(
+        listed
+          .filter((l) => l.startsWith('-'))
+          .map((l) => l.split(' ')[1])
+          .sort(),
+      ).toEqual(EXPECTED_FILES);
+      expect(listed).toContain('drwxr-xr-x /opt/lifeline-helper');
+      const root = join(work, 'rpm-root');
+      // The folders every system has (the package does not own them, as it must not).
+      for (const d of ['etc/opt', 'opt', 'usr/lib']) mkdirSync(join(root, d), { recursive: true });
+      run('rpm', [`--root=${root}`, '--initdb']);
+      const before = new Set(readdirRecursive(root, true));
+      run('rpm', [`--root=${root}`, '-i', '--nodeps', rpm]);
+      expectManifests(root);
+      run('rpm', [`--root=${root}`, '-e', 'lifeline-helper']);
+      // Only the rpm database changed: every folder and file of ours is gone.
+      const left = readdirRecursive(root, true).filter((f) => !before.has(f) && !/rpmdb|\.rpm\.lock/.test(f));
+      expect(left).toEqual([]);
+    },
+    INSTALL_TIMEOUT_MS,
+  );
 });
 
 describe('.msi', () => {
