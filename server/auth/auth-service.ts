@@ -67,7 +67,7 @@ export class AuthService {
       input.address,
       this.ctx.now() - USUAL_ADDRESS_MS,
     );
-    const decision = this.throttle.begin(email, input.address, usual);
+    const decision = await this.throttle.begin(email, input.address, usual);
     if (!decision.ok) {
       // Not audited: refusing costs nothing, so a flood of these would only fill the log; the
       // failures that caused the wait are in it.

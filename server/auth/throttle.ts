@@ -20,9 +20,13 @@
  *
  * Several nodes (`--bus`): each verdict is also told to the other nodes (`onVerdict`, carried by
  * cluster/shared-throttles.ts), which count it as theirs (`verdictElsewhere`), so a guesser
- * spreading attempts over the nodes meets one count. What is only local: attempts in flight (a
- * burst sent to N nodes at once gets at most N times the free failures in flight).
+ * spreading attempts over the nodes meets one count. Attempts in flight are limited across the
+ * nodes too (`shared`: seats in the shared ephemeral store, shared-attempt-slots.ts): a burst
+ * sent to every node at once gets the free failures' worth of password checks, not that many per
+ * node. The per-address count is not limited in flight, here or there (an office behind one NAT).
  */
+
+import type { AttemptSeat, AttemptSlots } from './shared-attempt-slots';
 
 /** Failures allowed before backoff starts (the next attempt after these waits). */
 export const FREE_FAILURES = 5;
@@ -67,6 +71,10 @@ export class LoginThrottle {
   private readonly entries = new Map<string, Entry>();
   /** Told of each success and failure (several nodes); absent on one node. */
   onVerdict: ((verdict: LoginVerdict) => void) | null = null;
+  /** Seats for attempts in flight shared by every node (several nodes); absent on one node. */
+  shared: AttemptSlots | null = null;
+  /** Told when the shared seats could not be reached (the attempt then runs on local limits). */
+  onSharedError: ((err: unknown) => void) | null = null;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -85,31 +93,56 @@ export class LoginThrottle {
   }
 
   /**
-   * Lets an attempt go ahead (and counts it as running), or says how long to wait. `usual`: the
-   * account signed in from this address recently (the count is then this address's own).
+   * Lets an attempt go ahead (and counts it as running, here and, with several nodes, in the
+   * shared seats), or says how long to wait. `usual`: the account signed in from this address
+   * recently (the count is then this address's own).
    */
-  begin(email: string, address: string, usual = false): ThrottleDecision {
+  async begin(email: string, address: string, usual = false): Promise<ThrottleDecision> {
     const t = this.now();
     const accountKey = usual ? `a:${email} ip:${address}` : `a:${email}`;
     const addressKey = `ip:${address}`;
     const wait = this.retryAfterMs(email, address, usual);
     if (wait > 0) return { ok: false, retryAfterMs: wait };
 
+    // Counted here before the shared seat is asked for: attempts arriving on this node while the
+    // store answers see this one.
     const entry = this.live(accountKey, t) ?? { failures: 0, blockedUntil: 0, lastActivity: t, inFlight: 0 };
     entry.inFlight += 1;
     this.put(accountKey, entry);
+    const release = () => {
+      const e = this.entries.get(accountKey);
+      if (e) e.inFlight = Math.max(0, e.inFlight - 1);
+    };
+    let seat: AttemptSeat | null = null;
+    if (this.shared) {
+      try {
+        seat = await this.shared.claim(accountKey, entry.failures, FREE_FAILURES);
+        if (!seat) {
+          release();
+          this.dropIfClear(accountKey);
+          return { ok: false, retryAfterMs: IN_FLIGHT_RETRY_MS };
+        }
+      } catch (err) {
+        this.onSharedError?.(err);
+      }
+    }
+    const report = (p: Promise<void> | undefined) => {
+      p?.catch((err: unknown) => this.onSharedError?.(err));
+    };
     let finished = false;
     const finish = (outcome: 'success' | 'failure' | 'none') => {
       if (finished) return;
       finished = true;
-      const e = this.entries.get(accountKey);
-      if (e) e.inFlight = Math.max(0, e.inFlight - 1);
+      release();
       if (outcome === 'none') {
+        report(seat?.abandoned());
         this.dropIfClear(accountKey);
         return;
       }
       this.apply({ accountKey, addressKey, outcome });
       this.onVerdict?.({ accountKey, addressKey, outcome });
+      if (outcome === 'success') report(seat?.succeeded());
+      else report(seat?.failed(this.entries.get(accountKey)?.blockedUntil ?? 0));
     };
     return {
       ok: true,

@@ -169,7 +169,15 @@ export async function joinCluster(
   });
   sessions.gateDeadlinesWith(deadlineGate(redis, nodeId));
   sessions.mirrorTo((sessionId) => publish(bus.publish(TOPICS.sessionChanged, { node: nodeId, sessionId })));
-  const unshare = shareThrottles(bus, nodeId, loginThrottle, workflow.screen.joinCodes, log);
+  const unshare = shareThrottles(
+    bus,
+    nodeId,
+    loginThrottle,
+    workflow.screen.joinCodes,
+    log,
+    redis,
+    options.now,
+  );
   const directory = new PresenceDirectory(workflow.presence, bus, redis, nodeId, log, options.presence);
   await directory.start();
   // Subscriptions active at Redis before the node takes connections: no early push is missed.

@@ -122,4 +122,4 @@ export function redisEphemeralStore(redis: Redis): EphemeralStore {
 }
 
 /** The key spaces the server uses (server/store/ephemeral-store.ts), swept together. */
-export const SPACES = ['join_code', 'join_code_of', 'resume', 'resume_of'] as const;
+export const SPACES = ['join_code', 'join_code_of', 'resume', 'resume_of', 'login_attempt'] as const;

@@ -25,7 +25,9 @@ export type EphemeralSpace =
   /** 'wrong' -> wrong join codes sent to this server so far (join-guess-budget.ts). */
   | 'join_guesses'
   /** Several nodes: SHA-256 of a download ticket -> its session (which node carries it). */
-  | 'ticket_of';
+  | 'ticket_of'
+  /** Several nodes: hashed sign-in account key + seat -> an attempt running or just failed (auth/shared-attempt-slots.ts). */
+  | 'login_attempt';
 
 export interface EphemeralEntry {
   value: string;

@@ -25,6 +25,7 @@ import { TestWsClient } from '../../support/ws-client';
 import { until } from '../../support/polling';
 import {
   addPortal,
+  AGENT_PASSWORD,
   closeAll,
   connectAgent,
   connectHelper,
@@ -33,11 +34,16 @@ import {
   seen,
   seenType,
   signInAgent,
+  TEST_ADDRESS,
   unique,
 } from '../../support/workflow';
 
 /** Agents racing for one request on each node. */
 const RACERS_PER_NODE = 10;
+/** Wrong passwords for one account sent at once, half to each node: enough that each node alone would check FREE_FAILURES. */
+const BURST = 4 * FREE_FAILURES;
+/** Agents of one office signing in at once from one address. */
+const OFFICE_AGENTS = 2 * FREE_FAILURES;
 
 let pg: PostgresServer;
 let redis: RedisServer;
@@ -318,6 +324,61 @@ describe('two nodes on PostgreSQL and Redis', () => {
     } finally {
       await c.stop();
       await d.stop();
+    }
+  }, 30_000);
+
+  it('checks a burst of wrong passwords sent to both nodes at once only the free failures often, and still signs an office in together', async () => {
+    // A clock that stands still: the backoff the burst earns cannot lapse while it is answered.
+    const frozen = Date.now();
+    const e = await startNode('node-e', () => frozen);
+    const f = await startNode('node-f', () => frozen);
+    try {
+      const nodes = [e, f];
+      const agent = await signInAgent(e);
+      const login = (i: number, localAddress: string, email: string, password: string) =>
+        httpFrom('POST', `${nodes[i % 2]!.url}/api/v1/auth/login`, {
+          localAddress,
+          body: { email, password },
+        });
+      const burst = await Promise.all(
+        Array.from({ length: BURST }, (_, i) => login(i, '127.41.0.3', agent.email, `guess ${i}`)),
+      );
+      const checked = burst.filter((r) => r.status === 401).length;
+      // One node alone checks FREE_FAILURES of its own half: twice as many in all. Exactly
+      // FREE_FAILURES whatever the order of arrival: seats are taken lowest first and none is
+      // freed here (failures keep theirs, leases cannot lapse on a clock that stands still).
+      expect(checked).toBe(FREE_FAILURES);
+      const refused = burst.filter((r) => r.status !== 401);
+      expect(refused.map((r) => [r.status, r.body.error?.code])).toEqual(
+        refused.map(() => [429, 'too_many_attempts']),
+      );
+      // What the server says it checked: one audit entry per wrong password it verified.
+      const audited = await e.store.audit.query({
+        action: 'login.failed',
+        target: agent.email,
+        offset: 0,
+        limit: 100,
+      });
+      expect(audited.total).toBe(checked);
+
+      // Afterwards, the existing rules: the right password waits out the backoff from the
+      // guesser's address, on either node; the agent's usual address has its own count.
+      for (const i of [0, 1]) {
+        const r = await login(i, '127.41.0.3', agent.email, AGENT_PASSWORD);
+        expect([r.status, r.body.error?.code]).toEqual([429, 'too_many_attempts']);
+      }
+      for (const i of [0, 1])
+        expect((await login(i, TEST_ADDRESS, agent.email, AGENT_PASSWORD)).status).toBe(200);
+
+      // An office behind one NAT: its agents sign in together, on both nodes at once.
+      const office = await Promise.all(Array.from({ length: OFFICE_AGENTS }, () => signInAgent(e)));
+      const together = await Promise.all(
+        office.map((o, i) => login(i, '127.41.0.4', o.email, AGENT_PASSWORD)),
+      );
+      expect(together.map((r) => r.status)).toEqual(office.map(() => 200));
+    } finally {
+      await e.stop();
+      await f.stop();
     }
   }, 30_000);
 });
