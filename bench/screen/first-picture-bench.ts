@@ -22,15 +22,8 @@
  *   npm run bench -- first-picture
  *   BENCH_ROUNDS=3 BENCH_DESKTOP=xterm|gui BENCH_LINK=loopback|hotel npm run bench -- first-picture
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { X11InputSink } from '../../host/platform/linux/x11-input-sink';
-import { silentPlatformLog } from '../../host/platform/platform-log';
+import { loadavg } from 'node:os';
 import type { PixelBuffer } from '../../host/platform/types';
-import { startChromiumDesktop, type ChromiumDesktop } from '../../test/support/chromium-desktop';
-import { writePhotoPage } from '../../test/support/photo-page';
-import { startXvfb, type XDisplay } from '../../test/support/xvfb';
 import { countDiff } from '../../test/host/screen/synthetic';
 import { xwdCaptureAsync } from '../../test/e2e/screen/xwd-capture';
 import type { FirstPictureTimes } from './consent-child';
@@ -41,17 +34,13 @@ import { startShapedLink, type LinkProfile, type ShapedLink } from '../support/s
 import { sleep } from '../support/sleep';
 import { startX0vncserver } from '../support/x0vncserver';
 import { startXtermDesktop } from '../support/xterm-desktop';
+import { startPhotoDesktop } from '../support/photo-desktop';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-/** The GUI desktop's page: as in gui-bench.ts. */
-const SECTIONS = 24;
-const PHOTO = { width: 720, height: 450 };
 /** Fills the xterm with text (a long listing; the last screenful stays). */
 const XTERM_COMMAND = 'ls -l /usr/lib/x86_64-linux-gnu /usr/share/doc\n';
 /** The listing's time to draw, in ms. */
 const XTERM_SETTLE_MS = 1500;
-/** Chromium gets this long to draw the loaded page before anything connects, in ms. */
-const PAGE_SETTLE_MS = 1500;
 /** Where the pointer rests: a blank spot of the page's right margin (no hover effect). */
 const REST_POINT = { x: 1850, y: 700 };
 /** A server that has just started (ours: joined) gets this long before the clock starts, in ms. */
@@ -219,36 +208,8 @@ async function startDesktop(kind: DesktopKind): Promise<Desktop> {
     await sleep(XTERM_SETTLE_MS);
     return { display: d.x.display, stop: () => d.x.stop() };
   }
-  const pageDir = mkdtempSync(join(tmpdir(), 'lifeline-first-picture-'));
-  let x: XDisplay | null = null;
-  let chromium: ChromiumDesktop | null = null;
-  try {
-    x = await startXvfb({ width: 1920, height: 1080 });
-    const url = writePhotoPage(pageDir, {
-      sections: SECTIONS,
-      photoWidth: PHOTO.width,
-      photoHeight: PHOTO.height,
-    });
-    chromium = await startChromiumDesktop(x, url);
-    const input = await X11InputSink.open(x.display, silentPlatformLog);
-    await input.pointerMove(REST_POINT.x, REST_POINT.y);
-    await input.close();
-    await sleep(PAGE_SETTLE_MS);
-  } catch (err) {
-    await chromium?.close();
-    await x?.stop();
-    rmSync(pageDir, { recursive: true, force: true });
-    throw err;
-  }
-  const [xd, ch] = [x, chromium];
-  return {
-    display: xd.display,
-    async stop() {
-      await ch.close();
-      await xd.stop();
-      rmSync(pageDir, { recursive: true, force: true });
-    },
-  };
+  const d = await startPhotoDesktop(REST_POINT);
+  return { display: d.x.display, stop: () => d.stop() };
 }
 
 function median(xs: number[]): number {

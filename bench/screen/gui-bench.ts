@@ -15,27 +15,18 @@
  * where it stopped. CPU of each server process from /proc over the connect and over the script.
  * Not a test: numbers, not verdicts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { X11InputSink } from '../../host/platform/linux/x11-input-sink';
-import { silentPlatformLog } from '../../host/platform/platform-log';
 import { encodeControl } from '../../protocol/screen';
-import { startChromiumDesktop, type ChromiumDesktop } from '../../test/support/chromium-desktop';
-import { writePhotoPage } from '../../test/support/photo-page';
-import { startXvfb, type XDisplay } from '../../test/support/xvfb';
 import { countDiff } from '../../test/host/screen/synthetic';
 import { xwdCaptureAsync } from '../../test/e2e/screen/xwd-capture';
 import type { PixelBuffer } from '../../host/platform/types';
 import { startHelperChild, type HelperChild } from './helper-link';
 import { RfbClient, TIGHT_COMPRESS_LEVEL, TIGHT_QUALITY_LEVEL } from './rfb-client';
 import { sleep } from '../support/sleep';
+import { startPhotoDesktop, type PhotoDesktop } from '../support/photo-desktop';
 import { startX0vncserver } from '../support/x0vncserver';
 import { cpuMs, percentile } from '../support/process-stats';
 
-const SECTIONS = 24;
-const PHOTO = { width: 720, height: 450 };
 const KEYS = 40;
 /** Time between keystrokes, in ms. */
 const KEY_GAP_MS = 150;
@@ -48,8 +39,6 @@ const QUIET_MAX_MS = 60_000;
 /** Longest wait for a decoded picture to equal the X capture after the screen went still, in ms. */
 const EXACT_MAX_MS = 8000;
 const EXACT_POLL_MS = 250;
-/** Chromium gets this long to draw the loaded page before anything connects, in ms. */
-const PAGE_SETTLE_MS = 1500;
 /** Where the pointer rests while the wheel turns: over the text column and the photos. */
 const WHEEL_POINT = { x: 700, y: 600 };
 /** A blank spot of the page (right margin): a click there leaves the text field. */
@@ -128,21 +117,11 @@ async function exactness(
 
 async function main(): Promise<void> {
   const children: ChildProcess[] = [];
-  let x: XDisplay | null = null;
-  let chromium: ChromiumDesktop | null = null;
+  let desktop: PhotoDesktop | null = null;
   let helper: HelperChild | null = null;
-  const pageDir = mkdtempSync(join(tmpdir(), 'lifeline-gui-bench-'));
   try {
-    x = await startXvfb({ width: 1920, height: 1080 });
-    const url = writePhotoPage(pageDir, {
-      sections: SECTIONS,
-      photoWidth: PHOTO.width,
-      photoHeight: PHOTO.height,
-    });
-    chromium = await startChromiumDesktop(x, url);
-    const input = await X11InputSink.open(x.display, silentPlatformLog);
-    await input.pointerMove(WHEEL_POINT.x, WHEEL_POINT.y);
-    await sleep(PAGE_SETTLE_MS);
+    desktop = await startPhotoDesktop(WHEEL_POINT);
+    const { x, chromium, input } = desktop;
 
     // --- connect, one viewer at a time on the still page
     const connect: Record<Name, { first: number; firstMs: number; total: number; cpu: number }> = {
@@ -249,7 +228,6 @@ async function main(): Promise<void> {
     await quiet(viewers, 800);
     full.set('ours', helper.link.lastFullFrame.plain);
     const stats = await helper.link.fetchStats();
-    await input.close();
 
     const fmt = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
     const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? (a / b).toFixed(2) + 'x' : 'n/a');
@@ -319,9 +297,7 @@ async function main(): Promise<void> {
   } finally {
     await helper?.close().catch(() => undefined);
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-    await chromium?.close();
-    await x?.stop();
-    rmSync(pageDir, { recursive: true, force: true });
+    await desktop?.stop();
   }
 }
 
