@@ -4,13 +4,9 @@
  * is gone by then (B keeps the deadlines the store implies), and with both nodes alive it times
  * out once, not once per node (the Redis gate: one node acts on each deadline).
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOIN_CODE_KEY_BYTES } from '../../../server/screen/join-code-key';
-import { startClusterNode, type ClusterPlace } from '../../support/cluster-node';
+import { startTwoNodes, type TwoNodes } from '../../support/cluster-node';
 import { until, wait } from '../../support/polling';
-import { startPostgres, type PostgresServer } from '../../support/postgres';
-import { startRedis, type RedisServer } from '../../support/redis';
 import type { TestServer } from '../../support/test-server';
 import {
   acceptedSession,
@@ -28,30 +24,19 @@ const TIMEOUT_S = 3;
 /** How long a second, duplicate expiry is given to show up after the first, in ms. */
 const DUPLICATE_WINDOW_MS = 1_500;
 
-let pg: PostgresServer;
-let redis: RedisServer;
+let nodes: TwoNodes;
 let a: TestServer;
 let b: TestServer;
-let aStopped = false;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const place: ClusterPlace = {
-    storeUrl: await pg.createDatabase(),
-    busUrl: redis.url,
-    joinKey: randomBytes(JOIN_CODE_KEY_BYTES),
-  };
-  a = await startClusterNode(place, 'node-a');
-  b = await startClusterNode(place, 'node-b');
+  nodes = await startTwoNodes();
+  ({ a, b } = nodes);
   await a.store.company.create('Test company', Date.now());
   await a.store.company.setTransferTimeout(TIMEOUT_S);
 }, 60_000);
 
 afterAll(async () => {
-  if (!aStopped) await a?.stop();
-  await b?.stop();
-  await redis?.stop();
-  await pg?.stop();
+  await nodes?.stop();
 });
 
 const forSession = (sid: string) => (m: TestMessage) =>
@@ -125,7 +110,6 @@ describe('transfer deadlines across two nodes', () => {
   it('time out on B when A, which started the transfer, is gone', async () => {
     const { alice, bob, carol, customer, sid } = await transferredAcross();
     // A stops before the deadline: its timers go with it.
-    aStopped = true;
     await a.stop();
     await seen(
       bob.client,

@@ -18,10 +18,12 @@ import WebSocket from 'ws';
 import { CLOSE } from '../../../protocol/close-codes';
 import { DataChannel, encodeFrame, parseFrame, PEER_ALL_VIEWERS, PEER_HELPER } from '../../../protocol/frame';
 import { LINK_HEADER, LINK_PATH, LinkSigner } from '../../../server/cluster/link-claims';
-import { JOIN_CODE_KEY_BYTES } from '../../../server/screen/join-code-key';
-import { startClusterNode, type ClusterPlace } from '../../support/cluster-node';
-import { startPostgres, type PostgresServer } from '../../support/postgres';
-import { startRedis, type RedisServer } from '../../support/redis';
+import {
+  startClusterNode,
+  startTwoNodes,
+  type ClusterPlace,
+  type TwoNodes,
+} from '../../support/cluster-node';
 import type { TestServer } from '../../support/test-server';
 import { TestWsClient, type TestMessage } from '../../support/ws-client';
 import { until } from '../../support/polling';
@@ -44,28 +46,18 @@ import {
 /** The address the helper's socket comes from (a loopback address of its own, not B's). */
 const HELPER_ADDRESS = '127.0.0.77';
 
-let pg: PostgresServer;
-let redis: RedisServer;
+let nodes: TwoNodes;
 let place: ClusterPlace;
 let a: TestServer;
 let b: TestServer;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  place = {
-    storeUrl: await pg.createDatabase(),
-    busUrl: redis.url,
-    joinKey: randomBytes(JOIN_CODE_KEY_BYTES),
-  };
-  a = await startClusterNode(place, 'node-a');
-  b = await startClusterNode(place, 'node-b');
+  nodes = await startTwoNodes();
+  ({ place, a, b } = nodes);
 }, 60_000);
 
 afterAll(async () => {
-  await a?.stop();
-  await b?.stop();
-  await redis?.stop();
-  await pg?.stop();
+  await nodes?.stop();
 });
 
 /** An agent on A with an accepted session whose screen they asked for (A carries it). */

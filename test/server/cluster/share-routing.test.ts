@@ -23,11 +23,8 @@ import {
   PEER_ALL_VIEWERS,
   type DataChannelId,
 } from '../../../protocol/frame';
-import { JOIN_CODE_KEY_BYTES } from '../../../server/screen/join-code-key';
-import { startClusterNode, type ClusterPlace } from '../../support/cluster-node';
+import { startTwoNodes, type TwoNodes } from '../../support/cluster-node';
 import { until } from '../../support/polling';
-import { startPostgres, type PostgresServer } from '../../support/postgres';
-import { startRedis, type RedisServer } from '../../support/redis';
 import type { TestServer } from '../../support/test-server';
 import {
   addPortal,
@@ -47,27 +44,17 @@ const WATCHER_ADDRESS = '127.0.0.78';
 /** The share room's sharer is peer 1 (protocol/share/share-channel.ts). */
 const SHARER_PEER = 1;
 
-let pg: PostgresServer;
-let redis: RedisServer;
+let nodes: TwoNodes;
 let a: TestServer;
 let b: TestServer;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const place: ClusterPlace = {
-    storeUrl: await pg.createDatabase(),
-    busUrl: redis.url,
-    joinKey: randomBytes(JOIN_CODE_KEY_BYTES),
-  };
-  a = await startClusterNode(place, 'node-a');
-  b = await startClusterNode(place, 'node-b');
+  nodes = await startTwoNodes();
+  ({ a, b } = nodes);
 }, 60_000);
 
 afterAll(async () => {
-  await a?.stop();
-  await b?.stop();
-  await redis?.stop();
-  await pg?.stop();
+  await nodes?.stop();
 });
 
 /** An agent allowed to share, signed in on `agentNode`, holding a session whose customer is on `customerNode`. */

@@ -15,12 +15,8 @@ import { PROTOCOL_VERSION } from '../../../protocol/common';
 import { FREE_FAILURES } from '../../../server/auth/throttle';
 import { JOIN_FREE_FAILURES } from '../../../server/screen/attempt-throttle';
 import { httpFrom } from '../../security/http-from';
-import { startPostgres, type PostgresServer } from '../../support/postgres';
-import { startRedis, type RedisServer } from '../../support/redis';
 import type { TestServer } from '../../support/test-server';
-import { startClusterNode } from '../../support/cluster-node';
-import { randomBytes } from 'node:crypto';
-import { JOIN_CODE_KEY_BYTES } from '../../../server/screen/join-code-key';
+import { startClusterNode, startTwoNodes, type TwoNodes } from '../../support/cluster-node';
 import { TestWsClient } from '../../support/ws-client';
 import { until } from '../../support/polling';
 import {
@@ -45,31 +41,22 @@ const BURST = 4 * FREE_FAILURES;
 /** Agents of one office signing in at once from one address. */
 const OFFICE_AGENTS = 2 * FREE_FAILURES;
 
-let pg: PostgresServer;
-let redis: RedisServer;
-let storeUrl: string;
+let nodes: TwoNodes;
 let a: TestServer;
 let b: TestServer;
 
-/** The join-code key every node shares (docs/deployment.md: one key file for all nodes). */
-const JOIN_KEY = randomBytes(JOIN_CODE_KEY_BYTES);
-
+/** A further node of the same deployment (same store, bus and join key), with its own clock if given. */
 function startNode(nodeId: string, now?: () => number): Promise<TestServer> {
-  return startClusterNode({ storeUrl, busUrl: redis.url, joinKey: JOIN_KEY }, nodeId, {}, now ? { now } : {});
+  return startClusterNode(nodes.place, nodeId, {}, now ? { now } : {});
 }
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  storeUrl = await pg.createDatabase();
-  a = await startNode('node-a');
-  b = await startNode('node-b');
+  nodes = await startTwoNodes();
+  ({ a, b } = nodes);
 }, 60_000);
 
 afterAll(async () => {
-  await a?.stop();
-  await b?.stop();
-  await redis?.stop();
-  await pg?.stop();
+  await nodes?.stop();
 });
 
 async function freshPortal(): Promise<string> {
