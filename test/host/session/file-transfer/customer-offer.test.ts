@@ -40,6 +40,17 @@ function loop(): { l: Loopback; answers: OfferEvent[] } {
 
 const offers = (l: Loopback) => l.viewer.snapshot().offers;
 
+/** Records the paths the customer's file system is asked to open for reading, in order. */
+function recordOpens(l: Loopback): string[] {
+  const opened: string[] = [];
+  const openRead = l.real.openRead.bind(l.real);
+  l.real.openRead = (p, o, own) => {
+    opened.push(p);
+    return openRead(p, o, own);
+  };
+  return opened;
+}
+
 async function refusal(p: Promise<unknown>): Promise<string> {
   const err = await p.then(
     () => null,
@@ -78,12 +89,7 @@ describe('a file the customer offers from the helper', () => {
   it('decline: nothing is read or moved and the customer is told', async () => {
     const { l, answers } = loop();
     writeFileSync(l.path('Downloads', 'secret.txt'), 'not for the agent');
-    const opened: string[] = [];
-    const openRead = l.real.openRead.bind(l.real);
-    l.real.openRead = (p, o, own) => {
-      opened.push(p);
-      return openRead(p, o, own);
-    };
+    const opened = recordOpens(l);
     const offer = await l.service.offerFile(l.path('Downloads', 'secret.txt'));
     await l.until(() => offers(l).length === 1, 'the offer shown');
     expect(offers(l)[0]).toMatchObject({ name: 'secret.txt', size: 17, folder: 'Downloads' });
@@ -194,12 +200,7 @@ describe('the customer withdraws a pending offer', () => {
     const { l, answers } = loop();
     writeFileSync(l.path('Desktop', 'a.txt'), 'a');
     writeFileSync(l.path('Desktop', 'b.txt'), 'bb');
-    const opened: string[] = [];
-    const openRead = l.real.openRead.bind(l.real);
-    l.real.openRead = (p, o, own) => {
-      opened.push(p);
-      return openRead(p, o, own);
-    };
+    const opened = recordOpens(l);
     const offer = await l.service.offerFile(l.path('Desktop', 'a.txt'));
     await l.until(() => offers(l).length === 1, 'the offer shown');
     expect(l.service.withdrawOffer()).toBe('a.txt');
@@ -216,12 +217,7 @@ describe('the customer withdraws a pending offer', () => {
   it('an Accept that crossed the withdrawal fails with offer_withdrawn and reads nothing', async () => {
     const { l, answers } = loop();
     writeFileSync(l.path('Documents', 'late.txt'), 'late');
-    const opened: string[] = [];
-    const openRead = l.real.openRead.bind(l.real);
-    l.real.openRead = (p, o, own) => {
-      opened.push(p);
-      return openRead(p, o, own);
-    };
+    const opened = recordOpens(l);
     // Hold the helper's withdrawal on its way, so the agent clicks Accept while the bar still shows.
     const held: Uint8Array[] = [];
     l.toViewer = (p) => {
